@@ -1,0 +1,81 @@
+# vmos - one Makefile (plus mk/*.mk fragments, one per part of the tree).
+#
+#   make            build everything (optimised)
+#   make test       build and run every test; ends with "N passed, N failed"
+#   make check      the same tests built with ASan + UBSan and debug checks on
+#   make bench      run the benchmarks (figures, never pass/fail)
+#   make demo       the demonstration from the README
+#
+# BUILD selects the output directory; `make check` uses build/check.
+
+BUILD    ?= build
+CC       ?= cc
+MODE     ?= release
+CSTD      = -std=c11 -D_GNU_SOURCE
+WARN      = -Wall -Wextra -Werror -Wno-unused-parameter
+INC       = -Isrc -Isrc/hw -Isrc/kernel -Isrc/tools -Itests
+
+ifeq ($(MODE),check)
+OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DVMOS_DEBUG=1
+LDOPT     = -fsanitize=address,undefined
+else
+OPT       = -O2 -g -DNDEBUG
+LDOPT     =
+endif
+
+CFLAGS_HOST = $(CSTD) $(WARN) $(OPT) $(INC) $(EXTRA_CFLAGS)
+LDFLAGS_HOST = $(LDOPT) $(EXTRA_LDFLAGS)
+
+# --- the simulator + kernel library, and the vmos command -------------------
+LIB_SRCS  = $(wildcard src/hw/*.c) $(wildcard src/kernel/*.c) \
+            $(filter-out src/tools/vmos.c,$(wildcard src/tools/*.c))
+LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBVMOS   = $(BUILD)/libvmos.a
+VMOS      = $(BUILD)/vmos
+
+# --- host unit tests: tests/<subsystem>/*_test.c, one binary each ------------
+UNIT_SRCS = $(wildcard tests/*/*_test.c)
+UNIT_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+# Fragments add to these.
+ALL_TARGETS   = $(VMOS) $(UNIT_BINS)
+BENCH_TARGETS =
+
+.PHONY: all test check bench demo clean
+all: all-targets
+
+-include $(sort $(wildcard mk/*.mk))
+
+all-targets: $(ALL_TARGETS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HOST) -MMD -MP -c $< -o $@
+
+$(LIBVMOS): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(VMOS): $(BUILD)/obj/src/tools/vmos.o $(LIBVMOS)
+	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/main.o $(LIBVMOS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
+
+test: all-targets
+	@VMOS_BUILD=$(BUILD) tests/run
+
+check:
+	@$(MAKE) --no-print-directory MODE=check BUILD=build/check test
+
+bench: all-targets $(BENCH_TARGETS)
+	@VMOS_BUILD=$(BUILD) bench/run
+
+demo: all-targets
+	$(VMOS) demo
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
