@@ -1,0 +1,130 @@
+/*
+ * page_alloc.h - the buddy allocator over physical page frames.
+ *
+ * RAM is cut into 4 KiB frames, numbered from 0 at RAM_BASE.  Free memory is
+ * kept as blocks of 2^order frames, each aligned to its own size, on one
+ * doubly linked free list per order.  Allocation takes a block from the
+ * smallest non-empty list of sufficient order and splits it in halves,
+ * returning the unused halves to lower lists; freeing merges a block with its
+ * buddy (frame number XOR 2^order) while the buddy is free and of the same
+ * order.  Both are O(MAX_ORDER).  (Knowlton 1965; Knuth TAOCP vol. 1, 2.5.)
+ *
+ * Per-frame metadata (struct frame) is an array that lives in simulated RAM
+ * itself, carved from the first frames at boot, so the RAM map shows what it
+ * costs.
+ */
+#ifndef VMOS_KERNEL_PAGE_ALLOC_H
+#define VMOS_KERNEL_PAGE_ALLOC_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "ram.h"
+#include "riscv.h"
+
+#define PA_MAX_ORDER 10            /* largest block: 2^10 frames = 4 MiB */
+#define PA_NORDERS   (PA_MAX_ORDER + 1)
+#define FRAME_NONE   0xffffffffu
+
+/* Who owns an allocated frame: read by the frame map and the invariant
+ * checker. */
+enum frame_owner {
+	FO_FREE = 0,       /* on a free list (head of a free block) or inside one */
+	FO_BOOT,           /* the frame metadata array itself */
+	FO_PAGE_TABLE,     /* a page-table page; owner_id = pid (0: kernel) */
+	FO_SLAB,           /* a slab of a kmem cache */
+	FO_KERNEL,         /* a whole-page kernel object (kmalloc > 4 KiB, ...) */
+	FO_USER,           /* a user page; owner_id = pid of first owner */
+	FO_ZERO,           /* the shared zero page */
+	FO_VDSO,           /* vDSO code and data */
+	FO_FILE,           /* cached page of an executable */
+	FO_NKINDS
+};
+
+/* frame.flags */
+#define FRAME_HEAD   0x1   /* first frame of an allocated or free block */
+#define FRAME_FREE   0x2   /* first frame of a free block (on a free list) */
+#define FRAME_DIRTY  0x4   /* for swap: contents differ from backing store */
+
+struct frame {
+	uint32_t next, prev;   /* free list links (frame numbers) while free;
+	                          owner's use while allocated */
+	uint32_t refcount;     /* mappings / users of an allocated frame */
+	uint32_t owner_id;     /* pid, cache id, ... see enum frame_owner */
+	uint8_t  order;        /* block order (valid on FRAME_HEAD frames) */
+	uint8_t  owner;        /* enum frame_owner */
+	uint16_t flags;
+	uint32_t priv;         /* owner's use (slab: cache id; rmap: ...) */
+};
+
+/* Fault injection shared by the kernel's allocators: when countdown reaches
+ * zero the allocation in progress fails; a negative countdown is off. */
+struct alloc_faults {
+	int64_t countdown;
+	uint64_t injected;
+};
+
+struct page_alloc {
+	struct ram *ram;
+	struct frame *frames;      /* nframes entries, in RAM */
+	uint32_t nframes;
+	uint32_t first_usable;     /* frames below this hold the metadata */
+	uint32_t free_head[PA_NORDERS];
+	uint64_t nfree[PA_NORDERS];    /* free blocks per order */
+	uint64_t free_frames;
+	uint64_t allocs, frees, failed; /* calls */
+	uint64_t in_use_peak;
+	uint64_t by_owner[FO_NKINDS];   /* frames allocated per owner kind */
+	bool debug;                /* poison freed frames, check double frees */
+	struct alloc_faults *faults;
+};
+
+/* flags for page_alloc_frames */
+#define PA_ZERO   0x1      /* zero the block */
+
+/* Sets up the allocator over ram: places the frame array in the first frames
+ * (tagged FO_BOOT) and frees the rest.  Returns 0, or -ENOMEM if RAM is too
+ * small to hold its own metadata. */
+int page_alloc_init(struct page_alloc *pa, struct ram *ram);
+
+/* Allocates 2^order contiguous frames, aligned to their size.  Returns the
+ * physical address of the first, or 0 if no block is free (or a fault was
+ * injected).  Every frame of the block gets owner/owner_id; the head frame
+ * gets refcount 1. */
+uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags,
+			   enum frame_owner owner, uint32_t owner_id);
+
+/* Frees a block allocated with page_alloc_frames with the same order.  With
+ * debug on, a double free or a bad address aborts with a message. */
+void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order);
+
+/* Frame number <-> physical address <-> metadata. */
+static inline uint32_t pa_to_frame(const struct page_alloc *pa, uint64_t addr)
+{
+	return (uint32_t)((addr - pa->ram->base) >> PGSHIFT);
+}
+static inline uint64_t frame_to_pa(const struct page_alloc *pa, uint32_t fn)
+{
+	return pa->ram->base + ((uint64_t)fn << PGSHIFT);
+}
+static inline struct frame *pa_frame(const struct page_alloc *pa, uint64_t addr)
+{
+	return &pa->frames[pa_to_frame(pa, addr)];
+}
+
+uint64_t page_alloc_free_count(const struct page_alloc *pa);
+
+/* Fragmentation index of an order, as Linux's extfrag_index: for a request
+ * of that order, -1.0 if it would succeed; otherwise a value in [0,1] that
+ * tends to 0 when failure is due to lack of memory and to 1 when it is due to
+ * fragmentation. */
+double page_alloc_frag_index(const struct page_alloc *pa, unsigned order);
+
+/* Checks every invariant (see page_alloc.c).  Returns NULL if all hold,
+ * otherwise a static message naming the first violation. */
+const char *page_alloc_check(const struct page_alloc *pa);
+
+/* Prints a /proc/buddyinfo-like table. */
+struct FILE;
+void page_alloc_print(const struct page_alloc *pa, void *file);
+
+#endif
