@@ -37,9 +37,13 @@ VMOS      = $(BUILD)/vmos
 UNIT_SRCS = $(wildcard tests/*/*_test.c)
 UNIT_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
+# --- host benchmarks: bench/*_bench.c, one binary each (run by bench/run) ---
+BENCH_SRCS = $(wildcard bench/*_bench.c)
+BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
 # Fragments add to these.
 ALL_TARGETS   = $(VMOS) $(UNIT_BINS)
-BENCH_TARGETS =
+BENCH_TARGETS = $(BENCH_BINS)
 
 .PHONY: all test check bench demo clean
 all: all-targets
@@ -60,6 +64,10 @@ $(VMOS): $(BUILD)/obj/src/tools/vmos.o $(LIBVMOS)
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/tests/main.o $(LIBVMOS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBVMOS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
 
