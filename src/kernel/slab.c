@@ -56,6 +56,7 @@ struct kmem_cache {
 	uint64_t nslabs, nempty, active;
 	uint64_t allocs, frees;
 	bool debug;
+	bool is_kmalloc;                /* one of km->kmalloc_caches */
 };
 
 /* Cache lookup by id (frame metadata stores the id, not a pointer).  This
@@ -297,10 +298,10 @@ static void cache_free_in(struct kmem_cache *c, uint32_t fn, void *obj)
 	struct frame *h = slab_frame(c, fn);
 	uint8_t *base = slab_base(c, fn);
 	uint64_t off = (uint64_t)((uint8_t *)obj - base) - c->obj_off;
-	if (off % c->stride || off / c->stride >= c->per_slab)
-		kpanic("kfree(%s): %p is not the start of an object", c->name, obj);
 	uint8_t *slot = base + off;
 	if (c->debug) {
+		if (off % c->stride || off / c->stride >= c->per_slab)
+			kpanic("kfree(%s): %p is not the start of an object", c->name, obj);
 		uint64_t state = *(uint64_t *)slot;
 		if (state == STATE_FREE)
 			kpanic("kfree(%s): double free of %p", c->name, obj);
@@ -375,15 +376,11 @@ void kmem_cache_destroy(struct kmem_cache *c)
 
 /* ---- kmalloc ---------------------------------------------------------- */
 
-static int kmalloc_class(size_t size)
+/* Size class of a kmalloc request of 1..4096 bytes: 0 for 8 bytes, 1 for
+ * 16, ... 9 for 4096. */
+static inline int kmalloc_class(size_t size)
 {
-	unsigned cls = 0;
-	size_t cap = 8;
-	while (cap < size) {
-		cap <<= 1;
-		cls++;
-	}
-	return (int)cls;
+	return size <= 8 ? 0 : 61 - __builtin_clzll((unsigned long long)size - 1);
 }
 
 static unsigned pages_order(size_t size)
@@ -432,14 +429,11 @@ void kfree(struct kmem *km, void *p)
 		page_free_frames(pa, frame_to_pa(pa, fn), f->order);
 		return;
 	}
-	uint32_t head = slab_of(km, p);
-	if (head == FRAME_NONE)
+	if (f->owner != FO_SLAB)
 		kpanic("kfree: %p was not returned by kmalloc", p);
+	uint32_t head = (f->flags & FRAME_HEAD) ? fn : f->priv;
 	struct kmem_cache *c = cache_by_id[pa->frames[head].owner_id];
-	bool is_kmalloc = false;
-	for (int i = 0; i < KMALLOC_NCLASSES; i++)
-		is_kmalloc |= (c == km->kmalloc_caches[i]);
-	if (!is_kmalloc)
+	if (!c || !c->is_kmalloc)
 		kpanic("kfree: %p belongs to cache %s, not to kmalloc", p, c ? c->name : "?");
 	cache_free_in(c, head, p);
 }
@@ -481,6 +475,7 @@ int kmem_init(struct kmem *km, struct page_alloc *pa, bool debug)
 			kmem_destroy(km);
 			return -ENOMEM;
 		}
+		km->kmalloc_caches[i]->is_kmalloc = true;
 	}
 	return 0;
 }
