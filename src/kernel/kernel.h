@@ -1,0 +1,88 @@
+/*
+ * kernel.h - the vmos kernel: the machine it drives, its allocators, its
+ * processes.  One struct kernel is one booted machine; nothing is global, so
+ * tests can boot many.
+ *
+ * The kernel runs as host C code.  It drives the simulated hart with
+ * cpu_run() and gets back traps (ecall, page faults, end of time slice),
+ * which it handles before resuming the same or another process.
+ */
+#ifndef VMOS_KERNEL_KERNEL_H
+#define VMOS_KERNEL_KERNEL_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "ram.h"
+#include "mmu.h"
+#include "cpu.h"
+#include "page_alloc.h"
+#include "slab.h"
+#include "pmap.h"
+#include "vm_map.h"
+
+struct proc;
+struct exec_image;
+
+/* Boot-time configuration (vmos run options). */
+struct kernel_config {
+	uint64_t ram_size;        /* bytes */
+	int levels;               /* 3 = Sv39, 4 = Sv48 */
+	unsigned tlb_entries, tlb_ways;
+	uint64_t quantum;         /* instructions per time slice */
+	bool use_asids;           /* false: every switch flushes the TLB */
+	uint64_t stack_limit;     /* bytes */
+	bool debug;               /* allocator poisoning and checks */
+	bool prefix_output;       /* "[pid] " before each output line */
+	bool check_invariants;    /* run the checker after each process exit */
+	FILE *out, *err;          /* where user stdout/stderr go */
+	const char *stdin_path;   /* NULL: the host's stdin */
+};
+
+void kernel_config_default(struct kernel_config *cfg);
+
+/* Machine-wide counters (per-process ones are in struct proc). */
+struct kernel_stats {
+	uint64_t faults_zero, faults_file, faults_cow, faults_stack, faults_copy_avoided;
+	uint64_t faults_segv;
+	uint64_t pages_zeroed, pages_copied;
+	uint64_t syscalls, context_switches, tlb_flushes_on_switch;
+	uint64_t user_frames_peak;
+};
+
+struct kernel {
+	struct kernel_config cfg;
+	struct ram ram;
+	struct page_alloc pa;
+	struct kmem km;
+	struct mmu mmu;
+	struct cpu cpu;
+	struct pmap_kernel pk;
+	struct alloc_faults faults;
+	struct kmem_cache *proc_cache;
+	uint64_t zero_page;       /* PA of the shared zero page */
+	struct proc *procs;       /* every process, by creation */
+	struct proc *current;
+	struct proc *runq_head, *runq_tail;
+	uint32_t next_pid;
+	uint16_t next_asid;
+	struct exec_image *images;
+	struct kernel_stats stats;
+	uint64_t user_frames;     /* frames currently owned by user pages */
+	int nlive;                /* processes not yet reaped */
+	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
+	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
+};
+
+/* Boots a machine.  Returns 0, or a negative errno with a message on
+ * cfg->err (bad configuration, out of host memory). */
+int kernel_boot(struct kernel *k, const struct kernel_config *cfg);
+/* Frees everything; every frame must be free again afterwards except the
+ * kernel's own boot structures. */
+void kernel_shutdown(struct kernel *k);
+
+/* Checks the whole system: allocators, every process's page tables and
+ * regions, frame ownership and reference counts.  NULL if all holds. */
+const char *kernel_check(struct kernel *k);
+
+#endif
