@@ -128,9 +128,11 @@ int uname(struct utsname *u) { return (int)__sys_ret(__sys1(SYS_uname, u)); }
 
 /* --- memory --------------------------------------------------------------- */
 
-/* The kernel's brk returns the new break on success and the unchanged old
- * break on failure (Linux mm/mmap.c); brk(0) queries it.  __curbrk caches it
- * so sbrk(0) needs no syscall after the first. */
+/* The kernel's brk returns the requested break on success and the unchanged
+ * old break on failure (Linux mm/mmap.c); brk(0) queries it.  Any answer
+ * other than the request is therefore a failure (glibc tests only for a
+ * lower answer, so it reports a refused shrink below the heap's start as
+ * success).  __curbrk caches the break so sbrk(0) needs no syscall. */
 static uintptr_t __curbrk;
 
 int brk(void *addr)
@@ -138,7 +140,7 @@ int brk(void *addr)
 	uintptr_t r = (uintptr_t)__sys1(SYS_brk, addr);
 
 	__curbrk = r;
-	if (r < (uintptr_t)addr) {
+	if (r != (uintptr_t)addr) {
 		errno = ENOMEM;
 		return -1;
 	}
