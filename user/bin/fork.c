@@ -95,8 +95,9 @@ int main(void)
 	char *brk_before = sbrk(0);
 
 	pid_t pid = spawn(child_basic);
+	pid_t reaped = waitpid(pid, &st, 0);	/* before printing: the child prints too */
 	check_true("fork returns a child pid", pid > 0 && pid != parent_pid);
-	check_true("waitpid returns the child", waitpid(pid, &st, 0) == pid);
+	check_true("waitpid returns the child", reaped == pid);
 	check_true("child exited normally", WIFEXITED(st) && !WIFSIGNALED(st));
 	check_u64("child exit status (3 = getppid ok)", (uint64_t)WEXITSTATUS(st), 3);
 	check_u64("parent's global unchanged", (uint64_t)shared_global, 100);
