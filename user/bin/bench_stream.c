@@ -1,6 +1,6 @@
 /*
  * bench_stream - memory streaming in the style of McCalpin's STREAM: copy,
- * scale-and-add and sum over two 4 MiB arrays (bigger than any cache the
+ * triad (scale and add) and sum over two 4 MiB arrays (bigger than any cache the
  * simulator models per page: every pass touches 2048 pages sequentially).
  * Prints the sum as a checksum.
  * Usage: bench_stream [PASSES]   (default 600)
@@ -26,9 +26,9 @@ int main(int argc, char **argv)
 			for (long i = 0; i < WORDS; i++)
 				y[i] = x[i];
 			break;
-		case 1:		/* triad: x = y + 3 * x */
+		case 1:		/* triad: x = 3 * y + (x >> 1), never degenerates to 0 */
 			for (long i = 0; i < WORDS; i++)
-				x[i] = y[i] + 3 * x[i];
+				x[i] = 3 * y[i] + (x[i] >> 1);
 			break;
 		default:	/* sum */
 			for (long i = 0; i < WORDS; i++)
