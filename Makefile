@@ -46,6 +46,7 @@ ALL_TARGETS   = $(VMOS) $(UNIT_BINS)
 BENCH_TARGETS = $(BENCH_BINS)
 
 .PHONY: all test check bench demo clean
+.SECONDARY:
 all: all-targets
 
 -include $(sort $(wildcard mk/*.mk))

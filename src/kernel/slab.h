@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "page_alloc.h"
 
 struct kmem_cache;
@@ -68,7 +69,7 @@ void kmem_destroy(struct kmem *km);
 /* Checks every cache's invariants.  NULL if all hold, else a message. */
 const char *kmem_check(const struct kmem *km);
 /* Prints a /proc/slabinfo-like table. */
-void kmem_print(const struct kmem *km, void *file);
+void kmem_print(const struct kmem *km, FILE *out);
 
 /* Per-cache statistics (for the table and for tests). */
 struct kmem_cache_stats {
