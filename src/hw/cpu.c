@@ -207,21 +207,27 @@ static inline bool branch_taken(unsigned f3, uint64_t a, uint64_t b)
 	}
 }
 
+/* sign-extend the low n bits of u */
+static inline int64_t sext_n(uint32_t u, int n)
+{
+	return (int64_t)((int32_t)(u << (32 - n)) >> (32 - n));
+}
+
 static inline int64_t imm_b(uint32_t i)
 {
-	return (int64_t)((((int32_t)i >> 31) << 12) | ((i >> 7) & 1) << 11 |
-			 ((i >> 25) & 0x3f) << 5 | ((i >> 8) & 0xf) << 1);
+	return sext_n((i >> 31) << 12 | ((i >> 7) & 1) << 11 | ((i >> 25) & 0x3f) << 5 |
+		      ((i >> 8) & 0xf) << 1, 13);
 }
 
 static inline int64_t imm_j(uint32_t i)
 {
-	return (int64_t)((((int32_t)i >> 31) << 20) | (i & 0xff000) |
-			 ((i >> 20) & 1) << 11 | ((i >> 21) & 0x3ff) << 1);
+	return sext_n((i >> 31) << 20 | (i & 0xff000) | ((i >> 20) & 1) << 11 |
+		      ((i >> 21) & 0x3ff) << 1, 21);
 }
 
 static inline int64_t imm_s(uint32_t i)
 {
-	return (int64_t)((((int32_t)i >> 25) << 5) | ((i >> 7) & 0x1f));
+	return sext_n((i >> 25) << 5 | ((i >> 7) & 0x1f), 12);
 }
 
 /* Loads of constant size through the fast cache, else the slow path. */
