@@ -69,7 +69,7 @@ void proc_activate(struct kernel *k, struct proc *p)
 	k->current = p;
 }
 
-static struct proc *proc_alloc(struct kernel *k, const char *name)
+struct proc *proc_create(struct kernel *k, const char *name)
 {
 	struct proc *p = kmem_cache_zalloc(k->proc_cache);
 	if (!p)
@@ -106,7 +106,7 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 		fprintf(k->cfg.err, "vmos: %s\n", msg);
 		return NULL;
 	}
-	struct proc *p = proc_alloc(k, path);
+	struct proc *p = proc_create(k, path);
 	if (!p) {
 		image_put(k, im);
 		*err = -ENOMEM;
@@ -127,8 +127,32 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 		proc_reap(k, p);
 		return NULL;
 	}
+	p->top_level = true;
 	runq_push(k, p);
 	return p;
+}
+
+void proc_make_runnable(struct kernel *k, struct proc *p)
+{
+	p->state = P_RUNNABLE;
+	runq_push(k, p);
+}
+
+void proc_block_restart(struct kernel *k, struct proc *p)
+{
+	p->pc -= 4;                    /* re-run the ecall when woken */
+	p->state = P_SLEEPING;
+	p->wake_time_ns = ~0ULL;       /* no timeout: woken by an event */
+}
+
+/* Reaps zombies nobody will wait for: orphans handed to the kernel. */
+static void reap_orphans(struct kernel *k)
+{
+	for (struct proc *p = k->procs, *next; p; p = next) {
+		next = p->next;
+		if (p->state == P_ZOMBIE && p->ppid == 0 && !p->top_level && p != k->current)
+			proc_reap(k, p);
+	}
 }
 
 void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
@@ -149,6 +173,13 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 			k->runq_tail = prevq;
 	}
 	p->state = P_ZOMBIE;
+	/* children go to the kernel; a waiting parent wakes */
+	for (struct proc *c = k->procs; c; c = c->next)
+		if (c->ppid == p->pid && c != p)
+			c->ppid = 0;
+	struct proc *parent = p->ppid ? proc_find(k, p->ppid) : NULL;
+	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL)
+		proc_make_runnable(k, parent);
 	vm_space_destroy(k, p);
 	image_put(k, p->image);
 	p->image = NULL;
@@ -340,6 +371,9 @@ int kernel_run(struct kernel *k)
 		}
 		if (requeue && p->state == P_RUNNABLE)
 			runq_push(k, p);
+		if (p->state == P_ZOMBIE && k->current == p)
+			k->current = NULL;
+		reap_orphans(k);
 	}
 	return 0;
 }

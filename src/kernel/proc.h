@@ -39,6 +39,7 @@ struct proc {
 	struct proc *run_next;         /* run queue */
 	bool line_start;               /* output prefixing: at start of a line */
 	bool yielded;                  /* gave up the rest of its slice */
+	bool top_level;                /* started by vmos run: reaped by the run */
 };
 
 /* Creates a process running `path` (already read into an exec image) with
@@ -61,6 +62,15 @@ void proc_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause, 
 void proc_reap(struct kernel *k, struct proc *p);
 
 struct proc *proc_find(struct kernel *k, uint32_t pid);
+
+/* A new process with an empty address space, not yet runnable; NULL if out
+ * of memory. */
+struct proc *proc_create(struct kernel *k, const char *name);
+/* Puts p on the run queue. */
+void proc_make_runnable(struct kernel *k, struct proc *p);
+/* Blocks p until an event (a child's exit) and makes its current system
+ * call run again when it wakes. */
+void proc_block_restart(struct kernel *k, struct proc *p);
 
 /* Makes p the process whose address space the MMU translates. */
 void proc_activate(struct kernel *k, struct proc *p);

@@ -3,6 +3,7 @@
  * is user memory, reached only through uaccess (copyin/copyout via the MMU).
  */
 #include "syscall.h"
+#include "fork.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -159,6 +160,11 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_exit_group:
 		proc_exit(k, p, (int)a[0], 0);
 		return;
+	case SYS_execve:
+		rc = sys_execve(k, p, a[0], a[1], a[2]);
+		if (rc == 0)
+			return;          /* the new image starts with the registers exec set */
+		break;
 	case SYS_brk: rc = (int64_t)vm_brk(k, p, a[0]); break;
 	case SYS_mmap:
 		rc = vm_mmap(k, p, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
@@ -174,6 +180,10 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
 	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1]); break;
 	case SYS_ioctl: rc = -ENOTTY; break;
+	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
+	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2]); break;
+	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
+	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
 	case SYS_rt_sigaction: case SYS_rt_sigprocmask: rc = 0; break;
 	case SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
 	default: rc = -ENOSYS; break;

@@ -388,6 +388,31 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	return 0;
 }
 
+int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice)
+{
+	enum { NORMAL = 0, RANDOM = 1, SEQUENTIAL = 2, WILLNEED = 3, DONTNEED = 4, FREE = 8 };
+	if (addr & PGMASK)
+		return -EINVAL;
+	if (advice != NORMAL && advice != RANDOM && advice != SEQUENTIAL && advice != WILLNEED &&
+	    advice != DONTNEED && advice != FREE)
+		return -EINVAL;
+	uint64_t end = addr + PGROUNDUP(len);
+	if (end < addr || end > user_top(k->cfg.levels))
+		return -EINVAL;
+	for (uint64_t a = addr; a < end;) {
+		struct vm_region *r = vm_map_lookup(&p->map, a);
+		if (!r)
+			return -ENOMEM;
+		a = r->end;
+	}
+	if (advice == DONTNEED || advice == FREE) {
+		/* private pages are dropped: anonymous memory reads back as zeros,
+		 * file-backed memory as the file's bytes */
+		pmap_remove(&p->pmap, addr, end, release_cb, k);
+	}
+	return 0;
+}
+
 /* ---- checking --------------------------------------------------------------- */
 
 struct vm_check_ctx {

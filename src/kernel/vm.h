@@ -36,6 +36,7 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 		int flags, int fd, uint64_t off);
 int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len);
 int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot);
+int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice);
 
 /* Linux mmap flags and protections (asm-generic). */
 #define LX_PROT_READ  0x1
