@@ -61,7 +61,7 @@ check() {
 		fail=$((fail + 1)); return
 	fi
 	local cmd=(qemu-riscv64)
-	[ "$engine" = vmos ] && cmd=("$VMOS" run)
+	[ "$engine" = vmos ] && cmd=("$VMOS" run --check)
 	# In a subshell whose stderr is discarded, so bash's own "Segmentation
 	# fault" job reports stay out of the results.
 	rc=$( (timeout "$TIMEOUT" "${cmd[@]}" "$BIN/$prog" "${args[@]}" </dev/null >"$out" 2>"$tmp/err"
