@@ -82,7 +82,7 @@ bench: all-targets $(BENCH_TARGETS)
 	@VMOS_BUILD=$(BUILD) bench/run
 
 demo: all-targets
-	$(VMOS) demo
+	$(VMOS) run --prefix --maps --stats $(BUILD)/user/bin/hello from vmos --- $(BUILD)/user/bin/hello a second process
 
 clean:
 	rm -rf build

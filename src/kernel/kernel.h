@@ -23,6 +23,7 @@
 #include "vm_map.h"
 
 struct proc;
+struct kernel;
 struct exec_image;
 
 /* Boot-time configuration (vmos run options). */
@@ -37,7 +38,9 @@ struct kernel_config {
 	bool prefix_output;       /* "[pid] " before each output line */
 	bool check_invariants;    /* run the checker after each process exit */
 	FILE *out, *err;          /* where user stdout/stderr go */
-	const char *stdin_path;   /* NULL: the host's stdin */
+	/* Called when a process exits, before its memory is released (for
+	 * --maps and --frame-map); may be NULL. */
+	void (*on_exit)(struct kernel *k, struct proc *p);
 };
 
 void kernel_config_default(struct kernel_config *cfg);

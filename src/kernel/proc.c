@@ -172,6 +172,8 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 		if (k->runq_tail == p)
 			k->runq_tail = prevq;
 	}
+	if (k->cfg.on_exit)
+		k->cfg.on_exit(k, p);
 	p->state = P_ZOMBIE;
 	/* children go to the kernel; a waiting parent wakes */
 	for (struct proc *c = k->procs; c; c = c->next)

@@ -10,6 +10,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "stats_report.h"
+#include "inspect.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +19,17 @@
 extern char **environ;
 
 #define MAX_PROGRAMS 64
+
+static bool show_maps, show_frames;
+
+static void on_exit_report(struct kernel *k, struct proc *p)
+{
+	fflush(k->cfg.out);
+	if (show_maps)
+		inspect_maps(k, p, stderr);
+	if (show_frames)
+		inspect_frame_map(k, stderr);
+}
 
 static void run_usage(FILE *out)
 {
@@ -40,6 +52,10 @@ static void run_usage(FILE *out)
 "  --prefix            prefix each output line with [pid]\n"
 "  --stats             print per-process and machine counters on stderr at the end\n"
 "  --stats-json FILE   write the same counters as JSON to FILE\n"
+"  --maps              print each process's regions (like /proc/PID/maps, with\n"
+"                      resident pages) on stderr when it exits\n"
+"  --frame-map         print the physical frame map (who owns each frame) on\n"
+"                      stderr whenever a process exits, before its frames go\n"
 "  --check             run the system invariant checker after every process exit\n"
 "                      and check that every frame is free at the end\n"
 "  --debug             allocator poisoning and redzones (on in sanitizer builds)\n"
@@ -137,6 +153,10 @@ int run_main(int argc, char **argv)
 			cfg.prefix_output = true;
 		} else if (!strcmp(o, "--stats")) {
 			stats = true;
+		} else if (!strcmp(o, "--maps")) {
+			show_maps = true;
+		} else if (!strcmp(o, "--frame-map")) {
+			show_frames = true;
 		} else if (!strcmp(o, "--check")) {
 			cfg.check_invariants = true;
 		} else if (!strcmp(o, "--debug")) {
@@ -153,6 +173,8 @@ int run_main(int argc, char **argv)
 		run_usage(stderr);
 		return 2;
 	}
+	if (show_maps || show_frames)
+		cfg.on_exit = on_exit_report;
 	struct kernel *k = calloc(1, sizeof *k);   /* the host-side root, not kernel memory */
 	if (!k || kernel_boot(k, &cfg) < 0) {
 		free(k);
