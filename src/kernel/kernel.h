@@ -17,6 +17,7 @@
 #include "mmu.h"
 #include "cpu.h"
 #include "page_alloc.h"
+#include "panic.h"
 #include "slab.h"
 #include "pmap.h"
 #include "vm_map.h"

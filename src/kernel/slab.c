@@ -185,6 +185,14 @@ struct kmem_cache *kmem_cache_create(struct kmem *km, const char *name, size_t s
 	return c;
 }
 
+struct kmem_cache *kmem_cache_find(struct kmem *km, const char *name)
+{
+	for (struct kmem_cache *c = km->caches; c; c = c->next)
+		if (!strncmp(c->name, name, CACHE_NAME_LEN - 1))
+			return c;
+	return NULL;
+}
+
 /* Allocates and formats a new slab; puts it on the empty list.  Returns its
  * head frame number or FRAME_NONE. */
 static uint32_t slab_grow(struct kmem_cache *c)

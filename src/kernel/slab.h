@@ -34,6 +34,8 @@ void *kmem_cache_zalloc(struct kmem_cache *c);
 /* Frees an object of this cache; NULL is ignored.  Debug builds detect a
  * pointer that is not an allocated object of this cache. */
 void kmem_cache_free(struct kmem_cache *c, void *obj);
+/* The cache named name, or NULL. */
+struct kmem_cache *kmem_cache_find(struct kmem *km, const char *name);
 /* Destroys a cache: all its objects must have been freed. */
 void kmem_cache_destroy(struct kmem_cache *c);
 

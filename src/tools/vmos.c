@@ -2,6 +2,7 @@
  * vmos.c - the vmos command: dispatches to subcommands.
  */
 #include "kmem_demo.h"
+#include "run.h"
 #include "ram.h"
 
 #include <stdio.h>
@@ -13,6 +14,8 @@ static void usage(FILE *out)
 		"usage: vmos COMMAND [OPTIONS]\n"
 		"\n"
 		"commands:\n"
+		"  run [OPTIONS] PROGRAM [ARGS...]\n"
+		"                        run RISC-V programs on the simulated machine\n"
 		"  kmem [--ram SIZE]     run a scripted workload of kernel allocations and show\n"
 		"                        what the buddy and slab allocators hold\n"
 		"  help                  show this text\n"
@@ -58,6 +61,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(cmd, "run"))
+		return run_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kmem"))
 		return cmd_kmem(argc - 1, argv + 1);
 	fprintf(stderr, "vmos: unknown command '%s'\n", cmd);
