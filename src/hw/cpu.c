@@ -233,11 +233,12 @@ static inline int64_t imm_s(uint32_t i)
 /* Loads of constant size through the fast cache, else the slow path. */
 #define LOAD_AS(T, size)                                                       \
 	do {                                                                   \
-		uint8_t *h_ = mmu_fast_host(m, ACC_LOAD, va, size);            \
+		uint8_t *h_ = mmu_fast_lookup(m, ACC_LOAD, va, size);            \
 		if (likely(h_)) {                                              \
 			T t_;                                                  \
 			memcpy(&t_, h_, size);                                 \
 			val = (uint64_t)t_;                                    \
+			fast_hits++;                                           \
 		} else {                                                       \
 			uint64_t raw_;                                         \
 			cause = cpu_load_slow(m, va, size, &raw_, &tval);      \
@@ -253,9 +254,10 @@ static inline int64_t imm_s(uint32_t i)
 
 #define STORE_AS(size)                                                         \
 	do {                                                                   \
-		uint8_t *h_ = mmu_fast_host(m, ACC_STORE, va, size);           \
+		uint8_t *h_ = mmu_fast_lookup(m, ACC_STORE, va, size);           \
 		if (likely(h_)) {                                              \
 			memcpy(h_, &v, size);                                  \
+			fast_hits++;                                           \
 		} else {                                                       \
 			cause = cpu_store_slow(m, va, size, v, &tval);         \
 			if (cause)                                             \
@@ -269,7 +271,7 @@ struct trap cpu_run(struct cpu *c, uint64_t budget)
 {
 	struct mmu *m = c->mmu;
 	uint64_t *x = c->x;
-	uint64_t pc = c->pc, n = 0, cached_fetches = 0;
+	uint64_t pc = c->pc, n = 0, cached_fetches = 0, fast_hits = 0;
 	uint64_t code_va = CODE_NONE;
 	const uint8_t *code_host = zero_page;
 	uint64_t cause, tval = 0;
@@ -426,6 +428,7 @@ trap:
 	x[0] = 0;
 	c->pc = pc;
 	c->instret += n;
+	m->stats.tlb_hits += fast_hits;       /* never filled in Bare mode */
 	if (SATP_MODE(m->satp) != SATP_MODE_BARE)
 		m->stats.tlb_hits += cached_fetches;
 	return (struct trap){ cause, tval, pc };

@@ -119,16 +119,26 @@ static inline uint64_t mmu_access_fault_cause(enum mmu_access acc)
 
 /* The inline hit path: the host address of an aligned access of `size`
  * bytes (a power of two <= 8) at va, or NULL if the fast cache misses or the
- * access is misaligned.  Counts the hit. */
+ * access is misaligned.  Counts nothing: the caller must add one to
+ * stats.tlb_hits per non-NULL result (the CPU sums them in a register and
+ * adds them when cpu_run returns). */
+static inline uint8_t *mmu_fast_lookup(const struct mmu *m, enum mmu_access acc,
+				       uint64_t va, unsigned size)
+{
+	const struct mmu_fast *f = &m->fast[acc][(va >> PGSHIFT) & (MMU_FAST_ENTRIES - 1)];
+	if (__builtin_expect(f->tag == (va & (~PGMASK | (size - 1))), 1))
+		return (uint8_t *)(uintptr_t)(va + f->addend);
+	return NULL;
+}
+
+/* mmu_fast_lookup() that counts its hit. */
 static inline uint8_t *mmu_fast_host(struct mmu *m, enum mmu_access acc,
 				     uint64_t va, unsigned size)
 {
-	struct mmu_fast *f = &m->fast[acc][(va >> PGSHIFT) & (MMU_FAST_ENTRIES - 1)];
-	if (__builtin_expect(f->tag == (va & (~PGMASK | (size - 1))), 1)) {
+	uint8_t *h = mmu_fast_lookup(m, acc, va, size);
+	if (h)
 		m->stats.tlb_hits++;
-		return (uint8_t *)(uintptr_t)(va + f->addend);
-	}
-	return NULL;
+	return h;
 }
 
 /* Invalidates the whole fast cache (not the model). */
