@@ -20,36 +20,35 @@ static uint8_t *user_ptr(struct kernel *k, struct proc *p, uint64_t va, enum mmu
 	return cause ? NULL : ram_ptr(&k->ram, pa);
 }
 
-int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n)
+/* Copies n bytes between kernel buffer kbuf and user address uva, page by
+ * page, in the direction acc says (ACC_STORE: to the user). */
+static int copy_user(struct kernel *k, struct proc *p, uint64_t uva, uint8_t *kbuf, size_t n,
+		     enum mmu_access acc)
 {
-	const uint8_t *s = src;
 	while (n) {
 		size_t chunk = PGSIZE - (uva & PGMASK);
 		if (chunk > n)
 			chunk = n;
-		uint8_t *d = user_ptr(k, p, uva, ACC_STORE);
-		if (!d)
+		uint8_t *u = user_ptr(k, p, uva, acc);
+		if (!u)
 			return -EFAULT;
-		memcpy(d, s, chunk);
-		s += chunk, uva += chunk, n -= chunk;
+		if (acc == ACC_STORE)
+			memcpy(u, kbuf, chunk);
+		else
+			memcpy(kbuf, u, chunk);
+		kbuf += chunk, uva += chunk, n -= chunk;
 	}
 	return 0;
 }
 
+int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n)
+{
+	return copy_user(k, p, uva, (uint8_t *)(uintptr_t)src, n, ACC_STORE);
+}
+
 int copyin(struct kernel *k, struct proc *p, void *dst, uint64_t uva, size_t n)
 {
-	uint8_t *d = dst;
-	while (n) {
-		size_t chunk = PGSIZE - (uva & PGMASK);
-		if (chunk > n)
-			chunk = n;
-		const uint8_t *s = user_ptr(k, p, uva, ACC_LOAD);
-		if (!s)
-			return -EFAULT;
-		memcpy(d, s, chunk);
-		d += chunk, uva += chunk, n -= chunk;
-	}
-	return 0;
+	return copy_user(k, p, uva, dst, n, ACC_LOAD);
 }
 
 long copyinstr(struct kernel *k, struct proc *p, char *dst, uint64_t uva, size_t max)

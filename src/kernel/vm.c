@@ -354,6 +354,19 @@ int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len)
 	return unmap_range(k, p, addr, addr + PGROUNDUP(len));
 }
 
+/* True if every page of [addr, end) lies in some region (Linux answers
+ * ENOMEM for a hole in an mprotect or madvise range). */
+static bool range_mapped(struct proc *p, uint64_t addr, uint64_t end)
+{
+	for (uint64_t a = addr; a < end;) {
+		struct vm_region *r = vm_map_lookup(&p->map, a);
+		if (!r)
+			return false;
+		a = r->end;
+	}
+	return true;
+}
+
 int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot)
 {
 	p->st.mprotect_calls++;
@@ -365,13 +378,8 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	uint64_t end = addr + PGROUNDUP(len);
 	if (end < addr || end > top)
 		return -ENOMEM;
-	/* the whole range must be mapped */
-	for (uint64_t a = addr; a < end;) {
-		struct vm_region *r = vm_map_lookup(&p->map, a);
-		if (!r)
-			return -ENOMEM;
-		a = r->end;
-	}
+	if (!range_mapped(p, addr, end))
+		return -ENOMEM;
 	int rc = vm_map_clip(&p->map, addr, end);
 	if (rc < 0)
 		return rc;
@@ -399,12 +407,8 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 	uint64_t end = addr + PGROUNDUP(len);
 	if (end < addr || end > user_top(k->cfg.levels))
 		return -EINVAL;
-	for (uint64_t a = addr; a < end;) {
-		struct vm_region *r = vm_map_lookup(&p->map, a);
-		if (!r)
-			return -ENOMEM;
-		a = r->end;
-	}
+	if (!range_mapped(p, addr, end))
+		return -ENOMEM;
 	if (advice == DONTNEED || advice == FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
 		 * file-backed memory as the file's bytes */

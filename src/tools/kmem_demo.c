@@ -16,6 +16,22 @@
 struct demo_proc { uint64_t pid, regs[32], pc; void *regions; };
 struct demo_region { uint64_t start, end, prot, kind; struct demo_region *next; };
 
+/* Frees one demo process: its regions, page-table pages and record. */
+static void demo_proc_free(struct page_alloc *pa, struct kmem_cache *procs,
+			   struct kmem_cache *regions, struct demo_proc *p, uint64_t *pt, int npt)
+{
+	struct demo_region *reg = p->regions;
+	while (reg) {
+		struct demo_region *next = reg->next;
+		kmem_cache_free(regions, reg);
+		reg = next;
+	}
+	for (int k = 0; k < npt; k++)
+		if (pt[k])
+			page_free_frames(pa, pt[k], 0);
+	kmem_cache_free(procs, p);
+}
+
 static void phase(const char *title, struct page_alloc *pa, struct kmem *km)
 {
 	printf("\n=== %s ===\n", title);
@@ -80,36 +96,16 @@ int kmem_demo_main(uint64_t ram_size)
 	phase("after building the objects", &pa, &km);
 
 	for (int i = 0; i < made; i += 2) {         /* every other process exits */
-		struct demo_region *reg = p[i]->regions;
-		while (reg) {
-			struct demo_region *next = reg->next;
-			kmem_cache_free(regions, reg);
-			reg = next;
-		}
-		for (int k = 0; k < NPT; k++)
-			if (pt[i][k])
-				page_free_frames(&pa, pt[i][k], 0);
-		kmem_cache_free(procs, p[i]);
+		demo_proc_free(&pa, procs, regions, p[i], pt[i], NPT);
 		p[i] = NULL;
 	}
 	for (int i = 0; i < NBUF; i += 3)
 		kfree(&km, buf[i]), buf[i] = NULL;
 	phase("after half of the processes exit and a third of the buffers are freed", &pa, &km);
 
-	for (int i = 0; i < made; i++) {
-		if (!p[i])
-			continue;
-		struct demo_region *reg = p[i]->regions;
-		while (reg) {
-			struct demo_region *next = reg->next;
-			kmem_cache_free(regions, reg);
-			reg = next;
-		}
-		for (int k = 0; k < NPT; k++)
-			if (pt[i][k])
-				page_free_frames(&pa, pt[i][k], 0);
-		kmem_cache_free(procs, p[i]);
-	}
+	for (int i = 0; i < made; i++)
+		if (p[i])
+			demo_proc_free(&pa, procs, regions, p[i], pt[i], NPT);
 	for (int i = 0; i < NBUF; i++)
 		kfree(&km, buf[i]);
 	kmem_cache_destroy(procs);

@@ -21,20 +21,6 @@ static void boot(uint64_t size)
 #define CHECK_INVARIANTS() do { const char *e_ = page_alloc_check(&pa); \
 	if (e_) test_fail(__FILE__, __LINE__, "invariant: %s", e_); } while (0)
 
-/* Runs fn in a child and returns true if it died (abort from a kernel panic). */
-static bool dies(void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		freopen("/dev/null", "w", stderr);
-		fn();
-		_exit(0);
-	}
-	int st;
-	waitpid(pid, &st, 0);
-	return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0);
-}
 
 TEST(ram_sizes)
 {
@@ -220,11 +206,11 @@ static void do_boot_free(void) { page_free_frames(&pa, RAM_BASE, 0); }
 TEST(invalid_frees_detected)
 {
 	boot(1 << 20);
-	CHECK(dies(do_double_free));
-	CHECK(dies(do_wrong_order));
-	CHECK(dies(do_interior_free));
-	CHECK(dies(do_outside_free));
-	CHECK(dies(do_boot_free));
+	CHECK(test_dies(do_double_free));
+	CHECK(test_dies(do_wrong_order));
+	CHECK(test_dies(do_interior_free));
+	CHECK(test_dies(do_outside_free));
+	CHECK(test_dies(do_boot_free));
 	CHECK_INVARIANTS();       /* the parent's allocator is untouched */
 }
 

@@ -23,19 +23,6 @@ static void boot(uint64_t size, bool debug)
 	if (!e_) e_ = page_alloc_check(&pa); \
 	if (e_) test_fail(__FILE__, __LINE__, "invariant: %s", e_); } while (0)
 
-static bool dies(void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		freopen("/dev/null", "w", stderr);
-		fn();
-		_exit(0);
-	}
-	int st;
-	waitpid(pid, &st, 0);
-	return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0);
-}
 
 struct thing { uint64_t a, b, c; };
 
@@ -213,15 +200,15 @@ TEST(debug_detects_misuse)
 	boot(4 << 20, true);
 	dc = kmem_cache_create(&km, "victim", 48, 8);
 	REQUIRE(dc);
-	CHECK(dies(do_double_free));
-	CHECK(dies(do_wrong_cache));
-	CHECK(dies(do_interior));
-	CHECK(dies(do_overflow));
-	CHECK(dies(do_use_after_free));
-	CHECK(dies(do_kfree_host));
-	CHECK(dies(do_kfree_page));
-	CHECK(dies(do_kfree_cache_obj));
-	CHECK(dies(do_destroy_busy));
+	CHECK(test_dies(do_double_free));
+	CHECK(test_dies(do_wrong_cache));
+	CHECK(test_dies(do_interior));
+	CHECK(test_dies(do_overflow));
+	CHECK(test_dies(do_use_after_free));
+	CHECK(test_dies(do_kfree_host));
+	CHECK(test_dies(do_kfree_page));
+	CHECK(test_dies(do_kfree_cache_obj));
+	CHECK(test_dies(do_destroy_busy));
 	/* and correct use does not die */
 	void *p = kmem_cache_alloc(dc);
 	((char *)p)[47] = 1;
