@@ -61,10 +61,18 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 {
 	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND))
 		return -EINVAL;          /* threads are not supported */
+	unsigned live = 0;
+	for (struct proc *q = k->procs; q; q = q->next)
+		live += q->tree == p->tree && q->state != P_ZOMBIE;
+	if (live >= k->cfg.max_procs) {
+		k->stats.fork_refused++;
+		return -EAGAIN;          /* as Linux does at RLIMIT_NPROC */
+	}
 	struct proc *c = proc_create(k, p->name);
 	if (!c)
 		return -ENOMEM;
 	c->ppid = p->pid;
+	c->tree = p->tree;
 	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r))
 		if (vm_map_insert(&c->map, r->start, r->end, r->prot, r->kind, r->object,
 				  r->obj_offset, r->file_end, NULL) < 0)

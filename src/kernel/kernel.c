@@ -25,6 +25,7 @@ void kernel_config_default(struct kernel_config *cfg)
 	cfg->quantum = 100000;
 	cfg->use_asids = true;
 	cfg->stack_limit = 8ULL << 20;
+	cfg->max_procs = 64;
 #ifdef VMOS_DEBUG
 	cfg->debug = true;
 #endif

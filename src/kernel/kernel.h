@@ -37,6 +37,7 @@ struct kernel_config {
 	bool debug;               /* allocator poisoning and checks */
 	bool prefix_output;       /* "[pid] " before each output line */
 	bool check_invariants;    /* run the checker after each process exit */
+	unsigned max_procs;       /* live processes per program tree (fork: EAGAIN) */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
@@ -52,6 +53,7 @@ struct kernel_stats {
 	uint64_t pages_zeroed, pages_copied;
 	uint64_t syscalls, context_switches, tlb_flushes_on_switch;
 	uint64_t user_frames_peak;
+	uint64_t oom_kills, fork_refused;
 };
 
 struct kernel {

@@ -128,6 +128,7 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 		return NULL;
 	}
 	p->top_level = true;
+	p->tree = p->pid;
 	runq_push(k, p);
 	return p;
 }
@@ -259,6 +260,17 @@ static void account(struct kernel *k, struct proc *p, const struct mmu_stats *be
 	p->st.walks += k->mmu.stats.walks - before->walks;
 }
 
+/* The OOM killer's choice: the live process with the most resident pages
+ * (Linux's badness is essentially that), or NULL if none has any. */
+static struct proc *oom_select(struct kernel *k)
+{
+	struct proc *best = NULL;
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (q->state != P_ZOMBIE && (!best || q->pmap.resident > best->pmap.resident))
+			best = q;
+	return best && best->pmap.resident ? best : NULL;
+}
+
 /* Handles a page or access fault of p; kills p if it cannot be served. */
 static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 {
@@ -272,10 +284,18 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 	const char *why = NULL;
 	int rc = vm_fault(k, p, t->tval, acc, &why);
 	if (rc == -ENOMEM) {
+		/* Out of memory: kill the process with the most resident pages and let
+		 * the faulting instruction run again (it faults anew if memory is
+		 * still short, and the next largest goes). */
+		struct proc *victim = oom_select(k);
+		if (!victim)
+			victim = p;
 		fflush(k->cfg.out);
-		fprintf(k->cfg.err, "vmos: pid %u (%s) killed: out of memory serving a fault at 0x%llx, pc 0x%llx\n",
-			p->pid, p->name, (unsigned long long)t->tval, (unsigned long long)p->pc);
-		proc_exit(k, p, 0, SIGKILL);
+		fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages\n",
+			p->pid, (unsigned long long)t->tval, victim->pid, victim->name,
+			(unsigned long long)victim->pmap.resident);
+		k->stats.oom_kills++;
+		proc_exit(k, victim, 0, SIGKILL);
 	} else if (rc < 0) {
 		proc_segv(k, p, t->tval, t->cause, why);
 	}

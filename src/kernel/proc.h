@@ -22,6 +22,7 @@ struct proc_stats {
 
 struct proc {
 	uint32_t pid, ppid;
+	uint32_t tree;                 /* pid of the top-level program it descends from */
 	enum proc_state state;
 	char name[32];
 	uint64_t x[32], pc;

@@ -56,6 +56,8 @@ static void run_usage(FILE *out)
 "                      resident pages) on stderr when it exits\n"
 "  --frame-map         print the physical frame map (who owns each frame) on\n"
 "                      stderr whenever a process exits, before its frames go\n"
+"  --max-procs N       live processes each program and its descendants may have\n"
+"                      (default 64; fork fails with EAGAIN beyond it)\n"
 "  --check             run the system invariant checker after every process exit\n"
 "                      and check that every frame is free at the end\n"
 "  --debug             allocator poisoning and redzones (on in sanitizer builds)\n"
@@ -88,7 +90,8 @@ int run_main(int argc, char **argv)
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = !strcmp(o, "--ram") || !strcmp(o, "--paging") || !strcmp(o, "--tlb") ||
 			     !strcmp(o, "--quantum") || !strcmp(o, "--stack-limit") ||
-			     !strcmp(o, "--stats-json") || !strcmp(o, "--env");
+			     !strcmp(o, "--stats-json") || !strcmp(o, "--env") ||
+			     !strcmp(o, "--max-procs");
 		if (takes && !val) {
 			fprintf(stderr, "vmos run: option %s needs a value (try --help)\n", o);
 			return 2;
@@ -153,6 +156,13 @@ int run_main(int argc, char **argv)
 			cfg.prefix_output = true;
 		} else if (!strcmp(o, "--stats")) {
 			stats = true;
+		} else if (!strcmp(o, "--max-procs")) {
+			uint64_t n;
+			if (parse_u64(val, &n) < 0 || n == 0 || n > 100000) {
+				fprintf(stderr, "vmos run: bad --max-procs '%s' (1..100000)\n", val);
+				return 2;
+			}
+			cfg.max_procs = (unsigned)n;
 		} else if (!strcmp(o, "--maps")) {
 			show_maps = true;
 		} else if (!strcmp(o, "--frame-map")) {

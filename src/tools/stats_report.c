@@ -42,6 +42,8 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		(unsigned long long)k->stats.faults_stack, (unsigned long long)k->stats.faults_segv);
 	fprintf(out, "pages zeroed: %llu, copied: %llu\n", (unsigned long long)k->stats.pages_zeroed,
 		(unsigned long long)k->stats.pages_copied);
+	fprintf(out, "out-of-memory kills: %llu, forks refused: %llu\n",
+		(unsigned long long)k->stats.oom_kills, (unsigned long long)k->stats.fork_refused);
 	fprintf(out, "syscalls: %llu, context switches: %llu, TLB flushes on switch: %llu\n",
 		(unsigned long long)k->stats.syscalls, (unsigned long long)k->stats.context_switches,
 		(unsigned long long)k->stats.tlb_flushes_on_switch);
@@ -89,6 +91,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("faults_cow_no_copy", k->stats.faults_copy_avoided);
 	J("faults_stack", k->stats.faults_stack); J("faults_segv", k->stats.faults_segv);
 	J("pages_zeroed", k->stats.pages_zeroed); J("pages_copied", k->stats.pages_copied);
+	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
 	J("frames_total", k->pa.nframes); J("frames_in_use_peak", k->pa.in_use_peak);
