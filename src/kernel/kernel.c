@@ -65,7 +65,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 		goto fail_mmu;
 	k->zero_page = page_alloc_frames(&k->pa, 0, PA_ZERO, FO_ZERO, 0);
 	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
-	if (!k->zero_page || !k->proc_cache) {
+	if (!k->zero_page || !k->proc_cache || vm_map_bootstrap(&k->km) < 0) {
 		rc = -ENOMEM;
 		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
 		goto fail_mmu;

@@ -550,6 +550,14 @@ static const char *check_list(const struct kmem_cache *c, uint32_t head, int kin
 	return NULL;
 }
 
+uint64_t kmem_objects_in_use(const struct kmem *km)
+{
+	uint64_t n = km->large_allocs - km->large_frees;
+	for (const struct kmem_cache *c = km->caches; c; c = c->next)
+		n += c->active;
+	return n;
+}
+
 const char *kmem_check(const struct kmem *km)
 {
 	static char msg[200];

@@ -68,6 +68,10 @@ int kmem_init(struct kmem *km, struct page_alloc *pa, bool debug);
 /* Frees every cache (leaked objects included).  For tests and shutdown. */
 void kmem_destroy(struct kmem *km);
 
+/* Objects allocated and not freed, over every cache, plus whole-page
+ * kmalloc blocks: the leak check at test boundaries compares it. */
+uint64_t kmem_objects_in_use(const struct kmem *km);
+
 /* Checks every cache's invariants.  NULL if all hold, else a message. */
 const char *kmem_check(const struct kmem *km);
 /* Prints a /proc/slabinfo-like table. */

@@ -16,6 +16,13 @@ const char *vm_kind_name(enum vm_kind kind)
 	return kind < VMK_NKINDS ? kind_names[kind] : "?";
 }
 
+int vm_map_bootstrap(struct kmem *km)
+{
+	if (kmem_cache_find(km, "vm_region"))
+		return 0;
+	return kmem_cache_create(km, "vm_region", sizeof(struct vm_region), 8) ? 0 : -ENOMEM;
+}
+
 int vm_map_init(struct vm_map *map, struct kmem *km, uint64_t min, uint64_t max)
 {
 	memset(map, 0, sizeof *map);

@@ -41,6 +41,10 @@ struct vm_map {
 	uint64_t min, max;        /* the user range regions may occupy */
 };
 
+/* Creates the cache of region records every map of this kmem shares (at
+ * boot, so it is not mistaken for a leak later).  Returns 0 or -ENOMEM. */
+int vm_map_bootstrap(struct kmem *km);
+
 /* Sets up an empty map for [min, max).  Returns 0 or -ENOMEM. */
 int vm_map_init(struct vm_map *map, struct kmem *km, uint64_t min, uint64_t max);
 /* Frees every region record and the map's storage. */
