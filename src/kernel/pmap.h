@@ -82,7 +82,8 @@ uint64_t pmap_satp(const struct pmap *pm);
 /* Maps the 4 KiB page at va to frame pa with prot (VM_PROT_*; NONE keeps the
  * frame but makes every access fault).  cow marks the page copy-on-write
  * (write permission withheld).  Replaces a previous mapping at va.  Returns
- * 0, -ENOMEM (a table could not be allocated; nothing changed) or -EINVAL
+ * 0, -ENOMEM (a table could not be allocated; no mapping was made - tables
+ * created on the way stay, empty, until a range operation reclaims them) or -EINVAL
  * (va not a page-aligned user address). */
 int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
 
