@@ -8,8 +8,9 @@
 # takes the median of $BENCH_VM_RUNS runs (default 5) of each and prints
 #   figure, unit, vmos, native, qemu, vmos/native, vmos/qemu
 # for: a demand-zero fault (cold: memory new to the host too; warm: frames
-# recycled), mmap+touch+munmap cycles of 1 MiB and 64 MiB, brk growth in
-# 64 KiB steps, and a sched_yield ping-pong between two processes (forked)
+# recycled), mmap+touch+munmap cycles of 1 MiB and 64 MiB (after one
+# untimed warm-up cycle), brk growth in 64 KiB steps (cold: first round;
+# warm: later rounds after shrinking back), and a sched_yield ping-pong between two processes (forked)
 # with ASIDs and with --no-asid, plus vmos's TLB misses for both from --stats.
 # Native and qemu runs of the ping-pong are pinned to one CPU (taskset), as
 # vmos has one simulated CPU; otherwise the two processes would not switch.
@@ -100,6 +101,13 @@ med() {
 	awk -v m="$m" -v d="${3:-1}" 'BEGIN { v = m / d; printf (v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f"), v }'
 }
 
+# count ENGINE KEY: median of collected counts, as an integer; "-" if none.
+count() {
+	local m=-
+	[ -f "$tmp/$1.$2" ] && m=$(median <"$tmp/$1.$2")
+	echo "$m"
+}
+
 # ratio A B: A/B formatted as "N.NNx", or "-".
 ratio() {
 	case "$1$2" in *-*|*fail*) echo -; return ;; esac
@@ -108,7 +116,7 @@ ratio() {
 
 # row LABEL UNIT VMOS NATIVE QEMU: one line of the table.
 row() {
-	printf '%-36s %-9s %10s %10s %10s %11s %10s\n' "$1" "$2" "$3" "$4" "$5" "$(ratio "$3" "$4")" "$(ratio "$3" "$5")"
+	printf '%-38s %-9s %10s %10s %10s %11s %10s\n' "$1" "$2" "$3" "$4" "$5" "$(ratio "$3" "$4")" "$(ratio "$3" "$5")"
 }
 
 # bench LABEL UNIT DIV KEY -- PROG ARGS...: collect on vmos, native and qemu
@@ -125,25 +133,30 @@ bench() {
 
 VOPTS=()
 QPIN=
-printf '%-36s %-9s %10s %10s %10s %11s %10s\n' figure unit vmos native qemu vmos/native vmos/qemu
+printf '%-38s %-9s %10s %10s %10s %11s %10s\n' figure unit vmos native qemu vmos/native vmos/qemu
 
 # Demand-zero faults: both figures come from the same runs.
 rm -f "$tmp"/*.*
-runs vmos "cold_fault_ns warm_fault_ns" -- vmbench_fault 4096
-runs native "cold_fault_ns warm_fault_ns" -- vmbench_fault 4096
-runs qemu "cold_fault_ns warm_fault_ns" -- vmbench_fault 4096
-row "demand-zero fault, cold (16 MiB)" "ns/fault" "$(med vmos cold_fault_ns)" "$(med native cold_fault_ns)" "$(med qemu cold_fault_ns)"
-row "demand-zero fault, warm (16 MiB)" "ns/fault" "$(med vmos warm_fault_ns)" "$(med native warm_fault_ns)" "$(med qemu warm_fault_ns)"
+runs vmos "cold_fault_ns warm_fault_ns" -- vmbench_fault 8192
+runs native "cold_fault_ns warm_fault_ns" -- vmbench_fault 8192
+runs qemu "cold_fault_ns warm_fault_ns" -- vmbench_fault 8192
+row "demand-zero fault, cold (32 MiB)" "ns/fault" "$(med vmos cold_fault_ns)" "$(med native cold_fault_ns)" "$(med qemu cold_fault_ns)"
+row "demand-zero fault, warm (32 MiB)" "ns/fault" "$(med vmos warm_fault_ns)" "$(med native warm_fault_ns)" "$(med qemu warm_fault_ns)"
 
 bench "mmap+touch+munmap 1 MiB" "us/cycle" 1000 cycle_ns -- vmbench_mmap 1024 50
 bench "mmap+touch+munmap 64 MiB" "ms/cycle" 1000000 cycle_ns -- vmbench_mmap 65536 3
-bench "brk +64 KiB steps to 64 MiB, touched" "us/MiB" 1000 per_mib_ns -- vmbench_brk 64 2
+rm -f "$tmp"/*.*
+runs vmos "cold_per_mib_ns warm_per_mib_ns" -- vmbench_brk 64 3
+runs native "cold_per_mib_ns warm_per_mib_ns" -- vmbench_brk 64 3
+runs qemu "cold_per_mib_ns warm_per_mib_ns" -- vmbench_brk 64 3
+row "brk 64 KiB steps to 64 MiB, cold" "us/MiB" "$(med vmos cold_per_mib_ns 1000)" "$(med native cold_per_mib_ns 1000)" "$(med qemu cold_per_mib_ns 1000)"
+row "brk 64 KiB steps to 64 MiB, warm" "us/MiB" "$(med vmos warm_per_mib_ns 1000)" "$(med native warm_per_mib_ns 1000)" "$(med qemu warm_per_mib_ns 1000)"
 
 # Context switches: sched_yield ping-pong, 8 pages written per turn.
 rm -f "$tmp"/*.*
 VOPTS=(--quantum "$QUANTUM")
 QPIN=$PIN
-yargs=(vmbench_yield 20000 8)
+yargs=(vmbench_yield 50000 8)
 runs vmos "switch_ns tlb_misses switches" -- "${yargs[@]}"
 runs vmos-noasid "switch_ns tlb_misses switches" -- "${yargs[@]}"
 runs native switch_ns -- "${yargs[@]}"
@@ -154,7 +167,7 @@ nat=$(med native switch_ns)
 qem=$(med qemu switch_ns)
 row "yield ping-pong, ASIDs (vmos default)" "ns/switch" "$(med vmos switch_ns)" "$nat" "$qem"
 row "yield ping-pong, vmos --no-asid" "ns/switch" "$(med vmos-noasid switch_ns)" "$nat" "$qem"
-echo "(median of $RUNS runs; native = same C code, host cc -O2; ping-pong: 2 x 20000 yields," \
+echo "(median of $RUNS runs; native = same C code, host cc -O2; ping-pong: 2 x 50000 yields," \
 	"8 pages written per turn, vmos --quantum $QUANTUM, native/qemu pinned to one CPU)"
 
 if [ $have_vmos -eq 1 ]; then
@@ -162,22 +175,22 @@ if [ $have_vmos -eq 1 ]; then
 	echo "vmos TLB misses in the ping-pong (whole run, --stats; median of $RUNS runs):"
 	printf '  %-10s %12s %18s %16s\n' mode "tlb misses" "context switches" "misses/switch"
 	for e in vmos vmos-noasid; do
-		m=$(med $e tlb_misses)
-		s=$(med $e switches)
+		m=$(count $e tlb_misses)
+		s=$(count $e switches)
 		per=$(ratio "$m" "$s" | tr -d x)
 		printf '  %-10s %12s %18s %16s\n' "$([ $e = vmos ] && echo ASIDs || echo no-ASID)" "$m" "$s" "$per"
 	done
-	ma=$(med vmos tlb_misses)
-	mn=$(med vmos-noasid tlb_misses)
-	sa=$(med vmos switches)
+	ma=$(count vmos tlb_misses)
+	mn=$(count vmos-noasid tlb_misses)
+	sa=$(count vmos switches)
 	ta=$(med vmos switch_ns)
 	tn=$(med vmos-noasid switch_ns)
 	case "$ma$mn$sa$ta$tn" in
 	*-*|*fail*) ;;
 	*)
 		awk -v ma="$ma" -v mn="$mn" -v s="$sa" -v ta="$ta" -v tn="$tn" 'BEGIN {
-			printf "  --no-asid costs %.0f more TLB misses (%.2f per switch) and %.0f ns more per switch (%.2fx)\n",
-			       mn - ma, (mn - ma) / s, tn - ta, (ta > 0 ? tn / ta : 0)
+			printf "  --no-asid: %+.0f TLB misses (%+.2f per switch); %.0f vs %.0f ns per switch (%.2fx)\n",
+			       mn - ma, (mn - ma) / s, tn, ta, (ta > 0 ? tn / ta : 0)
 		}' ;;
 	esac
 fi
