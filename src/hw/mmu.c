@@ -174,7 +174,7 @@ static void fast_drop(void *ctx, const struct tlb_entry *e)
 {
 	struct mmu *m = ctx;
 	if (e->level == 0) {
-		unsigned i = e->vpn & (MMU_FAST_ENTRIES - 1);
+		unsigned i = mmu_fast_index(e->vpn);
 		for (int a = 0; a < 3; a++)
 			if (m->fast[a][i].tag == e->vpn << PGSHIFT)
 				m->fast[a][i].tag = MMU_FAST_INVALID;
@@ -274,7 +274,7 @@ int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t 
 	*host = ram_ptr(m->ram, pa);
 	if (SATP_MODE(m->satp) != SATP_MODE_BARE) {
 		uint64_t page = va & ~PGMASK;
-		struct mmu_fast *f = &m->fast[acc][(va >> PGSHIFT) & (MMU_FAST_ENTRIES - 1)];
+		struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];
 		f->tag = page;
 		f->addend = (uintptr_t)(*host - (va & PGMASK)) - (uintptr_t)page;
 	}

@@ -117,6 +117,14 @@ static inline uint64_t mmu_access_fault_cause(enum mmu_access acc)
 	       acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
 }
 
+/* Fast-cache slot of a virtual page number.  Folding higher bits in keeps
+ * arrays whose distance is a multiple of the cache span (e.g. two 4 MiB
+ * buffers) from evicting each other on every access. */
+static inline unsigned mmu_fast_index(uint64_t vpn)
+{
+	return (unsigned)((vpn ^ (vpn >> 8) ^ (vpn >> 16)) & (MMU_FAST_ENTRIES - 1));
+}
+
 /* The inline hit path: the host address of an aligned access of `size`
  * bytes (a power of two <= 8) at va, or NULL if the fast cache misses or the
  * access is misaligned.  Counts nothing: the caller must add one to
@@ -125,7 +133,7 @@ static inline uint64_t mmu_access_fault_cause(enum mmu_access acc)
 static inline uint8_t *mmu_fast_lookup(const struct mmu *m, enum mmu_access acc,
 				       uint64_t va, unsigned size)
 {
-	const struct mmu_fast *f = &m->fast[acc][(va >> PGSHIFT) & (MMU_FAST_ENTRIES - 1)];
+	const struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];
 	if (__builtin_expect(f->tag == (va & (~PGMASK | (size - 1))), 1))
 		return (uint8_t *)(uintptr_t)(va + f->addend);
 	return NULL;
