@@ -255,6 +255,8 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	}
 	m->stats.tlb_misses++;
 	m->stats.walks++;
+	if (m->miss_hook)
+		m->miss_hook(m->miss_ctx, va, acc);
 	struct walk_result r;
 	const char *why;
 	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);

@@ -60,6 +60,9 @@ struct mmu {
 	struct tlb tlb;
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
 	struct mmu_stats stats;
+	/* Called on every TLB miss (before the walk), for event logs; NULL: off. */
+	void (*miss_hook)(void *ctx, uint64_t va, enum mmu_access acc);
+	void *miss_ctx;
 };
 
 /* Sets up an MMU in Bare mode with an empty TLB of tlb_entries entries,

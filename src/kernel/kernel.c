@@ -33,6 +33,16 @@ void kernel_config_default(struct kernel_config *cfg)
 	cfg->err = stderr;
 }
 
+void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
+		  uint64_t cause, int64_t result, const char *what)
+{
+	if (!k->cfg.on_event)
+		return;
+	struct kevent ev = { kind, p ? p->pid : 0, k->cpu.instret, va, p ? p->pc : 0, cause, result,
+			     what };
+	k->cfg.on_event(k, p, &ev);
+}
+
 int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 {
 	memset(k, 0, sizeof *k);
@@ -74,6 +84,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->next_asid = 1;
 	k->stdin_fd = STDIN_FILENO;
 	k->rng = 0x853c49e6748fea9bULL;
+	k->next_tick = cfg->tick_interval;
 	return 0;
 fail_mmu:
 	mmu_destroy(&k->mmu);

@@ -24,6 +24,35 @@
 
 struct proc;
 struct kernel;
+
+/* Events the kernel reports to a front end (event logs, snapshots,
+ * `vmos explain`): see kernel_config.on_event. */
+enum kevent_kind {
+	KEV_FAULT,       /* a page fault was handled: what = how ("zero", "file", "cow",
+	                    "cow-reuse", "stack", "swap-in", "segv", "oom") */
+	KEV_SYSCALL,     /* cause = number, result = return value */
+	KEV_EXIT,        /* a process ended: result = exit code, cause = signal */
+	KEV_MARKER,      /* the program called vmos_marker(va, tag): cause = tag */
+	KEV_TICK,        /* cfg.tick_interval more instructions have run */
+	KEV_EVICT,       /* a page was evicted: va, result = swap slot or -1 (dropped) */
+	KEV_TLB_MISS,    /* the MMU missed in the TLB (needs mmu.miss_hook wiring) */
+	KEV_NKINDS
+};
+
+struct kevent {
+	enum kevent_kind kind;
+	uint32_t pid;
+	uint64_t instret;        /* machine instructions retired so far */
+	uint64_t va, pc;
+	uint64_t cause;
+	int64_t result;
+	const char *what;
+};
+
+/* A vmos-specific system call (no Linux number is near it): a program marks
+ * a point of interest, e.g. to have an address explained there.
+ * a0 = an address, a1 = a tag.  Returns 0. */
+#define SYS_vmos_marker 1000
 struct exec_image;
 
 /* Boot-time configuration (vmos run options). */
@@ -42,9 +71,18 @@ struct kernel_config {
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
 	void (*on_exit)(struct kernel *k, struct proc *p);
+	/* Called for every event (may be NULL).  p is the process concerned
+	 * (alive: its address space may be inspected), or NULL. */
+	void (*on_event)(struct kernel *k, struct proc *p, const struct kevent *ev);
+	uint64_t tick_interval;   /* instructions between KEV_TICK events; 0: none */
+	void *user;               /* for the front end's own use */
 };
 
 void kernel_config_default(struct kernel_config *cfg);
+
+/* Reports an event to cfg.on_event if set. */
+void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
+		  uint64_t cause, int64_t result, const char *what);
 
 /* Machine-wide counters (per-process ones are in struct proc). */
 struct kernel_stats {
@@ -76,6 +114,8 @@ struct kernel {
 	struct kernel_stats stats;
 	uint64_t user_frames;     /* frames currently owned by user pages */
 	int nlive;                /* processes not yet reaped */
+	const char *fault_kind;   /* how the last vm_fault resolved (for events) */
+	uint64_t next_tick;       /* instret of the next KEV_TICK */
 	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 };

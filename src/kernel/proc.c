@@ -175,6 +175,7 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 	}
 	if (k->cfg.on_exit)
 		k->cfg.on_exit(k, p);
+	kernel_event(k, p, KEV_EXIT, 0, (uint64_t)sig, code & 0xff, sig ? "signal" : "exit");
 	p->state = P_ZOMBIE;
 	/* children go to the kernel; a waiting parent wakes */
 	for (struct proc *c = k->procs; c; c = c->next)
@@ -283,6 +284,8 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 	}
 	const char *why = NULL;
 	int rc = vm_fault(k, p, t->tval, acc, &why);
+	kernel_event(k, p, KEV_FAULT, t->tval, t->cause, rc, rc == -ENOMEM ? "oom" :
+		     rc < 0 ? "segv" : k->fault_kind);
 	if (rc == -ENOMEM) {
 		/* Out of memory: kill the process with the most resident pages and let
 		 * the faulting instruction run again (it faults anew if memory is
@@ -358,12 +361,25 @@ int kernel_run(struct kernel *k)
 		while (slice > 0) {
 			struct mmu_stats before = k->mmu.stats;
 			uint64_t i0 = k->cpu.instret;
-			struct trap t = cpu_run(&k->cpu, slice);
+			uint64_t budget = slice;
+			if (k->cfg.tick_interval && k->next_tick - i0 < budget)
+				budget = k->next_tick - i0;
+			struct trap t = budget ? cpu_run(&k->cpu, budget) :
+				(struct trap){ CAUSE_S_TIMER_INTERRUPT, 0, k->cpu.pc };
 			account(k, p, &before, i0);
 			uint64_t ran = k->cpu.instret - i0;
 			slice = ran >= slice ? 0 : slice - ran;
 			memcpy(p->x, k->cpu.x, sizeof p->x);
 			p->pc = k->cpu.pc;
+			if (k->cfg.tick_interval && k->cpu.instret >= k->next_tick) {
+				k->next_tick += k->cfg.tick_interval;
+				kernel_event(k, p, KEV_TICK, 0, 0, 0, "tick");
+				if (t.cause == CAUSE_S_TIMER_INTERRUPT && slice > 0) {
+					memcpy(k->cpu.x, p->x, sizeof p->x);
+					k->cpu.pc = p->pc;
+					continue;        /* the tick, not the slice, ended this run */
+				}
+			}
 			if (t.cause == CAUSE_S_TIMER_INTERRUPT)
 				break;
 			if (t.cause == CAUSE_USER_ECALL) {

@@ -158,6 +158,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
 	case SYS_exit:
 	case SYS_exit_group:
+		kernel_event(k, p, KEV_SYSCALL, 0, nr, 0, NULL);
 		proc_exit(k, p, (int)a[0], 0);
 		return;
 	case SYS_execve:
@@ -186,7 +187,12 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
 	case SYS_rt_sigaction: case SYS_rt_sigprocmask: rc = 0; break;
 	case SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
+	case SYS_vmos_marker:
+		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");
+		rc = 0;
+		break;
 	default: rc = -ENOSYS; break;
 	}
 	a[0] = (uint64_t)rc;
+	kernel_event(k, p, KEV_SYSCALL, 0, nr, rc, NULL);
 }

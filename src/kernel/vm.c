@@ -105,6 +105,7 @@ static struct vm_region *grow_stack(struct kernel *k, struct proc *p, uint64_t v
 	vm_map_try_merge(&p->map, r);
 	k->stats.faults_stack++;
 	p->st.faults_stack++;
+	k->fault_kind = "stack";
 	return vm_map_lookup(&p->map, start);
 }
 
@@ -114,8 +115,10 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	struct frame *f = pa_frame(&k->pa, pg->pa);
 	k->stats.faults_cow++;
 	p->st.faults_cow++;
+	k->fault_kind = "cow";
 	if (f->owner == FO_USER && f->refcount == 1) {
 		/* the only mapping left: take the frame over, no copy */
+		k->fault_kind = "cow-reuse";
 		k->stats.faults_copy_avoided++;
 		return pmap_enter(&p->pmap, va, pg->pa, r->prot, false);
 	}
@@ -143,6 +146,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 		return -ENOMEM;
 	k->stats.faults_file++;
 	p->st.faults_file++;
+	k->fault_kind = "file";
 	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
 	if (!(r->prot & VM_PROT_WRITE) && whole) {
 		frame_ref(k, cpa);           /* shared with every process running it */
@@ -166,6 +170,7 @@ static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uin
 {
 	k->stats.faults_zero++;
 	p->st.faults_zero++;
+	k->fault_kind = "zero";
 	if (acc != ACC_STORE) {
 		frame_ref(k, k->zero_page);
 		return enter(k, p, va, k->zero_page, r->prot, true);
@@ -182,6 +187,7 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	const char *dummy;
 	if (!why)
 		why = &dummy;
+	k->fault_kind = "segv";
 	if (va >= user_top(k->cfg.levels)) {
 		*why = "kernel or non-canonical address";
 		return -EFAULT;
