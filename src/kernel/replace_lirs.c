@@ -23,15 +23,16 @@
  * entries (the history that lets a re-referenced page come back as LIR).
  * The paper lets S grow without bound; a kernel cannot, so the number of
  * non-resident entries is capped at LIRS_GHOSTS_PER_FRAME x capacity and
- * the oldest of them is forgotten first (a cap that changes no figure of
- * the reference table in docs/replacement.md).  All nodes (capacity + cap)
- * are reserved at init.
+ * the oldest of them is forgotten first.  With 5, every figure of the
+ * reference table (docs/replacement.md) equals that of an unbounded stack;
+ * with 2, ps at 500 frames drops from 57.39% to 56.77%.  All nodes
+ * (capacity + cap, 56 bytes each) are reserved at init.
  */
 #include "replace_impl.h"
 
 #include <errno.h>
 
-#define LIRS_GHOSTS_PER_FRAME 2
+#define LIRS_GHOSTS_PER_FRAME 5
 
 enum lirs_kind { LIR, HIR_RES, HIR_NONRES };
 
@@ -59,7 +60,11 @@ static int lirs_init(struct repl *r)
 	struct lirs_state *st = kzalloc(r->km, sizeof *st);
 	if (!st)
 		return -ENOMEM;
+	/* 1% HIR, at least one frame; one frame alone is LIR (Q stays empty
+	 * and the victim is the LIR page), so Llirs >= 1 always. */
 	uint64_t lhirs = r->capacity / 100 ? r->capacity / 100 : 1;
+	if (lhirs >= r->capacity)
+		lhirs = r->capacity - 1;
 	st->llirs = r->capacity - lhirs;
 	st->max_ghost = LIRS_GHOSTS_PER_FRAME * r->capacity;
 	uint64_t nodes = r->capacity + st->max_ghost;
@@ -199,7 +204,9 @@ static void lirs_access(struct repl *r, uint64_t key)
 		break;
 	}
 	case HIR_RES:
-		if (n->in_s) {
+		/* In S: its IRR beats the bottom LIR page's recency.  Or LIR
+		 * space is free (pages were removed): fill it. */
+		if (n->in_s || st->nlir < st->llirs) {
 			rlist_del(&n->q);
 			make_lir(st, n);
 		} else {
