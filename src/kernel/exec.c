@@ -152,7 +152,7 @@ uint64_t image_page(struct kernel *k, struct exec_image *im, uint64_t index)
 		return 0;
 	if (im->cache[index])
 		return im->cache[index];
-	uint64_t pa = page_alloc_frames(&k->pa, 0, 0, FO_FILE, 0);
+	uint64_t pa = vm_alloc_frame(k, FO_FILE, 0, false);
 	if (!pa)
 		return 0;
 	uint64_t off = index << PGSHIFT;

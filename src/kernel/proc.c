@@ -75,6 +75,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	if (!p)
 		return NULL;
 	p->pid = k->next_pid++;
+	p->kernel = k;
 	const char *base = strrchr(name, '/');
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
 	p->line_start = true;
