@@ -108,7 +108,11 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 			repl_names());
 		goto fail_mmu;
 	}
-	uint64_t capacity = cfg->frames_limit ? cfg->frames_limit : k->pa.free_frames;
+	/* Reclaim keeps a reserve free, as Linux's min_free_kbytes does, so
+	 * that page tables and kernel objects can still be allocated. */
+	k->reserve_frames = 16 + k->pa.nframes / 128;
+	uint64_t capacity = cfg->frames_limit ? cfg->frames_limit :
+		k->pa.free_frames > k->reserve_frames ? k->pa.free_frames - k->reserve_frames : 1;
 	if ((rc = repl_init(&k->repl, ops, &k->km, capacity)) < 0) {
 		fprintf(err, "vmos: cannot set up the %s policy for %llu frames\n", ops->name,
 			(unsigned long long)capacity);

@@ -121,6 +121,7 @@ struct kernel {
 	struct kmem_cache *rmap_cache;
 	struct repl repl;         /* the replacement policy (global) */
 	struct swap_dev swap;
+	uint64_t reserve_frames;  /* kept free for page tables and kernel objects */
 	bool trace_mode;          /* references come from a trace: every access is reported */
 	uint64_t zero_page;       /* PA of the shared zero page */
 	struct proc *procs;       /* every process, by creation */

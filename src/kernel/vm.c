@@ -46,9 +46,9 @@ static inline void frame_ref(struct kernel *k, uint64_t pa)
  * reclaiming.  Returns 0 or -ENOMEM. */
 static int make_room(struct kernel *k)
 {
-	while (k->repl.resident >= k->repl.capacity)
+	while (k->repl.resident >= k->repl.capacity || k->pa.free_frames <= k->reserve_frames)
 		if (vm_reclaim_one(k) < 0)
-			return -ENOMEM;
+			return k->pa.free_frames ? 0 : -ENOMEM;   /* dip into the reserve */
 	return 0;
 }
 
