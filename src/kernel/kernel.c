@@ -45,6 +45,16 @@ void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint6
 	k->cfg.on_event(k, p, &ev);
 }
 
+struct repl *kernel_repl(struct kernel *k, struct proc *p)
+{
+	return p && p->repl.ops ? &p->repl : &k->repl;
+}
+
+struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key)
+{
+	return k->cfg.local_frames ? kernel_repl(k, proc_find(k, key_pid(key))) : &k->repl;
+}
+
 /* The hardware reference bit of the page resident under key, for CLOCK:
  * true if any mapping of its frame has A set; clears them all. */
 static bool test_and_clear_ref(void *ctx, uint64_t key)
@@ -224,10 +234,16 @@ const char *kernel_check(struct kernel *k)
 			e = msg;
 		}
 	}
-	if (!e && resident != k->repl.resident) {
+	uint64_t held = k->repl.resident;
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->repl.ops) {
+			held += p->repl.resident;
+			if (!e)
+				e = repl_check(&p->repl);
+		}
+	if (!e && resident != held) {
 		snprintf(msg, sizeof msg, "%llu mapped frames, the %s policy holds %llu",
-			 (unsigned long long)resident, k->repl.ops->name,
-			 (unsigned long long)k->repl.resident);
+			 (unsigned long long)resident, k->repl.ops->name, (unsigned long long)held);
 		e = msg;
 	}
 	if (!e)

@@ -71,6 +71,7 @@ struct kernel_config {
 	uint64_t swap_size;       /* bytes of swap (0: none) */
 	const char *policy;       /* replacement policy name (NULL: clock) */
 	uint64_t frames_limit;    /* user frames before reclaim starts (0: all RAM) */
+	uint64_t local_frames;    /* >0: local replacement, each process holds at most this many */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
@@ -83,6 +84,12 @@ struct kernel_config {
 };
 
 void kernel_config_default(struct kernel_config *cfg);
+
+/* The replacement-policy instance that manages the pages of p (its own under
+ * local replacement, else the global one). */
+struct repl *kernel_repl(struct kernel *k, struct proc *p);
+/* The instance that manages the page with policy key `key`. */
+struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key);
 
 /* Reports an event to cfg.on_event if set. */
 void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,

@@ -38,10 +38,12 @@ struct proc {
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
 	struct proc_stats st;
 	struct kernel *kernel;
+	struct repl repl;              /* local replacement: this process's policy */
 	struct proc *next;             /* all processes */
 	struct proc *run_next;         /* run queue */
 	bool line_start;               /* output prefixing: at start of a line */
 	bool yielded;                  /* gave up the rest of its slice */
+	bool no_zero_page;             /* reads get their own frame (trace replay) */
 	bool top_level;                /* started by vmos run: reaped by the run */
 };
 

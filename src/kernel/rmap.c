@@ -21,7 +21,7 @@ int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 	f->rmap = e;
 	if (!e->next) {                    /* first mapping: resident for the policy */
 		f->key = page_key(p->pid, va);
-		repl_insert(&k->repl, f->key);
+		repl_insert(kernel_repl(k, p), f->key);
 	}
 	return 0;
 }
@@ -40,11 +40,11 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 	struct rmap_entry *e = *pp;
 	*pp = e->next;
 	if (f->key == page_key(p->pid, va)) {
-		repl_remove(&k->repl, f->key);
+		repl_remove(kernel_repl(k, p), f->key);
 		f->key = REPL_NONE;
 		if (f->rmap) {                 /* still mapped elsewhere: re-key */
 			f->key = page_key(f->rmap->p->pid, f->rmap->va);
-			repl_insert(&k->repl, f->key);
+			repl_insert(kernel_repl(k, f->rmap->p), f->key);
 		}
 	}
 	return e;
@@ -63,7 +63,7 @@ void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *
 	f->rmap = e;
 	if (!e->next) {
 		f->key = page_key(p->pid, va);
-		repl_insert(&k->repl, f->key);
+		repl_insert(kernel_repl(k, p), f->key);
 	}
 }
 

@@ -102,7 +102,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 		return 0;
 	struct frame *f = pa_frame(&c->k->pa, pg->pa);
 	if (frame_tracked(f) && f->key != REPL_NONE)
-		repl_access(&c->k->repl, f->key);
+		repl_access(kernel_repl_of_key(c->k, f->key), f->key);
 	pmap_clear_referenced(&c->p->pmap, pg->va);
 	return 0;
 }
@@ -160,11 +160,11 @@ static void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot)
 	}
 }
 
-int vm_reclaim_one(struct kernel *k)
+int vm_reclaim_one(struct kernel *k, struct repl *r)
 {
-	if (k->repl.ops->needs_every_access && !k->trace_mode)
+	if (r->ops->needs_every_access && !k->trace_mode)
 		sample_references(k);
-	uint64_t key = repl_victim(&k->repl);
+	uint64_t key = repl_victim(r);
 	if (key == REPL_NONE)
 		return -ENOMEM;
 	struct proc *owner = NULL;
@@ -202,7 +202,7 @@ int vm_reclaim_one(struct kernel *k)
 	}
 	int64_t slot = swap_alloc(k);
 	if (slot < 0) {
-		repl_insert(&k->repl, key);        /* keep it: nowhere to put it */
+		repl_insert(r, key);               /* keep it: nowhere to put it */
 		f->key = key;
 		return -ENOMEM;
 	}

@@ -34,9 +34,9 @@ void swap_put(struct kernel *k, uint64_t slot);
 void swap_write(struct kernel *k, uint64_t slot, uint64_t pa);
 void swap_read(struct kernel *k, uint64_t slot, uint64_t pa);
 
-/* Evicts one page chosen by the replacement policy.  Returns 0, or -ENOMEM
- * if nothing can be evicted (no resident page, or swap is full). */
-int vm_reclaim_one(struct kernel *k);
+/* Evicts one page chosen by the replacement policy instance r.  Returns 0,
+ * or -ENOMEM if nothing can be evicted (no resident page, or swap full). */
+int vm_reclaim_one(struct kernel *k, struct repl *r);
 
 /* Checks slot reference counts against the swap entries in every page
  * table.  NULL if consistent. */

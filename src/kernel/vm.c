@@ -44,17 +44,30 @@ static inline void frame_ref(struct kernel *k, uint64_t pa)
 
 /* Makes room for one more resident page under the frame limit by
  * reclaiming.  Returns 0 or -ENOMEM. */
-static int make_room(struct kernel *k)
+static int make_room(struct kernel *k, struct proc *p)
 {
-	while (k->repl.resident >= k->repl.capacity || k->pa.free_frames <= k->reserve_frames)
-		if (vm_reclaim_one(k) < 0)
+	struct repl *r = kernel_repl(k, p);
+	/* over the process's own share (local replacement): it pays itself */
+	while (r != &k->repl && r->resident >= r->capacity)
+		if (vm_reclaim_one(k, r) < 0)
+			return -ENOMEM;
+	/* machine-wide limits: reclaim from the global policy, or under local
+	 * replacement from the faulting process first, then from anyone */
+	while (k->repl.resident >= k->repl.capacity || k->pa.free_frames <= k->reserve_frames) {
+		int rc = vm_reclaim_one(k, r);
+		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
+			if (q->repl.ops && q->repl.resident)
+				rc = vm_reclaim_one(k, &q->repl);
+		if (rc < 0)
 			return k->pa.free_frames ? 0 : -ENOMEM;   /* dip into the reserve */
+	}
 	return 0;
 }
 
-uint64_t vm_alloc_frame(struct kernel *k, enum frame_owner owner, uint32_t id, bool zero)
+uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
+			bool zero)
 {
-	if (make_room(k) < 0)
+	if (make_room(k, p) < 0)
 		return 0;
 	for (;;) {
 		uint64_t pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
@@ -66,7 +79,7 @@ uint64_t vm_alloc_frame(struct kernel *k, enum frame_owner owner, uint32_t id, b
 				f->flags |= FRAME_ZEROFILL;
 			return pa;
 		}
-		if (vm_reclaim_one(k) < 0)
+		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0)
 			return 0;
 	}
 }
@@ -74,7 +87,7 @@ uint64_t vm_alloc_frame(struct kernel *k, enum frame_owner owner, uint32_t id, b
 /* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
 static uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
 {
-	uint64_t pa = vm_alloc_frame(k, FO_USER, p->pid, zero);
+	uint64_t pa = vm_alloc_frame(k, p, FO_USER, p->pid, zero);
 	if (!pa)
 		return 0;
 	if (zero) {
@@ -196,7 +209,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 {
 	struct exec_image *im = r->object;
 	uint64_t file_off = r->obj_offset + (va - r->start);
-	uint64_t cpa = image_page(k, im, file_off >> PGSHIFT);
+	uint64_t cpa = image_page(k, p, im, file_off >> PGSHIFT);
 	if (!cpa)
 		return -ENOMEM;
 	k->stats.faults_file++;
@@ -204,7 +217,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	k->fault_kind = "file";
 	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
 	if (!(r->prot & VM_PROT_WRITE) && whole) {
-		if (!pa_frame(&k->pa, cpa)->rmap && make_room(k) < 0)
+		if (!pa_frame(&k->pa, cpa)->rmap && make_room(k, p) < 0)
 			return -ENOMEM;      /* becoming resident again needs room */
 		frame_ref(k, cpa);           /* shared with every process running it */
 		return vm_enter(k, p, va, cpa, r->prot, true);
@@ -228,7 +241,7 @@ static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	k->stats.faults_zero++;
 	p->st.faults_zero++;
 	k->fault_kind = "zero";
-	if (acc != ACC_STORE) {
+	if (acc != ACC_STORE && !p->no_zero_page) {
 		frame_ref(k, k->zero_page);
 		return vm_enter(k, p, va, k->zero_page, r->prot, true);
 	}

@@ -27,9 +27,10 @@ void vm_space_destroy(struct kernel *k, struct proc *p);
 int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	     const char **why);
 
-/* A frame for a user or file page, reclaiming pages if memory is short;
- * 0 if nothing more can be reclaimed. */
-uint64_t vm_alloc_frame(struct kernel *k, enum frame_owner owner, uint32_t id, bool zero);
+/* A frame for a user or file page of p (for whom reclaim happens), taking
+ * pages away if memory is short; 0 if nothing more can be reclaimed. */
+uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
+			bool zero);
 
 /* Maps frame pa (whose reference the caller hands over) at va in p and
  * records the mapping in the reverse map.  On failure the reference is
