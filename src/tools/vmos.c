@@ -3,6 +3,7 @@
  */
 #include "kmem_demo.h"
 #include "run.h"
+#include "trace.h"
 #include "ram.h"
 
 #include <stdio.h>
@@ -16,6 +17,8 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  run [OPTIONS] PROGRAM [ARGS...]\n"
 		"                        run RISC-V programs on the simulated machine\n"
+		"  trace [OPTIONS] TRACE...\n"
+		"                        replay memory-reference traces through the kernel\n"
 		"  kmem [--ram SIZE]     run a scripted workload of kernel allocations and show\n"
 		"                        what the buddy and slab allocators hold\n"
 		"  help                  show this text\n"
@@ -63,6 +66,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return run_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "trace"))
+		return trace_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kmem"))
 		return cmd_kmem(argc - 1, argv + 1);
 	fprintf(stderr, "vmos: unknown command '%s'\n", cmd);
