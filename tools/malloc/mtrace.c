@@ -23,18 +23,12 @@ static const char *all_policies[] = {
 	"worst,lifo", "segfit,immediate", "segfit,deferred", "buddy,immediate", "buddy,deferred",
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Measures one allocator on one trace; returns 0 or -1. */
 static int measure(const struct trace *t, const struct allocator *a, int runs, int correct)
 {
-	struct replay_result r, u;
+	struct replay_result u;
 	if (correct) {
-		if (trace_replay(t, a, REPLAY_VERIFY | REPLAY_CHECK | REPLAY_FOOTPRINT, &u)) {
+		if (trace_replay_isolated(t, a, REPLAY_VERIFY | REPLAY_CHECK, 0, &u)) {
 			printf("%-24s %-18s FAILED (%lu errors)\n", t->name, a->policy, u.errors);
 			return -1;
 		}
@@ -42,20 +36,13 @@ static int measure(const struct trace *t, const struct allocator *a, int runs, i
 		       t->name, a->policy, 100 * u.utilization, u.peak_live, u.peak_footprint);
 		return 0;
 	}
-	if (trace_replay(t, a, REPLAY_FOOTPRINT, &u))
+	if (trace_replay_isolated(t, a, 0, runs, &u)) {
+		printf("%-24s %-18s FAILED\n", t->name, a->policy);
 		return -1;
-	double tp[64];
-	if (runs > 64)
-		runs = 64;
-	for (int i = 0; i < runs; i++) {
-		if (trace_replay(t, a, 0, &r))
-			return -1;
-		tp[i] = r.ops_per_sec;
 	}
-	qsort(tp, (size_t)runs, sizeof tp[0], cmp_double);
 	printf("%-24s %-18s util %5.1f%%  peak live %9zu B  footprint %9zu B  %8.2f Mops/s\n",
 	       t->name, a->policy, 100 * u.utilization, u.peak_live, u.peak_footprint,
-	       tp[runs / 2] / 1e6);
+	       u.ops_per_sec / 1e6);
 	return 0;
 }
 
@@ -86,6 +73,7 @@ int main(int argc, char **argv)
 	}
 	if (runs < 1)
 		runs = 1;
+	setvbuf(stdout, 0, _IOLBF, 0);
 	if (!npol)
 		pol[npol++] = vm_malloc_get_policy();
 	int status = 0;

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 static void *map(size_t len)
 {
@@ -339,4 +340,56 @@ struct allocator replay_vmos(const char *policy)
 	struct allocator a = { "vmos", policy, vm_malloc, vm_free, vm_realloc, vmos_begin,
 			       vmos_footprint, vmos_peak, vm_malloc_check };
 	return a;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
+			  int runs, struct replay_result *r)
+{
+	int fd[2];
+	memset(r, 0, sizeof *r);
+	fflush(stdout);
+	fflush(stderr);
+	if (pipe(fd))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(fd[0]);
+		struct replay_result u, x;
+		int rc = trace_replay(t, a, flags | REPLAY_FOOTPRINT, &u);
+		double tp[101];
+		if (runs > 101)
+			runs = 101;
+		for (int i = 0; i < runs && !rc; i++) {
+			rc = trace_replay(t, a, flags & ~REPLAY_FOOTPRINT, &x);
+			tp[i] = x.ops_per_sec;
+		}
+		if (!rc && runs > 0) {
+			qsort(tp, (size_t)runs, sizeof tp[0], cmp_double);
+			u.ops_per_sec = tp[runs / 2];
+			u.seconds = u.ops_per_sec > 0 ? t->nops / u.ops_per_sec : 0;
+		}
+		if (rc)
+			u.errors += !u.errors;
+		ssize_t w = write(fd[1], &u, sizeof u);
+		_exit(w == (ssize_t)sizeof u ? 0 : 1);
+	}
+	close(fd[1]);
+	ssize_t got = read(fd[0], r, sizeof *r);
+	close(fd[0]);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	if (got != (ssize_t)sizeof *r || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		memset(r, 0, sizeof *r);
+		r->errors = 1;
+		return -1;
+	}
+	return r->errors ? -1 : 0;
 }

@@ -73,6 +73,12 @@ void trace_free(struct trace *t);
 int trace_replay(const struct trace *t, const struct allocator *a, int flags,
 		 struct replay_result *r);
 
+/* The same, in a child process (so every measurement starts from the same
+ * heap: glibc's arena does not keep what earlier ones left behind);
+ * runs > 1 repeats the replay and reports the median throughput. */
+int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
+			  int runs, struct replay_result *r);
+
 /* The allocators: glibc malloc and the vmos malloc (prefixed vm_). */
 extern const struct allocator replay_glibc;
 struct allocator replay_vmos(const char *policy);

@@ -16,6 +16,8 @@
 #include "malloc_internal.h"
 
 #define DEFAULT_SPEC "segfit,lifo,deferred"
+/* fit, ao, deferred, mmap= given, mmap / trim thresholds, top pad (as glibc) */
+#define DEFAULT_POLICY { 0, 0, 0, 0, 128 << 10, 128 << 10, 128 << 10 }
 
 struct mal_state mal;
 GLUE_DEFINITIONS
@@ -107,7 +109,7 @@ static int parse_size(const char *s, size_t n, size_t *out)
 }
 
 struct policy {
-	int fit, ao, deferred;
+	int fit, ao, deferred, mmap_fixed;
 	size_t mmap_threshold, trim_threshold, top_pad;
 };
 
@@ -132,7 +134,7 @@ static int parse_spec(const char *spec, struct policy *p)
 		else if (same(spec, n, "deferred"))
 			p->deferred = 1, known = 1;
 		else if (n > 5 && same(spec, 5, "mmap="))
-			known = !parse_size(spec + 5, n - 5, &p->mmap_threshold);
+			known = !parse_size(spec + 5, n - 5, &p->mmap_threshold), p->mmap_fixed = 1;
 		else if (n > 5 && same(spec, 5, "trim="))
 			known = !parse_size(spec + 5, n - 5, &p->trim_threshold);
 		else if (n > 4 && same(spec, 4, "pad="))
@@ -164,6 +166,7 @@ static void install(const struct policy *p)
 	mal.fit = p->fit;
 	mal.ao = p->ao;
 	mal.deferred = p->deferred;
+	mal.mmap_fixed = p->mmap_fixed;
 	mal.mmap_threshold = p->mmap_threshold;
 	mal.trim_threshold = p->trim_threshold;
 	mal.top_pad = p->top_pad;
@@ -178,14 +181,14 @@ static void install(const struct policy *p)
 
 static struct policy current(void)
 {
-	struct policy p = { mal.fit, mal.ao, mal.deferred, mal.mmap_threshold,
+	struct policy p = { mal.fit, mal.ao, mal.deferred, mal.mmap_fixed, mal.mmap_threshold,
 			    mal.trim_threshold, mal.top_pad };
 	return p;
 }
 
 static void init(void)
 {
-	struct policy p = { 0, 0, 0, 128 << 10, 128 << 10, 32 << 10 };
+	struct policy p = DEFAULT_POLICY;
 	mal.secret = glue_entropy() | 1;
 	parse_spec(DEFAULT_SPEC, &p);
 	const char *env = glue_env_policy();
@@ -193,7 +196,7 @@ static void init(void)
 		mal_write_str(2, "vmos malloc: VMOS_MALLOC=");
 		mal_write_str(2, env);
 		mal_write_str(2, ": not a policy (see docs/malloc.md); using " DEFAULT_SPEC "\n");
-		p = (struct policy){ 0, 0, 0, 128 << 10, 128 << 10, 32 << 10 };
+		p = (struct policy)DEFAULT_POLICY;
 		parse_spec(DEFAULT_SPEC, &p);
 	}
 	install(&p);

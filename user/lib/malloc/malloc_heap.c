@@ -72,6 +72,13 @@ static void retire_top(void)
 	mal.top = 0;
 }
 
+/* The slack kept at the top when growing or trimming: in proportion to
+ * the heap (small heaps stay tight), at most the pad setting. */
+static size_t pad(void)
+{
+	return mal.heap_bytes / 32 < mal.top_pad ? mal.heap_bytes / 32 : mal.top_pad;
+}
+
 /* Ensures the top block has at least size bytes.  Returns 1 when the top
  * that existed on entry grew (or was big enough), 0 when the heap had to
  * move to a new segment (its top is then large enough) and -1 when the OS
@@ -84,7 +91,7 @@ static int grow_top(size_t size)
 		if (mal.top && have >= size)
 			return moved ? 0 : 1;
 		size_t need = mal.top ? size - have : size + 32;
-		size_t inc = (need + mal.top_pad + GLUE_PAGE - 1) & ~(size_t)(GLUE_PAGE - 1);
+		size_t inc = (need + pad() + GLUE_PAGE - 1) & ~(size_t)(GLUE_PAGE - 1);
 		if (inc < need)
 			return -1;
 		int contig;
@@ -107,14 +114,15 @@ static int grow_top(size_t size)
 	return -1;
 }
 
-/* Gives the top back to the OS down to the pad when it is large. */
+/* Gives the top back to the OS down to the pad when it exceeds the pad by
+ * the trim threshold (the gap keeps sbrk from see-sawing). */
 static void maybe_trim(void)
 {
 	uintptr_t t = mal.top;
-	size_t size = mal_size(*mal_at(t));
-	if (size < mal.trim_threshold || last_seg()->from_mmap)
+	size_t size = mal_size(*mal_at(t)), slack = pad();
+	if (size < mal.trim_threshold + slack || last_seg()->from_mmap)
 		return;
-	uintptr_t keep = t + 8 + MAL_MIN + mal.top_pad + 8;
+	uintptr_t keep = t + 8 + MAL_MIN + slack + 8;
 	keep = (keep + GLUE_PAGE - 1) & ~(uintptr_t)(GLUE_PAGE - 1);
 	uintptr_t end = last_seg()->end;
 	if (keep >= end || end - keep < GLUE_PAGE)

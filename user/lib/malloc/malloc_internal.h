@@ -97,6 +97,7 @@ static inline uintptr_t mal_seg_end(const struct mal_segment *s)
 struct mal_state {
 	int ready;
 	int fit, ao, deferred;		/* the policy */
+	int mmap_fixed;			/* the mmap threshold was given (mmap=) */
 	size_t mmap_threshold, trim_threshold, top_pad;
 	const struct mal_index *index;
 	char spec[64];

@@ -74,7 +74,7 @@ static struct mal_free *fit_find(size_t size)
 	case FIT_FIRST:
 		return first_from(mal.list, 0, size);
 	case FIT_NEXT:
-		b = first_from(mal.rover, 0, size);
+		b = first_from(mal.rover ? mal.rover : mal.list, 0, size);
 		if (!b && mal.rover)
 			b = first_from(mal.list, mal.rover, size);
 		if (b)
