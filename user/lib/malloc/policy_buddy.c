@@ -14,13 +14,13 @@
  * 16-aligned.  Internal fragmentation is up to 50% (the price of O(log n)
  * splitting and merging without boundary tags or searching); the last arena
  * is given back when it and the one before it are entirely free.
- * Deferred mode parks blocks up to 4 KiB on quick lists like the
+ * Deferred mode parks blocks up to 512 bytes on quick lists like the
  * boundary-tag heap.
  */
 #include "malloc_internal.h"
 
 #define ARENA ((size_t)1 << MAL_BUDDY_MAX)
-#define QUICK_ORDER 12
+#define QUICK_ORDER 9
 
 /* The order of the block for a request of n bytes (n + header rounded up). */
 static int order_of(size_t n)
