@@ -46,6 +46,7 @@ ALL_TARGETS   = $(VMOS) $(UNIT_BINS)
 BENCH_TARGETS = $(BENCH_BINS)
 
 .PHONY: all test check bench demo clean
+.SECONDARY:
 all: all-targets
 
 -include $(sort $(wildcard mk/*.mk))
@@ -81,7 +82,7 @@ bench: all-targets $(BENCH_TARGETS)
 	@VMOS_BUILD=$(BUILD) bench/run
 
 demo: all-targets
-	$(VMOS) demo
+	$(VMOS) run --prefix --maps --stats $(BUILD)/user/bin/hello from vmos --- $(BUILD)/user/bin/hello a second process
 
 clean:
 	rm -rf build

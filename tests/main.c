@@ -39,6 +39,22 @@ void test_abort(void)
 	exit(1);
 }
 
+int test_dies(void (*fn)(void))
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(3);
+		fn();
+		_exit(0);
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0);
+}
+
 static int selected(const char *name, int argc, char **argv)
 {
 	if (argc == 0)

@@ -26,6 +26,9 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void test_abort(void) __attribute__((noreturn));
 extern int test_failures;
+/* Runs fn in a child process with stderr silenced; true if it died (an
+ * abort from a kernel panic, a signal, or a non-zero exit). */
+int test_dies(void (*fn)(void));
 
 #define TEST(name)                                                        \
 	static void test_##name(void);                                    \

@@ -18,6 +18,11 @@ int ram_init(struct ram *ram, uint64_t size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
+#ifdef MADV_HUGEPAGE
+	/* Host huge pages make the first touch of simulated RAM cheap; an
+	 * optimisation only, so its failure is ignored. */
+	(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
 	ram->mem = p;
 	ram->base = RAM_BASE;
 	ram->size = size;

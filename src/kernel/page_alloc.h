@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "ram.h"
 #include "riscv.h"
 
@@ -123,8 +124,10 @@ double page_alloc_frag_index(const struct page_alloc *pa, unsigned order);
  * otherwise a static message naming the first violation. */
 const char *page_alloc_check(const struct page_alloc *pa);
 
+/* Name of an owner kind ("page-table", "user", ...). */
+const char *frame_owner_name(enum frame_owner o);
+
 /* Prints a /proc/buddyinfo-like table. */
-struct FILE;
-void page_alloc_print(const struct page_alloc *pa, void *file);
+void page_alloc_print(const struct page_alloc *pa, FILE *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "page_alloc.h"
 
 struct kmem_cache;
@@ -33,6 +34,8 @@ void *kmem_cache_zalloc(struct kmem_cache *c);
 /* Frees an object of this cache; NULL is ignored.  Debug builds detect a
  * pointer that is not an allocated object of this cache. */
 void kmem_cache_free(struct kmem_cache *c, void *obj);
+/* The cache named name, or NULL. */
+struct kmem_cache *kmem_cache_find(struct kmem *km, const char *name);
 /* Destroys a cache: all its objects must have been freed. */
 void kmem_cache_destroy(struct kmem_cache *c);
 
@@ -65,10 +68,14 @@ int kmem_init(struct kmem *km, struct page_alloc *pa, bool debug);
 /* Frees every cache (leaked objects included).  For tests and shutdown. */
 void kmem_destroy(struct kmem *km);
 
+/* Objects allocated and not freed, over every cache, plus whole-page
+ * kmalloc blocks: the leak check at test boundaries compares it. */
+uint64_t kmem_objects_in_use(const struct kmem *km);
+
 /* Checks every cache's invariants.  NULL if all hold, else a message. */
 const char *kmem_check(const struct kmem *km);
 /* Prints a /proc/slabinfo-like table. */
-void kmem_print(const struct kmem *km, void *file);
+void kmem_print(const struct kmem *km, FILE *out);
 
 /* Per-cache statistics (for the table and for tests). */
 struct kmem_cache_stats {

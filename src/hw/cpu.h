@@ -1,0 +1,54 @@
+/*
+ * cpu.h - the RV64IMAC hart, user mode only.  An interpreter runs user code
+ * until something needs the kernel (ecall, ebreak, an exception) or the time
+ * slice ends, then returns the trap; the kernel, written in host C, handles
+ * it and calls cpu_run again (Nachos style).
+ *
+ * Every fetch, load and store is translated by the MMU (mmu.h); see
+ * docs/hardware.md for the CSRs, timebase and emulation choices.
+ */
+#ifndef VMOS_HW_CPU_H
+#define VMOS_HW_CPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "mmu.h"
+
+struct trap {
+	uint64_t cause;      /* CAUSE_* from riscv.h */
+	uint64_t tval;       /* faulting address, instruction bits, or 0 */
+	uint64_t pc;         /* c->pc when the trap was taken */
+};
+
+struct cpu {
+	uint64_t x[32];      /* x[0] reads as 0 */
+	uint64_t pc;
+	uint64_t instret;    /* instructions retired, ever */
+	bool res_valid;      /* LR/SC reservation */
+	uint64_t res_addr;
+	struct mmu *mmu;
+};
+
+/* Resets registers, pc and reservation to zero and attaches the MMU. */
+void cpu_init(struct cpu *c, struct mmu *m);
+
+/* Runs at most `budget` instructions in U-mode and returns the trap that
+ * stopped it.
+ *  - ecall (CAUSE_USER_ECALL, tval 0), ebreak (CAUSE_BREAKPOINT, tval = pc),
+ *    illegal instruction (tval = the instruction's bits, 16 or 32), page and
+ *    access faults (tval = faulting address), misaligned LR/SC/AMO: c->pc is
+ *    the trapping instruction's and the instruction had no effect (the kernel
+ *    advances past an ecall by 4).
+ *  - budget exhausted: CAUSE_S_TIMER_INTERRUPT, c->pc = the next instruction.
+ * c->instret grows by the instructions retired. */
+struct trap cpu_run(struct cpu *c, uint64_t budget);
+
+/* rdtime's timebase: a 10 MHz counter from the host's CLOCK_MONOTONIC. */
+#define CPU_TIMEBASE_HZ 10000000ULL
+uint64_t cpu_time(void);
+
+/* The 32-bit instruction a 16-bit RVC instruction stands for, or 0 if it is
+ * illegal or reserved (cpu_rvc.c). */
+uint32_t cpu_rvc_expand(uint16_t insn);
+
+#endif

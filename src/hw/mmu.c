@@ -1,0 +1,284 @@
+/*
+ * mmu.c - Sv39 / Sv48 address translation (RISC-V privileged spec 4.3.2,
+ * "Virtual Address Translation Process"), the modeled TLB in front of it and
+ * the host fast cache in front of that (see mmu.h).
+ *
+ * One walker serves both modes: it takes the number of levels from satp and
+ * runs the spec's steps:
+ *   1. the VA must be canonical (bits above the top VPN copy its top bit);
+ *   2. a = satp.PPN * 4096, i = LEVELS - 1; read the PTE at a + VPN[i] * 8
+ *      (outside RAM: access fault);
+ *   3. V = 0, W without R, or reserved bits set (63:54; A/D/U in a non-leaf)
+ *      -> page fault;
+ *   4. R or X set: a leaf; otherwise descend (i < 0 -> page fault);
+ *   5. leaf permissions for a U-mode access: U, and X / R / W by access type
+ *      (no MXR, no SUM: U-mode only);
+ *   6. a superpage leaf whose low PPN fields are not zero -> page fault;
+ *   7. A/D: this MMU updates them itself (like Svadu): A on every access,
+ *      D on a store, written back to the PTE in RAM;
+ *   8. the PA keeps the VA's low bits below the leaf's level.
+ * Finally the physical page must lie in RAM, or the access faults with the
+ * access-fault cause (1 / 5 / 7).
+ */
+#include "mmu.h"
+
+#include <errno.h>
+
+/* ---- the walker -------------------------------------------------------- */
+
+struct walk_result {
+	uint64_t pte;        /* leaf PTE after the A/D update */
+	int level;           /* leaf level */
+	bool global;         /* G was set on the leaf or a non-leaf above it */
+	uint64_t pa;
+};
+
+/* True if va sign-extends from bit (12 + 9 * levels - 1). */
+static bool va_canonical(uint64_t va, int levels)
+{
+	int bits = PGSHIFT + VPN_BITS * levels;
+	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits)) == va;
+}
+
+/* The permission a U-mode access needs from a leaf, with the reason to give
+ * when it is missing; NULL if allowed. */
+static const char *leaf_denies(uint64_t pte, enum mmu_access acc)
+{
+	if (!(pte & PTE_U))
+		return "U=0: supervisor page";
+	switch (acc) {
+	case ACC_FETCH: return (pte & PTE_X) ? NULL : "X=0: page not executable";
+	case ACC_LOAD:  return (pte & PTE_R) ? NULL : "R=0: page not readable";
+	default:        return (pte & PTE_W) ? NULL : "W=0: page not writable";
+	}
+}
+
+static const char *const v0_why[] = {
+	"PTE V=0 at level 0", "PTE V=0 at level 1", "PTE V=0 at level 2", "PTE V=0 at level 3",
+};
+
+/* Walks the table of satp for va.  update_ad: write A/D back to RAM and count
+ * in st; trace: record every PTE read.  Returns 0 and fills *r, or the
+ * exception cause with *why set. */
+static uint64_t walk(struct ram *ram, uint64_t satp, uint64_t va,
+		     enum mmu_access acc, bool update_ad, struct mmu_stats *st,
+		     struct mmu_walk *trace, struct walk_result *r, const char **why)
+{
+	int levels = satp_levels(SATP_MODE(satp));
+	uint64_t pf = mmu_page_fault_cause(acc);
+	if (!va_canonical(va, levels)) {
+		*why = "non-canonical address";
+		return pf;
+	}
+	uint64_t a = SATP_PPN(satp) << PGSHIFT;
+	bool global = false;
+	for (int i = levels - 1; i >= 0; i--) {
+		uint64_t pte_pa = a + VA_VPN(va, i) * 8;
+		if (!ram_contains(ram, pte_pa, 8)) {
+			*why = "page-table entry outside RAM";
+			return mmu_access_fault_cause(acc);
+		}
+		uint64_t pte;
+		memcpy(&pte, ram_ptr(ram, pte_pa), 8);
+		if (st)
+			st->pte_reads++;
+		if (trace && trace->nsteps < 5)
+			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, pte_pa, pte };
+		if (!(pte & PTE_V)) {
+			*why = v0_why[i];
+			return pf;
+		}
+		if ((pte & PTE_W) && !(pte & PTE_R)) {
+			*why = "W without R (reserved)";
+			return pf;
+		}
+		if (pte & PTE_HIGH_MASK) {
+			*why = "reserved PTE bits 63:54 set";
+			return pf;
+		}
+		global |= (pte & PTE_G) != 0;
+		if (!PTE_IS_LEAF(pte)) {
+			if (pte & (PTE_A | PTE_D | PTE_U)) {
+				*why = "non-leaf PTE with A, D or U set (reserved)";
+				return pf;
+			}
+			a = PTE_PA(pte);
+			continue;
+		}
+		/* a leaf at level i */
+		if (trace)
+			trace->leaf_level = i;
+		if ((*why = leaf_denies(pte, acc)))
+			return pf;
+		uint64_t span = LEVEL_SIZE(i) - 1;
+		if (PTE_PA(pte) & span) {
+			*why = "misaligned superpage";
+			return pf;
+		}
+		uint64_t pa = PTE_PA(pte) | (va & span);
+		if (!ram_contains(ram, pa & ~PGMASK, PGSIZE)) {
+			*why = "physical page outside RAM";
+			return mmu_access_fault_cause(acc);
+		}
+		uint64_t want = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
+		if (update_ad && want != pte) {
+			memcpy(ram_ptr(ram, pte_pa), &want, 8);
+			pte = want;
+			if (st)
+				st->ad_updates++;
+		}
+		r->pte = pte;
+		r->level = i;
+		r->global = global;
+		r->pa = pa;
+		return 0;
+	}
+	*why = "no leaf PTE by level 0";
+	return pf;
+}
+
+void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
+		      enum mmu_access acc, struct mmu_walk *out)
+{
+	memset(out, 0, sizeof *out);
+	out->leaf_level = -1;
+	if (satp_levels(SATP_MODE(satp)) == 0) {
+		out->pa = va;
+		if (!ram_contains(m->ram, va & ~PGMASK, PGSIZE)) {
+			out->cause = mmu_access_fault_cause(acc);
+			out->why = "Bare mode: physical address outside RAM";
+		}
+		return;
+	}
+	struct walk_result r;
+	const char *why = NULL;
+	out->cause = walk(m->ram, satp, va, acc, false, NULL, out, &r, &why);
+	if (out->cause == 0)
+		out->pa = r.pa;
+	else
+		out->why = why;
+}
+
+/* ---- the fast cache ---------------------------------------------------- */
+
+void mmu_fast_flush(struct mmu *m)
+{
+	for (int a = 0; a < 3; a++)
+		for (int i = 0; i < MMU_FAST_ENTRIES; i++)
+			m->fast[a][i].tag = MMU_FAST_INVALID;
+}
+
+/* tlb_removed_fn: drops every fast entry that may derive from e, whatever
+ * its ASID (dropping too much costs a model lookup, never a wrong count). */
+static void fast_drop(void *ctx, const struct tlb_entry *e)
+{
+	struct mmu *m = ctx;
+	if (e->level == 0) {
+		unsigned i = mmu_fast_index(e->vpn);
+		for (int a = 0; a < 3; a++)
+			if (m->fast[a][i].tag == e->vpn << PGSHIFT)
+				m->fast[a][i].tag = MMU_FAST_INVALID;
+		return;
+	}
+	int shift = PGSHIFT + VPN_BITS * e->level;
+	for (int a = 0; a < 3; a++)
+		for (int i = 0; i < MMU_FAST_ENTRIES; i++) {
+			struct mmu_fast *f = &m->fast[a][i];
+			if (f->tag != MMU_FAST_INVALID && (f->tag >> shift) == e->vpn)
+				f->tag = MMU_FAST_INVALID;
+		}
+}
+
+/* ---- the MMU ----------------------------------------------------------- */
+
+int mmu_init(struct mmu *m, struct ram *ram, unsigned tlb_entries, unsigned tlb_ways)
+{
+	memset(m, 0, sizeof *m);
+	int err = tlb_init(&m->tlb, tlb_entries, tlb_ways);
+	if (err)
+		return err;
+	m->ram = ram;
+	m->satp = 0;
+	mmu_fast_flush(m);
+	return 0;
+}
+
+void mmu_destroy(struct mmu *m)
+{
+	tlb_destroy(&m->tlb);
+}
+
+void mmu_set_satp(struct mmu *m, uint64_t satp)
+{
+	uint64_t mode = SATP_MODE(satp);
+	if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48)
+		return;                         /* WARL: the write has no effect */
+	if (satp != m->satp) {
+		m->satp = satp;
+		mmu_fast_flush(m);
+	}
+}
+
+void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint16_t asid)
+{
+	m->stats.flushes++;
+	tlb_flush(&m->tlb, has_va, va, has_asid, asid, fast_drop, m);
+}
+
+/* True if a cached leaf satisfies the access: a store also needs D = 1,
+ * else it must re-walk to set D in RAM. */
+static bool entry_permits(uint64_t pte, enum mmu_access acc)
+{
+	if (leaf_denies(pte, acc))
+		return false;
+	return acc != ACC_STORE || (pte & PTE_D);
+}
+
+int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
+{
+	if (SATP_MODE(m->satp) == SATP_MODE_BARE) {
+		if (!ram_contains(m->ram, va & ~PGMASK, PGSIZE))
+			return (int)mmu_access_fault_cause(acc);
+		*pa = va;
+		return 0;
+	}
+	uint16_t asid = (uint16_t)SATP_ASID(m->satp);
+	struct tlb_entry *e = tlb_lookup(&m->tlb, va, asid);
+	if (e && entry_permits(e->pte, acc)) {
+		uint64_t span = LEVEL_SIZE(e->level) - 1;
+		uint64_t p = (PTE_PA(e->pte) & ~span) | (va & span);
+		m->stats.tlb_hits++;
+		if (!ram_contains(m->ram, p & ~PGMASK, PGSIZE))
+			return (int)mmu_access_fault_cause(acc);
+		*pa = p;
+		return 0;
+	}
+	m->stats.tlb_misses++;
+	m->stats.walks++;
+	if (m->miss_hook)
+		m->miss_hook(m->miss_ctx, va, acc);
+	struct walk_result r;
+	const char *why;
+	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);
+	if (cause)
+		return (int)cause;
+	tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+	*pa = r.pa;
+	return 0;
+}
+
+int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t **host)
+{
+	uint64_t pa;
+	int cause = mmu_translate(m, va, acc, &pa);
+	if (cause)
+		return cause;
+	*host = ram_ptr(m->ram, pa);
+	if (SATP_MODE(m->satp) != SATP_MODE_BARE) {
+		uint64_t page = va & ~PGMASK;
+		struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];
+		f->tag = page;
+		f->addend = (uintptr_t)(*host - (va & PGMASK)) - (uintptr_t)page;
+	}
+	return 0;
+}

@@ -1,0 +1,158 @@
+/*
+ * mmu.h - the memory-management unit: Sv39 / Sv48 translation of user-mode
+ * accesses (RISC-V privileged spec, 4.3-4.5), through the modeled TLB
+ * (tlb.h), with a host-side fast cache in front of it.
+ *
+ *   access(va) --fast cache hit--> host pointer                 (counts a TLB hit)
+ *        |  miss
+ *        v
+ *   modeled TLB --hit--> refill fast cache                       (counts a TLB hit)
+ *        |  miss
+ *        v
+ *   page-table walk in RAM, A/D set in the PTE --> TLB + fast cache
+ *                                                  (counts a miss and a walk)
+ *
+ * The fast cache (after QEMU's softmmu and TinyEMU): three direct-mapped
+ * arrays - read, write, fetch - of { tag, host addend }.  The tag is the 4 KiB
+ * page's VA; the hit test is one compare of the tag with va masked to keep the
+ * page number and the access's low alignment bits, so a misaligned access
+ * never hits and takes the out-of-line path, which emulates it.
+ *
+ * The fast cache is a strict subset of the modeled TLB: an entry is filled
+ * only from a valid model entry that permits the access (for writes, one with
+ * D set), and every model eviction, every sfence.vma and every satp change
+ * invalidates the fast entries derived from what left the model.  So counting
+ * a fast hit as a TLB hit gives exactly the counts of a TLB consulted on every
+ * access.  In Bare mode there is no TLB: nothing is cached or counted.
+ */
+#ifndef VMOS_HW_MMU_H
+#define VMOS_HW_MMU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+#include "riscv.h"
+#include "ram.h"
+#include "tlb.h"
+
+enum mmu_access { ACC_FETCH = 0, ACC_LOAD = 1, ACC_STORE = 2 };
+
+struct mmu_stats {
+	uint64_t tlb_hits;    /* lookups a TLB entry satisfied */
+	uint64_t tlb_misses;  /* lookups that needed a walk */
+	uint64_t walks;       /* page-table walks started (== misses) */
+	uint64_t pte_reads;   /* PTEs read by walks */
+	uint64_t ad_updates;  /* PTE writes that set A and/or D */
+	uint64_t flushes;     /* sfence.vma operations */
+};
+
+#define MMU_FAST_ENTRIES 256          /* per access type; power of two */
+#define MMU_FAST_INVALID (~0ULL)      /* never equals a masked va */
+
+struct mmu_fast {
+	uint64_t tag;        /* page VA, or MMU_FAST_INVALID */
+	uintptr_t addend;    /* host address = va + addend */
+};
+
+struct mmu {
+	struct ram *ram;
+	uint64_t satp;
+	struct tlb tlb;
+	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
+	struct mmu_stats stats;
+	/* Called on every TLB miss (before the walk), for event logs; NULL: off. */
+	void (*miss_hook)(void *ctx, uint64_t va, enum mmu_access acc);
+	void *miss_ctx;
+};
+
+/* Sets up an MMU in Bare mode with an empty TLB of tlb_entries entries,
+ * tlb_ways-way set associative. Returns 0, or -EINVAL unless both are powers
+ * of two with ways <= entries, or -ENOMEM. */
+int  mmu_init(struct mmu *m, struct ram *ram, unsigned tlb_entries, unsigned tlb_ways);
+void mmu_destroy(struct mmu *m);
+
+/* Like `csrw satp`: switches address space without flushing the TLB (it is
+ * ASID-tagged; only the host-side fast cache is dropped).  satp is WARL: a
+ * write whose MODE is not Bare, Sv39 or Sv48 has no effect at all, as the
+ * privileged spec (4.1.11) requires. */
+void mmu_set_satp(struct mmu *m, uint64_t satp);
+
+/* sfence.vma rs1, rs2 with has_va = (rs1 != x0), has_asid = (rs2 != x0);
+ * see tlb_flush() for the four cases. */
+void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
+
+/* Translates va for a user-mode access of type acc exactly as the CPU does:
+ * through the TLB, counting, setting A/D in RAM.  Returns 0 and *pa, or the
+ * exception cause: CAUSE_{FETCH,LOAD,STORE}_PAGE_FAULT, or
+ * CAUSE_{FETCH,LOAD,STORE}_ACCESS if a PTE or the final page lies outside RAM. */
+int  mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa);
+
+/* Like mmu_translate, but returns the host address of va in *host and fills
+ * the fast cache; the CPU's out-of-line path. */
+int  mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t **host);
+
+/* One side-effect-free walk, step by step, for `vmos explain`. */
+struct mmu_walk_step { int level; uint64_t pte_pa; uint64_t pte; };
+struct mmu_walk {
+	int nsteps;
+	struct mmu_walk_step step[5];
+	int leaf_level;      /* -1 if no leaf was reached */
+	uint64_t pa;
+	uint64_t cause;      /* 0 = success */
+	const char *why;     /* human reason for a fault, NULL on success */
+};
+
+/* Walks the table of `satp` for va as a user access of type acc, without the
+ * TLB, counters or A/D updates, recording every PTE read. */
+void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
+		      enum mmu_access acc, struct mmu_walk *out);
+
+/* Page-fault and access-fault causes for an access type. */
+static inline uint64_t mmu_page_fault_cause(enum mmu_access acc)
+{
+	return acc == ACC_FETCH ? CAUSE_FETCH_PAGE_FAULT :
+	       acc == ACC_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
+}
+
+static inline uint64_t mmu_access_fault_cause(enum mmu_access acc)
+{
+	return acc == ACC_FETCH ? CAUSE_FETCH_ACCESS :
+	       acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+}
+
+/* Fast-cache slot of a virtual page number.  Folding higher bits in keeps
+ * arrays whose distance is a multiple of the cache span (e.g. two 4 MiB
+ * buffers) from evicting each other on every access. */
+static inline unsigned mmu_fast_index(uint64_t vpn)
+{
+	return (unsigned)((vpn ^ (vpn >> 8) ^ (vpn >> 16)) & (MMU_FAST_ENTRIES - 1));
+}
+
+/* The inline hit path: the host address of an aligned access of `size`
+ * bytes (a power of two <= 8) at va, or NULL if the fast cache misses or the
+ * access is misaligned.  Counts nothing: the caller must add one to
+ * stats.tlb_hits per non-NULL result (the CPU sums them in a register and
+ * adds them when cpu_run returns). */
+static inline uint8_t *mmu_fast_lookup(const struct mmu *m, enum mmu_access acc,
+				       uint64_t va, unsigned size)
+{
+	const struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];
+	if (__builtin_expect(f->tag == (va & (~PGMASK | (size - 1))), 1))
+		return (uint8_t *)(uintptr_t)(va + f->addend);
+	return NULL;
+}
+
+/* mmu_fast_lookup() that counts its hit. */
+static inline uint8_t *mmu_fast_host(struct mmu *m, enum mmu_access acc,
+				     uint64_t va, unsigned size)
+{
+	uint8_t *h = mmu_fast_lookup(m, acc, va, size);
+	if (h)
+		m->stats.tlb_hits++;
+	return h;
+}
+
+/* Invalidates the whole fast cache (not the model). */
+void mmu_fast_flush(struct mmu *m);
+
+#endif

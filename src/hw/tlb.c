@@ -1,0 +1,166 @@
+/*
+ * tlb.c - the modeled set-associative, ASID-tagged TLB (see tlb.h for the
+ * organisation and the reasons for round-robin replacement).  sfence.vma
+ * semantics follow the RISC-V privileged spec, section 4.2.1.
+ */
+#include "tlb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static bool is_pow2(unsigned v)
+{
+	return v && !(v & (v - 1));
+}
+
+int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
+{
+	if (!is_pow2(entries) || !is_pow2(ways) || ways > entries)
+		return -EINVAL;
+	t->nentries = entries;
+	t->nways = ways;
+	t->nsets = entries / ways;
+	t->e = calloc(entries, sizeof *t->e);
+	t->victim = calloc(t->nsets, sizeof *t->victim);
+	if (!t->e || !t->victim) {
+		tlb_destroy(t);
+		return -ENOMEM;
+	}
+	for (int l = 0; l < TLB_LEVELS; l++)
+		t->level_count[l] = 0;
+	return 0;
+}
+
+void tlb_destroy(struct tlb *t)
+{
+	free(t->e);
+	free(t->victim);
+	t->e = NULL;
+	t->victim = NULL;
+}
+
+static inline uint64_t vpn_at(uint64_t va, int level)
+{
+	/* 52 significant bits: the VA's sign extension above bit 47/38 is part
+	 * of the tag, so distinct canonical addresses never alias. */
+	return va >> (12 + 9 * level);
+}
+
+static inline struct tlb_entry *set_of(struct tlb *t, uint64_t vpn)
+{
+	return &t->e[(vpn & (t->nsets - 1)) * t->nways];
+}
+
+static inline bool matches(const struct tlb_entry *e, uint64_t vpn, int level,
+			   uint16_t asid)
+{
+	return e->valid && e->level == level && e->vpn == vpn &&
+	       (e->global || e->asid == asid);
+}
+
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+{
+	for (int level = 0; level < TLB_LEVELS; level++) {
+		if (!t->level_count[level])
+			continue;
+		uint64_t vpn = vpn_at(va, level);
+		struct tlb_entry *s = set_of(t, vpn);
+		for (unsigned w = 0; w < t->nways; w++)
+			if (matches(&s[w], vpn, level, asid))
+				return &s[w];
+	}
+	return NULL;
+}
+
+void tlb_remove(struct tlb *t, struct tlb_entry *e)
+{
+	if (e->valid) {
+		e->valid = false;
+		t->level_count[e->level]--;
+	}
+}
+
+struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asid,
+			     bool global, uint64_t pte,
+			     tlb_removed_fn *removed, void *ctx)
+{
+	uint64_t vpn = vpn_at(va, level);
+	struct tlb_entry *s = set_of(t, vpn);
+	struct tlb_entry *slot = NULL;
+	for (unsigned w = 0; w < t->nways; w++) {
+		struct tlb_entry *e = &s[w];
+		if (e->valid && e->level == level && e->vpn == vpn &&
+		    e->global == global && (global || e->asid == asid)) {
+			slot = e;               /* refresh in place (e.g. D set) */
+			break;
+		}
+		if (!e->valid && !slot)
+			slot = e;
+	}
+	if (slot && slot->valid) {
+		slot->pte = pte;
+		slot->asid = asid;
+		return slot;
+	}
+	if (!slot) {
+		unsigned *v = &t->victim[vpn & (t->nsets - 1)];
+		slot = &s[*v];
+		*v = (*v + 1) & (t->nways - 1);
+		if (removed)
+			removed(ctx, slot);
+		tlb_remove(t, slot);
+	}
+	slot->vpn = vpn;
+	slot->pte = pte;
+	slot->asid = asid;
+	slot->level = (uint8_t)level;
+	slot->global = global;
+	slot->valid = true;
+	t->level_count[level]++;
+	return slot;
+}
+
+/* Removes e if the flush selects it; returns 1 if it did. */
+static unsigned flush_one(struct tlb *t, struct tlb_entry *e, bool has_va,
+			  uint64_t va, bool has_asid, uint16_t asid,
+			  tlb_removed_fn *removed, void *ctx)
+{
+	if (!e->valid)
+		return 0;
+	if (has_asid && (e->global || e->asid != asid))
+		return 0;
+	if (has_va && e->vpn != vpn_at(va, e->level))
+		return 0;
+	if (removed)
+		removed(ctx, e);
+	tlb_remove(t, e);
+	return 1;
+}
+
+unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
+		   uint16_t asid, tlb_removed_fn *removed, void *ctx)
+{
+	unsigned n = 0;
+	if (!has_va) {
+		for (unsigned i = 0; i < t->nentries; i++)
+			n += flush_one(t, &t->e[i], false, 0, has_asid, asid, removed, ctx);
+		return n;
+	}
+	/* by address: only the set of va at each level can hold a match */
+	for (int level = 0; level < TLB_LEVELS; level++) {
+		if (!t->level_count[level])
+			continue;
+		struct tlb_entry *s = set_of(t, vpn_at(va, level));
+		for (unsigned w = 0; w < t->nways; w++)
+			n += flush_one(t, &s[w], true, va, has_asid, asid, removed, ctx);
+	}
+	return n;
+}
+
+unsigned tlb_count(const struct tlb *t)
+{
+	unsigned n = 0;
+	for (int l = 0; l < TLB_LEVELS; l++)
+		n += t->level_count[l];
+	return n;
+}

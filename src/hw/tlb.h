@@ -1,0 +1,87 @@
+/*
+ * tlb.h - the modeled translation lookaside buffer: a unified (instruction +
+ * data), ASID-tagged, set-associative cache of leaf PTEs, as the RISC-V
+ * privileged spec (4.2.1, 4.3.2) lets an implementation keep.
+ *
+ *   set index = VPN at the entry's level & (nsets - 1)
+ *
+ *        way 0        way 1        ...  way W-1
+ *      +------------+------------+-----+------------+
+ *  s0  | vpn lvl asid G pte                          |  <- victim: round robin
+ *  s1  |                                             |
+ *      +---------------------------------------------+
+ *
+ * An entry maps one page of its level's size (4 KiB, 2 MiB, 1 GiB or
+ * 512 GiB), so a lookup probes one set per level that currently holds any
+ * entries.  Global entries (G set anywhere on the walk) match every ASID.
+ *
+ * Replacement is round robin per set (FIFO).  It deliberately ignores hits:
+ * the MMU keeps a host-side fast cache in front of this model that counts
+ * hits without touching the model, and a hit-insensitive policy makes the
+ * model's evictions - and so every hit/miss count - identical to what a TLB
+ * consulted on every access would do.
+ *
+ * This file knows nothing of RAM or of walks; mmu.c fills and consults it.
+ */
+#ifndef VMOS_HW_TLB_H
+#define VMOS_HW_TLB_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define TLB_DEFAULT_ENTRIES 64
+#define TLB_DEFAULT_WAYS    4
+#define TLB_LEVELS          4     /* Sv48: leaves at levels 0..3 */
+
+struct tlb_entry {
+	uint64_t vpn;        /* va >> (12 + 9 * level) */
+	uint64_t pte;        /* the leaf PTE as stored after the walk's A/D update */
+	uint16_t asid;
+	uint8_t  level;      /* 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB */
+	bool     valid;
+	bool     global;
+};
+
+struct tlb {
+	unsigned nentries, nways, nsets;
+	struct tlb_entry *e;           /* nsets * nways, set-major */
+	unsigned *victim;              /* per set: next way to replace */
+	unsigned level_count[TLB_LEVELS]; /* valid entries per level: skips probes */
+};
+
+/* Called for every entry a flush or an eviction removes. */
+typedef void tlb_removed_fn(void *ctx, const struct tlb_entry *e);
+
+/* Allocates an empty TLB. Returns 0, or -EINVAL unless entries and ways are
+ * powers of two with 1 <= ways <= entries, or -ENOMEM. */
+int tlb_init(struct tlb *t, unsigned entries, unsigned ways);
+void tlb_destroy(struct tlb *t);
+
+/* Returns the entry translating va for asid (a global entry matches any
+ * asid), smallest page first, or NULL. Counts nothing. */
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+
+/* Caches a leaf found by a walk. An entry for the same page and address space
+ * is updated in place; otherwise a free way of the set is used, or the
+ * round-robin victim is evicted and reported through removed(). Returns the
+ * entry. */
+struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asid,
+			     bool global, uint64_t pte,
+			     tlb_removed_fn *removed, void *ctx);
+
+/* Removes one entry (e.g. one that failed a permission check). */
+void tlb_remove(struct tlb *t, struct tlb_entry *e);
+
+/* sfence.vma (privileged spec 4.2.1):
+ *   !has_va, !has_asid: every entry;
+ *   !has_va,  has_asid: every non-global entry of asid;
+ *    has_va, !has_asid: every entry (any asid, global too) mapping va;
+ *    has_va,  has_asid: non-global entries of asid mapping va.
+ * Returns the number of entries removed, each reported through removed(). */
+unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
+		   uint16_t asid, tlb_removed_fn *removed, void *ctx);
+
+/* Number of valid entries (for tests and reports). */
+unsigned tlb_count(const struct tlb *t);
+
+#endif

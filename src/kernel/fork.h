@@ -1,0 +1,9 @@
+/* fork.h - fork/clone, wait4, kill, execve system calls (see fork.c). */
+#ifndef VMOS_KERNEL_FORK_H
+#define VMOS_KERNEL_FORK_H
+#include "kernel.h"
+int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t stack);
+int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options);
+int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig);
+int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t uargv, uint64_t uenvp);
+#endif

@@ -1,0 +1,174 @@
+/*
+ * kernel.c - booting and shutting down a machine, and the system-wide
+ * invariant checker.
+ *
+ * Boot order: RAM, the frame allocator (its metadata carved from RAM), the
+ * slab allocator, the MMU and hart, the kernel half of the page tables (the
+ * direct map), the shared zero page, and the process cache.
+ */
+#include "kernel.h"
+#include "exec.h"
+#include "proc.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+void kernel_config_default(struct kernel_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->ram_size = RAM_DEFAULT_SIZE;
+	cfg->levels = 3;
+	cfg->tlb_entries = 64;
+	cfg->tlb_ways = 4;
+	cfg->quantum = 100000;
+	cfg->use_asids = true;
+	cfg->stack_limit = 8ULL << 20;
+	cfg->max_procs = 64;
+#ifdef VMOS_DEBUG
+	cfg->debug = true;
+#endif
+	cfg->out = stdout;
+	cfg->err = stderr;
+}
+
+void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
+		  uint64_t cause, int64_t result, const char *what)
+{
+	if (!k->cfg.on_event)
+		return;
+	struct kevent ev = { kind, p ? p->pid : 0, k->cpu.instret, va, p ? p->pc : 0, cause, result,
+			     what };
+	k->cfg.on_event(k, p, &ev);
+}
+
+int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
+{
+	memset(k, 0, sizeof *k);
+	k->cfg = *cfg;
+	k->faults.countdown = -1;
+	FILE *err = cfg->err;
+	int rc = ram_init(&k->ram, cfg->ram_size);
+	if (rc < 0) {
+		fprintf(err, "vmos: cannot create %llu bytes of RAM (must be a multiple of 4K from 1M to 64G)\n",
+			(unsigned long long)cfg->ram_size);
+		return rc;
+	}
+	if ((rc = page_alloc_init(&k->pa, &k->ram)) < 0 ||
+	    (rc = kmem_init(&k->km, &k->pa, cfg->debug)) < 0) {
+		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
+		ram_destroy(&k->ram);
+		return rc;
+	}
+	k->pa.debug = cfg->debug;
+	k->pa.faults = &k->faults;
+	k->km.faults = &k->faults;
+	rc = mmu_init(&k->mmu, &k->ram, cfg->tlb_entries, cfg->tlb_ways);
+	if (rc < 0) {
+		fprintf(err, "vmos: bad TLB geometry %u:%u (entries and ways must be powers of two, ways <= entries)\n",
+			cfg->tlb_entries, cfg->tlb_ways);
+		goto fail_alloc;
+	}
+	cpu_init(&k->cpu, &k->mmu);
+	if ((rc = pmap_kernel_init(&k->pk, &k->pa, &k->mmu, cfg->levels)) < 0)
+		goto fail_mmu;
+	k->zero_page = page_alloc_frames(&k->pa, 0, PA_ZERO, FO_ZERO, 0);
+	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
+	if (!k->zero_page || !k->proc_cache || vm_map_bootstrap(&k->km) < 0) {
+		rc = -ENOMEM;
+		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
+		goto fail_mmu;
+	}
+	k->next_pid = 1;
+	k->next_asid = 1;
+	k->stdin_fd = STDIN_FILENO;
+	k->rng = 0x853c49e6748fea9bULL;
+	k->next_tick = cfg->tick_interval;
+	return 0;
+fail_mmu:
+	mmu_destroy(&k->mmu);
+fail_alloc:
+	kmem_destroy(&k->km);
+	ram_destroy(&k->ram);
+	return rc;
+}
+
+void kernel_shutdown(struct kernel *k)
+{
+	while (k->procs) {
+		struct proc *p = k->procs;
+		proc_exit(k, p, 0, 9);
+		proc_reap(k, p);
+	}
+	pmap_kernel_destroy(&k->pk);
+	mmu_destroy(&k->mmu);
+	kmem_destroy(&k->km);
+	ram_destroy(&k->ram);
+}
+
+/* Counts, for every frame, the references the system can account for:
+ * PTEs of every live process, the page caches, the zero page's own. */
+struct ref_count_ctx {
+	struct kernel *k;
+	uint32_t *refs;
+};
+
+static int count_ref(void *ctx, const struct pmap_page *pg)
+{
+	struct ref_count_ctx *c = ctx;
+	if (pg->present)
+		c->refs[pa_to_frame(&c->k->pa, pg->pa)]++;
+	return 0;
+}
+
+const char *kernel_check(struct kernel *k)
+{
+	static char msg[240];
+	const char *e = page_alloc_check(&k->pa);
+	if (!e)
+		e = kmem_check(&k->km);
+	if (e)
+		return e;
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE && (e = vm_check(k, p)))
+			return e;
+	/* frame reference counts == mappings + caches */
+	uint32_t *refs = kzalloc(&k->km, (size_t)k->pa.nframes * sizeof(uint32_t));
+	if (!refs)
+		return NULL;    /* cannot check without memory; not a violation */
+	struct ref_count_ctx c = { k, refs };
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE)
+			pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), count_ref, &c);
+	for (struct exec_image *im = k->images; im; im = im->next)
+		for (uint64_t i = 0; i < im->npages; i++)
+			if (im->cache[i])
+				refs[pa_to_frame(&k->pa, im->cache[i])]++;
+	refs[pa_to_frame(&k->pa, k->zero_page)]++;
+	uint64_t user = 0;
+	e = NULL;
+	for (uint32_t fn = 0; fn < k->pa.nframes && !e; fn++) {
+		struct frame *f = &k->pa.frames[fn];
+		bool tracked = f->owner == FO_USER || f->owner == FO_FILE || f->owner == FO_ZERO;
+		if (f->owner == FO_USER)
+			user++;
+		if (tracked && f->refcount != refs[fn]) {
+			snprintf(msg, sizeof msg, "frame 0x%llx (%s of pid %u): refcount %u, %u references found",
+				 (unsigned long long)frame_to_pa(&k->pa, fn), frame_owner_name(f->owner),
+				 f->owner_id, f->refcount, refs[fn]);
+			e = msg;
+		} else if (!tracked && refs[fn]) {
+			snprintf(msg, sizeof msg, "frame 0x%llx (%s) is mapped into user space",
+				 (unsigned long long)frame_to_pa(&k->pa, fn), frame_owner_name(f->owner));
+			e = msg;
+		}
+	}
+	if (!e && user != k->user_frames) {
+		snprintf(msg, sizeof msg, "%llu user frames allocated, counter says %llu",
+			 (unsigned long long)user, (unsigned long long)k->user_frames);
+		e = msg;
+	}
+	kfree(&k->km, refs);
+	return e;
+}

@@ -1,0 +1,134 @@
+/*
+ * kernel.h - the vmos kernel: the machine it drives, its allocators, its
+ * processes.  One struct kernel is one booted machine; nothing is global, so
+ * tests can boot many.
+ *
+ * The kernel runs as host C code.  It drives the simulated hart with
+ * cpu_run() and gets back traps (ecall, page faults, end of time slice),
+ * which it handles before resuming the same or another process.
+ */
+#ifndef VMOS_KERNEL_KERNEL_H
+#define VMOS_KERNEL_KERNEL_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "ram.h"
+#include "mmu.h"
+#include "cpu.h"
+#include "page_alloc.h"
+#include "panic.h"
+#include "slab.h"
+#include "pmap.h"
+#include "vm_map.h"
+
+struct proc;
+struct kernel;
+
+/* Events the kernel reports to a front end (event logs, snapshots,
+ * `vmos explain`): see kernel_config.on_event. */
+enum kevent_kind {
+	KEV_FAULT,       /* a page fault was handled: what = how ("zero", "file", "cow",
+	                    "cow-reuse", "stack", "swap-in", "segv", "oom") */
+	KEV_SYSCALL,     /* cause = number, result = return value */
+	KEV_EXIT,        /* a process ended: result = exit code, cause = signal */
+	KEV_MARKER,      /* the program called vmos_marker(va, tag): cause = tag */
+	KEV_TICK,        /* cfg.tick_interval more instructions have run */
+	KEV_EVICT,       /* a page was evicted: va, result = swap slot or -1 (dropped) */
+	KEV_TLB_MISS,    /* the MMU missed in the TLB (needs mmu.miss_hook wiring) */
+	KEV_NKINDS
+};
+
+struct kevent {
+	enum kevent_kind kind;
+	uint32_t pid;
+	uint64_t instret;        /* machine instructions retired so far */
+	uint64_t va, pc;
+	uint64_t cause;
+	int64_t result;
+	const char *what;
+};
+
+/* A vmos-specific system call (no Linux number is near it): a program marks
+ * a point of interest, e.g. to have an address explained there.
+ * a0 = an address, a1 = a tag.  Returns 0. */
+#define SYS_vmos_marker 1000
+struct exec_image;
+
+/* Boot-time configuration (vmos run options). */
+struct kernel_config {
+	uint64_t ram_size;        /* bytes */
+	int levels;               /* 3 = Sv39, 4 = Sv48 */
+	unsigned tlb_entries, tlb_ways;
+	uint64_t quantum;         /* instructions per time slice */
+	bool use_asids;           /* false: every switch flushes the TLB */
+	uint64_t stack_limit;     /* bytes */
+	bool debug;               /* allocator poisoning and checks */
+	bool prefix_output;       /* "[pid] " before each output line */
+	bool check_invariants;    /* run the checker after each process exit */
+	unsigned max_procs;       /* live processes per program tree (fork: EAGAIN) */
+	FILE *out, *err;          /* where user stdout/stderr go */
+	/* Called when a process exits, before its memory is released (for
+	 * --maps and --frame-map); may be NULL. */
+	void (*on_exit)(struct kernel *k, struct proc *p);
+	/* Called for every event (may be NULL).  p is the process concerned
+	 * (alive: its address space may be inspected), or NULL. */
+	void (*on_event)(struct kernel *k, struct proc *p, const struct kevent *ev);
+	uint64_t tick_interval;   /* instructions between KEV_TICK events; 0: none */
+	void *user;               /* for the front end's own use */
+};
+
+void kernel_config_default(struct kernel_config *cfg);
+
+/* Reports an event to cfg.on_event if set. */
+void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
+		  uint64_t cause, int64_t result, const char *what);
+
+/* Machine-wide counters (per-process ones are in struct proc). */
+struct kernel_stats {
+	uint64_t faults_zero, faults_file, faults_cow, faults_stack, faults_copy_avoided;
+	uint64_t faults_segv;
+	uint64_t pages_zeroed, pages_copied;
+	uint64_t syscalls, context_switches, tlb_flushes_on_switch;
+	uint64_t user_frames_peak;
+	uint64_t oom_kills, fork_refused;
+};
+
+struct kernel {
+	struct kernel_config cfg;
+	struct ram ram;
+	struct page_alloc pa;
+	struct kmem km;
+	struct mmu mmu;
+	struct cpu cpu;
+	struct pmap_kernel pk;
+	struct alloc_faults faults;
+	struct kmem_cache *proc_cache;
+	uint64_t zero_page;       /* PA of the shared zero page */
+	struct proc *procs;       /* every process, by creation */
+	struct proc *current;
+	struct proc *runq_head, *runq_tail;
+	uint32_t next_pid;
+	uint16_t next_asid;
+	struct exec_image *images;
+	struct kernel_stats stats;
+	uint64_t user_frames;     /* frames currently owned by user pages */
+	int nlive;                /* processes not yet reaped */
+	const char *fault_kind;   /* how the last vm_fault resolved (for events) */
+	uint64_t next_tick;       /* instret of the next KEV_TICK */
+	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
+	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
+};
+
+/* Boots a machine.  Returns 0, or a negative errno with a message on
+ * cfg->err (bad configuration, out of host memory). */
+int kernel_boot(struct kernel *k, const struct kernel_config *cfg);
+/* Frees everything; every frame must be free again afterwards except the
+ * kernel's own boot structures. */
+void kernel_shutdown(struct kernel *k);
+
+/* Checks the whole system: allocators, every process's page tables and
+ * regions, frame ownership and reference counts.  NULL if all holds. */
+const char *kernel_check(struct kernel *k);
+
+#endif

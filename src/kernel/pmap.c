@@ -1,0 +1,506 @@
+/*
+ * pmap.c - RISC-V Sv39/Sv48 page tables in simulated RAM (see pmap.h).
+ *
+ * A virtual address is cut into `levels` 9-bit VPN fields above the 12-bit
+ * page offset; table walks take the number of levels as a parameter, so
+ * Sv39 (3 levels) and Sv48 (4 levels) share every line.  User mappings are
+ * always 4 KiB leaves at level 0; superpage leaves appear only in the
+ * kernel's direct map.
+ *
+ * Range operations (foreach, remove, protect, destroy) descend the tree once
+ * and skip whole subtrees that hold nothing, so they cost time in proportion
+ * to what is mapped, not to the size of the range.
+ */
+#include "pmap.h"
+#include "panic.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PTE_SWAP_MARK   PTE_R        /* in an invalid PTE: a swap entry */
+
+static inline uint64_t *table_of(struct page_alloc *pa, uint64_t table_pa)
+{
+	return ram_ptr(pa->ram, table_pa);
+}
+
+/* The frame refcount of a table page counts its non-zero entries. */
+static inline struct frame *table_frame(struct page_alloc *pa, uint64_t table_pa)
+{
+	return pa_frame(pa, table_pa);
+}
+
+static uint64_t table_alloc(struct page_alloc *pa, uint32_t pid)
+{
+	uint64_t t = page_alloc_frames(pa, 0, PA_ZERO, FO_PAGE_TABLE, pid);
+	if (t)
+		table_frame(pa, t)->refcount = 0;
+	return t;
+}
+
+static inline bool pte_present(uint64_t pte)
+{
+	return (pte & PTE_V) || (pte & PTE_SW_NONE);
+}
+
+static inline bool pte_swapped(uint64_t pte)
+{
+	return !(pte & PTE_V) && (pte & PTE_SWAP_MARK);
+}
+
+static uint64_t prot_bits(unsigned prot, bool cow)
+{
+	uint64_t b = 0;
+	if (prot & VM_PROT_READ)
+		b |= PTE_R;
+	if ((prot & VM_PROT_WRITE) && !cow)
+		b |= PTE_W | PTE_R;        /* W without R is reserved: writable implies readable */
+	if (prot & VM_PROT_EXEC)
+		b |= PTE_X;
+	return b;
+}
+
+static uint64_t make_leaf(uint64_t pa, unsigned prot, bool cow)
+{
+	uint64_t b = prot_bits(prot, cow);
+	uint64_t pte = PA_TO_PTE(pa) | (cow ? PTE_SW_COW : 0);
+	if (b == 0)                     /* PROT_NONE (or write-only cow): present, inaccessible */
+		return pte | PTE_SW_NONE;
+	return pte | PTE_V | PTE_U | b;
+}
+
+static void fill_page(struct pmap_page *pg, uint64_t va, uint64_t pte)
+{
+	memset(pg, 0, sizeof *pg);
+	pg->va = va;
+	if (pte_swapped(pte)) {
+		pg->swapped = true;
+		pg->swap_slot = pte >> PTE_PPN_SHIFT;
+		return;
+	}
+	pg->present = true;
+	pg->pa = PTE_PA(pte);
+	pg->cow = (pte & PTE_SW_COW) != 0;
+	if (pte & PTE_V) {
+		pg->prot = ((pte & PTE_R) ? VM_PROT_READ : 0) | ((pte & PTE_W) ? VM_PROT_WRITE : 0) |
+			   ((pte & PTE_X) ? VM_PROT_EXEC : 0);
+		pg->referenced = (pte & PTE_A) != 0;
+		pg->modified = (pte & PTE_D) != 0;
+	}
+}
+
+/* ---- the kernel half ---------------------------------------------------- */
+
+/* Writes a kernel leaf mapping va -> pa at `level`, creating tables. */
+static int kmap(struct pmap_kernel *pk, uint64_t va, uint64_t pa, int level)
+{
+	uint64_t table = pk->kroot;
+	for (int l = pk->levels - 1; l > level; l--) {
+		uint64_t *pte = table_of(pk->pa, table) + VA_VPN(va, l);
+		if (!(*pte & PTE_V)) {
+			uint64_t t = table_alloc(pk->pa, 0);
+			if (!t)
+				return -ENOMEM;
+			pk->kpt_pages++;
+			*pte = PA_TO_PTE(t) | PTE_V;
+			table_frame(pk->pa, table)->refcount++;
+		}
+		table = PTE_PA(*pte);
+	}
+	uint64_t *pte = table_of(pk->pa, table) + VA_VPN(va, level);
+	*pte = PA_TO_PTE(pa) | PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D;
+	table_frame(pk->pa, table)->refcount++;
+	return 0;
+}
+
+static void free_tables(struct page_alloc *pa, uint64_t table, int level, uint64_t *count)
+{
+	uint64_t *t = table_of(pa, table);
+	if (level > 0)
+		for (int i = 0; i < PT_ENTRIES; i++)
+			if ((t[i] & PTE_V) && !PTE_IS_LEAF(t[i]))
+				free_tables(pa, PTE_PA(t[i]), level - 1, count);
+	page_free_frames(pa, table, 0);
+	(*count)++;
+}
+
+int pmap_kernel_init(struct pmap_kernel *pk, struct page_alloc *pa, struct mmu *mmu, int levels)
+{
+	memset(pk, 0, sizeof *pk);
+	pk->pa = pa;
+	pk->mmu = mmu;
+	pk->levels = levels;
+	pk->kroot = table_alloc(pa, 0);
+	if (!pk->kroot)
+		return -ENOMEM;
+	pk->kpt_pages = 1;
+	struct ram *ram = pa->ram;
+	const uint64_t big = LEVEL_SIZE(1);
+	for (uint64_t p = ram->base; p < ram->base + ram->size;) {
+		bool superpage = !(p & (big - 1)) && p + big <= ram->base + ram->size;
+		if (kmap(pk, kernel_base(levels) + p, p, superpage ? 1 : 0) < 0) {
+			pmap_kernel_destroy(pk);
+			return -ENOMEM;
+		}
+		p += superpage ? big : PGSIZE;
+	}
+	return 0;
+}
+
+void pmap_kernel_destroy(struct pmap_kernel *pk)
+{
+	uint64_t n = 0;
+	if (pk->kroot)
+		free_tables(pk->pa, pk->kroot, pk->levels - 1, &n);
+	pk->kroot = 0;
+	pk->kpt_pages = 0;
+}
+
+/* ---- user address spaces ------------------------------------------------- */
+
+int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t pid)
+{
+	memset(pm, 0, sizeof *pm);
+	pm->pk = pk;
+	pm->asid = asid;
+	pm->pid = pid;
+	pm->root = table_alloc(pk->pa, pid);
+	if (!pm->root)
+		return -ENOMEM;
+	pm->pt_pages = 1;
+	/* Share the kernel half: copy the top-level entries that point at the
+	 * kernel's tables.  They are not counted in the root's refcount, which
+	 * counts only the user half. */
+	uint64_t *root = table_of(pk->pa, pm->root), *kroot = table_of(pk->pa, pk->kroot);
+	for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		root[i] = kroot[i];
+	return 0;
+}
+
+uint64_t pmap_satp(const struct pmap *pm)
+{
+	return MAKE_SATP(pm->pk->levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39, pm->asid, pm->root);
+}
+
+static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
+{
+	return va < user_top(pm->pk->levels) && !(va & PGMASK);
+}
+
+/* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
+ * table is missing (and !create) or cannot be allocated. */
+static uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
+{
+	struct page_alloc *pa = pm->pk->pa;
+	uint64_t table = pm->root;
+	for (int l = pm->pk->levels - 1; l > 0; l--) {
+		uint64_t *pte = table_of(pa, table) + VA_VPN(va, l);
+		if (!(*pte & PTE_V)) {
+			if (!create)
+				return NULL;
+			uint64_t t = table_alloc(pa, pm->pid);
+			if (!t)
+				return NULL;
+			pm->pt_pages++;
+			*pte = PA_TO_PTE(t) | PTE_V;
+			table_frame(pa, table)->refcount++;
+		} else if (PTE_IS_LEAF(*pte)) {
+			kpanic("pmap walk: superpage leaf in the user half at va 0x%llx",
+			       (unsigned long long)va);
+		}
+		table = PTE_PA(*pte);
+	}
+	return table_of(pa, table) + VA_VPN(va, 0);
+}
+
+static inline void flush_va(struct pmap *pm, uint64_t va)
+{
+	mmu_sfence_vma(pm->pk->mmu, true, va, true, pm->asid);
+}
+
+int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
+{
+	if (!user_va_ok(pm, va))
+		return -EINVAL;
+	uint64_t *pte = walk(pm, va, true);
+	if (!pte)
+		return -ENOMEM;      /* tables created on the way stay, empty: harmless */
+	uint64_t old = *pte;
+	*pte = make_leaf(pa, prot, cow);
+	if (!old) {
+		table_frame(pm->pk->pa, ram_pa(pm->pk->pa->ram, pte) & ~PGMASK)->refcount++;
+	} else {
+		if (old & PTE_V)
+			flush_va(pm, va);
+		if (pte_present(old))
+			pm->resident--;
+	}
+	pm->resident++;
+	return 0;
+}
+
+int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
+{
+	if (!user_va_ok(pm, va))
+		return -EINVAL;
+	uint64_t *pte = walk(pm, va, true);
+	if (!pte)
+		return -ENOMEM;
+	uint64_t old = *pte;
+	*pte = (slot << PTE_PPN_SHIFT) | PTE_SWAP_MARK;
+	if (!old)
+		table_frame(pm->pk->pa, ram_pa(pm->pk->pa->ram, pte) & ~PGMASK)->refcount++;
+	else {
+		if (old & PTE_V)
+			flush_va(pm, va);
+		if (pte_present(old))
+			pm->resident--;
+	}
+	return 0;
+}
+
+bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg)
+{
+	if (va >= user_top(pm->pk->levels))
+		return false;
+	va &= ~PGMASK;
+	uint64_t *pte = walk(pm, va, false);
+	if (!pte || !*pte)
+		return false;
+	fill_page(pg, va, *pte);
+	return true;
+}
+
+/* The range walker behind foreach/remove/protect. */
+enum range_op { OP_FOREACH, OP_REMOVE, OP_PROTECT };
+struct range_walk {
+	struct pmap *pm;
+	enum range_op op;
+	uint64_t sva, eva;
+	unsigned prot;
+	pmap_page_fn fn;
+	void *ctx;
+	int stop;
+};
+
+/* Visits the slots of `table` (at `level`, covering VAs from base) that
+ * intersect [sva, eva).  Returns true if the table became empty. */
+static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_t base)
+{
+	struct page_alloc *pa = w->pm->pk->pa;
+	uint64_t *t = table_of(pa, table);
+	uint64_t span = LEVEL_SIZE(level);
+	unsigned lo = base >= w->sva ? 0 : (unsigned)((w->sva - base) / span);
+	for (unsigned i = lo; i < PT_ENTRIES && !w->stop; i++) {
+		uint64_t va = base + (uint64_t)i * span;
+		if (va >= w->eva)
+			break;
+		uint64_t pte = t[i];
+		if (!pte)
+			continue;
+		if (level > 0) {
+			if (range_table(w, PTE_PA(pte), level - 1, va)) {
+				page_free_frames(pa, PTE_PA(pte), 0);
+				w->pm->pt_pages--;
+				t[i] = 0;
+				table_frame(pa, table)->refcount--;
+			}
+			continue;
+		}
+		struct pmap_page pg;
+		fill_page(&pg, va, pte);
+		switch (w->op) {
+		case OP_FOREACH:
+			w->stop = w->fn(w->ctx, &pg);
+			break;
+		case OP_REMOVE:
+			t[i] = 0;
+			table_frame(pa, table)->refcount--;
+			if (pte & PTE_V)
+				flush_va(w->pm, va);
+			if (pte_present(pte))
+				w->pm->resident--;
+			if (w->fn)
+				w->fn(w->ctx, &pg);
+			break;
+		case OP_PROTECT:
+			if (!pg.present)
+				break;
+			t[i] = make_leaf(pg.pa, w->prot, pg.cow) |
+			       (pte & PTE_V ? pte & (PTE_A | PTE_D) : 0);
+			if (!(t[i] & PTE_V))
+				t[i] &= ~(PTE_A | PTE_D);
+			if (pte & PTE_V)
+				flush_va(w->pm, va);
+			break;
+		}
+	}
+	return table != w->pm->root && table_frame(pa, table)->refcount == 0;
+}
+
+static int range_run(struct range_walk *w)
+{
+	uint64_t top = user_top(w->pm->pk->levels);
+	if (w->eva > top)
+		w->eva = top;
+	if (w->sva >= w->eva)
+		return 0;
+	range_table(w, w->pm->root, w->pm->pk->levels - 1, 0);
+	return w->stop;
+}
+
+int pmap_foreach(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
+{
+	struct range_walk w = { pm, OP_FOREACH, sva & ~PGMASK, eva, 0, fn, ctx, 0 };
+	return range_run(&w);
+}
+
+void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
+{
+	struct range_walk w = { pm, OP_REMOVE, sva & ~PGMASK, eva, 0, fn, ctx, 0 };
+	range_run(&w);
+}
+
+void pmap_protect(struct pmap *pm, uint64_t sva, uint64_t eva, unsigned prot)
+{
+	struct range_walk w = { pm, OP_PROTECT, sva & ~PGMASK, eva, prot, NULL, NULL, 0 };
+	range_run(&w);
+}
+
+void pmap_destroy(struct pmap *pm)
+{
+	if (!pm->root)
+		return;
+	pmap_remove(pm, 0, user_top(pm->pk->levels), NULL, NULL);
+	if (pm->resident)
+		kpanic("pmap_destroy: pid %u still has %llu resident pages", pm->pid,
+		       (unsigned long long)pm->resident);
+	page_free_frames(pm->pk->pa, pm->root, 0);
+	pm->root = 0;
+	pm->pt_pages = 0;
+	mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid);
+}
+
+static uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
+{
+	if (va >= user_top(pm->pk->levels))
+		return NULL;
+	uint64_t *pte = walk(pm, va & ~PGMASK, false);
+	return pte && (*pte & PTE_V) ? pte : NULL;
+}
+
+bool pmap_is_referenced(struct pmap *pm, uint64_t va)
+{
+	uint64_t *pte = leaf_pte(pm, va);
+	return pte && (*pte & PTE_A);
+}
+
+void pmap_clear_referenced(struct pmap *pm, uint64_t va)
+{
+	uint64_t *pte = leaf_pte(pm, va);
+	if (pte && (*pte & PTE_A)) {
+		*pte &= ~PTE_A;
+		flush_va(pm, va & ~PGMASK);
+	}
+}
+
+bool pmap_is_modified(struct pmap *pm, uint64_t va)
+{
+	uint64_t *pte = leaf_pte(pm, va);
+	return pte && (*pte & PTE_D);
+}
+
+void pmap_clear_modified(struct pmap *pm, uint64_t va)
+{
+	uint64_t *pte = leaf_pte(pm, va);
+	if (pte && (*pte & PTE_D)) {
+		*pte &= ~PTE_D;
+		flush_va(pm, va & ~PGMASK);
+	}
+}
+
+/* ---- checking ------------------------------------------------------------ */
+
+struct check_state {
+	struct pmap *pm;
+	uint64_t tables, leaves;
+	char *msg;
+	size_t msglen;
+};
+
+static bool check_table(struct check_state *cs, uint64_t table, int level, uint64_t base)
+{
+	struct page_alloc *pa = cs->pm->pk->pa;
+	if (!ram_contains(pa->ram, table, PGSIZE)) {
+		snprintf(cs->msg, cs->msglen, "table 0x%llx outside RAM", (unsigned long long)table);
+		return false;
+	}
+	struct frame *f = table_frame(pa, table);
+	if (f->owner != FO_PAGE_TABLE || f->owner_id != cs->pm->pid) {
+		snprintf(cs->msg, cs->msglen, "table 0x%llx owned by %s/%u, not page-table/%u",
+			 (unsigned long long)table, frame_owner_name(f->owner), f->owner_id,
+			 cs->pm->pid);
+		return false;
+	}
+	cs->tables++;
+	const uint64_t *t = table_of(pa, table);
+	unsigned n = table == cs->pm->root ? PT_ENTRIES / 2 : PT_ENTRIES, used = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pte = t[i], va = base + i * LEVEL_SIZE(level);
+		if (!pte)
+			continue;
+		used++;
+		if (level > 0) {
+			if (!(pte & PTE_V) || PTE_IS_LEAF(pte) || (pte & (PTE_A | PTE_D | PTE_U))) {
+				snprintf(cs->msg, cs->msglen, "bad non-leaf PTE 0x%llx for va 0x%llx",
+					 (unsigned long long)pte, (unsigned long long)va);
+				return false;
+			}
+			if (!check_table(cs, PTE_PA(pte), level - 1, va))
+				return false;
+			continue;
+		}
+		if (pte_swapped(pte))
+			continue;
+		uint64_t fpa = PTE_PA(pte);
+		if (!ram_contains(pa->ram, fpa, PGSIZE) || pa_frame(pa, fpa)->owner == FO_FREE ||
+		    ((pte & PTE_V) && !(pte & PTE_U)) || ((pte & PTE_W) && !(pte & PTE_R)) ||
+		    ((pte & PTE_SW_COW) && (pte & PTE_W))) {
+			snprintf(cs->msg, cs->msglen, "bad leaf PTE 0x%llx for va 0x%llx (frame %s)",
+				 (unsigned long long)pte, (unsigned long long)va,
+				 ram_contains(pa->ram, fpa, PGSIZE) ?
+				 frame_owner_name(pa_frame(pa, fpa)->owner) : "outside RAM");
+			return false;
+		}
+		cs->leaves++;
+	}
+	if (used != f->refcount) {
+		snprintf(cs->msg, cs->msglen, "table 0x%llx has %u entries, refcount %u",
+			 (unsigned long long)table, used, f->refcount);
+		return false;
+	}
+	return true;
+}
+
+const char *pmap_check(struct pmap *pm)
+{
+	static char msg[200];
+	struct check_state cs = { pm, 0, 0, msg, sizeof msg };
+	if (!check_table(&cs, pm->root, pm->pk->levels - 1, 0))
+		return msg;
+	if (cs.tables != pm->pt_pages || cs.leaves != pm->resident) {
+		snprintf(msg, sizeof msg, "pid %u: %llu tables / %llu present pages, counters say %llu / %llu",
+			 pm->pid, (unsigned long long)cs.tables, (unsigned long long)cs.leaves,
+			 (unsigned long long)pm->pt_pages, (unsigned long long)pm->resident);
+		return msg;
+	}
+	const uint64_t *root = table_of(pm->pk->pa, pm->root);
+	const uint64_t *kroot = table_of(pm->pk->pa, pm->pk->kroot);
+	for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		if (root[i] != kroot[i]) {
+			snprintf(msg, sizeof msg, "pid %u: kernel half entry %d differs", pm->pid, i);
+			return msg;
+		}
+	return NULL;
+}

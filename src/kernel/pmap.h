@@ -1,0 +1,136 @@
+/*
+ * pmap.h - the machine-dependent layer: one process's RISC-V page tables
+ * (Sv39 or Sv48) in simulated RAM.  The only kernel code that knows the PTE
+ * format (the Mach/BSD pmap split, shared/STYLE.md).  Callers speak in
+ * virtual pages, frames and VM_PROT_* protections.
+ *
+ * Every change takes effect at once: each function that edits or removes a
+ * valid PTE issues the matching sfence.vma itself, so no caller can forget.
+ *
+ * Page-table pages come from page_alloc, tagged FO_PAGE_TABLE with the pid;
+ * each one's frame refcount counts its valid entries, and a table whose
+ * count drops to zero is freed (so page-table memory shrinks with use).
+ *
+ * The upper half of every address space is the kernel's direct map of all of
+ * RAM: 2 MiB leaves (4 KiB at a ragged end) with U=0, G=1, in tables built
+ * once at boot and shared by every process through copied top-level entries.
+ *
+ * Software PTE state, in the two RSW bits and in invalid PTEs (V=0), so the
+ * VM layer can keep per-page state in the table as Linux does:
+ *   PTE_SW_COW   a valid leaf shared copy-on-write (write permission withheld)
+ *   PTE_SW_NONE  V=0, but the page is present: PROT_NONE; PPN kept
+ *   swap entry   V=0, bit 1 set: bits 10.. hold a swap slot
+ */
+#ifndef VMOS_KERNEL_PMAP_H
+#define VMOS_KERNEL_PMAP_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "mmu.h"
+#include "page_alloc.h"
+
+#define VM_PROT_NONE  0
+#define VM_PROT_READ  1
+#define VM_PROT_WRITE 2
+#define VM_PROT_EXEC  4
+
+#define PTE_SW_COW    (1ULL << 8)
+#define PTE_SW_NONE   (1ULL << 9)
+
+/* Layout of the two halves (ASCII map in docs/address-space.md). */
+static inline uint64_t user_top(int levels)        /* first VA above the user half */
+{
+	return 1ULL << (PGSHIFT + VPN_BITS * levels - 1);
+}
+static inline uint64_t kernel_base(int levels)     /* the direct map of PA 0 */
+{
+	return ~0ULL << (PGSHIFT + VPN_BITS * levels - 1);
+}
+
+/* Machine-wide state the pmaps share: the kernel half's tables. */
+struct pmap_kernel {
+	struct page_alloc *pa;
+	struct mmu *mmu;
+	int levels;
+	uint64_t kroot;           /* a root table holding only the kernel half */
+	uint64_t kpt_pages;       /* page-table pages of the kernel half */
+};
+
+struct pmap {
+	struct pmap_kernel *pk;
+	uint64_t root;            /* PA of the top-level table */
+	uint16_t asid;
+	uint32_t pid;
+	uint64_t pt_pages;        /* page-table pages of the user half, root included */
+	uint64_t resident;        /* valid user leaves */
+};
+
+/* Builds the direct map of all RAM.  Returns 0 or -ENOMEM. */
+int pmap_kernel_init(struct pmap_kernel *pk, struct page_alloc *pa, struct mmu *mmu,
+		     int levels);
+void pmap_kernel_destroy(struct pmap_kernel *pk);
+
+/* Creates an empty user address space sharing the kernel half.  Returns 0
+ * or -ENOMEM. */
+int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t pid);
+/* Frees the user half's page-table pages (its leaves must have been
+ * removed) and the root; flushes the ASID. */
+void pmap_destroy(struct pmap *pm);
+/* The satp value that selects this address space. */
+uint64_t pmap_satp(const struct pmap *pm);
+
+/* Maps the 4 KiB page at va to frame pa with prot (VM_PROT_*; NONE keeps the
+ * frame but makes every access fault).  cow marks the page copy-on-write
+ * (write permission withheld).  Replaces a previous mapping at va.  Returns
+ * 0, -ENOMEM (a table could not be allocated; no mapping was made - tables
+ * created on the way stay, empty, until a range operation reclaims them) or -EINVAL
+ * (va not a page-aligned user address). */
+int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
+
+/* What a user page holds. */
+struct pmap_page {
+	uint64_t va;
+	uint64_t pa;              /* frame, if present */
+	unsigned prot;            /* VM_PROT_* as mapped (write not shown while cow) */
+	bool present;             /* maps a frame (valid, or PROT_NONE) */
+	bool cow;
+	bool referenced, modified; /* hardware A and D */
+	bool swapped;
+	uint64_t swap_slot;
+};
+
+/* Looks up va.  Returns true and fills *pg if the page is present or
+ * swapped, false if nothing is recorded for it. */
+bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg);
+
+/* Calls fn for each page recorded in [sva, eva) (present or swapped), in
+ * address order. fn returns 0 to go on or nonzero to stop (returned). */
+typedef int (*pmap_page_fn)(void *ctx, const struct pmap_page *pg);
+int pmap_foreach(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx);
+
+/* Removes every page recorded in [sva, eva): clears the PTEs, flushes the
+ * TLB, then calls fn (may be NULL) for each removed page so the caller can
+ * release what it pointed at.  Frees page-table pages that become empty. */
+void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx);
+
+/* Changes the protection of every present page in [sva, eva) to prot
+ * (copy-on-write pages stay without write permission).  Takes effect at
+ * once, TLB included. */
+void pmap_protect(struct pmap *pm, uint64_t sva, uint64_t eva, unsigned prot);
+
+/* Records that the page at va is in swap slot `slot` (replacing a mapping).
+ * Returns 0 or -ENOMEM. */
+int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot);
+
+/* Hardware referenced / modified bits of a mapped page. */
+bool pmap_is_referenced(struct pmap *pm, uint64_t va);
+void pmap_clear_referenced(struct pmap *pm, uint64_t va);
+bool pmap_is_modified(struct pmap *pm, uint64_t va);
+void pmap_clear_modified(struct pmap *pm, uint64_t va);
+
+/* Checks the tables: every table page is FO_PAGE_TABLE of this pid with a
+ * refcount equal to its valid entries, no leaf points outside RAM or at a
+ * free frame, the kernel half matches the shared tables.  NULL if fine. */
+const char *pmap_check(struct pmap *pm);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * proc.h - processes: an address space (regions + page tables), saved
+ * registers, a state, and counters.  Records come from the "proc" slab
+ * cache.  The scheduler is round-robin over a FIFO run queue with a time
+ * slice measured in instructions.
+ */
+#ifndef VMOS_KERNEL_PROC_H
+#define VMOS_KERNEL_PROC_H
+
+#include "kernel.h"
+
+enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
+
+struct proc_stats {
+	uint64_t instret;
+	uint64_t tlb_hits, tlb_misses, walks;
+	uint64_t faults_zero, faults_file, faults_cow, faults_stack;
+	uint64_t pages_zeroed, pages_copied;
+	uint64_t syscalls, brk_calls, mmap_calls, munmap_calls, mprotect_calls;
+	uint64_t resident_peak;
+};
+
+struct proc {
+	uint32_t pid, ppid;
+	uint32_t tree;                 /* pid of the top-level program it descends from */
+	enum proc_state state;
+	char name[32];
+	uint64_t x[32], pc;
+	struct pmap pmap;
+	struct vm_map map;
+	struct exec_image *image;
+	uint64_t brk_start, brk;       /* heap: [brk_start, brk) */
+	uint64_t stack_top;            /* first VA above the stack */
+	uint64_t mmap_base;            /* mmap allocates top-down below this */
+	int exit_code;                 /* valid when P_ZOMBIE */
+	int term_signal;               /* 0, or the signal that killed it */
+	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
+	struct proc_stats st;
+	struct proc *next;             /* all processes */
+	struct proc *run_next;         /* run queue */
+	bool line_start;               /* output prefixing: at start of a line */
+	bool yielded;                  /* gave up the rest of its slice */
+	bool top_level;                /* started by vmos run: reaped by the run */
+};
+
+/* Creates a process running `path` (already read into an exec image) with
+ * argv/envp.  Returns the process or NULL with *err set to a negative errno
+ * and a message on k->cfg.err. */
+struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
+			char *const envp[], int *err);
+
+/* Runs every process until all have exited.  Returns 0. */
+int kernel_run(struct kernel *k);
+
+/* Ends process p with an exit code or a signal, releasing its memory. */
+void proc_exit(struct kernel *k, struct proc *p, int code, int sig);
+
+/* Kills p with SIGSEGV after an unresolvable fault, printing the one-line
+ * report. */
+void proc_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause, const char *why);
+
+/* Frees the record of a zombie. */
+void proc_reap(struct kernel *k, struct proc *p);
+
+struct proc *proc_find(struct kernel *k, uint32_t pid);
+
+/* A new process with an empty address space, not yet runnable; NULL if out
+ * of memory. */
+struct proc *proc_create(struct kernel *k, const char *name);
+/* Puts p on the run queue. */
+void proc_make_runnable(struct kernel *k, struct proc *p);
+/* Blocks p until an event (a child's exit) and makes its current system
+ * call run again when it wakes. */
+void proc_block_restart(struct kernel *k, struct proc *p);
+
+/* Makes p the process whose address space the MMU translates. */
+void proc_activate(struct kernel *k, struct proc *p);
+/* Puts p to sleep for ns nanoseconds. */
+void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
+
+/* Resident user pages of p (its pmap's present pages). */
+static inline uint64_t proc_resident(const struct proc *p) { return p->pmap.resident; }
+
+#endif

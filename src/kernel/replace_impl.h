@@ -1,0 +1,92 @@
+/*
+ * replace_impl.h - what the policy files share and the kernel does not see:
+ * an intrusive circular doubly linked list with a sentinel (O(1) insert,
+ * unlink, move), and the ops tables for the registry in replace.c.
+ */
+#ifndef VMOS_KERNEL_REPLACE_IMPL_H
+#define VMOS_KERNEL_REPLACE_IMPL_H
+
+#include "replace.h"
+#include "pagehash.h"
+#include "panic.h"
+
+#include <stddef.h>
+
+struct rlist {
+	struct rlist *prev, *next;
+};
+
+#define rlist_entry(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+
+static inline void rlist_init(struct rlist *h) { h->prev = h->next = h; }
+static inline bool rlist_empty(const struct rlist *h) { return h->next == h; }
+/* Inserts n just before pos (at the tail when pos is the head). */
+static inline void rlist_insert_before(struct rlist *pos, struct rlist *n)
+{
+	n->prev = pos->prev;
+	n->next = pos;
+	pos->prev->next = n;
+	pos->prev = n;
+}
+static inline void rlist_add_tail(struct rlist *h, struct rlist *n) { rlist_insert_before(h, n); }
+static inline void rlist_add_head(struct rlist *h, struct rlist *n) { rlist_insert_before(h->next, n); }
+static inline void rlist_del(struct rlist *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = n;
+}
+static inline void rlist_move_tail(struct rlist *h, struct rlist *n)
+{
+	rlist_del(n);
+	rlist_add_tail(h, n);
+}
+/* Counts the elements and checks the back links.  Returns the count, or
+ * UINT64_MAX if a link is broken or more than limit elements are found. */
+static inline uint64_t rlist_count(const struct rlist *h, uint64_t limit)
+{
+	uint64_t n = 0;
+	for (const struct rlist *p = h->next; p != h; p = p->next) {
+		if (p->next->prev != p || ++n > limit)
+			return UINT64_MAX;
+	}
+	return h->next->prev == h ? n : UINT64_MAX;
+}
+
+/* The state of fifo, lru and clock (replace_queue.c): the resident pages
+ * in a hash table and on one list, oldest (fifo), least recently used (lru)
+ * or just after the hand (clock) at the head. */
+struct rq_node {
+	struct ph_node h;
+	struct rlist link;
+};
+struct rqueue {
+	struct pagehash hash;
+	struct ph_pool pool;
+	struct rlist list;
+};
+/* Reserves capacity nodes.  Returns 0 or -ENOMEM. */
+int rq_init(struct repl *r);
+void rq_destroy(struct repl *r);
+/* Adds key as resident at the tail of the list; kpanics when the contract
+ * (key not resident, room left) is broken. */
+struct rq_node *rq_insert(struct repl *r, uint64_t key);
+/* The node of a resident key, or NULL. */
+static inline struct rq_node *rq_find(struct repl *r, uint64_t key)
+{
+	struct rqueue *q = r->state;
+	struct ph_node *h = ph_find(&q->hash, key);
+	return h ? rlist_entry(h, struct rq_node, h) : NULL;
+}
+/* Forgets node n; returns its key. */
+uint64_t rq_evict(struct repl *r, struct rq_node *n);
+/* victim: the head of the list. */
+uint64_t rq_victim_head(struct repl *r);
+/* remove: forgets key if resident. */
+void rq_remove(struct repl *r, uint64_t key);
+const char *rq_check(struct repl *r);
+
+extern const struct repl_ops repl_fifo_ops, repl_clock_ops, repl_lru_ops,
+	repl_random_ops, repl_lirs_ops, repl_opt_ops;
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * syscall.c - the system-call layer (see syscall.h).  Every pointer argument
+ * is user memory, reached only through uaccess (copyin/copyout via the MMU).
+ */
+#include "syscall.h"
+#include "fork.h"
+#include "proc.h"
+#include "uaccess.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IO_CHUNK 4096
+
+/* Writes user bytes to a host stream, with "[pid] " at each line start if
+ * output prefixing is on. */
+static void emit(struct kernel *k, struct proc *p, FILE *f, const char *buf, size_t n)
+{
+	if (!k->cfg.prefix_output) {
+		fwrite(buf, 1, n, f);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p->line_start)
+			fprintf(f, "[%u] ", p->pid);
+		fputc(buf[i], f);
+		p->line_start = buf[i] == '\n';
+	}
+}
+
+static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
+{
+	if (fd != 1 && fd != 2)
+		return fd == 0 ? -EBADF : -EBADF;
+	FILE *f = fd == 1 ? k->cfg.out : k->cfg.err;
+	char *kbuf = kmalloc(&k->km, IO_CHUNK);
+	if (!kbuf)
+		return -ENOMEM;
+	int64_t done = 0;
+	while ((uint64_t)done < len) {
+		size_t n = len - (uint64_t)done < IO_CHUNK ? (size_t)(len - (uint64_t)done) : IO_CHUNK;
+		if (copyin(k, p, kbuf, buf + (uint64_t)done, n) < 0) {
+			if (done == 0)
+				done = -EFAULT;
+			break;
+		}
+		emit(k, p, f, kbuf, n);
+		done += (int64_t)n;
+	}
+	if (fd == 2 || k->cfg.prefix_output)
+		fflush(f);
+	kfree(&k->km, kbuf);
+	return done;
+}
+
+static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, int iovcnt)
+{
+	if (iovcnt < 0 || iovcnt > 1024)
+		return -EINVAL;
+	int64_t total = 0;
+	for (int i = 0; i < iovcnt; i++) {
+		uint64_t v[2];
+		if (copyin(k, p, v, iov + 16 * (uint64_t)i, sizeof v) < 0)
+			return total ? total : -EFAULT;
+		if (!v[1])
+			continue;
+		int64_t r = sys_write(k, p, fd, v[0], v[1]);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+	}
+	return total;
+}
+
+static int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
+{
+	if (fd != 0)
+		return -EBADF;
+	if (len == 0)
+		return 0;
+	char *kbuf = kmalloc(&k->km, IO_CHUNK);
+	if (!kbuf)
+		return -ENOMEM;
+	size_t n = len < IO_CHUNK ? (size_t)len : IO_CHUNK;
+	fflush(k->cfg.out);
+	ssize_t got = read(k->stdin_fd, kbuf, n);
+	int64_t rc = got < 0 ? -EIO : got;
+	if (got > 0 && copyout(k, p, buf, kbuf, (size_t)got) < 0)
+		rc = -EFAULT;
+	kfree(&k->km, kbuf);
+	return rc;
+}
+
+static int64_t sys_clock_gettime(struct kernel *k, struct proc *p, int clk, uint64_t tp)
+{
+	clockid_t id;
+	switch (clk) {
+	case 0: id = CLOCK_REALTIME; break;
+	case 1: case 4: case 7: id = CLOCK_MONOTONIC; break;   /* MONOTONIC, _RAW, BOOTTIME */
+	case 2: case 3: id = CLOCK_PROCESS_CPUTIME_ID; break;
+	default: return -EINVAL;
+	}
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	int64_t v[2] = { ts.tv_sec, ts.tv_nsec };
+	return copyout(k, p, tp, v, sizeof v);
+}
+
+static int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uint64_t rem)
+{
+	int64_t v[2];
+	if (copyin(k, p, v, req, sizeof v) < 0)
+		return -EFAULT;
+	if (v[0] < 0 || v[1] < 0 || v[1] >= 1000000000)
+		return -EINVAL;
+	proc_sleep(k, p, (uint64_t)v[0] * 1000000000ULL + (uint64_t)v[1]);
+	return 0;
+}
+
+static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
+{
+	char u[6][65];
+	memset(u, 0, sizeof u);
+	strcpy(u[0], "Linux");        /* the ABI vmos implements */
+	strcpy(u[1], "vmos");
+	strcpy(u[2], "6.1.0-vmos");
+	strcpy(u[3], "#1 vmos");
+	strcpy(u[4], "riscv64");
+	strcpy(u[5], "(none)");
+	return copyout(k, p, buf, u, sizeof u);
+}
+
+static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uint64_t len)
+{
+	uint8_t b[256];
+	if (len > sizeof b)
+		len = sizeof b;
+	for (size_t i = 0; i < len; i++) {
+		k->rng ^= k->rng << 13, k->rng ^= k->rng >> 7, k->rng ^= k->rng << 17;
+		b[i] = (uint8_t)k->rng;
+	}
+	return copyout(k, p, buf, b, (size_t)len) < 0 ? -EFAULT : (int64_t)len;
+}
+
+void syscall_dispatch(struct kernel *k, struct proc *p)
+{
+	uint64_t *a = &p->x[10];
+	uint64_t nr = p->x[17];
+	int64_t rc;
+	k->stats.syscalls++;
+	p->st.syscalls++;
+	switch (nr) {
+	case SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
+	case SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], (int)a[2]); break;
+	case SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
+	case SYS_exit:
+	case SYS_exit_group:
+		kernel_event(k, p, KEV_SYSCALL, 0, nr, 0, NULL);
+		proc_exit(k, p, (int)a[0], 0);
+		return;
+	case SYS_execve:
+		rc = sys_execve(k, p, a[0], a[1], a[2]);
+		if (rc == 0)
+			return;          /* the new image starts with the registers exec set */
+		break;
+	case SYS_brk: rc = (int64_t)vm_brk(k, p, a[0]); break;
+	case SYS_mmap:
+		rc = vm_mmap(k, p, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
+		break;
+	case SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
+	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], (int)a[2]); break;
+	case SYS_getpid: case SYS_gettid: case SYS_set_tid_address: rc = p->pid; break;
+	case SYS_getppid: rc = p->ppid; break;
+	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: rc = 0; break;
+	case SYS_sched_yield: p->yielded = true; rc = 0; break;
+	case SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
+	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
+	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
+	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1]); break;
+	case SYS_ioctl: rc = -ENOTTY; break;
+	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
+	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2]); break;
+	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
+	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
+	case SYS_rt_sigaction: case SYS_rt_sigprocmask: rc = 0; break;
+	case SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
+	case SYS_vmos_marker:
+		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");
+		rc = 0;
+		break;
+	default: rc = -ENOSYS; break;
+	}
+	a[0] = (uint64_t)rc;
+	kernel_event(k, p, KEV_SYSCALL, 0, nr, rc, NULL);
+}

@@ -1,0 +1,70 @@
+/* uaccess.c - copyin/copyout through the MMU (see uaccess.h). */
+#include "uaccess.h"
+#include "proc.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Translates one user address for an access, serving a page fault once.
+ * Returns the host pointer or NULL. */
+static uint8_t *user_ptr(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc)
+{
+	uint64_t pa;
+	int cause = mmu_translate(&k->mmu, va, acc, &pa);
+	if (cause == (int)mmu_page_fault_cause(acc)) {
+		if (vm_fault(k, p, va, acc, NULL) < 0)
+			return NULL;
+		cause = mmu_translate(&k->mmu, va, acc, &pa);
+	}
+	return cause ? NULL : ram_ptr(&k->ram, pa);
+}
+
+/* Copies n bytes between kernel buffer kbuf and user address uva, page by
+ * page, in the direction acc says (ACC_STORE: to the user). */
+static int copy_user(struct kernel *k, struct proc *p, uint64_t uva, uint8_t *kbuf, size_t n,
+		     enum mmu_access acc)
+{
+	while (n) {
+		size_t chunk = PGSIZE - (uva & PGMASK);
+		if (chunk > n)
+			chunk = n;
+		uint8_t *u = user_ptr(k, p, uva, acc);
+		if (!u)
+			return -EFAULT;
+		if (acc == ACC_STORE)
+			memcpy(u, kbuf, chunk);
+		else
+			memcpy(kbuf, u, chunk);
+		kbuf += chunk, uva += chunk, n -= chunk;
+	}
+	return 0;
+}
+
+int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n)
+{
+	return copy_user(k, p, uva, (uint8_t *)(uintptr_t)src, n, ACC_STORE);
+}
+
+int copyin(struct kernel *k, struct proc *p, void *dst, uint64_t uva, size_t n)
+{
+	return copy_user(k, p, uva, dst, n, ACC_LOAD);
+}
+
+long copyinstr(struct kernel *k, struct proc *p, char *dst, uint64_t uva, size_t max)
+{
+	size_t len = 0;
+	while (len < max) {
+		size_t chunk = PGSIZE - (uva & PGMASK);
+		const char *s = (const char *)user_ptr(k, p, uva, ACC_LOAD);
+		if (!s)
+			return -EFAULT;
+		for (size_t i = 0; i < chunk && len < max; i++, len++) {
+			dst[len] = s[i];
+			if (!s[i])
+				return (long)len;
+		}
+		uva += chunk;
+	}
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,21 @@
+/*
+ * uaccess.h - the kernel reading and writing user memory.  Every byte goes
+ * through the MMU with the process's page table, as a user access would (so
+ * a kernel pointer, an unmapped page or a read-only page is refused exactly
+ * as it would be for the program), and a page fault on the way is served
+ * like one taken by the program (demand paging) before giving up.
+ * The process must be the one whose satp is loaded.
+ */
+#ifndef VMOS_KERNEL_UACCESS_H
+#define VMOS_KERNEL_UACCESS_H
+
+#include "kernel.h"
+
+/* Copy n bytes to/from user address uva.  Return 0 or -EFAULT. */
+int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n);
+int copyin(struct kernel *k, struct proc *p, void *dst, uint64_t uva, size_t n);
+/* Copies a NUL-terminated string of at most max bytes (NUL included).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG. */
+long copyinstr(struct kernel *k, struct proc *p, char *dst, uint64_t uva, size_t max);
+
+#endif

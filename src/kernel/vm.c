@@ -1,0 +1,471 @@
+/*
+ * vm.c - page faults and address-space system calls (see vm.h).
+ *
+ * The fault handler is the heart of demand paging.  For an access at va:
+ *
+ *   no region at va ............. stack growth if just below the stack and
+ *                                 within the limit, else SIGSEGV
+ *   region forbids the access ... SIGSEGV
+ *   page present, write, COW .... copy the frame (or, if this PTE is its only
+ *                                 user, make it writable without a copy)
+ *   page absent, file-backed .... read-only: map the image's page-cache frame,
+ *                                 shared by every process running the program;
+ *                                 writable: a private copy of the file bytes
+ *   page absent, anonymous ...... read: map the shared zero page, COW;
+ *                                 write: a fresh zeroed frame
+ */
+#include "vm.h"
+#include "exec.h"
+#include "proc.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* ---- frames -------------------------------------------------------------- */
+
+void vm_frame_release(struct kernel *k, uint64_t pa)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	if (f->refcount == 0)
+		kpanic("vm_frame_release: frame 0x%llx has no references", (unsigned long long)pa);
+	if (--f->refcount == 0) {
+		if (f->owner == FO_USER)
+			k->user_frames--;
+		page_free_frames(&k->pa, pa, 0);
+	}
+}
+
+static inline void frame_ref(struct kernel *k, uint64_t pa)
+{
+	pa_frame(&k->pa, pa)->refcount++;
+}
+
+/* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
+static uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
+{
+	uint64_t pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, FO_USER, p->pid);
+	if (!pa)
+		return 0;
+	if (zero) {
+		k->stats.pages_zeroed++;
+		p->st.pages_zeroed++;
+	}
+	if (++k->user_frames > k->stats.user_frames_peak)
+		k->stats.user_frames_peak = k->user_frames;
+	return pa;
+}
+
+static int release_cb(void *ctx, const struct pmap_page *pg)
+{
+	struct kernel *k = ctx;
+	if (pg->present)
+		vm_frame_release(k, pg->pa);
+	return 0;
+}
+
+/* Maps a frame that already carries the reference this mapping needs. */
+static int enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
+		 bool cow)
+{
+	int rc = pmap_enter(&p->pmap, va, pa, prot, cow);
+	if (rc < 0) {
+		vm_frame_release(k, pa);
+		return rc;
+	}
+	if (p->pmap.resident > p->st.resident_peak)
+		p->st.resident_peak = p->pmap.resident;
+	return 0;
+}
+
+/* ---- the fault handler ---------------------------------------------------- */
+
+static const unsigned access_prot[3] = { VM_PROT_EXEC, VM_PROT_READ, VM_PROT_WRITE };
+
+/* Grows the stack region down to cover va if va is within the stack limit
+ * and nothing else is in the way.  Returns the region or NULL. */
+static struct vm_region *grow_stack(struct kernel *k, struct proc *p, uint64_t va)
+{
+	struct vm_region *stack = vm_map_lookup(&p->map, p->stack_top - 1);
+	if (!stack || stack->kind != VMK_STACK || va >= stack->start ||
+	    va < p->stack_top - k->cfg.stack_limit)
+		return NULL;
+	uint64_t start = PGROUNDDOWN(va);
+	struct vm_region *below = vm_map_lookup(&p->map, start);
+	if (below)
+		return NULL;
+	/* nothing may sit between the new bottom and the old one */
+	uint64_t gap;
+	if (vm_map_find_gap(&p->map, stack->start - start, start, stack->start, false, &gap) < 0 ||
+	    gap != start)
+		return NULL;
+	if (vm_map_insert(&p->map, start, stack->start, stack->prot, VMK_STACK, NULL, 0, 0,
+			  NULL) < 0)
+		return NULL;
+	struct vm_region *r = vm_map_lookup(&p->map, start);
+	vm_map_try_merge(&p->map, r);
+	k->stats.faults_stack++;
+	p->st.faults_stack++;
+	k->fault_kind = "stack";
+	return vm_map_lookup(&p->map, start);
+}
+
+static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
+		     const struct pmap_page *pg)
+{
+	struct frame *f = pa_frame(&k->pa, pg->pa);
+	k->stats.faults_cow++;
+	p->st.faults_cow++;
+	k->fault_kind = "cow";
+	if (f->owner == FO_USER && f->refcount == 1) {
+		/* the only mapping left: take the frame over, no copy */
+		k->fault_kind = "cow-reuse";
+		k->stats.faults_copy_avoided++;
+		return pmap_enter(&p->pmap, va, pg->pa, r->prot, false);
+	}
+	bool zero = f->owner == FO_ZERO;
+	uint64_t pa = user_frame(k, p, zero);
+	if (!pa)
+		return -ENOMEM;
+	if (!zero) {
+		memcpy(ram_ptr(&k->ram, pa), ram_ptr(&k->ram, pg->pa), PGSIZE);
+		k->stats.pages_copied++;
+		p->st.pages_copied++;
+	}
+	int rc = enter(k, p, va, pa, r->prot, false);
+	if (rc == 0)
+		vm_frame_release(k, pg->pa);     /* after the PTE no longer points at it */
+	return rc;
+}
+
+static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
+{
+	struct exec_image *im = r->object;
+	uint64_t file_off = r->obj_offset + (va - r->start);
+	uint64_t cpa = image_page(k, im, file_off >> PGSHIFT);
+	if (!cpa)
+		return -ENOMEM;
+	k->stats.faults_file++;
+	p->st.faults_file++;
+	k->fault_kind = "file";
+	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
+	if (!(r->prot & VM_PROT_WRITE) && whole) {
+		frame_ref(k, cpa);           /* shared with every process running it */
+		return enter(k, p, va, cpa, r->prot, true);
+	}
+	uint64_t pa = user_frame(k, p, false);
+	if (!pa)
+		return -ENOMEM;
+	uint8_t *dst = ram_ptr(&k->ram, pa);
+	memcpy(dst, ram_ptr(&k->ram, cpa), PGSIZE);
+	if (r->file_end < va + PGSIZE)   /* the tail of the last file page is bss */
+		memset(dst + (r->file_end > va ? r->file_end - va : 0), 0,
+		       PGSIZE - (r->file_end > va ? r->file_end - va : 0));
+	k->stats.pages_copied++;
+	p->st.pages_copied++;
+	return enter(k, p, va, pa, r->prot, false);
+}
+
+static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
+		      enum mmu_access acc)
+{
+	k->stats.faults_zero++;
+	p->st.faults_zero++;
+	k->fault_kind = "zero";
+	if (acc != ACC_STORE) {
+		frame_ref(k, k->zero_page);
+		return enter(k, p, va, k->zero_page, r->prot, true);
+	}
+	uint64_t pa = user_frame(k, p, true);
+	if (!pa)
+		return -ENOMEM;
+	return enter(k, p, va, pa, r->prot, false);
+}
+
+int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
+	     const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	k->fault_kind = "segv";
+	if (va >= user_top(k->cfg.levels)) {
+		*why = "kernel or non-canonical address";
+		return -EFAULT;
+	}
+	va = PGROUNDDOWN(va);
+	struct vm_region *r = vm_map_lookup(&p->map, va);
+	if (!r && !(r = grow_stack(k, p, va))) {
+		*why = "no region";
+		return -EFAULT;
+	}
+	if (!(r->prot & access_prot[acc])) {
+		*why = acc == ACC_FETCH ? "region not executable" :
+		       acc == ACC_LOAD ? "region not readable" : "region not writable";
+		return -EFAULT;
+	}
+	struct pmap_page pg;
+	if (pmap_extract(&p->pmap, va, &pg) && pg.present) {
+		if (acc == ACC_STORE && pg.cow)
+			return fault_cow(k, p, r, va, &pg);
+		/* the PTE lags behind the region (cannot happen today): resync */
+		return pmap_enter(&p->pmap, va, pg.pa, r->prot, pg.cow);
+	}
+	if (r->object && va < r->file_end)
+		return fault_file(k, p, r, va);
+	return fault_anon(k, p, r, va, acc);
+}
+
+/* ---- address spaces -------------------------------------------------------- */
+
+int vm_space_init(struct kernel *k, struct proc *p)
+{
+	uint16_t asid = k->cfg.use_asids ? k->next_asid++ : 0;
+	if (k->cfg.use_asids && k->next_asid == 0)
+		k->next_asid = 1;          /* wrapped: a real kernel would flush and recycle */
+	int rc = pmap_create(&p->pmap, &k->pk, asid, p->pid);
+	if (rc < 0)
+		return rc;
+	rc = vm_map_init(&p->map, &k->km, PGSIZE, user_top(k->cfg.levels));
+	if (rc < 0) {
+		pmap_destroy(&p->pmap);
+		return rc;
+	}
+	return 0;
+}
+
+void vm_space_destroy(struct kernel *k, struct proc *p)
+{
+	if (!p->pmap.root)
+		return;
+	pmap_remove(&p->pmap, 0, user_top(k->cfg.levels), release_cb, k);
+	pmap_destroy(&p->pmap);
+	vm_map_destroy(&p->map);
+}
+
+/* Removes the regions and pages of [start, end). */
+static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_t end)
+{
+	int rc = vm_map_clip(&p->map, start, end);
+	if (rc < 0)
+		return rc;
+	struct vm_region *r = vm_map_lookup(&p->map, start);
+	if (!r)
+		r = vm_map_next_after(&p->map, start);
+	while (r && r->start < end) {
+		struct vm_region *next = vm_map_next(&p->map, r);
+		vm_map_remove_region(&p->map, r);
+		r = next;
+	}
+	pmap_remove(&p->pmap, start, end, release_cb, k);
+	return 0;
+}
+
+uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr)
+{
+	p->st.brk_calls++;
+	if (addr < p->brk_start || addr >= user_top(k->cfg.levels))
+		return p->brk;
+	uint64_t old_end = PGROUNDUP(p->brk), new_end = PGROUNDUP(addr);
+	if (new_end > old_end) {
+		/* refuse to run into another region or the stack's reserve */
+		if (new_end > p->mmap_base && new_end > p->stack_top - k->cfg.stack_limit -
+							VM_STACK_GUARD_GAP)
+			return p->brk;
+		uint64_t gap;
+		if (vm_map_find_gap(&p->map, new_end - old_end, old_end, new_end, false, &gap) < 0 ||
+		    gap != old_end)
+			return p->brk;
+		if (vm_map_insert(&p->map, old_end, new_end, VM_PROT_READ | VM_PROT_WRITE, VMK_HEAP,
+				  NULL, 0, 0, NULL) < 0)
+			return p->brk;
+		vm_map_try_merge(&p->map, vm_map_lookup(&p->map, old_end));
+	} else if (new_end < old_end) {
+		if (unmap_range(k, p, new_end, old_end) < 0)
+			return p->brk;
+	}
+	p->brk = addr;
+	return p->brk;
+}
+
+static unsigned lx_to_vm_prot(int prot)
+{
+	return ((prot & LX_PROT_READ) ? VM_PROT_READ : 0) |
+	       ((prot & LX_PROT_WRITE) ? VM_PROT_WRITE : 0) |
+	       ((prot & LX_PROT_EXEC) ? VM_PROT_EXEC : 0);
+}
+
+int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,
+		int flags, int fd, uint64_t off)
+{
+	p->st.mmap_calls++;
+	uint64_t top = user_top(k->cfg.levels);
+	if (len == 0 || (off & PGMASK))
+		return -EINVAL;
+	int type = flags & LX_MAP_TYPE;
+	if (type != LX_MAP_PRIVATE && type != LX_MAP_SHARED && type != LX_MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+		return -EINVAL;
+	if (!(flags & LX_MAP_ANONYMOUS))
+		return fd < 0 ? -EBADF : -ENODEV;   /* no files to map */
+	if (type != LX_MAP_PRIVATE)
+		return -EINVAL;                    /* shared anonymous memory: not yet */
+	if (len > top)
+		return -ENOMEM;
+	len = PGROUNDUP(len);
+	bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
+	uint64_t start = 0;
+	if (fixed) {
+		if (addr & PGMASK)
+			return -EINVAL;
+		if (addr < PGSIZE || addr > top || len > top - addr)
+			return -ENOMEM;
+		start = addr;
+		bool busy = false;
+		for (struct vm_region *r = vm_map_lookup(&p->map, start) ?
+			vm_map_lookup(&p->map, start) : vm_map_next_after(&p->map, start);
+		     r && r->start < start + len; r = vm_map_next(&p->map, r))
+			busy = true;
+		if (busy) {
+			if (flags & LX_MAP_FIXED_NOREPLACE)
+				return -EEXIST;
+			int rc = unmap_range(k, p, start, start + len);
+			if (rc < 0)
+				return rc;
+		}
+	} else {
+		uint64_t hint = PGROUNDDOWN(addr), gap;
+		if (hint >= PGSIZE && hint <= top && len <= top - hint &&
+		    vm_map_find_gap(&p->map, len, hint, hint + len, false, &gap) == 0)
+			start = gap;
+		else if (vm_map_find_gap(&p->map, len, PGSIZE, p->mmap_base, true, &gap) == 0)
+			start = gap;
+		else
+			return -ENOMEM;
+	}
+	int rc = vm_map_insert(&p->map, start, start + len, lx_to_vm_prot(prot), VMK_ANON, NULL,
+			       0, 0, NULL);
+	if (rc < 0)
+		return rc;
+	vm_map_try_merge(&p->map, vm_map_lookup(&p->map, start));
+	return (int64_t)start;
+}
+
+int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len)
+{
+	p->st.munmap_calls++;
+	uint64_t top = user_top(k->cfg.levels);
+	if ((addr & PGMASK) || len == 0 || addr > top || PGROUNDUP(len) > top - addr)
+		return -EINVAL;
+	return unmap_range(k, p, addr, addr + PGROUNDUP(len));
+}
+
+/* True if every page of [addr, end) lies in some region (Linux answers
+ * ENOMEM for a hole in an mprotect or madvise range). */
+static bool range_mapped(struct proc *p, uint64_t addr, uint64_t end)
+{
+	for (uint64_t a = addr; a < end;) {
+		struct vm_region *r = vm_map_lookup(&p->map, a);
+		if (!r)
+			return false;
+		a = r->end;
+	}
+	return true;
+}
+
+int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot)
+{
+	p->st.mprotect_calls++;
+	uint64_t top = user_top(k->cfg.levels);
+	if ((addr & PGMASK) || (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	uint64_t end = addr + PGROUNDUP(len);
+	if (end < addr || end > top)
+		return -ENOMEM;
+	if (!range_mapped(p, addr, end))
+		return -ENOMEM;
+	int rc = vm_map_clip(&p->map, addr, end);
+	if (rc < 0)
+		return rc;
+	unsigned vprot = lx_to_vm_prot(prot);
+	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;
+	     r = vm_map_next(&p->map, r))
+		r->prot = vprot;
+	pmap_protect(&p->pmap, addr, end, vprot);
+	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;) {
+		struct vm_region *next = vm_map_next(&p->map, r);
+		vm_map_try_merge(&p->map, r);
+		r = next;
+	}
+	return 0;
+}
+
+int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice)
+{
+	enum { NORMAL = 0, RANDOM = 1, SEQUENTIAL = 2, WILLNEED = 3, DONTNEED = 4, FREE = 8 };
+	if (addr & PGMASK)
+		return -EINVAL;
+	if (advice != NORMAL && advice != RANDOM && advice != SEQUENTIAL && advice != WILLNEED &&
+	    advice != DONTNEED && advice != FREE)
+		return -EINVAL;
+	uint64_t end = addr + PGROUNDUP(len);
+	if (end < addr || end > user_top(k->cfg.levels))
+		return -EINVAL;
+	if (!range_mapped(p, addr, end))
+		return -ENOMEM;
+	if (advice == DONTNEED || advice == FREE) {
+		/* private pages are dropped: anonymous memory reads back as zeros,
+		 * file-backed memory as the file's bytes */
+		pmap_remove(&p->pmap, addr, end, release_cb, k);
+	}
+	return 0;
+}
+
+/* ---- checking --------------------------------------------------------------- */
+
+struct vm_check_ctx {
+	struct kernel *k;
+	struct proc *p;
+	char *msg;
+};
+
+static int check_page(void *ctx, const struct pmap_page *pg)
+{
+	struct vm_check_ctx *c = ctx;
+	struct vm_region *r = vm_map_lookup(&c->p->map, pg->va);
+	if (!r) {
+		snprintf(c->msg, 200, "pid %u: page 0x%llx mapped outside every region", c->p->pid,
+			 (unsigned long long)pg->va);
+		return 1;
+	}
+	if (pg->prot & ~r->prot) {
+		snprintf(c->msg, 200, "pid %u: page 0x%llx mapped with more rights than its region",
+			 c->p->pid, (unsigned long long)pg->va);
+		return 1;
+	}
+	if (pg->present) {
+		struct frame *f = pa_frame(&c->k->pa, pg->pa);
+		if (f->owner != FO_USER && f->owner != FO_FILE && f->owner != FO_ZERO) {
+			snprintf(c->msg, 200, "pid %u: page 0x%llx maps a %s frame", c->p->pid,
+				 (unsigned long long)pg->va, frame_owner_name(f->owner));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *vm_check(struct kernel *k, struct proc *p)
+{
+	static char msg[200];
+	const char *e = pmap_check(&p->pmap);
+	if (!e)
+		e = vm_map_check(&p->map);
+	if (e)
+		return e;
+	struct vm_check_ctx c = { k, p, msg };
+	if (pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), check_page, &c))
+		return msg;
+	return NULL;
+}

@@ -1,0 +1,59 @@
+/*
+ * vm.h - the machine-independent virtual memory of a process: page faults
+ * (demand zero, file pages, copy-on-write, stack growth) and the system
+ * calls that shape an address space (brk, mmap, munmap, mprotect).  Speaks
+ * in regions (vm_map) and pages (pmap); never in PTE bits.
+ *
+ * Frames of user memory are reference counted in their frame metadata: one
+ * reference per PTE that maps them, plus one for the page cache (FO_FILE) or
+ * forever for the shared zero page (FO_ZERO).
+ */
+#ifndef VMOS_KERNEL_VM_H
+#define VMOS_KERNEL_VM_H
+
+#include "kernel.h"
+
+#define VM_STACK_INITIAL   (128 * 1024ULL)     /* stack region at exec */
+#define VM_STACK_GUARD_GAP (1024 * 1024ULL)    /* kept free below the stack limit */
+
+/* Sets up an empty address space for p (page tables + region map). */
+int vm_space_init(struct kernel *k, struct proc *p);
+/* Releases every page, region and page-table page of p. */
+void vm_space_destroy(struct kernel *k, struct proc *p);
+
+/* Serves a fault at va for an access of type acc by p.  Returns 0 if the
+ * access can be retried, -EFAULT if it is a real violation (with *why set to
+ * a reason when why != NULL), or -ENOMEM if memory ran out. */
+int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
+	     const char **why);
+
+/* Drops one reference to a user, file or zero frame, freeing it at zero. */
+void vm_frame_release(struct kernel *k, uint64_t pa);
+
+/* System calls, Linux semantics; return the result or a negative errno. */
+uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr);
+int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,
+		int flags, int fd, uint64_t off);
+int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len);
+int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot);
+int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice);
+
+/* Linux mmap flags and protections (asm-generic). */
+#define LX_PROT_READ  0x1
+#define LX_PROT_WRITE 0x2
+#define LX_PROT_EXEC  0x4
+#define LX_MAP_SHARED 0x01
+#define LX_MAP_PRIVATE 0x02
+#define LX_MAP_SHARED_VALIDATE 0x03
+#define LX_MAP_TYPE   0x0f
+#define LX_MAP_FIXED  0x10
+#define LX_MAP_ANONYMOUS 0x20
+#define LX_MAP_NORESERVE 0x4000
+#define LX_MAP_POPULATE 0x8000
+#define LX_MAP_FIXED_NOREPLACE 0x100000
+
+/* Checks p's regions against its page tables: every present page lies in a
+ * region and is mapped no more permissively than the region allows. */
+const char *vm_check(struct kernel *k, struct proc *p);
+
+#endif

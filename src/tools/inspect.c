@@ -1,0 +1,96 @@
+/*
+ * inspect.c - views of the running system for people: a process's regions
+ * (like /proc/PID/maps, with resident pages per region) and the physical
+ * frame map (which frame belongs to which process, to page tables, to
+ * kernel objects, or is free).
+ */
+#include "inspect.h"
+#include "proc.h"
+
+struct resident_ctx { uint64_t pages, zero, shared; struct kernel *k; };
+
+static int count_resident(void *arg, const struct pmap_page *pg)
+{
+	struct resident_ctx *c = arg;
+	if (!pg->present)
+		return 0;
+	c->pages++;
+	struct frame *f = pa_frame(&c->k->pa, pg->pa);
+	if (f->owner == FO_ZERO)
+		c->zero++;
+	else if (f->refcount > 1)
+		c->shared++;
+	return 0;
+}
+
+void inspect_maps(struct kernel *k, struct proc *p, FILE *out)
+{
+	fprintf(out, "maps of pid %u (%s): %llu resident pages, %llu page-table pages (%llu KiB)\n",
+		p->pid, p->name, (unsigned long long)p->pmap.resident,
+		(unsigned long long)p->pmap.pt_pages, (unsigned long long)(p->pmap.pt_pages * 4));
+	fprintf(out, "  %-16s %-16s %-4s %8s %9s %6s %6s  %s\n", "start", "end", "prot", "offset",
+		"size(KiB)", "rss", "shared", "kind");
+	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+		struct resident_ctx c = { 0, 0, 0, k };
+		pmap_foreach(&p->pmap, r->start, r->end, count_resident, &c);
+		fprintf(out, "  %016llx %016llx %c%c%cp %08llx %9llu %6llu %6llu  %s%s\n",
+			(unsigned long long)r->start, (unsigned long long)r->end,
+			(r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+			(r->prot & VM_PROT_EXEC) ? 'x' : '-', (unsigned long long)r->obj_offset,
+			(unsigned long long)((r->end - r->start) >> 10), (unsigned long long)c.pages,
+			(unsigned long long)(c.shared + c.zero), vm_kind_name(r->kind),
+			r->object ? " (file)" : "");
+	}
+}
+
+static char frame_char(const struct frame *f)
+{
+	static const char digits[] = "123456789abcdefghijklmnopqrstuvwxyz";
+	switch (f->owner) {
+	case FO_FREE: return '.';
+	case FO_BOOT: return 'M';
+	case FO_PAGE_TABLE: return 'P';
+	case FO_SLAB: return 'S';
+	case FO_KERNEL: return 'K';
+	case FO_ZERO: return 'Z';
+	case FO_VDSO: return 'V';
+	case FO_FILE: return 'F';
+	case FO_USER: return f->owner_id >= 1 && f->owner_id <= 35 ? digits[f->owner_id - 1] : '#';
+	default: return '?';
+	}
+}
+
+void inspect_frame_map(struct kernel *k, FILE *out)
+{
+	enum { PER_LINE = 64 };
+	fprintf(out, "frame map (one character per 4 KiB frame): . free  M frame metadata  P page table  "
+		"S slab  K kernel  Z zero page  F file cache  1-9a-z user page of that pid  # other pid\n");
+	uint32_t n = k->pa.nframes;
+	uint32_t free_lines = 0;
+	char line[PER_LINE + 1];
+	for (uint32_t base = 0; base < n; base += PER_LINE) {
+		bool all_free = true;
+		uint32_t i;
+		for (i = 0; i < PER_LINE && base + i < n; i++) {
+			line[i] = frame_char(&k->pa.frames[base + i]);
+			all_free &= line[i] == '.';
+		}
+		line[i] = 0;
+		if (all_free) {
+			free_lines++;
+			continue;
+		}
+		if (free_lines)
+			fprintf(out, "  ... %u free lines (%u frames)\n", free_lines, free_lines * PER_LINE);
+		free_lines = 0;
+		fprintf(out, "  %010llx %s\n", (unsigned long long)frame_to_pa(&k->pa, base), line);
+	}
+	if (free_lines)
+		fprintf(out, "  ... %u free lines (%u frames)\n", free_lines, free_lines * PER_LINE);
+	fprintf(out, "  frames by owner:");
+	for (unsigned o = 0; o < FO_NKINDS; o++)
+		if (o == FO_FREE ? k->pa.free_frames : k->pa.by_owner[o])
+			fprintf(out, " %s=%llu", frame_owner_name(o),
+				(unsigned long long)(o == FO_FREE ? k->pa.free_frames : k->pa.by_owner[o]));
+	fprintf(out, "\n");
+}

@@ -1,0 +1,121 @@
+/*
+ * stats_report.c - the counters of a run, as text (--stats) and JSON
+ * (--stats-json).  Counters are kept where events happen (mmu, vm, syscall,
+ * allocators); this file only prints them.
+ */
+#include "stats_report.h"
+#include "proc.h"
+
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static const char *status_text(const struct proc *p, char *buf, size_t n)
+{
+	if (p->term_signal)
+		snprintf(buf, n, "killed by signal %d (status %d)", p->term_signal, 128 + p->term_signal);
+	else
+		snprintf(buf, n, "exit %d", p->exit_code);
+	return buf;
+}
+
+void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
+{
+	uint64_t instr = 0, hits = k->mmu.stats.tlb_hits, misses = k->mmu.stats.tlb_misses;
+	for (struct proc *p = k->procs; p; p = p->next)
+		instr += p->st.instret;
+	fprintf(out, "--- vmos stats ---\n");
+	fprintf(out, "machine: %s, %llu MiB RAM, TLB %u entries %u-way, ASIDs %s, quantum %llu\n",
+		k->cfg.levels == 4 ? "Sv48" : "Sv39", (unsigned long long)(k->ram.size >> 20),
+		k->cfg.tlb_entries, k->cfg.tlb_ways, k->cfg.use_asids ? "on" : "off",
+		(unsigned long long)k->cfg.quantum);
+	fprintf(out, "instructions: %llu\n", (unsigned long long)k->cpu.instret);
+	fprintf(out, "tlb hits: %llu\ntlb misses: %llu\ntlb hit rate: %.4f%%\n",
+		(unsigned long long)hits, (unsigned long long)misses, pct(hits, hits + misses));
+	fprintf(out, "page walks: %llu (PTE reads %llu, A/D updates %llu), sfence.vma: %llu\n",
+		(unsigned long long)k->mmu.stats.walks, (unsigned long long)k->mmu.stats.pte_reads,
+		(unsigned long long)k->mmu.stats.ad_updates, (unsigned long long)k->mmu.stats.flushes);
+	fprintf(out, "faults: demand-zero %llu, file %llu, copy-on-write %llu (no copy needed %llu), stack growth %llu, segv %llu\n",
+		(unsigned long long)k->stats.faults_zero, (unsigned long long)k->stats.faults_file,
+		(unsigned long long)k->stats.faults_cow, (unsigned long long)k->stats.faults_copy_avoided,
+		(unsigned long long)k->stats.faults_stack, (unsigned long long)k->stats.faults_segv);
+	fprintf(out, "pages zeroed: %llu, copied: %llu\n", (unsigned long long)k->stats.pages_zeroed,
+		(unsigned long long)k->stats.pages_copied);
+	fprintf(out, "out-of-memory kills: %llu, forks refused: %llu\n",
+		(unsigned long long)k->stats.oom_kills, (unsigned long long)k->stats.fork_refused);
+	fprintf(out, "syscalls: %llu, context switches: %llu, TLB flushes on switch: %llu\n",
+		(unsigned long long)k->stats.syscalls, (unsigned long long)k->stats.context_switches,
+		(unsigned long long)k->stats.tlb_flushes_on_switch);
+	fprintf(out, "frames: %u total, %llu in use now, peak %llu; user frames peak %llu; page-table frames now %llu\n",
+		k->pa.nframes, (unsigned long long)(k->pa.nframes - k->pa.free_frames),
+		(unsigned long long)k->pa.in_use_peak, (unsigned long long)k->stats.user_frames_peak,
+		(unsigned long long)k->pa.by_owner[FO_PAGE_TABLE]);
+	(void)instr;
+	for (int i = 0; i < n; i++) {
+		struct proc *p = procs[i];
+		char st[64];
+		fprintf(out, "process %u (%s): %s\n", p->pid, p->name, status_text(p, st, sizeof st));
+		fprintf(out, "  instructions %llu, tlb hits %llu, misses %llu (hit rate %.4f%%), walks %llu\n",
+			(unsigned long long)p->st.instret, (unsigned long long)p->st.tlb_hits,
+			(unsigned long long)p->st.tlb_misses, pct(p->st.tlb_hits, p->st.tlb_hits + p->st.tlb_misses),
+			(unsigned long long)p->st.walks);
+		fprintf(out, "  faults: demand-zero %llu, file %llu, cow %llu, stack %llu; pages zeroed %llu, copied %llu\n",
+			(unsigned long long)p->st.faults_zero, (unsigned long long)p->st.faults_file,
+			(unsigned long long)p->st.faults_cow, (unsigned long long)p->st.faults_stack,
+			(unsigned long long)p->st.pages_zeroed, (unsigned long long)p->st.pages_copied);
+		fprintf(out, "  syscalls %llu (brk %llu, mmap %llu, munmap %llu, mprotect %llu), resident peak %llu pages\n",
+			(unsigned long long)p->st.syscalls, (unsigned long long)p->st.brk_calls,
+			(unsigned long long)p->st.mmap_calls, (unsigned long long)p->st.munmap_calls,
+			(unsigned long long)p->st.mprotect_calls, (unsigned long long)p->st.resident_peak);
+	}
+}
+
+#define J(name, v) fprintf(f, "%s\"%s\": %llu", first ? "" : ", ", name, (unsigned long long)(v)), first = 0
+
+int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	int first = 1;
+	fprintf(f, "{\"machine\": {\"paging\": \"%s\", ", k->cfg.levels == 4 ? "sv48" : "sv39");
+	first = 1;
+	J("ram_bytes", k->ram.size); J("tlb_entries", k->cfg.tlb_entries);
+	J("tlb_ways", k->cfg.tlb_ways); J("asids", k->cfg.use_asids);
+	J("instructions", k->cpu.instret); J("tlb_hits", k->mmu.stats.tlb_hits);
+	J("tlb_misses", k->mmu.stats.tlb_misses); J("walks", k->mmu.stats.walks);
+	J("pte_reads", k->mmu.stats.pte_reads); J("ad_updates", k->mmu.stats.ad_updates);
+	J("sfence", k->mmu.stats.flushes); J("faults_zero", k->stats.faults_zero);
+	J("faults_file", k->stats.faults_file); J("faults_cow", k->stats.faults_cow);
+	J("faults_cow_no_copy", k->stats.faults_copy_avoided);
+	J("faults_stack", k->stats.faults_stack); J("faults_segv", k->stats.faults_segv);
+	J("pages_zeroed", k->stats.pages_zeroed); J("pages_copied", k->stats.pages_copied);
+	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
+	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
+	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
+	J("frames_total", k->pa.nframes); J("frames_in_use_peak", k->pa.in_use_peak);
+	J("user_frames_peak", k->stats.user_frames_peak);
+	J("page_table_frames", k->pa.by_owner[FO_PAGE_TABLE]);
+	fprintf(f, "}, \"processes\": [");
+	for (int i = 0; i < n; i++) {
+		struct proc *p = procs[i];
+		fprintf(f, "%s{\"pid\": %u, \"name\": \"", i ? ", " : "", p->pid);
+		for (const char *c = p->name; *c; c++)
+			fprintf(f, (*c == '"' || *c == '\\') ? "\\%c" : (*c < 32 ? "?" : "%c"), *c);
+		fprintf(f, "\", ");
+		first = 1;
+		J("exit_code", p->exit_code); J("signal", p->term_signal);
+		J("instructions", p->st.instret); J("tlb_hits", p->st.tlb_hits);
+		J("tlb_misses", p->st.tlb_misses); J("walks", p->st.walks);
+		J("faults_zero", p->st.faults_zero); J("faults_file", p->st.faults_file);
+		J("faults_cow", p->st.faults_cow); J("faults_stack", p->st.faults_stack);
+		J("pages_zeroed", p->st.pages_zeroed); J("pages_copied", p->st.pages_copied);
+		J("syscalls", p->st.syscalls); J("brk_calls", p->st.brk_calls);
+		J("mmap_calls", p->st.mmap_calls); J("munmap_calls", p->st.munmap_calls);
+		J("mprotect_calls", p->st.mprotect_calls); J("resident_peak_pages", p->st.resident_peak);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]}\n");
+	return fclose(f) == 0 ? 0 : -1;
+}

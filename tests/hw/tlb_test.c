@@ -1,0 +1,338 @@
+/*
+ * tlb_test.c - the modeled TLB through the MMU: exact hit/miss counts, ASID
+ * isolation, global entries, the four sfence.vma cases, eviction by
+ * capacity and associativity, and the fast cache staying a subset of the
+ * model.
+ */
+#include "hw_fixture.h"
+
+#include <errno.h>
+
+#define ST(h) ((h)->mmu.stats)
+
+/* Translates and returns the PA (or ~0 on a fault). */
+static uint64_t tr(struct hw *h, uint64_t va, enum mmu_access acc)
+{
+	uint64_t pa;
+	return mmu_translate(&h->mmu, va, acc, &pa) ? ~0ULL : pa;
+}
+
+TEST(tlb_init_geometry)
+{
+	struct tlb t;
+	CHECK_EQ(tlb_init(&t, 6, 2), -EINVAL);
+	CHECK_EQ(tlb_init(&t, 8, 16), -EINVAL);
+	CHECK_EQ(tlb_init(&t, 8, 0), -EINVAL);
+	REQUIRE(tlb_init(&t, 8, 2) == 0);
+	CHECK_EQ(t.nsets, 4);
+	CHECK_EQ(tlb_count(&t), 0);
+	tlb_destroy(&t);
+}
+
+TEST(hits_and_misses_are_counted_exactly)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	uint64_t root = hw_frame(&h);
+	uint64_t f1 = hw_frame(&h), f2 = hw_frame(&h);
+	hw_map(&h, root, 3, 0x10000, f1, URWX, 0);
+	hw_map(&h, root, 3, 0x11000, f2, URW, 0);
+	mmu_set_satp(&h.mmu, MAKE_SATP(SATP_MODE_SV39, 1, root));
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), f1);
+	CHECK_EQ(ST(&h).tlb_misses, 1);
+	CHECK_EQ(ST(&h).walks, 1);
+	CHECK_EQ(ST(&h).tlb_hits, 0);
+	CHECK_EQ(tr(&h, 0x10ff8, ACC_LOAD), f1 + 0xff8);
+	CHECK_EQ(tr(&h, 0x10004, ACC_FETCH), f1 + 4);   /* unified: same entry */
+	CHECK_EQ(tr(&h, 0x10008, ACC_STORE), f1 + 8);
+	CHECK_EQ(ST(&h).tlb_hits, 3);
+	CHECK_EQ(ST(&h).tlb_misses, 1);
+	CHECK_EQ(tr(&h, 0x11000, ACC_STORE), f2);
+	CHECK_EQ(ST(&h).tlb_misses, 2);
+	/* the fast path counts too, once filled by the CPU's slow path */
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x10010, 8) == NULL);
+	uint8_t *host;
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000, ACC_LOAD, &host), 0);
+	CHECK_EQ(ST(&h).tlb_hits, 4);
+	uint8_t *p = mmu_fast_host(&h.mmu, ACC_LOAD, 0x10010, 8);
+	CHECK(p == ram_ptr(&h.ram, f1 + 0x10));
+	CHECK_EQ(ST(&h).tlb_hits, 5);
+	CHECK_EQ(ST(&h).tlb_misses, 2);
+	/* a fault on an unmapped page is a miss and a walk, not a hit */
+	CHECK_EQ(tr(&h, 0x12000, ACC_LOAD), ~0ULL);
+	CHECK_EQ(ST(&h).tlb_misses, 3);
+	CHECK_EQ(ST(&h).walks, 3);
+	CHECK_EQ(ST(&h).pte_reads, 9);
+	hw_teardown(&h);
+}
+
+/* Two address spaces with the same VA mapped to different frames. */
+struct two_spaces { uint64_t s1, s2, f1, f2, root1, root2; };
+
+static void two_spaces(struct hw *h, struct two_spaces *t)
+{
+	t->root1 = hw_frame(h);
+	t->root2 = hw_frame(h);
+	t->f1 = hw_frame(h);
+	t->f2 = hw_frame(h);
+	hw_map(h, t->root1, 3, 0x10000, t->f1, URW, 0);
+	hw_map(h, t->root2, 3, 0x10000, t->f2, URW, 0);
+	t->s1 = MAKE_SATP(SATP_MODE_SV39, 1, t->root1);
+	t->s2 = MAKE_SATP(SATP_MODE_SV39, 2, t->root2);
+}
+
+TEST(asids_isolate_address_spaces)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	two_spaces(&h, &t);
+	mmu_set_satp(&h.mmu, t.s1);
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), t.f1);
+	mmu_set_satp(&h.mmu, t.s2);
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), t.f2);
+	CHECK_EQ(ST(&h).tlb_misses, 2);
+	/* both stay cached across switches: no flush on satp writes */
+	mmu_set_satp(&h.mmu, t.s1);
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), t.f1);
+	mmu_set_satp(&h.mmu, t.s2);
+	CHECK_EQ(tr(&h, 0x10000, ACC_STORE), t.f2);
+	CHECK_EQ(ST(&h).tlb_misses, 2);
+	CHECK_EQ(ST(&h).tlb_hits, 2);
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 2);
+	hw_teardown(&h);
+}
+
+TEST(global_entries_match_every_asid)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	two_spaces(&h, &t);
+	uint64_t g = hw_frame(&h);
+	hw_map(&h, t.root1, 3, 0x20000, g, URW | PTE_G, 0);
+	mmu_set_satp(&h.mmu, t.s1);
+	CHECK_EQ(tr(&h, 0x20000, ACC_LOAD), g);
+	/* ASID 2's table does not map 0x20000, but the global entry does */
+	mmu_set_satp(&h.mmu, t.s2);
+	CHECK_EQ(tr(&h, 0x20000, ACC_LOAD), g);
+	CHECK_EQ(ST(&h).tlb_hits, 1);
+	CHECK_EQ(ST(&h).tlb_misses, 1);
+	hw_teardown(&h);
+}
+
+/* Fills: ASID 1 and 2 entries at 0x10000, a global at 0x20000, ASID 1 at 0x30000. */
+static void fill_for_sfence(struct hw *h, struct two_spaces *t)
+{
+	two_spaces(h, t);
+	hw_map(h, t->root1, 3, 0x20000, hw_frame(h), URW | PTE_G, 0);
+	hw_map(h, t->root1, 3, 0x30000, hw_frame(h), URW, 0);
+	mmu_set_satp(&h->mmu, t->s2);
+	tr(h, 0x10000, ACC_LOAD);
+	mmu_set_satp(&h->mmu, t->s1);
+	tr(h, 0x10000, ACC_LOAD);
+	tr(h, 0x20000, ACC_LOAD);
+	tr(h, 0x30000, ACC_LOAD);
+	REQUIRE(tlb_count(&h->mmu.tlb) == 4);
+}
+
+static bool cached(struct hw *h, uint64_t va, uint16_t asid)
+{
+	return tlb_lookup(&h->mmu.tlb, va, asid) != NULL;
+}
+
+TEST(sfence_all)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	fill_for_sfence(&h, &t);
+	mmu_sfence_vma(&h.mmu, false, 0, false, 0);
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 0);
+	CHECK_EQ(ST(&h).flushes, 1);
+	uint64_t m0 = ST(&h).tlb_misses;
+	tr(&h, 0x10000, ACC_LOAD);
+	CHECK_EQ(ST(&h).tlb_misses, m0 + 1);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x30000, 8) == NULL);  /* fast cache flushed */
+	hw_teardown(&h);
+}
+
+TEST(sfence_by_asid_keeps_globals_and_other_asids)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	fill_for_sfence(&h, &t);
+	mmu_sfence_vma(&h.mmu, false, 0, true, 1);
+	CHECK(!cached(&h, 0x10000, 1));
+	CHECK(!cached(&h, 0x30000, 1));
+	CHECK(cached(&h, 0x20000, 1));              /* global kept */
+	CHECK(cached(&h, 0x10000, 2));              /* other ASID kept */
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 2);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x30000, 8) == NULL);
+	hw_teardown(&h);
+}
+
+TEST(sfence_by_address_hits_every_asid_and_globals)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	fill_for_sfence(&h, &t);
+	mmu_sfence_vma(&h.mmu, true, 0x10abc, false, 0);
+	CHECK(!cached(&h, 0x10000, 1));
+	CHECK(!cached(&h, 0x10000, 2));
+	CHECK(cached(&h, 0x30000, 1));
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 2);
+	mmu_sfence_vma(&h.mmu, true, 0x20000, false, 0);
+	CHECK(!cached(&h, 0x20000, 1));             /* the global too */
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 1);
+	hw_teardown(&h);
+}
+
+TEST(sfence_by_address_and_asid_keeps_globals)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	fill_for_sfence(&h, &t);
+	mmu_sfence_vma(&h.mmu, true, 0x10000, true, 2);
+	CHECK(!cached(&h, 0x10000, 2));
+	CHECK(cached(&h, 0x10000, 1));
+	mmu_sfence_vma(&h.mmu, true, 0x20000, true, 1);
+	CHECK(cached(&h, 0x20000, 1));              /* global: not ordered, kept */
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 3);
+	hw_teardown(&h);
+}
+
+TEST(stale_entry_until_sfence)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	uint64_t root = hw_frame(&h), f1 = hw_frame(&h), f2 = hw_frame(&h);
+	uint64_t pte_pa = hw_pte_pa(&h, root, 3, 0x10000, 0);
+	*hw_pte(&h, pte_pa) = PA_TO_PTE(f1) | PTE_V | URW;
+	mmu_set_satp(&h.mmu, MAKE_SATP(SATP_MODE_SV39, 1, root));
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), f1);
+	/* fill the fast cache too */
+	uint8_t *host;
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000, ACC_LOAD, &host), 0);
+	*hw_pte(&h, pte_pa) = PA_TO_PTE(f2) | PTE_V | URW;
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), f1);            /* the TLB is a cache */
+	mmu_sfence_vma(&h.mmu, true, 0x10000, true, 1);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x10000, 8) == NULL);
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), f2);
+	/* unmap + sfence: now a fault */
+	*hw_pte(&h, pte_pa) = 0;
+	mmu_sfence_vma(&h.mmu, true, 0x10000, false, 0);
+	CHECK_EQ(tr(&h, 0x10000, ACC_LOAD), ~0ULL);
+	hw_teardown(&h);
+}
+
+TEST(capacity_eviction_round_robin)
+{
+	struct hw h;
+	hw_setup(&h, 4, 4);     /* one set, four ways */
+	uint64_t root = hw_frame(&h);
+	for (int i = 0; i < 5; i++)
+		hw_map(&h, root, 3, 0x10000 + i * PGSIZE, hw_frame(&h), URW, 0);
+	mmu_set_satp(&h.mmu, MAKE_SATP(SATP_MODE_SV39, 1, root));
+	uint8_t *host;
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000 + i * PGSIZE, ACC_LOAD, &host), 0);
+	CHECK_EQ(ST(&h).tlb_misses, 4);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x10000, 8) != NULL);
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x14000, ACC_LOAD, &host), 0);  /* evicts page 0 */
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 4);
+	CHECK(!cached(&h, 0x10000, 1));
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x10000, 8) == NULL);     /* subset kept */
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x11000, 8) != NULL);
+	uint64_t m0 = ST(&h).tlb_misses;
+	tr(&h, 0x10000, ACC_LOAD);                     /* evicts page 1 */
+	CHECK_EQ(ST(&h).tlb_misses, m0 + 1);
+	CHECK(!cached(&h, 0x11000, 1));
+	CHECK(cached(&h, 0x12000, 1));
+	hw_teardown(&h);
+}
+
+TEST(associativity_conflicts_within_a_set)
+{
+	struct hw h;
+	hw_setup(&h, 8, 2);     /* four sets of two ways: set = vpn & 3 */
+	uint64_t root = hw_frame(&h);
+	for (int i = 0; i < 16; i++)
+		hw_map(&h, root, 3, (uint64_t)i * PGSIZE + 0x100000, hw_frame(&h), URW, 0);
+	mmu_set_satp(&h.mmu, MAKE_SATP(SATP_MODE_SV39, 1, root));
+	/* vpns 0x100, 0x104, 0x108 share set 0: the third evicts the first */
+	tr(&h, 0x100000, ACC_LOAD);
+	tr(&h, 0x104000, ACC_LOAD);
+	tr(&h, 0x101000, ACC_LOAD);   /* other sets: no effect on set 0 */
+	tr(&h, 0x102000, ACC_LOAD);
+	CHECK(cached(&h, 0x100000, 1));
+	tr(&h, 0x108000, ACC_LOAD);
+	CHECK(!cached(&h, 0x100000, 1));
+	CHECK(cached(&h, 0x104000, 1));
+	CHECK(cached(&h, 0x101000, 1));
+	CHECK(cached(&h, 0x102000, 1));
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 4);
+	hw_teardown(&h);
+}
+
+TEST(superpage_entry_covers_its_range)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	uint64_t root = hw_frame(&h);
+	hw_map(&h, root, 3, 0x200000, RAM_BASE + 0x200000, URW, 1);
+	mmu_set_satp(&h.mmu, MAKE_SATP(SATP_MODE_SV39, 1, root));
+	uint8_t *host;
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x200000, ACC_LOAD, &host), 0);
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x3ff000, ACC_LOAD, &host), 0);
+	CHECK(host == ram_ptr(&h.ram, RAM_BASE + 0x3ff000));
+	CHECK_EQ(ST(&h).tlb_misses, 1);
+	CHECK_EQ(ST(&h).tlb_hits, 1);
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 1);
+	/* sfence of any address inside drops the whole entry, fast cache too */
+	mmu_sfence_vma(&h.mmu, true, 0x2abcde, false, 0);
+	CHECK_EQ(tlb_count(&h.mmu.tlb), 0);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x200000, 8) == NULL);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x3ff000, 8) == NULL);
+	hw_teardown(&h);
+}
+
+TEST(fast_write_entry_needs_dirty_and_write)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	uint64_t root = hw_frame(&h), f = hw_frame(&h);
+	hw_map(&h, root, 3, 0x10000, f, PTE_U | PTE_R | PTE_W, 0);
+	hw_map(&h, root, 3, 0x11000, hw_frame(&h), PTE_U | PTE_R, 0);
+	mmu_set_satp(&h.mmu, MAKE_SATP(SATP_MODE_SV39, 1, root));
+	uint8_t *host;
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000, ACC_LOAD, &host), 0);
+	CHECK(mmu_fast_host(&h.mmu, ACC_STORE, 0x10000, 8) == NULL);
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000, ACC_STORE, &host), 0);
+	CHECK_EQ(ST(&h).walks, 2);                 /* D was clear: walked again */
+	CHECK(mmu_fast_host(&h.mmu, ACC_STORE, 0x10000, 8) != NULL);
+	CHECK(mmu_fast_host(&h.mmu, ACC_STORE, 0x10004, 8) == NULL);   /* misaligned */
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x11000, ACC_STORE, &host), CAUSE_STORE_PAGE_FAULT);
+	CHECK(mmu_fast_host(&h.mmu, ACC_STORE, 0x11000, 1) == NULL);
+	hw_teardown(&h);
+}
+
+TEST(satp_switch_drops_fast_cache_not_tlb)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	struct two_spaces t;
+	two_spaces(&h, &t);
+	mmu_set_satp(&h.mmu, t.s1);
+	uint8_t *host;
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000, ACC_LOAD, &host), 0);
+	mmu_set_satp(&h.mmu, t.s2);
+	CHECK(mmu_fast_host(&h.mmu, ACC_LOAD, 0x10000, 8) == NULL);
+	CHECK_EQ(mmu_translate_host(&h.mmu, 0x10000, ACC_LOAD, &host), 0);
+	CHECK(host == ram_ptr(&h.ram, t.f2));
+	CHECK(cached(&h, 0x10000, 1));
+	hw_teardown(&h);
+}

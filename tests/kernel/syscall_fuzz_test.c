@@ -1,0 +1,137 @@
+/*
+ * A syscall fuzzer straight into the kernel's system-call layer: a live
+ * process makes millions of system calls with random numbers and hostile
+ * arguments (kernel addresses, unmapped, misaligned, huge, negative, and
+ * addresses inside its own regions).  Nothing may crash the host, break an
+ * invariant or leak a frame; processes that die are replaced.
+ * VMOS_FUZZ_CALLS overrides the number of calls.
+ */
+#include "test.h"
+#include "kernel.h"
+#include "proc.h"
+#include "syscall.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+	return rng;
+}
+
+static const int calls[] = {
+	SYS_read, SYS_write, SYS_writev, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
+	SYS_clone, SYS_wait4, SYS_kill, SYS_execve, SYS_getpid, SYS_getppid, SYS_sched_yield,
+	SYS_clock_gettime, SYS_nanosleep, SYS_uname, SYS_getrandom, SYS_close, SYS_ioctl,
+	SYS_set_tid_address, SYS_exit,
+};
+
+static uint64_t arg(struct proc *p)
+{
+	switch (rnd() % 12) {
+	case 0: return 0;
+	case 1: return rnd() % 64;
+	case 2: return (uint64_t)-(int64_t)(rnd() % 8);
+	case 3: return 0xffffffc000000000ULL + (rnd() % (1ULL << 30));  /* kernel half */
+	case 4: return rnd();
+	case 5: return (rnd() % (1ULL << 38)) & ~4095ULL;               /* page in the user half */
+	case 6: return 0x10000 + rnd() % 0x10000;                       /* the program's image */
+	case 7: return p->x[2] - rnd() % 8192;                          /* its stack */
+	case 8: return p->brk + rnd() % (1 << 20) - (1 << 19);         /* around the break */
+	case 9: return (uint64_t)1 << (rnd() % 64);
+	case 10: return 4096 * (rnd() % 512);
+	default: return rnd() & 0xffff;
+	}
+}
+
+static const char *prog(void)
+{
+	static char path[512];
+	const char *b = getenv("VMOS_BUILD");
+	snprintf(path, sizeof path, "%s/user/bin/hello", b ? b : "build");
+	return path;
+}
+
+TEST(fuzz_syscalls)
+{
+	long n = 1000000;
+	if (getenv("VMOS_FUZZ_CALLS"))
+		n = atol(getenv("VMOS_FUZZ_CALLS"));
+#ifdef VMOS_DEBUG
+	else
+		n = 300000;
+#endif
+	struct kernel_config cfg;
+	kernel_config_default(&cfg);
+	cfg.ram_size = 32 << 20;
+	cfg.out = fopen("/dev/null", "w");
+	cfg.err = cfg.out;
+	cfg.max_procs = 8;
+	static struct kernel k;
+	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	k.stdin_fd = open("/dev/null", O_RDONLY);
+	uint64_t free0 = k.pa.free_frames;
+	char *argv[] = { "hello", NULL }, *envp[] = { NULL };
+	int err;
+	struct proc *p = NULL;
+	long respawns = 0;
+	for (long i = 0; i < n; i++) {
+		if (!p || p->state == P_ZOMBIE) {
+			if (p)
+				proc_reap(&k, p);
+			/* children never run here: end them with their parent */
+			while (k.procs) {
+				struct proc *q = k.procs;
+				proc_exit(&k, q, 0, 9);
+				proc_reap(&k, q);
+			}
+			p = proc_spawn(&k, prog(), argv, envp, &err);
+			if (!p)
+				test_fail(__FILE__, __LINE__, "respawn %ld after %ld calls failed: %d, %llu frames free, %d procs",
+					  respawns, i, err, (unsigned long long)k.pa.free_frames, k.nlive);
+			REQUIRE(p);
+			respawns++;
+		}
+		p->state = P_RUNNABLE;       /* undo blocking calls (wait4, nanosleep) */
+		proc_activate(&k, p);
+		p->x[17] = (uint64_t)calls[rnd() % (sizeof calls / sizeof calls[0])];
+		if (rnd() % 16 == 0)
+			p->x[17] = rnd() % 512;
+		if (p->x[17] == SYS_exit && rnd() % 64)
+			p->x[17] = SYS_getpid;       /* exit rarely */
+		for (int a = 10; a <= 15; a++)
+			p->x[a] = arg(p);
+		if (p->x[17] == SYS_kill && rnd() % 32)
+			p->x[11] = 0;                /* mostly probe, sometimes kill */
+		syscall_dispatch(&k, p);
+		/* reap zombie children so they do not pile up */
+		for (struct proc *q = k.procs, *next; q; q = next) {
+			next = q->next;
+			if (q != p && q->state == P_ZOMBIE)
+				proc_reap(&k, q);
+		}
+		if (i % 50000 == 0) {
+			const char *e = kernel_check(&k);
+			if (e) {
+				test_fail(__FILE__, __LINE__, "after %ld calls: %s", i, e);
+				break;
+			}
+		}
+	}
+	const char *e = kernel_check(&k);
+	if (e)
+		test_fail(__FILE__, __LINE__, "at the end: %s", e);
+	while (k.procs) {
+		struct proc *q = k.procs;
+		proc_exit(&k, q, 0, 9);
+		proc_reap(&k, q);
+	}
+	CHECK_EQ(k.pa.by_owner[FO_USER], 0);
+	CHECK_EQ(k.pa.by_owner[FO_FILE], 0);
+	CHECK(k.pa.free_frames + 64 >= free0);   /* only cached empty slabs may remain */
+	CHECK(respawns >= 1);
+	kernel_shutdown(&k);
+}

@@ -1,0 +1,4 @@
+auxv
+alpha
+two words
+

@@ -1,0 +1,2 @@
+fault
+null-write

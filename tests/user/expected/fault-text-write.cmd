@@ -1,0 +1,2 @@
+fault
+text-write

@@ -1,0 +1,3 @@
+hello
+one
+two words

@@ -1,0 +1,3 @@
+vmt_mem
+brk
+brk-shrink

@@ -1,0 +1,2 @@
+vmt_mem
+noreplace
