@@ -8,9 +8,9 @@
 #   $(BUILD)/mtrace                the trace driver (tools/malloc/mtrace.c)
 #   $(BUILD)/tests/malloc/malloc_test   unit + randomized tests
 #   $(BUILD)/bench/malloc_bench    policies vs glibc over tests/malloc/traces
-#   $(BUILD)/malloc/rv/*           the in-vmos programs built for riscv64 (when
-#                                  clang and ld.lld are installed), run under
-#                                  qemu-riscv64 by tests/malloc/rv.sh
+# The riscv64 build (user/lib/malloc into libc.a, user/bin/malloc_trace and
+# malloc_stress) is mk/user.mk's; tests/malloc/rv.sh runs those programs
+# under qemu-riscv64 and inside vmos.
 
 MALLOC_DIR   = user/lib/malloc
 MALLOC_SRCS  = $(wildcard $(MALLOC_DIR)/*.c)
@@ -66,3 +66,4 @@ $(BUILD)/malloc/bench/%.o: bench/%.c $(MALLOC_HDRS) $(wildcard tools/malloc/*.h)
 
 ALL_TARGETS   += $(MALLOC_SO) $(MALLOC_VM_A) $(BUILD)/mtrace $(BUILD)/tests/malloc/malloc_test
 BENCH_TARGETS += $(BUILD)/bench/malloc_bench
+

@@ -5,15 +5,13 @@
  * sbrk (unistd.h), mmap/munmap (sys/mman.h), write and _exit (unistd.h).
  * Programs in vmos are single-threaded, so the lock is empty.
  *
- * VMOS_MALLOC reaches the allocator without getenv: the start-up code calls
- * __malloc_init_env(envp) when it is linked in (crt0 references it weakly:
- *     extern void __malloc_init_env(char **) __attribute__((weak));
- *     if (__malloc_init_env) __malloc_init_env(envp);
- * ), and a program can always call malloc_set_policy() itself.
+ * VMOS_MALLOC is read with getenv (the user library's, over the environ
+ * its start-up code records); a program can also call malloc_set_policy().
  */
 #ifndef GLUE_VMOS_H
 #define GLUE_VMOS_H
 
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #if defined(__has_include)
@@ -58,10 +56,9 @@ static inline void glue_die(void)
 static inline int glue_lock(void) { return 0; }
 static inline void glue_unlock(int taken) { (void)taken; }
 
-extern const char *glue_vmos_env;	/* set by __malloc_init_env */
 static inline const char *glue_env_policy(void)
 {
-	return glue_vmos_env;
+	return getenv("VMOS_MALLOC");
 }
 
 static inline uint64_t glue_entropy(void)
@@ -70,19 +67,6 @@ static inline uint64_t glue_entropy(void)
 	return x * 0x9e3779b97f4a7c15ull;
 }
 
-#define GLUE_DEFINITIONS                                                    \
-	const char *glue_vmos_env;                                          \
-	void __malloc_init_env(char **envp)                                 \
-	{                                                                   \
-		static const char key[] = "VMOS_MALLOC=";                   \
-		for (; envp && *envp; envp++) {                             \
-			size_t i = 0;                                       \
-			while (key[i] && (*envp)[i] == key[i])              \
-				i++;                                        \
-			if (!key[i])                                        \
-				glue_vmos_env = *envp + i;                  \
-		}                                                           \
-	}                                                                   \
-	static void glue_init(void) {}
+#define GLUE_DEFINITIONS static void glue_init(void) {}
 
 #endif

@@ -179,13 +179,6 @@ static void install(const struct policy *p)
 	append(&at, end, p->deferred ? ",deferred" : ",immediate");
 }
 
-static struct policy current(void)
-{
-	struct policy p = { mal.fit, mal.ao, mal.deferred, mal.mmap_fixed, mal.mmap_threshold,
-			    mal.trim_threshold, mal.top_pad };
-	return p;
-}
-
 static void init(void)
 {
 	struct policy p = DEFAULT_POLICY;
@@ -222,8 +215,9 @@ int MALLOC_API(malloc_set_policy)(const char *spec)
 {
 	int t = glue_lock();
 	ensure_init();
-	struct policy p = current();
+	struct policy p = DEFAULT_POLICY;	/* what the text omits: defaults */
 	int rc = -1;
+	parse_spec(DEFAULT_SPEC, &p);
 	if (spec && parse_spec(spec, &p) == 0) {
 		consolidate();
 		if (mal.used_blocks == 0) {
