@@ -34,7 +34,7 @@ static void list_push(struct page_alloc *pa, unsigned order, uint32_t fn)
 	if (f->next != FRAME_NONE)
 		pa->frames[f->next].prev = fn;
 	pa->free_head[order] = fn;
-	f->flags = FRAME_HEAD | FRAME_FREE;
+	f->flags = (uint16_t)((f->flags & FRAME_KNOWN_ZERO) | FRAME_HEAD | FRAME_FREE);
 	f->order = (uint8_t)order;
 	f->owner = FO_FREE;
 	pa->nfree[order]++;
@@ -114,6 +114,13 @@ uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags
 	}
 	uint32_t n = 1u << order;
 	struct frame *f = &pa->frames[fn];
+	uint64_t addr = frame_to_pa(pa, fn);
+	/* zero what is not known to be zero already (frames freed clean) */
+	for (uint32_t i = 0; i < n; i++) {
+		if ((flags & PA_ZERO) && !(f[i].flags & FRAME_KNOWN_ZERO))
+			memset(ram_ptr(pa->ram, addr + ((uint64_t)i << PGSHIFT)), 0, PGSIZE);
+		f[i].flags &= (uint16_t)~FRAME_KNOWN_ZERO;
+	}
 	f->flags = FRAME_HEAD;
 	f->order = (uint8_t)order;
 	f->refcount = 1;
@@ -129,13 +136,15 @@ uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags
 	uint64_t in_use = pa->nframes - pa->free_frames;
 	if (in_use > pa->in_use_peak)
 		pa->in_use_peak = in_use;
-	uint64_t addr = frame_to_pa(pa, fn);
-	if (flags & PA_ZERO)
-		memset(ram_ptr(pa->ram, addr), 0, PGSIZE << order);
 	return addr;
 }
 
 void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order)
+{
+	page_free_frames_hint(pa, addr, order, false);
+}
+
+void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
 	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
 		kpanic("page_free_frames: bad address 0x%llx", (unsigned long long)addr);
@@ -155,7 +164,7 @@ void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order)
 	for (uint32_t i = 0; i < n; i++) {
 		f[i].owner = FO_FREE;
 		f[i].owner_id = 0;
-		f[i].flags = 0;
+		f[i].flags = zeroed && !pa->debug ? FRAME_KNOWN_ZERO : 0;
 		f[i].refcount = 0;
 	}
 	if (pa->debug)
@@ -173,8 +182,8 @@ void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order)
 			break;
 		/* a block reaching past the end cannot be a buddy: it was never made */
 		list_remove(pa, order, buddy);
-		b->flags = 0;
-		pa->frames[fn].flags = 0;
+		b->flags &= FRAME_KNOWN_ZERO;
+		pa->frames[fn].flags &= FRAME_KNOWN_ZERO;
 		fn &= buddy;
 		order++;
 	}

@@ -46,6 +46,7 @@ enum frame_owner {
 #define FRAME_FREE   0x2   /* first frame of a free block (on a free list) */
 #define FRAME_DIRTY  0x4   /* for swap: contents differ from backing store */
 #define FRAME_ZEROFILL 0x8 /* user frame still all zeros unless a PTE's D bit says otherwise */
+#define FRAME_KNOWN_ZERO 0x10 /* free frame whose contents are all zeros (PA_ZERO skips it) */
 
 struct frame {
 	union {
@@ -119,6 +120,10 @@ static inline struct frame *pa_frame(const struct page_alloc *pa, uint64_t addr)
 {
 	return &pa->frames[pa_to_frame(pa, addr)];
 }
+
+/* page_free_frames, telling the allocator the block is all zeros, so that a
+ * later PA_ZERO allocation need not clear it again. */
+void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed);
 
 uint64_t page_alloc_free_count(const struct page_alloc *pa);
 

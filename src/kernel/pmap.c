@@ -82,12 +82,12 @@ static void fill_page(struct pmap_page *pg, uint64_t va, uint64_t pte)
 	pg->present = true;
 	pg->pa = PTE_PA(pte);
 	pg->cow = (pte & PTE_SW_COW) != 0;
-	if (pte & PTE_V) {
+	/* a PROT_NONE page keeps the A and D bits it had (software state) */
+	pg->referenced = (pte & PTE_A) != 0;
+	pg->modified = (pte & PTE_D) != 0;
+	if (pte & PTE_V)
 		pg->prot = ((pte & PTE_R) ? VM_PROT_READ : 0) | ((pte & PTE_W) ? VM_PROT_WRITE : 0) |
 			   ((pte & PTE_X) ? VM_PROT_EXEC : 0);
-		pg->referenced = (pte & PTE_A) != 0;
-		pg->modified = (pte & PTE_D) != 0;
-	}
 }
 
 /* ---- the kernel half ---------------------------------------------------- */
@@ -228,6 +228,10 @@ int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool co
 		return -ENOMEM;      /* tables created on the way stay, empty: harmless */
 	uint64_t old = *pte;
 	*pte = make_leaf(pa, prot, cow);
+	/* the same frame with new rights keeps what the hardware recorded: a
+	 * lost D bit would let reclaim drop data as if the page were clean */
+	if (pte_present(old) && !pte_swapped(old) && PTE_PPN(old) == PTE_PPN(*pte))
+		*pte |= old & (PTE_A | PTE_D);
 	if (!old) {
 		table_frame(pm->pk->pa, ram_pa(pm->pk->pa->ram, pte) & ~PGMASK)->refcount++;
 	} else {
@@ -327,10 +331,9 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 		case OP_PROTECT:
 			if (!pg.present)
 				break;
-			t[i] = make_leaf(pg.pa, w->prot, pg.cow) |
-			       (pte & PTE_V ? pte & (PTE_A | PTE_D) : 0);
-			if (!(t[i] & PTE_V))
-				t[i] &= ~(PTE_A | PTE_D);
+			/* A and D survive a change of rights, PROT_NONE included: D is
+			 * what tells reclaim the page holds data */
+			t[i] = make_leaf(pg.pa, w->prot, pg.cow) | (pte & (PTE_A | PTE_D));
 			if (pte & PTE_V)
 				flush_va(w->pm, va);
 			break;

@@ -129,9 +129,11 @@ static uint64_t key_frame(struct kernel *k, uint64_t key, struct proc **owner)
 
 static bool any_dirty(struct kernel *k, struct frame *f)
 {
-	for (struct rmap_entry *e = f->rmap; e; e = e->next)
-		if (pmap_is_modified(&e->p->pmap, e->va))
+	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
+		struct pmap_page pg;
+		if (pmap_extract(&e->p->pmap, e->va, &pg) && pg.modified)
 			return true;
+	}
 	return false;
 }
 
@@ -195,7 +197,7 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(k, f)) {
 		unmap_everywhere(k, pa, -1);       /* still zeros: refault zero-fills */
 		k->user_frames--;
-		page_free_frames(&k->pa, pa, 0);
+		page_free_frames_hint(&k->pa, pa, 0, true);
 		k->stats.pages_dropped++;
 		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-zero");
 		return 0;

@@ -108,7 +108,10 @@ static int release_cb(void *ctx, const struct pmap_page *pg)
 	if (pg->swapped) {
 		swap_put(k, pg->swap_slot);
 	} else if (pg->present) {
-		if (frame_tracked(pa_frame(&k->pa, pg->pa)))
+		struct frame *f = pa_frame(&k->pa, pg->pa);
+		if (pg->modified)
+			f->flags &= (uint16_t)~FRAME_ZEROFILL;   /* another mapping may stay */
+		if (frame_tracked(f))
 			rmap_del(k, pg->pa, p, pg->va);
 		vm_frame_release(k, pg->pa);
 	}
@@ -194,6 +197,8 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 			vm_frame_release(k, pg->pa);
 		return rc;
 	}
+	if (pg->modified)                    /* the old frame's data is real */
+		f->flags &= (uint16_t)~FRAME_ZEROFILL;
 	/* the PTE slot exists, so this replacement allocates nothing */
 	int rc = pmap_enter(&p->pmap, va, pa, r->prot, false);
 	if (rc < 0) {
