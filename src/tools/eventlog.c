@@ -6,7 +6,9 @@
  * the log adds the current process, and the instruction count as of the
  * start of the current time slice (the interpreter adds retired
  * instructions when cpu_run returns).  Text lines are for people; JSON
- * Lines (one object per line, https://jsonlines.org) for scripts.  Every
+ * Lines (one object per line, https://jsonlines.org) for scripts; addresses
+ * are hex strings there, as JSON numbers above 2^53 lose bits in many
+ * readers.  Every
  * string written to JSON is a fixed name from this file or the kernel, so
  * no escaping beyond quoting is needed.
  */
@@ -167,7 +169,7 @@ static void write_json(FILE *o, const struct kevent *ev)
 		ev->pid, (unsigned long long)ev->instret);
 	switch (ev->kind) {
 	case KEV_FAULT:
-		fprintf(o, ",\"va\":%llu,\"pc\":%llu,\"cause\":%llu,\"result\":%lld,\"how\":\"%s\"",
+		fprintf(o, ",\"va\":\"0x%llx\",\"pc\":\"0x%llx\",\"cause\":%llu,\"result\":%lld,\"how\":\"%s\"",
 			(unsigned long long)ev->va, (unsigned long long)ev->pc,
 			(unsigned long long)ev->cause, (long long)ev->result, ev->what ? ev->what : "");
 		break;
@@ -186,14 +188,14 @@ static void write_json(FILE *o, const struct kevent *ev)
 			(unsigned long long)ev->cause);
 		break;
 	case KEV_MARKER:
-		fprintf(o, ",\"va\":%llu,\"tag\":%llu,\"pc\":%llu", (unsigned long long)ev->va,
+		fprintf(o, ",\"va\":\"0x%llx\",\"tag\":%llu,\"pc\":\"0x%llx\"", (unsigned long long)ev->va,
 			(unsigned long long)ev->cause, (unsigned long long)ev->pc);
 		break;
 	case KEV_EVICT:
-		fprintf(o, ",\"va\":%llu,\"slot\":%lld", (unsigned long long)ev->va, (long long)ev->result);
+		fprintf(o, ",\"va\":\"0x%llx\",\"slot\":%lld", (unsigned long long)ev->va, (long long)ev->result);
 		break;
 	case KEV_TLB_MISS:
-		fprintf(o, ",\"va\":%llu,\"access\":\"%s\"", (unsigned long long)ev->va,
+		fprintf(o, ",\"va\":\"0x%llx\",\"access\":\"%s\"", (unsigned long long)ev->va,
 			ev->what ? ev->what : "");
 		break;
 	default:

@@ -85,7 +85,7 @@ static void dump_tables(struct kernel *k, uint64_t pa, int level, bool root, FIL
 }
 
 /* Picks the i-th question: a VA and an access type. */
-static void question(const struct space *sp, int levels, unsigned i, uint64_t *seed,
+static void question(const struct space *sp, int levels, uint64_t ram_base, unsigned i, uint64_t *seed,
 		     uint64_t *va, enum mmu_access *acc)
 {
 	*acc = (enum mmu_access)(rnd(seed) % 3);
@@ -94,8 +94,8 @@ static void question(const struct space *sp, int levels, unsigned i, uint64_t *s
 	case 3:    /* 40 pages past a mapped one: usually a hole in its level-0 table */
 		*va = sp->page[rnd(seed) % sp->n].va + 40 * PGSIZE + off;
 		break;
-	case 5:    /* the kernel's direct map */
-		*va = kernel_base(levels) + (rnd(seed) % 64) * PGSIZE + off;
+	case 5:    /* the kernel's direct map of RAM: a supervisor page */
+		*va = kernel_base(levels) + ram_base + (rnd(seed) % 64) * PGSIZE + off;
 		*acc = ACC_LOAD;
 		break;
 	case 6:    /* nothing at all in this part of the top-level table */
@@ -161,7 +161,7 @@ int quiz_run(const struct quiz_opts *o, FILE *out)
 		for (unsigned i = 0; i < o->count; i++) {
 			uint64_t va;
 			enum mmu_access acc;
-			question(&sp, o->levels, i, &seed, &va, &acc);
+			question(&sp, o->levels, k->ram.base, i, &seed, &va, &acc);
 			fprintf(out, "Q%u. %s at VA 0x%llx\n", i + 1, explain_access_name(acc),
 				(unsigned long long)va);
 			if (o->answers)
