@@ -311,12 +311,26 @@ void picture_free(struct picture *pic)
 	memset(pic, 0, sizeof *pic);
 }
 
+/* Halves the snapshots kept: drops every second one after the first, so
+ * the survivors still span the whole run in time order. */
+static void picture_thin(struct picture *pic)
+{
+	size_t j = 1;
+	for (size_t i = 1; i < pic->n; i++) {
+		if (i % 2) {
+			free(pic->snaps[i].svg);
+			pic->dropped++;
+		} else {
+			pic->snaps[j++] = pic->snaps[i];
+		}
+	}
+	pic->n = j;
+}
+
 int picture_snapshot(struct picture *pic, struct kernel *k, const char *label)
 {
-	if (pic->n >= pic->max_snaps) {
-		pic->dropped++;
-		return 0;
-	}
+	if (pic->n >= pic->max_snaps && pic->max_snaps >= 2)
+		picture_thin(pic);
 	if (pic->n == pic->cap) {
 		size_t cap = pic->cap ? pic->cap * 2 : 16;
 		struct picture_snapshot *s = realloc(pic->snaps, cap * sizeof *s);
@@ -428,7 +442,7 @@ int picture_write_html(const struct picture *pic, const char *path)
 	fprintf(f, "<p>%zu snapshots%s. Colours: each process its own hue; page tables red; slab orange; "
 		"kernel pages brown; frame metadata dark grey; file cache green; zero page yellow; free light grey. "
 		"Hover a block for its owner and frames.</p>\n", pic->n,
-		pic->dropped ? " (later ones dropped: limit reached)" : "");
+		pic->dropped ? " (every other one was dropped whenever the limit was reached)" : "");
 	write_chart(pic, f);
 	fprintf(f, "<div id=\"controls\"><button id=\"prev\">&lt;</button> "
 		"<input type=\"range\" id=\"slider\" min=\"0\" max=\"%zu\" value=\"%zu\"> "

@@ -22,7 +22,7 @@ struct picture_snapshot {
 struct picture {
 	struct picture_snapshot *snaps;
 	size_t n, cap;
-	size_t max_snaps;             /* further snapshots are dropped (counted) */
+	size_t max_snaps;             /* at this many, every second one is dropped (counted) */
 	size_t dropped;
 	uint64_t nframes;
 };

@@ -11,6 +11,7 @@
 #include "ptdump.h"
 #include "quiz.h"
 #include "eventlog.h"
+#include "picture.h"
 
 #include <stdlib.h>
 
@@ -228,4 +229,31 @@ TEST(option_parsers_reject_bad_input)
 	char fl[9];
 	explain_pte_flags(PTE_V | PTE_R | PTE_X | PTE_U | PTE_A, fl);
 	CHECK_STR(fl, "vr-xu-a-");
+}
+
+TEST(picture_thins_snapshots_keeping_first_and_last)
+{
+	struct rig r;
+	rig_boot(&r, 3);
+	struct picture pic;
+	picture_init(&pic);
+	pic.max_snaps = 4;
+	char label[16];
+	for (int i = 0; i < 10; i++) {
+		snprintf(label, sizeof label, "s%d", i);
+		CHECK_EQ(picture_snapshot(&pic, r.k, label), 0);
+	}
+	CHECK(pic.n <= 4 && pic.n >= 2);
+	CHECK_EQ(pic.n + pic.dropped, 10);
+	CHECK_STR(pic.snaps[0].label, "s0");
+	CHECK_STR(pic.snaps[pic.n - 1].label, "s9");
+	for (size_t i = 1; i < pic.n; i++)
+		CHECK(atoi(pic.snaps[i].label + 1) > atoi(pic.snaps[i - 1].label + 1));
+	CHECK(strstr(pic.snaps[0].svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	CHECK(strstr(pic.snaps[0].svg, "physical memory: 1024 frames of 4 KiB at 0x80000000"));
+	/* a process name with markup is escaped */
+	CHECK_EQ(picture_snapshot(&pic, r.k, "a<b & \"c\""), 0);
+	CHECK(strstr(pic.snaps[pic.n - 1].svg, "a&lt;b &amp; &quot;c&quot;"));
+	picture_free(&pic);
+	rig_down(&r);
 }
