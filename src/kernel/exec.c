@@ -146,13 +146,13 @@ void image_put(struct kernel *k, struct exec_image *im)
 	kfree(&k->km, im);
 }
 
-uint64_t image_page(struct kernel *k, struct exec_image *im, uint64_t index)
+uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *im, uint64_t index)
 {
 	if (index >= im->npages)
 		return 0;
 	if (im->cache[index])
 		return im->cache[index];
-	uint64_t pa = page_alloc_frames(&k->pa, 0, 0, FO_FILE, 0);
+	uint64_t pa = vm_alloc_frame(k, p, FO_FILE, 0, false);
 	if (!pa)
 		return 0;
 	uint64_t off = index << PGSHIFT;

@@ -32,8 +32,8 @@ struct exec_image *image_get(struct kernel *k, const char *path, int *err, char 
 void image_put(struct kernel *k, struct exec_image *img);
 
 /* Returns the frame caching file page `index` of img, reading it on first
- * use; 0 if out of memory.  The frame holds one reference for the cache. */
-uint64_t image_page(struct kernel *k, struct exec_image *img, uint64_t index);
+ * use (on behalf of p); 0 if out of memory.  The frame holds one reference for the cache. */
+uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *img, uint64_t index);
 
 /* Sets up p's regions for img and its initial stack with argv, envp and
  * auxv; sets p->pc and p->x[2] (sp).  Returns 0 or a negative errno. */

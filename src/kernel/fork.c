@@ -16,6 +16,7 @@
 #include "fork.h"
 #include "exec.h"
 #include "proc.h"
+#include "swap.h"
 #include "uaccess.h"
 #include "vm.h"
 
@@ -40,15 +41,23 @@ struct fork_ctx {
 static int copy_page(void *arg, const struct pmap_page *pg)
 {
 	struct fork_ctx *c = arg;
+	if (pg->swapped) {
+		int rc = pmap_set_swapped(&c->child->pmap, pg->va, pg->swap_slot);
+		if (rc < 0) {
+			c->rc = rc;
+			return 1;
+		}
+		swap_ref(c->k, pg->swap_slot);
+		return 0;
+	}
 	if (!pg->present)
 		return 0;
 	struct vm_region *r = vm_map_lookup(&c->parent->map, pg->va);
 	bool cow = pg->cow || (r && (r->prot & VM_PROT_WRITE));
 	unsigned prot = r ? r->prot : pg->prot;
 	pa_frame(&c->k->pa, pg->pa)->refcount++;
-	int rc = pmap_enter(&c->child->pmap, pg->va, pg->pa, prot, cow);
+	int rc = vm_enter(c->k, c->child, pg->va, pg->pa, prot, cow);
 	if (rc < 0) {
-		vm_frame_release(c->k, pg->pa);
 		c->rc = rc;
 		return 1;
 	}

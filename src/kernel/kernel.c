@@ -9,6 +9,8 @@
 #include "kernel.h"
 #include "exec.h"
 #include "proc.h"
+#include "rmap.h"
+#include "swap.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -43,6 +45,34 @@ void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint6
 	k->cfg.on_event(k, p, &ev);
 }
 
+struct repl *kernel_repl(struct kernel *k, struct proc *p)
+{
+	return p && p->repl.ops ? &p->repl : &k->repl;
+}
+
+struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key)
+{
+	return k->cfg.local_frames ? kernel_repl(k, proc_find(k, key_pid(key))) : &k->repl;
+}
+
+/* The hardware reference bit of the page resident under key, for CLOCK:
+ * true if any mapping of its frame has A set; clears them all. */
+static bool test_and_clear_ref(void *ctx, uint64_t key)
+{
+	struct kernel *k = ctx;
+	struct proc *p = proc_find(k, key_pid(key));
+	struct pmap_page pg;
+	if (!p || !pmap_extract(&p->pmap, key_va(key), &pg) || !pg.present)
+		return false;
+	bool ref = false;
+	for (struct rmap_entry *e = pa_frame(&k->pa, pg.pa)->rmap; e; e = e->next)
+		if (pmap_is_referenced(&e->p->pmap, e->va)) {
+			ref = true;
+			pmap_clear_referenced(&e->p->pmap, e->va);
+		}
+	return ref;
+}
+
 int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 {
 	memset(k, 0, sizeof *k);
@@ -75,9 +105,35 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 		goto fail_mmu;
 	k->zero_page = page_alloc_frames(&k->pa, 0, PA_ZERO, FO_ZERO, 0);
 	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
-	if (!k->zero_page || !k->proc_cache || vm_map_bootstrap(&k->km) < 0) {
+	k->rmap_cache = kmem_cache_create(&k->km, "rmap", sizeof(struct rmap_entry), 8);
+	if (!k->zero_page || !k->proc_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0) {
 		rc = -ENOMEM;
 		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
+		goto fail_mmu;
+	}
+	const struct repl_ops *ops = repl_find(cfg->policy ? cfg->policy : "clock");
+	if (!ops) {
+		rc = -EINVAL;
+		fprintf(err, "vmos: unknown replacement policy '%s' (one of: %s)\n", cfg->policy,
+			repl_names());
+		goto fail_mmu;
+	}
+	/* Reclaim keeps a reserve free, as Linux's min_free_kbytes does, so
+	 * that page tables and kernel objects can still be allocated. */
+	k->reserve_frames = 16 + k->pa.nframes / 128;
+	uint64_t capacity = cfg->frames_limit ? cfg->frames_limit :
+		k->pa.free_frames > k->reserve_frames ? k->pa.free_frames - k->reserve_frames : 1;
+	if ((rc = repl_init(&k->repl, ops, &k->km, capacity)) < 0) {
+		fprintf(err, "vmos: cannot set up the %s policy for %llu frames\n", ops->name,
+			(unsigned long long)capacity);
+		goto fail_mmu;
+	}
+	k->repl.test_and_clear_ref = test_and_clear_ref;
+	k->repl.ctx = k;
+	if ((rc = swap_init(k, cfg->swap_size)) < 0) {
+		fprintf(err, "vmos: cannot create %llu bytes of swap (a multiple of 4K up to 4G)\n",
+			(unsigned long long)cfg->swap_size);
+		repl_destroy(&k->repl);
 		goto fail_mmu;
 	}
 	k->next_pid = 1;
@@ -101,6 +157,8 @@ void kernel_shutdown(struct kernel *k)
 		proc_exit(k, p, 0, 9);
 		proc_reap(k, p);
 	}
+	swap_destroy(k);
+	repl_destroy(&k->repl);
 	pmap_kernel_destroy(&k->pk);
 	mmu_destroy(&k->mmu);
 	kmem_destroy(&k->km);
@@ -146,13 +204,25 @@ const char *kernel_check(struct kernel *k)
 			if (im->cache[i])
 				refs[pa_to_frame(&k->pa, im->cache[i])]++;
 	refs[pa_to_frame(&k->pa, k->zero_page)]++;
-	uint64_t user = 0;
+	uint64_t user = 0, resident = 0;
 	e = NULL;
 	for (uint32_t fn = 0; fn < k->pa.nframes && !e; fn++) {
 		struct frame *f = &k->pa.frames[fn];
 		bool tracked = f->owner == FO_USER || f->owner == FO_FILE || f->owner == FO_ZERO;
 		if (f->owner == FO_USER)
 			user++;
+		if (frame_tracked(f) && (f->flags & FRAME_HEAD)) {
+			uint32_t mapped = refs[fn] - (f->owner == FO_FILE ? 1 : 0);
+			unsigned n = rmap_count(k, frame_to_pa(&k->pa, fn));
+			if (n != mapped || ((n > 0) != (f->key != REPL_NONE))) {
+				snprintf(msg, sizeof msg, "frame 0x%llx: %u reverse mappings for %u mappings, key 0x%llx",
+					 (unsigned long long)frame_to_pa(&k->pa, fn), n, mapped,
+					 (unsigned long long)f->key);
+				e = msg;
+				break;
+			}
+			resident += n > 0;
+		}
 		if (tracked && f->refcount != refs[fn]) {
 			snprintf(msg, sizeof msg, "frame 0x%llx (%s of pid %u): refcount %u, %u references found",
 				 (unsigned long long)frame_to_pa(&k->pa, fn), frame_owner_name(f->owner),
@@ -164,6 +234,22 @@ const char *kernel_check(struct kernel *k)
 			e = msg;
 		}
 	}
+	uint64_t held = k->repl.resident;
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->repl.ops) {
+			held += p->repl.resident;
+			if (!e)
+				e = repl_check(&p->repl);
+		}
+	if (!e && resident != held) {
+		snprintf(msg, sizeof msg, "%llu mapped frames, the %s policy holds %llu",
+			 (unsigned long long)resident, k->repl.ops->name, (unsigned long long)held);
+		e = msg;
+	}
+	if (!e)
+		e = repl_check(&k->repl);
+	if (!e)
+		e = swap_check(k);
 	if (!e && user != k->user_frames) {
 		snprintf(msg, sizeof msg, "%llu user frames allocated, counter says %llu",
 			 (unsigned long long)user, (unsigned long long)k->user_frames);

@@ -21,6 +21,7 @@
 #include "slab.h"
 #include "pmap.h"
 #include "vm_map.h"
+#include "replace.h"
 
 struct proc;
 struct kernel;
@@ -67,6 +68,10 @@ struct kernel_config {
 	bool prefix_output;       /* "[pid] " before each output line */
 	bool check_invariants;    /* run the checker after each process exit */
 	unsigned max_procs;       /* live processes per program tree (fork: EAGAIN) */
+	uint64_t swap_size;       /* bytes of swap (0: none) */
+	const char *policy;       /* replacement policy name (NULL: clock) */
+	uint64_t frames_limit;    /* user frames before reclaim starts (0: all RAM) */
+	uint64_t local_frames;    /* >0: local replacement, each process holds at most this many */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
@@ -80,6 +85,12 @@ struct kernel_config {
 
 void kernel_config_default(struct kernel_config *cfg);
 
+/* The replacement-policy instance that manages the pages of p (its own under
+ * local replacement, else the global one). */
+struct repl *kernel_repl(struct kernel *k, struct proc *p);
+/* The instance that manages the page with policy key `key`. */
+struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key);
+
 /* Reports an event to cfg.on_event if set. */
 void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
 		  uint64_t cause, int64_t result, const char *what);
@@ -92,6 +103,16 @@ struct kernel_stats {
 	uint64_t syscalls, context_switches, tlb_flushes_on_switch;
 	uint64_t user_frames_peak;
 	uint64_t oom_kills, fork_refused;
+	uint64_t pages_swapped_out, pages_swapped_in, pages_dropped;
+};
+
+/* The swap device (swap.c). */
+struct swap_dev {
+	uint8_t *data;            /* nslots pages, host memory standing for a disk */
+	uint64_t nslots, nfree, used_peak;
+	uint16_t *refs;           /* per slot: PTEs recording it (kmalloc) */
+	uint32_t *free;           /* stack of free slots (kmalloc) */
+	uint64_t reads, writes;
 };
 
 struct kernel {
@@ -104,6 +125,11 @@ struct kernel {
 	struct pmap_kernel pk;
 	struct alloc_faults faults;
 	struct kmem_cache *proc_cache;
+	struct kmem_cache *rmap_cache;
+	struct repl repl;         /* the replacement policy (global) */
+	struct swap_dev swap;
+	uint64_t reserve_frames;  /* kept free for page tables and kernel objects */
+	bool trace_mode;          /* references come from a trace: every access is reported */
 	uint64_t zero_page;       /* PA of the shared zero page */
 	struct proc *procs;       /* every process, by creation */
 	struct proc *current;

@@ -45,16 +45,24 @@ enum frame_owner {
 #define FRAME_HEAD   0x1   /* first frame of an allocated or free block */
 #define FRAME_FREE   0x2   /* first frame of a free block (on a free list) */
 #define FRAME_DIRTY  0x4   /* for swap: contents differ from backing store */
+#define FRAME_ZEROFILL 0x8 /* user frame still all zeros unless a PTE's D bit says otherwise */
 
 struct frame {
-	uint32_t next, prev;   /* free list links (frame numbers) while free;
-	                          owner's use while allocated */
+	union {
+		struct {
+			uint32_t next, prev; /* free list links (frame numbers) while
+			                        free; slab list links for slabs */
+		};
+		struct rmap_entry *rmap; /* user and file frames: every mapping */
+	};
 	uint32_t refcount;     /* mappings / users of an allocated frame */
 	uint32_t owner_id;     /* pid, cache id, ... see enum frame_owner */
 	uint8_t  order;        /* block order (valid on FRAME_HEAD frames) */
 	uint8_t  owner;        /* enum frame_owner */
 	uint16_t flags;
-	uint32_t priv;         /* owner's use (slab: cache id; rmap: ...) */
+	uint32_t priv;         /* owner's use (slab: cache id / head frame) */
+	uint64_t key;          /* user and file frames: replacement-policy key
+	                          while mapped (REPL_NONE otherwise) */
 };
 
 /* Fault injection shared by the kernel's allocators: when countdown reaches

@@ -75,12 +75,23 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	if (!p)
 		return NULL;
 	p->pid = k->next_pid++;
+	p->kernel = k;
 	const char *base = strrchr(name, '/');
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
 	p->line_start = true;
 	if (vm_space_init(k, p) < 0) {
 		kmem_cache_free(k->proc_cache, p);
 		return NULL;
+	}
+	if (k->cfg.local_frames) {
+		if (repl_init(&p->repl, k->repl.ops, &k->km, k->cfg.local_frames) < 0) {
+			vm_space_destroy(k, p);
+			kmem_cache_free(k->proc_cache, p);
+			return NULL;
+		}
+		p->repl.test_and_clear_ref = k->repl.test_and_clear_ref;
+		p->repl.ctx = k->repl.ctx;
+		p->repl.next_use = k->repl.next_use;
 	}
 	p->next = k->procs;
 	k->procs = p;
@@ -185,6 +196,10 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL)
 		proc_make_runnable(k, parent);
 	vm_space_destroy(k, p);
+	if (p->repl.ops) {
+		repl_destroy(&p->repl);    /* empty now: every page went with the space */
+		p->repl.ops = NULL;
+	}
 	image_put(k, p->image);
 	p->image = NULL;
 	if (k->current == p)

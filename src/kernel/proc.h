@@ -18,6 +18,7 @@ struct proc_stats {
 	uint64_t pages_zeroed, pages_copied;
 	uint64_t syscalls, brk_calls, mmap_calls, munmap_calls, mprotect_calls;
 	uint64_t resident_peak;
+	uint64_t faults_swapin, pages_swapped_out;
 };
 
 struct proc {
@@ -36,10 +37,13 @@ struct proc {
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
 	struct proc_stats st;
+	struct kernel *kernel;
+	struct repl repl;              /* local replacement: this process's policy */
 	struct proc *next;             /* all processes */
 	struct proc *run_next;         /* run queue */
 	bool line_start;               /* output prefixing: at start of a line */
 	bool yielded;                  /* gave up the rest of its slice */
+	bool no_zero_page;             /* reads get their own frame (trace replay) */
 	bool top_level;                /* started by vmos run: reaped by the run */
 };
 

@@ -17,6 +17,8 @@
 #include "vm.h"
 #include "exec.h"
 #include "proc.h"
+#include "rmap.h"
+#include "swap.h"
 
 #include <errno.h>
 #include <string.h>
@@ -40,10 +42,52 @@ static inline void frame_ref(struct kernel *k, uint64_t pa)
 	pa_frame(&k->pa, pa)->refcount++;
 }
 
+/* Makes room for one more resident page under the frame limit by
+ * reclaiming.  Returns 0 or -ENOMEM. */
+static int make_room(struct kernel *k, struct proc *p)
+{
+	struct repl *r = kernel_repl(k, p);
+	/* over the process's own share (local replacement): it pays itself */
+	while (r != &k->repl && r->resident >= r->capacity)
+		if (vm_reclaim_one(k, r) < 0)
+			return -ENOMEM;
+	/* machine-wide limits: reclaim from the global policy, or under local
+	 * replacement from the faulting process first, then from anyone */
+	while (k->repl.resident >= k->repl.capacity || k->pa.free_frames <= k->reserve_frames) {
+		int rc = vm_reclaim_one(k, r);
+		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
+			if (q->repl.ops && q->repl.resident)
+				rc = vm_reclaim_one(k, &q->repl);
+		if (rc < 0)
+			return k->pa.free_frames ? 0 : -ENOMEM;   /* dip into the reserve */
+	}
+	return 0;
+}
+
+uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
+			bool zero)
+{
+	if (make_room(k, p) < 0)
+		return 0;
+	for (;;) {
+		uint64_t pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
+		if (pa) {
+			struct frame *f = pa_frame(&k->pa, pa);
+			f->rmap = NULL;
+			f->key = REPL_NONE;
+			if (zero)
+				f->flags |= FRAME_ZEROFILL;
+			return pa;
+		}
+		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0)
+			return 0;
+	}
+}
+
 /* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
 static uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
 {
-	uint64_t pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, FO_USER, p->pid);
+	uint64_t pa = vm_alloc_frame(k, p, FO_USER, p->pid, zero);
 	if (!pa)
 		return 0;
 	if (zero) {
@@ -55,19 +99,32 @@ static uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
 	return pa;
 }
 
+/* pmap_remove callback: releases what a removed PTE held.  ctx is the
+ * process. */
 static int release_cb(void *ctx, const struct pmap_page *pg)
 {
-	struct kernel *k = ctx;
-	if (pg->present)
+	struct proc *p = ctx;
+	struct kernel *k = p->kernel;
+	if (pg->swapped) {
+		swap_put(k, pg->swap_slot);
+	} else if (pg->present) {
+		if (frame_tracked(pa_frame(&k->pa, pg->pa)))
+			rmap_del(k, pg->pa, p, pg->va);
 		vm_frame_release(k, pg->pa);
+	}
 	return 0;
 }
 
-/* Maps a frame that already carries the reference this mapping needs. */
-static int enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
-		 bool cow)
+int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
+	     bool cow)
 {
-	int rc = pmap_enter(&p->pmap, va, pa, prot, cow);
+	bool tracked = frame_tracked(pa_frame(&k->pa, pa));
+	int rc = tracked ? rmap_add(k, pa, p, va) : 0;
+	if (rc == 0) {
+		rc = pmap_enter(&p->pmap, va, pa, prot, cow);
+		if (rc < 0 && tracked)
+			rmap_del(k, pa, p, va);
+	}
 	if (rc < 0) {
 		vm_frame_release(k, pa);
 		return rc;
@@ -131,17 +188,28 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 		k->stats.pages_copied++;
 		p->st.pages_copied++;
 	}
-	int rc = enter(k, p, va, pa, r->prot, false);
-	if (rc == 0)
-		vm_frame_release(k, pg->pa);     /* after the PTE no longer points at it */
-	return rc;
+	if (!frame_tracked(f)) {             /* the zero page */
+		int rc = vm_enter(k, p, va, pa, r->prot, false);
+		if (rc == 0)
+			vm_frame_release(k, pg->pa);
+		return rc;
+	}
+	/* the PTE slot exists, so this replacement allocates nothing */
+	int rc = pmap_enter(&p->pmap, va, pa, r->prot, false);
+	if (rc < 0) {
+		vm_frame_release(k, pa);
+		return rc;
+	}
+	rmap_move(k, pg->pa, pa, p, va);
+	vm_frame_release(k, pg->pa);         /* after the PTE no longer points at it */
+	return 0;
 }
 
 static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
 {
 	struct exec_image *im = r->object;
 	uint64_t file_off = r->obj_offset + (va - r->start);
-	uint64_t cpa = image_page(k, im, file_off >> PGSHIFT);
+	uint64_t cpa = image_page(k, p, im, file_off >> PGSHIFT);
 	if (!cpa)
 		return -ENOMEM;
 	k->stats.faults_file++;
@@ -149,8 +217,10 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	k->fault_kind = "file";
 	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
 	if (!(r->prot & VM_PROT_WRITE) && whole) {
+		if (!pa_frame(&k->pa, cpa)->rmap && make_room(k, p) < 0)
+			return -ENOMEM;      /* becoming resident again needs room */
 		frame_ref(k, cpa);           /* shared with every process running it */
-		return enter(k, p, va, cpa, r->prot, true);
+		return vm_enter(k, p, va, cpa, r->prot, true);
 	}
 	uint64_t pa = user_frame(k, p, false);
 	if (!pa)
@@ -162,7 +232,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 		       PGSIZE - (r->file_end > va ? r->file_end - va : 0));
 	k->stats.pages_copied++;
 	p->st.pages_copied++;
-	return enter(k, p, va, pa, r->prot, false);
+	return vm_enter(k, p, va, pa, r->prot, false);
 }
 
 static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
@@ -171,14 +241,37 @@ static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	k->stats.faults_zero++;
 	p->st.faults_zero++;
 	k->fault_kind = "zero";
-	if (acc != ACC_STORE) {
+	if (acc != ACC_STORE && !p->no_zero_page) {
 		frame_ref(k, k->zero_page);
-		return enter(k, p, va, k->zero_page, r->prot, true);
+		return vm_enter(k, p, va, k->zero_page, r->prot, true);
 	}
 	uint64_t pa = user_frame(k, p, true);
 	if (!pa)
 		return -ENOMEM;
-	return enter(k, p, va, pa, r->prot, false);
+	return vm_enter(k, p, va, pa, r->prot, false);
+}
+
+static int fault_swapin(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
+			uint64_t slot)
+{
+	k->fault_kind = "swap-in";
+	uint64_t pa = user_frame(k, p, false);
+	if (!pa)
+		return -ENOMEM;
+	/* the PTE may have changed while reclaim ran: it is ours to check again */
+	struct pmap_page pg;
+	if (!pmap_extract(&p->pmap, va, &pg) || !pg.swapped || pg.swap_slot != slot) {
+		vm_frame_release(k, pa);
+		return 0;                /* retry the access */
+	}
+	swap_read(k, slot, pa);
+	int rc = vm_enter(k, p, va, pa, r->prot, false);
+	if (rc < 0)
+		return rc;
+	swap_put(k, slot);
+	k->stats.pages_swapped_in++;
+	p->st.faults_swapin++;
+	return 0;
 }
 
 int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
@@ -204,6 +297,8 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		return -EFAULT;
 	}
 	struct pmap_page pg;
+	if (pmap_extract(&p->pmap, va, &pg) && pg.swapped)
+		return fault_swapin(k, p, r, va, pg.swap_slot);
 	if (pmap_extract(&p->pmap, va, &pg) && pg.present) {
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
@@ -237,7 +332,7 @@ void vm_space_destroy(struct kernel *k, struct proc *p)
 {
 	if (!p->pmap.root)
 		return;
-	pmap_remove(&p->pmap, 0, user_top(k->cfg.levels), release_cb, k);
+	pmap_remove(&p->pmap, 0, user_top(k->cfg.levels), release_cb, p);
 	pmap_destroy(&p->pmap);
 	vm_map_destroy(&p->map);
 }
@@ -256,7 +351,7 @@ static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_
 		vm_map_remove_region(&p->map, r);
 		r = next;
 	}
-	pmap_remove(&p->pmap, start, end, release_cb, k);
+	pmap_remove(&p->pmap, start, end, release_cb, p);
 	return 0;
 }
 
@@ -418,7 +513,7 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 	if (advice == DONTNEED || advice == FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
 		 * file-backed memory as the file's bytes */
-		pmap_remove(&p->pmap, addr, end, release_cb, k);
+		pmap_remove(&p->pmap, addr, end, release_cb, p);
 	}
 	return 0;
 }

@@ -27,6 +27,17 @@ void vm_space_destroy(struct kernel *k, struct proc *p);
 int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	     const char **why);
 
+/* A frame for a user or file page of p (for whom reclaim happens), taking
+ * pages away if memory is short; 0 if nothing more can be reclaimed. */
+uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
+			bool zero);
+
+/* Maps frame pa (whose reference the caller hands over) at va in p and
+ * records the mapping in the reverse map.  On failure the reference is
+ * dropped.  Returns 0 or -ENOMEM. */
+int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
+	     bool cow);
+
 /* Drops one reference to a user, file or zero frame, freeing it at zero. */
 void vm_frame_release(struct kernel *k, uint64_t pa);
 

@@ -155,7 +155,8 @@ static void write_text(FILE *o, const struct kevent *ev)
 			(unsigned long long)ev->cause, (unsigned long long)ev->pc);
 		break;
 	case KEV_EVICT:
-		fprintf(o, " va 0x%llx slot %lld\n", (unsigned long long)ev->va, (long long)ev->result);
+		fprintf(o, " va 0x%llx slot %lld -> %s\n", (unsigned long long)ev->va, (long long)ev->result,
+			ev->what ? ev->what : "?");
 		break;
 	case KEV_TLB_MISS:
 		fprintf(o, " va 0x%llx %s\n", (unsigned long long)ev->va, ev->what ? ev->what : "?");
@@ -194,7 +195,8 @@ static void write_json(FILE *o, const struct kevent *ev)
 			(unsigned long long)ev->cause, (unsigned long long)ev->pc);
 		break;
 	case KEV_EVICT:
-		fprintf(o, ",\"va\":\"0x%llx\",\"slot\":%lld", (unsigned long long)ev->va, (long long)ev->result);
+		fprintf(o, ",\"va\":\"0x%llx\",\"slot\":%lld,\"how\":\"%s\"", (unsigned long long)ev->va,
+			(long long)ev->result, ev->what ? ev->what : "");
 		break;
 	case KEV_TLB_MISS:
 		fprintf(o, ",\"va\":\"0x%llx\",\"access\":\"%s\"", (unsigned long long)ev->va,

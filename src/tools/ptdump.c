@@ -65,7 +65,10 @@ static void run_flush(struct dump *d)
 	fprintf(d->out, "  %016llx-%016llx %8s %7llu  %s", (unsigned long long)r->va,
 		(unsigned long long)r->end, sz, (unsigned long long)r->pages, fl);
 	if (!(r->flags & PTE_V)) {
-		fprintf(d->out, "  %s\n", (r->flags & PTE_SW_NONE) ? "PROT_NONE (frames kept)" : "swapped out");
+		if (r->flags & PTE_SW_NONE)
+			fprintf(d->out, "  PROT_NONE (frames kept)\n");
+		else
+			fprintf(d->out, "  swapped out (first slot %llu)\n", (unsigned long long)r->pa);
 		return;
 	}
 	fprintf(d->out, "%s  ", (r->flags & PTE_SW_COW) ? " cow" : "    ");
@@ -81,7 +84,8 @@ static void run_add(struct dump *d, uint64_t va, uint64_t size, uint64_t pte)
 {
 	struct run *r = &d->run;
 	uint64_t flags = PTE_FLAGS(pte);
-	uint64_t pa = (pte & PTE_V) ? PTE_PA(pte) : 0;
+	/* a valid leaf's frame; a swap entry's slot (for the first of a run) */
+	uint64_t pa = (pte & PTE_V) ? PTE_PA(pte) : (pte & PTE_SW_NONE) ? 0 : PTE_PPN(pte);
 	if (r->open && r->end == va && r->flags == flags) {
 		r->end = va + size;
 		r->pages++;

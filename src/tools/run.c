@@ -104,6 +104,11 @@ static void run_usage(FILE *out)
 "                      resident pages) on stderr when it exits\n"
 "  --frame-map         print the physical frame map (who owns each frame) on\n"
 "                      stderr whenever a process exits, before its frames go\n"
+"  --swap SIZE         swap area (default none; up to 4G): pages go there when\n"
+"                      RAM runs short, and come back on the next touch\n"
+"  --policy NAME       page replacement policy: clock (default), fifo, lru, random,\n"
+"                      lirs (lru and lirs sample the A bits at each eviction)\n"
+"  --frames N          reclaim once N frames hold user pages (default: all RAM)\n"
 "  --max-procs N       live processes each program and its descendants may have\n"
 "                      (default 64; fork fails with EAGAIN beyond it)\n"
 "\n"
@@ -156,6 +161,7 @@ bool run_option_takes_value(const char *o)
 		"--ram", "--paging", "--tlb", "--quantum", "--stack-limit", "--stats-json", "--env",
 		"--max-procs", "--explain", "--explain-at", "--explain-pid", "--explain-access",
 		"--svg", "--html", "--snapshot-every", "--events", "--events-filter", "--events-format",
+		"--swap", "--policy", "--frames",
 	};
 	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
 		if (!strcmp(o, with_value[i]))
@@ -242,6 +248,24 @@ int run_main(int argc, char **argv)
 			cfg.prefix_output = true;
 		} else if (!strcmp(o, "--stats")) {
 			stats = true;
+		} else if (!strcmp(o, "--swap")) {
+			if (parse_size(val, &cfg.swap_size) < 0 || (cfg.swap_size & 4095) ||
+			    cfg.swap_size > (4ULL << 30)) {
+				fprintf(stderr, "vmos run: bad --swap '%s' (a multiple of 4K up to 4G)\n", val);
+				return 2;
+			}
+		} else if (!strcmp(o, "--policy")) {
+			const struct repl_ops *ops = repl_find(val);
+			if (!ops || !strcmp(val, "opt")) {
+				fprintf(stderr, "vmos run: bad --policy '%s' (clock, fifo, lru, random, lirs; opt needs the future: vmos trace)\n", val);
+				return 2;
+			}
+			cfg.policy = val;
+		} else if (!strcmp(o, "--frames")) {
+			if (parse_u64(val, &cfg.frames_limit) < 0 || cfg.frames_limit == 0) {
+				fprintf(stderr, "vmos run: bad --frames '%s' (a positive frame count)\n", val);
+				return 2;
+			}
 		} else if (!strcmp(o, "--max-procs")) {
 			uint64_t n;
 			if (parse_u64(val, &n) < 0 || n == 0 || n > 100000) {

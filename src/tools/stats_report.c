@@ -44,6 +44,11 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		(unsigned long long)k->stats.pages_copied);
 	fprintf(out, "out-of-memory kills: %llu, forks refused: %llu\n",
 		(unsigned long long)k->stats.oom_kills, (unsigned long long)k->stats.fork_refused);
+	fprintf(out, "replacement: %s over %llu frames; swapped out %llu, swapped in %llu, dropped %llu; swap slots %llu, peak used %llu\n",
+		k->repl.ops->name, (unsigned long long)k->repl.capacity,
+		(unsigned long long)k->stats.pages_swapped_out, (unsigned long long)k->stats.pages_swapped_in,
+		(unsigned long long)k->stats.pages_dropped, (unsigned long long)k->swap.nslots,
+		(unsigned long long)k->swap.used_peak);
 	fprintf(out, "syscalls: %llu, context switches: %llu, TLB flushes on switch: %llu\n",
 		(unsigned long long)k->stats.syscalls, (unsigned long long)k->stats.context_switches,
 		(unsigned long long)k->stats.tlb_flushes_on_switch);
@@ -64,6 +69,8 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)p->st.faults_zero, (unsigned long long)p->st.faults_file,
 			(unsigned long long)p->st.faults_cow, (unsigned long long)p->st.faults_stack,
 			(unsigned long long)p->st.pages_zeroed, (unsigned long long)p->st.pages_copied);
+		fprintf(out, "  swap: in %llu, out %llu\n", (unsigned long long)p->st.faults_swapin,
+			(unsigned long long)p->st.pages_swapped_out);
 		fprintf(out, "  syscalls %llu (brk %llu, mmap %llu, munmap %llu, mprotect %llu), resident peak %llu pages\n",
 			(unsigned long long)p->st.syscalls, (unsigned long long)p->st.brk_calls,
 			(unsigned long long)p->st.mmap_calls, (unsigned long long)p->st.munmap_calls,
@@ -91,6 +98,9 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("faults_cow_no_copy", k->stats.faults_copy_avoided);
 	J("faults_stack", k->stats.faults_stack); J("faults_segv", k->stats.faults_segv);
 	J("pages_zeroed", k->stats.pages_zeroed); J("pages_copied", k->stats.pages_copied);
+	J("swapped_out", k->stats.pages_swapped_out); J("swapped_in", k->stats.pages_swapped_in);
+	J("pages_dropped", k->stats.pages_dropped); J("swap_slots", k->swap.nslots);
+	J("swap_used_peak", k->swap.used_peak);
 	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
@@ -113,7 +123,8 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("pages_zeroed", p->st.pages_zeroed); J("pages_copied", p->st.pages_copied);
 		J("syscalls", p->st.syscalls); J("brk_calls", p->st.brk_calls);
 		J("mmap_calls", p->st.mmap_calls); J("munmap_calls", p->st.munmap_calls);
-		J("mprotect_calls", p->st.mprotect_calls); J("resident_peak_pages", p->st.resident_peak);
+		J("mprotect_calls", p->st.mprotect_calls); J("swap_ins", p->st.faults_swapin);
+		J("swapped_out", p->st.pages_swapped_out); J("resident_peak_pages", p->st.resident_peak);
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}\n");

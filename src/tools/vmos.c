@@ -5,6 +5,7 @@
 #include "run.h"
 #include "explain.h"
 #include "quiz.h"
+#include "trace.h"
 #include "ram.h"
 
 #include <stdio.h>
@@ -22,6 +23,8 @@ static void usage(FILE *out)
 		"                        run and explain address translations step by step\n"
 		"  quiz [--seed N] [--answers]\n"
 		"                        translation exercises on random real page tables\n"
+		"  trace [OPTIONS] TRACE...\n"
+		"                        replay memory-reference traces through the kernel\n"
 		"  kmem [--ram SIZE]     run a scripted workload of kernel allocations and show\n"
 		"                        what the buddy and slab allocators hold\n"
 		"  help                  show this text\n"
@@ -73,6 +76,8 @@ int main(int argc, char **argv)
 		return explain_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "quiz"))
 		return quiz_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "trace"))
+		return trace_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kmem"))
 		return cmd_kmem(argc - 1, argv + 1);
 	fprintf(stderr, "vmos: unknown command '%s'\n", cmd);

@@ -57,7 +57,7 @@ TEST(boot_layout)
 {
 	boot(16 << 20);
 	CHECK_EQ(pa.nframes, 4096);
-	/* 4096 frames * 24 bytes = 96 KiB of metadata = 24 frames */
+	/* 4096 frames * 32 bytes = 128 KiB of metadata = 32 frames */
 	CHECK_EQ(pa.first_usable, (4096 * sizeof(struct frame) + 4095) / 4096);
 	CHECK_EQ(page_alloc_free_count(&pa), 4096 - pa.first_usable);
 	CHECK_EQ(pa.by_owner[FO_BOOT], pa.first_usable);

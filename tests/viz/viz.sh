@@ -87,6 +87,16 @@ lines=$(grep -Ec '^  [0-9a-f]{16}-[0-9a-f]{16} ' "$tmp/pt")
 has "pmap: heap 64 KiB resident" "$tmp/pt" '^  0000000000019000         64         64          0          0 rw--  heap'
 has "pmap: total line" "$tmp/pt" '^  total +[0-9]+ +[0-9]+ +0 +[0-9]+ +\+ page tables [0-9]+ KiB'
 
+# --- swapping: a swapped page in explain, pt-dump, pmap, events -------------
+"$VMOS" explain --swap 1M --frames 8 --policy fifo --pt-dump --pmap --events "$tmp/sw.ev" \
+	"$BIN/viz_marker" >/dev/null 2>"$tmp/sw"
+sed -n '/at marker 5 /,/^explain /p' "$tmp/sw" >"$tmp/sw5"
+has "swap: explain decodes the swap entry" "$tmp/sw5" 'invalid \(V=0; software: swapped out, slot [0-9]+\)'
+has "swap: explain says swap-in" "$tmp/sw5" 'kernel: swapped out: the kernel would read it back \(swap-in\)'
+has "swap: pt-dump swapped run" "$tmp/sw" '^  0000000000019000-[0-9a-f]{16} +[0-9]+K +[0-9]+  -r------  swapped out \(first slot [0-9]+\)'
+has "swap: pmap heap swap column" "$tmp/sw" '^  0000000000019000 +64 +[0-9]+ +[1-9][0-9]* +0 rw--  heap'
+has "swap: evict events" "$tmp/sw.ev" '^[0-9]+ pid 1 evict va 0x[0-9a-f]+ slot [0-9]+ -> swap-out$'
+
 # --- pictures ---------------------------------------------------------------
 "$VMOS" run --ram 4M --svg "$tmp/m.svg" --html "$tmp/m.html" --snapshot-every 2000 \
 	"$BIN/viz_marker" --- "$BIN/hello" >/dev/null 2>"$tmp/pic.err"; rc=$?

@@ -1,0 +1,76 @@
+/*
+ * rmap.c - reverse mappings (see rmap.h).  Each user or file frame carries
+ * a singly linked list of rmap_entry records (slab cache "rmap") headed in
+ * its frame metadata.  Lists are short: one entry, or a few after fork.
+ */
+#include "rmap.h"
+#include "proc.h"
+#include "replace.h"
+
+#include <errno.h>
+
+int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	struct rmap_entry *e = kmem_cache_alloc(k->rmap_cache);
+	if (!e)
+		return -ENOMEM;
+	e->p = p;
+	e->va = va;
+	e->next = f->rmap;
+	f->rmap = e;
+	if (!e->next) {                    /* first mapping: resident for the policy */
+		f->key = page_key(p->pid, va);
+		repl_insert(kernel_repl(k, p), f->key);
+	}
+	return 0;
+}
+
+/* Unlinks p's entry for va from frame pa and updates the policy's view of
+ * pa.  Returns the entry. */
+static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	struct rmap_entry **pp = &f->rmap;
+	while (*pp && !((*pp)->p == p && (*pp)->va == va))
+		pp = &(*pp)->next;
+	if (!*pp)
+		kpanic("rmap: frame 0x%llx has no mapping by pid %u at 0x%llx",
+		       (unsigned long long)pa, p->pid, (unsigned long long)va);
+	struct rmap_entry *e = *pp;
+	*pp = e->next;
+	if (f->key == page_key(p->pid, va)) {
+		repl_remove(kernel_repl(k, p), f->key);
+		f->key = REPL_NONE;
+		if (f->rmap) {                 /* still mapped elsewhere: re-key */
+			f->key = page_key(f->rmap->p->pid, f->rmap->va);
+			repl_insert(kernel_repl(k, f->rmap->p), f->key);
+		}
+	}
+	return e;
+}
+
+void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
+{
+	kmem_cache_free(k->rmap_cache, unlink_entry(k, pa, p, va));
+}
+
+void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va)
+{
+	struct rmap_entry *e = unlink_entry(k, old_pa, p, va);
+	struct frame *f = pa_frame(&k->pa, new_pa);
+	e->next = f->rmap;
+	f->rmap = e;
+	if (!e->next) {
+		f->key = page_key(p->pid, va);
+		repl_insert(kernel_repl(k, p), f->key);
+	}
+}
+
+unsigned rmap_count(struct kernel *k, uint64_t pa)
+{
+	unsigned n = 0;
+	for (struct rmap_entry *e = pa_frame(&k->pa, pa)->rmap; e; e = e->next)
+		n++;
+	return n;
+}

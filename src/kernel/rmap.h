@@ -1,0 +1,47 @@
+/*
+ * rmap.h - the reverse map: from a user or file frame to every (process,
+ * virtual page) that maps it, so that eviction can find and rewrite every
+ * PTE pointing at a frame (pages shared after fork, text shared by all the
+ * processes running a program).
+ *
+ * The rmap also keeps the replacement policy's view in step: a frame is
+ * "resident" for the policy while at least one process maps it, under the
+ * key of one of its mappings (pid and virtual page number).
+ */
+#ifndef VMOS_KERNEL_RMAP_H
+#define VMOS_KERNEL_RMAP_H
+
+#include "kernel.h"
+
+struct rmap_entry {
+	struct proc *p;
+	uint64_t va;
+	struct rmap_entry *next;
+};
+
+/* The policy key of a page: pid and virtual page number. */
+static inline uint64_t page_key(uint32_t pid, uint64_t va)
+{
+	return ((uint64_t)pid << 36) | (va >> PGSHIFT);
+}
+static inline uint32_t key_pid(uint64_t key) { return (uint32_t)(key >> 36); }
+static inline uint64_t key_va(uint64_t key) { return (key & ((1ULL << 36) - 1)) << PGSHIFT; }
+
+/* True for frames that have a reverse map (user pages, page-cache pages). */
+static inline bool frame_tracked(const struct frame *f)
+{
+	return f->owner == FO_USER || f->owner == FO_FILE;
+}
+
+/* Records that p maps frame pa at va; the first mapping makes the frame
+ * resident for the replacement policy.  Returns 0 or -ENOMEM. */
+int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va);
+/* Forgets that mapping; re-keys or retires the frame in the policy. */
+void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va);
+/* Moves p's mapping at va from frame old_pa to frame new_pa (a
+ * copy-on-write copy): cannot fail, allocates nothing. */
+void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va);
+/* Number of mappings recorded for pa. */
+unsigned rmap_count(struct kernel *k, uint64_t pa);
+
+#endif

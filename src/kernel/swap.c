@@ -1,0 +1,262 @@
+/*
+ * swap.c - the swap device and page reclaim (see swap.h).
+ */
+#include "swap.h"
+#include "exec.h"
+#include "proc.h"
+#include "replace.h"
+#include "rmap.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+int swap_init(struct kernel *k, uint64_t bytes)
+{
+	if (bytes == 0)
+		return 0;
+	if (bytes > SWAP_MAX_BYTES || (bytes & PGMASK))
+		return -EINVAL;
+	uint64_t n = bytes >> PGSHIFT;
+	void *data = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+			  MAP_NORESERVE, -1, 0);
+	if (data == MAP_FAILED)
+		return -ENOMEM;
+	k->swap.refs = kzalloc(&k->km, n * sizeof(uint16_t));
+	k->swap.free = kmalloc(&k->km, n * sizeof(uint32_t));
+	if (!k->swap.refs || !k->swap.free) {
+		kfree(&k->km, k->swap.refs);
+		kfree(&k->km, k->swap.free);
+		munmap(data, bytes);
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < n; i++)         /* slot 0 on top: handed out first */
+		k->swap.free[i] = (uint32_t)(n - 1 - i);
+	k->swap.data = data;
+	k->swap.nslots = n;
+	k->swap.nfree = n;
+	return 0;
+}
+
+void swap_destroy(struct kernel *k)
+{
+	if (!k->swap.data)
+		return;
+	munmap(k->swap.data, k->swap.nslots << PGSHIFT);
+	kfree(&k->km, k->swap.refs);
+	kfree(&k->km, k->swap.free);
+	memset(&k->swap, 0, sizeof k->swap);
+}
+
+int64_t swap_alloc(struct kernel *k)
+{
+	if (k->swap.nfree == 0)
+		return -ENOSPC;
+	uint32_t slot = k->swap.free[--k->swap.nfree];
+	k->swap.refs[slot] = 1;
+	uint64_t used = k->swap.nslots - k->swap.nfree;
+	if (used > k->swap.used_peak)
+		k->swap.used_peak = used;
+	return slot;
+}
+
+void swap_ref(struct kernel *k, uint64_t slot)
+{
+	if (slot >= k->swap.nslots || k->swap.refs[slot] == 0 || k->swap.refs[slot] == UINT16_MAX)
+		kpanic("swap_ref: slot %llu not in use or saturated", (unsigned long long)slot);
+	k->swap.refs[slot]++;
+}
+
+void swap_put(struct kernel *k, uint64_t slot)
+{
+	if (slot >= k->swap.nslots || k->swap.refs[slot] == 0)
+		kpanic("swap_put: slot %llu not in use", (unsigned long long)slot);
+	if (--k->swap.refs[slot] == 0)
+		k->swap.free[k->swap.nfree++] = (uint32_t)slot;
+}
+
+void swap_write(struct kernel *k, uint64_t slot, uint64_t pa)
+{
+	memcpy(k->swap.data + (slot << PGSHIFT), ram_ptr(&k->ram, pa), PGSIZE);
+	k->swap.writes++;
+}
+
+void swap_read(struct kernel *k, uint64_t slot, uint64_t pa)
+{
+	memcpy(ram_ptr(&k->ram, pa), k->swap.data + (slot << PGSHIFT), PGSIZE);
+	k->swap.reads++;
+}
+
+/* ---- reclaim ----------------------------------------------------------- */
+
+/* Reports every hardware reference since the last sweep to a policy that
+ * wants each access (LRU, LIRS), clearing the A bits: when programs run on
+ * the CPU this A-bit sampling at each eviction is all the kernel can see. */
+struct sweep_ctx { struct kernel *k; struct proc *p; };
+
+static int sweep_page(void *arg, const struct pmap_page *pg)
+{
+	struct sweep_ctx *c = arg;
+	if (!pg->present || !pg->referenced)
+		return 0;
+	struct frame *f = pa_frame(&c->k->pa, pg->pa);
+	if (frame_tracked(f) && f->key != REPL_NONE)
+		repl_access(kernel_repl_of_key(c->k, f->key), f->key);
+	pmap_clear_referenced(&c->p->pmap, pg->va);
+	return 0;
+}
+
+static void sample_references(struct kernel *k)
+{
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE) {
+			struct sweep_ctx c = { k, p };
+			pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), sweep_page, &c);
+		}
+}
+
+/* The frame resident under key, or 0. */
+static uint64_t key_frame(struct kernel *k, uint64_t key, struct proc **owner)
+{
+	struct proc *p = proc_find(k, key_pid(key));
+	struct pmap_page pg;
+	if (!p || !pmap_extract(&p->pmap, key_va(key), &pg) || !pg.present)
+		return 0;
+	*owner = p;
+	return pg.pa;
+}
+
+static bool any_dirty(struct kernel *k, struct frame *f)
+{
+	for (struct rmap_entry *e = f->rmap; e; e = e->next)
+		if (pmap_is_modified(&e->p->pmap, e->va))
+			return true;
+	return false;
+}
+
+/* Takes frame pa away from every mapping: each PTE becomes a swap entry for
+ * slot (slot >= 0) or is cleared (slot < 0).  Frees the rmap entries and the
+ * mappings' references. */
+static void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	struct rmap_entry *e = f->rmap;
+	f->rmap = NULL;
+	f->key = REPL_NONE;
+	for (bool first = true; e; first = false) {
+		struct rmap_entry *next = e->next;
+		if (slot >= 0) {
+			if (!first)
+				swap_ref(k, (uint64_t)slot);
+			pmap_set_swapped(&e->p->pmap, e->va, (uint64_t)slot);  /* existing slot: no allocation */
+			e->p->st.pages_swapped_out++;
+		} else {
+			pmap_remove(&e->p->pmap, e->va, e->va + PGSIZE, NULL, NULL);
+		}
+		kmem_cache_free(k->rmap_cache, e);
+		f->refcount--;
+		e = next;
+	}
+}
+
+int vm_reclaim_one(struct kernel *k, struct repl *r)
+{
+	if (r->ops->needs_every_access && !k->trace_mode)
+		sample_references(k);
+	uint64_t key = repl_victim(r);
+	if (key == REPL_NONE)
+		return -ENOMEM;
+	struct proc *owner = NULL;
+	uint64_t pa = key_frame(k, key, &owner);
+	if (!pa)
+		kpanic("reclaim: victim key 0x%llx maps no frame", (unsigned long long)key);
+	struct frame *f = pa_frame(&k->pa, pa);
+	if (f->key != key)
+		kpanic("reclaim: frame 0x%llx has key 0x%llx, policy chose 0x%llx",
+		       (unsigned long long)pa, (unsigned long long)f->key, (unsigned long long)key);
+	f->key = REPL_NONE;        /* the policy has already forgotten it */
+	uint64_t va = key_va(key);
+	if (f->owner == FO_FILE) {
+		/* clean executable page: drop it from every process and the cache */
+		struct vm_region *r = vm_map_lookup(&owner->map, va);
+		struct exec_image *im = r ? r->object : NULL;
+		uint64_t index = r ? (r->obj_offset + (va - r->start)) >> PGSHIFT : 0;
+		/* repl_remove is a no-op for the key already chosen */
+		unmap_everywhere(k, pa, -1);
+		if (im && index < im->npages && im->cache[index] == pa) {
+			im->cache[index] = 0;
+			vm_frame_release(k, pa);          /* the cache's reference */
+		}
+		k->stats.pages_dropped++;
+		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-file");
+		return 0;
+	}
+	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(k, f)) {
+		unmap_everywhere(k, pa, -1);       /* still zeros: refault zero-fills */
+		k->user_frames--;
+		page_free_frames(&k->pa, pa, 0);
+		k->stats.pages_dropped++;
+		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-zero");
+		return 0;
+	}
+	int64_t slot = swap_alloc(k);
+	if (slot < 0) {
+		repl_insert(r, key);               /* keep it: nowhere to put it */
+		f->key = key;
+		return -ENOMEM;
+	}
+	swap_write(k, (uint64_t)slot, pa);
+	unmap_everywhere(k, pa, slot);
+	if (f->refcount != 0)
+		kpanic("reclaim: frame 0x%llx still has %u references after unmapping",
+		       (unsigned long long)pa, f->refcount);
+	k->user_frames--;
+	page_free_frames(&k->pa, pa, 0);
+	k->stats.pages_swapped_out++;
+	kernel_event(k, owner, KEV_EVICT, va, 0, slot, "swap-out");
+	return 0;
+}
+
+/* ---- checking ------------------------------------------------------------- */
+
+struct swap_count_ctx { uint16_t *seen; uint64_t n; };
+
+static int count_slot(void *arg, const struct pmap_page *pg)
+{
+	struct swap_count_ctx *c = arg;
+	if (pg->swapped && pg->swap_slot < c->n)
+		c->seen[pg->swap_slot]++;
+	return 0;
+}
+
+const char *swap_check(struct kernel *k)
+{
+	static char msg[160];
+	if (!k->swap.data)
+		return NULL;
+	uint16_t *seen = kzalloc(&k->km, k->swap.nslots * sizeof(uint16_t));
+	if (!seen)
+		return NULL;
+	struct swap_count_ctx c = { seen, k->swap.nslots };
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE)
+			pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), count_slot, &c);
+	const char *e = NULL;
+	uint64_t used = 0;
+	for (uint64_t s = 0; s < k->swap.nslots && !e; s++) {
+		used += k->swap.refs[s] != 0;
+		if (seen[s] != k->swap.refs[s]) {
+			snprintf(msg, sizeof msg, "swap slot %llu: refcount %u, %u page-table entries",
+				 (unsigned long long)s, k->swap.refs[s], seen[s]);
+			e = msg;
+		}
+	}
+	if (!e && used != k->swap.nslots - k->swap.nfree) {
+		snprintf(msg, sizeof msg, "swap: %llu slots in use, free list says %llu",
+			 (unsigned long long)used, (unsigned long long)(k->swap.nslots - k->swap.nfree));
+		e = msg;
+	}
+	kfree(&k->km, seen);
+	return e;
+}

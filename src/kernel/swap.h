@@ -1,0 +1,45 @@
+/*
+ * swap.h - the swap device and page reclaim.
+ *
+ * The device is an in-memory area of 4 KiB slots (host memory standing for
+ * a disk: it is not RAM of the machine).  Each slot has a reference count:
+ * the number of PTEs that record the page as being in that slot (more than
+ * one after fork).
+ *
+ * Reclaim (vm_reclaim_one) asks the replacement policy for a victim page and
+ * takes its frame away from every process that maps it (via the rmap):
+ *   - a page-cache page of an executable is clean: dropped, and read again
+ *     from the file on the next fault;
+ *   - an anonymous page that was never written since it was zero-filled is
+ *     still all zeros: dropped, zero-filled again on the next fault;
+ *   - any other user page is written to a swap slot and every PTE that
+ *     mapped it now records the slot.
+ */
+#ifndef VMOS_KERNEL_SWAP_H
+#define VMOS_KERNEL_SWAP_H
+
+#include "kernel.h"
+
+#define SWAP_MAX_BYTES (4ULL << 30)
+
+/* Creates a swap area of bytes (0: none).  Returns 0, -EINVAL, -ENOMEM. */
+int swap_init(struct kernel *k, uint64_t bytes);
+void swap_destroy(struct kernel *k);
+
+/* A free slot with one reference, or -ENOSPC. */
+int64_t swap_alloc(struct kernel *k);
+void swap_ref(struct kernel *k, uint64_t slot);
+/* Drops a reference; the slot is free at zero. */
+void swap_put(struct kernel *k, uint64_t slot);
+void swap_write(struct kernel *k, uint64_t slot, uint64_t pa);
+void swap_read(struct kernel *k, uint64_t slot, uint64_t pa);
+
+/* Evicts one page chosen by the replacement policy instance r.  Returns 0,
+ * or -ENOMEM if nothing can be evicted (no resident page, or swap full). */
+int vm_reclaim_one(struct kernel *k, struct repl *r);
+
+/* Checks slot reference counts against the swap entries in every page
+ * table.  NULL if consistent. */
+const char *swap_check(struct kernel *k);
+
+#endif

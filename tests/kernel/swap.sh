@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Swap: programs whose memory exceeds --ram finish with the same output as
+# with ample RAM, under every replacement policy, with forked children
+# sharing swapped pages, and with the invariant checker (frames, reverse
+# maps, policy residency, swap slot counts) after every exit.
+set -u
+cd "$(dirname "$0")/../.."
+B=${VMOS_BUILD:-build}
+VMOS=$B/vmos; BIN=$B/user/bin; EXP=tests/user/expected
+pass=0; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+ref=$("$VMOS" run "$BIN/bench_sort" 512 2>/dev/null)
+for pol in clock fifo lru random lirs; do
+	out=$("$VMOS" run --check --stats --ram 2M --swap 64M --policy "$pol" "$BIN/bench_sort" 512 2>"$tmp/err")
+	rc=$?
+	swapped=$(sed -n 's/.*swapped out \([0-9]*\).*/\1/p' "$tmp/err" | head -1)
+	if [ "$rc" = 0 ] && [ "$out" = "$ref" ] && [ "${swapped:-0}" -gt 100 ]; then
+		ok "sort of 2 MiB in 2 MiB RAM with $pol: same checksum, $swapped pages swapped out"
+	else
+		bad "sort with $pol: status $rc, swapped ${swapped:-?}, output '$out' vs '$ref' $(grep -m1 'broken\|panic' "$tmp/err")"
+	fi
+done
+
+# Programs with their expected outputs, squeezed.
+for case in fork heap mmap vmt_mem; do
+	args=()
+	want=$(cat "$EXP/$case.status")
+	"$VMOS" run --check --ram 1M --swap 32M "$BIN/$case" "${args[@]}" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && cmp -s "$tmp/out" "$EXP/$case.out"; then
+		ok "$case in 1 MiB RAM with swap: expected output and status"
+	else
+		bad "$case in 1 MiB with swap: status $rc (want $want) $(diff "$tmp/out" "$EXP/$case.out" | head -3) $(grep -m1 'broken\|panic' "$tmp/err")"
+	fi
+done
+
+# Three processes at once, each bigger than its share of RAM.
+"$VMOS" run --check --ram 3M --swap 64M "$BIN/bench_sort" 300 --- "$BIN/bench_sort" 301 --- "$BIN/bench_sort" 302 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+for n in 300 301 302; do
+	"$VMOS" run "$BIN/bench_sort" $n 2>/dev/null
+done >"$tmp/ref"
+if [ "$rc" = 0 ] && [ "$(sort "$tmp/out")" = "$(sort "$tmp/ref")" ]; then
+	ok "three sorts time-sharing 3 MiB with swap: all checksums right"
+else
+	bad "three sorts with swap: status $rc $(grep -m1 'broken\|panic\|killed' "$tmp/err")"
+fi
+
+# Swap full: out of memory only when RAM and swap are both full.
+"$VMOS" run --check --ram 2M --swap 256K "$BIN/memhog" 8 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 137 ] && grep -q 'out of memory' "$tmp/err" && ok "RAM and swap both full: the hog is killed" \
+	|| bad "swap full: status $rc $(head -2 "$tmp/err")"
+"$VMOS" run --check --ram 2M --swap 16M "$BIN/memhog" 8 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 0 ] && grep -q 'touched 8 MiB' "$tmp/out" && ok "8 MiB hog fits in 2 MiB RAM + 16 MiB swap" \
+	|| bad "hog with enough swap: status $rc $(head -2 "$tmp/err")"
+
+# Bad options are refused with a message.
+"$VMOS" run --swap 3K "$BIN/hello" >/dev/null 2>"$tmp/err"; rc=$?
+[ "$rc" = 2 ] && grep -q "bad --swap" "$tmp/err" && ok "--swap 3K refused" || bad "--swap 3K: status $rc"
+"$VMOS" run --policy nosuch "$BIN/hello" >/dev/null 2>"$tmp/err"; rc=$?
+[ "$rc" = 2 ] && grep -q "bad --policy" "$tmp/err" && ok "--policy nosuch refused" || bad "--policy nosuch: status $rc"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

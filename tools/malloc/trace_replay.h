@@ -1,0 +1,86 @@
+/*
+ * trace_replay.h - allocation traces in the malloc-lab format (CS:APP
+ * malloc lab, Bryant & O'Hallaron) and their replay against an allocator.
+ *
+ *   <suggested heap size> <number of ids> <number of operations> <weight>
+ *   a ID BYTES      allocate BYTES for block ID
+ *   f ID            free block ID
+ *   r ID BYTES      reallocate block ID to BYTES
+ *
+ * Utilization = peak live payload / peak footprint, the footprint being
+ * the brk extent plus live mmap bytes of the allocator under test;
+ * throughput = operations per second.
+ */
+#ifndef TRACE_REPLAY_H
+#define TRACE_REPLAY_H
+
+#include <stddef.h>
+
+struct trace_op {
+	char kind;		/* 'a', 'f' or 'r' */
+	unsigned id;
+	size_t size;
+};
+
+struct trace {
+	char name[256];
+	size_t heap_hint;
+	unsigned nids, nops, weight;
+	struct trace_op *ops;	/* mmap'ed: not from the allocators measured */
+};
+
+/* An allocator under test. */
+struct allocator {
+	const char *name;
+	const char *policy;	/* for vmos: the policy specification */
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*realloc)(void *, size_t);
+	/* Prepares a measurement (policy, baselines). Returns 0 or -1. */
+	int (*begin)(const struct allocator *a);
+	/* The footprint now, in bytes (cheap: called around big operations). */
+	size_t (*footprint)(int big_op);
+	/* The peak footprint since begin, or 0 if the replay must track it. */
+	size_t (*peak)(void);
+	/* Optional: checks the heap, returns the number of problems. */
+	int (*check)(void);
+};
+
+struct replay_result {
+	double seconds;
+	double ops_per_sec;
+	size_t peak_live;
+	size_t peak_footprint;
+	double utilization;	/* peak_live / peak_footprint */
+	unsigned long errors;	/* data or consistency errors found */
+};
+
+enum { REPLAY_VERIFY = 1, REPLAY_FOOTPRINT = 2, REPLAY_CHECK = 4 };
+
+/* Reads a trace file.  Returns 0, or -1 with a message in err
+ * ("file:line: why"). */
+int trace_load(const char *path, struct trace *t, char *err, size_t errlen);
+/* Parses a trace held in memory (same contract). */
+int trace_parse(const char *text, size_t len, const char *name, struct trace *t,
+		char *err, size_t errlen);
+void trace_free(struct trace *t);
+
+/* Replays t once against a.  flags: REPLAY_VERIFY fills every block with a
+ * pattern and checks it survives (realloc included), REPLAY_FOOTPRINT
+ * tracks the footprint after every operation, REPLAY_CHECK runs a->check
+ * after every operation.  Every block is freed at the end.  Returns 0, or
+ * -1 if the allocator failed an allocation or a check. */
+int trace_replay(const struct trace *t, const struct allocator *a, int flags,
+		 struct replay_result *r);
+
+/* The same, in a child process (so every measurement starts from the same
+ * heap: glibc's arena does not keep what earlier ones left behind);
+ * runs > 1 repeats the replay and reports the median throughput. */
+int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
+			  int runs, struct replay_result *r);
+
+/* The allocators: glibc malloc and the vmos malloc (prefixed vm_). */
+extern const struct allocator replay_glibc;
+struct allocator replay_vmos(const char *policy);
+
+#endif
