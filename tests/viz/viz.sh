@@ -138,7 +138,8 @@ then ok "SVG well-formed, HTML balanced with $(cut -d' ' -f2 "$tmp/py.out") snap
 if command -v xmllint >/dev/null; then
 	xmllint --noout "$tmp/m.svg" 2>"$tmp/xl" && ok "xmllint accepts the SVG" || bad "xmllint" "$(cat "$tmp/xl")"
 fi
-CHROME=$(command -v chromium || command -v chromium-browser || true)
+# VIZ_CHROMIUM overrides the browser; set it empty to skip the browser checks
+CHROME=${VIZ_CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
 if [ -n "$CHROME" ]; then
 	prof=$(mktemp -d)
 	timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
