@@ -7,11 +7,13 @@
 #include "inspect.h"
 #include "proc.h"
 
-struct resident_ctx { uint64_t pages, zero, shared; struct kernel *k; };
+struct resident_ctx { uint64_t pages, zero, shared, swapped; struct kernel *k; };
 
 static int count_resident(void *arg, const struct pmap_page *pg)
 {
 	struct resident_ctx *c = arg;
+	if (pg->swapped)
+		c->swapped++;
 	if (!pg->present)
 		return 0;
 	c->pages++;
@@ -31,7 +33,7 @@ void inspect_maps(struct kernel *k, struct proc *p, FILE *out)
 	fprintf(out, "  %-16s %-16s %-4s %8s %9s %6s %6s  %s\n", "start", "end", "prot", "offset",
 		"size(KiB)", "rss", "shared", "kind");
 	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
-		struct resident_ctx c = { 0, 0, 0, k };
+		struct resident_ctx c = { 0, 0, 0, 0, k };
 		pmap_foreach(&p->pmap, r->start, r->end, count_resident, &c);
 		fprintf(out, "  %016llx %016llx %c%c%cp %08llx %9llu %6llu %6llu  %s%s\n",
 			(unsigned long long)r->start, (unsigned long long)r->end,
@@ -41,6 +43,32 @@ void inspect_maps(struct kernel *k, struct proc *p, FILE *out)
 			(unsigned long long)(c.shared + c.zero), vm_kind_name(r->kind),
 			r->object ? " (file)" : "");
 	}
+}
+
+void inspect_pmap(struct kernel *k, struct proc *p, FILE *out)
+{
+	fprintf(out, "pmap of pid %u (%s)\n", p->pid, p->name);
+	fprintf(out, "  %-16s %10s %10s %10s %10s %4s  %s\n", "address", "size(KiB)", "rss(KiB)",
+		"swap(KiB)", "shared(KiB)", "mode", "mapping");
+	struct resident_ctx tot = { 0, 0, 0, 0, k };
+	uint64_t size = 0;
+	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+		struct resident_ctx c = { 0, 0, 0, 0, k };
+		pmap_foreach(&p->pmap, r->start, r->end, count_resident, &c);
+		fprintf(out, "  %016llx %10llu %10llu %10llu %10llu %c%c%c-  %s%s\n",
+			(unsigned long long)r->start, (unsigned long long)((r->end - r->start) >> 10),
+			(unsigned long long)c.pages * 4, (unsigned long long)c.swapped * 4,
+			(unsigned long long)(c.shared + c.zero) * 4,
+			(r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+			(r->prot & VM_PROT_EXEC) ? 'x' : '-', vm_kind_name(r->kind),
+			r->object ? " (file)" : "");
+		size += r->end - r->start;
+		tot.pages += c.pages, tot.swapped += c.swapped, tot.shared += c.shared + c.zero;
+	}
+	fprintf(out, "  %-16s %10llu %10llu %10llu %10llu        + page tables %llu KiB\n", "total",
+		(unsigned long long)(size >> 10), (unsigned long long)tot.pages * 4,
+		(unsigned long long)tot.swapped * 4, (unsigned long long)tot.shared * 4,
+		(unsigned long long)p->pmap.pt_pages * 4);
 }
 
 static char frame_char(const struct frame *f)

@@ -4,6 +4,9 @@
 #include "kernel.h"
 /* A /proc/PID/maps-like listing of p, with resident pages per region. */
 void inspect_maps(struct kernel *k, struct proc *p, FILE *out);
+/* A pmap(1)-like summary of p: per region its size, resident, swapped and
+ * shared pages (KiB), and totals. */
+void inspect_pmap(struct kernel *k, struct proc *p, FILE *out);
 /* The physical frame map: one character per frame, 64 per line. */
 void inspect_frame_map(struct kernel *k, FILE *out);
 #endif

@@ -11,6 +11,10 @@
 #include "proc.h"
 #include "stats_report.h"
 #include "inspect.h"
+#include "explain.h"
+#include "ptdump.h"
+#include "picture.h"
+#include "eventlog.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,15 +24,59 @@ extern char **environ;
 
 #define MAX_PROGRAMS 64
 
-static bool show_maps, show_frames;
+static bool show_maps, show_frames, show_ptdump, show_pmap;
+static struct explain_opts explain;
+static struct picture pic;
+static bool pictures;                 /* --svg or --html */
+static uint64_t snap_every, snap_next;
+static struct eventlog evlog;
 
 static void on_exit_report(struct kernel *k, struct proc *p)
 {
 	fflush(k->cfg.out);
 	if (show_maps)
 		inspect_maps(k, p, stderr);
+	if (show_pmap)
+		inspect_pmap(k, p, stderr);
+	if (show_ptdump)
+		ptdump_proc(k, p, stderr, NULL);
 	if (show_frames)
 		inspect_frame_map(k, stderr);
+	explain_on_exit(&explain, k, p);
+	if (pictures) {
+		char label[96];
+		snprintf(label, sizeof label, "exit of pid %u (%s)", p->pid, p->name);
+		picture_snapshot(&pic, k, label);
+	}
+}
+
+static void on_event(struct kernel *k, struct proc *p, const struct kevent *ev)
+{
+	eventlog_event(&evlog, ev);
+	explain_on_event(&explain, k, p, ev);
+	if (!pictures)
+		return;
+	char label[96];
+	if (ev->kind == KEV_MARKER) {
+		snprintf(label, sizeof label, "marker %llu of pid %u at instret %llu",
+			 (unsigned long long)ev->cause, ev->pid, (unsigned long long)ev->instret);
+		picture_snapshot(&pic, k, label);
+	} else if (ev->kind == KEV_TICK && snap_every && ev->instret >= snap_next) {
+		while (snap_next <= ev->instret)
+			snap_next += snap_every;
+		snprintf(label, sizeof label, "instret %llu", (unsigned long long)ev->instret);
+		picture_snapshot(&pic, k, label);
+	}
+}
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
 }
 
 static void run_usage(FILE *out)
@@ -63,6 +111,32 @@ static void run_usage(FILE *out)
 "  --frames N          reclaim once N frames hold user pages (default: all RAM)\n"
 "  --max-procs N       live processes each program and its descendants may have\n"
 "                      (default 64; fork fails with EAGAIN beyond it)\n"
+"\n"
+"seeing the system (docs/guide.md):\n"
+"  --explain VA[,VA..] translate each VA step by step on the process's page table:\n"
+"                      VPN fields, every PTE (address, value, flags), the PA - or\n"
+"                      where and why it faults, and what the kernel would do\n"
+"  --explain-at WHEN   exit (default), instret:N (once, when N instructions have\n"
+"                      run, in the running process or --explain-pid), marker (when\n"
+"                      a program calls syscall 1000 (vmos_marker) with a0 = an\n"
+"                      address: that address is explained too); comma separated\n"
+"  --explain-pid P     only process P\n"
+"  --explain-access A  load (default), store, fetch; comma separated\n"
+"  --pt-dump           each process's page table at exit, runs of pages with the\n"
+"                      same flags merged (rwxugad), page-table pages per level\n"
+"  --pmap              pmap-like summary at exit: size, resident, swapped, shared\n"
+"  --svg FILE          picture (SVG) of the frames by owner and each address space,\n"
+"                      at the snapshot with the most memory in use\n"
+"  --html FILE         a self-contained HTML page with every snapshot (slider) and\n"
+"                      a chart of memory use over time; snapshots are taken at the\n"
+"                      start, at each exit, at each marker, every --snapshot-every\n"
+"                      N instructions, and at the end\n"
+"  --snapshot-every N  also snapshot every N instructions\n"
+"  --events FILE       log events to FILE ('-' = stdout)\n"
+"  --events-filter K   kinds, comma separated: fault, syscall, exit, marker, tick,\n"
+"                      evict, tlb-miss, all (default: all but tick and tlb-miss)\n"
+"  --events-format F   text (default) or jsonl (one JSON object per line)\n"
+"\n"
 "  --check             run the system invariant checker after every process exit\n"
 "                      and check that every frame is free at the end\n"
 "  --debug             allocator poisoning and redzones (on in sanitizer builds)\n"
@@ -81,11 +155,27 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+bool run_option_takes_value(const char *o)
+{
+	static const char *const with_value[] = {
+		"--ram", "--paging", "--tlb", "--quantum", "--stack-limit", "--stats-json", "--env",
+		"--max-procs", "--explain", "--explain-at", "--explain-pid", "--explain-access",
+		"--svg", "--html", "--snapshot-every", "--events", "--events-filter", "--events-format",
+		"--swap", "--policy", "--frames",
+	};
+	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
+		if (!strcmp(o, with_value[i]))
+			return true;
+	return false;
+}
+
 int run_main(int argc, char **argv)
 {
 	struct kernel_config cfg;
 	kernel_config_default(&cfg);
-	const char *json = NULL;
+	const char *json = NULL, *svg = NULL, *html = NULL, *events = NULL;
+	unsigned ev_mask = eventlog_default_mask();
+	enum eventlog_format ev_format = EVLOG_TEXT;
 	bool stats = false;
 	static char *envp[65];
 	int nenv = 0;
@@ -93,11 +183,7 @@ int run_main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *o = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = !strcmp(o, "--ram") || !strcmp(o, "--paging") || !strcmp(o, "--tlb") ||
-			     !strcmp(o, "--quantum") || !strcmp(o, "--stack-limit") ||
-			     !strcmp(o, "--stats-json") || !strcmp(o, "--env") ||
-			     !strcmp(o, "--max-procs") ||
-			     !strcmp(o, "--swap") || !strcmp(o, "--policy") || !strcmp(o, "--frames");
+		bool takes = run_option_takes_value(o);
 		if (takes && !val) {
 			fprintf(stderr, "vmos run: option %s needs a value (try --help)\n", o);
 			return 2;
@@ -191,6 +277,49 @@ int run_main(int argc, char **argv)
 			show_maps = true;
 		} else if (!strcmp(o, "--frame-map")) {
 			show_frames = true;
+		} else if (!strcmp(o, "--explain")) {
+			if (explain_parse_vas(&explain, val) < 0)
+				return 2;
+		} else if (!strcmp(o, "--explain-at")) {
+			if (explain_parse_at(&explain, val) < 0)
+				return 2;
+		} else if (!strcmp(o, "--explain-access")) {
+			if (explain_parse_accesses(&explain, val) < 0)
+				return 2;
+		} else if (!strcmp(o, "--explain-pid")) {
+			uint64_t n;
+			if (parse_u64(val, &n) < 0 || n == 0 || n > 0xffffffffu) {
+				fprintf(stderr, "vmos run: bad --explain-pid '%s'\n", val);
+				return 2;
+			}
+			explain.pid = (uint32_t)n;
+		} else if (!strcmp(o, "--pt-dump")) {
+			show_ptdump = true;
+		} else if (!strcmp(o, "--pmap")) {
+			show_pmap = true;
+		} else if (!strcmp(o, "--svg")) {
+			svg = val;
+		} else if (!strcmp(o, "--html")) {
+			html = val;
+		} else if (!strcmp(o, "--snapshot-every")) {
+			if (parse_u64(val, &snap_every) < 0 || snap_every == 0) {
+				fprintf(stderr, "vmos run: bad --snapshot-every '%s' (a positive instruction count)\n", val);
+				return 2;
+			}
+		} else if (!strcmp(o, "--events")) {
+			events = val;
+		} else if (!strcmp(o, "--events-filter")) {
+			if (!(ev_mask = eventlog_parse_filter(val)))
+				return 2;
+		} else if (!strcmp(o, "--events-format")) {
+			if (!strcmp(val, "text"))
+				ev_format = EVLOG_TEXT;
+			else if (!strcmp(val, "jsonl") || !strcmp(val, "json"))
+				ev_format = EVLOG_JSONL;
+			else {
+				fprintf(stderr, "vmos run: bad --events-format '%s' (text or jsonl)\n", val);
+				return 2;
+			}
 		} else if (!strcmp(o, "--check")) {
 			cfg.check_invariants = true;
 		} else if (!strcmp(o, "--debug")) {
@@ -207,13 +336,41 @@ int run_main(int argc, char **argv)
 		run_usage(stderr);
 		return 2;
 	}
-	if (show_maps || show_frames)
+	if ((explain.at & ~EXPLAIN_AT_MARKER) && !explain.nva) {
+		fprintf(stderr, "vmos run: --explain-at exit or instret:N needs --explain VA\n");
+		return 2;
+	}
+	pictures = svg || html;
+	if (show_maps || show_frames || show_ptdump || show_pmap || explain.at || pictures)
 		cfg.on_exit = on_exit_report;
+	if (explain.at || pictures || events)
+		cfg.on_event = on_event;
+	if (explain.at & EXPLAIN_AT_INSTRET)
+		cfg.tick_interval = explain.instret;
+	if (pictures && snap_every) {
+		cfg.tick_interval = gcd_u64(cfg.tick_interval, snap_every);
+		snap_next = snap_every;
+	}
+	FILE *evfile = NULL;
+	if (events) {
+		evfile = strcmp(events, "-") ? fopen(events, "w") : stdout;
+		if (!evfile) {
+			fprintf(stderr, "vmos run: cannot write events to %s: %s\n", events, strerror(errno));
+			return 2;
+		}
+		evlog = (struct eventlog){ .out = evfile, .format = ev_format, .mask = ev_mask };
+	}
+	if (pictures)
+		picture_init(&pic);
 	struct kernel *k = calloc(1, sizeof *k);   /* the host-side root, not kernel memory */
 	if (!k || kernel_boot(k, &cfg) < 0) {
 		free(k);
+		if (evfile && evfile != stdout)
+			fclose(evfile);
 		return 1;
 	}
+	if (events)
+		eventlog_start(&evlog, k);
 	struct proc *progs[MAX_PROGRAMS];
 	int nprog = 0, status = 0;
 	while (i < argc) {
@@ -239,9 +396,31 @@ int run_main(int argc, char **argv)
 		progs[nprog++] = p;
 		i++;
 	}
+	if (pictures)
+		picture_snapshot(&pic, k, "start");
 	if (status == 0 || nprog > 0)
 		kernel_run(k);
 	fflush(stdout);
+	if (pictures) {
+		picture_snapshot(&pic, k, "end");
+		if (svg && picture_write_svg(&pic, svg) < 0) {
+			fprintf(stderr, "vmos run: cannot write %s\n", svg);
+			status = status ? status : 1;
+		}
+		if (html && picture_write_html(&pic, html) < 0) {
+			fprintf(stderr, "vmos run: cannot write %s\n", html);
+			status = status ? status : 1;
+		}
+		picture_free(&pic);
+	}
+	if (evfile) {
+		k->mmu.miss_hook = NULL;
+		if (evfile != stdout ? fclose(evfile) != 0 : fflush(evfile) != 0) {
+			fprintf(stderr, "vmos run: cannot write events to %s\n", events);
+			status = status ? status : 1;
+		}
+		evlog.out = NULL;
+	}
 	for (int n = 0; n < nprog && status == 0; n++) {
 		struct proc *p = progs[n];
 		int st = p->term_signal ? 128 + p->term_signal : p->exit_code;

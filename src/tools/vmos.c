@@ -3,6 +3,8 @@
  */
 #include "kmem_demo.h"
 #include "run.h"
+#include "explain.h"
+#include "quiz.h"
 #include "trace.h"
 #include "ram.h"
 
@@ -17,6 +19,10 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  run [OPTIONS] PROGRAM [ARGS...]\n"
 		"                        run RISC-V programs on the simulated machine\n"
+		"  explain [OPTIONS] [--va VA] PROGRAM [ARGS...]\n"
+		"                        run and explain address translations step by step\n"
+		"  quiz [--seed N] [--answers]\n"
+		"                        translation exercises on random real page tables\n"
 		"  trace [OPTIONS] TRACE...\n"
 		"                        replay memory-reference traces through the kernel\n"
 		"  kmem [--ram SIZE]     run a scripted workload of kernel allocations and show\n"
@@ -66,6 +72,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return run_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explain"))
+		return explain_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "quiz"))
+		return quiz_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "trace"))
 		return trace_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "kmem"))

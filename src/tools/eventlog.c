@@ -1,0 +1,220 @@
+/*
+ * eventlog.c - the event log of `vmos run --events`.
+ *
+ * The kernel reports events through cfg.on_event (kernel.h); TLB misses come
+ * from the MMU's miss hook, which knows only the address and access type:
+ * the log adds the current process, and the instruction count as of the
+ * start of the current time slice (the interpreter adds retired
+ * instructions when cpu_run returns).  Text lines are for people; JSON
+ * Lines (one object per line, https://jsonlines.org) for scripts; addresses
+ * are hex strings there, as JSON numbers above 2^53 lose bits in many
+ * readers.  Every
+ * string written to JSON is a fixed name from this file or the kernel, so
+ * no escaping beyond quoting is needed.
+ */
+#include "eventlog.h"
+#include "explain.h"
+#include "proc.h"
+#include "syscall.h"
+
+#include <string.h>
+
+static const char *const kind_names[KEV_NKINDS] = {
+	[KEV_FAULT] = "fault", [KEV_SYSCALL] = "syscall", [KEV_EXIT] = "exit",
+	[KEV_MARKER] = "marker", [KEV_TICK] = "tick", [KEV_EVICT] = "evict",
+	[KEV_TLB_MISS] = "tlb-miss",
+};
+
+const char *eventlog_kind_name(enum kevent_kind kind)
+{
+	return (unsigned)kind < KEV_NKINDS ? kind_names[kind] : "?";
+}
+
+unsigned eventlog_default_mask(void)
+{
+	return ((1u << KEV_NKINDS) - 1) & ~(1u << KEV_TICK) & ~(1u << KEV_TLB_MISS);
+}
+
+unsigned eventlog_parse_filter(const char *s)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", s);
+	unsigned mask = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "all")) {
+			mask = (1u << KEV_NKINDS) - 1;
+			continue;
+		}
+		unsigned k;
+		for (k = 0; k < KEV_NKINDS; k++)
+			if (!strcmp(t, kind_names[k]) ||
+			    (k == KEV_FAULT && !strcmp(t, "faults")) ||
+			    (k == KEV_SYSCALL && !strcmp(t, "syscalls")))
+				break;
+		if (k == KEV_NKINDS) {
+			fprintf(stderr, "vmos run: unknown event kind '%s' in --events-filter "
+				"(fault, syscall, exit, marker, tick, evict, tlb-miss, all)\n", t);
+			return 0;
+		}
+		mask |= 1u << k;
+	}
+	if (!mask)
+		fprintf(stderr, "vmos run: empty --events-filter\n");
+	return mask;
+}
+
+const char *eventlog_syscall_name(uint64_t nr)
+{
+	switch (nr) {
+	case SYS_getcwd: return "getcwd";
+	case SYS_ioctl: return "ioctl";
+	case SYS_close: return "close";
+	case SYS_read: return "read";
+	case SYS_write: return "write";
+	case SYS_writev: return "writev";
+	case SYS_readlinkat: return "readlinkat";
+	case SYS_fstat: return "fstat";
+	case SYS_exit: return "exit";
+	case SYS_exit_group: return "exit_group";
+	case SYS_set_tid_address: return "set_tid_address";
+	case SYS_nanosleep: return "nanosleep";
+	case SYS_clock_gettime: return "clock_gettime";
+	case SYS_sched_yield: return "sched_yield";
+	case SYS_kill: return "kill";
+	case SYS_rt_sigaction: return "rt_sigaction";
+	case SYS_rt_sigprocmask: return "rt_sigprocmask";
+	case SYS_uname: return "uname";
+	case SYS_getpid: return "getpid";
+	case SYS_getppid: return "getppid";
+	case SYS_getuid: return "getuid";
+	case SYS_geteuid: return "geteuid";
+	case SYS_getgid: return "getgid";
+	case SYS_getegid: return "getegid";
+	case SYS_gettid: return "gettid";
+	case SYS_brk: return "brk";
+	case SYS_clone: return "clone";
+	case SYS_execve: return "execve";
+	case SYS_madvise: return "madvise";
+	case SYS_wait4: return "wait4";
+	case SYS_munmap: return "munmap";
+	case SYS_mmap: return "mmap";
+	case SYS_mprotect: return "mprotect";
+	case SYS_getrandom: return "getrandom";
+	case SYS_vmos_marker: return "vmos_marker";
+	default: return NULL;
+	}
+}
+
+/* The MMU miss hook: a kevent for the current process. */
+static void on_tlb_miss(void *ctx, uint64_t va, enum mmu_access acc)
+{
+	struct eventlog *log = ctx;
+	struct kernel *k = log->k;
+	struct kevent ev = { KEV_TLB_MISS, k->current ? k->current->pid : 0, k->cpu.instret, va, 0,
+			     (uint64_t)acc, 0, explain_access_name(acc) };
+	eventlog_event(log, &ev);
+}
+
+void eventlog_start(struct eventlog *log, struct kernel *k)
+{
+	log->k = k;
+	if (log->mask & (1u << KEV_TLB_MISS)) {
+		k->mmu.miss_hook = on_tlb_miss;
+		k->mmu.miss_ctx = log;
+	}
+}
+
+static void write_text(FILE *o, const struct kevent *ev)
+{
+	fprintf(o, "%llu pid %u %s", (unsigned long long)ev->instret, ev->pid,
+		eventlog_kind_name(ev->kind));
+	switch (ev->kind) {
+	case KEV_FAULT:
+		fprintf(o, " va 0x%llx pc 0x%llx cause %llu -> %s\n", (unsigned long long)ev->va,
+			(unsigned long long)ev->pc, (unsigned long long)ev->cause,
+			ev->what ? ev->what : "?");
+		break;
+	case KEV_SYSCALL: {
+		const char *n = eventlog_syscall_name(ev->cause);
+		if (n && (ev->cause == SYS_mmap || ev->cause == SYS_brk) && ev->result > 0)
+			fprintf(o, " %s = 0x%llx\n", n, (unsigned long long)ev->result);
+		else if (n)
+			fprintf(o, " %s = %lld\n", n, (long long)ev->result);
+		else
+			fprintf(o, " #%llu = %lld\n", (unsigned long long)ev->cause, (long long)ev->result);
+		break;
+	}
+	case KEV_EXIT:
+		if (ev->cause)
+			fprintf(o, " signal %llu\n", (unsigned long long)ev->cause);
+		else
+			fprintf(o, " status %lld\n", (long long)ev->result);
+		break;
+	case KEV_MARKER:
+		fprintf(o, " va 0x%llx tag %llu pc 0x%llx\n", (unsigned long long)ev->va,
+			(unsigned long long)ev->cause, (unsigned long long)ev->pc);
+		break;
+	case KEV_EVICT:
+		fprintf(o, " va 0x%llx slot %lld -> %s\n", (unsigned long long)ev->va, (long long)ev->result,
+			ev->what ? ev->what : "?");
+		break;
+	case KEV_TLB_MISS:
+		fprintf(o, " va 0x%llx %s\n", (unsigned long long)ev->va, ev->what ? ev->what : "?");
+		break;
+	default:
+		fprintf(o, "\n");
+	}
+}
+
+static void write_json(FILE *o, const struct kevent *ev)
+{
+	fprintf(o, "{\"kind\":\"%s\",\"pid\":%u,\"instret\":%llu", eventlog_kind_name(ev->kind),
+		ev->pid, (unsigned long long)ev->instret);
+	switch (ev->kind) {
+	case KEV_FAULT:
+		fprintf(o, ",\"va\":\"0x%llx\",\"pc\":\"0x%llx\",\"cause\":%llu,\"result\":%lld,\"how\":\"%s\"",
+			(unsigned long long)ev->va, (unsigned long long)ev->pc,
+			(unsigned long long)ev->cause, (long long)ev->result, ev->what ? ev->what : "");
+		break;
+	case KEV_SYSCALL: {
+		const char *n = eventlog_syscall_name(ev->cause);
+		fprintf(o, ",\"nr\":%llu,\"name\":", (unsigned long long)ev->cause);
+		if (n)
+			fprintf(o, "\"%s\"", n);
+		else
+			fprintf(o, "null");
+		fprintf(o, ",\"result\":%lld", (long long)ev->result);
+		break;
+	}
+	case KEV_EXIT:
+		fprintf(o, ",\"status\":%lld,\"signal\":%llu", (long long)ev->result,
+			(unsigned long long)ev->cause);
+		break;
+	case KEV_MARKER:
+		fprintf(o, ",\"va\":\"0x%llx\",\"tag\":%llu,\"pc\":\"0x%llx\"", (unsigned long long)ev->va,
+			(unsigned long long)ev->cause, (unsigned long long)ev->pc);
+		break;
+	case KEV_EVICT:
+		fprintf(o, ",\"va\":\"0x%llx\",\"slot\":%lld,\"how\":\"%s\"", (unsigned long long)ev->va,
+			(long long)ev->result, ev->what ? ev->what : "");
+		break;
+	case KEV_TLB_MISS:
+		fprintf(o, ",\"va\":\"0x%llx\",\"access\":\"%s\"", (unsigned long long)ev->va,
+			ev->what ? ev->what : "");
+		break;
+	default:
+		break;
+	}
+	fprintf(o, "}\n");
+}
+
+void eventlog_event(struct eventlog *log, const struct kevent *ev)
+{
+	if ((unsigned)ev->kind >= KEV_NKINDS || !(log->mask & (1u << ev->kind)) || !log->out)
+		return;
+	log->written++;
+	if (log->format == EVLOG_JSONL)
+		write_json(log->out, ev);
+	else
+		write_text(log->out, ev);
+}

@@ -1,0 +1,471 @@
+/*
+ * picture.c - SVG and HTML pictures of memory.
+ *
+ * Frame map: frames are cells in a grid, row after row in physical address
+ * order, coloured by owner (frame_owner_name: free, frame metadata, page
+ * tables, slab, kernel pages, zero page, vDSO, file cache, and user pages
+ * with one hue per pid).  The grid is at most 256 cells wide and 128 rows
+ * high; beyond 32768 frames one cell stands for a group of frames and takes
+ * the colour of the group's first non-free frame.  Free cells are the
+ * background, and consecutive cells of one colour in a row are one <rect>
+ * (with a <title> tooltip), which keeps even a 128 MiB machine's picture to
+ * a few hundred elements.
+ *
+ * Address spaces: one bar per region, its width standing for the region's
+ * pages; resident pages are drawn in the process's colour and swapped ones
+ * in grey, again merged into runs (via pmap_foreach).
+ *
+ * The HTML page embeds every snapshot's SVG, shows one at a time under a
+ * slider, and draws a stacked bar chart of frames by owner per snapshot -
+ * memory filling over time.  It needs nothing outside the file.
+ */
+#include "picture.h"
+#include "proc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Copies s into buf with the XML special characters escaped (names of
+ * programs come from the command line). */
+static const char *xml_esc(const char *s, char *buf, size_t n)
+{
+	size_t j = 0;
+	for (; *s && j + 7 < n; s++) {
+		const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
+				*s == '"' ? "&quot;" : NULL;
+		if (r)
+			j += (size_t)snprintf(buf + j, n - j, "%s", r);
+		else
+			buf[j++] = *s;
+	}
+	buf[j] = 0;
+	return buf;
+}
+
+enum { MAX_COLS = 256, MAX_ROWS = 128, GRID_W = 1024 };
+
+static const char *const owner_colour[FO_NKINDS] = {
+	[FO_FREE] = "#f2f2f2", [FO_BOOT] = "#555555", [FO_PAGE_TABLE] = "#b2182b",
+	[FO_SLAB] = "#ef8a62", [FO_KERNEL] = "#8c510a", [FO_USER] = "#4575b4",
+	[FO_ZERO] = "#ffffbf", [FO_VDSO] = "#762a83", [FO_FILE] = "#1a9850",
+};
+
+/* A colour per user pid: hues spread by the golden angle. */
+static void pid_colour(uint32_t pid, char buf[24])
+{
+	snprintf(buf, 24, "hsl(%u,65%%,55%%)", (unsigned)((200 + pid * 137) % 360));
+}
+
+/* A cell's class: owner kind, and for user pages and page tables the pid
+ * (page tables are drawn in the owner colour with the pid in the title). */
+struct cell { uint8_t owner; uint32_t id; };
+
+static struct cell cell_of(const struct page_alloc *pa, uint64_t first, uint64_t count)
+{
+	for (uint64_t i = first; i < first + count && i < pa->nframes; i++) {
+		const struct frame *f = &pa->frames[i];
+		if (f->owner != FO_FREE)
+			return (struct cell){ f->owner, f->owner == FO_USER || f->owner == FO_PAGE_TABLE ?
+						 f->owner_id : 0 };
+	}
+	return (struct cell){ FO_FREE, 0 };
+}
+
+static void cell_fill(struct cell c, char buf[24])
+{
+	if (c.owner == FO_USER)
+		pid_colour(c.id, buf);
+	else
+		snprintf(buf, 24, "%s", owner_colour[c.owner < FO_NKINDS ? c.owner : FO_FREE]);
+}
+
+static void cell_title(struct cell c, char buf[48])
+{
+	if (c.owner == FO_USER || c.owner == FO_PAGE_TABLE)
+		snprintf(buf, 48, "%s pid %u", frame_owner_name((enum frame_owner)c.owner), c.id);
+	else
+		snprintf(buf, 48, "%s", frame_owner_name((enum frame_owner)c.owner));
+}
+
+/* Draws the frame map at (x0, y0); returns its height. */
+static int draw_frames(struct kernel *k, FILE *o, int y0)
+{
+	const struct page_alloc *pa = &k->pa;
+	uint64_t n = pa->nframes;
+	uint64_t group = (n + (uint64_t)MAX_COLS * MAX_ROWS - 1) / ((uint64_t)MAX_COLS * MAX_ROWS);
+	uint64_t cells = (n + group - 1) / group;
+	unsigned cols = 64;
+	while (cols < MAX_COLS && (cells + cols - 1) / cols > MAX_ROWS)
+		cols *= 2;
+	unsigned rows = (unsigned)((cells + cols - 1) / cols);
+	int cw = GRID_W / (int)cols;
+	fprintf(o, "<g class=\"frames\"><text x=\"0\" y=\"%d\" class=\"h\">physical memory: %llu frames of 4 KiB at 0x%llx, %u per row%s</text>\n",
+		y0 + 14, (unsigned long long)n, (unsigned long long)pa->ram->base, cols,
+		group > 1 ? " (one cell per group of frames)" : "");
+	y0 += 22;
+	fprintf(o, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%u\" fill=\"%s\"><title>free</title></rect>\n",
+		y0, cw * (int)cols, rows * (unsigned)cw, owner_colour[FO_FREE]);
+	for (unsigned r = 0; r < rows; r++) {
+		unsigned c = 0;
+		while (c < cols && (uint64_t)r * cols + c < cells) {
+			uint64_t idx = (uint64_t)r * cols + c;
+			struct cell cl = cell_of(pa, idx * group, group);
+			unsigned e = c + 1;
+			while (e < cols && (uint64_t)r * cols + e < cells) {
+				struct cell d = cell_of(pa, ((uint64_t)r * cols + e) * group, group);
+				if (d.owner != cl.owner || d.id != cl.id)
+					break;
+				e++;
+			}
+			if (cl.owner != FO_FREE) {
+				char fill[24], title[48];
+				cell_fill(cl, fill);
+				cell_title(cl, title);
+				uint64_t f0 = idx * group, f1 = ((uint64_t)r * cols + e) * group;
+				fprintf(o, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%d\" fill=\"%s\"><title>%s: frames %llu-%llu (PA 0x%llx)</title></rect>\n",
+					c * (unsigned)cw, (unsigned)y0 + r * (unsigned)cw, (e - c) * (unsigned)cw, cw,
+					fill, title, (unsigned long long)f0,
+					(unsigned long long)(f1 > n ? n : f1) - 1,
+					(unsigned long long)(pa->ram->base + (f0 << PGSHIFT)));
+			}
+			c = e;
+		}
+	}
+	int h = 22 + (int)rows * cw + 8;
+	/* legend: every owner kind present, user pages per pid */
+	int x = 0, y = y0 + (int)rows * cw + 8;
+	for (unsigned ow = 0; ow < FO_NKINDS; ow++) {
+		uint64_t cnt = ow == FO_FREE ? pa->free_frames : pa->by_owner[ow];
+		if (!cnt || ow == FO_USER)
+			continue;
+		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\" stroke=\"#999\"/><text x=\"%d\" y=\"%d\">%s %llu</text>\n",
+			x, y, owner_colour[ow], x + 14, y + 9, frame_owner_name((enum frame_owner)ow),
+			(unsigned long long)cnt);
+		x += 150;
+		if (x > GRID_W - 150)
+			x = 0, y += 16;
+	}
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (p->state == P_ZOMBIE)
+			continue;
+		if (x > GRID_W - 300)
+			x = 0, y += 16;
+		char fill[24];
+		pid_colour(p->pid, fill);
+		char nm[200];
+		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">pid %u %s: %llu resident</text>\n",
+			x, y, fill, x + 14, y + 9, p->pid, xml_esc(p->name, nm, sizeof nm), (unsigned long long)p->pmap.resident);
+		x += 300;
+		if (x > GRID_W - 150)
+			x = 0, y += 16;
+	}
+	h += (y - (y0 + (int)rows * cw + 8)) + 24;
+	fprintf(o, "</g>\n");
+	return h;
+}
+
+/* Runs of resident / swapped pages within one region. */
+struct bar_ctx {
+	FILE *o;
+	uint64_t start;
+	double px_per_page;
+	int x0, y;
+	const char *fill;
+	uint64_t run_first, run_next;   /* page indices */
+	int run_kind;                   /* 1 resident, 2 swapped, 0 none */
+	uint64_t resident, swapped;
+};
+
+static void bar_flush(struct bar_ctx *b)
+{
+	if (!b->run_kind)
+		return;
+	double x = b->x0 + b->run_first * b->px_per_page;
+	double w = (b->run_next - b->run_first) * b->px_per_page;
+	if (w < 1)
+		w = 1;
+	fprintf(b->o, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"><title>%llu %s pages</title></rect>\n",
+		x, b->y, w, b->run_kind == 1 ? b->fill : "#999999",
+		(unsigned long long)(b->run_next - b->run_first),
+		b->run_kind == 1 ? "resident" : "swapped");
+	b->run_kind = 0;
+}
+
+static int bar_page(void *ctx, const struct pmap_page *pg)
+{
+	struct bar_ctx *b = ctx;
+	uint64_t idx = (pg->va - b->start) >> PGSHIFT;
+	int kind = pg->present ? 1 : pg->swapped ? 2 : 0;
+	b->resident += kind == 1;
+	b->swapped += kind == 2;
+	if (b->run_kind == kind && b->run_next == idx) {
+		b->run_next++;
+		return 0;
+	}
+	bar_flush(b);
+	b->run_kind = kind;
+	b->run_first = idx;
+	b->run_next = idx + 1;
+	return 0;
+}
+
+/* Draws the address space of p from y0; returns its height. */
+static int draw_space(struct proc *p, FILE *o, int y0)
+{
+	enum { BAR_X = 330, BAR_W = 680 };
+	char fill[24], nm[200];
+	pid_colour(p->pid, fill);
+	xml_esc(p->name, nm, sizeof nm);
+	fprintf(o, "<g class=\"space\" data-pid=\"%u\"><text x=\"0\" y=\"%d\" class=\"h\">address space of pid %u (%s): %llu regions, %llu resident pages, %llu page-table pages</text>\n",
+		p->pid, y0 + 14, p->pid, nm, (unsigned long long)p->map.nregions,
+		(unsigned long long)p->pmap.resident, (unsigned long long)p->pmap.pt_pages);
+	int y = y0 + 22;
+	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+		uint64_t pages = (r->end - r->start) >> PGSHIFT;
+		fprintf(o, "<text x=\"0\" y=\"%d\" class=\"m\">%09llx-%09llx %c%c%c %-6s</text>\n", y + 10,
+			(unsigned long long)r->start, (unsigned long long)r->end,
+			(r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+			(r->prot & VM_PROT_EXEC) ? 'x' : '-', vm_kind_name(r->kind));
+		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"12\" fill=\"#ffffff\" stroke=\"#888\"/>\n",
+			BAR_X, y, BAR_W);
+		struct bar_ctx b = { o, r->start, (double)BAR_W / (double)pages, BAR_X, y, fill, 0, 0, 0, 0, 0 };
+		pmap_foreach(&p->pmap, r->start, r->end, bar_page, &b);
+		bar_flush(&b);
+		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"m\">%llu/%llu%s</text>\n", BAR_X + BAR_W + 6,
+			y + 10, (unsigned long long)b.resident, (unsigned long long)pages,
+			b.swapped ? " +swap" : "");
+		y += 16;
+	}
+	fprintf(o, "</g>\n");
+	return y - y0 + 8;
+}
+
+/* Renders the body of one snapshot's SVG; returns its total height. */
+static int draw_all(struct kernel *k, const char *label, FILE *o)
+{
+	fprintf(o, "<text x=\"0\" y=\"14\" class=\"t\">%s</text>\n", label);
+	int y = 24;
+	y += draw_frames(k, o, y);
+	/* k->procs is newest first: draw in pid order */
+	uint32_t last = 0;
+	for (;;) {
+		struct proc *next = NULL;
+		for (struct proc *p = k->procs; p; p = p->next)
+			if (p->state != P_ZOMBIE && p->pid > last && (!next || p->pid < next->pid))
+				next = p;
+		if (!next)
+			break;
+		y += draw_space(next, o, y);
+		last = next->pid;
+	}
+	return y;
+}
+
+static const char svg_style[] =
+	"<style>text{font:11px monospace;fill:#222}.h{font-weight:bold}.t{font:bold 13px sans-serif}</style>\n";
+
+/* One complete <svg> element; heap string in *buf. */
+static int render(struct kernel *k, const char *label, char **buf, size_t *len)
+{
+	char *body = NULL;
+	size_t blen = 0;
+	FILE *b = open_memstream(&body, &blen);
+	if (!b)
+		return -1;
+	int h = draw_all(k, label, b);
+	fclose(b);
+	FILE *o = open_memstream(buf, len);
+	if (!o) {
+		free(body);
+		return -1;
+	}
+	fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n%s%s</svg>\n",
+		GRID_W + 80, h, GRID_W + 80, h, svg_style, body);
+	fclose(o);
+	free(body);
+	return 0;
+}
+
+void picture_svg(struct kernel *k, const char *label, FILE *out)
+{
+	char *s = NULL, lb[200];
+	size_t n = 0;
+	if (render(k, xml_esc(label, lb, sizeof lb), &s, &n) == 0) {
+		fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+		fwrite(s, 1, n, out);
+	}
+	free(s);
+}
+
+void picture_init(struct picture *pic)
+{
+	memset(pic, 0, sizeof *pic);
+	pic->max_snaps = 1000;
+}
+
+void picture_free(struct picture *pic)
+{
+	for (size_t i = 0; i < pic->n; i++)
+		free(pic->snaps[i].svg);
+	free(pic->snaps);
+	memset(pic, 0, sizeof *pic);
+}
+
+/* Halves the snapshots kept: drops every second one after the first, so
+ * the survivors still span the whole run in time order. */
+static void picture_thin(struct picture *pic)
+{
+	size_t j = 1;
+	for (size_t i = 1; i < pic->n; i++) {
+		if (i % 2) {
+			free(pic->snaps[i].svg);
+			pic->dropped++;
+		} else {
+			pic->snaps[j++] = pic->snaps[i];
+		}
+	}
+	pic->n = j;
+}
+
+int picture_snapshot(struct picture *pic, struct kernel *k, const char *label)
+{
+	if (pic->n >= pic->max_snaps && pic->max_snaps >= 2)
+		picture_thin(pic);
+	if (pic->n == pic->cap) {
+		size_t cap = pic->cap ? pic->cap * 2 : 16;
+		struct picture_snapshot *s = realloc(pic->snaps, cap * sizeof *s);
+		if (!s)
+			return -1;
+		pic->snaps = s;
+		pic->cap = cap;
+	}
+	struct picture_snapshot *s = &pic->snaps[pic->n];
+	memset(s, 0, sizeof *s);
+	xml_esc(label, s->label, sizeof s->label);
+	s->instret = k->cpu.instret;
+	for (unsigned o = 0; o < FO_NKINDS; o++)
+		s->by_owner[o] = o == FO_FREE ? k->pa.free_frames : k->pa.by_owner[o];
+	if (render(k, s->label, &s->svg, &s->svg_len) < 0)
+		return -1;
+	pic->nframes = k->pa.nframes;
+	pic->n++;
+	return 0;
+}
+
+/* Index of the snapshot with the fewest free frames (the latest of equals). */
+static size_t fullest(const struct picture *pic)
+{
+	size_t best = 0;
+	for (size_t i = 1; i < pic->n; i++)
+		if (pic->snaps[i].by_owner[FO_FREE] <= pic->snaps[best].by_owner[FO_FREE])
+			best = i;
+	return best;
+}
+
+int picture_write_svg(const struct picture *pic, const char *path)
+{
+	if (!pic->n)
+		return -1;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	const struct picture_snapshot *s = &pic->snaps[fullest(pic)];
+	fwrite(s->svg, 1, s->svg_len, f);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* The chart of frames by owner, one stacked bar per snapshot. */
+static void write_chart(const struct picture *pic, FILE *f)
+{
+	enum { H = 160, W = 1000 };
+	double bw = (double)W / (double)pic->n;
+	uint64_t most = 1;           /* the chart's full height: the fullest snapshot */
+	for (size_t i = 0; i < pic->n; i++)
+		if (pic->nframes - pic->snaps[i].by_owner[FO_FREE] > most)
+			most = pic->nframes - pic->snaps[i].by_owner[FO_FREE];
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"chart\" width=\"%d\" height=\"%d\">\n", W, H + 20);
+	for (size_t i = 0; i < pic->n; i++) {
+		double y = H;
+		for (unsigned o = 1; o < FO_NKINDS; o++) {
+			double h = (double)H * (double)pic->snaps[i].by_owner[o] / (double)most;
+			if (h <= 0)
+				continue;
+			y -= h;
+			fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\" data-snap=\"%zu\"><title>%s: %s %llu frames</title></rect>\n",
+				i * bw, y, bw > 2 ? bw - 1 : bw, h, owner_colour[o], i, pic->snaps[i].label,
+				frame_owner_name((enum frame_owner)o), (unsigned long long)pic->snaps[i].by_owner[o]);
+		}
+	}
+	fprintf(f, "<text x=\"0\" y=\"%d\" style=\"font:11px monospace\">frames in use by owner at each snapshot (full height = %llu frames of %llu; click a bar)</text></svg>\n",
+		H + 14, (unsigned long long)most, (unsigned long long)pic->nframes);
+}
+
+static const char html_head[] =
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>vmos memory snapshots</title>\n"
+	"<style>body{font-family:sans-serif;margin:1em}#controls{margin:0.5em 0}"
+	".snap{display:none}.snap.on{display:block}#slider{width:600px}"
+	"table{border-collapse:collapse;font:12px monospace}td,th{border:1px solid #ccc;padding:1px 6px;text-align:right}"
+	"tr.on{background:#ffe}</style></head><body>\n"
+	"<h1>vmos: memory over time</h1>\n";
+
+static const char html_script[] =
+	"<script>\n"
+	"(function(){\n"
+	"  var snaps=document.querySelectorAll('.snap');\n"
+	"  var rows=document.querySelectorAll('#list tr.s');\n"
+	"  var slider=document.getElementById('slider'), label=document.getElementById('label');\n"
+	"  function show(i){\n"
+	"    i=Math.max(0,Math.min(snaps.length-1,i));\n"
+	"    for(var j=0;j<snaps.length;j++){snaps[j].classList.toggle('on',j===i);rows[j].classList.toggle('on',j===i);}\n"
+	"    slider.value=i; label.textContent=(i+1)+'/'+snaps.length+': '+snaps[i].getAttribute('data-label');\n"
+	"  }\n"
+	"  slider.addEventListener('input',function(){show(parseInt(slider.value,10));});\n"
+	"  document.getElementById('prev').addEventListener('click',function(){show(parseInt(slider.value,10)-1);});\n"
+	"  document.getElementById('next').addEventListener('click',function(){show(parseInt(slider.value,10)+1);});\n"
+	"  document.querySelectorAll('#chart rect').forEach(function(r){r.addEventListener('click',function(){show(parseInt(r.getAttribute('data-snap'),10));});});\n"
+	"  rows.forEach(function(r,i){r.addEventListener('click',function(){show(i);});});\n"
+	"  show(parseInt(slider.getAttribute('value'),10));\n"
+	"  var st=document.getElementById('status'); st.textContent='rendered '+snaps.length+' snapshots';\n"
+	"  st.setAttribute('data-ok','yes');\n"
+	"})();\n"
+	"</script>\n";
+
+int picture_write_html(const struct picture *pic, const char *path)
+{
+	if (!pic->n)
+		return -1;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(html_head, f);
+	fprintf(f, "<p>%zu snapshots%s. Colours: each process its own hue; page tables red; slab orange; "
+		"kernel pages brown; frame metadata dark grey; file cache green; zero page yellow; free light grey. "
+		"Hover a block for its owner and frames.</p>\n", pic->n,
+		pic->dropped ? " (every other one was dropped whenever the limit was reached)" : "");
+	write_chart(pic, f);
+	fprintf(f, "<div id=\"controls\"><button id=\"prev\">&lt;</button> "
+		"<input type=\"range\" id=\"slider\" min=\"0\" max=\"%zu\" value=\"%zu\"> "
+		"<button id=\"next\">&gt;</button> <span id=\"label\"></span></div>\n", pic->n - 1, fullest(pic));
+	fprintf(f, "<table id=\"list\"><tr><th>#</th><th>when</th><th>instret</th><th>free</th>"
+		"<th>user</th><th>page tables</th><th>slab</th><th>kernel</th><th>file</th></tr>\n");
+	for (size_t i = 0; i < pic->n; i++) {
+		const struct picture_snapshot *s = &pic->snaps[i];
+		fprintf(f, "<tr class=\"s\"><td>%zu</td><td style=\"text-align:left\">%s</td><td>%llu</td><td>%llu</td>"
+			"<td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td><td>%llu</td></tr>\n",
+			i + 1, s->label, (unsigned long long)s->instret,
+			(unsigned long long)s->by_owner[FO_FREE], (unsigned long long)s->by_owner[FO_USER],
+			(unsigned long long)s->by_owner[FO_PAGE_TABLE], (unsigned long long)s->by_owner[FO_SLAB],
+			(unsigned long long)s->by_owner[FO_KERNEL], (unsigned long long)s->by_owner[FO_FILE]);
+	}
+	fprintf(f, "</table>\n");
+	for (size_t i = 0; i < pic->n; i++) {
+		fprintf(f, "<div class=\"snap\" id=\"snap%zu\" data-label=\"%s\">\n", i, pic->snaps[i].label);
+		fwrite(pic->snaps[i].svg, 1, pic->snaps[i].svg_len, f);
+		fprintf(f, "</div>\n");
+	}
+	fprintf(f, "<p id=\"status\">not rendered (JavaScript off?)</p>\n");
+	fputs(html_script, f);
+	fputs("</body></html>\n", f);
+	return fclose(f) == 0 ? 0 : -1;
+}

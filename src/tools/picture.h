@@ -1,0 +1,48 @@
+/*
+ * picture.h - pictures of memory: the physical frame map coloured by owner
+ * (each process, page tables, kernel objects, free) and each process's
+ * address space (regions, resident and swapped pages), as SVG, taken as
+ * snapshots over time and written as one SVG (the fullest snapshot) or a
+ * self-contained HTML page that steps through all of them.
+ */
+#ifndef VMOS_TOOLS_PICTURE_H
+#define VMOS_TOOLS_PICTURE_H
+
+#include <stdio.h>
+#include "kernel.h"
+
+struct picture_snapshot {
+	char label[96];
+	uint64_t instret;
+	uint64_t by_owner[FO_NKINDS]; /* frames per owner kind (FO_FREE: free frames) */
+	char *svg;                    /* frame map + address spaces, one <svg> element */
+	size_t svg_len;
+};
+
+struct picture {
+	struct picture_snapshot *snaps;
+	size_t n, cap;
+	size_t max_snaps;             /* at this many, every second one is dropped (counted) */
+	size_t dropped;
+	uint64_t nframes;
+};
+
+void picture_init(struct picture *pic);
+void picture_free(struct picture *pic);
+
+/* Takes a snapshot of k now, labelled `label` (every process not yet a
+ * zombie is drawn, an exiting one included: on_exit runs before its memory
+ * goes).  Returns 0 or -1 if out of host memory. */
+int picture_snapshot(struct picture *pic, struct kernel *k, const char *label);
+
+/* Renders the current state of k as one SVG document on out. */
+void picture_svg(struct kernel *k, const char *label, FILE *out);
+
+/* Writes the fullest snapshot (fewest free frames; the latest of equals) as an SVG document / every snapshot as a
+ * self-contained HTML page with a slider and a chart of memory use over
+ * time.  Returns 0, or -1 if the file cannot be written or there is no
+ * snapshot. */
+int picture_write_svg(const struct picture *pic, const char *path);
+int picture_write_html(const struct picture *pic, const char *path);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * ptdump.c - page-table dumps.
+ *
+ * The walk reads the tables straight from simulated RAM, depth first in
+ * address order, like the hardware would index them (riscv.h draws the
+ * PTE).  Leaves are merged into runs the way QEMU's `info mem` does: a leaf
+ * extends the current run when its VA starts where the run ends and its
+ * flags (V R W X U G A D and the two software bits) are the same; the
+ * physical side is printed as one range when the frames are contiguous too,
+ * else marked "scattered".  Non-zero entries with V=0 (the kernel's swap and
+ * PROT_NONE encodings, pmap.h) form runs of their own.
+ */
+#include "ptdump.h"
+#include "explain.h"
+#include "proc.h"
+
+#include <string.h>
+
+struct run {
+	bool open;
+	uint64_t va, end;        /* [va, end) */
+	uint64_t flags;          /* low 10 bits of the PTEs; V=0 runs keep bit 1/9 */
+	uint64_t pa, pa_next;    /* first frame, where the next one must be */
+	bool pa_contig;
+	uint64_t pages;          /* PTEs in the run */
+};
+
+struct dump {
+	const struct ram *ram;
+	int levels;
+	FILE *out;
+	struct ptdump_stats st;
+	struct run run;
+};
+
+/* Sign-extends a VA built from table indices. */
+static uint64_t canon(uint64_t va, int levels)
+{
+	int bits = PGSHIFT + VPN_BITS * levels;
+	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
+}
+
+static void size_str(uint64_t bytes, char *buf, size_t n)
+{
+	if (bytes >= (1ULL << 30) && !(bytes & ((1ULL << 30) - 1)))
+		snprintf(buf, n, "%lluG", (unsigned long long)(bytes >> 30));
+	else if (bytes >= (1ULL << 20) && !(bytes & ((1ULL << 20) - 1)))
+		snprintf(buf, n, "%lluM", (unsigned long long)(bytes >> 20));
+	else
+		snprintf(buf, n, "%lluK", (unsigned long long)(bytes >> 10));
+}
+
+static void run_flush(struct dump *d)
+{
+	struct run *r = &d->run;
+	if (!r->open)
+		return;
+	r->open = false;
+	d->st.runs++;
+	if (!d->out)
+		return;
+	char fl[9], sz[24];
+	explain_pte_flags(r->flags, fl);
+	size_str(r->end - r->va, sz, sizeof sz);
+	fprintf(d->out, "  %016llx-%016llx %8s %7llu  %s", (unsigned long long)r->va,
+		(unsigned long long)r->end, sz, (unsigned long long)r->pages, fl);
+	if (!(r->flags & PTE_V)) {
+		if (r->flags & PTE_SW_NONE)
+			fprintf(d->out, "  PROT_NONE (frames kept)\n");
+		else
+			fprintf(d->out, "  swapped out (first slot %llu)\n", (unsigned long long)r->pa);
+		return;
+	}
+	fprintf(d->out, "%s  ", (r->flags & PTE_SW_COW) ? " cow" : "    ");
+	if (r->pages == 1 || !r->pa_contig)
+		fprintf(d->out, "%010llx%s\n", (unsigned long long)r->pa, r->pages > 1 ? " (scattered)" : "");
+	else
+		fprintf(d->out, "%010llx-%010llx\n", (unsigned long long)r->pa,
+			(unsigned long long)r->pa_next);
+}
+
+/* Adds the entry pte mapping [va, va + size) to the runs. */
+static void run_add(struct dump *d, uint64_t va, uint64_t size, uint64_t pte)
+{
+	struct run *r = &d->run;
+	uint64_t flags = PTE_FLAGS(pte);
+	/* a valid leaf's frame; a swap entry's slot (for the first of a run) */
+	uint64_t pa = (pte & PTE_V) ? PTE_PA(pte) : (pte & PTE_SW_NONE) ? 0 : PTE_PPN(pte);
+	if (r->open && r->end == va && r->flags == flags) {
+		r->end = va + size;
+		r->pages++;
+		r->pa_contig &= pa == r->pa_next;
+		r->pa_next = pa + size;
+		return;
+	}
+	run_flush(d);
+	*r = (struct run){ true, va, va + size, flags, pa, pa + size, true, 1 };
+}
+
+/* Visits the table at pa (level lv) covering VAs from base. */
+static void visit(struct dump *d, uint64_t pa, int lv, uint64_t base, unsigned limit)
+{
+	if (!ram_contains((struct ram *)d->ram, pa, PGSIZE))
+		return;
+	d->st.table_pages[lv]++;
+	d->st.tables++;
+	const uint64_t *t = (const uint64_t *)ram_ptr((struct ram *)d->ram, pa);
+	for (unsigned i = 0; i < limit; i++) {
+		uint64_t pte = t[i];
+		if (!pte)
+			continue;
+		uint64_t va = canon(base + ((uint64_t)i << (PGSHIFT + VPN_BITS * lv)), d->levels);
+		if (!(pte & PTE_V)) {
+			d->st.invalid_entries++;
+			run_add(d, va, LEVEL_SIZE(lv), pte);
+		} else if (PTE_IS_LEAF(pte)) {
+			d->st.leaves++;
+			run_add(d, va, LEVEL_SIZE(lv), pte);
+		} else if (lv > 0) {
+			visit(d, PTE_PA(pte), lv - 1, va, PT_ENTRIES);
+		}
+	}
+}
+
+void ptdump_satp(const struct ram *ram, uint64_t satp, FILE *out, struct ptdump_stats *st)
+{
+	struct dump d;
+	memset(&d, 0, sizeof d);
+	d.ram = ram;
+	d.levels = satp_levels(SATP_MODE(satp));
+	d.out = out;
+	if (d.levels) {
+		uint64_t root = SATP_PPN(satp) << PGSHIFT;
+		if (out)
+			fprintf(out, "  %-33s %8s %7s  %-8s      %s\n", "va range", "size", "pages",
+				"flags", "pa");
+		visit(&d, root, d.levels - 1, 0, PT_ENTRIES / 2);
+		run_flush(&d);
+		if (ram_contains((struct ram *)ram, root, PGSIZE)) {
+			const uint64_t *t = (const uint64_t *)ram_ptr((struct ram *)ram, root);
+			for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+				d.st.kernel_entries += (t[i] & PTE_V) != 0;
+		}
+	}
+	if (st)
+		*st = d.st;
+}
+
+void ptdump_proc(struct kernel *k, struct proc *p, FILE *out, struct ptdump_stats *st)
+{
+	struct ptdump_stats s;
+	uint64_t satp = pmap_satp(&p->pmap);
+	fprintf(out, "page table of pid %u (%s): %s, satp 0x%016llx, root 0x%llx\n", p->pid, p->name,
+		k->cfg.levels == 3 ? "Sv39" : "Sv48", (unsigned long long)satp,
+		(unsigned long long)(SATP_PPN(satp) << PGSHIFT));
+	ptdump_satp(&k->ram, satp, out, &s);
+	fprintf(out, "  %llu leaves in %llu runs; %llu page-table pages (%llu KiB):",
+		(unsigned long long)s.leaves, (unsigned long long)s.runs,
+		(unsigned long long)s.tables, (unsigned long long)s.tables * 4);
+	for (int lv = k->cfg.levels - 1; lv >= 0; lv--)
+		fprintf(out, " level %d: %llu%s", lv, (unsigned long long)s.table_pages[lv], lv ? "," : "");
+	fprintf(out, "; kernel half: %llu root entries shared by every process\n",
+		(unsigned long long)s.kernel_entries);
+	if (st)
+		*st = s;
+}
+
+void ptdump_table(const struct ram *ram, uint64_t table_pa, int level, unsigned skip_from,
+		  const char *indent, FILE *out)
+{
+	if (!ram_contains((struct ram *)ram, table_pa, PGSIZE)) {
+		fprintf(out, "%stable 0x%llx: outside RAM\n", indent, (unsigned long long)table_pa);
+		return;
+	}
+	const uint64_t *t = (const uint64_t *)ram_ptr((struct ram *)ram, table_pa);
+	fprintf(out, "%stable at PA 0x%llx (level %d), non-zero entries:\n", indent,
+		(unsigned long long)table_pa, level);
+	unsigned skipped = 0;
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t pte = t[i];
+		if (!pte)
+			continue;
+		if (i >= skip_from) {
+			skipped++;
+			continue;
+		}
+		char fl[9];
+		explain_pte_flags(pte, fl);
+		fprintf(out, "%s  [%3u] at 0x%llx: 0x%016llx %s", indent, i,
+			(unsigned long long)(table_pa + i * 8), (unsigned long long)pte, fl);
+		if (!(pte & PTE_V))
+			fprintf(out, "  (invalid)\n");
+		else if (PTE_IS_LEAF(pte))
+			fprintf(out, "  leaf PPN 0x%llx\n", (unsigned long long)PTE_PPN(pte));
+		else
+			fprintf(out, "  -> table PPN 0x%llx\n", (unsigned long long)PTE_PPN(pte));
+	}
+	if (skipped)
+		fprintf(out, "%s  [%u..511] %u entries of the kernel half (U=0), not shown\n", indent,
+			skip_from, skipped);
+}
