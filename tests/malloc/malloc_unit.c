@@ -308,6 +308,19 @@ TEST(freed_large_blocks_are_cached_within_the_peak)
 	for (int i = 0; i < 64; i++)
 		vm_free(q[i]);
 	CHECK_EQ(vm_malloc_check(), 0);
+	/* realloc out of a reused mapping whose slack goes back while the
+	 * new block is made: only what is still mapped is copied */
+	for (int i = 0; i < 4; i++)
+		vm_free(vm_malloc(900 << 10));
+	p = vm_malloc(200 << 10);
+	memset(p, 0x33, 200 << 10);
+	vm_malloc_reset_peak();
+	p = vm_realloc(p, 4 << 20);
+	REQUIRE(p != 0);
+	CHECK_EQ(p[0], 0x33);
+	CHECK_EQ(p[(200 << 10) - 1], 0x33);
+	vm_free(p);
+	CHECK_EQ(vm_malloc_check(), 0);
 	/* a new policy starts without a cache */
 	REQUIRE(vm_malloc_set_policy("segfit") == 0);
 	CHECK_EQ(stats().mmap_cached, 0);

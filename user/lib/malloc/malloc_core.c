@@ -404,10 +404,11 @@ void *MALLOC_API(realloc)(void *p, size_t n)
 		glue_unlock(t);
 		return p;
 	}
-	size_t old = usable(p, h);
 	uintptr_t clean;
 	void *q = alloc(n, &clean);
 	if (q) {
+		/* after alloc: making room may have trimmed p's slack */
+		size_t old = usable(p, *mal_at((uintptr_t)p - 8));
 		__builtin_memcpy(q, p, old < n ? old : n);
 		release(p);
 	}
