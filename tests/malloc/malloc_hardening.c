@@ -68,6 +68,16 @@ static void double_free_large(void)
 	vm_free(q);
 }
 
+static void double_free_cached_large(void)
+{
+	void *p = 0;
+	for (int i = 0; i < 10; i++) {	/* enough frees to start the cache */
+		p = vm_malloc(200 << 10);
+		vm_free(p);
+	}
+	vm_free(p);	/* its mapping is cached, still mapped */
+}
+
 static void misaligned_free(void)
 {
 	char *p = vm_malloc(100);
@@ -123,6 +133,7 @@ TEST(hardening_double_free)
 		expect_abort(double_free, pols[i], "double free");
 		expect_abort(double_free_after_merge, pols[i], "free(): 0x");
 		expect_abort(double_free_large, pols[i], "double free");
+		expect_abort(double_free_cached_large, pols[i], "double free");
 		expect_abort(realloc_of_freed, pols[i], "realloc(): 0x");
 	}
 }

@@ -272,6 +272,60 @@ TEST(large_blocks_are_mmaped_and_unmapped)
 	vm_free(p);
 }
 
+TEST(freed_large_blocks_are_cached_within_the_peak)
+{
+	REQUIRE(vm_malloc_set_policy("segfit") == 0);
+	/* a program that churns large blocks: after a few frees, mappings are
+	 * kept and reused without a system call */
+	for (int i = 0; i < 8; i++)
+		vm_free(vm_malloc(600 << 10));
+	struct malloc_statistics s0 = stats();
+	CHECK(s0.mmap_cached >= (600 << 10));
+	CHECK_EQ(s0.mmap_blocks, 0);
+	CHECK_EQ(s0.mmap_bytes, 0);
+	CHECK_EQ(s0.footprint, s0.heap_bytes + s0.mmap_bytes + s0.mmap_cached);
+	char *p = vm_calloc(1, 300 << 10);	/* smaller: reused as it is */
+	struct malloc_statistics s1 = stats();
+	CHECK_EQ(s1.n_mmap, s0.n_mmap);
+	CHECK_EQ(s1.mmap_blocks, 1);
+	CHECK_EQ(s1.footprint, s0.footprint);
+	for (size_t i = 0; i < (300 << 10); i += 4096)
+		CHECK_EQ(p[i], 0);	/* calloc clears a reused mapping */
+	memset(p, 0x5a, 300 << 10);
+	/* growing the heap past the peak gives the cached bytes and the
+	 * slack of p back first: the peak does not grow for the cache */
+	vm_malloc_reset_peak();
+	size_t peak = stats().peak_footprint;
+	void *q[64];
+	for (int i = 0; i < 64; i++)
+		q[i] = vm_malloc(8000);
+	struct malloc_statistics s2 = stats();
+	CHECK_EQ(s2.mmap_cached, 0);
+	CHECK(s2.mmap_bytes < (300 << 10) + 8192);
+	CHECK(s2.peak_footprint <= peak || s2.peak_footprint == s2.footprint);
+	CHECK_EQ((unsigned char)p[(300 << 10) - 1], 0x5a);
+	vm_free(p);
+	for (int i = 0; i < 64; i++)
+		vm_free(q[i]);
+	CHECK_EQ(vm_malloc_check(), 0);
+	/* realloc out of a reused mapping whose slack goes back while the
+	 * new block is made: only what is still mapped is copied */
+	for (int i = 0; i < 4; i++)
+		vm_free(vm_malloc(900 << 10));
+	p = vm_malloc(200 << 10);
+	memset(p, 0x33, 200 << 10);
+	vm_malloc_reset_peak();
+	p = vm_realloc(p, 4 << 20);
+	REQUIRE(p != 0);
+	CHECK_EQ(p[0], 0x33);
+	CHECK_EQ(p[(200 << 10) - 1], 0x33);
+	vm_free(p);
+	CHECK_EQ(vm_malloc_check(), 0);
+	/* a new policy starts without a cache */
+	REQUIRE(vm_malloc_set_policy("segfit") == 0);
+	CHECK_EQ(stats().mmap_cached, 0);
+}
+
 TEST(heap_top_is_given_back)
 {
 	for (int pi = 0; pi < NPOL; pi++) {

@@ -36,7 +36,8 @@ struct malloc_statistics {
 	size_t heap_segments;	/* contiguous pieces of it */
 	size_t mmap_bytes;	/* live mmap'ed large blocks */
 	size_t mmap_blocks;
-	size_t footprint;	/* heap_bytes + mmap_bytes */
+	size_t mmap_cached;	/* freed large blocks kept mapped for reuse */
+	size_t footprint;	/* heap_bytes + mmap_bytes + mmap_cached */
 	size_t peak_footprint;	/* maximum of footprint since the last reset */
 	size_t used_bytes;	/* heap blocks in use, headers included */
 	size_t used_blocks;

@@ -2,8 +2,8 @@
  * malloc_core.c - the C library's malloc interface over the heaps:
  * requests below the mmap threshold go to the heap of the current policy
  * (the boundary-tag heap with a fit index, or the buddy arenas), larger ones
- * get their own mmap'ed region, given back with munmap on free (as glibc,
- * default threshold 128 KiB).  Aligned requests over-allocate and put an
+ * get their own mmap'ed region (malloc_large.c; default threshold 128 KiB
+ * as glibc).  Aligned requests over-allocate and put an
  * "offset header" just before the aligned payload, pointing back at the
  * real block.
  *
@@ -160,6 +160,7 @@ static void append(char **at, char *end, const char *s)
 /* Installs policy p over an empty heap. */
 static void install(const struct policy *p)
 {
+	mal_large_flush();
 	mal_seg_release_all();
 	mal_bt_reset();
 	mal_buddy_reset();
@@ -235,38 +236,6 @@ const char *MALLOC_API(malloc_get_policy)(void)
 	return mal.spec;
 }
 
-/* --- large blocks: one mapping each ------------------------------------ */
-/* Layout: [offset word = 16][hdr: size = mapping length, MMAP|IU][payload] */
-static void *mmap_alloc(size_t n)
-{
-	size_t len = (n + 16 + GLUE_PAGE - 1) & ~(size_t)(GLUE_PAGE - 1);
-	if (len < n)
-		return 0;
-	void *m = glue_mmap(len);
-	if (m == GLUE_FAIL)
-		return 0;
-	uintptr_t b = (uintptr_t)m + 8;
-	*mal_at((uintptr_t)m) = 16;
-	*mal_at(b) = mal_hdr(b, len, MAL_MMAP_FLAGS);
-	mal.mmap_bytes += len;
-	mal.mmap_blocks++;
-	mal.n_mmap++;
-	mal_footprint_changed();
-	return (void *)(b + 8);
-}
-
-static void mmap_free(uintptr_t b, mal_word h)
-{
-	size_t len = mal_size(h);
-	if (*mal_at(b - 8) != 16 || (len & (GLUE_PAGE - 1)))
-		mal_fail("free", (void *)(b + 8), "corrupted header of an mmap'ed block");
-	*mal_at(b) = 0;
-	glue_munmap((void *)(b - 8), len);
-	mal.mmap_bytes -= len;
-	mal.mmap_blocks--;
-	mal.n_munmap++;
-}
-
 /* --- checking a pointer ------------------------------------------------ */
 /* Returns the header of the in-use block whose payload is p, or aborts
  * naming the caller 'what'. */
@@ -323,11 +292,12 @@ static void *alloc(size_t n, uintptr_t *clean_from)
 		if (p)
 			return p;
 	}
-	p = mmap_alloc(n);
-	if (p)
-		*clean_from = 0;
-	else
+	int clean;
+	p = mal_large_alloc(n, &clean);
+	if (!p)
 		set_enomem();
+	else if (clean)
+		*clean_from = 0;
 	return p;
 }
 
@@ -338,7 +308,7 @@ static void release(void *p)
 	mal.n_free++;
 	switch (mal_kind(h)) {
 	case MAL_K_MMAP:
-		mmap_free(b, h);
+		mal_large_free(b, h);
 		break;
 	case MAL_K_OFFSET:
 		*mal_at(b) = 0;
@@ -398,8 +368,10 @@ static int resize(void *p, mal_word h, size_t n)
 	uintptr_t b = (uintptr_t)p - 8;
 	switch (mal_kind(h)) {
 	case MAL_K_MMAP:
-		return n <= mal_size(h) - 16 && n >= mal.mmap_threshold &&
-		       n >= (mal_size(h) - 16) / 2;
+		if (n > mal_size(h) - 16 || n < mal.mmap_threshold || n < (mal_size(h) - 16) / 2)
+			return 0;
+		mal_large_resized(b, n);
+		return 1;
 	case MAL_K_OFFSET:
 		return n <= usable(p, h) && n >= usable(p, h) / 2;
 	default:
@@ -432,10 +404,11 @@ void *MALLOC_API(realloc)(void *p, size_t n)
 		glue_unlock(t);
 		return p;
 	}
-	size_t old = usable(p, h);
 	uintptr_t clean;
 	void *q = alloc(n, &clean);
 	if (q) {
+		/* after alloc: making room may have trimmed p's slack */
+		size_t old = usable(p, *mal_at((uintptr_t)p - 8));
 		__builtin_memcpy(q, p, old < n ? old : n);
 		release(p);
 	}

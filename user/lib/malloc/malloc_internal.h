@@ -60,6 +60,8 @@
 #define MAL_NBINS	216		/* segregated-fit size classes */
 #define MAL_BUDDY_MIN	5		/* 32-byte buddy blocks */
 #define MAL_BUDDY_MAX	18		/* 256 KiB arenas */
+#define MAL_NCACHE	4		/* cached large regions (malloc_large.c) */
+#define MAL_CACHE_AFTER	4		/* large frees before caching starts */
 
 typedef uint64_t mal_word;
 
@@ -124,6 +126,12 @@ struct mal_state {
 	size_t buddy_arenas;
 	struct mal_free *bfree[MAL_BUDDY_MAX + 1];
 
+	/* large blocks (malloc_large.c): freed regions kept mapped, and
+	 * live regions larger than their request (trimmable slack) */
+	struct mal_region { uintptr_t base; size_t len; } cache[MAL_NCACHE], slack[MAL_NCACHE];
+	int ncache, nslack;
+	size_t cache_bytes, large_freed;
+
 	/* counters */
 	size_t heap_bytes, mmap_bytes, mmap_blocks, peak_footprint;
 	size_t used_bytes, used_blocks;
@@ -163,9 +171,15 @@ static inline size_t mal_block_size(size_t n)
 	return s < MAL_MIN ? MAL_MIN : s;
 }
 
+/* The footprint: brk extent, live large blocks, cached large regions. */
+static inline size_t mal_footprint(void)
+{
+	return mal.heap_bytes + mal.mmap_bytes + mal.cache_bytes;
+}
+
 static inline void mal_footprint_changed(void)
 {
-	size_t f = mal.heap_bytes + mal.mmap_bytes;
+	size_t f = mal_footprint();
 	if (f > mal.peak_footprint)
 		mal.peak_footprint = f;
 }
@@ -175,6 +189,22 @@ static inline void mal_footprint_changed(void)
 void mal_fail(const char *what, const void *p, const char *why) __attribute__((noreturn));
 void mal_write_str(int fd, const char *s);
 void mal_write_num(int fd, uint64_t v, int hex);
+
+/* --- large blocks (malloc_large.c) ---------------------------------- */
+/* Returns the payload of a new large block of n bytes, or 0; *clean: 1
+ * when the payload is fresh zeroed memory. */
+void *mal_large_alloc(size_t n, int *clean);
+/* Frees large block b (header h, checked). */
+void mal_large_free(uintptr_t b, mal_word h);
+/* Large block b now holds n payload bytes (realloc in place). */
+void mal_large_resized(uintptr_t b, size_t n);
+/* Makes room before the footprint grows by inc bytes: gives back cached
+ * regions and slack so that it stays within its peak where possible. */
+void mal_large_reserve(size_t inc);
+/* Unmaps every cached region. */
+void mal_large_flush(void);
+/* Checks the cache; returns the number of problems (printed on fd). */
+int mal_large_check(int fd);
 
 /* --- segments (malloc_heap.c) --------------------------------------- */
 /* Extends the break by at least inc bytes (a multiple of the page).

@@ -32,6 +32,7 @@ uintptr_t mal_seg_grow(size_t inc, int *contig)
 	*contig = 0;
 	if ((intptr_t)inc < 0)
 		return 0;
+	mal_large_reserve(inc);
 	void *p = glue_sbrk((intptr_t)inc);
 	if (p != GLUE_FAIL) {
 		mal.n_sbrk++;

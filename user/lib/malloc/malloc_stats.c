@@ -34,7 +34,8 @@ void MALLOC_API(malloc_statistics)(struct malloc_statistics *st)
 	s.heap_segments = (size_t)mal.nseg;
 	s.mmap_bytes = mal.mmap_bytes;
 	s.mmap_blocks = mal.mmap_blocks;
-	s.footprint = mal.heap_bytes + mal.mmap_bytes;
+	s.mmap_cached = mal.cache_bytes;
+	s.footprint = mal_footprint();
 	s.peak_footprint = mal.peak_footprint;
 	s.used_bytes = mal.used_bytes;
 	s.used_blocks = mal.used_blocks;
@@ -66,7 +67,7 @@ void MALLOC_API(malloc_statistics)(struct malloc_statistics *st)
 
 void MALLOC_API(malloc_reset_peak)(void)
 {
-	mal.peak_footprint = mal.heap_bytes + mal.mmap_bytes;
+	mal.peak_footprint = mal_footprint();
 }
 
 /* --- dump ------------------------------------------------------------- */
@@ -123,7 +124,9 @@ void MALLOC_API(malloc_dump)(int fd)
 	mal_write_num(fd, s.mmap_bytes, 0);
 	mal_write_str(fd, " B in ");
 	mal_write_num(fd, s.mmap_blocks, 0);
-	mal_write_str(fd, " blocks; peak footprint ");
+	mal_write_str(fd, " blocks, cached ");
+	mal_write_num(fd, s.mmap_cached, 0);
+	mal_write_str(fd, " B; peak footprint ");
 	mal_write_num(fd, s.peak_footprint, 0);
 	mal_write_str(fd, " B\n");
 	for (int i = 0; i < mal.nseg; i++) {
@@ -251,6 +254,7 @@ int MALLOC_API(malloc_check)(void)
 		if (u.bytes != mal.used_bytes || u.blocks != mal.used_blocks)
 			errors += bad("in-use counters disagree with the heap", mal.lo);
 	}
+	errors += mal_large_check(2);
 	glue_unlock(lk);
 	return errors;
 }
