@@ -64,13 +64,47 @@ static bool test_and_clear_ref(void *ctx, uint64_t key)
 	struct pmap_page pg;
 	if (!p || !pmap_extract(&p->pmap, key_va(key), &pg) || !pg.present)
 		return false;
-	bool ref = false;
-	for (struct rmap_entry *e = pa_frame(&k->pa, pg.pa)->rmap; e; e = e->next)
+	struct frame *f = pa_frame(&k->pa, pg.pa);
+	bool ref = (f->flags & FRAME_SOFTREF) != 0;
+	f->flags &= (uint16_t)~FRAME_SOFTREF;
+	for (struct rmap_entry *e = f->rmap; e; e = e->next)
 		if (pmap_is_referenced(&e->p->pmap, e->va)) {
 			ref = true;
 			pmap_clear_referenced(&e->p->pmap, e->va);
 		}
 	return ref;
+}
+
+/* Working-set sampling: the pages each process referenced since the last
+ * sample are those whose A bit is set.  The sampler clears the A bits and
+ * keeps each as a software "referenced" flag on the frame, which CLOCK's
+ * test_and_clear_ref also reads, so sampling does not blind the policy. */
+struct wss_ctx { struct kernel *k; struct proc *p; uint64_t n; };
+
+static int wss_page(void *arg, const struct pmap_page *pg)
+{
+	struct wss_ctx *c = arg;
+	if (!pg->present || !pg->referenced)
+		return 0;
+	c->n++;
+	pa_frame(&c->k->pa, pg->pa)->flags |= FRAME_SOFTREF;
+	pmap_clear_referenced(&c->p->pmap, pg->va);
+	return 0;
+}
+
+void kernel_sample_wss(struct kernel *k)
+{
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (p->state == P_ZOMBIE)
+			continue;
+		struct wss_ctx c = { k, p, 0 };
+		pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), wss_page, &c);
+		p->st.wss_last = c.n;
+		p->st.wss_sum += c.n;
+		p->st.wss_samples++;
+		if (c.n > p->st.wss_max)
+			p->st.wss_max = c.n;
+	}
 }
 
 int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
@@ -141,6 +175,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->stdin_fd = STDIN_FILENO;
 	k->rng = 0x853c49e6748fea9bULL;
 	k->next_tick = cfg->tick_interval;
+	k->next_wss = cfg->wss_interval;
 	return 0;
 fail_mmu:
 	mmu_destroy(&k->mmu);

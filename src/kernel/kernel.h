@@ -80,6 +80,8 @@ struct kernel_config {
 	 * (alive: its address space may be inspected), or NULL. */
 	void (*on_event)(struct kernel *k, struct proc *p, const struct kevent *ev);
 	uint64_t tick_interval;   /* instructions between KEV_TICK events; 0: none */
+	uint64_t wss_interval;    /* instructions between working-set samples; 0: none
+	                             (a multiple of tick_interval) */
 	void *user;               /* for the front end's own use */
 };
 
@@ -90,6 +92,9 @@ void kernel_config_default(struct kernel_config *cfg);
 struct repl *kernel_repl(struct kernel *k, struct proc *p);
 /* The instance that manages the page with policy key `key`. */
 struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key);
+
+/* Samples every process's working set (see kernel.c). */
+void kernel_sample_wss(struct kernel *k);
 
 /* Reports an event to cfg.on_event if set. */
 void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
@@ -142,6 +147,7 @@ struct kernel {
 	int nlive;                /* processes not yet reaped */
 	const char *fault_kind;   /* how the last vm_fault resolved (for events) */
 	uint64_t next_tick;       /* instret of the next KEV_TICK */
+	uint64_t next_wss;        /* instret of the next working-set sample */
 	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 };

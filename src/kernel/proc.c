@@ -389,6 +389,10 @@ int kernel_run(struct kernel *k)
 			if (k->cfg.tick_interval && k->cpu.instret >= k->next_tick) {
 				k->next_tick += k->cfg.tick_interval;
 				kernel_event(k, p, KEV_TICK, 0, 0, 0, "tick");
+				if (k->cfg.wss_interval && k->cpu.instret >= k->next_wss) {
+					k->next_wss += k->cfg.wss_interval;
+					kernel_sample_wss(k);
+				}
 				if (t.cause == CAUSE_S_TIMER_INTERRUPT && slice > 0) {
 					memcpy(k->cpu.x, p->x, sizeof p->x);
 					k->cpu.pc = p->pc;

@@ -19,6 +19,7 @@ struct proc_stats {
 	uint64_t syscalls, brk_calls, mmap_calls, munmap_calls, mprotect_calls;
 	uint64_t resident_peak;
 	uint64_t faults_swapin, pages_swapped_out;
+	uint64_t wss_last, wss_max, wss_sum, wss_samples;  /* sampled working set, pages */
 };
 
 struct proc {

@@ -109,6 +109,8 @@ static void run_usage(FILE *out)
 "  --policy NAME       page replacement policy: clock (default), fifo, lru, random,\n"
 "                      lirs (lru and lirs sample the A bits at each eviction)\n"
 "  --frames N          reclaim once N frames hold user pages (default: all RAM)\n"
+"  --wss N             sample each process's working set (pages referenced, from\n"
+"                      the A bits) every N instructions; shown by --stats\n"
 "  --max-procs N       live processes each program and its descendants may have\n"
 "                      (default 64; fork fails with EAGAIN beyond it)\n"
 "\n"
@@ -161,7 +163,7 @@ bool run_option_takes_value(const char *o)
 		"--ram", "--paging", "--tlb", "--quantum", "--stack-limit", "--stats-json", "--env",
 		"--max-procs", "--explain", "--explain-at", "--explain-pid", "--explain-access",
 		"--svg", "--html", "--snapshot-every", "--events", "--events-filter", "--events-format",
-		"--swap", "--policy", "--frames",
+		"--swap", "--policy", "--frames", "--wss",
 	};
 	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
 		if (!strcmp(o, with_value[i]))
@@ -306,6 +308,11 @@ int run_main(int argc, char **argv)
 				fprintf(stderr, "vmos run: bad --snapshot-every '%s' (a positive instruction count)\n", val);
 				return 2;
 			}
+		} else if (!strcmp(o, "--wss")) {
+			if (parse_u64(val, &cfg.wss_interval) < 0 || cfg.wss_interval < 1000) {
+				fprintf(stderr, "vmos run: bad --wss '%s' (an instruction count >= 1000)\n", val);
+				return 2;
+			}
 		} else if (!strcmp(o, "--events")) {
 			events = val;
 		} else if (!strcmp(o, "--events-filter")) {
@@ -351,6 +358,8 @@ int run_main(int argc, char **argv)
 		cfg.tick_interval = gcd_u64(cfg.tick_interval, snap_every);
 		snap_next = snap_every;
 	}
+	if (cfg.wss_interval)
+		cfg.tick_interval = gcd_u64(cfg.tick_interval, cfg.wss_interval);
 	FILE *evfile = NULL;
 	if (events) {
 		evfile = strcmp(events, "-") ? fopen(events, "w") : stdout;

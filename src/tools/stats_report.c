@@ -69,8 +69,15 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)p->st.faults_zero, (unsigned long long)p->st.faults_file,
 			(unsigned long long)p->st.faults_cow, (unsigned long long)p->st.faults_stack,
 			(unsigned long long)p->st.pages_zeroed, (unsigned long long)p->st.pages_copied);
-		fprintf(out, "  swap: in %llu, out %llu\n", (unsigned long long)p->st.faults_swapin,
-			(unsigned long long)p->st.pages_swapped_out);
+		double per_m = p->st.instret ? 1e6 * (double)p->st.faults_swapin / (double)p->st.instret : 0;
+		fprintf(out, "  swap: in %llu, out %llu (%.1f swap-ins per million instructions%s)\n",
+			(unsigned long long)p->st.faults_swapin, (unsigned long long)p->st.pages_swapped_out,
+			per_m, per_m > 100 ? ": thrashing" : "");
+		if (p->st.wss_samples)
+			fprintf(out, "  working set: %.1f pages on average, %llu at most, %llu at the last of %llu samples\n",
+				(double)p->st.wss_sum / (double)p->st.wss_samples,
+				(unsigned long long)p->st.wss_max, (unsigned long long)p->st.wss_last,
+				(unsigned long long)p->st.wss_samples);
 		fprintf(out, "  syscalls %llu (brk %llu, mmap %llu, munmap %llu, mprotect %llu), resident peak %llu pages\n",
 			(unsigned long long)p->st.syscalls, (unsigned long long)p->st.brk_calls,
 			(unsigned long long)p->st.mmap_calls, (unsigned long long)p->st.munmap_calls,
@@ -124,7 +131,9 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("syscalls", p->st.syscalls); J("brk_calls", p->st.brk_calls);
 		J("mmap_calls", p->st.mmap_calls); J("munmap_calls", p->st.munmap_calls);
 		J("mprotect_calls", p->st.mprotect_calls); J("swap_ins", p->st.faults_swapin);
-		J("swapped_out", p->st.pages_swapped_out); J("resident_peak_pages", p->st.resident_peak);
+		J("swapped_out", p->st.pages_swapped_out); J("wss_max", p->st.wss_max);
+		J("wss_samples", p->st.wss_samples);
+		J("wss_sum", p->st.wss_sum); J("resident_peak_pages", p->st.resident_peak);
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}\n");

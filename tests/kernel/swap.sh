@@ -59,6 +59,16 @@ rc=$?
 [ "$rc" = 0 ] && grep -q 'touched 8 MiB' "$tmp/out" && ok "8 MiB hog fits in 2 MiB RAM + 16 MiB swap" \
 	|| bad "hog with enough swap: status $rc $(head -2 "$tmp/err")"
 
+# Working sets and thrashing are visible: a pointer chase over 8 MiB in
+# 6 MiB of RAM thrashes, the same in ample RAM does not.
+"$VMOS" run --check --stats --wss 1000000 --ram 6M --swap 64M "$BIN/bench_chase" 1 >/dev/null 2>"$tmp/err"
+ws=$(sed -n 's/.*working set: \([0-9.]*\) pages on average, \([0-9]*\) at most.*/\2/p' "$tmp/err")
+grep -q "thrashing" "$tmp/err" && [ "${ws:-0}" -gt 500 ] && ok "thrashing visible: chase over 8 MiB in 6 MiB (working set up to $ws pages)" || bad "thrashing not visible: $(grep -E 'swap:|working' "$tmp/err")"
+"$VMOS" run --stats --wss 1000000 "$BIN/bench_chase" 1 >/dev/null 2>"$tmp/err"
+grep -q "thrashing" "$tmp/err" && bad "thrashing reported with ample RAM" || ok "no thrashing with ample RAM"
+"$VMOS" run --wss 10 "$BIN/hello" >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] && ok "--wss 10 refused" || bad "--wss 10: $rc"
+
 # Bad options are refused with a message.
 "$VMOS" run --swap 3K "$BIN/hello" >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" = 2 ] && grep -q "bad --swap" "$tmp/err" && ok "--swap 3K refused" || bad "--swap 3K: status $rc"
