@@ -109,6 +109,8 @@ static void run_usage(FILE *out)
 "  --policy NAME       page replacement policy: clock (default), fifo, lru, random,\n"
 "                      lirs (lru and lirs sample the A bits at each eviction)\n"
 "  --frames N          reclaim once N frames hold user pages (default: all RAM)\n"
+"  --local N           local replacement: each process keeps at most N frames and\n"
+"                      evicts only its own pages (default: global replacement)\n"
 "  --wss N             sample each process's working set (pages referenced, from\n"
 "                      the A bits) every N instructions; shown by --stats\n"
 "  --max-procs N       live processes each program and its descendants may have\n"
@@ -163,7 +165,7 @@ bool run_option_takes_value(const char *o)
 		"--ram", "--paging", "--tlb", "--quantum", "--stack-limit", "--stats-json", "--env",
 		"--max-procs", "--explain", "--explain-at", "--explain-pid", "--explain-access",
 		"--svg", "--html", "--snapshot-every", "--events", "--events-filter", "--events-format",
-		"--swap", "--policy", "--frames", "--wss",
+		"--swap", "--policy", "--frames", "--wss", "--local",
 	};
 	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
 		if (!strcmp(o, with_value[i]))
@@ -306,6 +308,11 @@ int run_main(int argc, char **argv)
 		} else if (!strcmp(o, "--snapshot-every")) {
 			if (parse_u64(val, &snap_every) < 0 || snap_every == 0) {
 				fprintf(stderr, "vmos run: bad --snapshot-every '%s' (a positive instruction count)\n", val);
+				return 2;
+			}
+		} else if (!strcmp(o, "--local")) {
+			if (parse_u64(val, &cfg.local_frames) < 0 || cfg.local_frames == 0) {
+				fprintf(stderr, "vmos run: bad --local '%s' (frames per process)\n", val);
 				return 2;
 			}
 		} else if (!strcmp(o, "--wss")) {

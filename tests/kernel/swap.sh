@@ -49,6 +49,13 @@ else
 	bad "three sorts with swap: status $rc $(grep -m1 'broken\|panic\|killed' "$tmp/err")"
 fi
 
+# Local replacement: each process pages against its own 100 frames.
+"$VMOS" run --check --stats --local 100 --swap 64M "$BIN/bench_sort" 300 --- "$BIN/bench_sort" 301 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+n=$(grep -c 'swap: in [1-9]' "$tmp/err")
+[ "$rc" = 0 ] && [ "$(sort "$tmp/out")" = "$(sed -n '1,2p' "$tmp/ref" | sort)" ] && [ "$n" = 2 ] \
+	&& ok "local replacement (--local 100): both sorts right, each swapped its own pages" || bad "local: status $rc, $n swapping $(grep -m1 'broken\|panic' "$tmp/err")"
+
 # Swap full: out of memory only when RAM and swap are both full.
 "$VMOS" run --check --ram 2M --swap 256K "$BIN/memhog" 8 >"$tmp/out" 2>"$tmp/err"
 rc=$?
