@@ -50,9 +50,11 @@ struct repl *kernel_repl(struct kernel *k, struct proc *p)
 	return p && p->repl.ops ? &p->repl : &k->repl;
 }
 
-struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key)
+struct repl *kernel_repl_of_frame(struct kernel *k, const struct frame *f)
 {
-	return k->cfg.local_frames ? kernel_repl(k, proc_find(k, key_pid(key))) : &k->repl;
+	if (!k->cfg.local_frames || (f->flags & FRAME_REPL_GLOBAL))
+		return &k->repl;
+	return kernel_repl(k, proc_find(k, key_pid(f->key)));
 }
 
 /* The hardware reference bit of the page resident under key, for CLOCK:
@@ -155,7 +157,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	/* Reclaim keeps a reserve free, as Linux's min_free_kbytes does, so
 	 * that page tables and kernel objects can still be allocated. */
 	k->reserve_frames = 16 + k->pa.nframes / 128;
-	uint64_t capacity = cfg->frames_limit ? cfg->frames_limit :
+	uint64_t capacity = cfg->frames_limit && !cfg->local_frames ? cfg->frames_limit :
 		k->pa.free_frames > k->reserve_frames ? k->pa.free_frames - k->reserve_frames : 1;
 	if ((rc = repl_init(&k->repl, ops, &k->km, capacity)) < 0) {
 		fprintf(err, "vmos: cannot set up the %s policy for %llu frames\n", ops->name,

@@ -90,8 +90,8 @@ void kernel_config_default(struct kernel_config *cfg);
 /* The replacement-policy instance that manages the pages of p (its own under
  * local replacement, else the global one). */
 struct repl *kernel_repl(struct kernel *k, struct proc *p);
-/* The instance that manages the page with policy key `key`. */
-struct repl *kernel_repl_of_key(struct kernel *k, uint64_t key);
+/* The instance that manages frame f (mapped, with a key). */
+struct repl *kernel_repl_of_frame(struct kernel *k, const struct frame *f);
 
 /* Samples every process's working set (see kernel.c). */
 void kernel_sample_wss(struct kernel *k);

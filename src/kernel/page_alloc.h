@@ -46,6 +46,7 @@ enum frame_owner {
 #define FRAME_FREE   0x2   /* first frame of a free block (on a free list) */
 #define FRAME_DIRTY  0x4   /* for swap: contents differ from backing store */
 #define FRAME_ZEROFILL 0x8 /* user frame still all zeros unless a PTE's D bit says otherwise */
+#define FRAME_REPL_GLOBAL 0x40 /* local replacement: this frame is managed by the global policy */
 #define FRAME_SOFTREF 0x20 /* referenced: an A bit the working-set sampler cleared */
 #define FRAME_KNOWN_ZERO 0x10 /* free frame whose contents are all zeros (PA_ZERO skips it) */
 

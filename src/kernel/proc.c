@@ -84,7 +84,8 @@ struct proc *proc_create(struct kernel *k, const char *name)
 		return NULL;
 	}
 	if (k->cfg.local_frames) {
-		if (repl_init(&p->repl, k->repl.ops, &k->km, k->cfg.local_frames) < 0) {
+		/* room above the share for shared frames that change hands */
+		if (repl_init(&p->repl, k->repl.ops, &k->km, 2 * k->cfg.local_frames + 16) < 0) {
 			vm_space_destroy(k, p);
 			kmem_cache_free(k->proc_cache, p);
 			return NULL;

@@ -9,6 +9,21 @@
 
 #include <errno.h>
 
+/* Makes f resident under the key of mapping (p, va): in p's own policy, or
+ * - when local replacement has filled p's instance, which happens only when
+ * a shared frame changes hands - in the global one. */
+static void make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t va)
+{
+	struct repl *r = kernel_repl(k, p);
+	f->key = page_key(p->pid, va);
+	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
+	if (r != &k->repl && r->resident >= r->capacity) {
+		r = &k->repl;
+		f->flags |= FRAME_REPL_GLOBAL;
+	}
+	repl_insert(r, f->key);
+}
+
 int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
 	struct frame *f = pa_frame(&k->pa, pa);
@@ -19,10 +34,8 @@ int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 	e->va = va;
 	e->next = f->rmap;
 	f->rmap = e;
-	if (!e->next) {                    /* first mapping: resident for the policy */
-		f->key = page_key(p->pid, va);
-		repl_insert(kernel_repl(k, p), f->key);
-	}
+	if (!e->next)                      /* first mapping: resident for the policy */
+		make_resident(k, f, p, va);
 	return 0;
 }
 
@@ -40,12 +53,11 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 	struct rmap_entry *e = *pp;
 	*pp = e->next;
 	if (f->key == page_key(p->pid, va)) {
-		repl_remove(kernel_repl(k, p), f->key);
+		repl_remove(kernel_repl_of_frame(k, f), f->key);
 		f->key = REPL_NONE;
-		if (f->rmap) {                 /* still mapped elsewhere: re-key */
-			f->key = page_key(f->rmap->p->pid, f->rmap->va);
-			repl_insert(kernel_repl(k, f->rmap->p), f->key);
-		}
+		f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
+		if (f->rmap)                   /* still mapped elsewhere: re-key */
+			make_resident(k, f, f->rmap->p, f->rmap->va);
 	}
 	return e;
 }
@@ -61,10 +73,8 @@ void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *
 	struct frame *f = pa_frame(&k->pa, new_pa);
 	e->next = f->rmap;
 	f->rmap = e;
-	if (!e->next) {
-		f->key = page_key(p->pid, va);
-		repl_insert(kernel_repl(k, p), f->key);
-	}
+	if (!e->next)
+		make_resident(k, f, p, va);
 }
 
 unsigned rmap_count(struct kernel *k, uint64_t pa)

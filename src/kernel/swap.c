@@ -102,7 +102,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 		return 0;
 	struct frame *f = pa_frame(&c->k->pa, pg->pa);
 	if (frame_tracked(f) && f->key != REPL_NONE)
-		repl_access(kernel_repl_of_key(c->k, f->key), f->key);
+		repl_access(kernel_repl_of_frame(c->k, f), f->key);
 	pmap_clear_referenced(&c->p->pmap, pg->va);
 	return 0;
 }
@@ -178,6 +178,7 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 		kpanic("reclaim: frame 0x%llx has key 0x%llx, policy chose 0x%llx",
 		       (unsigned long long)pa, (unsigned long long)f->key, (unsigned long long)key);
 	f->key = REPL_NONE;        /* the policy has already forgotten it */
+	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
 	uint64_t va = key_va(key);
 	if (f->owner == FO_FILE) {
 		/* clean executable page: drop it from every process and the cache */
@@ -206,6 +207,8 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	if (slot < 0) {
 		repl_insert(r, key);               /* keep it: nowhere to put it */
 		f->key = key;
+		if (r == &k->repl && k->cfg.local_frames)
+			f->flags |= FRAME_REPL_GLOBAL;
 		return -ENOMEM;
 	}
 	swap_write(k, (uint64_t)slot, pa);

@@ -48,7 +48,7 @@ static int make_room(struct kernel *k, struct proc *p)
 {
 	struct repl *r = kernel_repl(k, p);
 	/* over the process's own share (local replacement): it pays itself */
-	while (r != &k->repl && r->resident >= r->capacity)
+	while (r != &k->repl && r->resident >= k->cfg.local_frames)
 		if (vm_reclaim_one(k, r) < 0)
 			return -ENOMEM;
 	/* machine-wide limits: reclaim from the global policy, or under local

@@ -194,7 +194,7 @@ static int replay_slice(struct kernel *k, struct tproc *tp, uint64_t quantum,
 		if (cause == 0) {
 			tp->hits++;
 			if (exact)
-				repl_access(kernel_repl(k, p), page_key(p->pid, va & ~PGMASK));
+				repl_access(kernel_repl_of_frame(k, pa_frame(&k->pa, pa)), page_key(p->pid, va & ~PGMASK));
 		} else {
 			tp->misses++;
 			const char *why = NULL;
