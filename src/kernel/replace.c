@@ -75,3 +75,28 @@ const char *repl_check(struct repl *r)
 		return "repl_check: more resident pages than capacity";
 	return r->ops->check(r);
 }
+
+int rindexed_init(struct kmem *km, uint64_t capacity, size_t node_size, struct pagehash *hash,
+		  struct ph_pool *pool, struct ph_array *arr)
+{
+	if (ph_init(hash, km, capacity) < 0)
+		return -ENOMEM;
+	if (ph_pool_init(pool, km, node_size, capacity) < 0) {
+		ph_destroy(hash, km);
+		return -ENOMEM;
+	}
+	if (ph_array_init(arr, km, capacity) < 0) {
+		ph_pool_destroy(pool, km);
+		ph_destroy(hash, km);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rindexed_destroy(struct kmem *km, struct pagehash *hash, struct ph_pool *pool,
+		      struct ph_array *arr)
+{
+	ph_array_destroy(arr, km);
+	ph_pool_destroy(pool, km);
+	ph_destroy(hash, km);
+}

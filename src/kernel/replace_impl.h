@@ -53,6 +53,14 @@ static inline uint64_t rlist_count(const struct rlist *h, uint64_t limit)
 	return h->next->prev == h ? n : UINT64_MAX;
 }
 
+/* The resident keys of random and opt: a hash of nodes from a pool, and an
+ * array of node pointers beside it (random's dense list, opt's heap), all
+ * reserved for capacity keys at init.  Returns 0 or -ENOMEM (nothing kept). */
+int rindexed_init(struct kmem *km, uint64_t capacity, size_t node_size, struct pagehash *hash,
+		  struct ph_pool *pool, struct ph_array *arr);
+void rindexed_destroy(struct kmem *km, struct pagehash *hash, struct ph_pool *pool,
+		      struct ph_array *arr);
+
 /* The state of fifo, lru and clock (replace_queue.c): the resident pages
  * in a hash table and on one list, oldest (fifo), least recently used (lru)
  * or just after the hand (clock) at the head. */

@@ -76,29 +76,18 @@ static int opt_init(struct repl *r)
 	struct opt_state *s = kzalloc(r->km, sizeof *s);
 	if (!s)
 		return -ENOMEM;
-	if (ph_init(&s->hash, r->km, r->capacity) < 0)
-		goto fail0;
-	if (ph_pool_init(&s->pool, r->km, sizeof(struct opt_node), r->capacity) < 0)
-		goto fail1;
-	if (ph_array_init(&s->heap, r->km, r->capacity) < 0)
-		goto fail2;
+	if (rindexed_init(r->km, r->capacity, sizeof(struct opt_node), &s->hash, &s->pool, &s->heap) < 0) {
+		kfree(r->km, s);
+		return -ENOMEM;
+	}
 	r->state = s;
 	return 0;
-fail2:
-	ph_pool_destroy(&s->pool, r->km);
-fail1:
-	ph_destroy(&s->hash, r->km);
-fail0:
-	kfree(r->km, s);
-	return -ENOMEM;
 }
 
 static void opt_destroy(struct repl *r)
 {
 	struct opt_state *s = r->state;
-	ph_array_destroy(&s->heap, r->km);
-	ph_pool_destroy(&s->pool, r->km);
-	ph_destroy(&s->hash, r->km);
+	rindexed_destroy(r->km, &s->hash, &s->pool, &s->heap);
 	kfree(r->km, s);
 	r->state = NULL;
 }

@@ -36,30 +36,19 @@ static int rnd_init(struct repl *r)
 	struct rnd_state *s = kzalloc(r->km, sizeof *s);
 	if (!s)
 		return -ENOMEM;
-	if (ph_init(&s->hash, r->km, r->capacity) < 0)
-		goto fail0;
-	if (ph_pool_init(&s->pool, r->km, sizeof(struct rnd_node), r->capacity) < 0)
-		goto fail1;
-	if (ph_array_init(&s->slot, r->km, r->capacity) < 0)
-		goto fail2;
+	if (rindexed_init(r->km, r->capacity, sizeof(struct rnd_node), &s->hash, &s->pool, &s->slot) < 0) {
+		kfree(r->km, s);
+		return -ENOMEM;
+	}
 	s->x = r->seed ? r->seed : 0x76d6f73ull;
 	r->state = s;
 	return 0;
-fail2:
-	ph_pool_destroy(&s->pool, r->km);
-fail1:
-	ph_destroy(&s->hash, r->km);
-fail0:
-	kfree(r->km, s);
-	return -ENOMEM;
 }
 
 static void rnd_destroy(struct repl *r)
 {
 	struct rnd_state *s = r->state;
-	ph_array_destroy(&s->slot, r->km);
-	ph_pool_destroy(&s->pool, r->km);
-	ph_destroy(&s->hash, r->km);
+	rindexed_destroy(r->km, &s->hash, &s->pool, &s->slot);
 	kfree(r->km, s);
 	r->state = NULL;
 }
