@@ -350,8 +350,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Replays t once in a new child process; returns 0 or -1. */
-static int replay_child(const struct trace *t, const struct allocator *a, int flags,
+int trace_replay_child(const struct trace *t, const struct allocator *a, int flags,
 			struct replay_result *r)
 {
 	int fd[2];
@@ -392,12 +391,12 @@ int trace_replay_isolated(const struct trace *t, const struct allocator *a, int 
 {
 	struct replay_result x;
 	double tp[101];
-	if (replay_child(t, a, flags | REPLAY_FOOTPRINT, r))
+	if (trace_replay_child(t, a, flags | REPLAY_FOOTPRINT, r))
 		return -1;
 	if (runs > 101)
 		runs = 101;
 	for (int i = 0; i < runs; i++) {
-		if (replay_child(t, a, flags & ~REPLAY_FOOTPRINT, &x)) {
+		if (trace_replay_child(t, a, flags & ~REPLAY_FOOTPRINT, &x)) {
 			*r = x;
 			return -1;
 		}

@@ -73,6 +73,11 @@ void trace_free(struct trace *t);
 int trace_replay(const struct trace *t, const struct allocator *a, int flags,
 		 struct replay_result *r);
 
+/* trace_replay in a new child process forked from the caller (the same
+ * contract); the caller's heaps are not touched. */
+int trace_replay_child(const struct trace *t, const struct allocator *a, int flags,
+		       struct replay_result *r);
+
 /* The same, each replay in a new child process forked from the caller, so
  * every replay of every allocator starts from the same state: a cold heap
  * (no pages faulted in yet) and nothing learned by earlier replays (glibc's
