@@ -63,14 +63,8 @@
 #define MAL_NBINS	216		/* segregated-fit size classes */
 #define MAL_BUDDY_MIN	5		/* 32-byte buddy blocks */
 #define MAL_BUDDY_MAX	18		/* 256 KiB arenas */
-#ifndef MAL_NCACHE
-#define MAL_NCACHE	4
-#endif
-#define MAL_NCACHE_X		/* cached large regions (malloc_large.c) */
-#ifndef MAL_CACHE_AFTER
-#define MAL_CACHE_AFTER	4
-#endif
-#define MAL_CACHE_AFTER_X		/* large frees before caching starts */
+#define MAL_NCACHE	4		/* cached large regions (malloc_large.c) */
+#define MAL_CACHE_AFTER	4		/* large frees before caching starts */
 
 typedef uint64_t mal_word;
 
