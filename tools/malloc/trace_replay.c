@@ -166,10 +166,12 @@ void trace_free(struct trace *t)
 }
 
 /* --- replay ---------------------------------------------------------------- */
+/* CPU seconds of this process (user + system: page faults and system calls
+ * count), not wall time: other load on a shared machine does not enter it. */
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -348,8 +350,8 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
-			  int runs, struct replay_result *r)
+int trace_replay_child(const struct trace *t, const struct allocator *a, int flags,
+			struct replay_result *r)
 {
 	int fd[2];
 	memset(r, 0, sizeof *r);
@@ -358,25 +360,15 @@ int trace_replay_isolated(const struct trace *t, const struct allocator *a, int 
 	if (pipe(fd))
 		return -1;
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
 		return -1;
+	}
 	if (pid == 0) {
 		close(fd[0]);
-		struct replay_result u, x;
-		int rc = trace_replay(t, a, flags | REPLAY_FOOTPRINT, &u);
-		double tp[101];
-		if (runs > 101)
-			runs = 101;
-		for (int i = 0; i < runs && !rc; i++) {
-			rc = trace_replay(t, a, flags & ~REPLAY_FOOTPRINT, &x);
-			tp[i] = x.ops_per_sec;
-		}
-		if (!rc && runs > 0) {
-			qsort(tp, (size_t)runs, sizeof tp[0], cmp_double);
-			u.ops_per_sec = tp[runs / 2];
-			u.seconds = u.ops_per_sec > 0 ? t->nops / u.ops_per_sec : 0;
-		}
-		if (rc)
+		struct replay_result u;
+		if (trace_replay(t, a, flags, &u))
 			u.errors += !u.errors;
 		ssize_t w = write(fd[1], &u, sizeof u);
 		_exit(w == (ssize_t)sizeof u ? 0 : 1);
@@ -392,4 +384,28 @@ int trace_replay_isolated(const struct trace *t, const struct allocator *a, int 
 		return -1;
 	}
 	return r->errors ? -1 : 0;
+}
+
+int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
+			  int runs, struct replay_result *r)
+{
+	struct replay_result x;
+	double tp[101];
+	if (trace_replay_child(t, a, flags | REPLAY_FOOTPRINT, r))
+		return -1;
+	if (runs > 101)
+		runs = 101;
+	for (int i = 0; i < runs; i++) {
+		if (trace_replay_child(t, a, flags & ~REPLAY_FOOTPRINT, &x)) {
+			*r = x;
+			return -1;
+		}
+		tp[i] = x.ops_per_sec;
+	}
+	if (runs > 0) {
+		qsort(tp, (size_t)runs, sizeof tp[0], cmp_double);
+		r->ops_per_sec = tp[runs / 2];
+		r->seconds = r->ops_per_sec > 0 ? t->nops / r->ops_per_sec : 0;
+	}
+	return 0;
 }

@@ -73,9 +73,17 @@ void trace_free(struct trace *t);
 int trace_replay(const struct trace *t, const struct allocator *a, int flags,
 		 struct replay_result *r);
 
-/* The same, in a child process (so every measurement starts from the same
- * heap: glibc's arena does not keep what earlier ones left behind);
- * runs > 1 repeats the replay and reports the median throughput. */
+/* trace_replay in a new child process forked from the caller (the same
+ * contract); the caller's heaps are not touched. */
+int trace_replay_child(const struct trace *t, const struct allocator *a, int flags,
+		       struct replay_result *r);
+
+/* The same, each replay in a new child process forked from the caller, so
+ * every replay of every allocator starts from the same state: a cold heap
+ * (no pages faulted in yet) and nothing learned by earlier replays (glibc's
+ * dynamic mmap threshold, the vmos large-mapping cache).  The first replay
+ * tracks the footprint (utilization); runs > 0 more are timed and the
+ * median throughput reported. */
 int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
 			  int runs, struct replay_result *r);
 

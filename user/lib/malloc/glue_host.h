@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 extern char __libc_single_threaded;
 
@@ -37,18 +38,33 @@ static inline void glue_munmap(void *p, size_t len)
 	munmap(p, len);
 }
 
+#ifndef GLUE_SIM_BRK_COST
+#define GLUE_SIM_BRK_COST() ((void)syscall(SYS_brk, 0))
+#endif
 #ifdef MALLOC_SIM_BRK
 void *glue_sim_sbrk(intptr_t inc);
 static inline void *glue_sbrk(intptr_t inc) { return glue_sim_sbrk(inc); }
+/*
+ * The simulated break: 64 GiB of address space reserved once, readable and
+ * writable but never committed (MAP_NORESERVE), so that, as with brk(2),
+ * moving the break up only moves a pointer and pages are faulted in on
+ * first touch.  Moving it down frees the pages past the new break
+ * (madvise MADV_DONTNEED: they read back as zeros, as brk gives them), as
+ * the kernel frees them when the break shrinks.  Each call that moves the
+ * break costs one system call, as a real brk does (a brk(0) query: same
+ * entry and exit, no change); queries (inc 0) cost none (glibc caches its
+ * break too).  Only the allocator's own accounting says where the break is,
+ * so pages past it are not protected (a real break's are unmapped).
+ */
 #define GLUE_SIM_BRK_IMPL                                                  \
-	/* 64 GiB of address space, reserved, never committed until used */ \
 	static char *sim_base, *sim_brk;                                    \
 	static const size_t sim_size = (size_t)64 << 30;                    \
 	void *glue_sim_sbrk(intptr_t inc)                                   \
 	{                                                                   \
 		if (!sim_base) {                                            \
-			void *p = mmap(0, sim_size, PROT_NONE, MAP_PRIVATE | \
-				MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);      \
+			void *p = mmap(0, sim_size, PROT_READ | PROT_WRITE,  \
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, \
+				-1, 0);                                     \
 			if (p == MAP_FAILED)                                \
 				return GLUE_FAIL;                           \
 			sim_base = sim_brk = p;                             \
@@ -60,16 +76,15 @@ static inline void *glue_sbrk(intptr_t inc) { return glue_sim_sbrk(inc); }
 		}                                                           \
 		if (inc < 0 && (size_t)-inc > (size_t)(old - sim_base))     \
 			return GLUE_FAIL;                                   \
+		if (!inc)                                                   \
+			return old;                                         \
 		uintptr_t pg = GLUE_PAGE - 1;                               \
 		uintptr_t lo = ((uintptr_t)old + pg) & ~pg;                 \
 		uintptr_t hi = ((uintptr_t)old + inc + pg) & ~pg;           \
-		if (inc > 0 && hi > lo &&                                   \
-		    mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE))  \
-			return GLUE_FAIL;                                   \
-		if (inc < 0 && lo > hi) {                                   \
+		if (inc < 0 && lo > hi)                                     \
 			madvise((void *)hi, lo - hi, MADV_DONTNEED);        \
-			mprotect((void *)hi, lo - hi, PROT_NONE);           \
-		}                                                           \
+		else                                                        \
+			GLUE_SIM_BRK_COST();                                \
 		sim_brk = old + inc;                                        \
 		return old;                                                 \
 	}

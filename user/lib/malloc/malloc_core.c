@@ -167,6 +167,7 @@ static void install(const struct policy *p)
 	mal.fit = p->fit;
 	mal.ao = p->ao;
 	mal.deferred = p->deferred;
+	mal.quick_on = p->deferred && p->fit != FIT_BUDDY;
 	mal.mmap_fixed = p->mmap_fixed;
 	mal.mmap_threshold = p->mmap_threshold;
 	mal.trim_threshold = p->trim_threshold;
@@ -323,12 +324,69 @@ static void release(void *p)
 	}
 }
 
+/*
+ * Fast paths for small blocks under deferred coalescing (the quick lists of
+ * malloc_heap.c, which behave like a per-size cache: singly linked, exact
+ * size, never coalesced while parked): malloc pops the quick list of the
+ * request's size and free pushes onto it, here in the public calls, without
+ * the calls into the heap code.  The checks are those of the slow path:
+ * the quick block's header (check bits, kind QUICK, size) before it is
+ * handed out; the freed pointer's alignment, its place in the heap, its
+ * header's check bits, and that it is in use and not already parked (a
+ * double free goes to the slow path, which reports it).
+ */
+static inline void *quick_pop(size_t n)
+{
+	size_t size = mal_block_size(n);
+	struct mal_free *q = mal.quick[size >> 4];
+	if (!q)
+		return 0;
+	uintptr_t b = (uintptr_t)q;
+	mal_word h = q->hdr;
+	if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK || mal_size(h) != size)
+		mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
+	mal.quick[size >> 4] = q->next;
+	mal.nquick--;
+	q->hdr = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
+	mal.used_bytes += size;
+	mal.used_blocks++;
+	mal.n_malloc++;
+	return (void *)(b + 8);
+}
+
+/* Returns 1 when p was parked on its quick list, 0 for the slow path. */
+static inline int quick_push(void *p)
+{
+	uintptr_t b = (uintptr_t)p - 8;
+	if (!mal.quick_on || ((uintptr_t)p & 15) || b < mal.lo || b >= mal.hi)
+		return 0;
+	mal_word h = *mal_at(b);
+	size_t size = mal_size(h);
+	if ((h & (MAL_IU | MAL_KIND_MASK)) != (MAL_IU | MAL_K_HEAP) || size > MAL_QUICK_MAX ||
+	    !mal_hdr_ok(b, h))
+		return 0;
+	struct mal_free *q = (struct mal_free *)b;
+	q->hdr = mal_hdr(b, size, MAL_IU | MAL_K_QUICK | (h & MAL_PI));
+	q->next = mal.quick[size >> 4];
+	mal.quick[size >> 4] = q;
+	mal.nquick++;
+	mal.used_bytes -= size;
+	mal.used_blocks--;
+	mal.n_free++;
+	return 1;
+}
+
 void *MALLOC_API(malloc)(size_t n)
 {
 	int t = glue_lock();
-	ensure_init();
-	uintptr_t clean;
-	void *p = alloc(n, &clean);
+	void *p = 0;
+	if (n <= MAL_QUICK_MAX - MAL_HDR && mal.quick_on)
+		p = quick_pop(n);
+	if (!p) {
+		uintptr_t clean;
+		ensure_init();
+		p = alloc(n, &clean);
+	}
 	glue_unlock(t);
 	return p;
 }
@@ -338,8 +396,10 @@ void MALLOC_API(free)(void *p)
 	if (!p)
 		return;
 	int t = glue_lock();
-	ensure_init();
-	release(p);
+	if (!quick_push(p)) {
+		ensure_init();
+		release(p);
+	}
 	glue_unlock(t);
 }
 

@@ -40,10 +40,12 @@ static void clear_pi(uintptr_t b) { *mal_at(b) &= ~MAL_PI; }
 
 static struct mal_segment *last_seg(void) { return &mal.seg[mal.nseg - 1]; }
 
-/* Writes the fence header that closes the last segment. */
-static void write_fence(void)
+/* Writes the fence header at f, the end of a segment the top has left.
+ * The segment holding the top has no fence written: the top is last, so
+ * nothing reads past it, and leaving the segment's last word alone means
+ * growing the break does not touch (fault in) the page at its new end. */
+static void write_fence(uintptr_t f)
 {
-	uintptr_t f = mal_seg_end(last_seg()) - 8;
 	*mal_at(f) = mal_hdr(f, 0, MAL_IU);
 }
 
@@ -54,17 +56,17 @@ static void start_segment(void)
 	uintptr_t t = s->start + 8;
 	mal.top = t;
 	*mal_at(t) = mal_hdr(t, mal_seg_end(s) - 8 - t, MAL_PI);
-	write_fence();
 	mal.zero_from = max_u((s->start + GLUE_PAGE - 1) & ~(uintptr_t)(GLUE_PAGE - 1), t + 8);
 }
 
 /* The old top becomes an ordinary free block when the heap moves on to a
- * new segment (it is followed by its segment's fence, which stays). */
+ * new segment; its segment gets its fence now. */
 static void retire_top(void)
 {
 	uintptr_t t = mal.top;
 	mal_word h = *mal_at(t);
 	size_t size = mal_size(h);
+	write_fence(t + size);
 	if (size >= MAL_MIN) {
 		make_free(t, size, h & MAL_PI);
 		mal.index->insert((struct mal_free *)t);
@@ -95,15 +97,12 @@ static int grow_top(size_t size)
 		if (inc < need)
 			return -1;
 		int contig;
-		uintptr_t fence = mal.top ? mal_seg_end(last_seg()) - 8 : 0;
 		if (!mal_seg_grow(inc, &contig))
 			return -1;
 		if (contig && mal.top) {
 			mal_word h = *mal_at(mal.top);
-			*mal_at(fence) = 0;	/* keep the top's payload zero */
 			*mal_at(mal.top) = mal_hdr(mal.top,
 				mal_seg_end(last_seg()) - 8 - mal.top, h & MAL_PI);
-			write_fence();
 		} else {
 			if (mal.top)
 				retire_top();
@@ -131,7 +130,6 @@ static void maybe_trim(void)
 		return;
 	mal_word h = *mal_at(t);
 	*mal_at(t) = mal_hdr(t, mal_seg_end(last_seg()) - 8 - t, h & MAL_PI);
-	write_fence();
 	if (mal.zero_from > mal_seg_end(last_seg()))
 		mal.zero_from = mal_seg_end(last_seg());
 }

@@ -31,7 +31,10 @@
  * A heap segment (a contiguous piece of the break) is
  *   [8 unused][block][block]...[top block][fence hdr: size 0, IU]
  * where the top block is the free space at the end, grown with sbrk and
- * given back when large; it is never on a free list.
+ * given back when large; it is never on a free list.  The fence of the
+ * segment that holds the top is implicit (never written, so growing the
+ * break does not fault in its last page); it is written when the top
+ * moves on to a new segment.
  */
 #ifndef MALLOC_INTERNAL_H
 #define MALLOC_INTERNAL_H
@@ -99,6 +102,7 @@ static inline uintptr_t mal_seg_end(const struct mal_segment *s)
 struct mal_state {
 	int ready;
 	int fit, ao, deferred;		/* the policy */
+	int quick_on;			/* deferred, boundary-tag heap: quick lists */
 	int mmap_fixed;			/* the mmap threshold was given (mmap=) */
 	size_t mmap_threshold, trim_threshold, top_pad;
 	const struct mal_index *index;

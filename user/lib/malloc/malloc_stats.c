@@ -220,6 +220,12 @@ static int check_segment(const struct mal_segment *s, struct tally *free_t,
 		prev_iu = iu;
 		a += size;
 	}
+	if (mal.top >= s->start && mal.top < end) {
+		/* the top's segment: its fence is implicit (malloc_heap.c) */
+		if (a != end)
+			errors += bad("segment does not end after its top block", a);
+		return errors;
+	}
 	mal_word fh = *mal_at(end);
 	if (a != end || !mal_hdr_ok(end, fh) || mal_size(fh) != 0 || !(fh & MAL_IU))
 		errors += bad("segment does not end with its fence", end);
