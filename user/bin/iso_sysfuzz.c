@@ -32,7 +32,8 @@
  * Children are reaped with WNOHANG, the rest at the end.
  * At the end it checks that its read-only memory (text, rodata) did not
  * change, then prints "sysfuzz: N calls done" and exits 0; any problem
- * prints a "sysfuzz: FAIL ..." line and exits 1.  Counters go to stderr.
+ * prints a "sysfuzz: FAIL ..." line and exits 1.  Counters go to stderr;
+ * with SYSFUZZ_VERBOSE set in the environment, every call and its result too.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -64,6 +65,7 @@ static const char missing_path[] = "/nonexistent/vmos-iso-sysfuzz";
 static uintptr_t bad_argv[2];
 static const char *good_argv[2] = { "iso_sysfuzz", NULL };
 static const char *self_path;
+static int verbose;
 static long calls, skipped, forks, leaks, enosys;
 
 static uint64_t next(void)
@@ -265,7 +267,12 @@ static void one(void)
 		break;
 	}
 	calls++;
+	if (verbose)
+		fprintf(stderr, "sysfuzz: call %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", n,
+			(long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
 	r = raw6(n, a);
+	if (verbose)
+		fprintf(stderr, "sysfuzz:   = %ld (errno %d)\n", r, r == -1 ? errno : 0);
 	if (r == -1 && errno == ENOSYS)
 		enosys++;
 	if (n == 221 && r != -1) {
@@ -282,6 +289,7 @@ int main(int argc, char **argv)
 		printf("usage: iso_sysfuzz SEED [N]\n");
 		return 2;
 	}
+	verbose = getenv("SYSFUZZ_VERBOSE") != NULL;
 	self_path = (const char *)getauxval(AT_EXECFN);	/* argv[0] may be a basename */
 	rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
 	long n = argc > 2 ? strtol(argv[2], NULL, 0) : 20000;
