@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# tests/kernel/iso_sysfuzz.sh - the user-program system-call fuzzer
+# (user/bin/iso_sysfuzz.c) under `vmos run --check`, several seeds, 50000
+# calls each: the fuzzer must finish with status 0 and its final line
+# "sysfuzz: N calls done", and vmos must report no broken invariant or
+# panic (the checker runs after every exit, including the fuzzer's forked
+# children).  Never run under qemu-riscv64: random system calls on the host
+# kernel could do harm.
+# Known bug: seed 35 makes an mprotect spanning RW|R|NONE|RW regions that
+# drops regions but keeps their PTEs (see tests/user/pending/README.md);
+# it is kept out of this list until the kernel is fixed.
+# ISO_SYSFUZZ_SEEDS, ISO_SYSFUZZ_CALLS override the seeds and calls per seed.
+set -u
+cd "$(dirname "$0")/../.."
+B=${VMOS_BUILD:-build}
+VMOS=$B/vmos; BIN=$B/user/bin
+SEEDS=${ISO_SYSFUZZ_SEEDS:-1 2 3 4}
+N=${ISO_SYSFUZZ_CALLS:-50000}
+pass=0; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+for s in $SEEDS; do
+	timeout 120 "$VMOS" run --check "$BIN/iso_sysfuzz" "$s" "$N" </dev/null >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = 0 ] && [ "$(tail -n 1 "$tmp/out")" = "sysfuzz: $N calls done" ] &&
+	   ! grep -qi 'invariant broken\|panic' "$tmp/err"; then
+		echo "ok   seed $s: $(grep -m1 'made' "$tmp/err" | sed 's/^sysfuzz: //')"
+		pass=$((pass + 1))
+	else
+		echo "FAIL seed $s: status $rc, last line '$(tail -n 1 "$tmp/out")'"
+		grep -m3 -i 'broken\|panic\|killed' "$tmp/err" | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
+# The fuzzer's own argument check.
+"$VMOS" run "$BIN/iso_sysfuzz" >"$tmp/out" 2>&1
+rc=$?
+if [ "$rc" = 2 ] && grep -q usage "$tmp/out"; then
+	echo "ok   no seed: usage, status 2"; pass=$((pass + 1))
+else
+	echo "FAIL no seed: status $rc"; fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

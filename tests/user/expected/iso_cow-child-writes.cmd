@@ -1,0 +1,2 @@
+iso_cow
+child-writes

@@ -1,0 +1,2 @@
+iso_fault
+child-kernel-read
