@@ -296,7 +296,7 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		*why = "no region";
 		return -EFAULT;
 	}
-	if (!(r->prot & access_prot[acc])) {
+	if (!(vm_effective_prot(r->prot) & access_prot[acc])) {
 		*why = acc == ACC_FETCH ? "region not executable" :
 		       acc == ACC_LOAD ? "region not readable" : "region not writable";
 		return -EFAULT;
@@ -494,11 +494,10 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	     r = vm_map_next(&p->map, r))
 		r->prot = vprot;
 	pmap_protect(&p->pmap, addr, end, vprot);
-	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;) {
-		struct vm_region *next = vm_map_next(&p->map, r);
-		vm_map_try_merge(&p->map, r);
-		r = next;
-	}
+	/* merging may free the next region: continue from the survivor */
+	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;
+	     r = vm_map_next(&p->map, r))
+		r = vm_map_try_merge(&p->map, r);
 	return 0;
 }
 
@@ -540,7 +539,7 @@ static int check_page(void *ctx, const struct pmap_page *pg)
 			 (unsigned long long)pg->va);
 		return 1;
 	}
-	if (pg->prot & ~r->prot) {
+	if (pg->prot & ~vm_effective_prot(r->prot)) {
 		snprintf(c->msg, 200, "pid %u: page 0x%llx mapped with more rights than its region",
 			 c->p->pid, (unsigned long long)pg->va);
 		return 1;
