@@ -60,10 +60,6 @@ TEST(fuzz_syscalls)
 	long n = 1000000;
 	if (getenv("VMOS_FUZZ_CALLS"))
 		n = atol(getenv("VMOS_FUZZ_CALLS"));
-#ifdef VMOS_DEBUG
-	else
-		n = 300000;
-#endif
 	struct kernel_config cfg;
 	kernel_config_default(&cfg);
 	cfg.ram_size = 32 << 20;
