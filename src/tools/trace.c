@@ -44,7 +44,6 @@ struct trace_opts {
 	struct kernel_config cfg;
 	uint64_t quantum;            /* references per time slice */
 	uint64_t window;             /* working-set window, references */
-	uint64_t offset;             /* added to every address (block traces: one page) */
 	bool progress, stats;
 	const char *json;
 };
@@ -177,14 +176,14 @@ static const enum mmu_access acc_of[3] = { ACC_LOAD, ACC_STORE, ACC_FETCH };
 
 /* Replays one slice of tp.  Returns 0, or -1 when the process died. */
 static int replay_slice(struct kernel *k, struct tproc *tp, uint64_t quantum,
-			const struct trace_opts *o, bool exact, uint64_t offset)
+			const struct trace_opts *o, bool exact)
 {
 	struct proc *p = tp->p;
 	proc_activate(k, p);
 	size_t end = tp->pos + quantum < tp->t->n ? tp->pos + quantum : tp->t->n;
 	for (; tp->pos < end; tp->pos++) {
 		uint64_t w = tp->t->refs[tp->pos];
-		uint64_t va = TR_ADDR(w) + offset;
+		uint64_t va = TR_ADDR(w);
 		enum mmu_access acc = acc_of[TR_TYPE(w)];
 		uint64_t pa;
 		k->repl.now = tp->pos;
@@ -351,7 +350,7 @@ static int replay(struct trace *traces, int n, const struct trace_opts *o, struc
 			struct tproc *tp = &tps[i];
 			if (tp->done)
 				continue;
-			if (tp->pos >= tp->t->n || replay_slice(k, tp, o->quantum, o, exact, o->offset) < 0) {
+			if (tp->pos >= tp->t->n || replay_slice(k, tp, o->quantum, o, exact) < 0) {
 				tp->done = true;
 				if (tp->p->state != P_ZOMBIE)
 					proc_exit(k, tp->p, 0, 0);
@@ -699,14 +698,8 @@ int trace_main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-	bool block = rc == 0;
-	for (int j = 0; j < loaded; j++)
-		block &= traces[j].format == TF_BLOCK;
-	/* block traces are page numbers from 0: page n is placed at virtual page
-	 * n+1, since page 0 stays unmapped in every address space */
-	o.offset = block ? PGSIZE : 0;
 	for (int j = 0; rc == 0 && j < loaded; j++)
-		if (traces[j].max_addr + o.offset >= user_top(o.cfg.levels)) {
+		if (traces[j].max_addr >= user_top(o.cfg.levels)) {
 			fprintf(stderr, "vmos trace: %s: address 0x%llx is above the %s user half%s\n",
 				traces[j].path, (unsigned long long)traces[j].max_addr,
 				o.cfg.levels == 4 ? "Sv48" : "Sv39",

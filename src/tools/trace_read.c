@@ -84,7 +84,8 @@ static int load_text(struct trace *t, FILE *f, enum trace_format fmt, char *err,
 			unsigned long long page = strtoull(p, &end, 10);
 			if (end == p || errno || !line_blank(end) || *p == '-' || page >= (1ULL << 50))
 				FAIL("%s:%zu: not a page number: %.40s", t->path, lineno, p);
-			if (push(t, &cap, TR_MAKE(page << 12, TR_LOAD)) < 0)
+			/* page n goes to virtual page n+1: page 0 stays unmapped */
+			if (push(t, &cap, TR_MAKE((page + 1) << 12, TR_LOAD)) < 0)
 				FAIL("%s: out of memory", t->path);
 		} else if (fmt == TF_LACKEY) {
 			if (!strncmp(line, "==", 2) || !strncmp(line, "--", 2))

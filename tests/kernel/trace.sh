@@ -54,6 +54,9 @@ out=$("$VMOS" trace --check --stats "$tmp/t.lackey" 2>&1)
 grep -q "references: 6, hits: 3, misses (page faults): 3" <<<"$out" && ok "lackey: I/L/S/M lines give 6 references, 3 pages" || bad "lackey: $out"
 "$VMOS" trace --convert traces/belady.trc "$tmp/b.vmtr" >/dev/null && a=$("$VMOS" trace --policy fifo --frames 3 "$tmp/b.vmtr" | grep 'hit ratio:') && b=$("$VMOS" trace --policy fifo --frames 3 traces/belady.trc | grep 'hit ratio:') && [ "$a" = "$b" ] \
 	&& ok "vmtr binary round trip replays identically" || bad "vmtr round trip: '$a' vs '$b'"
+printf '0\n1\n0\n2\n' >"$tmp/zero.trc"
+"$VMOS" trace --convert "$tmp/zero.trc" "$tmp/zero.vmtr" >/dev/null && a=$("$VMOS" trace --frames 2 "$tmp/zero.vmtr" 2>&1 | grep 'hit ratio:') && b=$("$VMOS" trace --frames 2 "$tmp/zero.trc" | grep 'hit ratio:') && [ "$a" = "$b" ] \
+	&& ok "block page 0 survives conversion to vmtr" || bad "page 0 through vmtr: '$a' vs '$b'"
 if command -v valgrind >/dev/null && command -v cc >/dev/null; then
 	printf '#include <stdio.h>\nstatic int a[50000];\nint main(void){long s=0;for(int i=0;i<50000;i+=5){a[i]=i;s+=a[i];}printf("%%ld\\n",s);return 0;}\n' >"$tmp/p.c"
 	cc -O1 -o "$tmp/p" "$tmp/p.c" && valgrind --tool=lackey --trace-mem=yes "$tmp/p" 2>"$tmp/p.lackey" >/dev/null
