@@ -302,9 +302,10 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		return -EFAULT;
 	}
 	struct pmap_page pg;
-	if (pmap_extract(&p->pmap, va, &pg) && pg.swapped)
+	bool recorded = pmap_extract(&p->pmap, va, &pg);
+	if (recorded && pg.swapped)
 		return fault_swapin(k, p, r, va, pg.swap_slot);
-	if (pmap_extract(&p->pmap, va, &pg) && pg.present) {
+	if (recorded && pg.present) {
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
 		/* the PTE lags behind the region (cannot happen today): resync */
