@@ -168,7 +168,7 @@ int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t
 	pm->root = table_alloc(pk->pa, pid);
 	if (!pm->root)
 		return -ENOMEM;
-	pm->pt_pages = 1;
+	pm->pt_pages = pm->pt_pages_peak = 1;
 	/* Share the kernel half: copy the top-level entries that point at the
 	 * kernel's tables.  They are not counted in the root's refcount, which
 	 * counts only the user half. */
@@ -202,7 +202,8 @@ static uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 			uint64_t t = table_alloc(pa, pm->pid);
 			if (!t)
 				return NULL;
-			pm->pt_pages++;
+			if (++pm->pt_pages > pm->pt_pages_peak)
+				pm->pt_pages_peak = pm->pt_pages;
 			*pte = PA_TO_PTE(t) | PTE_V;
 			table_frame(pa, table)->refcount++;
 		} else if (PTE_IS_LEAF(*pte)) {

@@ -62,6 +62,7 @@ struct pmap {
 	uint16_t asid;
 	uint32_t pid;
 	uint64_t pt_pages;        /* page-table pages of the user half, root included */
+	uint64_t pt_pages_peak;
 	uint64_t resident;        /* valid user leaves */
 };
 
