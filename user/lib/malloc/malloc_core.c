@@ -17,7 +17,7 @@
 
 #define DEFAULT_SPEC "segfit,lifo,deferred"
 /* fit, ao, deferred, mmap= given, mmap / trim thresholds, top pad (as glibc) */
-#define DEFAULT_POLICY { 0, 0, 0, 0, 128 << 10, 128 << 10, 128 << 10 }
+#define DEFAULT_POLICY { 0, 0, 0, 0, 1 << 20, 1 << 20, 128 << 10 }
 
 struct mal_state mal;
 GLUE_DEFINITIONS

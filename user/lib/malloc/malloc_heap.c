@@ -21,6 +21,10 @@
  */
 #include "malloc_internal.h"
 
+#ifndef CONSOLIDATE_AT
+#define CONSOLIDATE_AT (4 << 10)
+#endif
+
 static uintptr_t max_u(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 
 static void set_footer(uintptr_t b, size_t size)
@@ -254,6 +258,8 @@ void mal_bt_free(uintptr_t b, mal_word h)
 		return;
 	}
 	release(b, h);
+	if (mal.nquick && size >= CONSOLIDATE_AT)
+		mal_bt_consolidate();
 }
 
 void mal_bt_consolidate(void)
