@@ -258,8 +258,6 @@ void mal_bt_free(uintptr_t b, mal_word h)
 		return;
 	}
 	release(b, h);
-	if (mal.nquick && size >= CONSOLIDATE_AT)
-		mal_bt_consolidate();
 }
 
 void mal_bt_consolidate(void)
@@ -278,7 +276,7 @@ void mal_bt_consolidate(void)
 	}
 }
 
-int mal_bt_resize(uintptr_t b, mal_word h, size_t size)
+static int resize(uintptr_t b, mal_word h, size_t size)
 {
 	size_t have = mal_size(h);
 	mal_word pi = h & MAL_PI;
@@ -333,4 +331,15 @@ void mal_bt_reset(void)
 		mal.quick[i] = 0;
 	if (mal.index)
 		mal.index->reset();
+}
+
+int mal_bt_resize(uintptr_t b, mal_word h, size_t size)
+{
+	if (resize(b, h, size))
+		return 1;
+	/* parked neighbours may be what keeps a large block from growing */
+	if (!mal.nquick || size < CONSOLIDATE_AT)
+		return 0;
+	mal_bt_consolidate();
+	return resize(b, *mal_at(b), size);
 }
