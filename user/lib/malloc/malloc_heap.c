@@ -24,6 +24,12 @@
 #ifndef CONSOLIDATE_AT
 #define CONSOLIDATE_AT (4 << 10)
 #endif
+#ifndef QUICK_Q
+#define QUICK_Q 64
+#endif
+#ifndef PAD_DIV
+#define PAD_DIV 128
+#endif
 
 static uintptr_t max_u(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 
@@ -82,7 +88,7 @@ static void retire_top(void)
  * the heap (small heaps stay tight), at most the pad setting. */
 static size_t pad(void)
 {
-	return mal.heap_bytes / 32 < mal.top_pad ? mal.heap_bytes / 32 : mal.top_pad;
+	return mal.heap_bytes / PAD_DIV < mal.top_pad ? mal.heap_bytes / PAD_DIV : mal.top_pad;
 }
 
 /* Ensures the top block has at least size bytes.  Returns 1 when the top
@@ -197,7 +203,7 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 		}
 	}
 	struct mal_free *b = mal.index->find(size);
-	if (!b && mal.nquick) {
+	if (!b && mal.nquick && (mal.nquick >= QUICK_Q || !(mal.top && mal_size(*mal_at(mal.top)) >= size + MAL_MIN))) {
 		mal_bt_consolidate();
 		b = mal.index->find(size);
 	}
