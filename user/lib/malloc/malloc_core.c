@@ -240,7 +240,7 @@ const char *MALLOC_API(malloc_get_policy)(void)
 /* --- checking a pointer ------------------------------------------------ */
 /* Returns the header of the in-use block whose payload is p, or aborts
  * naming the caller 'what'. */
-static mal_word checked(const char *what, void *p)
+static inline mal_word checked(const char *what, void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	if (a & 15)
@@ -459,7 +459,8 @@ void *MALLOC_API(realloc)(void *p, size_t n)
 	ensure_init();
 	mal_word h = checked("realloc", p);
 	mal.n_realloc++;
-	if (resize(p, h, n)) {
+	if ((mal_kind(h) == MAL_K_HEAP && mal.fit != FIT_BUDDY && n < mal.mmap_threshold &&
+	     mal_bt_resize_fast((uintptr_t)p - 8, h, mal_block_size(n))) || resize(p, h, n)) {
 		mal.n_realloc_inplace++;
 		glue_unlock(t);
 		return p;
