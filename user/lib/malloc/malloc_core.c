@@ -2,8 +2,9 @@
  * malloc_core.c - the C library's malloc interface over the heaps:
  * requests below the mmap threshold go to the heap of the current policy
  * (the boundary-tag heap with a fit index, or the buddy arenas), larger ones
- * get their own mmap'ed region (malloc_large.c; default threshold 128 KiB
- * as glibc).  Aligned requests over-allocate and put an
+ * get their own mmap'ed region (malloc_large.c; default threshold 1 MiB:
+ * glibc starts at 128 KiB and raises it as large blocks are freed, since a
+ * mapping per block costs mmap + fault + munmap).  Aligned requests over-allocate and put an
  * "offset header" just before the aligned payload, pointing back at the
  * real block.
  *
