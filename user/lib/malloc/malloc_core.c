@@ -467,12 +467,17 @@ void *MALLOC_API(realloc)(void *p, size_t n)
 		return p;
 	}
 	uintptr_t clean;
-	void *q = alloc(n, &clean);
+	void *q = 0;
+	if (n <= MAL_QUICK_MAX - MAL_HDR && mal.quick_on)
+		q = quick_pop(n);
+	if (!q)
+		q = alloc(n, &clean);
 	if (q) {
 		/* after alloc: making room may have trimmed p's slack */
 		size_t old = usable(p, *mal_at((uintptr_t)p - 8));
 		__builtin_memcpy(q, p, old < n ? old : n);
-		release(p);
+		if (!quick_push(p))
+			release(p);
 	}
 	glue_unlock(t);
 	return q;
