@@ -255,10 +255,11 @@ TEST(aligned_calls)
 TEST(large_blocks_are_mmaped_and_unmapped)
 {
 	struct malloc_statistics s0 = stats();
-	void *p = vm_malloc(128 << 10), *small = vm_malloc((128 << 10) - 1);
+	/* the default threshold is 1 MiB */
+	void *p = vm_malloc(1 << 20), *small = vm_malloc((1 << 20) - 1);
 	struct malloc_statistics s1 = stats();
 	CHECK_EQ(s1.mmap_blocks, 1);
-	CHECK(s1.mmap_bytes >= (128 << 10));
+	CHECK(s1.mmap_bytes >= (1 << 20));
 	CHECK_EQ(s1.n_mmap, s0.n_mmap + 1);
 	vm_free(p);
 	vm_free(small);
@@ -274,7 +275,7 @@ TEST(large_blocks_are_mmaped_and_unmapped)
 
 TEST(freed_large_blocks_are_cached_within_the_peak)
 {
-	REQUIRE(vm_malloc_set_policy("segfit") == 0);
+	REQUIRE(vm_malloc_set_policy("segfit,mmap=128K") == 0);
 	/* a program that churns large blocks: after a few frees, mappings are
 	 * kept and reused without a system call */
 	for (int i = 0; i < 8; i++)
@@ -330,12 +331,12 @@ TEST(heap_top_is_given_back)
 {
 	for (int pi = 0; pi < NPOL; pi++) {
 		REQUIRE(vm_malloc_set_policy(policies[pi]) == 0);
-		void *p[2000];
-		for (int i = 0; i < 2000; i++)
+		void *p[4000];	/* well over the 1 MiB trim threshold */
+		for (int i = 0; i < 4000; i++)
 			p[i] = vm_malloc(1000);
 		size_t grown = stats().heap_bytes;
-		CHECK(grown >= 2000 * 1000);
-		for (int i = 1999; i >= 0; i--)
+		CHECK(grown >= 4000 * 1000);
+		for (int i = 3999; i >= 0; i--)
 			vm_free(p[i]);
 		CHECK_EQ(vm_malloc_check(), 0);
 		/* buddy keeps one free arena, the others the pad */

@@ -2,8 +2,9 @@
  * malloc_core.c - the C library's malloc interface over the heaps:
  * requests below the mmap threshold go to the heap of the current policy
  * (the boundary-tag heap with a fit index, or the buddy arenas), larger ones
- * get their own mmap'ed region (malloc_large.c; default threshold 128 KiB
- * as glibc).  Aligned requests over-allocate and put an
+ * get their own mmap'ed region (malloc_large.c; default threshold 1 MiB:
+ * glibc starts at 128 KiB and raises it as large blocks are freed, since a
+ * mapping per block costs mmap + fault + munmap).  Aligned requests over-allocate and put an
  * "offset header" just before the aligned payload, pointing back at the
  * real block.
  *
@@ -17,7 +18,7 @@
 
 #define DEFAULT_SPEC "segfit,lifo,deferred"
 /* fit, ao, deferred, mmap= given, mmap / trim thresholds, top pad (as glibc) */
-#define DEFAULT_POLICY { 0, 0, 0, 0, 128 << 10, 128 << 10, 128 << 10 }
+#define DEFAULT_POLICY { 0, 0, 0, 0, 1 << 20, 1 << 20, 128 << 10 }
 
 struct mal_state mal;
 GLUE_DEFINITIONS
@@ -240,7 +241,7 @@ const char *MALLOC_API(malloc_get_policy)(void)
 /* --- checking a pointer ------------------------------------------------ */
 /* Returns the header of the in-use block whose payload is p, or aborts
  * naming the caller 'what'. */
-static mal_word checked(const char *what, void *p)
+static inline mal_word checked(const char *what, void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	if (a & 15)
@@ -459,18 +460,24 @@ void *MALLOC_API(realloc)(void *p, size_t n)
 	ensure_init();
 	mal_word h = checked("realloc", p);
 	mal.n_realloc++;
-	if (resize(p, h, n)) {
+	if ((mal_kind(h) == MAL_K_HEAP && mal.fit != FIT_BUDDY && n < mal.mmap_threshold &&
+	     mal_bt_resize_fast((uintptr_t)p - 8, h, mal_block_size(n))) || resize(p, h, n)) {
 		mal.n_realloc_inplace++;
 		glue_unlock(t);
 		return p;
 	}
 	uintptr_t clean;
-	void *q = alloc(n, &clean);
+	void *q = 0;
+	if (n <= MAL_QUICK_MAX - MAL_HDR && mal.quick_on)
+		q = quick_pop(n);
+	if (!q)
+		q = alloc(n, &clean);
 	if (q) {
 		/* after alloc: making room may have trimmed p's slack */
 		size_t old = usable(p, *mal_at((uintptr_t)p - 8));
 		__builtin_memcpy(q, p, old < n ? old : n);
-		release(p);
+		if (!quick_push(p))
+			release(p);
 	}
 	glue_unlock(t);
 	return q;

@@ -14,12 +14,26 @@
  *     larger than the trim threshold is given back with sbrk.  Deferred mode
  *     parks small blocks on quick lists (still marked in use, so nothing
  *     merges with them) and coalesces them all when the policy finds nothing
- *     (the dlmalloc "fastbin" scheme).
+ *     and the top cannot serve without growing, or many are parked (the
+ *     dlmalloc "fastbin" scheme; CONSOLIDATE_* below).
  *
  * Layout and header format: malloc_internal.h.  Every header is checked
  * before use; a bad one aborts with a message (mal_fail).
  */
 #include "malloc_internal.h"
+
+/* Deferred coalescing: parked blocks are merged (mal_bt_consolidate) when
+ * no free block fits a request and either the top cannot serve it without
+ * growing the break or at least CONSOLIDATE_COUNT blocks are parked (else
+ * the top serves it and the quick lists keep their blocks for reuse: a
+ * merge after every miss emptied them), and when a block of at least
+ * CONSOLIDATE_GROW bytes cannot grow in place (parked neighbours are what
+ * keeps a growing vector from extending). */
+#define CONSOLIDATE_COUNT	64
+#define CONSOLIDATE_GROW	(4 << 10)
+/* The heap grows by what is needed plus 1/PAD_DIV of its size (at most the
+ * pad= setting): the overshoot at the peak footprint stays under 1%. */
+#define PAD_DIV			128
 
 static uintptr_t max_u(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 
@@ -78,7 +92,7 @@ static void retire_top(void)
  * the heap (small heaps stay tight), at most the pad setting. */
 static size_t pad(void)
 {
-	return mal.heap_bytes / 32 < mal.top_pad ? mal.heap_bytes / 32 : mal.top_pad;
+	return mal.heap_bytes / PAD_DIV < mal.top_pad ? mal.heap_bytes / PAD_DIV : mal.top_pad;
 }
 
 /* Ensures the top block has at least size bytes.  Returns 1 when the top
@@ -193,7 +207,8 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 		}
 	}
 	struct mal_free *b = mal.index->find(size);
-	if (!b && mal.nquick) {
+	if (!b && mal.nquick &&
+	    (mal.nquick >= CONSOLIDATE_COUNT || !(mal.top && mal_size(*mal_at(mal.top)) >= size + MAL_MIN))) {
 		mal_bt_consolidate();
 		b = mal.index->find(size);
 	}
@@ -272,7 +287,7 @@ void mal_bt_consolidate(void)
 	}
 }
 
-int mal_bt_resize(uintptr_t b, mal_word h, size_t size)
+static int resize(uintptr_t b, mal_word h, size_t size)
 {
 	size_t have = mal_size(h);
 	mal_word pi = h & MAL_PI;
@@ -327,4 +342,15 @@ void mal_bt_reset(void)
 		mal.quick[i] = 0;
 	if (mal.index)
 		mal.index->reset();
+}
+
+int mal_bt_resize(uintptr_t b, mal_word h, size_t size)
+{
+	if (resize(b, h, size))
+		return 1;
+	/* parked neighbours may be what keeps a large block from growing */
+	if (!mal.nquick || size < CONSOLIDATE_GROW)
+		return 0;
+	mal_bt_consolidate();
+	return resize(b, *mal_at(b), size);
 }

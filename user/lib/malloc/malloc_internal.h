@@ -227,6 +227,31 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from);
 void mal_bt_free(uintptr_t b, mal_word h);
 int mal_bt_resize(uintptr_t b, mal_word h, size_t size);
 void mal_bt_consolidate(void);
+
+/* realloc's fast path: block b (header h, in use, checked) resized to size
+ * bytes when that needs no change or only moves the top's start up inside
+ * the break.  Returns 1 if done, 0 for mal_bt_resize. */
+static inline int mal_bt_resize_fast(uintptr_t b, mal_word h, size_t size)
+{
+	size_t have = mal_size(h);
+	if (size <= have)
+		return have - size < MAL_MIN;
+	uintptr_t n = b + have;
+	if (n != mal.top)
+		return 0;
+	mal_word nh = *mal_at(n);
+	size_t grow = size - have;
+	if (!mal_hdr_ok(n, nh) || mal_size(nh) < grow + MAL_MIN)
+		return 0;
+	uintptr_t t = b + size;
+	*mal_at(t) = mal_hdr(t, mal_size(nh) - grow, MAL_PI);
+	*mal_at(b) = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
+	mal.top = t;
+	if (mal.zero_from < t + 8)
+		mal.zero_from = t + 8;
+	mal.used_bytes += grow;
+	return 1;
+}
 void mal_bt_reset(void);
 int mal_bt_check(void);
 void mal_bt_dump(int fd);
