@@ -37,6 +37,26 @@ for case in fork heap mmap vmt_mem; do
 	fi
 done
 
+# Copy-on-write and protection changes under reclaim: with only 10 frames
+# for user pages every page of these programs is evicted and brought back
+# again and again; shared, written, PROT_NONE and read-only pages must all
+# keep their contents (reclaim may drop a page only if it is still zero).
+for case in iso_cow-child-writes iso_cow-parent-writes iso_cow-grandchild iso_mprotect_merge vmt_mem; do
+	prog=$case; args=()
+	if [ -f "$EXP/$case.cmd" ]; then
+		mapfile -t cmd <"$EXP/$case.cmd"; prog=${cmd[0]}; args=("${cmd[@]:1}")
+	fi
+	for pol in clock random; do
+		"$VMOS" run --check --frames 10 --swap 16M --policy $pol "$BIN/$prog" "${args[@]}" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		if [ "$rc" = "$(cat "$EXP/$case.status")" ] && cmp -s "$tmp/out" "$EXP/$case.out"; then
+			ok "$case in 10 frames with swap ($pol): expected output"
+		else
+			bad "$case in 10 frames ($pol): status $rc $(diff "$tmp/out" "$EXP/$case.out" | head -3) $(grep -m1 'broken\|panic' "$tmp/err")"
+		fi
+	done
+done
+
 # Three processes at once, each bigger than its share of RAM.
 "$VMOS" run --check --ram 3M --swap 64M "$BIN/bench_sort" 300 --- "$BIN/bench_sort" 301 --- "$BIN/bench_sort" 302 >"$tmp/out" 2>"$tmp/err"
 rc=$?
