@@ -186,6 +186,13 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	uint64_t pa = user_frame(k, p, zero);
 	if (!pa)
 		return -ENOMEM;
+	/* Getting the frame may have reclaimed the very page being copied
+	 * (swapped out, or dropped): then let the access fault again. */
+	struct pmap_page now;
+	if (!pmap_extract(&p->pmap, va, &now) || !now.present || now.pa != pg->pa || !now.cow) {
+		vm_frame_release(k, pa);
+		return 0;
+	}
 	if (!zero) {
 		memcpy(ram_ptr(&k->ram, pa), ram_ptr(&k->ram, pg->pa), PGSIZE);
 		k->stats.pages_copied++;
@@ -197,7 +204,7 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 			vm_frame_release(k, pg->pa);
 		return rc;
 	}
-	if (pg->modified)                    /* the old frame's data is real */
+	if (now.modified)                    /* the old frame's data is real */
 		f->flags &= (uint16_t)~FRAME_ZEROFILL;
 	/* the PTE slot exists, so this replacement allocates nothing */
 	int rc = pmap_enter(&p->pmap, va, pa, r->prot, false);
@@ -213,23 +220,31 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
 {
 	struct exec_image *im = r->object;
-	uint64_t file_off = r->obj_offset + (va - r->start);
-	uint64_t cpa = image_page(k, p, im, file_off >> PGSHIFT);
-	if (!cpa)
-		return -ENOMEM;
+	uint64_t index = (r->obj_offset + (va - r->start)) >> PGSHIFT;
 	k->stats.faults_file++;
 	p->st.faults_file++;
 	k->fault_kind = "file";
 	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
 	if (!(r->prot & VM_PROT_WRITE) && whole) {
-		if (!pa_frame(&k->pa, cpa)->rmap && make_room(k, p) < 0)
-			return -ENOMEM;      /* becoming resident again needs room */
+		uint64_t cpa = im->cache[index];
+		if ((!cpa || !pa_frame(&k->pa, cpa)->rmap) && make_room(k, p) < 0)
+			return -ENOMEM;      /* becoming resident (again) needs room */
+		/* read it (or find it) after making room: reclaim may drop it */
+		cpa = image_page(k, p, im, index);
+		if (!cpa)
+			return -ENOMEM;
 		frame_ref(k, cpa);           /* shared with every process running it */
 		return vm_enter(k, p, va, cpa, r->prot, true);
 	}
+	/* the private frame first: getting it may reclaim the cache page */
 	uint64_t pa = user_frame(k, p, false);
 	if (!pa)
 		return -ENOMEM;
+	uint64_t cpa = image_page(k, p, im, index);
+	if (!cpa) {
+		vm_frame_release(k, pa);
+		return -ENOMEM;
+	}
 	uint8_t *dst = ram_ptr(&k->ram, pa);
 	memcpy(dst, ram_ptr(&k->ram, cpa), PGSIZE);
 	if (r->file_end < va + PGSIZE)   /* the tail of the last file page is bss */
