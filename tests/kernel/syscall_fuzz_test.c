@@ -66,6 +66,11 @@ TEST(fuzz_syscalls)
 	cfg.out = fopen("/dev/null", "w");
 	cfg.err = cfg.out;
 	cfg.max_procs = 8;
+	/* little memory for user pages and a swap area: reclaim runs under the
+	 * fuzzer too */
+	cfg.frames_limit = 48;
+	cfg.swap_size = 16 << 20;
+	cfg.policy = "random";
 	static struct kernel k;
 	REQUIRE(kernel_boot(&k, &cfg) == 0);
 	k.stdin_fd = open("/dev/null", O_RDONLY);
