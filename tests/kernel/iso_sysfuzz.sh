@@ -19,9 +19,17 @@ SEEDS=${ISO_SYSFUZZ_SEEDS:-1 2 3 4 35 61 65}
 N=${ISO_SYSFUZZ_CALLS:-50000}
 pass=0; fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for s in $SEEDS; do
-	timeout 120 "$VMOS" run --check "$BIN/iso_sysfuzz" "$s" "$N" </dev/null >"$tmp/out" 2>"$tmp/err"
+# Each seed with ample memory, and the first two again squeezed into 20
+# frames with swap and random replacement, so reclaim runs under the fuzzer.
+runs=""
+for s in $SEEDS; do runs="$runs $s:"; done
+for s in $(echo $SEEDS | cut -d' ' -f1-2); do runs="$runs $s:squeezed"; done
+for run in $runs; do
+	s=${run%%:*}
+	opts=(); [ "${run#*:}" = squeezed ] && opts=(--frames 20 --swap 32M --policy random)
+	timeout 120 "$VMOS" run --check "${opts[@]}" "$BIN/iso_sysfuzz" "$s" "$N" </dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+	[ "${run#*:}" = squeezed ] && s="$s (squeezed)"
 	if [ "$rc" = 0 ] && [ "$(tail -n 1 "$tmp/out")" = "sysfuzz: $N calls done" ] &&
 	   ! grep -qi 'invariant broken\|panic' "$tmp/err"; then
 		echo "ok   seed $s: $(grep -m1 'made' "$tmp/err" | sed 's/^sysfuzz: //')"
