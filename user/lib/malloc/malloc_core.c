@@ -348,7 +348,6 @@ static inline void *quick_pop(size_t n)
 		mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
 	mal.quick[size >> 4] = q->next;
 	mal.nquick--;
-	mal.qcount[size >> 4]--;
 	q->hdr = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
 	mal.used_bytes += size;
 	mal.used_blocks++;
@@ -365,14 +364,13 @@ static inline int quick_push(void *p)
 	mal_word h = *mal_at(b);
 	size_t size = mal_size(h);
 	if ((h & (MAL_IU | MAL_KIND_MASK)) != (MAL_IU | MAL_K_HEAP) || size > MAL_QUICK_MAX ||
-	    !mal_hdr_ok(b, h) || !mal_quick_room(size))
+	    !mal_hdr_ok(b, h))
 		return 0;
 	struct mal_free *q = (struct mal_free *)b;
 	q->hdr = mal_hdr(b, size, MAL_IU | MAL_K_QUICK | (h & MAL_PI));
 	q->next = mal.quick[size >> 4];
 	mal.quick[size >> 4] = q;
 	mal.nquick++;
-	mal.qcount[size >> 4]++;
 	mal.used_bytes -= size;
 	mal.used_blocks--;
 	mal.n_free++;

@@ -31,11 +31,6 @@
  * keeps a growing vector from extending). */
 #define CONSOLIDATE_COUNT	64
 #define CONSOLIDATE_GROW	(4 << 10)
-/* A free of a block larger than MAL_QUICK_SMALL that leaves a free block
- * (or top) of FLUSH_BIG_AT bytes or more also merges the blocks parked on
- * the bounded quick lists, the larger ones: they are few, and they would
- * otherwise split large free areas and pin the top (no trim). */
-#define FLUSH_BIG_AT		(64 << 10)
 /* The heap grows by what is needed plus 1/PAD_DIV of its size (at most the
  * pad= setting): the overshoot at the peak footprint stays under 1%. */
 #define PAD_DIV			128
@@ -205,7 +200,6 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 				mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
 			mal.quick[size >> 4] = q->next;
 			mal.nquick--;
-			mal.qcount[size >> 4]--;
 			q->hdr = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
 			mal.used_bytes += size;
 			mal.used_blocks++;
@@ -225,9 +219,8 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 	return carve_top(size, clean_from);
 }
 
-/* Frees block b (header h, in use, checked) with immediate coalescing.
- * Returns the size of the free block (or top) it ended in. */
-static size_t release(uintptr_t b, mal_word h)
+/* Frees block b (header h, in use, checked) with immediate coalescing. */
+static void release(uintptr_t b, mal_word h)
 {
 	size_t size = mal_size(h);
 	uintptr_t n = b + size;
@@ -250,7 +243,7 @@ static size_t release(uintptr_t b, mal_word h)
 		mal.top = b;
 		*mal_at(b) = mal_hdr(b, size + mal_size(nh), h & MAL_PI);
 		maybe_trim();
-		return size + mal_size(nh);
+		return;
 	}
 	if (!(nh & MAL_IU)) {
 		mal.index->remove((struct mal_free *)n);
@@ -260,26 +253,6 @@ static size_t release(uintptr_t b, mal_word h)
 	}
 	make_free(b, size, h & MAL_PI);
 	mal.index->insert((struct mal_free *)b);
-	return size;
-}
-
-/* Merges the blocks parked on the bounded quick lists (over
- * MAL_QUICK_SMALL): at most MAL_QUICK_CAP a list, so this is cheap. */
-static void flush_big_quick(void)
-{
-	for (int i = MAL_QUICK_SMALL / 16 + 1; i <= MAL_NQUICK; i++) {
-		while (mal.quick[i]) {
-			struct mal_free *q = mal.quick[i];
-			uintptr_t b = (uintptr_t)q;
-			mal_word h = q->hdr;
-			if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK)
-				mal_fail("free", (void *)(b + 8), "corrupted quick list (write after free?)");
-			mal.quick[i] = q->next;
-			mal.nquick--;
-			mal.qcount[i]--;
-			release(b, mal_hdr(b, mal_size(h), MAL_IU | (h & MAL_PI)));
-		}
-	}
 }
 
 void mal_bt_free(uintptr_t b, mal_word h)
@@ -287,19 +260,15 @@ void mal_bt_free(uintptr_t b, mal_word h)
 	size_t size = mal_size(h);
 	mal.used_bytes -= size;
 	mal.used_blocks--;
-	if (mal.deferred && size <= MAL_QUICK_MAX && mal_quick_room(size)) {
+	if (mal.deferred && size <= MAL_QUICK_MAX) {
 		struct mal_free *q = (struct mal_free *)b;
 		q->hdr = mal_hdr(b, size, MAL_IU | MAL_K_QUICK | (h & MAL_PI));
 		q->next = mal.quick[size >> 4];
 		mal.quick[size >> 4] = q;
 		mal.nquick++;
-		mal.qcount[size >> 4]++;
 		return;
 	}
-	/* a large free area forming: parked large blocks may be all that
-	 * keeps it from merging further (or from the top, to be trimmed) */
-	if (release(b, h) >= FLUSH_BIG_AT && mal.nquick)
-		flush_big_quick();
+	release(b, h);
 }
 
 void mal_bt_consolidate(void)
@@ -313,7 +282,6 @@ void mal_bt_consolidate(void)
 				mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
 			mal.quick[i] = q->next;
 			mal.nquick--;
-			mal.qcount[i]--;
 			release(b, mal_hdr(b, mal_size(h), MAL_IU | (h & MAL_PI)));
 		}
 	}
@@ -370,10 +338,8 @@ void mal_bt_reset(void)
 {
 	mal.top = 0;
 	mal.nquick = 0;
-	for (int i = 0; i <= MAL_NQUICK; i++) {
+	for (int i = 0; i <= MAL_NQUICK; i++)
 		mal.quick[i] = 0;
-		mal.qcount[i] = 0;
-	}
 	if (mal.index)
 		mal.index->reset();
 }

@@ -57,10 +57,8 @@
 #define MAL_SIZE_MASK	0x0000fffffffffff0ull
 #define MAL_MAX_REQ	((size_t)1 << 46)	/* larger requests fail: ENOMEM */
 
-#define MAL_NQUICK	65		/* quick lists for blocks 32..1040 */
+#define MAL_NQUICK	32		/* quick lists for blocks 32..512 */
 #define MAL_QUICK_MAX	(MAL_NQUICK * 16)
-#define MAL_QUICK_SMALL	512		/* lists up to here are unbounded, */
-#define MAL_QUICK_CAP	8		/* longer blocks: at most this many a list */
 #define MAL_NSEG	64
 #define MAL_NBINS	216		/* segregated-fit size classes */
 #define MAL_BUDDY_MIN	5		/* 32-byte buddy blocks */
@@ -121,7 +119,6 @@ struct mal_state {
 	/* deferred coalescing */
 	struct mal_free *quick[MAL_NQUICK + 1];
 	size_t nquick;
-	size_t qcount[MAL_NQUICK + 1];	/* blocks on each quick list */
 
 	/* explicit free list (first/next/best/worst) */
 	struct mal_free *list, *rover;
@@ -176,13 +173,6 @@ static inline size_t mal_block_size(size_t n)
 {
 	size_t s = (n + MAL_HDR + 15) & ~(size_t)15;
 	return s < MAL_MIN ? MAL_MIN : s;
-}
-
-/* Returns 1 when a block of size bytes (<= MAL_QUICK_MAX) may be parked:
- * its quick list is one of the unbounded small ones or is not full. */
-static inline int mal_quick_room(size_t size)
-{
-	return size <= MAL_QUICK_SMALL || mal.qcount[size >> 4] < MAL_QUICK_CAP;
 }
 
 /* The footprint: brk extent, live large blocks, cached large regions. */

@@ -221,10 +221,8 @@ void mal_buddy_reset(void)
 {
 	for (int k = 0; k <= MAL_BUDDY_MAX; k++)
 		mal.bfree[k] = 0;
-	for (int i = 0; i <= MAL_NQUICK; i++) {
+	for (int i = 0; i <= MAL_NQUICK; i++)
 		mal.quick[i] = 0;
-		mal.qcount[i] = 0;
-	}
 	mal.nquick = 0;
 	mal.buddy_arenas = 0;
 	mal.buddy_base = 0;
