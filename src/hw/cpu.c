@@ -3,9 +3,11 @@
  * RV64I chapters 2 and 5, "M" chapter 7, Zicsr counters chapter 10; the A
  * and C extensions live in cpu_mem.c and cpu_rvc.c).
  *
- * One iteration: fetch, expand if compressed, decode by major opcode, execute.
+ * One step: fetch 4 bytes, find the predecoded slot of this position
+ * (cpu_decode.c; decoded again if the bits differ), jump to its handler.
  *
  *  fetch   pc - code_va <= 4092 ?  read 4 bytes at code_host + offset   (fast)
+ *                                  slot = slots[offset / 2]
  *                                : cpu_fetch_slow (translates, refills)
  *  load/   mmu_fast_host(): one compare against the fast cache   (fast)
  *  store                  : cpu_load_slow / cpu_store_slow        (misses,
@@ -49,387 +51,318 @@ uint64_t cpu_time(void)
 	       (uint64_t)ts.tv_nsec / (1000000000ULL / CPU_TIMEBASE_HZ);
 }
 
-/* Zicsr on the user counters: returns 0 and the value, or illegal.
- * csrrs/csrrc with rs1 = x0 and csrrsi/csrrci with uimm = 0 only read; any
- * other form writes, and these CSRs are read-only. */
-static bool csr_read(const struct cpu *c, uint32_t insn, uint64_t retired, uint64_t *val)
-{
-	unsigned f3 = (insn >> 12) & 7, src = (insn >> 15) & 31;
-	bool writes = f3 == 1 || f3 == 5 || src != 0;
-	if (writes || f3 == 4)
-		return false;
-	switch (insn >> 20) {
-	case 0xc00: /* cycle: one cycle per instruction */
-	case 0xc02: /* instret */
-		*val = c->instret + retired;
-		return true;
-	case 0xc01: /* time */
-		*val = cpu_time();
-		return true;
-	default:
-		return false;
-	}
-}
-
-static uint64_t sext32(uint64_t v)
+static inline uint64_t sext32(uint64_t v)
 {
 	return (uint64_t)(int64_t)(int32_t)v;
 }
 
-/* M extension, 64-bit (OP, funct7 = 1). Division by zero and overflow give
- * the results the spec tabulates instead of trapping. */
-static uint64_t muldiv64(unsigned f3, uint64_t a, uint64_t b)
+/* M extension: division by zero and overflow give the results the spec
+ * tabulates instead of trapping. */
+static inline uint64_t div64(int64_t a, int64_t b)
 {
-	int64_t sa = (int64_t)a, sb = (int64_t)b;
-	switch (f3) {
-	case 0: return a * b;
-	case 1: return (uint64_t)(((__int128)sa * (__int128)sb) >> 64);
-	case 2: return (uint64_t)(((__int128)sa * (__int128)(unsigned __int128)b) >> 64);
-	case 3: return (uint64_t)(((unsigned __int128)a * b) >> 64);
-	case 4: return b == 0 ? ~0ULL : (sa == INT64_MIN && sb == -1) ? a : (uint64_t)(sa / sb);
-	case 5: return b == 0 ? ~0ULL : a / b;
-	case 6: return b == 0 ? a : (sa == INT64_MIN && sb == -1) ? 0 : (uint64_t)(sa % sb);
-	default: return b == 0 ? a : a % b;
-	}
+	return b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
 }
 
-/* M extension, W forms (OP-32, funct7 = 1); f3 1-3 do not exist.
- * Returns false for an illegal f3. */
-static bool muldiv32(unsigned f3, uint64_t a, uint64_t b, uint64_t *out)
+static inline uint64_t rem64(int64_t a, int64_t b)
 {
-	int32_t sa = (int32_t)a, sb = (int32_t)b;
-	uint32_t ua = (uint32_t)a, ub = (uint32_t)b;
-	uint32_t r;
-	switch (f3) {
-	case 0: r = ua * ub; break;
-	case 4: r = ub == 0 ? ~0u : (sa == INT32_MIN && sb == -1) ? ua : (uint32_t)(sa / sb); break;
-	case 5: r = ub == 0 ? ~0u : ua / ub; break;
-	case 6: r = ub == 0 ? ua : (sa == INT32_MIN && sb == -1) ? 0 : (uint32_t)(sa % sb); break;
-	case 7: r = ub == 0 ? ua : ua % ub; break;
-	default: return false;
-	}
-	*out = sext32(r);
-	return true;
+	return b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
 }
 
-/* OP (register-register), RV64I + M. Returns false if illegal. */
-static inline bool exec_op(unsigned f3, unsigned f7, uint64_t a, uint64_t b, uint64_t *out)
+static inline uint64_t div32(int32_t a, int32_t b)
 {
-	if (f7 == 0) {
-		switch (f3) {
-		case 0: *out = a + b; return true;
-		case 1: *out = a << (b & 63); return true;
-		case 2: *out = (int64_t)a < (int64_t)b; return true;
-		case 3: *out = a < b; return true;
-		case 4: *out = a ^ b; return true;
-		case 5: *out = a >> (b & 63); return true;
-		case 6: *out = a | b; return true;
-		default: *out = a & b; return true;
-		}
-	}
-	if (f7 == 0x20) {
-		if (f3 == 0) { *out = a - b; return true; }
-		if (f3 == 5) { *out = (uint64_t)((int64_t)a >> (b & 63)); return true; }
-		return false;
-	}
-	if (f7 == 1) {
-		*out = muldiv64(f3, a, b);
-		return true;
-	}
-	return false;
+	return sext32(b == 0 ? ~0u : (a == INT32_MIN && b == -1) ? (uint32_t)a : (uint32_t)(a / b));
 }
 
-/* OP-32 (register-register words). Returns false if illegal. */
-static bool exec_op32(unsigned f3, unsigned f7, uint64_t a, uint64_t b, uint64_t *out)
+static inline uint64_t rem32(int32_t a, int32_t b)
 {
-	if (f7 == 0) {
-		switch (f3) {
-		case 0: *out = sext32(a + b); return true;
-		case 1: *out = sext32((uint32_t)a << (b & 31)); return true;
-		case 5: *out = sext32((uint32_t)a >> (b & 31)); return true;
-		default: return false;
-		}
-	}
-	if (f7 == 0x20) {
-		if (f3 == 0) { *out = sext32(a - b); return true; }
-		if (f3 == 5) { *out = sext32((uint64_t)((int32_t)a >> (b & 31))); return true; }
-		return false;
-	}
-	if (f7 == 1)
-		return muldiv32(f3, a, b, out);
-	return false;
-}
-
-/* OP-IMM. Returns false if illegal (bad shift encodings). */
-static inline bool exec_opimm(unsigned f3, uint32_t insn, uint64_t a, uint64_t *out)
-{
-	int64_t imm = (int32_t)insn >> 20;
-	unsigned sh = (insn >> 20) & 63, top = insn >> 26;
-	switch (f3) {
-	case 0: *out = a + (uint64_t)imm; return true;
-	case 1: if (top) return false; *out = a << sh; return true;
-	case 2: *out = (int64_t)a < imm; return true;
-	case 3: *out = a < (uint64_t)imm; return true;
-	case 4: *out = a ^ (uint64_t)imm; return true;
-	case 5:
-		if (top == 0) { *out = a >> sh; return true; }
-		if (top == 0x10) { *out = (uint64_t)((int64_t)a >> sh); return true; }
-		return false;
-	case 6: *out = a | (uint64_t)imm; return true;
-	default: *out = a & (uint64_t)imm; return true;
-	}
-}
-
-/* OP-IMM-32. Returns false if illegal. */
-static bool exec_opimm32(unsigned f3, uint32_t insn, uint64_t a, uint64_t *out)
-{
-	unsigned sh = (insn >> 20) & 31, top = insn >> 25;
-	switch (f3) {
-	case 0: *out = sext32(a + (uint64_t)((int32_t)insn >> 20)); return true;
-	case 1: if (top) return false; *out = sext32((uint32_t)a << sh); return true;
-	case 5:
-		if (top == 0) { *out = sext32((uint32_t)a >> sh); return true; }
-		if (top == 0x20) { *out = sext32((uint64_t)((int32_t)a >> sh)); return true; }
-		return false;
-	default: return false;
-	}
-}
-
-static inline bool branch_taken(unsigned f3, uint64_t a, uint64_t b)
-{
-	switch (f3) {
-	case 0: return a == b;
-	case 1: return a != b;
-	case 4: return (int64_t)a < (int64_t)b;
-	case 5: return (int64_t)a >= (int64_t)b;
-	case 6: return a < b;
-	default: return a >= b;            /* 7; 2 and 3 rejected before */
-	}
-}
-
-/* sign-extend the low n bits of u */
-static inline int64_t sext_n(uint32_t u, int n)
-{
-	return (int64_t)((int32_t)(u << (32 - n)) >> (32 - n));
-}
-
-static inline int64_t imm_b(uint32_t i)
-{
-	return sext_n((i >> 31) << 12 | ((i >> 7) & 1) << 11 | ((i >> 25) & 0x3f) << 5 |
-		      ((i >> 8) & 0xf) << 1, 13);
-}
-
-static inline int64_t imm_j(uint32_t i)
-{
-	return sext_n((i >> 31) << 20 | (i & 0xff000) | ((i >> 20) & 1) << 11 |
-		      ((i >> 21) & 0x3ff) << 1, 21);
-}
-
-static inline int64_t imm_s(uint32_t i)
-{
-	return sext_n((i >> 25) << 5 | ((i >> 7) & 0x1f), 12);
+	return sext32(b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b));
 }
 
 /* Loads of constant size through the fast cache, else the slow path. */
 #define LOAD_AS(T, size)                                                       \
 	do {                                                                   \
-		uint8_t *h_ = mmu_fast_lookup(m, ACC_LOAD, va, size);            \
+		uint64_t va_ = x[s->rs1] + (uint64_t)s->imm, val_;             \
+		uint8_t *h_ = mmu_fast_lookup(m, ACC_LOAD, va_, size);           \
 		if (likely(h_)) {                                              \
 			T t_;                                                  \
 			memcpy(&t_, h_, size);                                 \
-			val = (uint64_t)t_;                                    \
+			val_ = (uint64_t)t_;                                   \
 			fast_hits++;                                           \
 		} else {                                                       \
 			uint64_t raw_;                                         \
-			cause = cpu_load_slow(m, va, size, &raw_, &tval);      \
-			if (cause)                                             \
-				goto trap;                                     \
+			uint64_t tv_;                                          \
+			cause = cpu_load_slow(m, va_, size, &raw_, &tv_);      \
+			if (cause) {                                           \
+				tval = tv_;                                    \
+				goto trap_insn;                                    \
+			}                                                      \
 			T t_;                                                  \
 			memcpy(&t_, &raw_, size);                              \
-			val = (uint64_t)t_;                                    \
+			val_ = (uint64_t)t_;                                   \
 			code_va = CODE_NONE;                                   \
 			code_host = zero_page;                                 \
 		}                                                              \
+		x[s->rd] = val_;                                               \
+		x[0] = 0;                                                      \
 	} while (0)
 
 #define STORE_AS(size)                                                         \
 	do {                                                                   \
-		uint8_t *h_ = mmu_fast_lookup(m, ACC_STORE, va, size);           \
+		uint64_t va_ = x[s->rs1] + (uint64_t)s->imm, v_ = x[s->rs2];   \
+		uint8_t *h_ = mmu_fast_lookup(m, ACC_STORE, va_, size);          \
 		if (likely(h_)) {                                              \
-			memcpy(h_, &v, size);                                  \
+			memcpy(h_, &v_, size);                                 \
 			fast_hits++;                                           \
 		} else {                                                       \
-			cause = cpu_store_slow(m, va, size, v, &tval);         \
-			if (cause)                                             \
-				goto trap;                                     \
+			uint64_t tv_;                                          \
+			cause = cpu_store_slow(m, va_, size, v_, &tv_);        \
+			if (cause) {                                           \
+				tval = tv_;                                    \
+				goto trap_insn;                                    \
+			}                                                      \
 			code_va = CODE_NONE;                                   \
 			code_host = zero_page;                                 \
 		}                                                              \
 	} while (0)
 
+/* Fetch the slot at pc and jump to its handler.  The slot is used only if
+ * the 4 bytes at pc still equal the bits it was decoded from. */
+#define DISPATCH()                                                             \
+	do {                                                                   \
+		if (unlikely(left == 0))                                       \
+			goto budget_out;                                       \
+		uint64_t off_ = pc - code_va;                                  \
+		if (unlikely(off_ > PGSIZE - 4))                               \
+			goto fetch_slow;                                       \
+		uint32_t w_;                                                   \
+		memcpy(&w_, code_host + off_, 4);                              \
+		s = &slots[off_ >> 1];                                         \
+		if (unlikely(s->raw != w_))                                    \
+			cpu_decode(s, w_);                                     \
+		goto *labels[s->op];                                           \
+	} while (0)
+
+/* Retire the current instruction and go on at pc + its length. */
+#define NEXT()                                                                 \
+	do {                                                                   \
+		pc += s->len;                                                  \
+		left--;                                                        \
+		DISPATCH();                                                    \
+	} while (0)
+
+/* Retire the current instruction and go on at target. */
+#define JUMP(target)                                                           \
+	do {                                                                   \
+		pc = (target);                                                 \
+		left--;                                                        \
+		DISPATCH();                                                    \
+	} while (0)
+
+#define ALU(name, expr)                                                        \
+	op_##name: x[s->rd] = (expr); NEXT();
+
+#define BRANCH(name, cond)                                                     \
+	op_##name:                                                             \
+	if (cond)                                                              \
+		JUMP(pc + (uint64_t)s->imm);                                   \
+	NEXT();
+
+/* GCC would merge the copies of DISPATCH() in the handlers into one
+ * indirect jump, which predicts worse than one jump per handler. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-crossjumping", "no-gcse")))
+#endif
 struct trap cpu_run(struct cpu *c, uint64_t budget)
 {
+#define CPU_OP_LABEL(name) [CPU_OP_##name] = &&op_##name,
+	static const void *const labels[CPU_OP_COUNT] = { CPU_OPS(CPU_OP_LABEL) };
+#undef CPU_OP_LABEL
 	struct mmu *m = c->mmu;
 	uint64_t *x = c->x;
-	uint64_t pc = c->pc, n = 0, cached_fetches = 0, fast_hits = 0;
+	/* left counts down the budget; instructions dispatched from the fetch
+	 * cache (each one TLB hit) are derived at the end: retired ones, plus
+	 * the one that trapped if it was dispatched, minus the slow fetches. */
+	uint64_t pc = c->pc, left = budget, fast_hits = 0, slow_fetches = 0;
+	uint64_t trapped_insn = 0;
 	uint64_t code_va = CODE_NONE;
 	const uint8_t *code_host = zero_page;
+	struct cpu_slot *slots = cpu_page_slots(zero_page), *s, edge;
 	uint64_t cause, tval = 0;
-	uint32_t insn, raw;
 
 	x[0] = 0;
-	for (;;) {
-		if (unlikely(n >= budget)) {
-			cause = CAUSE_S_TIMER_INTERRUPT;
-			tval = 0;
+	DISPATCH();
+
+fetch_slow:
+	/* a page change, a refill, or a 32-bit instruction in the page's last
+	 * two bytes (fetched in two halves, never memoized) */
+	uint32_t w;
+	{
+		uint64_t cva, tv;
+		const uint8_t *chost;
+		cause = cpu_fetch_slow(m, pc, &w, &cva, &chost, &tv);
+		if (cause) {
+			tval = tv;
 			goto trap;
 		}
-		uint64_t off = pc - code_va;
-		if (likely(off <= PGSIZE - 4)) {
-			memcpy(&insn, code_host + off, 4);
-			cached_fetches++;
-		} else {
-		refetch:
-			cause = cpu_fetch_slow(m, pc, &insn, &code_va, &code_host, &tval);
-			if (cause)
-				goto trap;
-		}
-		raw = insn;
-		uint64_t npc = pc + 4;
-		if ((insn & 3) != 3) {
-			raw = insn & 0xffff;
-			insn = cpu_rvc_table[raw];
-			npc = pc + 2;
-			if (unlikely(!insn))
-				goto illegal;
-		}
-		unsigned rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31;
-		unsigned rs2 = (insn >> 20) & 31, f3 = (insn >> 12) & 7;
-		uint64_t val, va, v;
-
-		switch (insn & 0x7f) {
-		case OPC_OP_IMM:
-			if (unlikely(!exec_opimm(f3, insn, x[rs1], &x[rd])))
-				goto illegal;
-			break;
-		case OPC_OP:
-			if (unlikely(!exec_op(f3, insn >> 25, x[rs1], x[rs2], &x[rd])))
-				goto illegal;
-			break;
-		case OPC_OP_IMM_32:
-			if (unlikely(!exec_opimm32(f3, insn, x[rs1], &val)))
-				goto illegal;
-			x[rd] = val;
-			break;
-		case OPC_OP_32:
-			if (unlikely(!exec_op32(f3, insn >> 25, x[rs1], x[rs2], &val)))
-				goto illegal;
-			x[rd] = val;
-			break;
-		case OPC_LUI:
-			x[rd] = sext32(insn & 0xfffff000u);
-			break;
-		case OPC_AUIPC:
-			x[rd] = pc + sext32(insn & 0xfffff000u);
-			break;
-		case OPC_JAL:
-			x[rd] = npc;
-			npc = pc + (uint64_t)imm_j(insn);
-			break;
-		case OPC_JALR:
-			if (unlikely(f3 != 0))
-				goto illegal;
-			/* with C, targets need only 2-byte alignment: clearing bit 0
-			 * leaves no misaligned target possible */
-			v = (x[rs1] + (uint64_t)((int32_t)insn >> 20)) & ~1ULL;
-			x[rd] = npc;
-			npc = v;
-			break;
-		case OPC_BRANCH:
-			if (unlikely(f3 == 2 || f3 == 3))
-				goto illegal;
-			if (branch_taken(f3, x[rs1], x[rs2]))
-				npc = pc + (uint64_t)imm_b(insn);
-			break;
-		case OPC_LOAD:
-			va = x[rs1] + (uint64_t)((int32_t)insn >> 20);
-			switch (f3) {
-			case 0: LOAD_AS(int8_t, 1); break;
-			case 1: LOAD_AS(int16_t, 2); break;
-			case 2: LOAD_AS(int32_t, 4); break;
-			case 3: LOAD_AS(uint64_t, 8); break;
-			case 4: LOAD_AS(uint8_t, 1); break;
-			case 5: LOAD_AS(uint16_t, 2); break;
-			case 6: LOAD_AS(uint32_t, 4); break;
-			default: goto illegal;
-			}
-			x[rd] = val;
-			break;
-		case OPC_STORE:
-			va = x[rs1] + (uint64_t)imm_s(insn);
-			v = x[rs2];
-			switch (f3) {
-			case 0: STORE_AS(1); break;
-			case 1: STORE_AS(2); break;
-			case 2: STORE_AS(4); break;
-			case 3: STORE_AS(8); break;
-			default: goto illegal;
-			}
-			break;
-		case OPC_AMO:
-			cause = (uint64_t)cpu_exec_amo(c, raw, &tval);
-			code_va = CODE_NONE;
-			code_host = zero_page;
-			if (cause)
-				goto trap;
-			break;
-		case OPC_MISC_MEM:
-			/* fence, fence.i: one hart, no instruction cache to sync */
-			if (f3 > 1)
-				goto illegal;
-			break;
-		case OPC_SYSTEM:
-			if (f3 == 0) {
-				if (insn == RV_ECALL) {
-					cause = CAUSE_USER_ECALL;
-					tval = 0;
-					goto trap;
-				}
-				if (insn == RV_EBREAK) {
-					cause = CAUSE_BREAKPOINT;
-					tval = pc;
-					goto trap;
-				}
-				goto illegal;
-			}
-			if (!csr_read(c, insn, n, &val))
-				goto illegal;
-			x[rd] = val;
-			break;
-		default:
-			goto illegal;
-		}
-		x[0] = 0;
-		pc = npc;
-		n++;
-		continue;
-
-	illegal:
-		if (code_host == zero_page && code_va == CODE_NONE && raw == 0) {
-			/* served by the empty fetch cache: fetch for real */
-			cached_fetches--;
-			goto refetch;
-		}
-		cause = CAUSE_ILLEGAL_INSN;
-		tval = raw;
-		goto trap;
+		slow_fetches++;
+		code_va = cva;
+		code_host = chost;
 	}
+	slots = cpu_page_slots(code_host);
+	if (pc - code_va <= PGSIZE - 4) {
+		s = &slots[(pc - code_va) >> 1];
+		if (s->raw != w)
+			cpu_decode(s, w);
+	} else {
+		s = &edge;
+		cpu_decode(s, w);
+	}
+	goto *labels[s->op];
+
+op_DECODE:
+	/* an empty slot whose raw bits (0) match: the all-zero halfword */
+	cpu_decode(s, s->raw);
+	goto *labels[s->op];
+
+op_NOP:
+	NEXT();
+
+	ALU(ADDI, x[s->rs1] + (uint64_t)s->imm)
+	ALU(SLTI, (int64_t)x[s->rs1] < s->imm)
+	ALU(SLTIU, x[s->rs1] < (uint64_t)s->imm)
+	ALU(XORI, x[s->rs1] ^ (uint64_t)s->imm)
+	ALU(ORI, x[s->rs1] | (uint64_t)s->imm)
+	ALU(ANDI, x[s->rs1] & (uint64_t)s->imm)
+	ALU(SLLI, x[s->rs1] << s->imm)
+	ALU(SRLI, x[s->rs1] >> s->imm)
+	ALU(SRAI, (uint64_t)((int64_t)x[s->rs1] >> s->imm))
+	ALU(ADDIW, sext32(x[s->rs1] + (uint64_t)s->imm))
+	ALU(SLLIW, sext32((uint32_t)x[s->rs1] << s->imm))
+	ALU(SRLIW, sext32((uint32_t)x[s->rs1] >> s->imm))
+	ALU(SRAIW, sext32((uint64_t)((int32_t)x[s->rs1] >> s->imm)))
+
+	ALU(ADD, x[s->rs1] + x[s->rs2])
+	ALU(SUB, x[s->rs1] - x[s->rs2])
+	ALU(SLL, x[s->rs1] << (x[s->rs2] & 63))
+	ALU(SLT, (int64_t)x[s->rs1] < (int64_t)x[s->rs2])
+	ALU(SLTU, x[s->rs1] < x[s->rs2])
+	ALU(XOR, x[s->rs1] ^ x[s->rs2])
+	ALU(SRL, x[s->rs1] >> (x[s->rs2] & 63))
+	ALU(SRA, (uint64_t)((int64_t)x[s->rs1] >> (x[s->rs2] & 63)))
+	ALU(OR, x[s->rs1] | x[s->rs2])
+	ALU(AND, x[s->rs1] & x[s->rs2])
+	ALU(MUL, x[s->rs1] * x[s->rs2])
+	ALU(MULH, (uint64_t)(((__int128)(int64_t)x[s->rs1] * (__int128)(int64_t)x[s->rs2]) >> 64))
+	ALU(MULHSU, (uint64_t)(((__int128)(int64_t)x[s->rs1] *
+				(__int128)(unsigned __int128)x[s->rs2]) >> 64))
+	ALU(MULHU, (uint64_t)(((unsigned __int128)x[s->rs1] * x[s->rs2]) >> 64))
+	ALU(DIV, div64((int64_t)x[s->rs1], (int64_t)x[s->rs2]))
+	ALU(DIVU, x[s->rs2] == 0 ? ~0ULL : x[s->rs1] / x[s->rs2])
+	ALU(REM, rem64((int64_t)x[s->rs1], (int64_t)x[s->rs2]))
+	ALU(REMU, x[s->rs2] == 0 ? x[s->rs1] : x[s->rs1] % x[s->rs2])
+
+	ALU(ADDW, sext32(x[s->rs1] + x[s->rs2]))
+	ALU(SUBW, sext32(x[s->rs1] - x[s->rs2]))
+	ALU(SLLW, sext32((uint32_t)x[s->rs1] << (x[s->rs2] & 31)))
+	ALU(SRLW, sext32((uint32_t)x[s->rs1] >> (x[s->rs2] & 31)))
+	ALU(SRAW, sext32((uint64_t)((int32_t)x[s->rs1] >> (x[s->rs2] & 31))))
+	ALU(MULW, sext32((uint32_t)x[s->rs1] * (uint32_t)x[s->rs2]))
+	ALU(DIVW, div32((int32_t)x[s->rs1], (int32_t)x[s->rs2]))
+	ALU(DIVUW, sext32((uint32_t)x[s->rs2] == 0 ? ~0u :
+			  (uint32_t)x[s->rs1] / (uint32_t)x[s->rs2]))
+	ALU(REMW, rem32((int32_t)x[s->rs1], (int32_t)x[s->rs2]))
+	ALU(REMUW, sext32((uint32_t)x[s->rs2] == 0 ? (uint32_t)x[s->rs1] :
+			  (uint32_t)x[s->rs1] % (uint32_t)x[s->rs2]))
+
+	ALU(LUI, (uint64_t)s->imm)
+	ALU(AUIPC, pc + (uint64_t)s->imm)
+
+op_JAL:
+	x[s->rd] = pc + s->len;
+	x[0] = 0;
+	JUMP(pc + (uint64_t)s->imm);
+
+op_JALR: {
+	/* with C, targets need only 2-byte alignment: clearing bit 0 leaves
+	 * no misaligned target possible */
+	uint64_t target = (x[s->rs1] + (uint64_t)s->imm) & ~1ULL;
+	x[s->rd] = pc + s->len;
+	x[0] = 0;
+	JUMP(target);
+}
+
+	BRANCH(BEQ, x[s->rs1] == x[s->rs2])
+	BRANCH(BNE, x[s->rs1] != x[s->rs2])
+	BRANCH(BLT, (int64_t)x[s->rs1] < (int64_t)x[s->rs2])
+	BRANCH(BGE, (int64_t)x[s->rs1] >= (int64_t)x[s->rs2])
+	BRANCH(BLTU, x[s->rs1] < x[s->rs2])
+	BRANCH(BGEU, x[s->rs1] >= x[s->rs2])
+
+op_LB:  LOAD_AS(int8_t, 1); NEXT();
+op_LH:  LOAD_AS(int16_t, 2); NEXT();
+op_LW:  LOAD_AS(int32_t, 4); NEXT();
+op_LD:  LOAD_AS(uint64_t, 8); NEXT();
+op_LBU: LOAD_AS(uint8_t, 1); NEXT();
+op_LHU: LOAD_AS(uint16_t, 2); NEXT();
+op_LWU: LOAD_AS(uint32_t, 4); NEXT();
+op_SB:  STORE_AS(1); NEXT();
+op_SH:  STORE_AS(2); NEXT();
+op_SW:  STORE_AS(4); NEXT();
+op_SD:  STORE_AS(8); NEXT();
+
+op_AMO: {
+	uint64_t tv;
+	cause = (uint64_t)cpu_exec_amo(c, (uint32_t)s->imm, &tv);
+	code_va = CODE_NONE;
+	code_host = zero_page;
+	if (cause) {
+		tval = tv;
+		goto trap_insn;
+	}
+	NEXT();
+}
+
+op_CSR_COUNT:
+	x[s->rd] = c->instret + (budget - left);  /* cycle = instret */
+	NEXT();
+
+op_CSR_TIME:
+	x[s->rd] = cpu_time();
+	NEXT();
+
+op_ECALL:
+	cause = CAUSE_USER_ECALL;
+	tval = 0;
+	goto trap_insn;
+
+op_EBREAK:
+	cause = CAUSE_BREAKPOINT;
+	tval = pc;
+	goto trap_insn;
+
+op_ILLEGAL:
+	tval = s->len == 4 ? s->raw : (s->raw & 0xffff);
+	if (code_host == zero_page && code_va == CODE_NONE && tval == 0) {
+		/* served by the empty fetch cache: fetch for real */
+		goto fetch_slow;   /* counted when it retires or traps */
+	}
+	cause = CAUSE_ILLEGAL_INSN;
+	goto trap_insn;
+
+budget_out:
+	cause = CAUSE_S_TIMER_INTERRUPT;
+	tval = 0;
+	goto trap;
+
+trap_insn:
+	trapped_insn = 1;     /* the trapping instruction was fetched */
 trap:
 	x[0] = 0;
 	c->pc = pc;
+	uint64_t n = budget - left;
 	c->instret += n;
 	m->stats.tlb_hits += fast_hits;       /* never filled in Bare mode */
 	if (SATP_MODE(m->satp) != SATP_MODE_BARE)
-		m->stats.tlb_hits += cached_fetches;
+		m->stats.tlb_hits += n + trapped_insn - slow_fetches;
 	return (struct trap){ cause, tval, pc };
 }

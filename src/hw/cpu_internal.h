@@ -32,4 +32,60 @@ int cpu_fetch_slow(struct mmu *m, uint64_t pc, uint32_t *insn, uint64_t *page_va
  * cause (illegal: tval = insn; misaligned or fault: tval = address). */
 int cpu_exec_amo(struct cpu *c, uint32_t insn, uint64_t *tval);
 
+/* ---- predecoded instructions (cpu_decode.c) -------------------------------
+ *
+ * Decoding is memoized per code position: each host code page (a physical
+ * 4 KiB frame) has 2048 slots, one per halfword.  A slot records the 32 bits
+ * that were fetched at its position (`raw`) and what they decode to.  The
+ * interpreter uses a slot only if the bits it fetches right now equal `raw`,
+ * so a slot is a pure function of `raw`: it can never be stale, whoever
+ * wrote the code (a user store, the kernel loading an ELF into a reused
+ * frame, copy-on-write), and fence.i needs no action. */
+
+/* The operations a slot can hold; CPU_OP_DECODE (0) marks an empty slot. */
+#define CPU_OPS(X) \
+	X(DECODE) X(ILLEGAL) X(NOP) \
+	X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI) X(SRAI) \
+	X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW) \
+	X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR) X(AND) \
+	X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU) \
+	X(ADDW) X(SUBW) X(SLLW) X(SRLW) X(SRAW) \
+	X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW) \
+	X(LUI) X(AUIPC) X(JAL) X(JALR) \
+	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU) \
+	X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU) \
+	X(SB) X(SH) X(SW) X(SD) \
+	X(AMO) X(ECALL) X(EBREAK) X(CSR_COUNT) X(CSR_TIME)
+
+#define CPU_OP_ENUM(name) CPU_OP_##name,
+enum cpu_op { CPU_OPS(CPU_OP_ENUM) CPU_OP_COUNT };
+
+/* One decoded instruction (16 bytes).  imm is the sign-extended immediate
+ * (every RV64 immediate fits in 32 bits); for AMO it holds the instruction
+ * bits.  An ALU instruction with rd = x0
+ * decodes to NOP, so most handlers never write x0. */
+struct cpu_slot {
+	uint32_t raw;        /* the 4 bytes fetched at this position */
+	uint8_t op;          /* enum cpu_op */
+	uint8_t rd, rs1, rs2;
+	uint8_t len;         /* 2 (compressed) or 4 */
+	int32_t imm;
+};
+_Static_assert(sizeof(struct cpu_slot) == 16, "cpu_slot packs into 16 bytes");
+
+#define CPU_PAGE_SLOTS (PGSIZE / 2)
+
+/* Decodes word (the bits at pc: a compressed instruction in its low 16
+ * bits) into *s, raw included.  Never fails: an illegal or reserved
+ * encoding decodes to CPU_OP_ILLEGAL. */
+void cpu_decode(struct cpu_slot *s, uint32_t word);
+
+/* The slot array of the code page at host address page (4 KiB aligned).
+ * Arrays live in a bounded direct-mapped table (host memory, allocated on
+ * first use); a page that collides takes over its entry's array without
+ * clearing it, which is safe because slots are checked against the fetched
+ * bits.  Never fails: if the host refuses memory, returns a shared scratch
+ * array (correct, only slower). */
+struct cpu_slot *cpu_page_slots(const uint8_t *page);
+
 #endif
