@@ -338,21 +338,10 @@ static void release(void *p)
  */
 static inline void *quick_pop(size_t n)
 {
-	size_t size = mal_block_size(n);
-	struct mal_free *q = mal.quick[size >> 4];
-	if (!q)
-		return 0;
-	uintptr_t b = (uintptr_t)q;
-	mal_word h = q->hdr;
-	if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK || mal_size(h) != size)
-		mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
-	mal.quick[size >> 4] = q->next;
-	mal.nquick--;
-	q->hdr = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
-	mal.used_bytes += size;
-	mal.used_blocks++;
-	mal.n_malloc++;
-	return (void *)(b + 8);
+	void *p = mal_quick_take(mal_block_size(n));
+	if (p)
+		mal.n_malloc++;
+	return p;
 }
 
 /* Returns 1 when p was parked on its quick list, 0 for the slow path. */

@@ -192,19 +192,9 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 {
 	*clean_from = UINTPTR_MAX;
 	if (mal.deferred && size <= MAL_QUICK_MAX) {
-		struct mal_free *q = mal.quick[size >> 4];
-		if (q) {
-			uintptr_t b = (uintptr_t)q;
-			mal_word h = q->hdr;
-			if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK || mal_size(h) != size)
-				mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
-			mal.quick[size >> 4] = q->next;
-			mal.nquick--;
-			q->hdr = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
-			mal.used_bytes += size;
-			mal.used_blocks++;
-			return (void *)(b + 8);
-		}
+		void *p = mal_quick_take(size);
+		if (p)
+			return p;
 	}
 	struct mal_free *b = mal.index->find(size);
 	if (!b && mal.nquick &&

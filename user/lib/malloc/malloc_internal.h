@@ -192,6 +192,27 @@ static inline void mal_footprint_changed(void)
 /* Reports "vmos malloc: <what> <ptr>: <why>" on stderr and terminates. */
 void mal_fail(const char *what, const void *p, const char *why) __attribute__((noreturn));
 void mal_write_str(int fd, const char *s);
+
+/* Takes the first block of the quick list for block size `size` (a multiple
+ * of 16, at most MAL_QUICK_MAX) and marks it in use; returns its payload, or
+ * 0 if the list is empty.  A corrupted list head aborts with a message.
+ * Shared by the inline fast path of malloc and the heap's slow path. */
+static inline void *mal_quick_take(size_t size)
+{
+	struct mal_free *q = mal.quick[size >> 4];
+	if (!q)
+		return 0;
+	uintptr_t b = (uintptr_t)q;
+	mal_word h = q->hdr;
+	if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK || mal_size(h) != size)
+		mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
+	mal.quick[size >> 4] = q->next;
+	mal.nquick--;
+	q->hdr = mal_hdr(b, size, MAL_IU | (h & MAL_PI));
+	mal.used_bytes += size;
+	mal.used_blocks++;
+	return (void *)(b + 8);
+}
 void mal_write_num(int fd, uint64_t v, int hex);
 
 /* --- large blocks (malloc_large.c) ---------------------------------- */
