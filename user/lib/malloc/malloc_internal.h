@@ -192,6 +192,9 @@ static inline void mal_footprint_changed(void)
 /* Reports "vmos malloc: <what> <ptr>: <why>" on stderr and terminates. */
 void mal_fail(const char *what, const void *p, const char *why) __attribute__((noreturn));
 void mal_write_str(int fd, const char *s);
+/* The invariant checker's report: "malloc_check: <who><why> at <a>" on
+ * stderr.  Returns 1, to be added to an error count. */
+int mal_check_report(const char *who, const char *why, uintptr_t a);
 
 /* Takes the first block of the quick list for block size `size` (a multiple
  * of 16, at most MAL_QUICK_MAX) and marks it in use; returns its payload, or

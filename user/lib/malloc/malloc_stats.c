@@ -162,14 +162,20 @@ void MALLOC_API(malloc_dump)(int fd)
 }
 
 /* --- the invariant checker ---------------------------------------------- */
-static int bad(const char *why, uintptr_t a)
+int mal_check_report(const char *who, const char *why, uintptr_t a)
 {
 	mal_write_str(2, "malloc_check: ");
+	mal_write_str(2, who);
 	mal_write_str(2, why);
 	mal_write_str(2, " at ");
 	mal_write_num(2, a, 1);
 	mal_write_str(2, "\n");
 	return 1;
+}
+
+static int bad(const char *why, uintptr_t a)
+{
+	return mal_check_report("", why, a);
 }
 
 static void check_indexed(struct mal_free *b, int list, void *arg)

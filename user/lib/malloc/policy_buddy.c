@@ -243,12 +243,7 @@ size_t mal_buddy_free_bytes(size_t *blocks)
 /* Reports one inconsistency; returns 1 (to be added to an error count). */
 static int bad(const char *why, uintptr_t a)
 {
-	mal_write_str(2, "malloc_check: buddy: ");
-	mal_write_str(2, why);
-	mal_write_str(2, " at ");
-	mal_write_num(2, a, 1);
-	mal_write_str(2, "\n");
-	return 1;
+	return mal_check_report("buddy: ", why, a);
 }
 
 int mal_buddy_check(void)
