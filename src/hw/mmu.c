@@ -60,7 +60,7 @@ static const char *const v0_why[] = {
 /* Walks the table of satp for va.  update_ad: write A/D back to RAM and count
  * in st; trace: record every PTE read.  Returns 0 and fills *r, or the
  * exception cause with *why set. */
-static uint64_t walk(struct ram *ram, uint64_t satp, uint64_t va,
+static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint64_t satp, uint64_t va,
 		     enum mmu_access acc, bool update_ad, struct mmu_stats *st,
 		     struct mmu_walk *trace, struct walk_result *r, const char **why)
 {

@@ -28,6 +28,7 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	}
 	for (int l = 0; l < TLB_LEVELS; l++)
 		t->level_count[l] = 0;
+	t->level_mask = 0;
 	return 0;
 }
 
@@ -60,9 +61,8 @@ static inline bool matches(const struct tlb_entry *e, uint64_t vpn, int level,
 
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
-	for (int level = 0; level < TLB_LEVELS; level++) {
-		if (!t->level_count[level])
-			continue;
+	for (unsigned m = t->level_mask; m; m &= m - 1) {
+		int level = __builtin_ctz(m);
 		uint64_t vpn = vpn_at(va, level);
 		struct tlb_entry *s = set_of(t, vpn);
 		for (unsigned w = 0; w < t->nways; w++)
@@ -76,7 +76,8 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e)
 {
 	if (e->valid) {
 		e->valid = false;
-		t->level_count[e->level]--;
+		if (--t->level_count[e->level] == 0)
+			t->level_mask &= ~(1u << e->level);
 	}
 }
 
@@ -117,13 +118,14 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 	slot->global = global;
 	slot->valid = true;
 	t->level_count[level]++;
+	t->level_mask |= 1u << level;
 	return slot;
 }
 
 /* Removes e if the flush selects it; returns 1 if it did. */
-static unsigned flush_one(struct tlb *t, struct tlb_entry *e, bool has_va,
-			  uint64_t va, bool has_asid, uint16_t asid,
-			  tlb_removed_fn *removed, void *ctx)
+static inline unsigned flush_one(struct tlb *t, struct tlb_entry *e, bool has_va,
+				 uint64_t va, bool has_asid, uint16_t asid,
+				 tlb_removed_fn *removed, void *ctx)
 {
 	if (!e->valid)
 		return 0;
@@ -147,12 +149,20 @@ unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
 		return n;
 	}
 	/* by address: only the set of va at each level can hold a match */
-	for (int level = 0; level < TLB_LEVELS; level++) {
-		if (!t->level_count[level])
-			continue;
-		struct tlb_entry *s = set_of(t, vpn_at(va, level));
-		for (unsigned w = 0; w < t->nways; w++)
-			n += flush_one(t, &s[w], true, va, has_asid, asid, removed, ctx);
+	for (unsigned m = t->level_mask; m; m &= m - 1) {
+		int level = __builtin_ctz(m);
+		uint64_t vpn = vpn_at(va, level);
+		struct tlb_entry *s = set_of(t, vpn);
+		for (unsigned w = 0; w < t->nways; w++) {
+			struct tlb_entry *e = &s[w];
+			if (e->valid && e->level == level && e->vpn == vpn &&
+			    !(has_asid && (e->global || e->asid != asid))) {
+				if (removed)
+					removed(ctx, e);
+				tlb_remove(t, e);
+				n++;
+			}
+		}
 	}
 	return n;
 }

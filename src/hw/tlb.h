@@ -47,6 +47,7 @@ struct tlb {
 	struct tlb_entry *e;           /* nsets * nways, set-major */
 	unsigned *victim;              /* per set: next way to replace */
 	unsigned level_count[TLB_LEVELS]; /* valid entries per level: skips probes */
+	unsigned level_mask;           /* bit l set while level_count[l] != 0 */
 };
 
 /* Called for every entry a flush or an eviction removes. */

@@ -70,24 +70,24 @@ static uint64_t make_leaf(uint64_t pa, unsigned prot, bool cow)
 	return pte | PTE_V | PTE_U | b;
 }
 
-static void fill_page(struct pmap_page *pg, uint64_t va, uint64_t pte)
+static inline void fill_page(struct pmap_page *pg, uint64_t va, uint64_t pte)
 {
-	memset(pg, 0, sizeof *pg);
-	pg->va = va;
 	if (pte_swapped(pte)) {
-		pg->swapped = true;
-		pg->swap_slot = pte >> PTE_PPN_SHIFT;
+		*pg = (struct pmap_page){ .va = va, .swapped = true, .swap_slot = pte >> PTE_PPN_SHIFT };
 		return;
 	}
-	pg->present = true;
-	pg->pa = PTE_PA(pte);
-	pg->cow = (pte & PTE_SW_COW) != 0;
 	/* a PROT_NONE page keeps the A and D bits it had (software state) */
-	pg->referenced = (pte & PTE_A) != 0;
-	pg->modified = (pte & PTE_D) != 0;
-	if (pte & PTE_V)
-		pg->prot = ((pte & PTE_R) ? VM_PROT_READ : 0) | ((pte & PTE_W) ? VM_PROT_WRITE : 0) |
-			   ((pte & PTE_X) ? VM_PROT_EXEC : 0);
+	*pg = (struct pmap_page){
+		.va = va,
+		.pa = PTE_PA(pte),
+		.present = true,
+		.cow = (pte & PTE_SW_COW) != 0,
+		.referenced = (pte & PTE_A) != 0,
+		.modified = (pte & PTE_D) != 0,
+		.prot = !(pte & PTE_V) ? 0 :
+			((pte & PTE_R) ? VM_PROT_READ : 0) | ((pte & PTE_W) ? VM_PROT_WRITE : 0) |
+			((pte & PTE_X) ? VM_PROT_EXEC : 0),
+	};
 }
 
 /* ---- the kernel half ---------------------------------------------------- */
@@ -188,10 +188,27 @@ static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
 	return va < user_top(pm->pk->levels) && !(va & PGMASK);
 }
 
+static inline unsigned wc_index(uint64_t va)
+{
+	return (unsigned)((va >> 21) & (PMAP_WALK_CACHE - 1));
+}
+
+/* Forgets the cached last-level table of the 2 MiB range at va. */
+static inline void wc_drop(struct pmap *pm, uint64_t va)
+{
+	unsigned i = wc_index(va);
+	if (pm->wc_tag[i] == (va >> 21) + 1)
+		pm->wc_tag[i] = 0;
+}
+
 /* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
- * table is missing (and !create) or cannot be allocated. */
+ * table is missing (and !create) or cannot be allocated.  A hit in the walk
+ * cache skips the upper levels. */
 static uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 {
+	unsigned ci = wc_index(va);
+	if (pm->wc_tag[ci] == (va >> 21) + 1)
+		return pm->wc_table[ci] + VA_VPN(va, 0);
 	struct page_alloc *pa = pm->pk->pa;
 	uint64_t table = pm->root;
 	for (int l = pm->pk->levels - 1; l > 0; l--) {
@@ -212,7 +229,9 @@ static uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 		}
 		table = PTE_PA(*pte);
 	}
-	return table_of(pa, table) + VA_VPN(va, 0);
+	pm->wc_tag[ci] = (va >> 21) + 1;
+	pm->wc_table[ci] = table_of(pa, table);
+	return pm->wc_table[ci] + VA_VPN(va, 0);
 }
 
 static inline void flush_va(struct pmap *pm, uint64_t va)
@@ -289,6 +308,22 @@ struct range_walk {
 	int stop;
 };
 
+/* Clears the leaf slot *slot (described by pg) of the table whose frame is
+ * tf, and reports it to fn. */
+static inline void remove_leaf(struct pmap *pm, uint64_t *slot, struct frame *tf,
+			       const struct pmap_page *pg, pmap_page_fn fn, void *ctx)
+{
+	uint64_t pte = *slot;
+	*slot = 0;
+	tf->refcount--;
+	if (pte & PTE_V)
+		flush_va(pm, pg->va);
+	if (pte_present(pte))
+		pm->resident--;
+	if (fn)
+		fn(ctx, pg);
+}
+
 /* Visits the slots of `table` (at `level`, covering VAs from base) that
  * intersect [sva, eva).  Returns true if the table became empty. */
 static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_t base)
@@ -306,6 +341,8 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 			continue;
 		if (level > 0) {
 			if (range_table(w, PTE_PA(pte), level - 1, va)) {
+				if (level == 1)
+					wc_drop(w->pm, va);
 				page_free_frames(pa, PTE_PA(pte), 0);
 				w->pm->pt_pages--;
 				t[i] = 0;
@@ -320,14 +357,7 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 			w->stop = w->fn(w->ctx, &pg);
 			break;
 		case OP_REMOVE:
-			t[i] = 0;
-			table_frame(pa, table)->refcount--;
-			if (pte & PTE_V)
-				flush_va(w->pm, va);
-			if (pte_present(pte))
-				w->pm->resident--;
-			if (w->fn)
-				w->fn(w->ctx, &pg);
+			remove_leaf(w->pm, &t[i], table_frame(pa, table), &pg, w->fn, w->ctx);
 			break;
 		case OP_PROTECT:
 			if (!pg.present)
@@ -362,6 +392,21 @@ int pmap_foreach(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 
 void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
 {
+	sva &= ~PGMASK;
+	if (eva - sva == PGSIZE && sva < user_top(pm->pk->levels)) {
+		/* one mapped page whose table stays in use (the common case of
+		 * eviction and munmap of a page): no descent, no table to free;
+		 * otherwise the walk below also frees tables left empty */
+		uint64_t *slot = walk(pm, sva, false);
+		struct page_alloc *pa = pm->pk->pa;
+		struct frame *tf = slot ? table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK) : NULL;
+		if (slot && *slot && tf->refcount > 1) {
+			struct pmap_page pg;
+			fill_page(&pg, sva, *slot);
+			remove_leaf(pm, slot, tf, &pg, fn, ctx);
+			return;
+		}
+	}
 	struct range_walk w = { pm, OP_REMOVE, sva & ~PGMASK, eva, 0, fn, ctx, 0 };
 	range_run(&w);
 }
@@ -382,6 +427,7 @@ void pmap_destroy(struct pmap *pm)
 		       (unsigned long long)pm->resident);
 	page_free_frames(pm->pk->pa, pm->root, 0);
 	pm->root = 0;
+	memset(pm->wc_tag, 0, sizeof pm->wc_tag);
 	pm->pt_pages = 0;
 	mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid);
 }

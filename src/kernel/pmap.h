@@ -56,6 +56,8 @@ struct pmap_kernel {
 	uint64_t kpt_pages;       /* page-table pages of the kernel half */
 };
 
+#define PMAP_WALK_CACHE 8        /* entries; power of two */
+
 struct pmap {
 	struct pmap_kernel *pk;
 	uint64_t root;            /* PA of the top-level table */
@@ -64,6 +66,12 @@ struct pmap {
 	uint64_t pt_pages;        /* page-table pages of the user half, root included */
 	uint64_t pt_pages_peak;
 	uint64_t resident;        /* valid user leaves */
+	/* software walk cache: the last-level tables of recently walked 2 MiB
+	 * ranges (like a hardware paging-structure cache, but for the kernel's
+	 * own walks).  wc_tag holds (va >> 21) + 1, 0 = empty; an entry is
+	 * dropped when its table is freed. */
+	uint64_t wc_tag[PMAP_WALK_CACHE];
+	uint64_t *wc_table[PMAP_WALK_CACHE];
 };
 
 /* Builds the direct map of all RAM.  Returns 0 or -ENOMEM. */
