@@ -59,7 +59,8 @@ static const char *const v0_why[] = {
 
 /* Walks the table of satp for va.  update_ad: write A/D back to RAM and count
  * in st; trace: record every PTE read.  Returns 0 and fills *r, or the
- * exception cause with *why set. */
+ * exception cause with *why set.  (RAM's bounds are read once into locals:
+ * the stores to st and to the PTEs would otherwise force reloads.) */
 static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint64_t satp, uint64_t va,
 		     enum mmu_access acc, bool update_ad, struct mmu_stats *st,
 		     struct mmu_walk *trace, struct walk_result *r, const char **why)
@@ -70,71 +71,82 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 		*why = "non-canonical address";
 		return pf;
 	}
+	uint8_t *const mem = ram->mem;
+	const uint64_t base = ram->base, size = ram->size;
 	uint64_t a = SATP_PPN(satp) << PGSHIFT;
 	bool global = false;
-	for (int i = levels - 1; i >= 0; i--) {
-		uint64_t pte_pa = a + VA_VPN(va, i) * 8;
-		if (!ram_contains(ram, pte_pa, 8)) {
+	uint64_t cause = pf;
+	int i = levels - 1;
+	uint64_t pte, off;
+	for (;; i--) {
+		off = a - base + VA_VPN(va, i) * 8;
+		if (a < base || off > size - 8) {
+			i++;                    /* this level's PTE was not read */
 			*why = "page-table entry outside RAM";
-			return mmu_access_fault_cause(acc);
+			cause = mmu_access_fault_cause(acc);
+			goto out;
 		}
-		uint64_t pte;
-		memcpy(&pte, ram_ptr(ram, pte_pa), 8);
-		if (st)
-			st->pte_reads++;
+		memcpy(&pte, mem + off, 8);
 		if (trace && trace->nsteps < 5)
-			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, pte_pa, pte };
+			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, a + VA_VPN(va, i) * 8, pte };
 		if (!(pte & PTE_V)) {
 			*why = v0_why[i];
-			return pf;
+			goto out;
 		}
 		if ((pte & PTE_W) && !(pte & PTE_R)) {
 			*why = "W without R (reserved)";
-			return pf;
+			goto out;
 		}
 		if (pte & PTE_HIGH_MASK) {
 			*why = "reserved PTE bits 63:54 set";
-			return pf;
+			goto out;
 		}
 		global |= (pte & PTE_G) != 0;
-		if (!PTE_IS_LEAF(pte)) {
-			if (pte & (PTE_A | PTE_D | PTE_U)) {
-				*why = "non-leaf PTE with A, D or U set (reserved)";
-				return pf;
-			}
-			a = PTE_PA(pte);
-			continue;
+		if (PTE_IS_LEAF(pte))
+			break;
+		if (pte & (PTE_A | PTE_D | PTE_U)) {
+			*why = "non-leaf PTE with A, D or U set (reserved)";
+			goto out;
 		}
-		/* a leaf at level i */
-		if (trace)
-			trace->leaf_level = i;
-		if ((*why = leaf_denies(pte, acc)))
-			return pf;
-		uint64_t span = LEVEL_SIZE(i) - 1;
-		if (PTE_PA(pte) & span) {
-			*why = "misaligned superpage";
-			return pf;
+		if (i == 0) {
+			*why = "no leaf PTE by level 0";
+			goto out;
 		}
-		uint64_t pa = PTE_PA(pte) | (va & span);
-		if (!ram_contains(ram, pa & ~PGMASK, PGSIZE)) {
-			*why = "physical page outside RAM";
-			return mmu_access_fault_cause(acc);
-		}
-		uint64_t want = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
-		if (update_ad && want != pte) {
-			memcpy(ram_ptr(ram, pte_pa), &want, 8);
-			pte = want;
-			if (st)
-				st->ad_updates++;
-		}
-		r->pte = pte;
-		r->level = i;
-		r->global = global;
-		r->pa = pa;
-		return 0;
+		a = PTE_PA(pte);
 	}
-	*why = "no leaf PTE by level 0";
-	return pf;
+	/* a leaf at level i */
+	if (trace)
+		trace->leaf_level = i;
+	if ((*why = leaf_denies(pte, acc)))
+		goto out;
+	uint64_t span = LEVEL_SIZE(i) - 1;
+	if (PTE_PA(pte) & span) {
+		*why = "misaligned superpage";
+		goto out;
+	}
+	uint64_t pa = PTE_PA(pte) | (va & span);
+	uint64_t page = pa & ~PGMASK;
+	if (page < base || page - base > size - PGSIZE) {
+		*why = "physical page outside RAM";
+		cause = mmu_access_fault_cause(acc);
+		goto out;
+	}
+	uint64_t want = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
+	if (update_ad && want != pte) {
+		memcpy(mem + off, &want, 8);
+		pte = want;
+		if (st)
+			st->ad_updates++;
+	}
+	r->pte = pte;
+	r->level = i;
+	r->global = global;
+	r->pa = pa;
+	cause = 0;
+out:
+	if (st)
+		st->pte_reads += (uint64_t)(levels - i);
+	return cause;
 }
 
 void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,

@@ -40,42 +40,11 @@ void tlb_destroy(struct tlb *t)
 	t->victim = NULL;
 }
 
-static inline uint64_t vpn_at(uint64_t va, int level)
-{
-	/* 52 significant bits: the VA's sign extension above bit 47/38 is part
-	 * of the tag, so distinct canonical addresses never alias. */
-	return va >> (12 + 9 * level);
-}
-
-static inline struct tlb_entry *set_of(struct tlb *t, uint64_t vpn)
-{
-	return &t->e[(vpn & (t->nsets - 1)) * t->nways];
-}
-
-static inline bool matches(const struct tlb_entry *e, uint64_t vpn, int level,
-			   uint16_t asid)
-{
-	return e->valid && e->level == level && e->vpn == vpn &&
-	       (e->global || e->asid == asid);
-}
-
-struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
-{
-	for (unsigned m = t->level_mask; m; m &= m - 1) {
-		int level = __builtin_ctz(m);
-		uint64_t vpn = vpn_at(va, level);
-		struct tlb_entry *s = set_of(t, vpn);
-		for (unsigned w = 0; w < t->nways; w++)
-			if (matches(&s[w], vpn, level, asid))
-				return &s[w];
-	}
-	return NULL;
-}
-
 void tlb_remove(struct tlb *t, struct tlb_entry *e)
 {
 	if (e->valid) {
 		e->valid = false;
+		e->tag = 0;
 		if (--t->level_count[e->level] == 0)
 			t->level_mask &= ~(1u << e->level);
 	}
@@ -85,23 +54,17 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 			     bool global, uint64_t pte,
 			     tlb_removed_fn *removed, void *ctx)
 {
-	uint64_t vpn = vpn_at(va, level);
-	struct tlb_entry *s = set_of(t, vpn);
+	uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+	struct tlb_entry *s = tlb_set(t, vpn);
 	struct tlb_entry *slot = NULL;
 	for (unsigned w = 0; w < t->nways; w++) {
 		struct tlb_entry *e = &s[w];
-		if (e->valid && e->level == level && e->vpn == vpn &&
-		    e->global == global && (global || e->asid == asid)) {
-			slot = e;               /* refresh in place (e.g. D set) */
-			break;
+		if (e->tag == tag && e->global == global && (global || e->asid == asid)) {
+			e->pte = pte;           /* refresh in place (e.g. D set) */
+			return e;
 		}
-		if (!e->valid && !slot)
+		if (!e->tag && !slot)
 			slot = e;
-	}
-	if (slot && slot->valid) {
-		slot->pte = pte;
-		slot->asid = asid;
-		return slot;
 	}
 	if (!slot) {
 		unsigned *v = &t->victim[vpn & (t->nsets - 1)];
@@ -111,6 +74,7 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 			removed(ctx, slot);
 		tlb_remove(t, slot);
 	}
+	slot->tag = tag;
 	slot->vpn = vpn;
 	slot->pte = pte;
 	slot->asid = asid;
@@ -131,7 +95,7 @@ static inline unsigned flush_one(struct tlb *t, struct tlb_entry *e, bool has_va
 		return 0;
 	if (has_asid && (e->global || e->asid != asid))
 		return 0;
-	if (has_va && e->vpn != vpn_at(va, e->level))
+	if (has_va && e->vpn != tlb_vpn(va, e->level))
 		return 0;
 	if (removed)
 		removed(ctx, e);
@@ -151,12 +115,11 @@ unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
 	/* by address: only the set of va at each level can hold a match */
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
-		uint64_t vpn = vpn_at(va, level);
-		struct tlb_entry *s = set_of(t, vpn);
+		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+		struct tlb_entry *s = tlb_set(t, vpn);
 		for (unsigned w = 0; w < t->nways; w++) {
 			struct tlb_entry *e = &s[w];
-			if (e->valid && e->level == level && e->vpn == vpn &&
-			    !(has_asid && (e->global || e->asid != asid))) {
+			if (e->tag == tag && !(has_asid && (e->global || e->asid != asid))) {
 				if (removed)
 					removed(ctx, e);
 				tlb_remove(t, e);

@@ -28,12 +28,14 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define TLB_DEFAULT_ENTRIES 64
 #define TLB_DEFAULT_WAYS    4
 #define TLB_LEVELS          4     /* Sv48: leaves at levels 0..3 */
 
 struct tlb_entry {
+	uint64_t tag;        /* tlb_tag(vpn, level) while valid, 0 when not */
 	uint64_t vpn;        /* va >> (12 + 9 * level) */
 	uint64_t pte;        /* the leaf PTE as stored after the walk's A/D update */
 	uint16_t asid;
@@ -58,9 +60,38 @@ typedef void tlb_removed_fn(void *ctx, const struct tlb_entry *e);
 int tlb_init(struct tlb *t, unsigned entries, unsigned ways);
 void tlb_destroy(struct tlb *t);
 
+static inline uint64_t tlb_vpn(uint64_t va, int level)
+{
+	/* 52 significant bits: the VA's sign extension above bit 47/38 is part
+	 * of the tag, so distinct canonical addresses never alias. */
+	return va >> (12 + 9 * level);
+}
+
+/* One word that a lookup compares: page number, level and a valid bit. */
+static inline uint64_t tlb_tag(uint64_t vpn, int level)
+{
+	return (vpn << 3) | ((uint64_t)level << 1) | 1;
+}
+
+static inline struct tlb_entry *tlb_set(struct tlb *t, uint64_t vpn)
+{
+	return &t->e[(vpn & (t->nsets - 1)) * t->nways];
+}
+
 /* Returns the entry translating va for asid (a global entry matches any
  * asid), smallest page first, or NULL. Counts nothing. */
-struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+{
+	for (unsigned m = t->level_mask; m; m &= m - 1) {
+		int level = __builtin_ctz(m);
+		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+		struct tlb_entry *s = tlb_set(t, vpn);
+		for (unsigned w = 0; w < t->nways; w++)
+			if (s[w].tag == tag && (s[w].global || s[w].asid == asid))
+				return &s[w];
+	}
+	return NULL;
+}
 
 /* Caches a leaf found by a walk. An entry for the same page and address space
  * is updated in place; otherwise a free way of the set is used, or the
