@@ -103,16 +103,13 @@ static inline unsigned flush_one(struct tlb *t, struct tlb_entry *e, bool has_va
 	return 1;
 }
 
-unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
-		   uint16_t asid, tlb_removed_fn *removed, void *ctx)
+/* The by-address flush: only the set of va at each level can hold a
+ * match.  Inlined with has_asid constant, for each of the two cases. */
+static inline __attribute__((always_inline)) unsigned
+flush_va(struct tlb *t, uint64_t va, bool has_asid, uint16_t asid, tlb_removed_fn *removed,
+	 void *ctx)
 {
 	unsigned n = 0;
-	if (!has_va) {
-		for (unsigned i = 0; i < t->nentries; i++)
-			n += flush_one(t, &t->e[i], false, 0, has_asid, asid, removed, ctx);
-		return n;
-	}
-	/* by address: only the set of va at each level can hold a match */
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
@@ -127,6 +124,18 @@ unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
 			}
 		}
 	}
+	return n;
+}
+
+unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
+		   uint16_t asid, tlb_removed_fn *removed, void *ctx)
+{
+	if (has_va)
+		return has_asid ? flush_va(t, va, true, asid, removed, ctx) :
+				  flush_va(t, va, false, 0, removed, ctx);
+	unsigned n = 0;
+	for (unsigned i = 0; i < t->nentries; i++)
+		n += flush_one(t, &t->e[i], false, 0, has_asid, asid, removed, ctx);
 	return n;
 }
 

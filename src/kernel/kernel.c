@@ -63,17 +63,25 @@ static bool test_and_clear_ref(void *ctx, uint64_t key)
 {
 	struct kernel *k = ctx;
 	struct proc *p = proc_find(k, key_pid(key));
-	struct pmap_page pg;
-	if (!p || !pmap_extract(&p->pmap, key_va(key), &pg) || !pg.present)
+	uint64_t va = key_va(key), pa;
+	if (!p)
 		return false;
-	struct frame *f = pa_frame(&k->pa, pg.pa);
-	bool ref = (f->flags & FRAME_SOFTREF) != 0;
+	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
+	if (own < 0) {                   /* no valid leaf: PROT_NONE keeps its frame */
+		struct pmap_page pg;
+		if (!pmap_extract(&p->pmap, va, &pg) || !pg.present)
+			return false;
+		pa = pg.pa;
+	}
+	struct frame *f = pa_frame(&k->pa, pa);
+	bool ref = own > 0 || (f->flags & FRAME_SOFTREF);
 	f->flags &= (uint16_t)~FRAME_SOFTREF;
-	for (struct rmap_entry *e = f->rmap; e; e = e->next)
-		if (pmap_is_referenced(&e->p->pmap, e->va)) {
+	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
+		uint64_t other;
+		if ((e->p != p || e->va != va) &&
+		    pmap_test_clear_referenced(&e->p->pmap, e->va, &other) > 0)
 			ref = true;
-			pmap_clear_referenced(&e->p->pmap, e->va);
-		}
+	}
 	return ref;
 }
 

@@ -201,14 +201,10 @@ static inline void wc_drop(struct pmap *pm, uint64_t va)
 		pm->wc_tag[i] = 0;
 }
 
-/* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
- * table is missing (and !create) or cannot be allocated.  A hit in the walk
- * cache skips the upper levels. */
-static uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
+/* The walk below the cache: from the root down, filling the cache. */
+static uint64_t *walk_tables(struct pmap *pm, uint64_t va, bool create)
 {
 	unsigned ci = wc_index(va);
-	if (pm->wc_tag[ci] == (va >> 21) + 1)
-		return pm->wc_table[ci] + VA_VPN(va, 0);
 	struct page_alloc *pa = pm->pk->pa;
 	uint64_t table = pm->root;
 	for (int l = pm->pk->levels - 1; l > 0; l--) {
@@ -232,6 +228,17 @@ static uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 	pm->wc_tag[ci] = (va >> 21) + 1;
 	pm->wc_table[ci] = table_of(pa, table);
 	return pm->wc_table[ci] + VA_VPN(va, 0);
+}
+
+/* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
+ * table is missing (and !create) or cannot be allocated.  A hit in the walk
+ * cache skips the upper levels. */
+static inline uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
+{
+	unsigned ci = wc_index(va);
+	if (__builtin_expect(pm->wc_tag[ci] == (va >> 21) + 1, 1))
+		return pm->wc_table[ci] + VA_VPN(va, 0);
+	return walk_tables(pm, va, create);
 }
 
 static inline void flush_va(struct pmap *pm, uint64_t va)
@@ -453,6 +460,19 @@ void pmap_clear_referenced(struct pmap *pm, uint64_t va)
 		*pte &= ~PTE_A;
 		flush_va(pm, va & ~PGMASK);
 	}
+}
+
+int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
+{
+	uint64_t *pte = leaf_pte(pm, va);
+	if (!pte)
+		return -1;
+	*pa = PTE_PA(*pte);
+	if (!(*pte & PTE_A))
+		return 0;
+	*pte &= ~PTE_A;
+	flush_va(pm, va & ~PGMASK);
+	return 1;
 }
 
 bool pmap_is_modified(struct pmap *pm, uint64_t va)

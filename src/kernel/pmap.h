@@ -134,6 +134,10 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot);
 /* Hardware referenced / modified bits of a mapped page. */
 bool pmap_is_referenced(struct pmap *pm, uint64_t va);
 void pmap_clear_referenced(struct pmap *pm, uint64_t va);
+/* Clears the A bit of va's valid leaf (shooting down its TLB entry) and
+ * returns whether it was set, in one walk; *pa gets the frame.  Returns -1
+ * if va has no valid leaf. */
+int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa);
 bool pmap_is_modified(struct pmap *pm, uint64_t va);
 void pmap_clear_modified(struct pmap *pm, uint64_t va);
 

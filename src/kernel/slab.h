@@ -38,6 +38,11 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
 struct kmem_cache *kmem_cache_find(struct kmem *km, const char *name);
 /* Destroys a cache: all its objects must have been freed. */
 void kmem_cache_destroy(struct kmem_cache *c);
+/* Gives back what the cache holds for speed: the objects in its magazine
+ * go back to their slabs and empty slabs go back to the page allocator. */
+void kmem_cache_shrink(struct kmem_cache *c);
+/* kmem_cache_shrink of every cache (what a kernel does under memory pressure). */
+void kmem_shrink(struct kmem *km);
 
 /* kmalloc: size classes 8..4096 bytes, whole pages above that.
  * kmalloc(0) returns a unique pointer that may be passed to kfree; kfree(NULL)

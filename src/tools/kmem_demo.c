@@ -110,7 +110,10 @@ int kmem_demo_main(uint64_t ram_size)
 		kfree(&km, buf[i]);
 	kmem_cache_destroy(procs);
 	kmem_cache_destroy(regions);
-	phase("after everything is freed", &pa, &km);
+	phase("after everything is freed (magazines and one empty slab per cache kept for reuse)",
+	      &pa, &km);
+	kmem_shrink(&km);
+	phase("after kmem_shrink: magazines drained, empty slabs given back", &pa, &km);
 	kmem_destroy(&km);
 	ram_destroy(&ram);
 	return 0;
