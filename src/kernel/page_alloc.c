@@ -13,6 +13,13 @@
  * >= k exists even though free frames may add up to more than 2^k; the
  * fragmentation index below measures how much of a failure is due to that.
  *
+ * Hot list: freeing a single frame and allocating one again is what every
+ * page fault under memory pressure does; a small LIFO of recently freed
+ * single frames in front of the buddy lists (as Linux's per-CPU page lists)
+ * serves that pair without a merge and a split.  Its frames are free
+ * (FRAME_FREE | FRAME_HOT) but on no buddy list, so they never merge; an
+ * allocation that the buddy lists cannot serve drains it first.
+ *
  * Metadata: struct frame for every frame, in an array placed in the first
  * frames of RAM (owner FO_BOOT).  The head frame of every block - free or
  * allocated - carries FRAME_HEAD and the block's order, so the whole of RAM
@@ -25,6 +32,8 @@
 #include <string.h>
 
 #define POISON_FREE_PAGE 0x5a
+
+static void buddy_free(struct page_alloc *pa, uint32_t fn, unsigned order);
 
 static void list_push(struct page_alloc *pa, unsigned order, uint32_t fn)
 {
@@ -99,18 +108,29 @@ uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags
 		pa->failed++;
 		return 0;
 	}
-	unsigned o = order;
-	while (o < PA_NORDERS && pa->free_head[o] == FRAME_NONE)
-		o++;
-	if (o == PA_NORDERS) {
-		pa->failed++;
-		return 0;
-	}
-	uint32_t fn = pa->free_head[o];
-	list_remove(pa, o, fn);
-	while (o > order) {          /* split: give back the upper halves */
-		o--;
-		list_push(pa, o, fn + (1u << o));
+	uint32_t fn;
+	if (order == 0 && pa->nhot) {
+		fn = pa->hot[--pa->nhot];
+		pa->frames[fn].flags &= (uint16_t)~(FRAME_FREE | FRAME_HOT);
+	} else {
+		unsigned o = order;
+		while (o < PA_NORDERS && pa->free_head[o] == FRAME_NONE)
+			o++;
+		if (o == PA_NORDERS && pa->nhot) {   /* the hot frames may merge into one */
+			page_alloc_drain(pa);
+			for (o = order; o < PA_NORDERS && pa->free_head[o] == FRAME_NONE; o++)
+				;
+		}
+		if (o == PA_NORDERS) {
+			pa->failed++;
+			return 0;
+		}
+		fn = pa->free_head[o];
+		list_remove(pa, o, fn);
+		while (o > order) {          /* split: give back the upper halves */
+			o--;
+			list_push(pa, o, fn + (1u << o));
+		}
 	}
 	uint32_t n = 1u << order;
 	struct frame *f = &pa->frames[fn];
@@ -171,13 +191,25 @@ void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order,
 		memset(ram_ptr(pa->ram, addr), POISON_FREE_PAGE, PGSIZE << order);
 	pa->free_frames += n;
 	pa->frees++;
+	if (order == 0 && pa->nhot < PA_HOT_MAX) {
+		f->flags |= FRAME_HEAD | FRAME_FREE | FRAME_HOT;
+		f->order = 0;
+		pa->hot[pa->nhot++] = fn;
+		return;
+	}
+	buddy_free(pa, fn, order);
+}
+
+/* Puts the free block fn of order on the lists, merged with its buddies. */
+static void buddy_free(struct page_alloc *pa, uint32_t fn, unsigned order)
+{
 	/* Coalesce with the buddy while it is a free block of the same order. */
 	while (order < PA_MAX_ORDER) {
 		uint32_t buddy = fn ^ (1u << order);
 		if (buddy < pa->first_usable || buddy >= pa->nframes)
 			break;
 		struct frame *b = &pa->frames[buddy];
-		if ((b->flags & (FRAME_HEAD | FRAME_FREE)) != (FRAME_HEAD | FRAME_FREE) ||
+		if ((b->flags & (FRAME_HEAD | FRAME_FREE | FRAME_HOT)) != (FRAME_HEAD | FRAME_FREE) ||
 		    b->order != order)
 			break;
 		/* a block reaching past the end cannot be a buddy: it was never made */
@@ -190,6 +222,15 @@ void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order,
 	list_push(pa, order, fn);
 }
 
+void page_alloc_drain(struct page_alloc *pa)
+{
+	while (pa->nhot) {
+		uint32_t fn = pa->hot[--pa->nhot];
+		pa->frames[fn].flags &= (uint16_t)~(FRAME_HOT | FRAME_FREE);
+		buddy_free(pa, fn, 0);
+	}
+}
+
 uint64_t page_alloc_free_count(const struct page_alloc *pa)
 {
 	return pa->free_frames;
@@ -197,7 +238,9 @@ uint64_t page_alloc_free_count(const struct page_alloc *pa)
 
 double page_alloc_frag_index(const struct page_alloc *pa, unsigned order)
 {
-	uint64_t blocks = 0;
+	uint64_t blocks = pa->nhot;          /* hot frames are free single frames */
+	if (order == 0 && pa->nhot)
+		return -1.0;
 	for (unsigned o = 0; o < PA_NORDERS; o++) {
 		if (pa->nfree[o] && o >= order)
 			return -1.0;
@@ -213,7 +256,7 @@ const char *page_alloc_check(const struct page_alloc *pa)
 {
 	static char msg[160];
 	uint64_t nfree[PA_NORDERS] = { 0 }, free_frames = 0;
-	uint64_t by_owner[FO_NKINDS] = { 0 };
+	uint64_t by_owner[FO_NKINDS] = { 0 }, hot = 0;
 	for (uint32_t fn = 0; fn < pa->nframes;) {
 		const struct frame *f = &pa->frames[fn];
 		if (!(f->flags & FRAME_HEAD)) {
@@ -231,7 +274,14 @@ const char *page_alloc_check(const struct page_alloc *pa)
 				snprintf(msg, sizeof msg, "blocks overlap at frame %u", fn + i);
 				return msg;
 			}
-		if (f->flags & FRAME_FREE) {
+		if (f->flags & FRAME_HOT) {
+			if (!(f->flags & FRAME_FREE) || order != 0 || f->owner != FO_FREE) {
+				snprintf(msg, sizeof msg, "hot frame %u is not a free single frame", fn);
+				return msg;
+			}
+			hot++;
+			free_frames++;
+		} else if (f->flags & FRAME_FREE) {
 			nfree[order]++;
 			free_frames += n;
 			for (uint32_t i = 0; i < n; i++)
@@ -241,7 +291,8 @@ const char *page_alloc_check(const struct page_alloc *pa)
 				}
 			uint32_t buddy = fn ^ n;
 			if (order < PA_MAX_ORDER && buddy < pa->nframes && buddy >= pa->first_usable &&
-			    (pa->frames[buddy].flags & FRAME_FREE) && pa->frames[buddy].order == order) {
+			    (pa->frames[buddy].flags & (FRAME_FREE | FRAME_HOT)) == FRAME_FREE &&
+			    pa->frames[buddy].order == order) {
 				snprintf(msg, sizeof msg, "free buddies %u and %u of order %u not merged",
 					 fn, buddy, order);
 				return msg;
@@ -275,6 +326,17 @@ const char *page_alloc_check(const struct page_alloc *pa)
 			return msg;
 		}
 	}
+	if (hot != pa->nhot) {
+		snprintf(msg, sizeof msg, "%llu frames flagged hot, hot list holds %u",
+			 (unsigned long long)hot, pa->nhot);
+		return msg;
+	}
+	for (uint32_t i = 0; i < pa->nhot; i++)
+		if (pa->hot[i] >= pa->nframes || !(pa->frames[pa->hot[i]].flags & FRAME_HOT)) {
+			snprintf(msg, sizeof msg, "hot list entry %u (frame %u) is not a hot frame",
+				 i, pa->hot[i]);
+			return msg;
+		}
 	if (free_frames != pa->free_frames) {
 		snprintf(msg, sizeof msg, "free frame count %llu, map says %llu",
 			 (unsigned long long)pa->free_frames, (unsigned long long)free_frames);
@@ -316,8 +378,8 @@ void page_alloc_print(const struct page_alloc *pa, FILE *out)
 			fprintf(out, "%7.3f", fi);
 	}
 	uint64_t meta = (uint64_t)pa->nframes * sizeof(struct frame);
-	fprintf(out, "\n  frames: %u total, %llu free, %llu in use (peak %llu)\n", pa->nframes,
-		(unsigned long long)pa->free_frames,
+	fprintf(out, "\n  frames: %u total, %llu free (%u of them on the hot list), %llu in use (peak %llu)\n",
+		pa->nframes, (unsigned long long)pa->free_frames, pa->nhot,
 		(unsigned long long)(pa->nframes - pa->free_frames),
 		(unsigned long long)pa->in_use_peak);
 	fprintf(out, "  frame metadata: %zu bytes/frame, %llu KiB = %.2f%% of RAM\n",

@@ -49,6 +49,9 @@ enum frame_owner {
 #define FRAME_REPL_GLOBAL 0x40 /* local replacement: this frame is managed by the global policy */
 #define FRAME_SOFTREF 0x20 /* referenced: an A bit the working-set sampler cleared */
 #define FRAME_KNOWN_ZERO 0x10 /* free frame whose contents are all zeros (PA_ZERO skips it) */
+#define FRAME_HOT    0x80  /* free order-0 frame on the hot list, not in the buddy lists */
+
+#define PA_HOT_MAX   32    /* frames the hot list holds */
 
 struct frame {
 	union {
@@ -86,6 +89,11 @@ struct page_alloc {
 	uint64_t allocs, frees, failed; /* calls */
 	uint64_t in_use_peak;
 	uint64_t by_owner[FO_NKINDS];   /* frames allocated per owner kind */
+	/* Hot list (Linux's per-CPU page lists): single frames freed recently,
+	 * handed out again first without splitting or merging.  They count as
+	 * free; the buddy lists and nfree do not include them. */
+	uint32_t hot[PA_HOT_MAX];
+	uint32_t nhot;
 	bool debug;                /* poison freed frames, check double frees */
 	struct alloc_faults *faults;
 };
@@ -108,6 +116,9 @@ uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags
 /* Frees a block allocated with page_alloc_frames with the same order.  With
  * debug on, a double free or a bad address aborts with a message. */
 void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order);
+
+/* Returns the hot list's frames to the buddy lists (merging them). */
+void page_alloc_drain(struct page_alloc *pa);
 
 /* Frame number <-> physical address <-> metadata. */
 static inline uint32_t pa_to_frame(const struct page_alloc *pa, uint64_t addr)
