@@ -74,34 +74,32 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 	uint8_t *const mem = ram->mem;
 	const uint64_t base = ram->base, size = ram->size;
 	uint64_t a = SATP_PPN(satp) << PGSHIFT;
-	bool global = false;
+	uint64_t seen = 0;                /* OR of the PTEs on the way: G anywhere */
 	uint64_t cause = pf;
 	int i = levels - 1;
+	unsigned shift = PGSHIFT + VPN_BITS * (unsigned)i;
 	uint64_t pte, off;
-	for (;; i--) {
-		off = a - base + VA_VPN(va, i) * 8;
-		if (a < base || off > size - 8) {
+	for (;; i--, shift -= VPN_BITS) {
+		/* a table lies in RAM as a whole or not at all: one check */
+		if (a - base > size - PGSIZE) {
 			i++;                    /* this level's PTE was not read */
 			*why = "page-table entry outside RAM";
 			cause = mmu_access_fault_cause(acc);
 			goto out;
 		}
+		off = a - base + ((va >> shift) & (PT_ENTRIES - 1)) * 8;
 		memcpy(&pte, mem + off, 8);
 		if (trace && trace->nsteps < 5)
-			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, a + VA_VPN(va, i) * 8, pte };
-		if (!(pte & PTE_V)) {
-			*why = v0_why[i];
+			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, base + off, pte };
+		/* V = 0, W without R, reserved high bits: one test, then which */
+		if (__builtin_expect(!(pte & PTE_V) | ((pte & (PTE_W | PTE_R)) == PTE_W) |
+				     ((pte & PTE_HIGH_MASK) != 0), 0)) {
+			*why = !(pte & PTE_V) ? v0_why[i] :
+			       (pte & (PTE_W | PTE_R)) == PTE_W ? "W without R (reserved)" :
+			       "reserved PTE bits 63:54 set";
 			goto out;
 		}
-		if ((pte & PTE_W) && !(pte & PTE_R)) {
-			*why = "W without R (reserved)";
-			goto out;
-		}
-		if (pte & PTE_HIGH_MASK) {
-			*why = "reserved PTE bits 63:54 set";
-			goto out;
-		}
-		global |= (pte & PTE_G) != 0;
+		seen |= pte;
 		if (PTE_IS_LEAF(pte))
 			break;
 		if (pte & (PTE_A | PTE_D | PTE_U)) {
@@ -114,6 +112,7 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 		}
 		a = PTE_PA(pte);
 	}
+	bool global = (seen & PTE_G) != 0;
 	/* a leaf at level i */
 	if (trace)
 		trace->leaf_level = i;
@@ -175,6 +174,7 @@ void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 
 void mmu_fast_flush(struct mmu *m)
 {
+	m->fast_used = false;
 	for (int a = 0; a < 3; a++)
 		for (int i = 0; i < MMU_FAST_ENTRIES; i++)
 			m->fast[a][i].tag = MMU_FAST_INVALID;
@@ -185,6 +185,8 @@ void mmu_fast_flush(struct mmu *m)
 static void fast_drop(void *ctx, const struct tlb_entry *e)
 {
 	struct mmu *m = ctx;
+	if (!m->fast_used)             /* nothing can derive from e (trace replay) */
+		return;
 	if (e->level == 0) {
 		unsigned i = mmu_fast_index(e->vpn);
 		for (int a = 0; a < 3; a++)
@@ -274,7 +276,10 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);
 	if (cause)
 		return (int)cause;
-	tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+	if (e)        /* a cached entry without the needed permission: refresh it */
+		tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+	else
+		tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
 	*pa = r.pa;
 	return 0;
 }
@@ -289,6 +294,7 @@ int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t 
 	if (SATP_MODE(m->satp) != SATP_MODE_BARE) {
 		uint64_t page = va & ~PGMASK;
 		struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];
+		m->fast_used = true;
 		f->tag = page;
 		f->addend = (uintptr_t)(*host - (va & PGMASK)) - (uintptr_t)page;
 	}

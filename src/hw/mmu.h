@@ -59,6 +59,7 @@ struct mmu {
 	uint64_t satp;
 	struct tlb tlb;
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
+	bool fast_used;      /* an entry was filled since the last full flush */
 	struct mmu_stats stats;
 	/* Called on every TLB miss (before the walk), for event logs; NULL: off. */
 	void (*miss_hook)(void *ctx, uint64_t va, enum mmu_access acc);

@@ -50,21 +50,28 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e)
 	}
 }
 
-struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asid,
-			     bool global, uint64_t pte,
-			     tlb_removed_fn *removed, void *ctx)
+/* Fills a way of va's set: the first invalid one, else the round-robin
+ * victim.  `present` says whether an entry for the same page and address
+ * space may be there already (to be refreshed in place, e.g. D set); a
+ * caller whose lookup just missed knows it is not. */
+static inline __attribute__((always_inline)) struct tlb_entry *
+fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t pte,
+     tlb_removed_fn *removed, void *ctx, bool present)
 {
 	uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
 	struct tlb_entry *s = tlb_set(t, vpn);
 	struct tlb_entry *slot = NULL;
 	for (unsigned w = 0; w < t->nways; w++) {
 		struct tlb_entry *e = &s[w];
-		if (e->tag == tag && e->global == global && (global || e->asid == asid)) {
+		if (present && e->tag == tag && e->global == global && (global || e->asid == asid)) {
 			e->pte = pte;           /* refresh in place (e.g. D set) */
 			return e;
 		}
-		if (!e->tag && !slot)
+		if (!e->tag && !slot) {
 			slot = e;
+			if (!present)
+				break;
+		}
 	}
 	if (!slot) {
 		unsigned *v = &t->victim[vpn & (t->nsets - 1)];
@@ -84,6 +91,20 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 	t->level_count[level]++;
 	t->level_mask |= 1u << level;
 	return slot;
+}
+
+struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asid,
+			     bool global, uint64_t pte,
+			     tlb_removed_fn *removed, void *ctx)
+{
+	return fill(t, va, level, asid, global, pte, removed, ctx, true);
+}
+
+struct tlb_entry *tlb_insert_new(struct tlb *t, uint64_t va, int level, uint16_t asid,
+				 bool global, uint64_t pte,
+				 tlb_removed_fn *removed, void *ctx)
+{
+	return fill(t, va, level, asid, global, pte, removed, ctx, false);
 }
 
 /* Removes e if the flush selects it; returns 1 if it did. */

@@ -101,6 +101,12 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 			     bool global, uint64_t pte,
 			     tlb_removed_fn *removed, void *ctx);
 
+/* tlb_insert for a page that tlb_lookup has just missed for asid: no
+ * entry to refresh, so no search for one. */
+struct tlb_entry *tlb_insert_new(struct tlb *t, uint64_t va, int level, uint16_t asid,
+				 bool global, uint64_t pte,
+				 tlb_removed_fn *removed, void *ctx);
+
 /* Removes one entry (e.g. one that failed a permission check). */
 void tlb_remove(struct tlb *t, struct tlb_entry *e);
 
