@@ -408,8 +408,9 @@ void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 		struct page_alloc *pa = pm->pk->pa;
 		struct frame *tf = slot ? table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK) : NULL;
 		if (slot && *slot && tf->refcount > 1) {
-			struct pmap_page pg;
-			fill_page(&pg, sva, *slot);
+			struct pmap_page pg = { .va = sva };
+			if (fn)
+				fill_page(&pg, sva, *slot);
 			remove_leaf(pm, slot, tf, &pg, fn, ctx);
 			return;
 		}
