@@ -378,7 +378,7 @@ void page_alloc_print(const struct page_alloc *pa, FILE *out)
 			fprintf(out, "%7.3f", fi);
 	}
 	uint64_t meta = (uint64_t)pa->nframes * sizeof(struct frame);
-	fprintf(out, "\n  frames: %u total, %llu free (%u of them on the hot list), %llu in use (peak %llu)\n",
+	fprintf(out, "\n  frames: %u total, %llu free with %u on the hot list, %llu in use (peak %llu)\n",
 		pa->nframes, (unsigned long long)pa->free_frames, pa->nhot,
 		(unsigned long long)(pa->nframes - pa->free_frames),
 		(unsigned long long)pa->in_use_peak);

@@ -336,3 +336,30 @@ TEST(satp_switch_drops_fast_cache_not_tlb)
 	CHECK(cached(&h, 0x10000, 1));
 	hw_teardown(&h);
 }
+
+/* tlb_insert_new (a fill after a missed lookup) chooses ways exactly as
+ * tlb_insert does: free ways first, then round robin; and a refresh of an
+ * entry that is there stays in place with tlb_insert. */
+TEST(insert_after_miss_matches_insert)
+{
+	struct tlb a, b;
+	REQUIRE(tlb_init(&a, 8, 4) == 0);
+	REQUIRE(tlb_init(&b, 8, 4) == 0);
+	for (uint64_t i = 0; i < 11; i++) {
+		uint64_t va = (i * 2) << 12;            /* all in set 0 */
+		struct tlb_entry *ea = tlb_insert(&a, va, 0, 1, false, i << 10, NULL, NULL);
+		struct tlb_entry *eb = tlb_insert_new(&b, va, 0, 1, false, i << 10, NULL, NULL);
+		CHECK_EQ(ea - a.e, eb - b.e);
+		CHECK(tlb_lookup(&b, va, 1) == eb);
+	}
+	CHECK_EQ(tlb_count(&a), 4);
+	CHECK_EQ(tlb_count(&b), 4);
+	uint64_t va = 20 << 12;                          /* the newest: still there */
+	struct tlb_entry *e = tlb_lookup(&b, va, 1);
+	REQUIRE(e);
+	CHECK(tlb_insert(&b, va, 0, 1, false, 0x55 << 10, NULL, NULL) == e);
+	CHECK_EQ(e->pte, 0x55ULL << 10);
+	CHECK_EQ(tlb_count(&b), 4);
+	tlb_destroy(&a);
+	tlb_destroy(&b);
+}

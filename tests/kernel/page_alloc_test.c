@@ -266,3 +266,80 @@ TEST(random_stress)
 	CHECK_INVARIANTS();
 	CHECK(ops == 2000000);
 }
+
+/* The hot list: a freed single frame is handed out again first (no merge,
+ * no split), counts as free, and a drain merges it back into the buddy
+ * lists.  An allocation the buddy lists cannot serve drains it. */
+TEST(hot_list)
+{
+	boot(4 << 20);
+	uint64_t free0 = page_alloc_free_count(&pa);
+	uint64_t nfree0[PA_NORDERS];
+	memcpy(nfree0, pa.nfree, sizeof nfree0);
+	uint64_t a = page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0);
+	uint64_t b = page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0);
+	REQUIRE(a && b);
+	page_free_frames(&pa, a, 0);
+	page_free_frames(&pa, b, 0);
+	CHECK_EQ(pa.nhot, 2);
+	CHECK_EQ(page_alloc_free_count(&pa), free0);
+	CHECK(pa_frame(&pa, a)->flags & FRAME_HOT);
+	CHECK_INVARIANTS();
+	CHECK_EQ(page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0), b);    /* LIFO */
+	CHECK_EQ(page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0), a);
+	CHECK_EQ(pa.nhot, 0);
+	CHECK_INVARIANTS();
+	page_free_frames(&pa, a, 0);
+	page_free_frames(&pa, b, 0);
+	page_alloc_drain(&pa);
+	CHECK_EQ(pa.nhot, 0);
+	CHECK_INVARIANTS();
+	for (unsigned o = 0; o < PA_NORDERS; o++)
+		CHECK_EQ(pa.nfree[o], nfree0[o]);                      /* merged back */
+
+	/* a known-zero frame stays known-zero through the hot list */
+	uint64_t z = page_alloc_frames(&pa, 0, PA_ZERO, FO_KERNEL, 0);
+	page_free_frames_hint(&pa, z, 0, true);
+	CHECK(pa_frame(&pa, z)->flags & FRAME_KNOWN_ZERO);
+	memset(ram_ptr(&ram, z), 0x77, 64);   /* a lie the allocator must believe */
+	CHECK_EQ(page_alloc_frames(&pa, 0, PA_ZERO, FO_KERNEL, 0), z);
+	CHECK_EQ(*(uint8_t *)ram_ptr(&ram, z), 0x77);
+	memset(ram_ptr(&ram, z), 0, 64);
+	page_free_frames(&pa, z, 0);
+	CHECK(!(pa_frame(&pa, z)->flags & FRAME_KNOWN_ZERO));
+	CHECK_EQ(page_alloc_frames(&pa, 0, PA_ZERO, FO_KERNEL, 0), z);
+	page_free_frames(&pa, z, 0);
+	page_alloc_drain(&pa);
+
+	/* take every frame, free them all (PA_HOT_MAX go hot), then ask for the
+	 * biggest block: only a drain can make it */
+	uint64_t n = page_alloc_free_count(&pa), *all = calloc(n, 8);
+	REQUIRE(all);
+	for (uint64_t i = 0; i < n; i++)
+		REQUIRE((all[i] = page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0)));
+	CHECK_EQ(page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0), 0);
+	for (uint64_t i = 0; i < n; i++)
+		page_free_frames(&pa, all[i], 0);
+	free(all);
+	CHECK_EQ(pa.nhot, PA_HOT_MAX);
+	CHECK_INVARIANTS();
+	unsigned top = PA_NORDERS - 1;
+	while (top > 0 && !nfree0[top])
+		top--;
+	uint64_t big = page_alloc_frames(&pa, top, 0, FO_KERNEL, 0);
+	CHECK(big != 0);
+	CHECK_INVARIANTS();
+	page_free_frames(&pa, big, top);
+	page_alloc_drain(&pa);
+	CHECK_EQ(page_alloc_free_count(&pa), free0);
+	for (unsigned o = 0; o < PA_NORDERS; o++)
+		CHECK_EQ(pa.nfree[o], nfree0[o]);
+
+	/* the checker sees a hot frame that is not on the list */
+	uint64_t c = page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0);
+	page_free_frames(&pa, c, 0);
+	pa.nhot = 0;
+	CHECK(page_alloc_check(&pa) != NULL);
+	pa.nhot = 1;
+	CHECK_INVARIANTS();
+}

@@ -512,3 +512,43 @@ static void many(int levels)
 	mach_halt(&m);
 }
 TEST(pmap_scattered_pages_no_leak) { each_levels(many); }
+
+/* The walk cache holds the last-level table of recently walked 2 MiB
+ * ranges.  When a table is freed (its last page removed) and its frame is
+ * reused as the table of another range, a stale cache entry would make the
+ * old range see the new one's PTEs: check that it does not, and that the
+ * one-page remove keeps the tables and counters right. */
+static void walk_cache(int levels)
+{
+	struct mach m;
+	struct pmap pm;
+	mach_boot(&m, levels);
+	m.pa.debug = false;            /* let freed tables go on the hot list */
+	REQUIRE(pmap_create(&pm, &m.pk, 1, PID) == 0);
+	const uint64_t a = 0x40000000, b = 0x40000000 + (3ULL << 21); /* same VPN[0] */
+	uint64_t fa = user_frame(&m), fb = user_frame(&m), fa2 = user_frame(&m);
+	REQUIRE(pmap_enter(&pm, a, fa, VM_PROT_READ, false) == 0);
+	REQUIRE(pmap_enter(&pm, a + PGSIZE, fa2, VM_PROT_READ, false) == 0);
+	struct pmap_page pg;
+	CHECK(pmap_extract(&pm, a, &pg) && pg.pa == fa);
+	/* one-page removes: the first keeps the table, the second frees it */
+	uint64_t tables = pm.pt_pages;
+	pmap_remove(&pm, a + PGSIZE, a + 2 * PGSIZE, free_cb, &m);
+	CHECK_EQ(pm.pt_pages, tables);
+	CHECK_EQ(pm.resident, 1);
+	PCHECK(&pm);
+	pmap_remove(&pm, a, a + PGSIZE, free_cb, &m);
+	CHECK(pm.pt_pages < tables);
+	CHECK_EQ(pm.resident, 0);
+	PCHECK(&pm);
+	/* b's table takes the frame a's table had (the allocator is LIFO) */
+	REQUIRE(pmap_enter(&pm, b, fb, VM_PROT_READ | VM_PROT_WRITE, false) == 0);
+	CHECK(!pmap_extract(&pm, a, &pg));              /* not b's entry */
+	CHECK(pmap_extract(&pm, b, &pg) && pg.pa == fb);
+	PCHECK(&pm);
+	pmap_remove(&pm, 0, user_top(levels), free_cb, &m);
+	PCHECK(&pm);
+	pmap_destroy(&pm);
+	mach_halt(&m);
+}
+TEST(pmap_walk_cache_never_stale) { each_levels(walk_cache); }
