@@ -76,7 +76,9 @@ int main(void)
 	const char *dir = getenv("VMOS_TRACES");
 	static const char *const dirs[] = { "../shared/data/traces/lirs", "../../shared/data/traces/lirs" };
 	static const struct { const char *name; uint64_t size; } traces[] = {
-		{ "2_pools", 1000 }, { "cpp", 500 }, { "multi2", 500 }, { "sprite", 500 },
+		/* every trace at the first cache size of its README line */
+		{ "2_pools", 500 }, { "cpp", 100 }, { "cs", 500 }, { "gli", 500 },
+		{ "multi1", 500 }, { "multi2", 500 }, { "ps", 500 }, { "sprite", 500 },
 		{ "loop", 500 }, { "zigzag", 1000 },
 	};
 	int found = 0;

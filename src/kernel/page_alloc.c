@@ -84,6 +84,10 @@ int page_alloc_init(struct page_alloc *pa, struct ram *ram)
 		f->next = f->prev = FRAME_NONE;
 	}
 	pa->by_owner[FO_BOOT] = pa->first_usable;
+	/* RAM starts all zeros (ram_init): no frame needs clearing before its
+	 * first PA_ZERO allocation. */
+	for (uint32_t fn = pa->first_usable; fn < pa->nframes; fn++)
+		pa->frames[fn].flags = FRAME_KNOWN_ZERO;
 	/* Free the rest as the largest aligned blocks that fit. */
 	uint32_t fn = pa->first_usable;
 	while (fn < pa->nframes) {
