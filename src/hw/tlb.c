@@ -22,7 +22,8 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	t->nsets = entries / ways;
 	t->e = calloc(entries, sizeof *t->e);
 	t->victim = calloc(t->nsets, sizeof *t->victim);
-	if (!t->e || !t->victim) {
+	t->nused = calloc(t->nsets, sizeof *t->nused);
+	if (!t->e || !t->victim || !t->nused) {
 		tlb_destroy(t);
 		return -ENOMEM;
 	}
@@ -36,8 +37,10 @@ void tlb_destroy(struct tlb *t)
 {
 	free(t->e);
 	free(t->victim);
+	free(t->nused);
 	t->e = NULL;
 	t->victim = NULL;
+	t->nused = NULL;
 }
 
 void tlb_remove(struct tlb *t, struct tlb_entry *e)
@@ -45,6 +48,7 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e)
 	if (e->valid) {
 		e->valid = false;
 		e->tag = 0;
+		t->nused[e->vpn & (t->nsets - 1)]--;
 		if (--t->level_count[e->level] == 0)
 			t->level_mask &= ~(1u << e->level);
 	}
@@ -61,20 +65,24 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 	uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
 	struct tlb_entry *s = tlb_set(t, vpn);
 	struct tlb_entry *slot = NULL;
-	for (unsigned w = 0; w < t->nways; w++) {
-		struct tlb_entry *e = &s[w];
-		if (present && e->tag == tag && e->global == global && (global || e->asid == asid)) {
-			e->pte = pte;           /* refresh in place (e.g. D set) */
-			return e;
-		}
-		if (!e->tag && !slot) {
-			slot = e;
-			if (!present)
-				break;
+	unsigned set = (unsigned)(vpn & (t->nsets - 1));
+	if (present || t->nused[set] < t->nways) {
+		for (unsigned w = 0; w < t->nways; w++) {
+			struct tlb_entry *e = &s[w];
+			if (present && e->tag == tag && e->global == global &&
+			    (global || e->asid == asid)) {
+				e->pte = pte;           /* refresh in place (e.g. D set) */
+				return e;
+			}
+			if (!e->tag && !slot) {
+				slot = e;
+				if (!present)
+					break;
+			}
 		}
 	}
 	if (!slot) {
-		unsigned *v = &t->victim[vpn & (t->nsets - 1)];
+		unsigned *v = &t->victim[set];
 		slot = &s[*v];
 		*v = (*v + 1) & (t->nways - 1);
 		if (removed)
@@ -88,6 +96,7 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 	slot->level = (uint8_t)level;
 	slot->global = global;
 	slot->valid = true;
+	t->nused[set]++;
 	t->level_count[level]++;
 	t->level_mask |= 1u << level;
 	return slot;

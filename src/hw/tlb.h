@@ -48,6 +48,7 @@ struct tlb {
 	unsigned nentries, nways, nsets;
 	struct tlb_entry *e;           /* nsets * nways, set-major */
 	unsigned *victim;              /* per set: next way to replace */
+	unsigned *nused;               /* per set: valid ways (a full set needs no scan) */
 	unsigned level_count[TLB_LEVELS]; /* valid entries per level: skips probes */
 	unsigned level_mask;           /* bit l set while level_count[l] != 0 */
 };
