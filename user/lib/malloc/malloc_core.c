@@ -457,7 +457,15 @@ void *MALLOC_API(realloc)(void *p, size_t n)
 	}
 	uintptr_t clean;
 	void *q = 0;
-	if (n <= MAL_QUICK_MAX - MAL_HDR && mal.quick_on)
+	/* A heap block that must move to grow goes to the top when the top
+	 * holds it without growing the break: there it can keep growing in
+	 * place (a growing string or vector moved into an exact-fit hole
+	 * must move again at its next growth: realloc-strings moved 1343
+	 * times, 301 so) */
+	if (mal_kind(h) == MAL_K_HEAP && mal.fit != FIT_BUDDY && n < mal.mmap_threshold &&
+	    n > usable(p, h) && (q = mal_bt_alloc_top(mal_block_size(n))))
+		mal.n_malloc++;
+	if (!q && n <= MAL_QUICK_MAX - MAL_HDR && mal.quick_on)
 		q = quick_pop(n);
 	if (!q)
 		q = alloc(n, &clean);

@@ -188,6 +188,14 @@ static void *carve_top(size_t size, uintptr_t *clean_from)
 	return (void *)(b + 8);
 }
 
+void *mal_bt_alloc_top(size_t size)
+{
+	uintptr_t clean;
+	if (!mal.top || mal_size(*mal_at(mal.top)) < size + MAL_MIN)
+		return 0;
+	return carve_top(size, &clean);
+}
+
 void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 {
 	*clean_from = UINTPTR_MAX;

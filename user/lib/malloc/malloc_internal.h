@@ -249,6 +249,9 @@ void mal_seg_release_all(void);
 /* --- boundary-tag heap (malloc_heap.c) ------------------------------ */
 void *mal_bt_alloc(size_t size, uintptr_t *clean_from);
 void mal_bt_free(uintptr_t b, mal_word h);
+/* A block of size bytes carved from the top when the top holds it without
+ * growing the break; 0 otherwise. */
+void *mal_bt_alloc_top(size_t size);
 int mal_bt_resize(uintptr_t b, mal_word h, size_t size);
 void mal_bt_consolidate(void);
 
