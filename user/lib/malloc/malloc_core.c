@@ -344,7 +344,9 @@ static inline void *quick_pop(size_t n)
 	return p;
 }
 
-/* Returns 1 when p was parked on its quick list, 0 for the slow path. */
+/* Returns 1 when p was freed here: parked on its quick list, or, a heap
+ * block too large for the lists that passed the same checks as checked(),
+ * given to the heap at once (not checked twice); 0 for the slow path. */
 static inline int quick_push(void *p)
 {
 	uintptr_t b = (uintptr_t)p - 8;
@@ -352,9 +354,13 @@ static inline int quick_push(void *p)
 		return 0;
 	mal_word h = *mal_at(b);
 	size_t size = mal_size(h);
-	if ((h & (MAL_IU | MAL_KIND_MASK)) != (MAL_IU | MAL_K_HEAP) || size > MAL_QUICK_MAX ||
-	    !mal_hdr_ok(b, h))
+	if ((h & (MAL_IU | MAL_KIND_MASK)) != (MAL_IU | MAL_K_HEAP) || !mal_hdr_ok(b, h))
 		return 0;
+	if (size > MAL_QUICK_MAX) {
+		mal.n_free++;
+		mal_bt_free(b, h);
+		return 1;
+	}
 	struct mal_free *q = (struct mal_free *)b;
 	q->hdr = mal_hdr(b, size, MAL_IU | MAL_K_QUICK | (h & MAL_PI));
 	q->next = mal.quick[size >> 4];

@@ -132,7 +132,10 @@ static int grow_top(size_t size)
 static void maybe_trim(void)
 {
 	uintptr_t t = mal.top;
-	size_t size = mal_size(*mal_at(t)), slack = pad();
+	size_t size = mal_size(*mal_at(t));
+	if (size < mal.trim_threshold)
+		return;		/* the usual case, without pad()'s division */
+	size_t slack = pad();
 	if (size < mal.trim_threshold + slack || last_seg()->from_mmap)
 		return;
 	uintptr_t keep = t + 8 + MAL_MIN + slack + 8;
@@ -172,10 +175,14 @@ static void *take(uintptr_t b, size_t size)
  * are known to be zero (fresh from the OS). */
 static void *carve_top(size_t size, uintptr_t *clean_from)
 {
-	if (grow_top(size + MAL_MIN) < 0)
-		return 0;
 	uintptr_t b = mal.top;
-	mal_word h = *mal_at(b);
+	mal_word h = b ? *mal_at(b) : 0;
+	if (!b || mal_size(h) < size + MAL_MIN) {
+		if (grow_top(size + MAL_MIN) < 0)
+			return 0;
+		b = mal.top;
+		h = *mal_at(b);
+	}
 	size_t have = mal_size(h);
 	uintptr_t t = b + size;
 	*mal_at(t) = mal_hdr(t, have - size, MAL_PI);
