@@ -298,8 +298,39 @@ size_t mal_buddy_free_bytes(size_t *blocks);
 /* --- free-space indexes (policy_fit.c, policy_segfit.c) -------------- */
 extern const struct mal_index mal_index_list;	/* first/next/best/worst */
 extern const struct mal_index mal_index_segfit;
-/* Doubly linked list primitives with safe unlinking (policy_fit.c). */
-void mal_list_insert(struct mal_free **head, struct mal_free *b, int ao);
-void mal_list_unlink(struct mal_free **head, struct mal_free *b);
+/* Doubly linked free lists (Knuth TAOCP 1 §2.2.5) with safe unlinking: the
+ * neighbours must point back at the block, else the list was overwritten
+ * and the allocator aborts.  Inserts b at the head, or in address order
+ * when ao is set (a walk to its place). */
+static inline void mal_list_insert(struct mal_free **head, struct mal_free *b, int ao)
+{
+	struct mal_free *prev = 0, *next = *head;
+	if (ao)
+		while (next && next < b) {
+			prev = next;
+			next = next->next;
+		}
+	b->prev = prev;
+	b->next = next;
+	if (next)
+		next->prev = b;
+	if (prev)
+		prev->next = b;
+	else
+		*head = b;
+}
+
+static inline void mal_list_unlink(struct mal_free **head, struct mal_free *b)
+{
+	struct mal_free *next = b->next, *prev = b->prev;
+	if ((next && next->prev != b) || (prev ? prev->next != b : *head != b))
+		mal_fail("malloc", (char *)b + 8, "corrupted free list (write after free?)");
+	if (next)
+		next->prev = prev;
+	if (prev)
+		prev->next = next;
+	else
+		*head = next;
+}
 
 #endif
