@@ -59,8 +59,8 @@
 
 #define MAL_NQUICK	32		/* quick lists for blocks 32..512 */
 #define MAL_QUICK_MAX	(MAL_NQUICK * 16)
-#define MAL_GROW_TOP_MAX (1 << 10)	/* realloc: a block growing past its place
-					 * moves to the top below this size */
+#define MAL_GROW_TOP_MAX (1 << 10)	/* realloc: appends below this size move
+					 * a block to the top (malloc_core.c) */
 #define MAL_NSEG	64
 #define MAL_NBINS	216		/* segregated-fit size classes */
 #define MAL_BUDDY_MIN	5		/* 32-byte buddy blocks */
