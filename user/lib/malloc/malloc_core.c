@@ -277,7 +277,7 @@ static size_t usable(void *p, mal_word h)
 
 /* --- the calls ------------------------------------------------------------ */
 /* Allocates n bytes; *clean_from: payload bytes from there on are zero. */
-static void *alloc(size_t n, uintptr_t *clean_from)
+static inline __attribute__((always_inline)) void *alloc(size_t n, uintptr_t *clean_from)
 {
 	void *p = 0;
 	*clean_from = UINTPTR_MAX;
