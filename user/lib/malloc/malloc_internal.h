@@ -209,7 +209,8 @@ static inline void *mal_quick_take(size_t size)
 		return 0;
 	uintptr_t b = (uintptr_t)q;
 	mal_word h = q->hdr;
-	if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK || mal_size(h) != size)
+	/* the check bits, the kind and the size in one comparison */
+	if ((h & ~MAL_PI) != mal_hdr(b, size, MAL_IU | MAL_K_QUICK))
 		mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
 	mal.quick[size >> 4] = q->next;
 	mal.nquick--;
