@@ -256,13 +256,15 @@ static void release(uintptr_t b, mal_word h)
 	mal_word nh = *mal_at(n);
 	if (!mal_hdr_ok(n, nh) || !(nh & MAL_PI))
 		mal_fail("free", (void *)(b + 8), "corrupted header of the next block (overflow?)");
-	*mal_at(b) = mal_hdr(b, size, h & MAL_PI);	/* not in use: a 2nd free aborts */
 	if (!(h & MAL_PI)) {
 		size_t psize = *mal_at(b - 8);
 		uintptr_t p = b - psize;
 		mal_word ph = psize >= MAL_MIN && psize <= b - mal.lo ? *mal_at(p) : 0;
 		if (!mal_hdr_ok(p, ph) || (ph & MAL_IU) || mal_size(ph) != psize)
 			mal_fail("free", (void *)(b + 8), "corrupted free block before this one");
+		/* b's header ends inside the merged block: not in use, so that a
+		 * second free of b aborts (otherwise it is rewritten below) */
+		*mal_at(b) = mal_hdr(b, size, h & MAL_PI);
 		idx_remove((struct mal_free *)p);
 		b = p;
 		size += psize;
