@@ -14,7 +14,7 @@
  * child's CPU time (user + system: page faults and system calls count).
  * Figures, not verdicts: nothing here fails.
  */
-#include "trace_replay.h"
+#include "../tools/malloc/trace_replay.h"	/* not src/tools/trace_replay.h */
 #include "malloc_api.h"
 
 #include <glob.h>

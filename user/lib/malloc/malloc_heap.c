@@ -21,6 +21,30 @@
  * before use; a bad one aborts with a message (mal_fail).
  */
 #include "malloc_internal.h"
+#include "policy_segfit.h"
+
+/* The free-block index of the policy; segregated fits (the default) is
+ * called directly, inline. */
+static inline void idx_insert(struct mal_free *b)
+{
+	if (mal.fit == FIT_SEGFIT)
+		mal_seg_insert(b);
+	else
+		mal.index->insert(b);
+}
+
+static inline void idx_remove(struct mal_free *b)
+{
+	if (mal.fit == FIT_SEGFIT)
+		mal_seg_remove(b);
+	else
+		mal.index->remove(b);
+}
+
+static inline struct mal_free *idx_find(size_t size)
+{
+	return mal.fit == FIT_SEGFIT ? mal_seg_find(size) : mal.index->find(size);
+}
 
 /* Deferred coalescing: parked blocks are merged (mal_bt_consolidate) when
  * no free block fits a request and either the top cannot serve it without
@@ -83,7 +107,7 @@ static void retire_top(void)
 	write_fence(t + size);
 	if (size >= MAL_MIN) {
 		make_free(t, size, h & MAL_PI);
-		mal.index->insert((struct mal_free *)t);
+		idx_insert((struct mal_free *)t);
 	}
 	mal.top = 0;
 }
@@ -132,7 +156,10 @@ static int grow_top(size_t size)
 static void maybe_trim(void)
 {
 	uintptr_t t = mal.top;
-	size_t size = mal_size(*mal_at(t)), slack = pad();
+	size_t size = mal_size(*mal_at(t));
+	if (size < mal.trim_threshold)
+		return;		/* the usual case, without pad()'s division */
+	size_t slack = pad();
 	if (size < mal.trim_threshold + slack || last_seg()->from_mmap)
 		return;
 	uintptr_t keep = t + 8 + MAL_MIN + slack + 8;
@@ -157,7 +184,7 @@ static void *take(uintptr_t b, size_t size)
 	if (have - size >= MAL_MIN) {
 		uintptr_t r = b + size;
 		make_free(r, have - size, MAL_PI);
-		mal.index->insert((struct mal_free *)r);
+		idx_insert((struct mal_free *)r);
 		have = size;
 	} else {
 		set_pi(b + have);
@@ -172,10 +199,14 @@ static void *take(uintptr_t b, size_t size)
  * are known to be zero (fresh from the OS). */
 static void *carve_top(size_t size, uintptr_t *clean_from)
 {
-	if (grow_top(size + MAL_MIN) < 0)
-		return 0;
 	uintptr_t b = mal.top;
-	mal_word h = *mal_at(b);
+	mal_word h = b ? *mal_at(b) : 0;
+	if (!b || mal_size(h) < size + MAL_MIN) {
+		if (grow_top(size + MAL_MIN) < 0)
+			return 0;
+		b = mal.top;
+		h = *mal_at(b);
+	}
 	size_t have = mal_size(h);
 	uintptr_t t = b + size;
 	*mal_at(t) = mal_hdr(t, have - size, MAL_PI);
@@ -188,6 +219,14 @@ static void *carve_top(size_t size, uintptr_t *clean_from)
 	return (void *)(b + 8);
 }
 
+void *mal_bt_alloc_top(size_t size)
+{
+	uintptr_t clean;
+	if (!mal.top || mal_size(*mal_at(mal.top)) < size + MAL_MIN)
+		return 0;
+	return carve_top(size, &clean);
+}
+
 void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 {
 	*clean_from = UINTPTR_MAX;
@@ -196,14 +235,14 @@ void *mal_bt_alloc(size_t size, uintptr_t *clean_from)
 		if (p)
 			return p;
 	}
-	struct mal_free *b = mal.index->find(size);
+	struct mal_free *b = idx_find(size);
 	if (!b && mal.nquick &&
 	    (mal.nquick >= CONSOLIDATE_COUNT || !(mal.top && mal_size(*mal_at(mal.top)) >= size + MAL_MIN))) {
 		mal_bt_consolidate();
-		b = mal.index->find(size);
+		b = idx_find(size);
 	}
 	if (b) {
-		mal.index->remove(b);
+		idx_remove(b);
 		return take((uintptr_t)b, size);
 	}
 	return carve_top(size, clean_from);
@@ -217,14 +256,16 @@ static void release(uintptr_t b, mal_word h)
 	mal_word nh = *mal_at(n);
 	if (!mal_hdr_ok(n, nh) || !(nh & MAL_PI))
 		mal_fail("free", (void *)(b + 8), "corrupted header of the next block (overflow?)");
-	*mal_at(b) = mal_hdr(b, size, h & MAL_PI);	/* not in use: a 2nd free aborts */
 	if (!(h & MAL_PI)) {
 		size_t psize = *mal_at(b - 8);
 		uintptr_t p = b - psize;
 		mal_word ph = psize >= MAL_MIN && psize <= b - mal.lo ? *mal_at(p) : 0;
 		if (!mal_hdr_ok(p, ph) || (ph & MAL_IU) || mal_size(ph) != psize)
 			mal_fail("free", (void *)(b + 8), "corrupted free block before this one");
-		mal.index->remove((struct mal_free *)p);
+		/* b's header ends inside the merged block: not in use, so that a
+		 * second free of b aborts (otherwise it is rewritten below) */
+		*mal_at(b) = mal_hdr(b, size, h & MAL_PI);
+		idx_remove((struct mal_free *)p);
 		b = p;
 		size += psize;
 		h = ph;
@@ -236,13 +277,13 @@ static void release(uintptr_t b, mal_word h)
 		return;
 	}
 	if (!(nh & MAL_IU)) {
-		mal.index->remove((struct mal_free *)n);
+		idx_remove((struct mal_free *)n);
 		size += mal_size(nh);
 	} else {
 		clear_pi(n);
 	}
 	make_free(b, size, h & MAL_PI);
-	mal.index->insert((struct mal_free *)b);
+	idx_insert((struct mal_free *)b);
 }
 
 void mal_bt_free(uintptr_t b, mal_word h)
@@ -310,11 +351,11 @@ static int resize(uintptr_t b, mal_word h, size_t size)
 	}
 	if ((nh & MAL_IU) || have + mal_size(nh) < size)
 		return 0;
-	mal.index->remove((struct mal_free *)n);
+	idx_remove((struct mal_free *)n);
 	size_t total = have + mal_size(nh);
 	if (total - size >= MAL_MIN) {
 		make_free(b + size, total - size, MAL_PI);
-		mal.index->insert((struct mal_free *)(b + size));
+		idx_insert((struct mal_free *)(b + size));
 	} else {
 		set_pi(b + total);
 		size = total;

@@ -59,6 +59,8 @@
 
 #define MAL_NQUICK	32		/* quick lists for blocks 32..512 */
 #define MAL_QUICK_MAX	(MAL_NQUICK * 16)
+#define MAL_GROW_TOP_MAX (1 << 10)	/* realloc: appends below this size move
+					 * a block to the top (malloc_core.c) */
 #define MAL_NSEG	64
 #define MAL_NBINS	216		/* segregated-fit size classes */
 #define MAL_BUDDY_MIN	5		/* 32-byte buddy blocks */
@@ -207,7 +209,8 @@ static inline void *mal_quick_take(size_t size)
 		return 0;
 	uintptr_t b = (uintptr_t)q;
 	mal_word h = q->hdr;
-	if (!mal_hdr_ok(b, h) || mal_kind(h) != MAL_K_QUICK || mal_size(h) != size)
+	/* the check bits, the kind and the size in one comparison */
+	if ((h & ~MAL_PI) != mal_hdr(b, size, MAL_IU | MAL_K_QUICK))
 		mal_fail("malloc", (void *)(b + 8), "corrupted quick list (write after free?)");
 	mal.quick[size >> 4] = q->next;
 	mal.nquick--;
@@ -249,6 +252,9 @@ void mal_seg_release_all(void);
 /* --- boundary-tag heap (malloc_heap.c) ------------------------------ */
 void *mal_bt_alloc(size_t size, uintptr_t *clean_from);
 void mal_bt_free(uintptr_t b, mal_word h);
+/* A block of size bytes carved from the top when the top holds it without
+ * growing the break; 0 otherwise. */
+void *mal_bt_alloc_top(size_t size);
 int mal_bt_resize(uintptr_t b, mal_word h, size_t size);
 void mal_bt_consolidate(void);
 
@@ -293,8 +299,39 @@ size_t mal_buddy_free_bytes(size_t *blocks);
 /* --- free-space indexes (policy_fit.c, policy_segfit.c) -------------- */
 extern const struct mal_index mal_index_list;	/* first/next/best/worst */
 extern const struct mal_index mal_index_segfit;
-/* Doubly linked list primitives with safe unlinking (policy_fit.c). */
-void mal_list_insert(struct mal_free **head, struct mal_free *b, int ao);
-void mal_list_unlink(struct mal_free **head, struct mal_free *b);
+/* Doubly linked free lists (Knuth TAOCP 1 §2.2.5) with safe unlinking: the
+ * neighbours must point back at the block, else the list was overwritten
+ * and the allocator aborts.  Inserts b at the head, or in address order
+ * when ao is set (a walk to its place). */
+static inline void mal_list_insert(struct mal_free **head, struct mal_free *b, int ao)
+{
+	struct mal_free *prev = 0, *next = *head;
+	if (ao)
+		while (next && next < b) {
+			prev = next;
+			next = next->next;
+		}
+	b->prev = prev;
+	b->next = next;
+	if (next)
+		next->prev = b;
+	if (prev)
+		prev->next = b;
+	else
+		*head = b;
+}
+
+static inline void mal_list_unlink(struct mal_free **head, struct mal_free *b)
+{
+	struct mal_free *next = b->next, *prev = b->prev;
+	if ((next && next->prev != b) || (prev ? prev->next != b : *head != b))
+		mal_fail("malloc", (char *)b + 8, "corrupted free list (write after free?)");
+	if (next)
+		next->prev = prev;
+	if (prev)
+		prev->next = next;
+	else
+		*head = next;
+}
 
 #endif

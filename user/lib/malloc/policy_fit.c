@@ -8,41 +8,9 @@
  * (insertion O(1)).  Next fit keeps a roving pointer where the last search
  * stopped (Knuth's exercise 6), which spreads allocations over the heap.
  *
- * Unlinking is "safe": the neighbours must point back at the block, else
- * the free list was overwritten and the allocator aborts.
+ * The list primitives (safe unlinking) are malloc_internal.h's.
  */
 #include "malloc_internal.h"
-
-void mal_list_insert(struct mal_free **head, struct mal_free *b, int ao)
-{
-	struct mal_free *prev = 0, *next = *head;
-	if (ao)
-		while (next && next < b) {
-			prev = next;
-			next = next->next;
-		}
-	b->prev = prev;
-	b->next = next;
-	if (next)
-		next->prev = b;
-	if (prev)
-		prev->next = b;
-	else
-		*head = b;
-}
-
-void mal_list_unlink(struct mal_free **head, struct mal_free *b)
-{
-	struct mal_free *next = b->next, *prev = b->prev;
-	if ((next && next->prev != b) || (prev ? prev->next != b : *head != b))
-		mal_fail("malloc", (char *)b + 8, "corrupted free list (write after free?)");
-	if (next)
-		next->prev = prev;
-	if (prev)
-		prev->next = next;
-	else
-		*head = next;
-}
 
 static void fit_insert(struct mal_free *b)
 {
