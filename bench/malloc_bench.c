@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUNS 9
+#define RUNS 21
 
 static int cmp_double(const void *a, const void *b)
 {
