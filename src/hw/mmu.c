@@ -239,6 +239,11 @@ void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint
 	tlb_flush(&m->tlb, has_va, va, has_asid, asid, fast_drop, m);
 }
 
+void mmu_sfence_page_slow(struct mmu *m, uint64_t va, uint16_t asid)
+{
+	tlb_flush(&m->tlb, true, va, true, asid, fast_drop, m);
+}
+
 /* True if a cached leaf satisfies the access: a store also needs D = 1,
  * else it must re-walk to set D in RAM. */
 static bool entry_permits(uint64_t pte, enum mmu_access acc)

@@ -94,6 +94,22 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t 
 	return NULL;
 }
 
+/* True if a set that va maps to holds a valid entry for va's page at that
+ * level, whatever its ASID: false means no flush by va can remove anything.
+ * Counts nothing. */
+static inline bool tlb_maybe_holds(const struct tlb *t, uint64_t va)
+{
+	for (unsigned m = t->level_mask; m; m &= m - 1) {
+		int level = __builtin_ctz(m);
+		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+		const struct tlb_entry *s = &t->e[(vpn & (t->nsets - 1)) * t->nways];
+		for (unsigned w = 0; w < t->nways; w++)
+			if (s[w].tag == tag)
+				return true;
+	}
+	return false;
+}
+
 /* Caches a leaf found by a walk. An entry for the same page and address space
  * is updated in place; otherwise a free way of the set is used, or the
  * round-robin victim is evicted and reported through removed(). Returns the

@@ -243,7 +243,7 @@ static inline uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 
 static inline void flush_va(struct pmap *pm, uint64_t va)
 {
-	mmu_sfence_vma(pm->pk->mmu, true, va, true, pm->asid);
+	mmu_sfence_page(pm->pk->mmu, va, pm->asid);
 }
 
 int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
