@@ -23,7 +23,9 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	t->e = calloc(entries, sizeof *t->e);
 	t->victim = calloc(t->nsets, sizeof *t->victim);
 	t->nused = calloc(t->nsets, sizeof *t->nused);
-	if (!t->e || !t->victim || !t->nused) {
+	t->filt_mask = (entries < 4096 ? 16ull * entries : 65536) - 1;   /* <= 256 KiB */
+	t->filt = calloc(t->filt_mask + 1, sizeof *t->filt);
+	if (!t->e || !t->victim || !t->nused || !t->filt) {
 		tlb_destroy(t);
 		return -ENOMEM;
 	}
@@ -38,6 +40,8 @@ void tlb_destroy(struct tlb *t)
 	free(t->e);
 	free(t->victim);
 	free(t->nused);
+	free(t->filt);
+	t->filt = NULL;
 	t->e = NULL;
 	t->victim = NULL;
 	t->nused = NULL;
@@ -47,6 +51,7 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e)
 {
 	if (e->valid) {
 		e->valid = false;
+		t->filt[tlb_filt_index(t, e->tag)]--;
 		e->tag = 0;
 		t->nused[e->vpn & (t->nsets - 1)]--;
 		if (--t->level_count[e->level] == 0)
@@ -90,6 +95,7 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 		tlb_remove(t, slot);
 	}
 	slot->tag = tag;
+	t->filt[tlb_filt_index(t, tag)]++;
 	slot->vpn = vpn;
 	slot->pte = pte;
 	slot->asid = asid;
