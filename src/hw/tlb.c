@@ -24,6 +24,7 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	t->victim = calloc(t->nsets, sizeof *t->victim);
 	t->nused = calloc(t->nsets, sizeof *t->nused);
 	t->filt_mask = (entries < 4096 ? 16ull * entries : 65536) - 1;   /* <= 256 KiB */
+	t->filt_shift = 64 - (unsigned)__builtin_ctzll(t->filt_mask + 1);
 	t->filt = calloc(t->filt_mask + 1, sizeof *t->filt);
 	if (!t->e || !t->victim || !t->nused || !t->filt) {
 		tlb_destroy(t);

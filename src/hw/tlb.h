@@ -62,6 +62,7 @@ struct tlb {
 	unsigned level_mask;           /* bit l set while level_count[l] != 0 */
 	uint32_t *filt;                /* presence filter: see above */
 	uint64_t filt_mask;            /* its size - 1 (a power of two) */
+	unsigned filt_shift;           /* 64 - log2(its size) */
 };
 
 /* Called for every entry a flush or an eviction removes. */
@@ -85,11 +86,12 @@ static inline uint64_t tlb_tag(uint64_t vpn, int level)
 	return (vpn << 3) | ((uint64_t)level << 1) | 1;
 }
 
-/* The filter counter of a tag: page number and level, the low bits first
- * (neighbouring pages land in different counters). */
+/* The filter counter of a tag: its top bits after multiplying by 2^64/phi
+ * (Knuth's multiplicative hashing), so neither strides of pages nor
+ * pages a power of two apart pile up in one counter. */
 static inline uint64_t tlb_filt_index(const struct tlb *t, uint64_t tag)
 {
-	return (tag >> 1) & t->filt_mask;
+	return (tag * 0x9e3779b97f4a7c15ull) >> t->filt_shift;
 }
 
 static inline struct tlb_entry *tlb_set(struct tlb *t, uint64_t vpn)
