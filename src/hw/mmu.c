@@ -281,10 +281,13 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);
 	if (cause)
 		return (int)cause;
+	/* with the fast cache empty since its last flush, fast_drop has
+	 * nothing to drop (trace replay): no call per eviction */
+	tlb_removed_fn *drop = m->fast_used ? fast_drop : NULL;
 	if (e)        /* a cached entry without the needed permission: refresh it */
-		tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+		tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
 	else
-		tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+		tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
 	*pa = r.pa;
 	return 0;
 }

@@ -48,7 +48,8 @@ void tlb_destroy(struct tlb *t)
 	t->nused = NULL;
 }
 
-void tlb_remove(struct tlb *t, struct tlb_entry *e)
+/* tlb_remove, inline in this file's hot paths. */
+static inline __attribute__((always_inline)) void remove_entry(struct tlb *t, struct tlb_entry *e)
 {
 	if (e->valid) {
 		e->valid = false;
@@ -58,6 +59,11 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e)
 		if (--t->level_count[e->level] == 0)
 			t->level_mask &= ~(1u << e->level);
 	}
+}
+
+void tlb_remove(struct tlb *t, struct tlb_entry *e)
+{
+	remove_entry(t, e);
 }
 
 /* Fills a way of va's set: the first invalid one, else the round-robin
@@ -93,7 +99,7 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 		*v = (*v + 1) & (t->nways - 1);
 		if (removed)
 			removed(ctx, slot);
-		tlb_remove(t, slot);
+		remove_entry(t, slot);
 	}
 	slot->tag = tag;
 	t->filt[tlb_filt_index(t, tag)]++;
