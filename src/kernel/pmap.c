@@ -451,7 +451,7 @@ void pmap_destroy(struct pmap *pm)
 	mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid);
 }
 
-static uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
+static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 {
 	if (va >= user_top(pm->pk->levels))
 		return NULL;
