@@ -239,6 +239,11 @@ void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint
 	tlb_flush(&m->tlb, has_va, va, has_asid, asid, fast_drop, m);
 }
 
+void mmu_sfence_page_slow(struct mmu *m, uint64_t va, uint16_t asid)
+{
+	tlb_flush(&m->tlb, true, va, true, asid, fast_drop, m);
+}
+
 /* True if a cached leaf satisfies the access: a store also needs D = 1,
  * else it must re-walk to set D in RAM. */
 static bool entry_permits(uint64_t pte, enum mmu_access acc)
@@ -276,10 +281,13 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);
 	if (cause)
 		return (int)cause;
+	/* with the fast cache empty since its last flush, fast_drop has
+	 * nothing to drop (trace replay): no call per eviction */
+	tlb_removed_fn *drop = m->fast_used ? fast_drop : NULL;
 	if (e)        /* a cached entry without the needed permission: refresh it */
-		tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+		tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
 	else
-		tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, fast_drop, m);
+		tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
 	*pa = r.pa;
 	return 0;
 }

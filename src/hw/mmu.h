@@ -82,6 +82,20 @@ void mmu_set_satp(struct mmu *m, uint64_t satp);
  * see tlb_flush() for the four cases. */
 void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
 
+/* The flush half of mmu_sfence_page (out of line). */
+void mmu_sfence_page_slow(struct mmu *m, uint64_t va, uint16_t asid);
+
+/* sfence.vma va, asid: exactly mmu_sfence_vma(m, true, va, true, asid),
+ * same count, same entries removed, for the kernel's shootdown after it
+ * changes one PTE.  The probe of va's sets is inline; the flush runs only
+ * when a set holds an entry for va's page (of any ASID). */
+static inline void mmu_sfence_page(struct mmu *m, uint64_t va, uint16_t asid)
+{
+	m->stats.flushes++;
+	if (tlb_maybe_holds(&m->tlb, va))
+		mmu_sfence_page_slow(m, va, asid);
+}
+
 /* Translates va for a user-mode access of type acc exactly as the CPU does:
  * through the TLB, counting, setting A/D in RAM.  Returns 0 and *pa, or the
  * exception cause: CAUSE_{FETCH,LOAD,STORE}_PAGE_FAULT, or

@@ -23,7 +23,10 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	t->e = calloc(entries, sizeof *t->e);
 	t->victim = calloc(t->nsets, sizeof *t->victim);
 	t->nused = calloc(t->nsets, sizeof *t->nused);
-	if (!t->e || !t->victim || !t->nused) {
+	t->filt_mask = (entries < 4096 ? 16ull * entries : 65536) - 1;   /* <= 256 KiB */
+	t->filt_shift = 64 - (unsigned)__builtin_ctzll(t->filt_mask + 1);
+	t->filt = calloc(t->filt_mask + 1, sizeof *t->filt);
+	if (!t->e || !t->victim || !t->nused || !t->filt) {
 		tlb_destroy(t);
 		return -ENOMEM;
 	}
@@ -38,20 +41,29 @@ void tlb_destroy(struct tlb *t)
 	free(t->e);
 	free(t->victim);
 	free(t->nused);
+	free(t->filt);
+	t->filt = NULL;
 	t->e = NULL;
 	t->victim = NULL;
 	t->nused = NULL;
 }
 
-void tlb_remove(struct tlb *t, struct tlb_entry *e)
+/* tlb_remove, inline in this file's hot paths. */
+static inline __attribute__((always_inline)) void remove_entry(struct tlb *t, struct tlb_entry *e)
 {
 	if (e->valid) {
 		e->valid = false;
+		t->filt[tlb_filt_index(t, e->tag)]--;
 		e->tag = 0;
 		t->nused[e->vpn & (t->nsets - 1)]--;
 		if (--t->level_count[e->level] == 0)
 			t->level_mask &= ~(1u << e->level);
 	}
+}
+
+void tlb_remove(struct tlb *t, struct tlb_entry *e)
+{
+	remove_entry(t, e);
 }
 
 /* Fills a way of va's set: the first invalid one, else the round-robin
@@ -87,9 +99,10 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 		*v = (*v + 1) & (t->nways - 1);
 		if (removed)
 			removed(ctx, slot);
-		tlb_remove(t, slot);
+		remove_entry(t, slot);
 	}
 	slot->tag = tag;
+	t->filt[tlb_filt_index(t, tag)]++;
 	slot->vpn = vpn;
 	slot->pte = pte;
 	slot->asid = asid;

@@ -21,6 +21,15 @@
  * model's evictions - and so every hit/miss count - identical to what a TLB
  * consulted on every access would do.
  *
+ * Presence filter: a counting Bloom filter with one hash (Fan et al.,
+ * "Summary cache", 2000) over the valid entries' tags, 16 counters per entry
+ * up to 64 Ki counters.  filt[tlb_filt_index(tag)] counts the valid entries
+ * whose tag hashes there, kept by the only two places that make an entry
+ * valid or invalid (fill, tlb_remove).  A zero counter proves no entry has the tag, so a
+ * lookup that will miss (every page fault in a trace replay) and a flush of a
+ * page the TLB does not hold skip the scan of the set's ways.  The filter
+ * changes no result, only how fast a miss is found.
+ *
  * This file knows nothing of RAM or of walks; mmu.c fills and consults it.
  */
 #ifndef VMOS_HW_TLB_H
@@ -51,6 +60,9 @@ struct tlb {
 	unsigned *nused;               /* per set: valid ways (a full set needs no scan) */
 	unsigned level_count[TLB_LEVELS]; /* valid entries per level: skips probes */
 	unsigned level_mask;           /* bit l set while level_count[l] != 0 */
+	uint32_t *filt;                /* presence filter: see above */
+	uint64_t filt_mask;            /* its size - 1 (a power of two) */
+	unsigned filt_shift;           /* 64 - log2(its size) */
 };
 
 /* Called for every entry a flush or an eviction removes. */
@@ -74,6 +86,14 @@ static inline uint64_t tlb_tag(uint64_t vpn, int level)
 	return (vpn << 3) | ((uint64_t)level << 1) | 1;
 }
 
+/* The filter counter of a tag: its top bits after multiplying by 2^64/phi
+ * (Knuth's multiplicative hashing), so neither strides of pages nor
+ * pages a power of two apart pile up in one counter. */
+static inline uint64_t tlb_filt_index(const struct tlb *t, uint64_t tag)
+{
+	return (tag * 0x9e3779b97f4a7c15ull) >> t->filt_shift;
+}
+
 static inline struct tlb_entry *tlb_set(struct tlb *t, uint64_t vpn)
 {
 	return &t->e[(vpn & (t->nsets - 1)) * t->nways];
@@ -86,12 +106,27 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t 
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+		if (!t->filt[tlb_filt_index(t, tag)])
+			continue;              /* no entry has this tag */
 		struct tlb_entry *s = tlb_set(t, vpn);
 		for (unsigned w = 0; w < t->nways; w++)
 			if (s[w].tag == tag && (s[w].global || s[w].asid == asid))
 				return &s[w];
 	}
 	return NULL;
+}
+
+/* False if no valid entry, of any ASID and level, maps va's page: then no
+ * flush by va can remove anything.  True if one may (the filter's answer).
+ * Counts nothing. */
+static inline bool tlb_maybe_holds(const struct tlb *t, uint64_t va)
+{
+	for (unsigned m = t->level_mask; m; m &= m - 1) {
+		int level = __builtin_ctz(m);
+		if (t->filt[tlb_filt_index(t, tlb_tag(tlb_vpn(va, level), level))])
+			return true;
+	}
+	return false;
 }
 
 /* Caches a leaf found by a walk. An entry for the same page and address space

@@ -35,25 +35,16 @@ void kernel_config_default(struct kernel_config *cfg)
 	cfg->err = stderr;
 }
 
-void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
-		  uint64_t cause, int64_t result, const char *what)
+void kernel_event_emit(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
+		       uint64_t cause, int64_t result, const char *what)
 {
-	if (!k->cfg.on_event)
-		return;
 	struct kevent ev = { kind, p ? p->pid : 0, k->cpu.instret, va, p ? p->pc : 0, cause, result,
 			     what };
 	k->cfg.on_event(k, p, &ev);
 }
 
-struct repl *kernel_repl(struct kernel *k, struct proc *p)
+struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f)
 {
-	return p && p->repl.ops ? &p->repl : &k->repl;
-}
-
-struct repl *kernel_repl_of_frame(struct kernel *k, const struct frame *f)
-{
-	if (!k->cfg.local_frames || (f->flags & FRAME_REPL_GLOBAL))
-		return &k->repl;
 	return kernel_repl(k, proc_find(k, key_pid(f->key)));
 }
 

@@ -87,18 +87,21 @@ struct kernel_config {
 
 void kernel_config_default(struct kernel_config *cfg);
 
-/* The replacement-policy instance that manages the pages of p (its own under
- * local replacement, else the global one). */
-struct repl *kernel_repl(struct kernel *k, struct proc *p);
-/* The instance that manages frame f (mapped, with a key). */
-struct repl *kernel_repl_of_frame(struct kernel *k, const struct frame *f);
+/* kernel_repl(k, p), the replacement-policy instance that manages the pages
+ * of p (its own under local replacement, else the global one), is inline in
+ * proc.h; kernel_repl_of_frame(k, f), the instance that manages frame f
+ * (mapped, with a key), inline below. */
+/* kernel_repl_of_frame under local replacement for a frame not in the
+ * global instance: the owner's instance, found by pid. */
+struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f);
 
 /* Samples every process's working set (see kernel.c). */
 void kernel_sample_wss(struct kernel *k);
 
-/* Reports an event to cfg.on_event if set. */
-void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
-		  uint64_t cause, int64_t result, const char *what);
+/* kernel_event(k, p, kind, va, cause, result, what), inline below, reports
+ * an event to cfg.on_event if set; this does the reporting. */
+void kernel_event_emit(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
+		       uint64_t cause, int64_t result, const char *what);
 
 /* Machine-wide counters (per-process ones are in struct proc). */
 struct kernel_stats {
@@ -151,6 +154,22 @@ struct kernel {
 	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 };
+
+/* Reports an event to cfg.on_event if set (a test inline on the fault path). */
+static inline void kernel_event(struct kernel *k, struct proc *p, enum kevent_kind kind,
+				uint64_t va, uint64_t cause, int64_t result, const char *what)
+{
+	if (k->cfg.on_event)
+		kernel_event_emit(k, p, kind, va, cause, result, what);
+}
+
+/* The replacement-policy instance that manages frame f (mapped, with a key). */
+static inline struct repl *kernel_repl_of_frame(struct kernel *k, const struct frame *f)
+{
+	if (!k->cfg.local_frames || (f->flags & FRAME_REPL_GLOBAL))
+		return &k->repl;
+	return kernel_repl_of_frame_local(k, f);
+}
 
 /* Boots a machine.  Returns 0, or a negative errno with a message on
  * cfg->err (bad configuration, out of host memory). */

@@ -34,6 +34,11 @@
 #define POISON_FREE_PAGE 0x5a
 
 static void buddy_free(struct page_alloc *pa, uint32_t fn, unsigned order);
+static inline __attribute__((always_inline)) uint64_t
+take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
+	   enum frame_owner owner, uint32_t owner_id);
+static inline __attribute__((always_inline)) void
+free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed);
 
 static void list_push(struct page_alloc *pa, unsigned order, uint32_t fn)
 {
@@ -136,6 +141,17 @@ uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags
 			list_push(pa, o, fn + (1u << o));
 		}
 	}
+	/* order 0 (every page fault) gets a copy with the loops unrolled */
+	return order == 0 ? take_block(pa, fn, 0, flags, owner, owner_id) :
+			    take_block(pa, fn, order, flags, owner, owner_id);
+}
+
+/* Hands out the block fn of order, taken off the free structures: zeroes
+ * it if asked, sets its metadata and the counters.  Returns its address. */
+static inline __attribute__((always_inline)) uint64_t
+take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
+	   enum frame_owner owner, uint32_t owner_id)
+{
 	uint32_t n = 1u << order;
 	struct frame *f = &pa->frames[fn];
 	uint64_t addr = frame_to_pa(pa, fn);
@@ -169,6 +185,17 @@ void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order)
 }
 
 void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
+{
+	/* order 0 (every eviction) gets a copy with the loops unrolled */
+	if (order == 0)
+		free_block(pa, addr, 0, zeroed);
+	else
+		free_block(pa, addr, order, zeroed);
+}
+
+/* page_free_frames_hint for a given order. */
+static inline __attribute__((always_inline)) void
+free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
 	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
 		kpanic("page_free_frames: bad address 0x%llx", (unsigned long long)addr);

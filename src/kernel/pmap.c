@@ -49,7 +49,7 @@ static inline bool pte_swapped(uint64_t pte)
 	return !(pte & PTE_V) && (pte & PTE_SWAP_MARK);
 }
 
-static uint64_t prot_bits(unsigned prot, bool cow)
+static inline uint64_t prot_bits(unsigned prot, bool cow)
 {
 	uint64_t b = 0;
 	if (prot & VM_PROT_READ)
@@ -61,7 +61,7 @@ static uint64_t prot_bits(unsigned prot, bool cow)
 	return b;
 }
 
-static uint64_t make_leaf(uint64_t pa, unsigned prot, bool cow)
+static inline uint64_t make_leaf(uint64_t pa, unsigned prot, bool cow)
 {
 	uint64_t b = prot_bits(prot, cow);
 	uint64_t pte = PA_TO_PTE(pa) | (cow ? PTE_SW_COW : 0);
@@ -243,7 +243,7 @@ static inline uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 
 static inline void flush_va(struct pmap *pm, uint64_t va)
 {
-	mmu_sfence_vma(pm->pk->mmu, true, va, true, pm->asid);
+	mmu_sfence_page(pm->pk->mmu, va, pm->asid);
 }
 
 int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
@@ -301,6 +301,17 @@ bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 		return false;
 	fill_page(pg, va, *pte);
 	return true;
+}
+
+uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
+{
+	if (va >= user_top(pm->pk->levels))
+		return 0;
+	uint64_t *pte = walk(pm, va & ~PGMASK, false);
+	if (!pte || !*pte || pte_swapped(*pte))
+		return 0;
+	*modified = (*pte & PTE_D) != 0;
+	return PTE_PA(*pte);
 }
 
 /* The range walker behind foreach/remove/protect. */
@@ -440,7 +451,7 @@ void pmap_destroy(struct pmap *pm)
 	mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid);
 }
 
-static uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
+static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 {
 	if (va >= user_top(pm->pk->levels))
 		return NULL;

@@ -111,6 +111,10 @@ struct pmap_page {
 /* Looks up va.  Returns true and fills *pg if the page is present or
  * swapped, false if nothing is recorded for it. */
 bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg);
+/* The frame va maps if the page is present (valid or PROT_NONE), with
+ * *modified = its D bit; 0 if it is absent or swapped.  pmap_extract's
+ * answer to those two questions, for reclaim. */
+uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified);
 
 /* Calls fn for each page recorded in [sva, eva) (present or swapped), in
  * address order. fn returns 0 to go on or nonzero to stop (returned). */

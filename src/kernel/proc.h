@@ -86,4 +86,11 @@ void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
 /* Resident user pages of p (its pmap's present pages). */
 static inline uint64_t proc_resident(const struct proc *p) { return p->pmap.resident; }
 
+/* The replacement-policy instance that manages the pages of p (its own under
+ * local replacement, else the global one); p may be NULL. */
+static inline struct repl *kernel_repl(struct kernel *k, struct proc *p)
+{
+	return p && p->repl.ops ? &p->repl : &k->repl;
+}
+
 #endif

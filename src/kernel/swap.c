@@ -116,23 +116,24 @@ static void sample_references(struct kernel *k)
 		}
 }
 
-/* The frame resident under key, or 0; *pg is the owner's mapping of it. */
-static uint64_t key_frame(struct kernel *k, uint64_t key, struct proc **owner,
-			  struct pmap_page *pg)
+/* The frame resident under key, or 0; *modified is the D bit of the
+ * owner's mapping of it. */
+static uint64_t key_frame(struct kernel *k, uint64_t key, struct proc **owner, bool *modified)
 {
 	struct proc *p = proc_find(k, key_pid(key));
-	if (!p || !pmap_extract(&p->pmap, key_va(key), pg) || !pg->present)
-		return 0;
-	*owner = p;
-	return pg->pa;
+	uint64_t pa = p ? pmap_frame(&p->pmap, key_va(key), modified) : 0;
+	if (pa)
+		*owner = p;
+	return pa;
 }
 
-/* True if any mapping of f has written it; pg is the mapping of owner. */
-static bool any_dirty(struct frame *f, const struct proc *owner, const struct pmap_page *pg)
+/* True if any mapping of f has written it; own_modified is the D bit of
+ * owner's mapping at va. */
+static bool any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bool own_modified)
 {
 	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
 		struct pmap_page other;
-		if (e->p == owner && e->va == pg->va ? pg->modified :
+		if (e->p == owner && e->va == va ? own_modified :
 		    pmap_extract(&e->p->pmap, e->va, &other) && other.modified)
 			return true;
 	}
@@ -172,8 +173,8 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	if (key == REPL_NONE)
 		return -ENOMEM;
 	struct proc *owner = NULL;
-	struct pmap_page pg;
-	uint64_t pa = key_frame(k, key, &owner, &pg);
+	bool modified = false;
+	uint64_t pa = key_frame(k, key, &owner, &modified);
 	if (!pa)
 		kpanic("reclaim: victim key 0x%llx maps no frame", (unsigned long long)key);
 	struct frame *f = pa_frame(&k->pa, pa);
@@ -198,7 +199,7 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-file");
 		return 0;
 	}
-	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(f, owner, &pg)) {
+	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(f, owner, va, modified)) {
 		unmap_everywhere(k, pa, -1);       /* still zeros: refault zero-fills */
 		k->user_frames--;
 		page_free_frames_hint(&k->pa, pa, 0, true);

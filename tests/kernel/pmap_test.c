@@ -552,3 +552,42 @@ static void walk_cache(int levels)
 	mach_halt(&m);
 }
 TEST(pmap_walk_cache_never_stale) { each_levels(walk_cache); }
+
+/* pmap_frame agrees with pmap_extract: the frame and D bit of a present
+ * page (PROT_NONE included), 0 for an absent, swapped or out-of-range one. */
+static void frame_lookup(int levels)
+{
+	struct mach m;
+	struct pmap pm;
+	mach_boot(&m, levels);
+	REQUIRE(pmap_create(&pm, &m.pk, 3, PID) == 0);
+	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	uint64_t va = 0x40000, f = user_frame(&m), g = user_frame(&m);
+	bool mod = true;
+	CHECK_EQ(pmap_frame(&pm, va, &mod), 0);                 /* no table yet */
+	CHECK_EQ(pmap_enter(&pm, va, f, VM_PROT_READ | VM_PROT_WRITE, false), 0);
+	CHECK_EQ(pmap_frame(&pm, va + PGSIZE, &mod), 0);        /* table, no PTE */
+	CHECK_EQ(pmap_frame(&pm, va + 0x123, &mod), f);         /* any offset */
+	CHECK(!mod);
+	CHECK_EQ(acc(&m, va, ACC_STORE, NULL), 0);              /* the MMU sets D */
+	CHECK_EQ(pmap_frame(&pm, va, &mod), f);
+	CHECK(mod);
+	struct pmap_page pg;
+	REQUIRE(pmap_extract(&pm, va, &pg));
+	CHECK(pg.modified && pg.pa == f);
+	pmap_protect(&pm, va, va + PGSIZE, VM_PROT_NONE);       /* present, no access */
+	mod = false;
+	CHECK_EQ(pmap_frame(&pm, va, &mod), f);
+	CHECK(mod);
+	CHECK_EQ(pmap_enter(&pm, va + PGSIZE, g, VM_PROT_READ, false), 0);
+	CHECK_EQ(pmap_set_swapped(&pm, va + PGSIZE, 77), 0);    /* swapped: no frame */
+	page_free_frames(&m.pa, g, 0);
+	CHECK_EQ(pmap_frame(&pm, va + PGSIZE, &mod), 0);
+	CHECK_EQ(pmap_frame(&pm, user_top(levels), &mod), 0);
+	PCHECK(&pm);
+	pmap_remove(&pm, 0, user_top(levels), NULL, NULL);
+	page_free_frames(&m.pa, f, 0);
+	pmap_destroy(&pm);
+	mach_halt(&m);
+}
+TEST(pmap_frame_matches_extract) { each_levels(frame_lookup); }
