@@ -18,6 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A growing open-addressing map from page number to a value, for OPT and
+ * the working sets: it holds every page seen, kept at most half full. */
+struct page_map {
+	uint64_t *keys;              /* page + 1, 0 = empty */
+	uint64_t *vals;
+	uint64_t cap, used;
+};
+
 struct tproc {
 	struct trace *t;
 	struct proc *p;
@@ -26,8 +34,8 @@ struct tproc {
 	uint64_t *next;              /* OPT: index of the next reference to the same page */
 	/* working set over the last `window` references: distinct pages */
 	uint64_t *ring;
-	uint64_t *wkeys, *wlast;     /* open-addressing map page -> last use */
-	uint64_t wcap, distinct, wss_sum, wss_max;
+	struct page_map last;        /* page -> its last use (reference number) */
+	uint64_t distinct, wss_sum, wss_max;
 	bool done;
 };
 
@@ -59,44 +67,77 @@ static uint64_t slot_of(const uint64_t *keys, uint64_t cap, uint64_t key)
 	return i;
 }
 
-static uint64_t pow2_above(uint64_t n)
+static int pm_alloc(struct page_map *m, uint64_t cap)
 {
-	uint64_t c = 16;
-	while (c < 2 * n)
-		c <<= 1;
-	return c;
+	m->keys = calloc(cap, 8);
+	m->vals = calloc(cap, 8);
+	m->cap = cap;
+	m->used = 0;
+	return m->keys && m->vals ? 0 : -1;
+}
+
+static void pm_free(struct page_map *m)
+{
+	free(m->keys), free(m->vals);
+	m->keys = m->vals = NULL;
+}
+
+/* The slot of page, added with value `fresh` if new (the map doubles when
+ * half full).  Returns the slot, or UINT64_MAX if out of host memory. */
+static uint64_t pm_slot(struct page_map *m, uint64_t page, uint64_t fresh)
+{
+	uint64_t s = slot_of(m->keys, m->cap, page);
+	if (m->keys[s])
+		return s;
+	if ((m->used + 1) * 2 > m->cap) {
+		struct page_map big;
+		if (pm_alloc(&big, m->cap * 2) < 0) {
+			pm_free(&big);
+			return UINT64_MAX;
+		}
+		for (uint64_t i = 0; i < m->cap; i++)
+			if (m->keys[i]) {
+				uint64_t t = slot_of(big.keys, big.cap, m->keys[i] - 1);
+				big.keys[t] = m->keys[i];
+				big.vals[t] = m->vals[i];
+			}
+		big.used = m->used;
+		pm_free(m);
+		*m = big;
+		s = slot_of(m->keys, m->cap, page);
+	}
+	m->used++;
+	m->keys[s] = page + 1;
+	m->vals[s] = fresh;
+	return s;
 }
 
 /* next[i] = the index of the next reference to the page of reference i. */
 static int compute_next(struct tproc *tp)
 {
 	size_t n = tp->t->n;
-	uint64_t cap = pow2_above(n < (1 << 22) ? n : (1 << 22));
-	uint64_t *keys = calloc(cap, 8), *at = calloc(cap, 8);
+	struct page_map at = { 0 };
 	tp->next = malloc(n * 8);
-	if (!keys || !at || !tp->next) {
-		free(keys), free(at);
+	if (!tp->next || pm_alloc(&at, 1 << 12) < 0) {
+		pm_free(&at);
 		return -1;
 	}
-	uint64_t used = 0;
+	int rc = 0;
 	for (size_t i = n; i-- > 0;) {
-		uint64_t page = TR_ADDR(tp->t->refs[i]) >> 12;
-		uint64_t s = slot_of(keys, cap, page);
-		if (!keys[s]) {
-			if (++used * 2 > cap) {    /* grow */
-				free(keys), free(at);
-				free(tp->next);
-				tp->next = NULL;
-				return -1;
-			}
-			keys[s] = page + 1;
-			at[s] = UINT64_MAX;
+		uint64_t s = pm_slot(&at, TR_ADDR(tp->t->refs[i]) >> 12, UINT64_MAX);
+		if (s == UINT64_MAX) {
+			rc = -1;
+			break;
 		}
-		tp->next[i] = at[s];
-		at[s] = i;
+		tp->next[i] = at.vals[s];
+		at.vals[s] = i;
 	}
-	free(keys), free(at);
-	return 0;
+	pm_free(&at);
+	if (rc < 0) {
+		free(tp->next);
+		tp->next = NULL;
+	}
+	return rc;
 }
 
 static uint64_t opt_next_use(void *ctx, uint64_t key)
@@ -109,42 +150,37 @@ static uint64_t opt_next_use(void *ctx, uint64_t key)
 static int wss_init(struct tproc *tp, uint64_t window)
 {
 	tp->ring = calloc(window, 8);
-	tp->wcap = pow2_above(window);
-	tp->wkeys = calloc(tp->wcap, 8);
-	tp->wlast = calloc(tp->wcap, 8);
-	return tp->ring && tp->wkeys && tp->wlast ? 0 : -1;
+	return tp->ring && pm_alloc(&tp->last, 1 << 12) == 0 ? 0 : -1;
 }
 
 /* Records the reference number t (1-based) to page; updates the count of
- * distinct pages among the last `window` references. */
-static void wss_step(struct tproc *tp, uint64_t window, uint64_t t, uint64_t page)
+ * distinct pages among the last `window` references.  Returns 0, or -1 if
+ * the page map cannot grow. */
+static int wss_step(struct tproc *tp, uint64_t window, uint64_t t, uint64_t page)
 {
+	struct page_map *m = &tp->last;
 	if (t > window) {                    /* the reference leaving the window */
 		uint64_t old = tp->ring[t % window];
-		uint64_t s = slot_of(tp->wkeys, tp->wcap, old);
-		if (tp->wlast[s] == t - window)
+		if (m->vals[slot_of(m->keys, m->cap, old)] == t - window)
 			tp->distinct--;
 	}
-	uint64_t s = slot_of(tp->wkeys, tp->wcap, page);
-	if (!tp->wkeys[s]) {
-		tp->wkeys[s] = page + 1;
-		tp->wlast[s] = 0;
-	}
-	if (tp->wlast[s] == 0 || tp->wlast[s] + window <= t)
+	uint64_t s = pm_slot(m, page, 0);
+	if (s == UINT64_MAX)
+		return -1;
+	if (m->vals[s] == 0 || m->vals[s] + window <= t)
 		tp->distinct++;
-	tp->wlast[s] = t;
+	m->vals[s] = t;
 	tp->ring[t % window] = page;
 	tp->wss_sum += tp->distinct;
 	if (tp->distinct > tp->wss_max)
 		tp->wss_max = tp->distinct;
-	/* the map only grows: rebuild it when it fills (pages seen >> window) */
-	static const int unused = 0;
-	(void)unused;
+	return 0;
 }
 
 static void tproc_free(struct tproc *tp)
 {
-	free(tp->next), free(tp->ring), free(tp->wkeys), free(tp->wlast);
+	free(tp->next), free(tp->ring);
+	pm_free(&tp->last);
 }
 
 /* ---- one replay ------------------------------------------------------------ */
@@ -192,7 +228,12 @@ static int replay_slice(struct kernel *k, struct tproc *tp, uint64_t quantum,
 			}
 		}
 		if (o->window)
-			wss_step(tp, o->window, tp->pos + 1, va >> PGSHIFT);
+			if (wss_step(tp, o->window, tp->pos + 1, va >> PGSHIFT) < 0) {
+				fprintf(stderr, "vmos trace: %s: out of host memory for the working-set window\n",
+					tp->t->path);
+				proc_exit(k, p, 0, 9);
+				return -1;
+			}
 	}
 	return 0;
 }

@@ -44,6 +44,14 @@ faults() { "$VMOS" trace --policy "$1" --frames "$2" traces/belady.trc | sed -n 
 r="$(faults fifo 3) $(faults fifo 4) $(faults lru 3) $(faults lru 4) $(faults opt 3) $(faults opt 4)"
 [ "$r" = "9 10 10 8 7 6" ] && ok "Belady's anomaly: FIFO 9 then 10 faults, LRU 10/8, OPT 7/6" || bad "Belady: got $r"
 
+# Working sets over a small window on a trace of many more pages than the
+# window holds (the page map must grow: it once filled up and spun forever).
+# 3000 distinct pages, window 10: at most 10, and exactly 10 once warm.
+seq 0 2999 >"$tmp/many.trc"
+out=$(timeout 20 "$VMOS" trace --stats --window 10 --frames 100 "$tmp/many.trc" 2>&1); rc=$?
+[ "$rc" = 0 ] && grep -q "working set (last 10 refs) avg 10.0 max 10 pages" <<<"$out" \
+	&& ok "working-set window of 10 over 3000 pages: finishes, max 10" || bad "small window: rc $rc: $out"
+
 # Formats: din and lackey with stores under swap pressure, vmtr round trip.
 { for r in 1 2 3; do for i in $(seq 0 39); do printf '1 %x\n0 %x\n' $((0x100000 + i * 4096)) $((0x100010 + i * 4096)); done; done; echo "2 400000"; } >"$tmp/t.din"
 out=$("$VMOS" trace --check --stats --frames 8 --swap 1M "$tmp/t.din" 2>&1)
