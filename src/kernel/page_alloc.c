@@ -362,12 +362,16 @@ const char *page_alloc_check(const struct page_alloc *pa)
 			 (unsigned long long)hot, pa->nhot);
 		return msg;
 	}
-	for (uint32_t i = 0; i < pa->nhot; i++)
-		if (pa->hot[i] >= pa->nframes || !(pa->frames[pa->hot[i]].flags & FRAME_HOT)) {
-			snprintf(msg, sizeof msg, "hot list entry %u (frame %u) is not a hot frame",
+	for (uint32_t i = 0; i < pa->nhot; i++) {
+		bool dup = false;
+		for (uint32_t j = 0; j < i; j++)          /* at most 32 entries */
+			dup |= pa->hot[j] == pa->hot[i];
+		if (pa->hot[i] >= pa->nframes || !(pa->frames[pa->hot[i]].flags & FRAME_HOT) || dup) {
+			snprintf(msg, sizeof msg, "hot list entry %u (frame %u) is not a distinct hot frame",
 				 i, pa->hot[i]);
 			return msg;
 		}
+	}
 	if (free_frames != pa->free_frames) {
 		snprintf(msg, sizeof msg, "free frame count %llu, map says %llu",
 			 (unsigned long long)pa->free_frames, (unsigned long long)free_frames);

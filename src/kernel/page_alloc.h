@@ -102,7 +102,8 @@ struct page_alloc {
 #define PA_ZERO   0x1      /* zero the block */
 
 /* Sets up the allocator over ram: places the frame array in the first frames
- * (tagged FO_BOOT) and frees the rest.  Returns 0, or -ENOMEM if RAM is too
+ * (tagged FO_BOOT) and frees the rest, as known to be zero: ram must be fresh
+ * from ram_init (all zeros).  Returns 0, or -ENOMEM if RAM is too
  * small to hold its own metadata. */
 int page_alloc_init(struct page_alloc *pa, struct ram *ram);
 

@@ -362,6 +362,9 @@ static void cache_free_in(struct kmem_cache *c, uint32_t fn, void *obj)
 static inline void cache_free(struct kmem_cache *c, uint32_t fn, void *obj)
 {
 	if (!c->debug && c->nmag < KMEM_MAG_SIZE) {
+		for (uint32_t i = 0; i < c->nmag; i++)   /* at most 16: cheap */
+			if (c->mag[i] == obj)
+				kpanic("kfree(%s): double free of %p", c->name, obj);
 		c->mag[c->nmag++] = obj;
 		c->active--;
 		c->frees++;
@@ -611,10 +614,53 @@ uint64_t kmem_objects_in_use(const struct kmem *km)
 	return n;
 }
 
+/* Checks a cache's magazine: distinct objects of this cache, each at the
+ * start of a slot of a slab in use and not on that slab's free chain. */
+static const char *check_mag(const struct kmem_cache *c)
+{
+	static char msg[200];
+	struct page_alloc *pa = c->km->pa;
+	if (c->nmag > KMEM_MAG_SIZE || (c->debug && c->nmag)) {
+		snprintf(msg, sizeof msg, "cache %s: magazine holds %u objects", c->name, c->nmag);
+		return msg;
+	}
+	for (uint32_t i = 0; i < c->nmag; i++) {
+		const uint8_t *obj = c->mag[i];
+		uint32_t fn = slab_of(c->km, obj);
+		const struct frame *h = fn == FRAME_NONE ? NULL : &pa->frames[fn];
+		uint64_t off = 0;
+		bool ok = h && h->owner_id == c->id && h->refcount > 0;
+		if (ok) {
+			off = (uint64_t)(obj - (const uint8_t *)ram_ptr(pa->ram, frame_to_pa(pa, fn)));
+			ok = off >= c->obj_off && (off - c->obj_off) % c->stride == 0 &&
+			     (off - c->obj_off) / c->stride < c->per_slab;
+		}
+		for (uint32_t j = 0; ok && j < i; j++)
+			ok = c->mag[j] != obj;
+		const uint8_t *base = ok ? ram_ptr(pa->ram, frame_to_pa(pa, fn)) : NULL;
+		for (uint32_t f = ok ? h->priv : 0, n = 0; f && n <= c->per_slab; n++) {
+			if (f - 1 == off - c->obj_off) {
+				ok = false;
+				break;
+			}
+			memcpy(&f, base + f - 1 + c->obj_off, sizeof f);
+		}
+		if (!ok) {
+			snprintf(msg, sizeof msg, "cache %s: magazine entry %u (%p) is not a distinct "
+				 "allocated object of the cache (double free?)", c->name, i, (const void *)obj);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
 const char *kmem_check(const struct kmem *km)
 {
 	static char msg[200];
 	for (const struct kmem_cache *c = km->caches; c; c = c->next) {
+		const char *me = check_mag(c);
+		if (me)
+			return me;
 		uint64_t slabs = 0, active = 0, empty_slabs = 0;
 		const char *e;
 		if ((e = check_list(c, c->partial, 0, &slabs, &active)) ||

@@ -58,8 +58,9 @@ static int make_room(struct kernel *k, struct proc *p)
 		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
 			if (q->repl.ops && q->repl.resident)
 				rc = vm_reclaim_one(k, &q->repl);
-		if (rc < 0)
-			return k->pa.free_frames ? 0 : -ENOMEM;   /* dip into the reserve */
+		if (rc < 0)     /* nothing left to evict (swap full): the frame limit
+				 * is hard; only the physical reserve may be dipped into */
+			return k->repl.resident < k->repl.capacity && k->pa.free_frames ? 0 : -ENOMEM;
 	}
 	return 0;
 }
@@ -79,8 +80,13 @@ uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner
 				f->flags |= FRAME_ZEROFILL;
 			return pa;
 		}
-		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0)
-			return 0;
+		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0) {
+			/* last resort: what the slab caches hold for speed */
+			uint64_t before = k->pa.free_frames;
+			kmem_shrink(&k->km);
+			if (k->pa.free_frames == before)
+				return 0;
+		}
 	}
 }
 

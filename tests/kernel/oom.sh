@@ -22,6 +22,16 @@ cmp -s "$tmp/sort.got" "$tmp/sort.ref" && ok "sort finished with the right outpu
 grep -q 'out of memory.*killed pid 1 (memhog)' "$tmp/err" && ok "the OOM report names the hog" || bad "no OOM report naming memhog: $(head -3 "$tmp/err")"
 grep -q 'invariant broken' "$tmp/err" && bad "invariant broken after OOM" || ok "invariants hold after OOM, every frame free at the end"
 
+# 1b. A frame limit (--frames) with swap too small for the working set: when
+#     nothing is left to evict the limit holds and the process is killed,
+#     the kernel does not overrun its policy (it once panicked here).
+"$VMOS" run --check --frames 100 --swap 32M --policy fifo "$BIN/bench_pages" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" = 137 ] && grep -q 'out of memory.*killed pid 1 (bench_pages) with 100 resident pages' "$tmp/err" \
+	&& ! grep -q 'panic\|invariant broken' "$tmp/err" \
+	&& ok "--frames 100 with swap full: OOM kill at 100 resident pages, no panic" \
+	|| bad "--frames limit with full swap: status $rc: $(tail -2 "$tmp/err")"
+
 # 2. A fork bomb beside hello: refused at --max-procs, hello unaffected.
 "$VMOS" run --check --max-procs 16 "$BIN/forkbomb" --- "$BIN/hello" x >"$tmp/out" 2>"$tmp/err"
 rc=$?

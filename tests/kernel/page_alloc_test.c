@@ -342,4 +342,14 @@ TEST(hot_list)
 	CHECK(page_alloc_check(&pa) != NULL);
 	pa.nhot = 1;
 	CHECK_INVARIANTS();
+	/* ... and a frame listed twice while another hot frame is lost */
+	uint64_t d1 = page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0);   /* c again */
+	uint64_t d2 = page_alloc_frames(&pa, 0, 0, FO_KERNEL, 0);
+	page_free_frames(&pa, d1, 0);
+	page_free_frames(&pa, d2, 0);                     /* hot: [d1, d2] */
+	REQUIRE(pa.nhot == 2);
+	pa.hot[1] = pa.hot[0];
+	CHECK(page_alloc_check(&pa) != NULL);
+	pa.hot[1] = pa_to_frame(&pa, d2);
+	CHECK_INVARIANTS();
 }

@@ -333,3 +333,30 @@ TEST(random_stress)
 	kmem_destroy(&km);
 	CHECK_EQ(page_alloc_free_count(&pa), free_at_boot);
 }
+
+/* Without debug mode a double free lands in the magazine: it is still
+ * caught, at once while the first free is in the magazine, and by the
+ * checker when the first one already went back to its slab. */
+static void do_mag_double_free(void)
+{
+	void *p = kmem_cache_alloc(dc);
+	kmem_cache_free(dc, p);
+	kmem_cache_free(dc, p);
+}
+
+TEST(magazine_double_free_detected)
+{
+	boot(4 << 20, false);
+	dc = kmem_cache_create(&km, "victim", 48, 8);
+	REQUIRE(dc);
+	void *keep = kmem_cache_alloc(dc);
+	CHECK(test_dies(do_mag_double_free));
+	/* the first free drained to the slab, the second in the magazine */
+	void *p = kmem_cache_alloc(dc);
+	kmem_cache_free(dc, p);
+	kmem_cache_shrink(dc);
+	CHECK_INVARIANTS();
+	kmem_cache_free(dc, p);
+	CHECK(kmem_check(&km) != NULL);
+	kmem_cache_free(dc, keep);
+}
