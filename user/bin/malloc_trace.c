@@ -205,18 +205,19 @@ int main(int argc, char **argv)
 		put_str(1, " ops/s");
 	}
 #endif
-	put_str(1, "\nbrk calls ");
-	put_num(1, s.n_sbrk - s0.n_sbrk);
-	put_str(1, ", trims ");
-	put_num(1, s.n_trim - s0.n_trim);
-	put_str(1, ", mmap calls ");
-	put_num(1, s.n_mmap - s0.n_mmap);
-	put_str(1, ", munmap calls ");
-	put_num(1, s.n_munmap - s0.n_munmap);
-	put_str(1, ", in-place reallocs ");
-	put_num(1, s.n_realloc_inplace - s0.n_realloc_inplace);
-	put_str(1, " of ");
-	put_num(1, s.n_realloc - s0.n_realloc);
+	/* the calls the replay made: counters after minus before */
+	const struct { const char *label; uint64_t now, then; } calls[] = {
+		{ "\nbrk calls ", s.n_sbrk, s0.n_sbrk },
+		{ ", trims ", s.n_trim, s0.n_trim },
+		{ ", mmap calls ", s.n_mmap, s0.n_mmap },
+		{ ", munmap calls ", s.n_munmap, s0.n_munmap },
+		{ ", in-place reallocs ", s.n_realloc_inplace, s0.n_realloc_inplace },
+		{ " of ", s.n_realloc, s0.n_realloc },
+	};
+	for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		put_str(1, calls[i].label);
+		put_num(1, calls[i].now - calls[i].then);
+	}
 	put_str(1, "\n");
 	if (bad) {
 		put_num(2, bad);

@@ -82,18 +82,8 @@ int mal_seg_shrink(size_t inc)
 
 void mal_seg_release_all(void)
 {
-	while (mal.nseg > 0) {
-		struct mal_segment *s = &mal.seg[mal.nseg - 1];
-		size_t len = s->end - s->start;
-		if (s->from_mmap) {
-			glue_munmap((void *)s->start, len);
-			mal.n_munmap++;
-			mal.heap_bytes -= len;
-		} else if (mal_seg_shrink(len) != 0) {
-			mal.heap_bytes -= len;	/* unreachable now: forget it */
-		}
-		mal.nseg--;
-	}
+	while (mal.nseg > 0)
+		mal_seg_drop_last();
 	/* bytes lost to alignment at segment starts are gone with them */
 	mal.heap_bytes = 0;
 	mal.lo = mal.hi = 0;
@@ -110,7 +100,7 @@ void mal_seg_drop_last(void)
 		mal.n_munmap++;
 		mal.heap_bytes -= len;
 	} else if (mal_seg_shrink(len) != 0) {
-		mal.heap_bytes -= len;
+		mal.heap_bytes -= len;	/* unreachable now: forget it */
 	}
 	mal.nseg--;
 }
