@@ -69,6 +69,7 @@ struct frame {
 	uint32_t priv;         /* owner's use (slab: cache id / head frame) */
 	uint64_t key;          /* user and file frames: replacement-policy key
 	                          while mapped (REPL_NONE otherwise) */
+	uint64_t repl_handle;  /* the policy's handle for key (replace.h) */
 };
 
 /* Fault injection shared by the kernel's allocators: when countdown reaches

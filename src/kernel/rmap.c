@@ -21,7 +21,7 @@ static inline void make_resident(struct kernel *k, struct frame *f, struct proc 
 		r = &k->repl;
 		f->flags |= FRAME_REPL_GLOBAL;
 	}
-	repl_insert(r, f->key);
+	f->repl_handle = repl_insert(r, f->key);
 }
 
 int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
@@ -53,7 +53,7 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 	struct rmap_entry *e = *pp;
 	*pp = e->next;
 	if (f->key == page_key(p->pid, va)) {
-		repl_remove(kernel_repl_of_frame(k, f), f->key);
+		repl_remove(kernel_repl_of_frame(k, f), f->key, f->repl_handle);
 		f->key = REPL_NONE;
 		f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
 		if (f->rmap)                   /* still mapped elsewhere: re-key */

@@ -102,7 +102,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 		return 0;
 	struct frame *f = pa_frame(&c->k->pa, pg->pa);
 	if (frame_tracked(f) && f->key != REPL_NONE)
-		repl_access(kernel_repl_of_frame(c->k, f), f->key);
+		repl_access(kernel_repl_of_frame(c->k, f), f->key, f->repl_handle);
 	pmap_clear_referenced(&c->p->pmap, pg->va);
 	return 0;
 }
@@ -209,7 +209,7 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	}
 	int64_t slot = swap_alloc(k);
 	if (slot < 0) {
-		repl_insert(r, key);               /* keep it: nowhere to put it */
+		f->repl_handle = repl_insert(r, key);   /* keep it: nowhere to put it */
 		f->key = key;
 		if (r == &k->repl && k->cfg.local_frames)
 			f->flags |= FRAME_REPL_GLOBAL;
