@@ -53,7 +53,25 @@ enum frame_owner {
 
 #define PA_HOT_MAX   32    /* frames the hot list holds */
 
+struct proc;
+
+/* One mapping of a user or file frame: process and virtual page (rmap.h). */
+struct rmap_entry {
+	struct proc *p;
+	uint64_t va;
+	struct rmap_entry *next;
+};
+
+/* 64 bytes, one cache line per frame (Linux's struct page is 64 bytes too):
+ * a page fault touches one line of metadata for the frame it maps and one
+ * for the frame it evicts. */
 struct frame {
+	uint32_t refcount;     /* mappings / users of an allocated frame */
+	uint32_t owner_id;     /* pid, cache id, ... see enum frame_owner */
+	uint8_t  order;        /* block order (valid on FRAME_HEAD frames) */
+	uint8_t  owner;        /* enum frame_owner */
+	uint16_t flags;
+	uint32_t priv;         /* owner's use (slab: cache id / head frame) */
 	union {
 		struct {
 			uint32_t next, prev; /* free list links (frame numbers) while
@@ -61,16 +79,14 @@ struct frame {
 		};
 		struct rmap_entry *rmap; /* user and file frames: every mapping */
 	};
-	uint32_t refcount;     /* mappings / users of an allocated frame */
-	uint32_t owner_id;     /* pid, cache id, ... see enum frame_owner */
-	uint8_t  order;        /* block order (valid on FRAME_HEAD frames) */
-	uint8_t  owner;        /* enum frame_owner */
-	uint16_t flags;
-	uint32_t priv;         /* owner's use (slab: cache id / head frame) */
 	uint64_t key;          /* user and file frames: replacement-policy key
 	                          while mapped (REPL_NONE otherwise) */
 	uint64_t repl_handle;  /* the policy's handle for key (replace.h) */
+	struct rmap_entry first; /* the first mapping's entry, kept here so a
+	                            page mapped once needs no rmap object
+	                            (first.p == NULL: unused) */
 };
+_Static_assert(sizeof(struct frame) == 64, "struct frame is one cache line");
 
 /* Fault injection shared by the kernel's allocators: when countdown reaches
  * zero the allocation in progress fails; a negative countdown is off. */

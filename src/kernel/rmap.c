@@ -1,7 +1,10 @@
 /*
  * rmap.c - reverse mappings (see rmap.h).  Each user or file frame carries
- * a singly linked list of rmap_entry records (slab cache "rmap") headed in
- * its frame metadata.  Lists are short: one entry, or a few after fork.
+ * a singly linked list of rmap_entry records headed in its frame metadata.
+ * Lists are short: one entry, or a few after fork.  The frame metadata has
+ * room for one entry (frame.first), used whenever it is free; further
+ * entries come from the slab cache "rmap".  So a page mapped once - nearly
+ * every page, and every page of a trace replay - costs no allocation.
  */
 #include "rmap.h"
 #include "proc.h"
@@ -24,10 +27,24 @@ static inline void make_resident(struct kernel *k, struct frame *f, struct proc 
 	f->repl_handle = repl_insert(r, f->key);
 }
 
+/* A free entry for f: its own, or one from the slab; NULL if out of memory. */
+static inline struct rmap_entry *entry_alloc(struct kernel *k, struct frame *f)
+{
+	return f->first.p ? kmem_cache_alloc(k->rmap_cache) : &f->first;
+}
+
+void rmap_entry_free(struct kernel *k, struct frame *f, struct rmap_entry *e)
+{
+	if (e == &f->first)
+		e->p = NULL;
+	else
+		kmem_cache_free(k->rmap_cache, e);
+}
+
 int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
 	struct frame *f = pa_frame(&k->pa, pa);
-	struct rmap_entry *e = kmem_cache_alloc(k->rmap_cache);
+	struct rmap_entry *e = entry_alloc(k, f);
 	if (!e)
 		return -ENOMEM;
 	e->p = p;
@@ -64,13 +81,24 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 
 void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
-	kmem_cache_free(k->rmap_cache, unlink_entry(k, pa, p, va));
+	rmap_entry_free(k, pa_frame(&k->pa, pa), unlink_entry(k, pa, p, va));
 }
 
 void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va)
 {
+	struct frame *old = pa_frame(&k->pa, old_pa), *f = pa_frame(&k->pa, new_pa);
 	struct rmap_entry *e = unlink_entry(k, old_pa, p, va);
-	struct frame *f = pa_frame(&k->pa, new_pa);
+	if (e == &old->first || !f->first.p) {
+		/* the entry cannot leave its frame, or the new frame has room:
+		 * move the record into the new frame's own entry */
+		if (f->first.p)
+			kpanic("rmap_move: frame 0x%llx has no room for the entry of 0x%llx",
+			       (unsigned long long)new_pa, (unsigned long long)va);
+		rmap_entry_free(k, old, e);
+		e = &f->first;
+		e->p = p;
+		e->va = va;
+	}
 	e->next = f->rmap;
 	f->rmap = e;
 	if (!e->next)

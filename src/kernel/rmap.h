@@ -13,12 +13,6 @@
 
 #include "kernel.h"
 
-struct rmap_entry {
-	struct proc *p;
-	uint64_t va;
-	struct rmap_entry *next;
-};
-
 /* The policy key of a page: pid and virtual page number. */
 static inline uint64_t page_key(uint32_t pid, uint64_t va)
 {
@@ -39,8 +33,11 @@ int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va);
 /* Forgets that mapping; re-keys or retires the frame in the policy. */
 void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va);
 /* Moves p's mapping at va from frame old_pa to frame new_pa (a
- * copy-on-write copy): cannot fail, allocates nothing. */
+ * copy-on-write copy): cannot fail, allocates nothing.  new_pa must be a
+ * frame no one maps yet (its own entry is free). */
 void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va);
+/* Returns entry e of frame f to where it came from (f's own, or the slab). */
+void rmap_entry_free(struct kernel *k, struct frame *f, struct rmap_entry *e);
 /* Number of mappings recorded for pa. */
 unsigned rmap_count(struct kernel *k, uint64_t pa);
 

@@ -159,7 +159,7 @@ static void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot)
 		} else {
 			pmap_remove(&e->p->pmap, e->va, e->va + PGSIZE, NULL, NULL);
 		}
-		kmem_cache_free(k->rmap_cache, e);
+		rmap_entry_free(k, f, e);
 		f->refcount--;
 		e = next;
 	}

@@ -75,6 +75,7 @@ uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner
 		if (pa) {
 			struct frame *f = pa_frame(&k->pa, pa);
 			f->rmap = NULL;
+			f->first.p = NULL;
 			f->key = REPL_NONE;
 			if (zero)
 				f->flags |= FRAME_ZEROFILL;
