@@ -195,7 +195,7 @@ static inline uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, 
 /* Checks that addr is a block of order that may be freed (else kpanic),
  * returns its head frame after clearing its metadata and counting it free.
  * Contents: see page_free_frames_hint. */
-static inline struct frame *pa_release(struct page_alloc *pa, uint64_t addr, unsigned order,
+static inline __attribute__((always_inline)) struct frame *pa_release(struct page_alloc *pa, uint64_t addr, unsigned order,
 				       bool zeroed)
 {
 	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
@@ -227,7 +227,7 @@ static inline struct frame *pa_release(struct page_alloc *pa, uint64_t addr, uns
 /* page_free_frames, telling the allocator whether the block is all zeros,
  * so that a later PA_ZERO allocation need not clear it again.  With debug
  * on, freed frames are poisoned (and never known to be zero). */
-static inline void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order,
+static inline __attribute__((always_inline)) void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order,
 					 bool zeroed)
 {
 	if (order == 0 && pa->nhot < PA_HOT_MAX && !pa->debug) {

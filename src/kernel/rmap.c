@@ -12,50 +12,6 @@
 
 #include <errno.h>
 
-/* Makes f resident under the key of mapping (p, va): in p's own policy, or
- * - when local replacement has filled p's instance, which happens only when
- * a shared frame changes hands - in the global one. */
-static inline void make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t va)
-{
-	struct repl *r = kernel_repl(k, p);
-	f->key = page_key(p->pid, va);
-	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
-	if (r != &k->repl && r->resident >= r->capacity) {
-		r = &k->repl;
-		f->flags |= FRAME_REPL_GLOBAL;
-	}
-	f->repl_handle = repl_insert(r, f->key);
-}
-
-/* A free entry for f: its own, or one from the slab; NULL if out of memory. */
-static inline struct rmap_entry *entry_alloc(struct kernel *k, struct frame *f)
-{
-	return f->first.p ? kmem_cache_alloc(k->rmap_cache) : &f->first;
-}
-
-void rmap_entry_free(struct kernel *k, struct frame *f, struct rmap_entry *e)
-{
-	if (e == &f->first)
-		e->p = NULL;
-	else
-		kmem_cache_free(k->rmap_cache, e);
-}
-
-int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
-{
-	struct frame *f = pa_frame(&k->pa, pa);
-	struct rmap_entry *e = entry_alloc(k, f);
-	if (!e)
-		return -ENOMEM;
-	e->p = p;
-	e->va = va;
-	e->next = f->rmap;
-	f->rmap = e;
-	if (!e->next)                      /* first mapping: resident for the policy */
-		make_resident(k, f, p, va);
-	return 0;
-}
-
 /* Unlinks p's entry for va from frame pa and updates the policy's view of
  * pa.  Returns the entry. */
 static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
@@ -74,7 +30,7 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 		f->key = REPL_NONE;
 		f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
 		if (f->rmap)                   /* still mapped elsewhere: re-key */
-			make_resident(k, f, f->rmap->p, f->rmap->va);
+			rmap_make_resident(k, f, f->rmap->p, f->rmap->va);
 	}
 	return e;
 }
@@ -102,7 +58,7 @@ void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *
 	e->next = f->rmap;
 	f->rmap = e;
 	if (!e->next)
-		make_resident(k, f, p, va);
+		rmap_make_resident(k, f, p, va);
 }
 
 unsigned rmap_count(struct kernel *k, uint64_t pa)
