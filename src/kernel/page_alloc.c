@@ -176,6 +176,22 @@ take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
 	return addr;
 }
 
+void pa_bad_free(const struct page_alloc *pa, uint64_t addr, unsigned order)
+{
+	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
+		kpanic("page_free_frames: bad address 0x%llx", (unsigned long long)addr);
+	uint32_t fn = pa_to_frame(pa, addr);
+	const struct frame *f = &pa->frames[fn];
+	if (fn < pa->first_usable)
+		kpanic("page_free_frames: free of boot frame 0x%llx", (unsigned long long)addr);
+	if (!(f->flags & FRAME_HEAD) || (f->flags & FRAME_FREE))
+		kpanic("page_free_frames: %s of 0x%llx",
+		       (f->flags & FRAME_FREE) ? "double free" : "free of a non-block address",
+		       (unsigned long long)addr);
+	kpanic("page_free_frames: 0x%llx freed with order %u, allocated with %u",
+	       (unsigned long long)addr, order, f->order);
+}
+
 void page_free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
 	struct frame *f = pa_release(pa, addr, order, zeroed);

@@ -192,25 +192,25 @@ static inline uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, 
 	return page_alloc_block(pa, order, flags, owner, owner_id);
 }
 
+/* Stops the kernel with the reason addr cannot be freed with order. */
+void pa_bad_free(const struct page_alloc *pa, uint64_t addr, unsigned order)
+	__attribute__((noreturn, cold));
+
 /* Checks that addr is a block of order that may be freed (else kpanic),
  * returns its head frame after clearing its metadata and counting it free.
  * Contents: see page_free_frames_hint. */
-static inline __attribute__((always_inline)) struct frame *pa_release(struct page_alloc *pa, uint64_t addr, unsigned order,
-				       bool zeroed)
+static inline __attribute__((always_inline)) struct frame *
+pa_release(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
-	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
-		kpanic("page_free_frames: bad address 0x%llx", (unsigned long long)addr);
-	uint32_t fn = pa_to_frame(pa, addr);
+	uint64_t off = addr - pa->ram->base;
+	uint64_t fn = off >> PGSHIFT;
+	/* one test for: outside RAM or unaligned, a boot frame, not the head
+	 * of an allocated block, or another order */
+	if (__builtin_expect((off & PGMASK) | (fn - pa->first_usable >= pa->nframes - pa->first_usable), 0))
+		pa_bad_free(pa, addr, order);
 	struct frame *f = &pa->frames[fn];
-	if (fn < pa->first_usable)
-		kpanic("page_free_frames: free of boot frame 0x%llx", (unsigned long long)addr);
-	if (!(f->flags & FRAME_HEAD) || (f->flags & FRAME_FREE))
-		kpanic("page_free_frames: %s of 0x%llx",
-		       (f->flags & FRAME_FREE) ? "double free" : "free of a non-block address",
-		       (unsigned long long)addr);
-	if (f->order != order || order > PA_MAX_ORDER)
-		kpanic("page_free_frames: 0x%llx freed with order %u, allocated with %u",
-		       (unsigned long long)addr, order, f->order);
+	if (__builtin_expect(((f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD) | (f->order != order), 0))
+		pa_bad_free(pa, addr, order);
 	uint32_t n = 1u << order;
 	pa->by_owner[f->owner] -= n;
 	for (uint32_t i = 0; i < n; i++) {

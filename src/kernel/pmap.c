@@ -39,35 +39,9 @@ static uint64_t table_alloc(struct page_alloc *pa, uint32_t pid)
 	return t;
 }
 
-static inline bool pte_present(uint64_t pte)
-{
-	return (pte & PTE_V) || (pte & PTE_SW_NONE);
-}
-
 static inline bool pte_swapped(uint64_t pte)
 {
 	return !(pte & PTE_V) && (pte & PTE_SWAP_MARK);
-}
-
-static inline uint64_t prot_bits(unsigned prot, bool cow)
-{
-	uint64_t b = 0;
-	if (prot & VM_PROT_READ)
-		b |= PTE_R;
-	if ((prot & VM_PROT_WRITE) && !cow)
-		b |= PTE_W | PTE_R;        /* W without R is reserved: writable implies readable */
-	if (prot & VM_PROT_EXEC)
-		b |= PTE_X;
-	return b;
-}
-
-static inline uint64_t make_leaf(uint64_t pa, unsigned prot, bool cow)
-{
-	uint64_t b = prot_bits(prot, cow);
-	uint64_t pte = PA_TO_PTE(pa) | (cow ? PTE_SW_COW : 0);
-	if (b == 0)                     /* PROT_NONE (or write-only cow): present, inaccessible */
-		return pte | PTE_SW_NONE;
-	return pte | PTE_V | PTE_U | b;
 }
 
 static inline void fill_page(struct pmap_page *pg, uint64_t va, uint64_t pte)
@@ -189,23 +163,17 @@ static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
 	return va < pm->top && !(va & PGMASK);
 }
 
-static inline unsigned wc_index(uint64_t va)
-{
-	return (unsigned)((va >> 21) & (PMAP_WALK_CACHE - 1));
-}
-
 /* Forgets the cached last-level table of the 2 MiB range at va. */
 static inline void wc_drop(struct pmap *pm, uint64_t va)
 {
-	unsigned i = wc_index(va);
+	unsigned i = pmap_wc_index(va);
 	if (pm->wc_tag[i] == (va >> 21) + 1)
 		pm->wc_tag[i] = 0;
 }
 
-/* The walk below the cache: from the root down, filling the cache. */
-static uint64_t *walk_tables(struct pmap *pm, uint64_t va, bool create)
+uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 {
-	unsigned ci = wc_index(va);
+	unsigned ci = pmap_wc_index(va);
 	struct page_alloc *pa = pm->pk->pa;
 	uint64_t table = pm->root;
 	for (int l = pm->pk->levels - 1; l > 0; l--) {
@@ -232,30 +200,16 @@ static uint64_t *walk_tables(struct pmap *pm, uint64_t va, bool create)
 	return pm->wc_table[ci] + VA_VPN(va, 0);
 }
 
-/* The frame of the table holding slot, a PTE pointer walk() has just
- * returned for va (so va's cache entry holds it). */
-static inline struct frame *slot_frame(const struct pmap *pm, uint64_t va)
-{
-	return pm->wc_frame[wc_index(va)];
-}
-
 /* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
  * table is missing (and !create) or cannot be allocated.  A hit in the walk
  * cache skips the upper levels. */
 static inline uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
 {
-	unsigned ci = wc_index(va);
-	if (__builtin_expect(pm->wc_tag[ci] == (va >> 21) + 1, 1))
-		return pm->wc_table[ci] + VA_VPN(va, 0);
-	return walk_tables(pm, va, create);
+	uint64_t *slot = pmap_cached_slot(pm, va);
+	return __builtin_expect(slot != NULL, 1) ? slot : pmap_walk_tables(pm, va, create);
 }
 
-static inline void flush_va(struct pmap *pm, uint64_t va)
-{
-	mmu_sfence_page(pm->pk->mmu, va, pm->asid);
-}
-
-int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
+int pmap_enter_slow(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
 	if (!user_va_ok(pm, va))
 		return -EINVAL;
@@ -263,17 +217,17 @@ int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool co
 	if (!pte)
 		return -ENOMEM;      /* tables created on the way stay, empty: harmless */
 	uint64_t old = *pte;
-	*pte = make_leaf(pa, prot, cow);
+	*pte = pmap_make_leaf(pa, prot, cow);
 	/* the same frame with new rights keeps what the hardware recorded: a
 	 * lost D bit would let reclaim drop data as if the page were clean */
-	if (pte_present(old) && !pte_swapped(old) && PTE_PPN(old) == PTE_PPN(*pte))
+	if (pmap_pte_present(old) && !pte_swapped(old) && PTE_PPN(old) == PTE_PPN(*pte))
 		*pte |= old & (PTE_A | PTE_D);
 	if (!old) {
-		slot_frame(pm, va)->refcount++;
+		pmap_slot_frame(pm, va)->refcount++;
 	} else {
 		if (old & PTE_V)
-			flush_va(pm, va);
-		if (pte_present(old))
+			pmap_flush_va(pm, va);
+		if (pmap_pte_present(old))
 			pm->resident--;
 	}
 	pm->resident++;
@@ -290,11 +244,11 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 	uint64_t old = *pte;
 	*pte = (slot << PTE_PPN_SHIFT) | PTE_SWAP_MARK;
 	if (!old)
-		slot_frame(pm, va)->refcount++;
+		pmap_slot_frame(pm, va)->refcount++;
 	else {
 		if (old & PTE_V)
-			flush_va(pm, va);
-		if (pte_present(old))
+			pmap_flush_va(pm, va);
+		if (pmap_pte_present(old))
 			pm->resident--;
 	}
 	return 0;
@@ -323,42 +277,13 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 	return PTE_PA(*pte);
 }
 
-/* Clears the leaf slot *slot of va, in a table whose frame is tf. */
-static inline void clear_leaf(struct pmap *pm, uint64_t va, uint64_t *slot, struct frame *tf)
-{
-	uint64_t pte = *slot;
-	*slot = 0;
-	tf->refcount--;
-	if (pte & PTE_V)
-		flush_va(pm, va);
-	if (pte_present(pte))
-		pm->resident--;
-}
-
-uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old)
-{
-	if (va >= pm->top)
-		return 0;
-	va &= ~PGMASK;
-	uint64_t *slot = walk(pm, va, false);
-	if (!slot || !pte_present(*slot))
-		return 0;
-	struct frame *tf = slot_frame(pm, va);
-	if (tf->refcount <= 1)
-		return 0;                /* the table would be left empty */
-	*old = *slot;
-	*modified = (*old & PTE_D) != 0;
-	clear_leaf(pm, va, slot, tf);
-	return PTE_PA(*old);
-}
-
 void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old)
 {
 	uint64_t *slot = walk(pm, va & ~PGMASK, false);
 	if (!slot || *slot)
 		kpanic("pmap_untake: the slot of 0x%llx is gone or reused", (unsigned long long)va);
 	*slot = old;               /* invalid -> valid: nothing cached to flush */
-	slot_frame(pm, va)->refcount++;
+	pmap_slot_frame(pm, va)->refcount++;
 	pm->resident++;
 }
 
@@ -379,7 +304,7 @@ struct range_walk {
 static inline void remove_leaf(struct pmap *pm, uint64_t *slot, struct frame *tf,
 			       const struct pmap_page *pg, pmap_page_fn fn, void *ctx)
 {
-	clear_leaf(pm, pg->va, slot, tf);
+	pmap_clear_leaf(pm, pg->va, slot, tf);
 	if (fn)
 		fn(ctx, pg);
 }
@@ -424,9 +349,9 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 				break;
 			/* A and D survive a change of rights, PROT_NONE included: D is
 			 * what tells reclaim the page holds data */
-			t[i] = make_leaf(pg.pa, w->prot, pg.cow) | (pte & (PTE_A | PTE_D));
+			t[i] = pmap_make_leaf(pg.pa, w->prot, pg.cow) | (pte & (PTE_A | PTE_D));
 			if (pte & PTE_V)
-				flush_va(w->pm, va);
+				pmap_flush_va(w->pm, va);
 			break;
 		}
 	}
@@ -458,7 +383,7 @@ void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 		 * eviction and munmap of a page): no descent, no table to free;
 		 * otherwise the walk below also frees tables left empty */
 		uint64_t *slot = walk(pm, sva, false);
-		struct frame *tf = slot ? slot_frame(pm, sva) : NULL;
+		struct frame *tf = slot ? pmap_slot_frame(pm, sva) : NULL;
 		if (slot && *slot && tf->refcount > 1) {
 			struct pmap_page pg = { .va = sva };
 			if (fn)
@@ -511,7 +436,7 @@ void pmap_clear_referenced(struct pmap *pm, uint64_t va)
 	uint64_t *pte = leaf_pte(pm, va);
 	if (pte && (*pte & PTE_A)) {
 		*pte &= ~PTE_A;
-		flush_va(pm, va & ~PGMASK);
+		pmap_flush_va(pm, va & ~PGMASK);
 	}
 }
 
@@ -524,7 +449,7 @@ int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
 	if (!(*pte & PTE_A))
 		return 0;
 	*pte &= ~PTE_A;
-	flush_va(pm, va & ~PGMASK);
+	pmap_flush_va(pm, va & ~PGMASK);
 	return 1;
 }
 
@@ -539,7 +464,7 @@ void pmap_clear_modified(struct pmap *pm, uint64_t va)
 	uint64_t *pte = leaf_pte(pm, va);
 	if (pte && (*pte & PTE_D)) {
 		*pte &= ~PTE_D;
-		flush_va(pm, va & ~PGMASK);
+		pmap_flush_va(pm, va & ~PGMASK);
 	}
 }
 

@@ -96,7 +96,7 @@ uint64_t pmap_satp(const struct pmap *pm);
  * 0, -ENOMEM (a table could not be allocated; no mapping was made - tables
  * created on the way stay, empty, until a range operation reclaims them) or -EINVAL
  * (va not a page-aligned user address). */
-int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
+static inline int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
 
 /* What a user page holds. */
 struct pmap_page {
@@ -122,7 +122,7 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified);
  * (flushing va from the TLB), saves it in *old and returns the frame with
  * *modified = its D bit.  Otherwise changes nothing and returns 0 (the
  * caller uses pmap_frame and pmap_remove).  pmap_untake puts *old back. */
-uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old);
+static inline uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old);
 /* Undoes pmap_take(pm, va, .., &old) when the eviction cannot go on. */
 void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old);
 
@@ -160,4 +160,113 @@ void pmap_clear_modified(struct pmap *pm, uint64_t va);
  * free frame, the kernel half matches the shared tables.  NULL if fine. */
 const char *pmap_check(struct pmap *pm);
 
+/* ---- inline paths ----------------------------------------------------------
+ * A page fault maps one page and evicts one; when the walk cache holds the
+ * page's table (nearly always), both run inline, below; anything else
+ * takes the out-of-line code in pmap.c. */
+
+static inline unsigned pmap_wc_index(uint64_t va)
+{
+	return (unsigned)((va >> 21) & (PMAP_WALK_CACHE - 1));
+}
+
+/* The level-0 PTE slot of va if the walk cache holds its table, else NULL. */
+static inline uint64_t *pmap_cached_slot(const struct pmap *pm, uint64_t va)
+{
+	unsigned ci = pmap_wc_index(va);
+	return pm->wc_tag[ci] == (va >> 21) + 1 ? pm->wc_table[ci] + VA_VPN(va, 0) : NULL;
+}
+
+/* The frame of the table of a slot just found for va (its cache entry). */
+static inline struct frame *pmap_slot_frame(const struct pmap *pm, uint64_t va)
+{
+	return pm->wc_frame[pmap_wc_index(va)];
+}
+
+/* The walk below the cache: from the root down, creating tables if create,
+ * and filling the cache.  The slot, or NULL (no table and !create, or no
+ * memory). */
+uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create);
+
+/* True if the PTE maps a frame: valid, or PROT_NONE. */
+static inline bool pmap_pte_present(uint64_t pte)
+{
+	return (pte & PTE_V) || (pte & PTE_SW_NONE);
+}
+
+/* The leaf PTE mapping pa with prot (write withheld while cow). */
+static inline uint64_t pmap_make_leaf(uint64_t pa, unsigned prot, bool cow)
+{
+	uint64_t b = 0;
+	if (prot & VM_PROT_READ)
+		b |= PTE_R;
+	if ((prot & VM_PROT_WRITE) && !cow)
+		b |= PTE_W | PTE_R;        /* W without R is reserved: writable implies readable */
+	if (prot & VM_PROT_EXEC)
+		b |= PTE_X;
+	uint64_t pte = PA_TO_PTE(pa) | (cow ? PTE_SW_COW : 0);
+	if (b == 0)                     /* PROT_NONE (or write-only cow): present, inaccessible */
+		return pte | PTE_SW_NONE;
+	return pte | PTE_V | PTE_U | b;
+}
+
+static inline void pmap_flush_va(struct pmap *pm, uint64_t va)
+{
+	mmu_sfence_page(pm->pk->mmu, va, pm->asid);
+}
+
+/* Clears the leaf slot *slot of va, in a table whose frame is tf. */
+static inline void pmap_clear_leaf(struct pmap *pm, uint64_t va, uint64_t *slot, struct frame *tf)
+{
+	uint64_t pte = *slot;
+	*slot = 0;
+	tf->refcount--;
+	if (pte & PTE_V)
+		pmap_flush_va(pm, va);
+	if (pmap_pte_present(pte))
+		pm->resident--;
+}
+
+int pmap_enter_slow(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
+
+static inline int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
+{
+	uint64_t *slot = va < pm->top && !(va & PGMASK) ? pmap_cached_slot(pm, va) : NULL;
+	if (slot && !*slot) {            /* a new page in a known table */
+		*slot = pmap_make_leaf(pa, prot, cow);
+		pmap_slot_frame(pm, va)->refcount++;
+		pm->resident++;
+		return 0;
+	}
+	return pmap_enter_slow(pm, va, pa, prot, cow);
+}
+
+static inline uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old)
+{
+	if (va >= pm->top)
+		return 0;
+	va &= ~PGMASK;
+	uint64_t *slot = pmap_cached_slot(pm, va);
+	if (!slot)
+		slot = pmap_walk_tables(pm, va, false);
+	if (!slot || !pmap_pte_present(*slot))
+		return 0;
+	struct frame *tf = pmap_slot_frame(pm, va);
+	if (tf->refcount <= 1)
+		return 0;                /* the table would be left empty */
+	*old = *slot;
+	*modified = (*old & PTE_D) != 0;
+	pmap_clear_leaf(pm, va, slot, tf);
+	return PTE_PA(*old);
+}
+
+/* False if va surely has no PTE (its table is cached and the slot is 0):
+ * then pmap_extract would return false. */
+static inline bool pmap_maybe_recorded(const struct pmap *pm, uint64_t va)
+{
+	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
+	return !slot || *slot;
+}
+
 #endif
+
