@@ -180,25 +180,26 @@ void mmu_fast_flush(struct mmu *m)
 			m->fast[a][i].tag = MMU_FAST_INVALID;
 }
 
-/* tlb_removed_fn: drops every fast entry that may derive from e, whatever
- * its ASID (dropping too much costs a model lookup, never a wrong count). */
-static void fast_drop(void *ctx, const struct tlb_entry *e)
+/* tlb_removed_fn: drops every fast entry that may derive from the removed
+ * entry (page vpn of level `level`), whatever its ASID (dropping too much
+ * costs a model lookup, never a wrong count). */
+static void fast_drop(void *ctx, uint64_t vpn, int level)
 {
 	struct mmu *m = ctx;
 	if (!m->fast_used)             /* nothing can derive from e (trace replay) */
 		return;
-	if (e->level == 0) {
-		unsigned i = mmu_fast_index(e->vpn);
+	if (level == 0) {
+		unsigned i = mmu_fast_index(vpn);
 		for (int a = 0; a < 3; a++)
-			if (m->fast[a][i].tag == e->vpn << PGSHIFT)
+			if (m->fast[a][i].tag == vpn << PGSHIFT)
 				m->fast[a][i].tag = MMU_FAST_INVALID;
 		return;
 	}
-	int shift = PGSHIFT + VPN_BITS * e->level;
+	int shift = PGSHIFT + VPN_BITS * level;
 	for (int a = 0; a < 3; a++)
 		for (int i = 0; i < MMU_FAST_ENTRIES; i++) {
 			struct mmu_fast *f = &m->fast[a][i];
-			if (f->tag != MMU_FAST_INVALID && (f->tag >> shift) == e->vpn)
+			if (f->tag != MMU_FAST_INVALID && (f->tag >> shift) == vpn)
 				f->tag = MMU_FAST_INVALID;
 		}
 }
@@ -264,7 +265,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	uint16_t asid = (uint16_t)SATP_ASID(m->satp);
 	struct tlb_entry *e = tlb_lookup(&m->tlb, va, asid);
 	if (e && entry_permits(e->pte, acc)) {
-		uint64_t span = LEVEL_SIZE(e->level) - 1;
+		uint64_t span = LEVEL_SIZE(tlb_tag_level(tlb_entry_tag(&m->tlb, e))) - 1;
 		uint64_t p = (PTE_PA(e->pte) & ~span) | (va & span);
 		m->stats.tlb_hits++;
 		if (!ram_contains(m->ram, p & ~PGMASK, PGSIZE))

@@ -5,15 +5,24 @@
  *
  *   set index = VPN at the entry's level & (nsets - 1)
  *
- *        way 0        way 1        ...  way W-1
- *      +------------+------------+-----+------------+
- *  s0  | vpn lvl asid G pte                          |  <- victim: round robin
- *  s1  |                                             |
- *      +---------------------------------------------+
+ *        way 0   way 1  ...  way W-1
+ *      +-------+-------+-----+-------+
+ *  s0  | tag   | tag   |     | tag   |   tag[]: what a lookup scans, one word a way
+ *  s1  |       |       |     |       |
+ *      +-------+-------+-----+-------+
+ *      | pte asid G    |  ...          e[]: the rest of the entry, same index
+ *
+ *   tag = vpn << 3 | level << 1 | valid     (0 = an invalid way)
  *
  * An entry maps one page of its level's size (4 KiB, 2 MiB, 1 GiB or
  * 512 GiB), so a lookup probes one set per level that currently holds any
  * entries.  Global entries (G set anywhere on the walk) match every ASID.
+ *
+ * Tags apart from the rest (structure of arrays): a lookup that misses -
+ * every page fault of a trace replay - reads one word per way, all in one
+ * host cache line for up to 8 ways, and the default 64-entry TLB's tags
+ * fit in 512 bytes; the page number, level and valid bit are decoded from
+ * the tag, so an entry's other half is 16 bytes.
  *
  * Replacement is round robin per set (FIFO).  It deliberately ignores hits:
  * the MMU keeps a host-side fast cache in front of this model that counts
@@ -21,14 +30,16 @@
  * model's evictions - and so every hit/miss count - identical to what a TLB
  * consulted on every access would do.
  *
- * Presence filter: a counting Bloom filter with one hash (Fan et al.,
- * "Summary cache", 2000) over the valid entries' tags, 16 counters per entry
- * up to 64 Ki counters.  filt[tlb_filt_index(tag)] counts the valid entries
- * whose tag hashes there, kept by the only two places that make an entry
- * valid or invalid (fill, tlb_remove).  A zero counter proves no entry has the tag, so a
- * lookup that will miss (every page fault in a trace replay) and a flush of a
- * page the TLB does not hold skip the scan of the set's ways.  The filter
- * changes no result, only how fast a miss is found.
+ * Presence filter, for highly associative geometries only (>= 16 ways,
+ * where a miss would scan many tags): a counting Bloom filter with one hash
+ * (Fan et al., "Summary cache", 2000) over the valid entries' tags, 16
+ * counters per entry up to 64 Ki counters.  filt[tlb_filt_index(tag)]
+ * counts the valid entries whose tag hashes there, kept by the only places
+ * that make an entry valid or invalid (fill, removal).  A zero counter proves
+ * no entry has the tag, so a lookup that will miss and a flush of a page the
+ * TLB does not hold skip the scan of the set's ways.  With few ways the scan
+ * costs less than the filter's extra cache line, so there is none (NULL).
+ * Either way the filter changes no result, only how fast a miss is found.
  *
  * This file knows nothing of RAM or of walks; mmu.c fills and consults it.
  */
@@ -43,30 +54,36 @@
 #define TLB_DEFAULT_WAYS    4
 #define TLB_LEVELS          4     /* Sv48: leaves at levels 0..3 */
 
+#define TLB_FILTER_WAYS     16    /* associativity from which a filter pays */
+
+/* An entry's translation; its page number, level and validity are in the
+ * tag of the same index (tlb_entry_tag()). */
 struct tlb_entry {
-	uint64_t tag;        /* tlb_tag(vpn, level) while valid, 0 when not */
-	uint64_t vpn;        /* va >> (12 + 9 * level) */
 	uint64_t pte;        /* the leaf PTE as stored after the walk's A/D update */
 	uint16_t asid;
-	uint8_t  level;      /* 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB */
-	bool     valid;
 	bool     global;
+};
+
+struct tlb_set_state {
+	unsigned victim;     /* next way to replace */
+	unsigned nused;      /* valid ways (a full set needs no scan for a free one) */
 };
 
 struct tlb {
 	unsigned nentries, nways, nsets;
-	struct tlb_entry *e;           /* nsets * nways, set-major */
-	unsigned *victim;              /* per set: next way to replace */
-	unsigned *nused;               /* per set: valid ways (a full set needs no scan) */
+	uint64_t *tag;                 /* nsets * nways, set-major: tlb_tag() or 0 */
+	struct tlb_entry *e;           /* the same shape */
+	struct tlb_set_state *set;     /* per set */
 	unsigned level_count[TLB_LEVELS]; /* valid entries per level: skips probes */
 	unsigned level_mask;           /* bit l set while level_count[l] != 0 */
-	uint32_t *filt;                /* presence filter: see above */
+	uint32_t *filt;                /* presence filter (see above), or NULL */
 	uint64_t filt_mask;            /* its size - 1 (a power of two) */
 	unsigned filt_shift;           /* 64 - log2(its size) */
 };
 
-/* Called for every entry a flush or an eviction removes. */
-typedef void tlb_removed_fn(void *ctx, const struct tlb_entry *e);
+/* Called for every entry a flush or an eviction removes, with the page
+ * number and level it mapped (before it is cleared). */
+typedef void tlb_removed_fn(void *ctx, uint64_t vpn, int level);
 
 /* Allocates an empty TLB. Returns 0, or -EINVAL unless entries and ways are
  * powers of two with 1 <= ways <= entries, or -ENOMEM. */
@@ -86,6 +103,17 @@ static inline uint64_t tlb_tag(uint64_t vpn, int level)
 	return (vpn << 3) | ((uint64_t)level << 1) | 1;
 }
 
+/* What a tag says: valid, its page number and level. */
+static inline bool tlb_tag_valid(uint64_t tag) { return tag & 1; }
+static inline uint64_t tlb_tag_vpn(uint64_t tag) { return tag >> 3; }
+static inline int tlb_tag_level(uint64_t tag) { return (int)((tag >> 1) & 3); }
+
+/* The tag of entry e of t (0 if the way is invalid). */
+static inline uint64_t tlb_entry_tag(const struct tlb *t, const struct tlb_entry *e)
+{
+	return t->tag[e - t->e];
+}
+
 /* The filter counter of a tag: its top bits after multiplying by 2^64/phi
  * (Knuth's multiplicative hashing), so neither strides of pages nor
  * pages a power of two apart pile up in one counter. */
@@ -94,9 +122,25 @@ static inline uint64_t tlb_filt_index(const struct tlb *t, uint64_t tag)
 	return (tag * 0x9e3779b97f4a7c15ull) >> t->filt_shift;
 }
 
-static inline struct tlb_entry *tlb_set(struct tlb *t, uint64_t vpn)
+/* Index of way 0 of vpn's set. */
+static inline size_t tlb_set_base(const struct tlb *t, uint64_t vpn)
 {
-	return &t->e[(vpn & (t->nsets - 1)) * t->nways];
+	return (size_t)(vpn & (t->nsets - 1)) * t->nways;
+}
+
+/* Index of the way of the set at `base` whose tag is `tag` and whose ASID
+ * matches asid (or that is global), or -1.  any_asid: ignore the ASID. */
+static inline long tlb_scan_set(const struct tlb *t, size_t base, uint64_t tag,
+				uint16_t asid, bool any_asid)
+{
+	const uint64_t *tg = &t->tag[base];
+	for (unsigned w = 0; w < t->nways; w++)
+		if (tg[w] == tag) {
+			const struct tlb_entry *e = &t->e[base + w];
+			if (any_asid || e->global || e->asid == asid)
+				return (long)(base + w);
+		}
+	return -1;
 }
 
 /* Returns the entry translating va for asid (a global entry matches any
@@ -106,24 +150,25 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t 
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
-		if (!t->filt[tlb_filt_index(t, tag)])
+		if (t->filt && !t->filt[tlb_filt_index(t, tag)])
 			continue;              /* no entry has this tag */
-		struct tlb_entry *s = tlb_set(t, vpn);
-		for (unsigned w = 0; w < t->nways; w++)
-			if (s[w].tag == tag && (s[w].global || s[w].asid == asid))
-				return &s[w];
+		long i = tlb_scan_set(t, tlb_set_base(t, vpn), tag, asid, false);
+		if (i >= 0)
+			return &t->e[i];
 	}
 	return NULL;
 }
 
 /* False if no valid entry, of any ASID and level, maps va's page: then no
- * flush by va can remove anything.  True if one may (the filter's answer).
- * Counts nothing. */
+ * flush by va can remove anything.  True if one may (the filter's answer)
+ * or does.  Counts nothing. */
 static inline bool tlb_maybe_holds(const struct tlb *t, uint64_t va)
 {
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
-		if (t->filt[tlb_filt_index(t, tlb_tag(tlb_vpn(va, level), level))])
+		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+		if (t->filt ? t->filt[tlb_filt_index(t, tag)] != 0 :
+			      tlb_scan_set(t, tlb_set_base(t, vpn), tag, 0, true) >= 0)
 			return true;
 	}
 	return false;
