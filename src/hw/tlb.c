@@ -35,14 +35,12 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	t->nsets = entries / ways;
 	t->tag = zalloc_lines(entries, sizeof *t->tag);
 	t->e = zalloc_lines(entries, sizeof *t->e);
+	t->way_shift = (unsigned)__builtin_ctz(ways);
 	t->set = calloc(t->nsets, sizeof *t->set);
-	bool filter = ways >= TLB_FILTER_WAYS;
-	if (filter) {
-		t->filt_mask = (entries < 4096 ? 16ull * entries : 65536) - 1;   /* <= 256 KiB */
-		t->filt_shift = 64 - (unsigned)__builtin_ctzll(t->filt_mask + 1);
-		t->filt = calloc(t->filt_mask + 1, sizeof *t->filt);
-	}
-	if (!t->tag || !t->e || !t->set || (filter && !t->filt)) {
+	t->filt_mask = (entries < 4096 ? 16ull * entries : 65536) - 1;   /* <= 256 KiB */
+	t->filt_shift = 64 - (unsigned)__builtin_ctzll(t->filt_mask + 1);
+	t->filt = calloc(t->filt_mask + 1, sizeof *t->filt);
+	if (!t->tag || !t->e || !t->set || !t->filt) {
 		tlb_destroy(t);
 		return -ENOMEM;
 	}
@@ -67,10 +65,9 @@ static inline __attribute__((always_inline)) void remove_at(struct tlb *t, size_
 {
 	uint64_t tag = t->tag[i];
 	int level = tlb_tag_level(tag);
-	if (t->filt)
-		t->filt[tlb_filt_index(t, tag)]--;
+	t->filt[tlb_filt_index(t, tag)]--;
 	t->tag[i] = 0;
-	t->set[i / t->nways].nused--;
+	t->set[i >> t->way_shift].nused--;
 	if (--t->level_count[level] == 0)
 		t->level_mask &= ~(1u << level);
 }
@@ -96,7 +93,7 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 {
 	uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
 	size_t base = tlb_set_base(t, vpn);
-	struct tlb_set_state *ss = &t->set[base / t->nways];
+	struct tlb_set_state *ss = &t->set[base >> t->way_shift];
 	uint64_t *tg = &t->tag[base];
 	size_t i;
 	if (present) {
@@ -135,10 +132,8 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 	int old_level = tlb_tag_level(old);
 	if (removed)
 		removed(ctx, tlb_tag_vpn(old), old_level);
-	if (t->filt) {
-		t->filt[tlb_filt_index(t, old)]--;
-		t->filt[tlb_filt_index(t, tag)]++;
-	}
+	t->filt[tlb_filt_index(t, old)]--;
+	t->filt[tlb_filt_index(t, tag)]++;
 	if (old_level != level) {
 		if (--t->level_count[old_level] == 0)
 			t->level_mask &= ~(1u << old_level);
@@ -147,8 +142,7 @@ fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t
 	}
 	goto set_entry;
 fill_free:
-	if (t->filt)
-		t->filt[tlb_filt_index(t, tag)]++;
+	t->filt[tlb_filt_index(t, tag)]++;
 	ss->nused++;
 	t->level_count[level]++;
 	t->level_mask |= 1u << level;
@@ -190,10 +184,15 @@ flush_va(struct tlb *t, uint64_t va, bool has_asid, uint16_t asid, tlb_removed_f
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+		if (!t->filt[tlb_filt_index(t, tag)])
+			continue;              /* no entry has this tag */
 		size_t base = tlb_set_base(t, vpn);
-		for (unsigned w = 0; w < t->nways; w++) {
-			struct tlb_entry *e = &t->e[base + w];
-			if (t->tag[base + w] == tag && !(has_asid && (e->global || e->asid != asid))) {
+		const uint64_t *tg = &t->tag[base];
+		for (unsigned w = 0, nw = t->nways; w < nw; w++) {
+			if (tg[w] != tag)
+				continue;
+			const struct tlb_entry *e = &t->e[base + w];
+			if (!(has_asid && (e->global || e->asid != asid))) {
 				flush_at(t, base + w, removed, ctx);
 				n++;
 			}
