@@ -57,15 +57,28 @@ static const char *const v0_why[] = {
 	"PTE V=0 at level 0", "PTE V=0 at level 1", "PTE V=0 at level 2", "PTE V=0 at level 3",
 };
 
-/* Walks the table of satp for va.  update_ad: write A/D back to RAM and count
- * in st; trace: record every PTE read.  Returns 0 and fills *r, or the
- * exception cause with *why set.  (RAM's bounds are read once into locals:
- * the stores to st and to the PTEs would otherwise force reloads.) */
-static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint64_t satp, uint64_t va,
-		     enum mmu_access acc, bool update_ad, struct mmu_stats *st,
-		     struct mmu_walk *trace, struct walk_result *r, const char **why)
+/* The bits a valid non-leaf PTE has exactly V of: V R W X U A D and the
+ * reserved 63:54.  One compare tells a clean descent from everything else
+ * (a leaf, or any fault), which then gets the full checks. */
+#define PTE_NONLEAF_MASK (PTE_HIGH_MASK | PTE_D | PTE_A | PTE_U | PTE_X | PTE_W | PTE_R | PTE_V)
+
+/* The leaf bits a U-mode access of each type needs. */
+static const uint64_t leaf_needs[3] = {
+	[ACC_FETCH] = PTE_U | PTE_X, [ACC_LOAD] = PTE_U | PTE_R, [ACC_STORE] = PTE_U | PTE_W,
+};
+
+/* Walks the table at root (satp.PPN * 4096) of a levels-level mode for va.
+ * update_ad: write A/D back to RAM and count in st; trace: record every PTE
+ * read.  Returns 0 and fills *r, or the exception cause with *why set.
+ * Always inlined, so a caller that passes constant levels gets the loop
+ * unrolled and one without trace or why gets no code for them.  (RAM's
+ * bounds are read once into locals: the stores to st and to the PTEs would
+ * otherwise force reloads.) */
+static inline __attribute__((always_inline)) uint64_t
+walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_access acc,
+     bool update_ad, struct mmu_stats *st, struct mmu_walk *trace, struct walk_result *r,
+     const char **why)
 {
-	int levels = satp_levels(SATP_MODE(satp));
 	uint64_t pf = mmu_page_fault_cause(acc);
 	if (!va_canonical(va, levels)) {
 		*why = "non-canonical address";
@@ -73,51 +86,56 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 	}
 	uint8_t *const mem = ram->mem;
 	const uint64_t base = ram->base, size = ram->size;
-	uint64_t a = SATP_PPN(satp) << PGSHIFT;
+	uint64_t a = root;
 	uint64_t seen = 0;                /* OR of the PTEs on the way: G anywhere */
 	uint64_t cause = pf;
-	int i = levels - 1;
-	unsigned shift = PGSHIFT + VPN_BITS * (unsigned)i;
-	uint64_t pte, off;
-	for (;; i--, shift -= VPN_BITS) {
+	int nread;                        /* PTEs read, for st->pte_reads */
+	uint64_t pte = 0, off = 0;
+	int i;
+#pragma GCC unroll 4
+	for (i = levels - 1; i >= 0; i--) {
 		/* a table lies in RAM as a whole or not at all: one check */
 		if (a - base > size - PGSIZE) {
-			i++;                    /* this level's PTE was not read */
+			nread = levels - 1 - i;
 			*why = "page-table entry outside RAM";
 			cause = mmu_access_fault_cause(acc);
 			goto out;
 		}
-		off = a - base + ((va >> shift) & (PT_ENTRIES - 1)) * 8;
+		off = a - base + ((va >> (PGSHIFT + VPN_BITS * i)) & (PT_ENTRIES - 1)) * 8;
 		memcpy(&pte, mem + off, 8);
 		if (trace && trace->nsteps < 5)
 			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, base + off, pte };
-		/* V = 0, W without R, reserved high bits: one test, then which */
-		if (__builtin_expect(!(pte & PTE_V) | ((pte & (PTE_W | PTE_R)) == PTE_W) |
-				     ((pte & PTE_HIGH_MASK) != 0), 0)) {
-			*why = !(pte & PTE_V) ? v0_why[i] :
-			       (pte & (PTE_W | PTE_R)) == PTE_W ? "W without R (reserved)" :
-			       "reserved PTE bits 63:54 set";
-			goto out;
-		}
+		if ((pte & PTE_NONLEAF_MASK) != PTE_V)
+			break;                  /* a leaf, or a fault */
 		seen |= pte;
-		if (PTE_IS_LEAF(pte))
-			break;
-		if (pte & (PTE_A | PTE_D | PTE_U)) {
-			*why = "non-leaf PTE with A, D or U set (reserved)";
-			goto out;
-		}
-		if (i == 0) {
-			*why = "no leaf PTE by level 0";
-			goto out;
-		}
 		a = PTE_PA(pte);
 	}
-	bool global = (seen & PTE_G) != 0;
+	if (i < 0) {
+		nread = levels;
+		*why = "no leaf PTE by level 0";
+		goto out;
+	}
+	nread = levels - i;
+	/* V = 0, W without R, reserved high bits: one test, then which */
+	if (__builtin_expect(!(pte & PTE_V) | ((pte & (PTE_W | PTE_R)) == PTE_W) |
+			     ((pte & PTE_HIGH_MASK) != 0), 0)) {
+		*why = !(pte & PTE_V) ? v0_why[i] :
+		       (pte & (PTE_W | PTE_R)) == PTE_W ? "W without R (reserved)" :
+		       "reserved PTE bits 63:54 set";
+		goto out;
+	}
+	if (!PTE_IS_LEAF(pte)) {
+		*why = "non-leaf PTE with A, D or U set (reserved)";
+		goto out;
+	}
+	bool global = ((seen | pte) & PTE_G) != 0;
 	/* a leaf at level i */
 	if (trace)
 		trace->leaf_level = i;
-	if ((*why = leaf_denies(pte, acc)))
+	if ((pte & leaf_needs[acc]) != leaf_needs[acc]) {
+		*why = leaf_denies(pte, acc);
 		goto out;
+	}
 	uint64_t span = LEVEL_SIZE(i) - 1;
 	if (PTE_PA(pte) & span) {
 		*why = "misaligned superpage";
@@ -144,7 +162,7 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 	cause = 0;
 out:
 	if (st)
-		st->pte_reads += (uint64_t)(levels - i);
+		st->pte_reads += (uint64_t)nread;
 	return cause;
 }
 
@@ -163,7 +181,8 @@ void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 	}
 	struct walk_result r;
 	const char *why = NULL;
-	out->cause = walk(m->ram, satp, va, acc, false, NULL, out, &r, &why);
+	out->cause = walk(m->ram, SATP_PPN(satp) << PGSHIFT, satp_levels(SATP_MODE(satp)), va, acc,
+			  false, NULL, out, &r, &why);
 	if (out->cause == 0)
 		out->pa = r.pa;
 	else
@@ -279,7 +298,11 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 		m->miss_hook(m->miss_ctx, va, acc);
 	struct walk_result r;
 	const char *why;
-	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);
+	/* constant levels: each mode gets its own unrolled walk */
+	uint64_t root = SATP_PPN(m->satp) << PGSHIFT;
+	uint64_t cause = SATP_MODE(m->satp) == SATP_MODE_SV39 ?
+		walk(m->ram, root, 3, va, acc, true, &m->stats, NULL, &r, &why) :
+		walk(m->ram, root, 4, va, acc, true, &m->stats, NULL, &r, &why);
 	if (cause)
 		return (int)cause;
 	/* with the fast cache empty since its last flush, fast_drop has
