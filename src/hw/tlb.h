@@ -145,7 +145,15 @@ static inline long tlb_scan_set(const struct tlb *t, size_t base, uint64_t tag, 
  * asid), smallest page first, or NULL. Counts nothing. */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
-	for (unsigned m = t->level_mask; m; m &= m - 1) {
+	unsigned mask = t->level_mask;
+	if (mask == 1) {                   /* 4 KiB pages only: the usual case */
+		uint64_t vpn = tlb_vpn(va, 0), tag = tlb_tag(vpn, 0);
+		if (!t->filt[tlb_filt_index(t, tag)])
+			return NULL;
+		long i = tlb_scan_set(t, tlb_set_base(t, vpn), tag, asid);
+		return i >= 0 ? &t->e[i] : NULL;
+	}
+	for (unsigned m = mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
 		if (!t->filt[tlb_filt_index(t, tag)])
@@ -162,6 +170,8 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t 
  * Counts nothing. */
 static inline bool tlb_maybe_holds(const struct tlb *t, uint64_t va)
 {
+	if (t->level_mask == 1)            /* 4 KiB pages only: the usual case */
+		return t->filt[tlb_filt_index(t, tlb_tag(tlb_vpn(va, 0), 0))] != 0;
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		if (t->filt[tlb_filt_index(t, tlb_tag(tlb_vpn(va, level), level))])
