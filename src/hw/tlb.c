@@ -79,91 +79,11 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e)
 		remove_at(t, i);
 }
 
-/* Fills a way of va's set: the first invalid one, else the round-robin
- * victim.  `present` says whether an entry for the same page and address
- * space may be there already (to be refreshed in place, e.g. D set); a
- * caller whose lookup just missed knows it is not.
- *
- * Replacing a victim (a full set: the common case of a replay that misses
- * all the time) leaves the set's count alone, and the level counts too when
- * the victim has the new entry's level: only the net changes are made. */
-static inline __attribute__((always_inline)) struct tlb_entry *
-fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t pte,
-     tlb_removed_fn *removed, void *ctx, bool present)
-{
-	uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
-	size_t base = tlb_set_base(t, vpn);
-	struct tlb_set_state *ss = &t->set[base >> t->way_shift];
-	uint64_t *tg = &t->tag[base];
-	size_t i;
-	if (present) {
-		long old = -1, free_way = -1;
-		for (unsigned w = 0; w < t->nways; w++) {
-			if (tg[w] == tag) {
-				struct tlb_entry *e = &t->e[base + w];
-				if (e->global == global && (global || e->asid == asid)) {
-					old = (long)w;
-					break;
-				}
-			} else if (!tg[w] && free_way < 0) {
-				free_way = (long)w;
-			}
-		}
-		if (old >= 0) {
-			t->e[base + (size_t)old].pte = pte;   /* refresh in place (e.g. D set) */
-			return &t->e[base + (size_t)old];
-		}
-		if (free_way >= 0) {
-			i = base + (size_t)free_way;
-			goto fill_free;
-		}
-	} else if (ss->nused < t->nways) {
-		unsigned w = 0;
-		while (tg[w])
-			w++;
-		i = base + w;
-		goto fill_free;
-	}
-	/* the set is full: replace the round-robin victim */
-	unsigned v = ss->victim;
-	ss->victim = (v + 1) & (t->nways - 1);
-	i = base + v;
-	uint64_t old = t->tag[i];
-	int old_level = tlb_tag_level(old);
-	if (removed)
-		removed(ctx, tlb_tag_vpn(old), old_level);
-	t->filt[tlb_filt_index(t, old)]--;
-	t->filt[tlb_filt_index(t, tag)]++;
-	if (old_level != level) {
-		if (--t->level_count[old_level] == 0)
-			t->level_mask &= ~(1u << old_level);
-		t->level_count[level]++;
-		t->level_mask |= 1u << level;
-	}
-	goto set_entry;
-fill_free:
-	t->filt[tlb_filt_index(t, tag)]++;
-	ss->nused++;
-	t->level_count[level]++;
-	t->level_mask |= 1u << level;
-set_entry:
-	t->tag[i] = tag;
-	t->e[i] = (struct tlb_entry){ .pte = pte, .asid = asid, .global = global };
-	return &t->e[i];
-}
-
 struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asid,
 			     bool global, uint64_t pte,
 			     tlb_removed_fn *removed, void *ctx)
 {
-	return fill(t, va, level, asid, global, pte, removed, ctx, true);
-}
-
-struct tlb_entry *tlb_insert_new(struct tlb *t, uint64_t va, int level, uint16_t asid,
-				 bool global, uint64_t pte,
-				 tlb_removed_fn *removed, void *ctx)
-{
-	return fill(t, va, level, asid, global, pte, removed, ctx, false);
+	return tlb_fill(t, va, level, asid, global, pte, removed, ctx, true);
 }
 
 /* Reports and removes the valid entry at index i. */
