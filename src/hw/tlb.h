@@ -190,9 +190,10 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 
 /* The body of tlb_insert and tlb_insert_new, inline so that the MMU's
  * miss path, which fills after every walk, makes no call.  Fills a way of
- * va's set: the first invalid one, else the round-robin victim.  `present` says whether an entry for the same page and address
- * space may be there already (to be refreshed in place, e.g. D set); a
- * caller whose lookup just missed knows it is not.
+ * va's set: the first invalid one, else the round-robin victim.
+ * `present` says whether an entry for the same page and address space may
+ * be there already (to be refreshed in place, e.g. D set); a caller whose
+ * lookup just missed knows it is not.
  *
  * Replacing a victim (a full set: the common case of a replay that misses
  * all the time) leaves the set's count alone, and the level counts too when
