@@ -67,6 +67,8 @@ static bool test_and_clear_ref(void *ctx, uint64_t key)
 	struct frame *f = pa_frame(&k->pa, pa);
 	bool ref = own > 0 || (f->flags & FRAME_SOFTREF);
 	f->flags &= (uint16_t)~FRAME_SOFTREF;
+	if (f->rmap == &f->first && !f->first.next)
+		return ref;                  /* mapped once: (p, va) alone */
 	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
 		uint64_t other;
 		if ((e->p != p || e->va != va) &&

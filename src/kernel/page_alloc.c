@@ -37,8 +37,6 @@ static void buddy_free(struct page_alloc *pa, uint32_t fn, unsigned order);
 static inline __attribute__((always_inline)) uint64_t
 take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
 	   enum frame_owner owner, uint32_t owner_id);
-static inline __attribute__((always_inline)) void
-free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed);
 
 static void list_push(struct page_alloc *pa, unsigned order, uint32_t fn)
 {
@@ -107,8 +105,8 @@ int page_alloc_init(struct page_alloc *pa, struct ram *ram)
 	return 0;
 }
 
-uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags,
-			   enum frame_owner owner, uint32_t owner_id)
+uint64_t page_alloc_block(struct page_alloc *pa, unsigned order, unsigned flags,
+			  enum frame_owner owner, uint32_t owner_id)
 {
 	if (order > PA_MAX_ORDER)
 		return 0;
@@ -141,8 +139,7 @@ uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags
 			list_push(pa, o, fn + (1u << o));
 		}
 	}
-	/* order 0 (every page fault) gets a copy with the loops unrolled */
-	return order == 0 ? take_block(pa, fn, 0, flags, owner, owner_id) :
+	return order == 0 ? pa_take_frame(pa, fn, flags, owner, owner_id) :
 			    take_block(pa, fn, order, flags, owner, owner_id);
 }
 
@@ -179,49 +176,12 @@ take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
 	return addr;
 }
 
-void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order)
+void page_free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
-	page_free_frames_hint(pa, addr, order, false);
-}
-
-void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
-{
-	/* order 0 (every eviction) gets a copy with the loops unrolled */
-	if (order == 0)
-		free_block(pa, addr, 0, zeroed);
-	else
-		free_block(pa, addr, order, zeroed);
-}
-
-/* page_free_frames_hint for a given order. */
-static inline __attribute__((always_inline)) void
-free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
-{
-	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
-		kpanic("page_free_frames: bad address 0x%llx", (unsigned long long)addr);
-	uint32_t fn = pa_to_frame(pa, addr);
-	struct frame *f = &pa->frames[fn];
-	if (fn < pa->first_usable)
-		kpanic("page_free_frames: free of boot frame 0x%llx", (unsigned long long)addr);
-	if (!(f->flags & FRAME_HEAD) || (f->flags & FRAME_FREE))
-		kpanic("page_free_frames: %s of 0x%llx",
-		       (f->flags & FRAME_FREE) ? "double free" : "free of a non-block address",
-		       (unsigned long long)addr);
-	if (f->order != order || order > PA_MAX_ORDER)
-		kpanic("page_free_frames: 0x%llx freed with order %u, allocated with %u",
-		       (unsigned long long)addr, order, f->order);
-	uint32_t n = 1u << order;
-	pa->by_owner[f->owner] -= n;
-	for (uint32_t i = 0; i < n; i++) {
-		f[i].owner = FO_FREE;
-		f[i].owner_id = 0;
-		f[i].flags = zeroed && !pa->debug ? FRAME_KNOWN_ZERO : 0;
-		f[i].refcount = 0;
-	}
+	struct frame *f = pa_release(pa, addr, order, zeroed);
+	uint32_t fn = (uint32_t)(f - pa->frames);
 	if (pa->debug)
 		memset(ram_ptr(pa->ram, addr), POISON_FREE_PAGE, PGSIZE << order);
-	pa->free_frames += n;
-	pa->frees++;
 	if (order == 0 && pa->nhot < PA_HOT_MAX) {
 		f->flags |= FRAME_HEAD | FRAME_FREE | FRAME_HOT;
 		f->order = 0;

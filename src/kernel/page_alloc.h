@@ -19,7 +19,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include "ram.h"
+#include "panic.h"
 #include "riscv.h"
 
 #define PA_MAX_ORDER 10            /* largest block: 2^10 frames = 4 MiB */
@@ -53,7 +55,25 @@ enum frame_owner {
 
 #define PA_HOT_MAX   32    /* frames the hot list holds */
 
+struct proc;
+
+/* One mapping of a user or file frame: process and virtual page (rmap.h). */
+struct rmap_entry {
+	struct proc *p;
+	uint64_t va;
+	struct rmap_entry *next;
+};
+
+/* 64 bytes, one cache line per frame (Linux's struct page is 64 bytes too):
+ * a page fault touches one line of metadata for the frame it maps and one
+ * for the frame it evicts. */
 struct frame {
+	uint32_t refcount;     /* mappings / users of an allocated frame */
+	uint32_t owner_id;     /* pid, cache id, ... see enum frame_owner */
+	uint8_t  order;        /* block order (valid on FRAME_HEAD frames) */
+	uint8_t  owner;        /* enum frame_owner */
+	uint16_t flags;
+	uint32_t priv;         /* owner's use (slab: cache id / head frame) */
 	union {
 		struct {
 			uint32_t next, prev; /* free list links (frame numbers) while
@@ -61,15 +81,14 @@ struct frame {
 		};
 		struct rmap_entry *rmap; /* user and file frames: every mapping */
 	};
-	uint32_t refcount;     /* mappings / users of an allocated frame */
-	uint32_t owner_id;     /* pid, cache id, ... see enum frame_owner */
-	uint8_t  order;        /* block order (valid on FRAME_HEAD frames) */
-	uint8_t  owner;        /* enum frame_owner */
-	uint16_t flags;
-	uint32_t priv;         /* owner's use (slab: cache id / head frame) */
 	uint64_t key;          /* user and file frames: replacement-policy key
 	                          while mapped (REPL_NONE otherwise) */
+	uint64_t repl_handle;  /* the policy's handle for key (replace.h) */
+	struct rmap_entry first; /* the first mapping's entry, kept here so a
+	                            page mapped once needs no rmap object
+	                            (first.p == NULL: unused) */
 };
+_Static_assert(sizeof(struct frame) == 64, "struct frame is one cache line");
 
 /* Fault injection shared by the kernel's allocators: when countdown reaches
  * zero the allocation in progress fails; a negative countdown is off. */
@@ -107,17 +126,6 @@ struct page_alloc {
  * small to hold its own metadata. */
 int page_alloc_init(struct page_alloc *pa, struct ram *ram);
 
-/* Allocates 2^order contiguous frames, aligned to their size.  Returns the
- * physical address of the first, or 0 if no block is free (or a fault was
- * injected).  Every frame of the block gets owner/owner_id; the head frame
- * gets refcount 1. */
-uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags,
-			   enum frame_owner owner, uint32_t owner_id);
-
-/* Frees a block allocated with page_alloc_frames with the same order.  With
- * debug on, a double free or a bad address aborts with a message. */
-void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order);
-
 /* Returns the hot list's frames to the buddy lists (merging them). */
 void page_alloc_drain(struct page_alloc *pa);
 
@@ -135,9 +143,110 @@ static inline struct frame *pa_frame(const struct page_alloc *pa, uint64_t addr)
 	return &pa->frames[pa_to_frame(pa, addr)];
 }
 
-/* page_free_frames, telling the allocator the block is all zeros, so that a
- * later PA_ZERO allocation need not clear it again. */
-void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed);
+/* ---- allocation and freeing ------------------------------------------------
+ * Every page fault under memory pressure frees one frame and allocates one;
+ * that pair runs inline below, through the hot list, and everything else
+ * (blocks, an empty or full hot list, fault injection, debug poisoning)
+ * through the general functions in page_alloc.c. */
+
+/* The general paths of page_alloc_frames and page_free_frames_hint. */
+uint64_t page_alloc_block(struct page_alloc *pa, unsigned order, unsigned flags,
+			  enum frame_owner owner, uint32_t owner_id);
+void page_free_block(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed);
+
+/* Hands out the single frame fn, just taken off the free structures: zeroes
+ * it if asked and not known to be zero, sets its metadata and the counters.
+ * Returns its address.  (Blocks: page_alloc.c.) */
+static inline uint64_t pa_take_frame(struct page_alloc *pa, uint32_t fn, unsigned flags,
+				     enum frame_owner owner, uint32_t owner_id)
+{
+	struct frame *f = &pa->frames[fn];
+	uint64_t addr = frame_to_pa(pa, fn);
+	if ((flags & PA_ZERO) && !(f->flags & FRAME_KNOWN_ZERO))
+		memset(ram_ptr(pa->ram, addr), 0, PGSIZE);
+	f->flags = FRAME_HEAD;
+	f->order = 0;
+	f->refcount = 1;
+	f->next = f->prev = FRAME_NONE;
+	f->priv = 0;
+	f->owner = (uint8_t)owner;
+	f->owner_id = owner_id;
+	pa->free_frames--;
+	pa->by_owner[owner]++;
+	pa->allocs++;
+	uint64_t in_use = pa->nframes - pa->free_frames;
+	if (in_use > pa->in_use_peak)
+		pa->in_use_peak = in_use;
+	return addr;
+}
+
+/* Allocates 2^order contiguous frames, aligned to their size.  Returns the
+ * physical address of the first, or 0 if no block is free (or a fault was
+ * injected).  Every frame of the block gets owner/owner_id; the head frame
+ * gets refcount 1. */
+static inline uint64_t page_alloc_frames(struct page_alloc *pa, unsigned order, unsigned flags,
+					 enum frame_owner owner, uint32_t owner_id)
+{
+	if (order == 0 && pa->nhot && (!pa->faults || pa->faults->countdown < 0))
+		return pa_take_frame(pa, pa->hot[--pa->nhot], flags, owner, owner_id);
+	return page_alloc_block(pa, order, flags, owner, owner_id);
+}
+
+/* Checks that addr is a block of order that may be freed (else kpanic),
+ * returns its head frame after clearing its metadata and counting it free.
+ * Contents: see page_free_frames_hint. */
+static inline __attribute__((always_inline)) struct frame *pa_release(struct page_alloc *pa, uint64_t addr, unsigned order,
+				       bool zeroed)
+{
+	if (!ram_contains(pa->ram, addr, PGSIZE) || (addr & PGMASK))
+		kpanic("page_free_frames: bad address 0x%llx", (unsigned long long)addr);
+	uint32_t fn = pa_to_frame(pa, addr);
+	struct frame *f = &pa->frames[fn];
+	if (fn < pa->first_usable)
+		kpanic("page_free_frames: free of boot frame 0x%llx", (unsigned long long)addr);
+	if (!(f->flags & FRAME_HEAD) || (f->flags & FRAME_FREE))
+		kpanic("page_free_frames: %s of 0x%llx",
+		       (f->flags & FRAME_FREE) ? "double free" : "free of a non-block address",
+		       (unsigned long long)addr);
+	if (f->order != order || order > PA_MAX_ORDER)
+		kpanic("page_free_frames: 0x%llx freed with order %u, allocated with %u",
+		       (unsigned long long)addr, order, f->order);
+	uint32_t n = 1u << order;
+	pa->by_owner[f->owner] -= n;
+	for (uint32_t i = 0; i < n; i++) {
+		f[i].owner = FO_FREE;
+		f[i].owner_id = 0;
+		f[i].flags = zeroed && !pa->debug ? FRAME_KNOWN_ZERO : 0;
+		f[i].refcount = 0;
+	}
+	pa->free_frames += n;
+	pa->frees++;
+	return f;
+}
+
+/* page_free_frames, telling the allocator whether the block is all zeros,
+ * so that a later PA_ZERO allocation need not clear it again.  With debug
+ * on, freed frames are poisoned (and never known to be zero). */
+static inline __attribute__((always_inline)) void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order,
+					 bool zeroed)
+{
+	if (order == 0 && pa->nhot < PA_HOT_MAX && !pa->debug) {
+		struct frame *f = pa_release(pa, addr, 0, zeroed);
+		f->flags |= FRAME_HEAD | FRAME_FREE | FRAME_HOT;
+		f->order = 0;
+		pa->hot[pa->nhot++] = (uint32_t)(f - pa->frames);
+		return;
+	}
+	page_free_block(pa, addr, order, zeroed);
+}
+
+/* Frees a block allocated with page_alloc_frames with the same order.  A
+ * double free or a bad address stops the kernel with a message. */
+static inline void page_free_frames(struct page_alloc *pa, uint64_t addr, unsigned order)
+{
+	page_free_frames_hint(pa, addr, order, false);
+}
+
 
 uint64_t page_alloc_free_count(const struct page_alloc *pa);
 

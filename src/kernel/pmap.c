@@ -314,6 +314,47 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 	return PTE_PA(*pte);
 }
 
+/* Clears the leaf slot *slot of va, in a table whose frame is tf. */
+static inline void clear_leaf(struct pmap *pm, uint64_t va, uint64_t *slot, struct frame *tf)
+{
+	uint64_t pte = *slot;
+	*slot = 0;
+	tf->refcount--;
+	if (pte & PTE_V)
+		flush_va(pm, va);
+	if (pte_present(pte))
+		pm->resident--;
+}
+
+uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old)
+{
+	if (va >= user_top(pm->pk->levels))
+		return 0;
+	va &= ~PGMASK;
+	uint64_t *slot = walk(pm, va, false);
+	if (!slot || !pte_present(*slot))
+		return 0;
+	struct page_alloc *pa = pm->pk->pa;
+	struct frame *tf = table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK);
+	if (tf->refcount <= 1)
+		return 0;                /* the table would be left empty */
+	*old = *slot;
+	*modified = (*old & PTE_D) != 0;
+	clear_leaf(pm, va, slot, tf);
+	return PTE_PA(*old);
+}
+
+void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old)
+{
+	uint64_t *slot = walk(pm, va & ~PGMASK, false);
+	if (!slot || *slot)
+		kpanic("pmap_untake: the slot of 0x%llx is gone or reused", (unsigned long long)va);
+	struct page_alloc *pa = pm->pk->pa;
+	*slot = old;               /* invalid -> valid: nothing cached to flush */
+	table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK)->refcount++;
+	pm->resident++;
+}
+
 /* The range walker behind foreach/remove/protect. */
 enum range_op { OP_FOREACH, OP_REMOVE, OP_PROTECT };
 struct range_walk {
@@ -331,13 +372,7 @@ struct range_walk {
 static inline void remove_leaf(struct pmap *pm, uint64_t *slot, struct frame *tf,
 			       const struct pmap_page *pg, pmap_page_fn fn, void *ctx)
 {
-	uint64_t pte = *slot;
-	*slot = 0;
-	tf->refcount--;
-	if (pte & PTE_V)
-		flush_va(pm, pg->va);
-	if (pte_present(pte))
-		pm->resident--;
+	clear_leaf(pm, pg->va, slot, tf);
 	if (fn)
 		fn(ctx, pg);
 }

@@ -115,6 +115,14 @@ bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg);
  * *modified = its D bit; 0 if it is absent or swapped.  pmap_extract's
  * answer to those two questions, for reclaim. */
 uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified);
+/* Eviction's first step, in one walk: if va maps a frame (valid or
+ * PROT_NONE) and its page table holds other entries too, clears the PTE
+ * (flushing va from the TLB), saves it in *old and returns the frame with
+ * *modified = its D bit.  Otherwise changes nothing and returns 0 (the
+ * caller uses pmap_frame and pmap_remove).  pmap_untake puts *old back. */
+uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old);
+/* Undoes pmap_take(pm, va, .., &old) when the eviction cannot go on. */
+void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old);
 
 /* Calls fn for each page recorded in [sva, eva) (present or swapped), in
  * address order. fn returns 0 to go on or nonzero to stop (returned). */

@@ -26,14 +26,6 @@
 #define SIGKILL 9
 #define SIGSEGV 11
 
-struct proc *proc_find(struct kernel *k, uint32_t pid)
-{
-	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->pid == pid)
-			return p;
-	return NULL;
-}
-
 static void runq_push(struct kernel *k, struct proc *p)
 {
 	p->run_next = NULL;

@@ -67,7 +67,15 @@ void proc_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause, 
 /* Frees the record of a zombie. */
 void proc_reap(struct kernel *k, struct proc *p);
 
-struct proc *proc_find(struct kernel *k, uint32_t pid);
+/* The process (live or zombie) with pid, or NULL: a walk of the process
+ * list, as short as the number of processes. */
+static inline struct proc *proc_find(struct kernel *k, uint32_t pid)
+{
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
 
 /* A new process with an empty address space, not yet runnable; NULL if out
  * of memory. */

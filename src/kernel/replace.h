@@ -11,9 +11,18 @@
  *   kernel                         policy instance
  *   ------                         ---------------
  *   miss on key:   if resident == capacity: v = victim()  (v is forgotten)
- *                  insert(key)
- *   hit on key:    access(key)     (only needed when ops->needs_every_access)
- *   unmap / exit:  remove(key)
+ *                  h = insert(key)
+ *   hit on key:    access(key, h)  (only needed when ops->needs_every_access)
+ *   unmap / exit:  remove(key, h)
+ *
+ * The handle h: insert returns an opaque word naming the policy's record of
+ * the key, which the caller keeps beside the page while it is resident and
+ * passes back with every access and remove (the kernel keeps it in the
+ * frame's metadata, as Linux keeps its LRU links in struct page).  With it,
+ * fifo, lru and clock find a page's record without a hash lookup; a policy
+ * that returns REPL_NO_HANDLE finds keys by itself and ignores the handle.
+ * A handle is valid from its insert until the key stops being resident
+ * (victim or remove); passing a stale or foreign handle is a caller bug.
  *
  * Policies (see docs/replacement.md and each replace_*.c):
  *   fifo     first in, first out
@@ -37,6 +46,7 @@
 #include "slab.h"
 
 #define REPL_NONE UINT64_MAX   /* "no key": victim() of an empty instance */
+#define REPL_NO_HANDLE 0       /* insert's result for policies that look keys up */
 
 struct repl;
 
@@ -48,17 +58,20 @@ struct repl_ops {
 	int  (*init)(struct repl *r);
 	/* Frees everything init and the operations allocated. */
 	void (*destroy)(struct repl *r);
-	/* key became resident (after a miss).  Contract: key not resident and
-	 * resident < capacity; a violation is a kernel bug (kpanic). */
-	void (*insert)(struct repl *r, uint64_t key);
-	/* A reference to a resident key (a hit).  A non-resident key is ignored. */
-	void (*access)(struct repl *r, uint64_t key);
+	/* key became resident (after a miss); returns its handle.  Contract:
+	 * key not resident and resident < capacity; a violation is a kernel
+	 * bug (kpanic). */
+	uint64_t (*insert)(struct repl *r, uint64_t key);
+	/* A reference to key (a hit), with the handle insert returned for it.
+	 * A key that is not resident is ignored; so is one whose handle names
+	 * another key (a shared frame resident under another mapping's key). */
+	void (*access)(struct repl *r, uint64_t key, uint64_t handle);
 	/* Chooses a resident key to evict, forgets it as resident and returns
 	 * it; REPL_NONE if nothing is resident. */
 	uint64_t (*victim)(struct repl *r);
-	/* key stopped being resident for another reason (unmap, exit); a
-	 * non-resident key is ignored. */
-	void (*remove)(struct repl *r, uint64_t key);
+	/* key, with its handle, stopped being resident for another reason
+	 * (unmap, exit); a key that is not resident is ignored. */
+	void (*remove)(struct repl *r, uint64_t key, uint64_t handle);
 	/* Walks the policy's structures: NULL if consistent, else a message. */
 	const char *(*check)(struct repl *r);
 };
@@ -100,9 +113,15 @@ void repl_destroy(struct repl *r);
 const char *repl_check(struct repl *r);
 
 /* Calls through the ops table (what the kernel should use). */
-static inline void repl_insert(struct repl *r, uint64_t key) { r->ops->insert(r, key); }
-static inline void repl_access(struct repl *r, uint64_t key) { r->ops->access(r, key); }
+static inline uint64_t repl_insert(struct repl *r, uint64_t key) { return r->ops->insert(r, key); }
+static inline void repl_access(struct repl *r, uint64_t key, uint64_t handle)
+{
+	r->ops->access(r, key, handle);
+}
 static inline uint64_t repl_victim(struct repl *r) { return r->ops->victim(r); }
-static inline void repl_remove(struct repl *r, uint64_t key) { r->ops->remove(r, key); }
+static inline void repl_remove(struct repl *r, uint64_t key, uint64_t handle)
+{
+	r->ops->remove(r, key, handle);
+}
 
 #endif

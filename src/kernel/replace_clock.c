@@ -15,8 +15,7 @@
  */
 #include "replace_impl.h"
 
-static void clock_insert(struct repl *r, uint64_t key) { rq_insert(r, key); }
-static void clock_access(struct repl *r, uint64_t key) { }
+static void clock_access(struct repl *r, uint64_t key, uint64_t handle) { }
 
 static uint64_t clock_victim(struct repl *r)
 {
@@ -26,7 +25,7 @@ static uint64_t clock_victim(struct repl *r)
 	if (r->test_and_clear_ref) {
 		for (uint64_t steps = 0; steps < r->resident; steps++) {
 			struct rq_node *n = rlist_entry(q->list.next, struct rq_node, link);
-			if (!r->test_and_clear_ref(r->ctx, n->h.key))
+			if (!r->test_and_clear_ref(r->ctx, n->key))
 				break;
 			rlist_move_tail(&q->list, &n->link);   /* second chance */
 		}
@@ -41,7 +40,7 @@ const struct repl_ops repl_clock_ops = {
 	.needs_every_access = false,
 	.init = rq_init,
 	.destroy = rq_destroy,
-	.insert = clock_insert,
+	.insert = rq_insert,
 	.access = clock_access,
 	.victim = clock_victim,
 	.remove = rq_remove,

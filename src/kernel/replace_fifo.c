@@ -6,15 +6,14 @@
  */
 #include "replace_impl.h"
 
-static void fifo_insert(struct repl *r, uint64_t key) { rq_insert(r, key); }
-static void fifo_access(struct repl *r, uint64_t key) { }
+static void fifo_access(struct repl *r, uint64_t key, uint64_t handle) { }
 
 const struct repl_ops repl_fifo_ops = {
 	.name = "fifo",
 	.needs_every_access = false,
 	.init = rq_init,
 	.destroy = rq_destroy,
-	.insert = fifo_insert,
+	.insert = rq_insert,
 	.access = fifo_access,
 	.victim = rq_victim_head,
 	.remove = rq_remove,

@@ -62,36 +62,37 @@ void rindexed_destroy(struct kmem *km, struct pagehash *hash, struct ph_pool *po
 		      struct ph_array *arr);
 
 /* The state of fifo, lru and clock (replace_queue.c): the resident pages
- * in a hash table and on one list, oldest (fifo), least recently used (lru)
- * or just after the hand (clock) at the head. */
+ * on one list, oldest (fifo), least recently used (lru) or just after the
+ * hand (clock) at the head.  A page's handle is the address of its node, so
+ * no table of keys is needed: the kernel (or the simulator) hands the node
+ * back with each access and remove. */
 struct rq_node {
-	struct ph_node h;
 	struct rlist link;
+	uint64_t key;        /* REPL_NONE while the node is free */
 };
 struct rqueue {
-	struct pagehash hash;
 	struct ph_pool pool;
 	struct rlist list;
 };
 /* Reserves capacity nodes.  Returns 0 or -ENOMEM. */
 int rq_init(struct repl *r);
 void rq_destroy(struct repl *r);
-/* Adds key as resident at the tail of the list; kpanics when the contract
- * (key not resident, room left) is broken. */
-struct rq_node *rq_insert(struct repl *r, uint64_t key);
-/* The node of a resident key, or NULL. */
-static inline struct rq_node *rq_find(struct repl *r, uint64_t key)
+/* Adds key as resident at the tail of the list and returns its handle;
+ * kpanics when there is no room left (a broken contract). */
+uint64_t rq_insert(struct repl *r, uint64_t key);
+/* The node of a resident key given its handle, or NULL if the handle names
+ * no node or another key. */
+static inline struct rq_node *rq_node_of(uint64_t key, uint64_t handle)
 {
-	struct rqueue *q = r->state;
-	struct ph_node *h = ph_find(&q->hash, key);
-	return h ? rlist_entry(h, struct rq_node, h) : NULL;
+	struct rq_node *n = (struct rq_node *)(uintptr_t)handle;
+	return n && n->key == key ? n : NULL;
 }
 /* Forgets node n; returns its key. */
 uint64_t rq_evict(struct repl *r, struct rq_node *n);
 /* victim: the head of the list. */
 uint64_t rq_victim_head(struct repl *r);
-/* remove: forgets key if resident. */
-void rq_remove(struct repl *r, uint64_t key);
+/* remove: forgets key if its handle names it. */
+void rq_remove(struct repl *r, uint64_t key, uint64_t handle);
 const char *rq_check(struct repl *r);
 
 extern const struct repl_ops repl_fifo_ops, repl_clock_ops, repl_lru_ops,

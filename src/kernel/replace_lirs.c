@@ -152,7 +152,7 @@ static void make_lir(struct lirs_state *st, struct lirs_node *n)
 	rebalance(st);
 }
 
-static void lirs_insert(struct repl *r, uint64_t key)
+static uint64_t lirs_insert(struct repl *r, uint64_t key)
 {
 	struct lirs_state *st = r->state;
 	if (r->resident >= r->capacity)
@@ -168,7 +168,7 @@ static void lirs_insert(struct repl *r, uint64_t key)
 		st->nghost--;
 		r->resident++;
 		make_lir(st, n);             /* in S: its IRR beats the bottom LIR */
-		return;
+		return REPL_NO_HANDLE;
 	}
 	n = ph_pool_get(&st->pool);
 	if (!n)
@@ -181,14 +181,15 @@ static void lirs_insert(struct repl *r, uint64_t key)
 	r->resident++;
 	if (st->nlir < st->llirs) {          /* LIR space not yet full */
 		make_lir(st, n);
-		return;
+		return REPL_NO_HANDLE;
 	}
 	n->kind = HIR_RES;
 	s_push_top(st, n);
 	rlist_add_tail(&st->Q, &n->q);
+	return REPL_NO_HANDLE;
 }
 
-static void lirs_access(struct repl *r, uint64_t key)
+static void lirs_access(struct repl *r, uint64_t key, uint64_t handle)
 {
 	struct lirs_state *st = r->state;
 	struct ph_node *h = ph_find(&st->hash, key);
@@ -262,7 +263,7 @@ static uint64_t lirs_victim(struct repl *r)
 	return key;
 }
 
-static void lirs_remove(struct repl *r, uint64_t key)
+static void lirs_remove(struct repl *r, uint64_t key, uint64_t handle)
 {
 	struct lirs_state *st = r->state;
 	struct ph_node *h = ph_find(&st->hash, key);

@@ -7,12 +7,10 @@
  */
 #include "replace_impl.h"
 
-static void lru_insert(struct repl *r, uint64_t key) { rq_insert(r, key); }
-
-static void lru_access(struct repl *r, uint64_t key)
+static void lru_access(struct repl *r, uint64_t key, uint64_t handle)
 {
 	struct rqueue *q = r->state;
-	struct rq_node *n = rq_find(r, key);
+	struct rq_node *n = rq_node_of(key, handle);
 	if (n)
 		rlist_move_tail(&q->list, &n->link);
 }
@@ -22,7 +20,7 @@ const struct repl_ops repl_lru_ops = {
 	.needs_every_access = true,
 	.init = rq_init,
 	.destroy = rq_destroy,
-	.insert = lru_insert,
+	.insert = rq_insert,
 	.access = lru_access,
 	.victim = rq_victim_head,
 	.remove = rq_remove,

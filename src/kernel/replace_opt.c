@@ -99,7 +99,7 @@ static uint64_t next_use(struct repl *r, uint64_t key)
 	return r->next_use(r->ctx, key);
 }
 
-static void opt_insert(struct repl *r, uint64_t key)
+static uint64_t opt_insert(struct repl *r, uint64_t key)
 {
 	struct opt_state *s = r->state;
 	if (ph_find(&s->hash, key))
@@ -113,9 +113,10 @@ static void opt_insert(struct repl *r, uint64_t key)
 	ph_add(&s->hash, &n->h);
 	r->resident++;
 	sift_up(s, n);
+	return REPL_NO_HANDLE;
 }
 
-static void opt_access(struct repl *r, uint64_t key)
+static void opt_access(struct repl *r, uint64_t key, uint64_t handle)
 {
 	struct opt_state *s = r->state;
 	struct ph_node *h = ph_find(&s->hash, key);
@@ -154,7 +155,7 @@ static uint64_t opt_victim(struct repl *r)
 	return r->resident ? opt_evict(r, heap_at(s, 0)) : REPL_NONE;
 }
 
-static void opt_remove(struct repl *r, uint64_t key)
+static void opt_remove(struct repl *r, uint64_t key, uint64_t handle)
 {
 	struct opt_state *s = r->state;
 	struct ph_node *h = ph_find(&s->hash, key);

@@ -1,10 +1,11 @@
 /*
  * replace_queue.c - the structure FIFO, LRU and CLOCK share: every resident
- * page is a node in a hash table (find by key in O(1)) and on one doubly
- * linked list (unlink and move in O(1)).  The policies differ only in the
- * order they keep: FIFO by arrival, LRU by last reference (access moves a
- * node to the tail), CLOCK in a circle with the hand at the head.  Nodes
- * come from a pool of capacity nodes reserved at init.
+ * page is a node on one doubly linked list (unlink and move in O(1)).  The
+ * policies differ only in the order they keep: FIFO by arrival, LRU by last
+ * reference (access moves a node to the tail), CLOCK in a circle with the
+ * hand at the head.  Nodes come from a pool of capacity nodes reserved at
+ * init; a node's address is the handle of its page (replace.h), so a page is
+ * found in O(1) without hashing its key.
  */
 #include "replace_impl.h"
 
@@ -15,52 +16,44 @@ int rq_init(struct repl *r)
 	struct rqueue *q = kzalloc(r->km, sizeof *q);
 	if (!q)
 		return -ENOMEM;
-	if (ph_init(&q->hash, r->km, r->capacity) < 0)
-		goto fail;
 	if (ph_pool_init(&q->pool, r->km, sizeof(struct rq_node), r->capacity) < 0) {
-		ph_destroy(&q->hash, r->km);
-		goto fail;
+		kfree(r->km, q);
+		return -ENOMEM;
 	}
+	for (void *o = q->pool.free; o; o = *(void **)o)   /* free nodes: no key */
+		((struct rq_node *)o)->key = REPL_NONE;
 	rlist_init(&q->list);
 	r->state = q;
 	return 0;
-fail:
-	kfree(r->km, q);
-	return -ENOMEM;
 }
 
 void rq_destroy(struct repl *r)
 {
 	struct rqueue *q = r->state;
 	ph_pool_destroy(&q->pool, r->km);
-	ph_destroy(&q->hash, r->km);
 	kfree(r->km, q);
 	r->state = NULL;
 }
 
-struct rq_node *rq_insert(struct repl *r, uint64_t key)
+uint64_t rq_insert(struct repl *r, uint64_t key)
 {
 	struct rqueue *q = r->state;
-	if (ph_find(&q->hash, key))
-		kpanic("repl %s: insert of resident key 0x%llx", r->ops->name,
-		       (unsigned long long)key);
 	struct rq_node *n = ph_pool_get(&q->pool);
-	if (!n)
-		kpanic("repl %s: insert beyond capacity %llu", r->ops->name,
-		       (unsigned long long)r->capacity);
-	n->h.key = key;
-	ph_add(&q->hash, &n->h);
+	if (!n || key == REPL_NONE)
+		kpanic("repl %s: insert of key 0x%llx beyond capacity %llu", r->ops->name,
+		       (unsigned long long)key, (unsigned long long)r->capacity);
+	n->key = key;
 	rlist_add_tail(&q->list, &n->link);
 	r->resident++;
-	return n;
+	return (uint64_t)(uintptr_t)n;
 }
 
 uint64_t rq_evict(struct repl *r, struct rq_node *n)
 {
 	struct rqueue *q = r->state;
-	uint64_t key = n->h.key;
-	ph_del(&q->hash, &n->h);
+	uint64_t key = n->key;
 	rlist_del(&n->link);
+	n->key = REPL_NONE;          /* a stale handle to it names no key */
 	ph_pool_put(&q->pool, n);
 	r->resident--;
 	return key;
@@ -74,9 +67,9 @@ uint64_t rq_victim_head(struct repl *r)
 	return rq_evict(r, rlist_entry(q->list.next, struct rq_node, link));
 }
 
-void rq_remove(struct repl *r, uint64_t key)
+void rq_remove(struct repl *r, uint64_t key, uint64_t handle)
 {
-	struct rq_node *n = rq_find(r, key);
+	struct rq_node *n = rq_node_of(key, handle);
 	if (n)
 		rq_evict(r, n);
 }
@@ -84,19 +77,16 @@ void rq_remove(struct repl *r, uint64_t key)
 const char *rq_check(struct repl *r)
 {
 	struct rqueue *q = r->state;
-	const char *e = ph_check(&q->hash);
-	if (e)
-		return e;
 	if (rlist_count(&q->list, r->capacity) != r->resident)
 		return "repl queue: list length differs from resident count";
-	if (q->hash.count != r->resident)
-		return "repl queue: hash count differs from resident count";
 	if (q->pool.nfree + r->resident != q->pool.total)
 		return "repl queue: pool leaks nodes";
-	for (struct rlist *p = q->list.next; p != &q->list; p = p->next) {
-		struct rq_node *n = rlist_entry(p, struct rq_node, link);
-		if (ph_find(&q->hash, n->h.key) != &n->h)
-			return "repl queue: listed node not found by its key";
-	}
-	return NULL;
+	for (struct rlist *p = q->list.next; p != &q->list; p = p->next)
+		if (rlist_entry(p, struct rq_node, link)->key == REPL_NONE)
+			return "repl queue: a listed node has no key";
+	uint64_t nfree = 0;
+	for (void *o = q->pool.free; o && nfree <= q->pool.total; o = *(void **)o, nfree++)
+		if (((struct rq_node *)o)->key != REPL_NONE)
+			return "repl queue: a free node still has a key";
+	return nfree == q->pool.nfree ? NULL : "repl queue: free list length differs from its count";
 }

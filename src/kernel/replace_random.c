@@ -53,7 +53,7 @@ static void rnd_destroy(struct repl *r)
 	r->state = NULL;
 }
 
-static void rnd_insert(struct repl *r, uint64_t key)
+static uint64_t rnd_insert(struct repl *r, uint64_t key)
 {
 	struct rnd_state *s = r->state;
 	if (ph_find(&s->hash, key))
@@ -67,9 +67,10 @@ static void rnd_insert(struct repl *r, uint64_t key)
 	*ph_slot(&s->slot, n->index) = n;
 	ph_add(&s->hash, &n->h);
 	r->resident++;
+	return REPL_NO_HANDLE;
 }
 
-static void rnd_access(struct repl *r, uint64_t key) { }
+static void rnd_access(struct repl *r, uint64_t key, uint64_t handle) { }
 
 /* Forgets n: the last slot fills its place. */
 static uint64_t rnd_evict(struct repl *r, struct rnd_node *n)
@@ -94,7 +95,7 @@ static uint64_t rnd_victim(struct repl *r)
 	return rnd_evict(r, *ph_slot(&s->slot, splitmix64(&s->x) % r->resident));
 }
 
-static void rnd_remove(struct repl *r, uint64_t key)
+static void rnd_remove(struct repl *r, uint64_t key, uint64_t handle)
 {
 	struct rnd_state *s = r->state;
 	struct ph_node *h = ph_find(&s->hash, key);

@@ -1,43 +1,16 @@
 /*
  * rmap.c - reverse mappings (see rmap.h).  Each user or file frame carries
- * a singly linked list of rmap_entry records (slab cache "rmap") headed in
- * its frame metadata.  Lists are short: one entry, or a few after fork.
+ * a singly linked list of rmap_entry records headed in its frame metadata.
+ * Lists are short: one entry, or a few after fork.  The frame metadata has
+ * room for one entry (frame.first), used whenever it is free; further
+ * entries come from the slab cache "rmap".  So a page mapped once - nearly
+ * every page, and every page of a trace replay - costs no allocation.
  */
 #include "rmap.h"
 #include "proc.h"
 #include "replace.h"
 
 #include <errno.h>
-
-/* Makes f resident under the key of mapping (p, va): in p's own policy, or
- * - when local replacement has filled p's instance, which happens only when
- * a shared frame changes hands - in the global one. */
-static inline void make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t va)
-{
-	struct repl *r = kernel_repl(k, p);
-	f->key = page_key(p->pid, va);
-	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
-	if (r != &k->repl && r->resident >= r->capacity) {
-		r = &k->repl;
-		f->flags |= FRAME_REPL_GLOBAL;
-	}
-	repl_insert(r, f->key);
-}
-
-int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
-{
-	struct frame *f = pa_frame(&k->pa, pa);
-	struct rmap_entry *e = kmem_cache_alloc(k->rmap_cache);
-	if (!e)
-		return -ENOMEM;
-	e->p = p;
-	e->va = va;
-	e->next = f->rmap;
-	f->rmap = e;
-	if (!e->next)                      /* first mapping: resident for the policy */
-		make_resident(k, f, p, va);
-	return 0;
-}
 
 /* Unlinks p's entry for va from frame pa and updates the policy's view of
  * pa.  Returns the entry. */
@@ -53,28 +26,39 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 	struct rmap_entry *e = *pp;
 	*pp = e->next;
 	if (f->key == page_key(p->pid, va)) {
-		repl_remove(kernel_repl_of_frame(k, f), f->key);
+		repl_remove(kernel_repl_of_frame(k, f), f->key, f->repl_handle);
 		f->key = REPL_NONE;
 		f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
 		if (f->rmap)                   /* still mapped elsewhere: re-key */
-			make_resident(k, f, f->rmap->p, f->rmap->va);
+			rmap_make_resident(k, f, f->rmap->p, f->rmap->va);
 	}
 	return e;
 }
 
 void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
-	kmem_cache_free(k->rmap_cache, unlink_entry(k, pa, p, va));
+	rmap_entry_free(k, pa_frame(&k->pa, pa), unlink_entry(k, pa, p, va));
 }
 
 void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va)
 {
+	struct frame *old = pa_frame(&k->pa, old_pa), *f = pa_frame(&k->pa, new_pa);
 	struct rmap_entry *e = unlink_entry(k, old_pa, p, va);
-	struct frame *f = pa_frame(&k->pa, new_pa);
+	if (e == &old->first || !f->first.p) {
+		/* the entry cannot leave its frame, or the new frame has room:
+		 * move the record into the new frame's own entry */
+		if (f->first.p)
+			kpanic("rmap_move: frame 0x%llx has no room for the entry of 0x%llx",
+			       (unsigned long long)new_pa, (unsigned long long)va);
+		rmap_entry_free(k, old, e);
+		e = &f->first;
+		e->p = p;
+		e->va = va;
+	}
 	e->next = f->rmap;
 	f->rmap = e;
 	if (!e->next)
-		make_resident(k, f, p, va);
+		rmap_make_resident(k, f, p, va);
 }
 
 unsigned rmap_count(struct kernel *k, uint64_t pa)

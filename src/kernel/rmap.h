@@ -12,12 +12,10 @@
 #define VMOS_KERNEL_RMAP_H
 
 #include "kernel.h"
+#include "proc.h"
+#include "replace.h"
 
-struct rmap_entry {
-	struct proc *p;
-	uint64_t va;
-	struct rmap_entry *next;
-};
+#include <errno.h>
 
 /* The policy key of a page: pid and virtual page number. */
 static inline uint64_t page_key(uint32_t pid, uint64_t va)
@@ -33,13 +31,58 @@ static inline bool frame_tracked(const struct frame *f)
 	return f->owner == FO_USER || f->owner == FO_FILE;
 }
 
+/* Makes f resident under the key of mapping (p, va): in p's own policy, or
+ * - when local replacement has filled p's instance, which happens only when
+ * a shared frame changes hands - in the global one. */
+static inline void rmap_make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t va)
+{
+	struct repl *r = kernel_repl(k, p);
+	f->key = page_key(p->pid, va);
+	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
+	if (r != &k->repl && r->resident >= r->capacity) {
+		r = &k->repl;
+		f->flags |= FRAME_REPL_GLOBAL;
+	}
+	f->repl_handle = repl_insert(r, f->key);
+}
+
+/* A free entry for f: its own, or one from the slab; NULL if out of memory. */
+static inline struct rmap_entry *rmap_entry_alloc(struct kernel *k, struct frame *f)
+{
+	return f->first.p ? kmem_cache_alloc(k->rmap_cache) : &f->first;
+}
+
+/* Returns entry e of frame f to where it came from (f's own, or the slab). */
+static inline void rmap_entry_free(struct kernel *k, struct frame *f, struct rmap_entry *e)
+{
+	if (e == &f->first)
+		e->p = NULL;
+	else
+		kmem_cache_free(k->rmap_cache, e);
+}
+
 /* Records that p maps frame pa at va; the first mapping makes the frame
  * resident for the replacement policy.  Returns 0 or -ENOMEM. */
-int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va);
+static inline int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	struct rmap_entry *e = rmap_entry_alloc(k, f);
+	if (!e)
+		return -ENOMEM;
+	e->p = p;
+	e->va = va;
+	e->next = f->rmap;
+	f->rmap = e;
+	if (!e->next)                      /* first mapping: resident for the policy */
+		rmap_make_resident(k, f, p, va);
+	return 0;
+}
+
 /* Forgets that mapping; re-keys or retires the frame in the policy. */
 void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va);
 /* Moves p's mapping at va from frame old_pa to frame new_pa (a
- * copy-on-write copy): cannot fail, allocates nothing. */
+ * copy-on-write copy): cannot fail, allocates nothing.  new_pa must be a
+ * frame no one maps yet (its own entry is free). */
 void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va);
 /* Number of mappings recorded for pa. */
 unsigned rmap_count(struct kernel *k, uint64_t pa);

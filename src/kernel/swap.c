@@ -102,7 +102,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 		return 0;
 	struct frame *f = pa_frame(&c->k->pa, pg->pa);
 	if (frame_tracked(f) && f->key != REPL_NONE)
-		repl_access(kernel_repl_of_frame(c->k, f), f->key);
+		repl_access(kernel_repl_of_frame(c->k, f), f->key, f->repl_handle);
 	pmap_clear_referenced(&c->p->pmap, pg->va);
 	return 0;
 }
@@ -116,20 +116,9 @@ static void sample_references(struct kernel *k)
 		}
 }
 
-/* The frame resident under key, or 0; *modified is the D bit of the
- * owner's mapping of it. */
-static uint64_t key_frame(struct kernel *k, uint64_t key, struct proc **owner, bool *modified)
-{
-	struct proc *p = proc_find(k, key_pid(key));
-	uint64_t pa = p ? pmap_frame(&p->pmap, key_va(key), modified) : 0;
-	if (pa)
-		*owner = p;
-	return pa;
-}
-
 /* True if any mapping of f has written it; own_modified is the D bit of
  * owner's mapping at va. */
-static bool any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bool own_modified)
+static inline __attribute__((always_inline)) bool any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bool own_modified)
 {
 	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
 		struct pmap_page other;
@@ -141,9 +130,11 @@ static bool any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bo
 }
 
 /* Takes frame pa away from every mapping: each PTE becomes a swap entry for
- * slot (slot >= 0) or is cleared (slot < 0).  Frees the rmap entries and the
- * mappings' references. */
-static void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot)
+ * slot (slot >= 0) or is cleared (slot < 0); the PTE of (taken, va), if
+ * taken is not NULL, was cleared already by pmap_take.  Frees the rmap
+ * entries and the mappings' references. */
+static inline __attribute__((always_inline)) void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot,
+			     const struct proc *taken, uint64_t va)
 {
 	struct frame *f = pa_frame(&k->pa, pa);
 	struct rmap_entry *e = f->rmap;
@@ -156,10 +147,10 @@ static void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot)
 				swap_ref(k, (uint64_t)slot);
 			pmap_set_swapped(&e->p->pmap, e->va, (uint64_t)slot);  /* existing slot: no allocation */
 			e->p->st.pages_swapped_out++;
-		} else {
+		} else if (e->p != taken || e->va != va) {
 			pmap_remove(&e->p->pmap, e->va, e->va + PGSIZE, NULL, NULL);
 		}
-		kmem_cache_free(k->rmap_cache, e);
+		rmap_entry_free(k, f, e);
 		f->refcount--;
 		e = next;
 	}
@@ -172,9 +163,15 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	uint64_t key = repl_victim(r);
 	if (key == REPL_NONE)
 		return -ENOMEM;
-	struct proc *owner = NULL;
+	/* the owner's mapping is cleared at once when that takes one walk
+	 * (pmap_take); otherwise it is only looked up here */
+	struct proc *owner = proc_find(k, key_pid(key));
+	uint64_t va = key_va(key), old = 0;
 	bool modified = false;
-	uint64_t pa = key_frame(k, key, &owner, &modified);
+	uint64_t pa = owner ? pmap_take(&owner->pmap, va, &modified, &old) : 0;
+	const struct proc *taken = pa ? owner : NULL;
+	if (!pa && owner)
+		pa = pmap_frame(&owner->pmap, va, &modified);
 	if (!pa)
 		kpanic("reclaim: victim key 0x%llx maps no frame", (unsigned long long)key);
 	struct frame *f = pa_frame(&k->pa, pa);
@@ -183,14 +180,13 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 		       (unsigned long long)pa, (unsigned long long)f->key, (unsigned long long)key);
 	f->key = REPL_NONE;        /* the policy has already forgotten it */
 	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
-	uint64_t va = key_va(key);
 	if (f->owner == FO_FILE) {
 		/* clean executable page: drop it from every process and the cache */
 		struct vm_region *r = vm_map_lookup(&owner->map, va);
 		struct exec_image *im = r ? r->object : NULL;
 		uint64_t index = r ? (r->obj_offset + (va - r->start)) >> PGSHIFT : 0;
 		/* repl_remove is a no-op for the key already chosen */
-		unmap_everywhere(k, pa, -1);
+		unmap_everywhere(k, pa, -1, taken, va);
 		if (im && index < im->npages && im->cache[index] == pa) {
 			im->cache[index] = 0;
 			vm_frame_release(k, pa);          /* the cache's reference */
@@ -200,7 +196,7 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 		return 0;
 	}
 	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(f, owner, va, modified)) {
-		unmap_everywhere(k, pa, -1);       /* still zeros: refault zero-fills */
+		unmap_everywhere(k, pa, -1, taken, va);   /* still zeros: refault zero-fills */
 		k->user_frames--;
 		page_free_frames_hint(&k->pa, pa, 0, true);
 		k->stats.pages_dropped++;
@@ -209,14 +205,16 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	}
 	int64_t slot = swap_alloc(k);
 	if (slot < 0) {
-		repl_insert(r, key);               /* keep it: nowhere to put it */
+		if (taken)
+			pmap_untake(&owner->pmap, va, old);
+		f->repl_handle = repl_insert(r, key);   /* keep it: nowhere to put it */
 		f->key = key;
 		if (r == &k->repl && k->cfg.local_frames)
 			f->flags |= FRAME_REPL_GLOBAL;
 		return -ENOMEM;
 	}
 	swap_write(k, (uint64_t)slot, pa);
-	unmap_everywhere(k, pa, slot);
+	unmap_everywhere(k, pa, slot, taken, va);
 	if (f->refcount != 0)
 		kpanic("reclaim: frame 0x%llx still has %u references after unmapping",
 		       (unsigned long long)pa, f->refcount);

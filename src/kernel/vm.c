@@ -44,7 +44,7 @@ static inline void frame_ref(struct kernel *k, uint64_t pa)
 
 /* Makes room for one more resident page under the frame limit by
  * reclaiming.  Returns 0 or -ENOMEM. */
-static int make_room(struct kernel *k, struct proc *p)
+static inline __attribute__((always_inline)) int make_room(struct kernel *k, struct proc *p)
 {
 	struct repl *r = kernel_repl(k, p);
 	/* over the process's own share (local replacement): it pays itself */
@@ -65,8 +65,8 @@ static int make_room(struct kernel *k, struct proc *p)
 	return 0;
 }
 
-uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
-			bool zero)
+static inline __attribute__((always_inline)) uint64_t alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner,
+						       uint32_t id, bool zero)
 {
 	if (make_room(k, p) < 0)
 		return 0;
@@ -75,6 +75,7 @@ uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner
 		if (pa) {
 			struct frame *f = pa_frame(&k->pa, pa);
 			f->rmap = NULL;
+			f->first.p = NULL;
 			f->key = REPL_NONE;
 			if (zero)
 				f->flags |= FRAME_ZEROFILL;
@@ -90,10 +91,16 @@ uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner
 	}
 }
 
-/* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
-static uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
+uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
+			bool zero)
 {
-	uint64_t pa = vm_alloc_frame(k, p, FO_USER, p->pid, zero);
+	return alloc_frame(k, p, owner, id, zero);
+}
+
+/* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
+static inline __attribute__((always_inline)) uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
+{
+	uint64_t pa = alloc_frame(k, p, FO_USER, p->pid, zero);
 	if (!pa)
 		return 0;
 	if (zero) {
@@ -124,8 +131,8 @@ static int release_cb(void *ctx, const struct pmap_page *pg)
 	return 0;
 }
 
-int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
-	     bool cow)
+static inline __attribute__((always_inline)) int enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
+						bool cow)
 {
 	bool tracked = frame_tracked(pa_frame(&k->pa, pa));
 	int rc = tracked ? rmap_add(k, pa, p, va) : 0;
@@ -141,6 +148,12 @@ int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigne
 	if (p->pmap.resident > p->st.resident_peak)
 		p->st.resident_peak = p->pmap.resident;
 	return 0;
+}
+
+int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
+	     bool cow)
+{
+	return enter(k, p, va, pa, prot, cow);
 }
 
 /* ---- the fault handler ---------------------------------------------------- */
@@ -261,7 +274,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	return vm_enter(k, p, va, pa, r->prot, false);
 }
 
-static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
+static inline __attribute__((always_inline)) int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
 		      enum mmu_access acc)
 {
 	k->stats.faults_zero++;
@@ -269,12 +282,12 @@ static int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	k->fault_kind = "zero";
 	if (acc != ACC_STORE && !p->no_zero_page) {
 		frame_ref(k, k->zero_page);
-		return vm_enter(k, p, va, k->zero_page, r->prot, true);
+		return enter(k, p, va, k->zero_page, r->prot, true);
 	}
 	uint64_t pa = user_frame(k, p, true);
 	if (!pa)
 		return -ENOMEM;
-	return vm_enter(k, p, va, pa, r->prot, false);
+	return enter(k, p, va, pa, r->prot, false);
 }
 
 static int fault_swapin(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,

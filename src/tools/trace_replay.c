@@ -206,8 +206,10 @@ static int replay_slice(struct kernel *k, struct tproc *tp, uint64_t quantum,
 		int cause = mmu_translate(&k->mmu, va, acc, &pa);
 		if (cause == 0) {
 			tp->hits++;
-			if (exact)
-				repl_access(kernel_repl_of_frame(k, pa_frame(&k->pa, pa)), page_key(p->pid, va & ~PGMASK));
+			if (exact) {
+				struct frame *f = pa_frame(&k->pa, pa);
+				repl_access(kernel_repl_of_frame(k, f), page_key(p->pid, va), f->repl_handle);
+			}
 		} else {
 			tp->misses++;
 			const char *why = NULL;

@@ -591,3 +591,48 @@ static void frame_lookup(int levels)
 	mach_halt(&m);
 }
 TEST(pmap_frame_matches_extract) { each_levels(frame_lookup); }
+
+/* --- take / untake: eviction's one-walk unmap ----------------------------- */
+
+static void take_untake(int levels)
+{
+	struct mach m;
+	struct pmap pm;
+	mach_boot(&m, levels);
+	REQUIRE(pmap_create(&pm, &m.pk, 5, PID) == 0);
+	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	uint64_t va = 0x80000, f = user_frame(&m), g = user_frame(&m), old = 0, got;
+	bool mod = true;
+	CHECK_EQ(pmap_take(&pm, va, &mod, &old), 0);            /* no table: nothing */
+	CHECK_EQ(pmap_enter(&pm, va, f, VM_PROT_READ | VM_PROT_WRITE, false), 0);
+	/* the only entry of its table: left to pmap_remove, which frees the table */
+	CHECK_EQ(pmap_take(&pm, va, &mod, &old), 0);
+	CHECK_EQ(pmap_frame(&pm, va, &mod), f);
+	CHECK_EQ(pmap_enter(&pm, va + PGSIZE, g, VM_PROT_READ, false), 0);
+	CHECK_EQ(acc(&m, va + 8, ACC_STORE, &got), 0);           /* D set, in the TLB */
+	CHECK_EQ(got, f + 8);
+	CHECK_EQ(pmap_take(&pm, va + 0x10, &mod, &old), f);
+	CHECK(mod);
+	CHECK_EQ(pm.resident, 1);
+	PCHECK(&pm);
+	CHECK_EQ(acc(&m, va, ACC_LOAD, NULL), CAUSE_LOAD_PAGE_FAULT);   /* flushed */
+	CHECK_EQ(pmap_take(&pm, va, &mod, &old), 0);             /* gone already */
+	pmap_untake(&pm, va, old);                               /* as it was, D too */
+	PCHECK(&pm);
+	CHECK_EQ(pm.resident, 2);
+	CHECK_EQ(acc(&m, va + 4, ACC_LOAD, &got), 0);
+	CHECK_EQ(got, f + 4);
+	CHECK(pmap_is_modified(&pm, va));
+	/* a clean page: D clear; a swapped page is no frame to take */
+	CHECK_EQ(pmap_take(&pm, va + PGSIZE, &mod, &old), g);
+	CHECK(!mod);
+	CHECK_EQ(pmap_set_swapped(&pm, va + PGSIZE, 9), 0);
+	page_free_frames(&m.pa, g, 0);
+	CHECK_EQ(pmap_take(&pm, va + PGSIZE, &mod, &old), 0);
+	PCHECK(&pm);
+	pmap_remove(&pm, 0, user_top(levels), NULL, NULL);
+	page_free_frames(&m.pa, f, 0);
+	pmap_destroy(&pm);
+	mach_halt(&m);
+}
+TEST(pmap_take_and_untake) { each_levels(take_untake); }

@@ -146,6 +146,7 @@ struct sim {
 	struct repl *r;
 	uint8_t *abit;       /* by id */
 	uint8_t *resident;   /* by id */
+	uint64_t *handle;    /* by id: what insert returned, while resident */
 };
 
 static bool sim_test_and_clear_ref(void *ctx, uint64_t key)
@@ -181,9 +182,10 @@ static inline int sim_run(struct kmem *km, const struct repl_ops *ops, const str
 	struct repl r;
 	memset(&r, 0, sizeof r);
 	memset(res, 0, sizeof *res);
-	struct sim s = { t, &r, calloc(t->unique + 1, 1), calloc(t->unique + 1, 1) };
-	if (!s.abit || !s.resident) {
-		free(s.abit); free(s.resident);
+	struct sim s = { t, &r, calloc(t->unique + 1, 1), calloc(t->unique + 1, 1),
+			 calloc(t->unique + 1, sizeof(uint64_t)) };
+	if (!s.abit || !s.resident || !s.handle) {
+		free(s.abit); free(s.resident); free(s.handle);
 		return -ENOMEM;
 	}
 	r.test_and_clear_ref = sim_test_and_clear_ref;
@@ -192,7 +194,7 @@ static inline int sim_run(struct kmem *km, const struct repl_ops *ops, const str
 	r.seed = seed;
 	int rc = repl_init(&r, ops, km, capacity);
 	if (rc < 0) {
-		free(s.abit); free(s.resident);
+		free(s.abit); free(s.resident); free(s.handle);
 		return rc;
 	}
 	for (uint64_t i = 0; i < t->n && !res->error; i++) {
@@ -201,7 +203,7 @@ static inline int sim_run(struct kmem *km, const struct repl_ops *ops, const str
 		r.now = i;
 		if (s.resident[id]) {
 			res->hits++;
-			ops->access(&r, key);
+			ops->access(&r, key, s.handle[id]);
 		} else {
 			res->misses++;
 			if (r.resident == capacity) {
@@ -214,7 +216,7 @@ static inline int sim_run(struct kmem *km, const struct repl_ops *ops, const str
 				s.resident[vid] = 0;
 				res->evictions++;
 			}
-			ops->insert(&r, key);
+			s.handle[id] = ops->insert(&r, key);
 			s.resident[id] = 1;
 		}
 		s.abit[id] = 1;
@@ -225,7 +227,7 @@ static inline int sim_run(struct kmem *km, const struct repl_ops *ops, const str
 	}
 	res->refs = res->hits + res->misses;
 	repl_destroy(&r);
-	free(s.abit); free(s.resident);
+	free(s.abit); free(s.resident); free(s.handle);
 	return res->error ? 1 : 0;
 }
 
