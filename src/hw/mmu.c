@@ -62,6 +62,10 @@ static const char *const v0_why[] = {
  * (a leaf, or any fault), which then gets the full checks. */
 #define PTE_NONLEAF_MASK (PTE_HIGH_MASK | PTE_D | PTE_A | PTE_U | PTE_X | PTE_W | PTE_R | PTE_V)
 
+/* Bit (pte & 15) set when V R W X make a valid leaf: V and R, or V and X
+ * without W (V=bit 0, R=1, W=2, X=3: 0011 0111 1011 1111 1001). */
+#define PTE_LEAF_OK ((1u << 0x3) | (1u << 0x7) | (1u << 0xb) | (1u << 0xf) | (1u << 0x9))
+
 /* The leaf bits a U-mode access of each type needs. */
 static const uint64_t leaf_needs[3] = {
 	[ACC_FETCH] = PTE_U | PTE_X, [ACC_LOAD] = PTE_U | PTE_R, [ACC_STORE] = PTE_U | PTE_W,
@@ -116,16 +120,13 @@ walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_acc
 		goto out;
 	}
 	nread = levels - i;
-	/* V = 0, W without R, reserved high bits: one test, then which */
-	if (__builtin_expect(!(pte & PTE_V) | ((pte & (PTE_W | PTE_R)) == PTE_W) |
-			     ((pte & PTE_HIGH_MASK) != 0), 0)) {
+	/* a valid leaf: V, R or X, not W without R, no reserved high bits;
+	 * one test, then which fault (the loop left only dirty non-leaves) */
+	if (__builtin_expect(!((PTE_LEAF_OK >> (pte & 15)) & 1) | ((pte & PTE_HIGH_MASK) != 0), 0)) {
 		*why = !(pte & PTE_V) ? v0_why[i] :
 		       (pte & (PTE_W | PTE_R)) == PTE_W ? "W without R (reserved)" :
-		       "reserved PTE bits 63:54 set";
-		goto out;
-	}
-	if (!PTE_IS_LEAF(pte)) {
-		*why = "non-leaf PTE with A, D or U set (reserved)";
+		       (pte & PTE_HIGH_MASK) ? "reserved PTE bits 63:54 set" :
+		       "non-leaf PTE with A, D or U set (reserved)";
 		goto out;
 	}
 	bool global = ((seen | pte) & PTE_G) != 0;
