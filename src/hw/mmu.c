@@ -3,8 +3,10 @@
  * "Virtual Address Translation Process"), the modeled TLB in front of it and
  * the host fast cache in front of that (see mmu.h).
  *
- * One walker serves both modes: it takes the number of levels from satp and
- * runs the spec's steps:
+ * One walker serves both modes: it takes the number of levels as a
+ * parameter (mmu_translate passes a constant per mode, so each mode gets an
+ * unrolled copy; explain passes the levels of any satp) and runs the spec's
+ * steps:
  *   1. the VA must be canonical (bits above the top VPN copy its top bit);
  *   2. a = satp.PPN * 4096, i = LEVELS - 1; read the PTE at a + VPN[i] * 8
  *      (outside RAM: access fault);
