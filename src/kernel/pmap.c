@@ -165,6 +165,7 @@ int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t
 	pm->pk = pk;
 	pm->asid = asid;
 	pm->pid = pid;
+	pm->top = user_top(pk->levels);
 	pm->root = table_alloc(pk->pa, pid);
 	if (!pm->root)
 		return -ENOMEM;
@@ -185,7 +186,7 @@ uint64_t pmap_satp(const struct pmap *pm)
 
 static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
 {
-	return va < user_top(pm->pk->levels) && !(va & PGMASK);
+	return va < pm->top && !(va & PGMASK);
 }
 
 static inline unsigned wc_index(uint64_t va)
@@ -227,7 +228,15 @@ static uint64_t *walk_tables(struct pmap *pm, uint64_t va, bool create)
 	}
 	pm->wc_tag[ci] = (va >> 21) + 1;
 	pm->wc_table[ci] = table_of(pa, table);
+	pm->wc_frame[ci] = table_frame(pa, table);
 	return pm->wc_table[ci] + VA_VPN(va, 0);
+}
+
+/* The frame of the table holding slot, a PTE pointer walk() has just
+ * returned for va (so va's cache entry holds it). */
+static inline struct frame *slot_frame(const struct pmap *pm, uint64_t va)
+{
+	return pm->wc_frame[wc_index(va)];
 }
 
 /* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
@@ -260,7 +269,7 @@ int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool co
 	if (pte_present(old) && !pte_swapped(old) && PTE_PPN(old) == PTE_PPN(*pte))
 		*pte |= old & (PTE_A | PTE_D);
 	if (!old) {
-		table_frame(pm->pk->pa, ram_pa(pm->pk->pa->ram, pte) & ~PGMASK)->refcount++;
+		slot_frame(pm, va)->refcount++;
 	} else {
 		if (old & PTE_V)
 			flush_va(pm, va);
@@ -281,7 +290,7 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 	uint64_t old = *pte;
 	*pte = (slot << PTE_PPN_SHIFT) | PTE_SWAP_MARK;
 	if (!old)
-		table_frame(pm->pk->pa, ram_pa(pm->pk->pa->ram, pte) & ~PGMASK)->refcount++;
+		slot_frame(pm, va)->refcount++;
 	else {
 		if (old & PTE_V)
 			flush_va(pm, va);
@@ -293,7 +302,7 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 
 bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 {
-	if (va >= user_top(pm->pk->levels))
+	if (va >= pm->top)
 		return false;
 	va &= ~PGMASK;
 	uint64_t *pte = walk(pm, va, false);
@@ -305,7 +314,7 @@ bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 
 uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 {
-	if (va >= user_top(pm->pk->levels))
+	if (va >= pm->top)
 		return 0;
 	uint64_t *pte = walk(pm, va & ~PGMASK, false);
 	if (!pte || !*pte || pte_swapped(*pte))
@@ -328,14 +337,13 @@ static inline void clear_leaf(struct pmap *pm, uint64_t va, uint64_t *slot, stru
 
 uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old)
 {
-	if (va >= user_top(pm->pk->levels))
+	if (va >= pm->top)
 		return 0;
 	va &= ~PGMASK;
 	uint64_t *slot = walk(pm, va, false);
 	if (!slot || !pte_present(*slot))
 		return 0;
-	struct page_alloc *pa = pm->pk->pa;
-	struct frame *tf = table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK);
+	struct frame *tf = slot_frame(pm, va);
 	if (tf->refcount <= 1)
 		return 0;                /* the table would be left empty */
 	*old = *slot;
@@ -349,9 +357,8 @@ void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old)
 	uint64_t *slot = walk(pm, va & ~PGMASK, false);
 	if (!slot || *slot)
 		kpanic("pmap_untake: the slot of 0x%llx is gone or reused", (unsigned long long)va);
-	struct page_alloc *pa = pm->pk->pa;
 	*slot = old;               /* invalid -> valid: nothing cached to flush */
-	table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK)->refcount++;
+	slot_frame(pm, va)->refcount++;
 	pm->resident++;
 }
 
@@ -446,13 +453,12 @@ int pmap_foreach(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
 {
 	sva &= ~PGMASK;
-	if (eva - sva == PGSIZE && sva < user_top(pm->pk->levels)) {
+	if (eva - sva == PGSIZE && sva < pm->top) {
 		/* one mapped page whose table stays in use (the common case of
 		 * eviction and munmap of a page): no descent, no table to free;
 		 * otherwise the walk below also frees tables left empty */
 		uint64_t *slot = walk(pm, sva, false);
-		struct page_alloc *pa = pm->pk->pa;
-		struct frame *tf = slot ? table_frame(pa, ram_pa(pa->ram, slot) & ~PGMASK) : NULL;
+		struct frame *tf = slot ? slot_frame(pm, sva) : NULL;
 		if (slot && *slot && tf->refcount > 1) {
 			struct pmap_page pg = { .va = sva };
 			if (fn)
@@ -475,7 +481,7 @@ void pmap_destroy(struct pmap *pm)
 {
 	if (!pm->root)
 		return;
-	pmap_remove(pm, 0, user_top(pm->pk->levels), NULL, NULL);
+	pmap_remove(pm, 0, pm->top, NULL, NULL);
 	if (pm->resident)
 		kpanic("pmap_destroy: pid %u still has %llu resident pages", pm->pid,
 		       (unsigned long long)pm->resident);
@@ -488,7 +494,7 @@ void pmap_destroy(struct pmap *pm)
 
 static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 {
-	if (va >= user_top(pm->pk->levels))
+	if (va >= pm->top)
 		return NULL;
 	uint64_t *pte = walk(pm, va & ~PGMASK, false);
 	return pte && (*pte & PTE_V) ? pte : NULL;

@@ -66,12 +66,14 @@ struct pmap {
 	uint64_t pt_pages;        /* page-table pages of the user half, root included */
 	uint64_t pt_pages_peak;
 	uint64_t resident;        /* valid user leaves */
+	uint64_t top;             /* user_top(levels): the end of the user half */
 	/* software walk cache: the last-level tables of recently walked 2 MiB
 	 * ranges (like a hardware paging-structure cache, but for the kernel's
 	 * own walks).  wc_tag holds (va >> 21) + 1, 0 = empty; an entry is
 	 * dropped when its table is freed. */
 	uint64_t wc_tag[PMAP_WALK_CACHE];
 	uint64_t *wc_table[PMAP_WALK_CACHE];
+	struct frame *wc_frame[PMAP_WALK_CACHE];   /* each table's frame */
 };
 
 /* Builds the direct map of all RAM.  Returns 0 or -ENOMEM. */
