@@ -3,8 +3,10 @@
  * "Virtual Address Translation Process"), the modeled TLB in front of it and
  * the host fast cache in front of that (see mmu.h).
  *
- * One walker serves both modes: it takes the number of levels from satp and
- * runs the spec's steps:
+ * One walker serves both modes: it takes the number of levels as a
+ * parameter (mmu_translate passes a constant per mode, so each mode gets an
+ * unrolled copy; explain passes the levels of any satp) and runs the spec's
+ * steps:
  *   1. the VA must be canonical (bits above the top VPN copy its top bit);
  *   2. a = satp.PPN * 4096, i = LEVELS - 1; read the PTE at a + VPN[i] * 8
  *      (outside RAM: access fault);
@@ -57,15 +59,32 @@ static const char *const v0_why[] = {
 	"PTE V=0 at level 0", "PTE V=0 at level 1", "PTE V=0 at level 2", "PTE V=0 at level 3",
 };
 
-/* Walks the table of satp for va.  update_ad: write A/D back to RAM and count
- * in st; trace: record every PTE read.  Returns 0 and fills *r, or the
- * exception cause with *why set.  (RAM's bounds are read once into locals:
- * the stores to st and to the PTEs would otherwise force reloads.) */
-static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint64_t satp, uint64_t va,
-		     enum mmu_access acc, bool update_ad, struct mmu_stats *st,
-		     struct mmu_walk *trace, struct walk_result *r, const char **why)
+/* The bits a valid non-leaf PTE has exactly V of: V R W X U A D and the
+ * reserved 63:54.  One compare tells a clean descent from everything else
+ * (a leaf, or any fault), which then gets the full checks. */
+#define PTE_NONLEAF_MASK (PTE_HIGH_MASK | PTE_D | PTE_A | PTE_U | PTE_X | PTE_W | PTE_R | PTE_V)
+
+/* Bit (pte & 15) set when V R W X make a valid leaf: V and R, or V and X
+ * without W (V=bit 0, R=1, W=2, X=3: 0011 0111 1011 1111 1001). */
+#define PTE_LEAF_OK ((1u << 0x3) | (1u << 0x7) | (1u << 0xb) | (1u << 0xf) | (1u << 0x9))
+
+/* The leaf bits a U-mode access of each type needs. */
+static const uint64_t leaf_needs[3] = {
+	[ACC_FETCH] = PTE_U | PTE_X, [ACC_LOAD] = PTE_U | PTE_R, [ACC_STORE] = PTE_U | PTE_W,
+};
+
+/* Walks the table at root (satp.PPN * 4096) of a levels-level mode for va.
+ * update_ad: write A/D back to RAM and count in st; trace: record every PTE
+ * read.  Returns 0 and fills *r, or the exception cause with *why set.
+ * Always inlined, so a caller that passes constant levels gets the loop
+ * unrolled and one without trace or why gets no code for them.  (RAM's
+ * bounds are read once into locals: the stores to st and to the PTEs would
+ * otherwise force reloads.) */
+static inline __attribute__((always_inline)) uint64_t
+walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_access acc,
+     bool update_ad, struct mmu_stats *st, struct mmu_walk *trace, struct walk_result *r,
+     const char **why)
 {
-	int levels = satp_levels(SATP_MODE(satp));
 	uint64_t pf = mmu_page_fault_cause(acc);
 	if (!va_canonical(va, levels)) {
 		*why = "non-canonical address";
@@ -73,51 +92,53 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 	}
 	uint8_t *const mem = ram->mem;
 	const uint64_t base = ram->base, size = ram->size;
-	uint64_t a = SATP_PPN(satp) << PGSHIFT;
+	uint64_t a = root;
 	uint64_t seen = 0;                /* OR of the PTEs on the way: G anywhere */
 	uint64_t cause = pf;
-	int i = levels - 1;
-	unsigned shift = PGSHIFT + VPN_BITS * (unsigned)i;
-	uint64_t pte, off;
-	for (;; i--, shift -= VPN_BITS) {
+	int nread;                        /* PTEs read, for st->pte_reads */
+	uint64_t pte = 0, off = 0;
+	int i;
+#pragma GCC unroll 4
+	for (i = levels - 1; i >= 0; i--) {
 		/* a table lies in RAM as a whole or not at all: one check */
 		if (a - base > size - PGSIZE) {
-			i++;                    /* this level's PTE was not read */
+			nread = levels - 1 - i;
 			*why = "page-table entry outside RAM";
 			cause = mmu_access_fault_cause(acc);
 			goto out;
 		}
-		off = a - base + ((va >> shift) & (PT_ENTRIES - 1)) * 8;
+		off = a - base + ((va >> (PGSHIFT + VPN_BITS * i)) & (PT_ENTRIES - 1)) * 8;
 		memcpy(&pte, mem + off, 8);
 		if (trace && trace->nsteps < 5)
 			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, base + off, pte };
-		/* V = 0, W without R, reserved high bits: one test, then which */
-		if (__builtin_expect(!(pte & PTE_V) | ((pte & (PTE_W | PTE_R)) == PTE_W) |
-				     ((pte & PTE_HIGH_MASK) != 0), 0)) {
-			*why = !(pte & PTE_V) ? v0_why[i] :
-			       (pte & (PTE_W | PTE_R)) == PTE_W ? "W without R (reserved)" :
-			       "reserved PTE bits 63:54 set";
-			goto out;
-		}
+		if ((pte & PTE_NONLEAF_MASK) != PTE_V)
+			break;                  /* a leaf, or a fault */
 		seen |= pte;
-		if (PTE_IS_LEAF(pte))
-			break;
-		if (pte & (PTE_A | PTE_D | PTE_U)) {
-			*why = "non-leaf PTE with A, D or U set (reserved)";
-			goto out;
-		}
-		if (i == 0) {
-			*why = "no leaf PTE by level 0";
-			goto out;
-		}
 		a = PTE_PA(pte);
 	}
-	bool global = (seen & PTE_G) != 0;
+	if (i < 0) {
+		nread = levels;
+		*why = "no leaf PTE by level 0";
+		goto out;
+	}
+	nread = levels - i;
+	/* a valid leaf: V, R or X, not W without R, no reserved high bits;
+	 * one test, then which fault (the loop left only dirty non-leaves) */
+	if (__builtin_expect(!((PTE_LEAF_OK >> (pte & 15)) & 1) | ((pte & PTE_HIGH_MASK) != 0), 0)) {
+		*why = !(pte & PTE_V) ? v0_why[i] :
+		       (pte & (PTE_W | PTE_R)) == PTE_W ? "W without R (reserved)" :
+		       (pte & PTE_HIGH_MASK) ? "reserved PTE bits 63:54 set" :
+		       "non-leaf PTE with A, D or U set (reserved)";
+		goto out;
+	}
+	bool global = ((seen | pte) & PTE_G) != 0;
 	/* a leaf at level i */
 	if (trace)
 		trace->leaf_level = i;
-	if ((*why = leaf_denies(pte, acc)))
+	if ((pte & leaf_needs[acc]) != leaf_needs[acc]) {
+		*why = leaf_denies(pte, acc);
 		goto out;
+	}
 	uint64_t span = LEVEL_SIZE(i) - 1;
 	if (PTE_PA(pte) & span) {
 		*why = "misaligned superpage";
@@ -144,7 +165,7 @@ static inline __attribute__((always_inline)) uint64_t walk(struct ram *ram, uint
 	cause = 0;
 out:
 	if (st)
-		st->pte_reads += (uint64_t)(levels - i);
+		st->pte_reads += (uint64_t)nread;
 	return cause;
 }
 
@@ -163,7 +184,8 @@ void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 	}
 	struct walk_result r;
 	const char *why = NULL;
-	out->cause = walk(m->ram, satp, va, acc, false, NULL, out, &r, &why);
+	out->cause = walk(m->ram, SATP_PPN(satp) << PGSHIFT, satp_levels(SATP_MODE(satp)), va, acc,
+			  false, NULL, out, &r, &why);
 	if (out->cause == 0)
 		out->pa = r.pa;
 	else
@@ -180,25 +202,26 @@ void mmu_fast_flush(struct mmu *m)
 			m->fast[a][i].tag = MMU_FAST_INVALID;
 }
 
-/* tlb_removed_fn: drops every fast entry that may derive from e, whatever
- * its ASID (dropping too much costs a model lookup, never a wrong count). */
-static void fast_drop(void *ctx, const struct tlb_entry *e)
+/* tlb_removed_fn: drops every fast entry that may derive from the removed
+ * entry (page vpn of level `level`), whatever its ASID (dropping too much
+ * costs a model lookup, never a wrong count). */
+static void fast_drop(void *ctx, uint64_t vpn, int level)
 {
 	struct mmu *m = ctx;
 	if (!m->fast_used)             /* nothing can derive from e (trace replay) */
 		return;
-	if (e->level == 0) {
-		unsigned i = mmu_fast_index(e->vpn);
+	if (level == 0) {
+		unsigned i = mmu_fast_index(vpn);
 		for (int a = 0; a < 3; a++)
-			if (m->fast[a][i].tag == e->vpn << PGSHIFT)
+			if (m->fast[a][i].tag == vpn << PGSHIFT)
 				m->fast[a][i].tag = MMU_FAST_INVALID;
 		return;
 	}
-	int shift = PGSHIFT + VPN_BITS * e->level;
+	int shift = PGSHIFT + VPN_BITS * level;
 	for (int a = 0; a < 3; a++)
 		for (int i = 0; i < MMU_FAST_ENTRIES; i++) {
 			struct mmu_fast *f = &m->fast[a][i];
-			if (f->tag != MMU_FAST_INVALID && (f->tag >> shift) == e->vpn)
+			if (f->tag != MMU_FAST_INVALID && (f->tag >> shift) == vpn)
 				f->tag = MMU_FAST_INVALID;
 		}
 }
@@ -241,7 +264,7 @@ void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint
 
 void mmu_sfence_page_slow(struct mmu *m, uint64_t va, uint16_t asid)
 {
-	tlb_flush(&m->tlb, true, va, true, asid, fast_drop, m);
+	tlb_flush(&m->tlb, true, va, true, asid, m->fast_used ? fast_drop : NULL, m);
 }
 
 /* True if a cached leaf satisfies the access: a store also needs D = 1,
@@ -264,7 +287,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	uint16_t asid = (uint16_t)SATP_ASID(m->satp);
 	struct tlb_entry *e = tlb_lookup(&m->tlb, va, asid);
 	if (e && entry_permits(e->pte, acc)) {
-		uint64_t span = LEVEL_SIZE(e->level) - 1;
+		uint64_t span = LEVEL_SIZE(tlb_tag_level(tlb_entry_tag(&m->tlb, e))) - 1;
 		uint64_t p = (PTE_PA(e->pte) & ~span) | (va & span);
 		m->stats.tlb_hits++;
 		if (!ram_contains(m->ram, p & ~PGMASK, PGSIZE))
@@ -278,7 +301,11 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 		m->miss_hook(m->miss_ctx, va, acc);
 	struct walk_result r;
 	const char *why;
-	uint64_t cause = walk(m->ram, m->satp, va, acc, true, &m->stats, NULL, &r, &why);
+	/* constant levels: each mode gets its own unrolled walk */
+	uint64_t root = SATP_PPN(m->satp) << PGSHIFT;
+	uint64_t cause = SATP_MODE(m->satp) == SATP_MODE_SV39 ?
+		walk(m->ram, root, 3, va, acc, true, &m->stats, NULL, &r, &why) :
+		walk(m->ram, root, 4, va, acc, true, &m->stats, NULL, &r, &why);
 	if (cause)
 		return (int)cause;
 	/* with the fast cache empty since its last flush, fast_drop has

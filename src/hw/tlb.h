@@ -5,15 +5,24 @@
  *
  *   set index = VPN at the entry's level & (nsets - 1)
  *
- *        way 0        way 1        ...  way W-1
- *      +------------+------------+-----+------------+
- *  s0  | vpn lvl asid G pte                          |  <- victim: round robin
- *  s1  |                                             |
- *      +---------------------------------------------+
+ *        way 0   way 1  ...  way W-1
+ *      +-------+-------+-----+-------+
+ *  s0  | tag   | tag   |     | tag   |   tag[]: what a lookup scans, one word a way
+ *  s1  |       |       |     |       |
+ *      +-------+-------+-----+-------+
+ *      | pte asid G    |  ...          e[]: the rest of the entry, same index
+ *
+ *   tag = vpn << 3 | level << 1 | valid     (0 = an invalid way)
  *
  * An entry maps one page of its level's size (4 KiB, 2 MiB, 1 GiB or
  * 512 GiB), so a lookup probes one set per level that currently holds any
  * entries.  Global entries (G set anywhere on the walk) match every ASID.
+ *
+ * Tags apart from the rest (structure of arrays): a lookup that misses -
+ * every page fault of a trace replay - reads one word per way, all in one
+ * host cache line for up to 8 ways, and the default 64-entry TLB's tags
+ * fit in 512 bytes; the page number, level and valid bit are decoded from
+ * the tag, so an entry's other half is 16 bytes.
  *
  * Replacement is round robin per set (FIFO).  It deliberately ignores hits:
  * the MMU keeps a host-side fast cache in front of this model that counts
@@ -24,11 +33,13 @@
  * Presence filter: a counting Bloom filter with one hash (Fan et al.,
  * "Summary cache", 2000) over the valid entries' tags, 16 counters per entry
  * up to 64 Ki counters.  filt[tlb_filt_index(tag)] counts the valid entries
- * whose tag hashes there, kept by the only two places that make an entry
- * valid or invalid (fill, tlb_remove).  A zero counter proves no entry has the tag, so a
- * lookup that will miss (every page fault in a trace replay) and a flush of a
- * page the TLB does not hold skip the scan of the set's ways.  The filter
- * changes no result, only how fast a miss is found.
+ * whose tag hashes there, kept by the only places that make an entry valid
+ * or invalid (fill, removal).  A zero counter proves no entry has the tag,
+ * so a lookup that will miss (every page fault in a trace replay) and a
+ * flush of a page the TLB does not hold skip the scan of the set's ways.
+ * The filter changes no result, only how fast a miss is found; it costs
+ * fewer instructions than a scan of even 4 ways (measured with callgrind on
+ * trace replays, 64:4 and 1024:8).
  *
  * This file knows nothing of RAM or of walks; mmu.c fills and consults it.
  */
@@ -43,30 +54,35 @@
 #define TLB_DEFAULT_WAYS    4
 #define TLB_LEVELS          4     /* Sv48: leaves at levels 0..3 */
 
+/* An entry's translation; its page number, level and validity are in the
+ * tag of the same index (tlb_entry_tag()). */
 struct tlb_entry {
-	uint64_t tag;        /* tlb_tag(vpn, level) while valid, 0 when not */
-	uint64_t vpn;        /* va >> (12 + 9 * level) */
 	uint64_t pte;        /* the leaf PTE as stored after the walk's A/D update */
 	uint16_t asid;
-	uint8_t  level;      /* 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB */
-	bool     valid;
 	bool     global;
+};
+
+struct tlb_set_state {
+	unsigned victim;     /* next way to replace */
+	unsigned nused;      /* valid ways (a full set needs no scan for a free one) */
 };
 
 struct tlb {
 	unsigned nentries, nways, nsets;
-	struct tlb_entry *e;           /* nsets * nways, set-major */
-	unsigned *victim;              /* per set: next way to replace */
-	unsigned *nused;               /* per set: valid ways (a full set needs no scan) */
+	unsigned way_shift;            /* log2(nways) */
+	uint64_t *tag;                 /* nsets * nways, set-major: tlb_tag() or 0 */
+	struct tlb_entry *e;           /* the same shape */
+	struct tlb_set_state *set;     /* per set */
 	unsigned level_count[TLB_LEVELS]; /* valid entries per level: skips probes */
 	unsigned level_mask;           /* bit l set while level_count[l] != 0 */
-	uint32_t *filt;                /* presence filter: see above */
+	uint32_t *filt;                /* presence filter (see above) */
 	uint64_t filt_mask;            /* its size - 1 (a power of two) */
 	unsigned filt_shift;           /* 64 - log2(its size) */
 };
 
-/* Called for every entry a flush or an eviction removes. */
-typedef void tlb_removed_fn(void *ctx, const struct tlb_entry *e);
+/* Called for every entry a flush or an eviction removes, with the page
+ * number and level it mapped (before it is cleared). */
+typedef void tlb_removed_fn(void *ctx, uint64_t vpn, int level);
 
 /* Allocates an empty TLB. Returns 0, or -EINVAL unless entries and ways are
  * powers of two with 1 <= ways <= entries, or -ENOMEM. */
@@ -86,6 +102,17 @@ static inline uint64_t tlb_tag(uint64_t vpn, int level)
 	return (vpn << 3) | ((uint64_t)level << 1) | 1;
 }
 
+/* What a tag says: valid, its page number and level. */
+static inline bool tlb_tag_valid(uint64_t tag) { return tag & 1; }
+static inline uint64_t tlb_tag_vpn(uint64_t tag) { return tag >> 3; }
+static inline int tlb_tag_level(uint64_t tag) { return (int)((tag >> 1) & 3); }
+
+/* The tag of entry e of t (0 if the way is invalid). */
+static inline uint64_t tlb_entry_tag(const struct tlb *t, const struct tlb_entry *e)
+{
+	return t->tag[e - t->e];
+}
+
 /* The filter counter of a tag: its top bits after multiplying by 2^64/phi
  * (Knuth's multiplicative hashing), so neither strides of pages nor
  * pages a power of two apart pile up in one counter. */
@@ -94,24 +121,46 @@ static inline uint64_t tlb_filt_index(const struct tlb *t, uint64_t tag)
 	return (tag * 0x9e3779b97f4a7c15ull) >> t->filt_shift;
 }
 
-static inline struct tlb_entry *tlb_set(struct tlb *t, uint64_t vpn)
+/* Index of way 0 of vpn's set. */
+static inline size_t tlb_set_base(const struct tlb *t, uint64_t vpn)
 {
-	return &t->e[(vpn & (t->nsets - 1)) * t->nways];
+	return (size_t)(vpn & (t->nsets - 1)) * t->nways;
+}
+
+/* Index of the way of the set at `base` whose tag is `tag` and whose ASID
+ * matches asid (or that is global), or -1. */
+static inline long tlb_scan_set(const struct tlb *t, size_t base, uint64_t tag, uint16_t asid)
+{
+	const uint64_t *tg = &t->tag[base];
+	for (unsigned w = 0, n = t->nways; w < n; w++)
+		if (tg[w] == tag) {
+			const struct tlb_entry *e = &t->e[base + w];
+			if (e->global || e->asid == asid)
+				return (long)(base + w);
+		}
+	return -1;
 }
 
 /* Returns the entry translating va for asid (a global entry matches any
  * asid), smallest page first, or NULL. Counts nothing. */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
-	for (unsigned m = t->level_mask; m; m &= m - 1) {
+	unsigned mask = t->level_mask;
+	if (mask == 1) {                   /* 4 KiB pages only: the usual case */
+		uint64_t vpn = tlb_vpn(va, 0), tag = tlb_tag(vpn, 0);
+		if (!t->filt[tlb_filt_index(t, tag)])
+			return NULL;
+		long i = tlb_scan_set(t, tlb_set_base(t, vpn), tag, asid);
+		return i >= 0 ? &t->e[i] : NULL;
+	}
+	for (unsigned m = mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
 		if (!t->filt[tlb_filt_index(t, tag)])
 			continue;              /* no entry has this tag */
-		struct tlb_entry *s = tlb_set(t, vpn);
-		for (unsigned w = 0; w < t->nways; w++)
-			if (s[w].tag == tag && (s[w].global || s[w].asid == asid))
-				return &s[w];
+		long i = tlb_scan_set(t, tlb_set_base(t, vpn), tag, asid);
+		if (i >= 0)
+			return &t->e[i];
 	}
 	return NULL;
 }
@@ -121,6 +170,8 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t 
  * Counts nothing. */
 static inline bool tlb_maybe_holds(const struct tlb *t, uint64_t va)
 {
+	if (t->level_mask == 1)            /* 4 KiB pages only: the usual case */
+		return t->filt[tlb_filt_index(t, tlb_tag(tlb_vpn(va, 0), 0))] != 0;
 	for (unsigned m = t->level_mask; m; m &= m - 1) {
 		int level = __builtin_ctz(m);
 		if (t->filt[tlb_filt_index(t, tlb_tag(tlb_vpn(va, level), level))])
@@ -137,11 +188,89 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 			     bool global, uint64_t pte,
 			     tlb_removed_fn *removed, void *ctx);
 
+/* The body of tlb_insert and tlb_insert_new, inline so that the MMU's
+ * miss path, which fills after every walk, makes no call.  Fills a way of
+ * va's set: the first invalid one, else the round-robin victim.
+ * `present` says whether an entry for the same page and address space may
+ * be there already (to be refreshed in place, e.g. D set); a caller whose
+ * lookup just missed knows it is not.
+ *
+ * Replacing a victim (a full set: the common case of a replay that misses
+ * all the time) leaves the set's count alone, and the level counts too when
+ * the victim has the new entry's level: only the net changes are made. */
+static inline __attribute__((always_inline)) struct tlb_entry *
+tlb_fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint64_t pte,
+	 tlb_removed_fn *removed, void *ctx, bool present)
+{
+	uint64_t vpn = tlb_vpn(va, level), tag = tlb_tag(vpn, level);
+	size_t base = tlb_set_base(t, vpn);
+	struct tlb_set_state *ss = &t->set[base >> t->way_shift];
+	uint64_t *tg = &t->tag[base];
+	size_t i;
+	if (present) {
+		long same = -1, free_way = -1;
+		for (unsigned w = 0; w < t->nways; w++) {
+			if (tg[w] == tag) {
+				struct tlb_entry *e = &t->e[base + w];
+				if (e->global == global && (global || e->asid == asid)) {
+					same = (long)w;
+					break;
+				}
+			} else if (!tg[w] && free_way < 0) {
+				free_way = (long)w;
+			}
+		}
+		if (same >= 0) {
+			t->e[base + (size_t)same].pte = pte;  /* refresh in place (e.g. D set) */
+			return &t->e[base + (size_t)same];
+		}
+		if (free_way >= 0) {
+			i = base + (size_t)free_way;
+			goto fill_free;
+		}
+	} else if (ss->nused < t->nways) {
+		unsigned w = 0;
+		while (tg[w])
+			w++;
+		i = base + w;
+		goto fill_free;
+	}
+	/* the set is full: replace the round-robin victim */
+	unsigned v = ss->victim;
+	ss->victim = (v + 1) & (t->nways - 1);
+	i = base + v;
+	uint64_t old = t->tag[i];
+	int old_level = tlb_tag_level(old);
+	if (removed)
+		removed(ctx, tlb_tag_vpn(old), old_level);
+	t->filt[tlb_filt_index(t, old)]--;
+	t->filt[tlb_filt_index(t, tag)]++;
+	if (old_level != level) {
+		if (--t->level_count[old_level] == 0)
+			t->level_mask &= ~(1u << old_level);
+		t->level_count[level]++;
+		t->level_mask |= 1u << level;
+	}
+	goto set_entry;
+fill_free:
+	t->filt[tlb_filt_index(t, tag)]++;
+	ss->nused++;
+	t->level_count[level]++;
+	t->level_mask |= 1u << level;
+set_entry:
+	t->tag[i] = tag;
+	t->e[i] = (struct tlb_entry){ .pte = pte, .asid = asid, .global = global };
+	return &t->e[i];
+}
+
 /* tlb_insert for a page that tlb_lookup has just missed for asid: no
  * entry to refresh, so no search for one. */
-struct tlb_entry *tlb_insert_new(struct tlb *t, uint64_t va, int level, uint16_t asid,
-				 bool global, uint64_t pte,
-				 tlb_removed_fn *removed, void *ctx);
+static inline struct tlb_entry *tlb_insert_new(struct tlb *t, uint64_t va, int level, uint16_t asid,
+					       bool global, uint64_t pte,
+					       tlb_removed_fn *removed, void *ctx)
+{
+	return tlb_fill(t, va, level, asid, global, pte, removed, ctx, false);
+}
 
 /* Removes one entry (e.g. one that failed a permission check). */
 void tlb_remove(struct tlb *t, struct tlb_entry *e);

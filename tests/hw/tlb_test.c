@@ -364,15 +364,15 @@ TEST(insert_after_miss_matches_insert)
 	tlb_destroy(&b);
 }
 
-/* The presence filter equals a recount of the valid entries' tags after any
- * mix of inserts (with evictions), flushes of every kind and removals, and
- * tlb_maybe_holds is never false for a page the TLB holds.  Small geometry
- * and a narrow address range so sets overflow and filter counters collide;
- * levels 0-2 so the multi-level probes are exercised. */
-TEST(presence_filter_counts_every_valid_entry)
+/* The TLB's derived state equals a recount after any mix of inserts (with
+ * evictions), flushes of every kind and removals: each set's count of
+ * valid ways, the per-level counts and mask, and the presence filter; and tlb_maybe_holds is never false for a page the
+ * TLB holds.  A narrow address range so sets overflow and filter counters
+ * collide; levels 0-2 so the multi-level probes are exercised. */
+static void churn_and_recount(unsigned entries, unsigned ways)
 {
 	struct tlb t;
-	REQUIRE(tlb_init(&t, 16, 2) == 0);
+	REQUIRE(tlb_init(&t, entries, ways) == 0);
 	uint64_t rng = 12345;
 	for (int step = 0; step < 20000; step++) {
 		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -403,22 +403,37 @@ TEST(presence_filter_counts_every_valid_entry)
 		}
 		/* recount */
 		uint32_t counts[1024] = { 0 };
+		unsigned levels[TLB_LEVELS] = { 0 }, mask = 0;
 		REQUIRE(t.filt_mask < 1024);
-		for (unsigned i = 0; i < t.nentries; i++)
-			if (t.e[i].valid) {
-				CHECK(t.e[i].tag != 0);
-				counts[tlb_filt_index(&t, t.e[i].tag)]++;
+		bool ok = true;
+		for (unsigned s = 0; s < t.nsets; s++) {
+			unsigned used = 0;
+			for (unsigned w = 0; w < t.nways; w++) {
+				uint64_t tag = t.tag[s * t.nways + w];
+				if (!tlb_tag_valid(tag)) {
+					ok &= tag == 0;
+					continue;
+				}
+				used++;
+				int l = tlb_tag_level(tag);
+				levels[l]++;
+				mask |= 1u << l;
+				ok &= (tlb_tag_vpn(tag) & (t.nsets - 1)) == s;   /* in its own set */
+				counts[tlb_filt_index(&t, tag)]++;
 				/* every held page is reported as possibly held */
-				CHECK(tlb_maybe_holds(&t, t.e[i].vpn << (12 + 9 * t.e[i].level)));
-			} else {
-				CHECK_EQ(t.e[i].tag, 0);
+				ok &= tlb_maybe_holds(&t, tlb_tag_vpn(tag) << (12 + 9 * l));
 			}
+			ok &= used == t.set[s].nused;
+		}
+		for (int l = 0; l < TLB_LEVELS; l++)
+			ok &= levels[l] == t.level_count[l];
+		ok &= mask == t.level_mask;
 		for (uint64_t i = 0; i <= t.filt_mask; i++)
-			if (counts[i] != t.filt[i]) {
-				CHECK_EQ(counts[i], t.filt[i]);
-				step = 1 << 30;
-				break;
-			}
+			ok &= counts[i] == t.filt[i];
+		if (!ok) {
+			CHECK(ok);
+			break;
+		}
 	}
 	/* empty after a full flush: nothing may be held */
 	tlb_flush(&t, false, 0, false, 0, NULL, NULL);
@@ -426,4 +441,14 @@ TEST(presence_filter_counts_every_valid_entry)
 	for (uint64_t p = 0; p < 700; p++)
 		CHECK(!tlb_maybe_holds(&t, p << 12));
 	tlb_destroy(&t);
+}
+
+TEST(derived_state_matches_recount_2_way)
+{
+	churn_and_recount(16, 2);
+}
+
+TEST(derived_state_matches_recount_16_way)
+{
+	churn_and_recount(32, 16);
 }
