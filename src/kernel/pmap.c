@@ -440,17 +440,9 @@ void pmap_clear_referenced(struct pmap *pm, uint64_t va)
 	}
 }
 
-int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
+int pmap_test_clear_referenced_slow(struct pmap *pm, uint64_t va, uint64_t *pa)
 {
-	uint64_t *pte = leaf_pte(pm, va);
-	if (!pte)
-		return -1;
-	*pa = PTE_PA(*pte);
-	if (!(*pte & PTE_A))
-		return 0;
-	*pte &= ~PTE_A;
-	pmap_flush_va(pm, va & ~PGMASK);
-	return 1;
+	return pmap_test_clear_slot(pm, va, leaf_pte(pm, va), pa);
 }
 
 bool pmap_is_modified(struct pmap *pm, uint64_t va)

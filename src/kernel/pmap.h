@@ -151,7 +151,7 @@ void pmap_clear_referenced(struct pmap *pm, uint64_t va);
 /* Clears the A bit of va's valid leaf (shooting down its TLB entry) and
  * returns whether it was set, in one walk; *pa gets the frame.  Returns -1
  * if va has no valid leaf. */
-int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa);
+static inline int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa);
 bool pmap_is_modified(struct pmap *pm, uint64_t va);
 void pmap_clear_modified(struct pmap *pm, uint64_t va);
 
@@ -266,6 +266,29 @@ static inline bool pmap_maybe_recorded(const struct pmap *pm, uint64_t va)
 {
 	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
 	return !slot || *slot;
+}
+
+/* pmap_test_clear_referenced on the slot of va (NULL: no valid leaf). */
+static inline __attribute__((always_inline)) int pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
+{
+	if (!slot || !(*slot & PTE_V))
+		return -1;
+	*pa = PTE_PA(*slot);
+	if (!(*slot & PTE_A))
+		return 0;
+	*slot &= ~PTE_A;
+	pmap_flush_va(pm, va & ~PGMASK);
+	return 1;
+}
+
+int pmap_test_clear_referenced_slow(struct pmap *pm, uint64_t va, uint64_t *pa);
+
+static inline __attribute__((always_inline)) int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
+{
+	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
+	if (slot)
+		return pmap_test_clear_slot(pm, va, slot, pa);
+	return pmap_test_clear_referenced_slow(pm, va, pa);
 }
 
 #endif
