@@ -191,6 +191,38 @@ TEST(lru_evicts_least_recent)
 	shutdown_and_check_leaks();
 }
 
+/* Handles: the kernel hands back what insert returned.  A handle that names
+ * another key (a frame resident under another mapping's key) or a page no
+ * longer resident (its node freed, or reused for another key) is ignored,
+ * for access and remove alike. */
+TEST(lru_handles_name_one_key)
+{
+	boot(true);
+	struct repl r;
+	setup(&r, "lru", 3);
+	uint64_t h1 = repl_insert(&r, 1), h2 = repl_insert(&r, 2), h3 = repl_insert(&r, 3);
+	CHECK(h1 != REPL_NO_HANDLE && h2 != h1 && h3 != h2);
+	repl_access(&r, 7, h1);              /* key 7 is not h1's key: ignored */
+	repl_remove(&r, 7, h1);
+	CHECK_EQ(r.resident, 3);
+	repl_access(&r, 1, REPL_NO_HANDLE);  /* no handle: ignored */
+	CHECK_EQ(repl_victim(&r), 1);        /* so 1 is still least recent */
+	repl_access(&r, 1, h1);              /* stale: 1 was evicted */
+	repl_remove(&r, 1, h1);
+	CHECK_EQ(r.resident, 2);
+	uint64_t h4 = repl_insert(&r, 4);    /* may reuse 1's node */
+	repl_access(&r, 1, h1);              /* still stale, even if h4 == h1 */
+	repl_access(&r, 2, h2);              /* order now 3 4 2 */
+	CHECK_REPL(&r);
+	CHECK_EQ(repl_victim(&r), 3);
+	repl_remove(&r, 4, h4);
+	CHECK_EQ(repl_victim(&r), 2);
+	CHECK_EQ(r.resident, 0);
+	CHECK_REPL(&r);
+	repl_destroy(&r);
+	shutdown_and_check_leaks();
+}
+
 TEST(clock_second_chance)
 {
 	boot(true);
