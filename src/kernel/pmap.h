@@ -56,7 +56,7 @@ struct pmap_kernel {
 	uint64_t kpt_pages;       /* page-table pages of the kernel half */
 };
 
-#define PMAP_WALK_CACHE 8        /* entries; power of two */
+#define PMAP_WALK_CACHE 64       /* entries; power of two */
 
 struct pmap {
 	struct pmap_kernel *pk;
