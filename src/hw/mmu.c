@@ -83,7 +83,7 @@ static const uint64_t leaf_needs[3] = {
 static inline __attribute__((always_inline)) uint64_t
 walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_access acc,
      bool update_ad, struct mmu_stats *st, struct mmu_walk *trace, struct walk_result *r,
-     const char **why)
+     const char **why, struct mmu_pwc *pwc, uint64_t pwc_root)
 {
 	uint64_t pf = mmu_page_fault_cause(acc);
 	if (!va_canonical(va, levels)) {
@@ -97,9 +97,26 @@ walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_acc
 	uint64_t cause = pf;
 	int nread;                        /* PTEs read, for st->pte_reads */
 	uint64_t pte = 0, off = 0;
-	int i;
+	int i = levels - 1;
+	struct mmu_pwc *fill = NULL;      /* the walk-cache entry to fill at level 0 */
+	if (pwc) {
+		struct mmu_pwc *c = &pwc[(va >> 21) & (MMU_PWC_ENTRIES - 1)];
+		if (c->region == va >> 21 && c->root == pwc_root) {
+			a = c->table;             /* the levels above: as last time */
+			seen = c->seen;
+			i = 0;
+		} else {
+			fill = c;
+		}
+	}
 #pragma GCC unroll 4
-	for (i = levels - 1; i >= 0; i--) {
+	for (; i >= 0; i--) {
+		if (i == 0 && fill) {             /* every level above was a valid non-leaf */
+			fill->region = va >> 21;
+			fill->root = pwc_root;
+			fill->table = a;
+			fill->seen = seen;
+		}
 		/* a table lies in RAM as a whole or not at all: one check */
 		if (a - base > size - PGSIZE) {
 			nread = levels - 1 - i;
@@ -185,7 +202,7 @@ void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 	struct walk_result r;
 	const char *why = NULL;
 	out->cause = walk(m->ram, SATP_PPN(satp) << PGSHIFT, satp_levels(SATP_MODE(satp)), va, acc,
-			  false, NULL, out, &r, &why);
+			  false, NULL, out, &r, &why, NULL, 0);
 	if (out->cause == 0)
 		out->pa = r.pa;
 	else
@@ -193,6 +210,12 @@ void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 }
 
 /* ---- the fast cache ---------------------------------------------------- */
+
+void mmu_pwc_flush(struct mmu *m)
+{
+	for (int i = 0; i < MMU_PWC_ENTRIES; i++)
+		m->pwc[i].region = UINT64_MAX;
+}
 
 void mmu_fast_flush(struct mmu *m)
 {
@@ -237,6 +260,7 @@ int mmu_init(struct mmu *m, struct ram *ram, unsigned tlb_entries, unsigned tlb_
 	m->ram = ram;
 	m->satp = 0;
 	mmu_fast_flush(m);
+	mmu_pwc_flush(m);
 	return 0;
 }
 
@@ -259,6 +283,9 @@ void mmu_set_satp(struct mmu *m, uint64_t satp)
 void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint16_t asid)
 {
 	m->stats.flushes++;
+	if (!has_va)                  /* rs1 = x0: what software runs after changing a
+				       * non-leaf PTE (privileged spec 4.2.1) */
+		mmu_pwc_flush(m);
 	tlb_flush(&m->tlb, has_va, va, has_asid, asid, fast_drop, m);
 }
 
@@ -303,9 +330,10 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	const char *why;
 	/* constant levels: each mode gets its own unrolled walk */
 	uint64_t root = SATP_PPN(m->satp) << PGSHIFT;
+	uint64_t key = m->satp & ~(0xffffULL << 44);    /* the walk cache's key: mode and root */
 	uint64_t cause = SATP_MODE(m->satp) == SATP_MODE_SV39 ?
-		walk(m->ram, root, 3, va, acc, true, &m->stats, NULL, &r, &why) :
-		walk(m->ram, root, 4, va, acc, true, &m->stats, NULL, &r, &why);
+		walk(m->ram, root, 3, va, acc, true, &m->stats, NULL, &r, &why, m->pwc, key) :
+		walk(m->ram, root, 4, va, acc, true, &m->stats, NULL, &r, &why, m->pwc, key);
 	if (cause)
 		return (int)cause;
 	/* with the fast cache empty since its last flush, fast_drop has

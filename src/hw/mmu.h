@@ -54,10 +54,27 @@ struct mmu_fast {
 	uintptr_t addend;    /* host address = va + addend */
 };
 
+/* Host-side walk cache (not part of the modeled machine): for a 2 MiB
+ * region of an address space, the level-0 table a full walk reached and the
+ * OR of the PTEs above it.  A walk that hits starts at level 0 and still
+ * counts every level in pte_reads, so no statistic can tell it is there.
+ * Only valid non-leaf PTEs lead to an entry; the kernel's pmap, the only
+ * writer of non-leaf PTEs, calls mmu_pwc_flush whenever it clears one
+ * (a table freed).  Making an invalid non-leaf PTE valid needs no flush: no
+ * entry can go through it. */
+#define MMU_PWC_ENTRIES 64             /* power of two */
+struct mmu_pwc {
+	uint64_t region;     /* va >> 21, or UINT64_MAX when empty */
+	uint64_t root;       /* satp MODE and PPN the entry was walked from */
+	uint64_t table;      /* PA of the level-0 table */
+	uint64_t seen;       /* OR of the non-leaf PTEs above it (their G bits) */
+};
+
 struct mmu {
 	struct ram *ram;
 	uint64_t satp;
 	struct tlb tlb;
+	struct mmu_pwc pwc[MMU_PWC_ENTRIES];
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
 	bool fast_used;      /* an entry was filled since the last full flush */
 	struct mmu_stats stats;
@@ -169,5 +186,9 @@ static inline uint8_t *mmu_fast_host(struct mmu *m, enum mmu_access acc,
 
 /* Invalidates the whole fast cache (not the model). */
 void mmu_fast_flush(struct mmu *m);
+
+/* Empties the host-side walk cache (struct mmu_pwc): after a non-leaf PTE
+ * was cleared or a page-table page freed. */
+void mmu_pwc_flush(struct mmu *m);
 
 #endif

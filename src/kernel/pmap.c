@@ -125,8 +125,10 @@ int pmap_kernel_init(struct pmap_kernel *pk, struct page_alloc *pa, struct mmu *
 void pmap_kernel_destroy(struct pmap_kernel *pk)
 {
 	uint64_t n = 0;
-	if (pk->kroot)
+	if (pk->kroot) {
+		mmu_pwc_flush(pk->mmu);
 		free_tables(pk->pa, pk->kroot, pk->levels - 1, &n);
+	}
 	pk->kroot = 0;
 	pk->kpt_pages = 0;
 }
@@ -328,6 +330,7 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 			if (range_table(w, PTE_PA(pte), level - 1, va)) {
 				if (level == 1)
 					wc_drop(w->pm, va);
+				mmu_pwc_flush(w->pm->pk->mmu);   /* a non-leaf PTE goes */
 				page_free_frames(pa, PTE_PA(pte), 0);
 				w->pm->pt_pages--;
 				t[i] = 0;
@@ -410,6 +413,7 @@ void pmap_destroy(struct pmap *pm)
 	if (pm->resident)
 		kpanic("pmap_destroy: pid %u still has %llu resident pages", pm->pid,
 		       (unsigned long long)pm->resident);
+	mmu_pwc_flush(pm->pk->mmu);          /* the root may come back as another's */
 	page_free_frames(pm->pk->pa, pm->root, 0);
 	pm->root = 0;
 	memset(pm->wc_tag, 0, sizeof pm->wc_tag);

@@ -636,3 +636,46 @@ static void take_untake(int levels)
 	mach_halt(&m);
 }
 TEST(pmap_take_and_untake) { each_levels(take_untake); }
+
+/* --- the MMU's host-side walk cache never outlives a table ---------------- */
+
+static void pwc_stale(int levels)
+{
+	struct mach m;
+	struct pmap pm;
+	mach_boot(&m, levels);
+	REQUIRE(pmap_create(&pm, &m.pk, 6, PID) == 0);
+	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	uint64_t va = 0x40000000, far = 0x80000000, f = user_frame(&m), g = user_frame(&m),
+		 h = user_frame(&m), got;
+	CHECK_EQ(pmap_enter(&pm, va, f, VM_PROT_READ, false), 0);
+	CHECK_EQ(acc(&m, va, ACC_LOAD, &got), 0);           /* the walk cache learns va's table */
+	CHECK_EQ(got, f);
+	pmap_remove(&pm, va, va + PGSIZE, NULL, NULL);       /* frees that table (and above) */
+	/* the freed table frames come back first: as the tables of another region */
+	CHECK_EQ(pmap_enter(&pm, far, g, VM_PROT_READ, false), 0);
+	CHECK_EQ(pmap_enter(&pm, va, h, VM_PROT_READ, false), 0);
+	PCHECK(&pm);
+	CHECK_EQ(acc(&m, va, ACC_LOAD, &got), 0);
+	CHECK_EQ(got, h);
+	CHECK_EQ(acc(&m, far, ACC_LOAD, &got), 0);
+	CHECK_EQ(got, g);
+	pmap_remove(&pm, 0, user_top(levels), NULL, NULL);
+	pmap_destroy(&pm);
+	/* a new address space on the same root frame, other tables below it */
+	struct pmap pm2;
+	REQUIRE(pmap_create(&pm2, &m.pk, 6, PID) == 0);
+	CHECK_EQ(pmap_enter(&pm2, far + PGSIZE, f, VM_PROT_READ, false), 0);
+	CHECK_EQ(pmap_enter(&pm2, va, g, VM_PROT_READ, false), 0);
+	mmu_set_satp(&m.mmu, pmap_satp(&pm2));
+	CHECK_EQ(acc(&m, va, ACC_LOAD, &got), 0);
+	CHECK_EQ(got, g);
+	CHECK_EQ(acc(&m, far, ACC_LOAD, NULL), CAUSE_LOAD_PAGE_FAULT);
+	pmap_remove(&pm2, 0, user_top(levels), NULL, NULL);
+	pmap_destroy(&pm2);
+	page_free_frames(&m.pa, f, 0);
+	page_free_frames(&m.pa, g, 0);
+	page_free_frames(&m.pa, h, 0);
+	mach_halt(&m);
+}
+TEST(pmap_freed_tables_leave_no_stale_walk) { each_levels(pwc_stale); }
