@@ -400,7 +400,10 @@ void page_alloc_print(const struct page_alloc *pa, FILE *out)
 	for (unsigned k = 1; k < FO_NKINDS; k++)
 		if (pa->by_owner[k])
 			fprintf(out, " %s=%llu", owner_names[k], (unsigned long long)pa->by_owner[k]);
-	fprintf(out, "\n  calls: %llu allocs, %llu frees, %llu failed\n",
-		(unsigned long long)pa->allocs, (unsigned long long)pa->frees,
-		(unsigned long long)pa->failed);
+	fprintf(out, "\n  calls: %llu allocs, %llu frees, %llu failed", (unsigned long long)pa->allocs,
+		(unsigned long long)pa->frees, (unsigned long long)pa->failed);
+	if (pa->handed_over)
+		fprintf(out, "; %llu frames handed from reclaim to an allocation",
+			(unsigned long long)pa->handed_over);
+	fputc('\n', out);
 }

@@ -106,6 +106,8 @@ struct page_alloc {
 	uint64_t nfree[PA_NORDERS];    /* free blocks per order */
 	uint64_t free_frames;
 	uint64_t allocs, frees, failed; /* calls */
+	uint64_t handed_over;      /* frames passed from one owner to the next
+	                              by page_reassign, never freed between */
 	uint64_t in_use_peak;
 	uint64_t by_owner[FO_NKINDS];   /* frames allocated per owner kind */
 	/* Hot list (Linux's per-CPU page lists): single frames freed recently,
@@ -238,6 +240,29 @@ static inline __attribute__((always_inline)) void page_free_frames_hint(struct p
 		return;
 	}
 	page_free_block(pa, addr, order, zeroed);
+}
+
+/* Gives the allocated single frame addr - whose contents are all zeros -
+ * to a new owner as if it had been freed and allocated again: the metadata
+ * of a fresh allocation, the owner counts moved, no trip through the free
+ * lists.  Reclaim uses it to hand the frame it freed to the allocation that
+ * needed it.  Anything but an allocated order-0 block stops the kernel. */
+static inline void page_reassign(struct page_alloc *pa, uint64_t addr, enum frame_owner owner,
+				 uint32_t owner_id)
+{
+	struct frame *f = pa_frame(pa, addr);
+	if (__builtin_expect(((f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD) | (f->order != 0) |
+			     (f->owner == FO_FREE), 0))
+		kpanic("page_reassign: 0x%llx is not an allocated frame", (unsigned long long)addr);
+	pa->by_owner[f->owner]--;
+	pa->by_owner[owner]++;
+	f->flags = FRAME_HEAD;
+	f->refcount = 1;
+	f->next = f->prev = FRAME_NONE;
+	f->priv = 0;
+	f->owner = (uint8_t)owner;
+	f->owner_id = owner_id;
+	pa->handed_over++;
 }
 
 /* Frees a block allocated with page_alloc_frames with the same order.  A

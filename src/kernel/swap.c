@@ -158,6 +158,11 @@ static inline __attribute__((always_inline)) void unmap_everywhere(struct kernel
 
 int vm_reclaim_one(struct kernel *k, struct repl *r)
 {
+	return vm_reclaim(k, r, NULL);
+}
+
+int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
+{
 	if (r->ops->needs_every_access && !k->trace_mode)
 		sample_references(k);
 	uint64_t key = repl_victim(r);
@@ -198,7 +203,10 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(f, owner, va, modified)) {
 		unmap_everywhere(k, pa, -1, taken, va);   /* still zeros: refault zero-fills */
 		k->user_frames--;
-		page_free_frames_hint(&k->pa, pa, 0, true);
+		if (capture && f->owner == FO_USER)
+			*capture = pa;             /* zeros, for the allocation that asked */
+		else
+			page_free_frames_hint(&k->pa, pa, 0, true);
 		k->stats.pages_dropped++;
 		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-zero");
 		return 0;

@@ -37,6 +37,12 @@ void swap_read(struct kernel *k, uint64_t slot, uint64_t pa);
 /* Evicts one page chosen by the replacement policy instance r.  Returns 0,
  * or -ENOMEM if nothing can be evicted (no resident page, or swap full). */
 int vm_reclaim_one(struct kernel *k, struct repl *r);
+/* vm_reclaim_one for an allocation that needs a frame: if capture is not
+ * NULL and the victim's frame held only zeros (a page never written), the
+ * frame is not freed but handed over in *capture, still allocated and
+ * known to be zero (as Linux's compaction captures the page it frees for
+ * the allocation waiting on it).  Otherwise *capture is left alone. */
+int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture);
 
 /* Checks slot reference counts against the swap entries in every page
  * table.  NULL if consistent. */

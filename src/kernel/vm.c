@@ -43,44 +43,58 @@ static inline void frame_ref(struct kernel *k, uint64_t pa)
 }
 
 /* Makes room for one more resident page under the frame limit by
- * reclaiming.  Returns 0 or -ENOMEM. */
-static inline __attribute__((always_inline)) int make_room(struct kernel *k, struct proc *p)
+ * reclaiming.  Returns 0 or -ENOMEM.  With capture, the frame of the first
+ * page reclaimed may come back in *capture (see vm_reclaim), counted here
+ * as free; on failure it has been freed. */
+static inline __attribute__((always_inline)) int make_room(struct kernel *k, struct proc *p,
+							   uint64_t *capture)
 {
 	struct repl *r = kernel_repl(k, p);
+	uint64_t got = 0;
+	int rc = 0;
 	/* over the process's own share (local replacement): it pays itself */
 	while (r != &k->repl && r->resident >= k->cfg.local_frames)
-		if (vm_reclaim_one(k, r) < 0)
-			return -ENOMEM;
+		if ((rc = vm_reclaim(k, r, got ? NULL : &got)) < 0)
+			goto out;
 	/* machine-wide limits: reclaim from the global policy, or under local
 	 * replacement from the faulting process first, then from anyone */
-	while (k->repl.resident >= k->repl.capacity || k->pa.free_frames <= k->reserve_frames) {
-		int rc = vm_reclaim_one(k, r);
+	while (k->repl.resident >= k->repl.capacity ||
+	       k->pa.free_frames + (got != 0) <= k->reserve_frames) {
+		rc = vm_reclaim(k, r, got ? NULL : &got);
 		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
 			if (q->repl.ops && q->repl.resident)
-				rc = vm_reclaim_one(k, &q->repl);
-		if (rc < 0)     /* nothing left to evict (swap full): the frame limit
+				rc = vm_reclaim(k, &q->repl, got ? NULL : &got);
+		if (rc < 0) {   /* nothing left to evict (swap full): the frame limit
 				 * is hard; only the physical reserve may be dipped into */
-			return k->repl.resident < k->repl.capacity && k->pa.free_frames ? 0 : -ENOMEM;
+			rc = k->repl.resident < k->repl.capacity && (k->pa.free_frames || got) ?
+			     0 : -ENOMEM;
+			break;
+		}
 	}
+out:
+	if (rc < 0 || !capture) {
+		if (got)
+			page_free_frames_hint(&k->pa, got, 0, true);
+		return rc;
+	}
+	*capture = got;
 	return 0;
 }
 
 static inline __attribute__((always_inline)) uint64_t alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner,
 						       uint32_t id, bool zero)
 {
-	if (make_room(k, p) < 0)
+	uint64_t pa = 0;
+	if (make_room(k, p, &pa) < 0)
 		return 0;
+	if (pa) {                         /* reclaim's frame, zeros: take it over */
+		page_reassign(&k->pa, pa, owner, id);
+		goto fresh;
+	}
 	for (;;) {
-		uint64_t pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
-		if (pa) {
-			struct frame *f = pa_frame(&k->pa, pa);
-			f->rmap = NULL;
-			f->first.p = NULL;
-			f->key = REPL_NONE;
-			if (zero)
-				f->flags |= FRAME_ZEROFILL;
-			return pa;
-		}
+		pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
+		if (pa)
+			goto fresh;
 		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0) {
 			/* last resort: what the slab caches hold for speed */
 			uint64_t before = k->pa.free_frames;
@@ -89,6 +103,14 @@ static inline __attribute__((always_inline)) uint64_t alloc_frame(struct kernel 
 				return 0;
 		}
 	}
+fresh:;
+	struct frame *f = pa_frame(&k->pa, pa);
+	f->rmap = NULL;
+	f->first.p = NULL;
+	f->key = REPL_NONE;
+	if (zero)
+		f->flags |= FRAME_ZEROFILL;
+	return pa;
 }
 
 uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
@@ -246,7 +268,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
 	if (!(r->prot & VM_PROT_WRITE) && whole) {
 		uint64_t cpa = im->cache[index];
-		if ((!cpa || !pa_frame(&k->pa, cpa)->rmap) && make_room(k, p) < 0)
+		if ((!cpa || !pa_frame(&k->pa, cpa)->rmap) && make_room(k, p, NULL) < 0)
 			return -ENOMEM;      /* becoming resident (again) needs room */
 		/* read it (or find it) after making room: reclaim may drop it */
 		cpa = image_page(k, p, im, index);

@@ -353,3 +353,46 @@ TEST(hot_list)
 	pa.hot[1] = pa_to_frame(&pa, d2);
 	CHECK_INVARIANTS();
 }
+
+static void do_reassign_free_frame(void)
+{
+	boot(4 << 20);
+	uint64_t a = page_alloc_frames(&pa, 0, 0, FO_USER, 1);
+	page_free_frames(&pa, a, 0);
+	page_reassign(&pa, a, FO_USER, 2);      /* free: a kernel bug */
+}
+
+static void do_reassign_block(void)
+{
+	boot(4 << 20);
+	uint64_t a = page_alloc_frames(&pa, 2, 0, FO_KERNEL, 0);
+	page_reassign(&pa, a, FO_USER, 2);      /* not a single frame */
+}
+
+TEST(reassign_hands_a_frame_over)
+{
+	boot(4 << 20);
+	uint64_t free0 = pa.free_frames;
+	uint64_t a = page_alloc_frames(&pa, 0, PA_ZERO, FO_USER, 7);
+	REQUIRE(a);
+	uint64_t allocs = pa.allocs, frees = pa.frees, users = pa.by_owner[FO_USER];
+	pa_frame(&pa, a)->refcount = 0;          /* as reclaim leaves it */
+	page_reassign(&pa, a, FO_FILE, 0);
+	struct frame *f = pa_frame(&pa, a);
+	CHECK_EQ(f->owner, FO_FILE);
+	CHECK_EQ(f->refcount, 1);
+	CHECK_EQ(f->flags, FRAME_HEAD);
+	CHECK_EQ(pa.by_owner[FO_USER], users - 1);
+	CHECK_EQ(pa.by_owner[FO_FILE], 1);
+	CHECK_EQ(pa.allocs, allocs);             /* no trip through the free lists */
+	CHECK_EQ(pa.frees, frees);
+	CHECK_EQ(pa.free_frames, free0 - 1);
+	CHECK_EQ(pa.handed_over, 1);
+	CHECK_INVARIANTS();
+	page_free_frames(&pa, a, 0);
+	CHECK_EQ(pa.free_frames, free0);
+	CHECK_INVARIANTS();
+	CHECK(test_dies(do_reassign_free_frame));
+	CHECK(test_dies(do_reassign_block));
+	ram_destroy(&ram);
+}

@@ -157,3 +157,44 @@ TEST(faulted_pages_use_no_rmap_objects)
 		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
 	halt();
 }
+
+/* Under a frame limit, a page fault that evicts a page never written takes
+ * over its frame, which still holds zeros: no free, no allocation. */
+TEST(reclaim_hands_clean_frames_to_the_fault)
+{
+	struct kernel_config cfg;
+	kernel_config_default(&cfg);
+	cfg.ram_size = 16ull << 20;
+	cfg.policy = "fifo";
+	cfg.frames_limit = 16;
+	cfg.out = fopen("/dev/null", "w");
+	cfg.err = fopen("/dev/null", "w");
+	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	struct proc *p = proc_create(&k, "p");
+	REQUIRE(p);
+	p->no_zero_page = true;
+	REQUIRE(vm_map_insert(&p->map, 0x100000, 0x200000, VM_PROT_READ | VM_PROT_WRITE,
+			      VMK_ANON, NULL, 0, 0, NULL) == 0);
+	for (uint64_t va = 0x100000; va < 0x110000; va += PGSIZE)
+		CHECK_EQ(vm_fault(&k, p, va, ACC_LOAD, NULL), 0);
+	uint64_t allocs = k.pa.allocs, frees = k.pa.frees;
+	for (uint64_t va = 0x110000; va < 0x200000; va += PGSIZE) {
+		CHECK_EQ(vm_fault(&k, p, va, ACC_LOAD, NULL), 0);
+		struct pmap_page pg;
+		REQUIRE(pmap_extract(&p->pmap, va, &pg) && pg.present);
+		const uint8_t *b = ram_ptr(&k.ram, pg.pa);
+		bool zero = true;
+		for (uint64_t i = 0; i < PGSIZE; i++)
+			zero &= b[i] == 0;
+		CHECK(zero);
+	}
+	CHECK_EQ(k.repl.resident, 16);
+	CHECK_EQ(k.stats.pages_dropped, 256 - 16);
+	CHECK_EQ(k.pa.handed_over, 256 - 16);
+	CHECK_EQ(k.pa.allocs, allocs);
+	CHECK_EQ(k.pa.frees, frees);
+	const char *e = kernel_check(&k);
+	if (e)
+		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
+	halt();
+}
