@@ -64,6 +64,8 @@ static bool test_and_clear_ref(void *ctx, uint64_t key)
 			return false;
 		pa = pg.pa;
 	}
+	if (!k->ever_shared && !k->ever_softref)
+		return own > 0;              /* mapped once, no soft mark: the PTE says it all */
 	struct frame *f = pa_frame(&k->pa, pa);
 	bool ref = own > 0 || (f->flags & FRAME_SOFTREF);
 	f->flags &= (uint16_t)~FRAME_SOFTREF;
@@ -91,6 +93,7 @@ static int wss_page(void *arg, const struct pmap_page *pg)
 		return 0;
 	c->n++;
 	pa_frame(&c->k->pa, pg->pa)->flags |= FRAME_SOFTREF;
+	c->k->ever_softref = true;
 	pmap_clear_referenced(&c->p->pmap, pg->va);
 	return 0;
 }

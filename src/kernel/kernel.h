@@ -138,6 +138,10 @@ struct kernel {
 	struct swap_dev swap;
 	uint64_t reserve_frames;  /* kept free for page tables and kernel objects */
 	bool trace_mode;          /* references come from a trace: every access is reported */
+	/* Sticky facts for CLOCK's reference test: some frame has had a second
+	 * mapping (rmap_add); the working-set sampler has left a soft reference
+	 * mark on some frame.  While both are false the test needs no frame. */
+	bool ever_shared, ever_softref;
 	uint64_t zero_page;       /* PA of the shared zero page */
 	struct proc *procs;       /* every process, by creation */
 	struct proc *current;

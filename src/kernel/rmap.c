@@ -59,6 +59,8 @@ void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *
 	f->rmap = e;
 	if (!e->next)
 		rmap_make_resident(k, f, p, va);
+	else
+		k->ever_shared = true;
 }
 
 unsigned rmap_count(struct kernel *k, uint64_t pa)

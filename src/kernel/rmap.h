@@ -75,6 +75,8 @@ static inline int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64
 	f->rmap = e;
 	if (!e->next)                      /* first mapping: resident for the policy */
 		rmap_make_resident(k, f, p, va);
+	else
+		k->ever_shared = true;
 	return 0;
 }
 

@@ -198,3 +198,44 @@ TEST(reclaim_hands_clean_frames_to_the_fault)
 		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
 	halt();
 }
+
+/* CLOCK's reference test reads the A bit of every mapping of a shared
+ * frame; its shortcut for frames mapped once must stop at the first share. */
+TEST(clock_sees_the_a_bit_of_every_mapping)
+{
+	struct kernel_config cfg;
+	kernel_config_default(&cfg);
+	cfg.ram_size = 16ull << 20;
+	cfg.policy = "clock";
+	cfg.out = fopen("/dev/null", "w");
+	cfg.err = fopen("/dev/null", "w");
+	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	struct proc *a = proc_create(&k, "a"), *b = proc_create(&k, "b");
+	REQUIRE(a && b);
+	a->no_zero_page = true;
+	REQUIRE(vm_map_insert(&a->map, 0x100000, 0x101000, VM_PROT_READ, VMK_ANON, NULL, 0, 0,
+			      NULL) == 0);
+	CHECK_EQ(vm_fault(&k, a, 0x100000, ACC_LOAD, NULL), 0);
+	struct pmap_page pg;
+	REQUIRE(pmap_extract(&a->pmap, 0x100000, &pg) && pg.present);
+	uint64_t key = page_key(a->pid, 0x100000);
+	pmap_clear_referenced(&a->pmap, 0x100000);
+	CHECK(!k.ever_shared);
+	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key));      /* A clear, mapped once */
+	/* b maps the same frame and references it through the MMU */
+	REQUIRE(vm_map_insert(&b->map, 0x200000, 0x201000, VM_PROT_READ, VMK_ANON, NULL, 0, 0,
+			      NULL) == 0);
+	pa_frame(&k.pa, pg.pa)->refcount++;                      /* b's reference */
+	CHECK_EQ(vm_enter(&k, b, 0x200000, pg.pa, VM_PROT_READ, false), 0);
+	CHECK(k.ever_shared);
+	mmu_set_satp(&k.mmu, pmap_satp(&b->pmap));
+	uint64_t got;
+	CHECK_EQ(mmu_translate(&k.mmu, 0x200000, ACC_LOAD, &got), 0);
+	CHECK_EQ(got, pg.pa);
+	CHECK(k.repl.test_and_clear_ref(k.repl.ctx, key));       /* b's A bit counts */
+	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key));      /* and was cleared */
+	const char *e = kernel_check(&k);
+	if (e)
+		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
+	halt();
+}
