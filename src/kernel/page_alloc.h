@@ -208,10 +208,12 @@ pa_release(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 	uint64_t fn = off >> PGSHIFT;
 	/* one test for: outside RAM or unaligned, a boot frame, not the head
 	 * of an allocated block, or another order */
-	if (__builtin_expect((off & PGMASK) | (fn - pa->first_usable >= pa->nframes - pa->first_usable), 0))
+	if (__builtin_expect((off & PGMASK) |
+			     (fn - pa->first_usable >= pa->nframes - pa->first_usable), 0))
 		pa_bad_free(pa, addr, order);
 	struct frame *f = &pa->frames[fn];
-	if (__builtin_expect(((f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD) | (f->order != order), 0))
+	if (__builtin_expect(((f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD) |
+			     (f->order != order), 0))
 		pa_bad_free(pa, addr, order);
 	uint32_t n = 1u << order;
 	pa->by_owner[f->owner] -= n;
@@ -229,8 +231,8 @@ pa_release(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 /* page_free_frames, telling the allocator whether the block is all zeros,
  * so that a later PA_ZERO allocation need not clear it again.  With debug
  * on, freed frames are poisoned (and never known to be zero). */
-static inline __attribute__((always_inline)) void page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order,
-					 bool zeroed)
+static inline __attribute__((always_inline)) void
+page_free_frames_hint(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
 	if (order == 0 && pa->nhot < PA_HOT_MAX && !pa->debug) {
 		struct frame *f = pa_release(pa, addr, 0, zeroed);

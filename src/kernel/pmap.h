@@ -269,7 +269,8 @@ static inline bool pmap_maybe_recorded(const struct pmap *pm, uint64_t va)
 }
 
 /* pmap_test_clear_referenced on the slot of va (NULL: no valid leaf). */
-static inline __attribute__((always_inline)) int pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
+static inline __attribute__((always_inline)) int
+pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
 {
 	if (!slot || !(*slot & PTE_V))
 		return -1;
@@ -283,7 +284,8 @@ static inline __attribute__((always_inline)) int pmap_test_clear_slot(struct pma
 
 int pmap_test_clear_referenced_slow(struct pmap *pm, uint64_t va, uint64_t *pa);
 
-static inline __attribute__((always_inline)) int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
+static inline __attribute__((always_inline)) int
+pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
 {
 	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
 	if (slot)

@@ -118,7 +118,8 @@ static void sample_references(struct kernel *k)
 
 /* True if any mapping of f has written it; own_modified is the D bit of
  * owner's mapping at va. */
-static inline __attribute__((always_inline)) bool any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bool own_modified)
+static inline __attribute__((always_inline)) bool
+any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bool own_modified)
 {
 	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
 		struct pmap_page other;
@@ -133,8 +134,9 @@ static inline __attribute__((always_inline)) bool any_dirty(struct frame *f, con
  * slot (slot >= 0) or is cleared (slot < 0); the PTE of (taken, va), if
  * taken is not NULL, was cleared already by pmap_take.  Frees the rmap
  * entries and the mappings' references. */
-static inline __attribute__((always_inline)) void unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot,
-			     const struct proc *taken, uint64_t va)
+static inline __attribute__((always_inline)) void
+unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot, const struct proc *taken,
+		 uint64_t va)
 {
 	struct frame *f = pa_frame(&k->pa, pa);
 	struct rmap_entry *e = f->rmap;

@@ -81,8 +81,8 @@ out:
 	return 0;
 }
 
-static inline __attribute__((always_inline)) uint64_t alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner,
-						       uint32_t id, bool zero)
+static inline __attribute__((always_inline)) uint64_t
+alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id, bool zero)
 {
 	uint64_t pa = 0;
 	if (make_room(k, p, &pa) < 0)
@@ -120,7 +120,8 @@ uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner
 }
 
 /* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
-static inline __attribute__((always_inline)) uint64_t user_frame(struct kernel *k, struct proc *p, bool zero)
+static inline __attribute__((always_inline)) uint64_t
+user_frame(struct kernel *k, struct proc *p, bool zero)
 {
 	uint64_t pa = alloc_frame(k, p, FO_USER, p->pid, zero);
 	if (!pa)
@@ -153,8 +154,8 @@ static int release_cb(void *ctx, const struct pmap_page *pg)
 	return 0;
 }
 
-static inline __attribute__((always_inline)) int enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
-						bool cow)
+static inline __attribute__((always_inline)) int
+enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
 	bool tracked = frame_tracked(pa_frame(&k->pa, pa));
 	int rc = tracked ? rmap_add(k, pa, p, va) : 0;
@@ -296,8 +297,8 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	return vm_enter(k, p, va, pa, r->prot, false);
 }
 
-static inline __attribute__((always_inline)) int fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
-		      enum mmu_access acc)
+static inline __attribute__((always_inline)) int
+fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va, enum mmu_access acc)
 {
 	k->stats.faults_zero++;
 	p->st.faults_zero++;
