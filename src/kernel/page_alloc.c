@@ -34,9 +34,8 @@
 #define POISON_FREE_PAGE 0x5a
 
 static void buddy_free(struct page_alloc *pa, uint32_t fn, unsigned order);
-static inline __attribute__((always_inline)) uint64_t
-take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
-	   enum frame_owner owner, uint32_t owner_id);
+static uint64_t take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
+			   enum frame_owner owner, uint32_t owner_id);
 
 static void list_push(struct page_alloc *pa, unsigned order, uint32_t fn)
 {
@@ -143,11 +142,11 @@ uint64_t page_alloc_block(struct page_alloc *pa, unsigned order, unsigned flags,
 			    take_block(pa, fn, order, flags, owner, owner_id);
 }
 
-/* Hands out the block fn of order, taken off the free structures: zeroes
- * it if asked, sets its metadata and the counters.  Returns its address. */
-static inline __attribute__((always_inline)) uint64_t
-take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
-	   enum frame_owner owner, uint32_t owner_id)
+/* Hands out the block fn of order (> 0; single frames: pa_take_frame),
+ * taken off the free structures: zeroes it if asked, sets its metadata and
+ * the counters.  Returns its address. */
+static uint64_t take_block(struct page_alloc *pa, uint32_t fn, unsigned order, unsigned flags,
+			   enum frame_owner owner, uint32_t owner_id)
 {
 	uint32_t n = 1u << order;
 	struct frame *f = &pa->frames[fn];

@@ -256,7 +256,7 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 	return 0;
 }
 
-bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg)
+bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 {
 	if (va >= pm->top)
 		return false;

@@ -112,7 +112,7 @@ struct pmap_page {
 
 /* Looks up va.  Returns true and fills *pg if the page is present or
  * swapped, false if nothing is recorded for it. */
-bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg);
+static inline bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg);
 /* The frame va maps if the page is present (valid or PROT_NONE), with
  * *modified = its D bit; 0 if it is absent or swapped.  pmap_extract's
  * answer to those two questions, for reclaim. */
@@ -260,12 +260,14 @@ static inline uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, u
 	return PTE_PA(*old);
 }
 
-/* False if va surely has no PTE (its table is cached and the slot is 0):
- * then pmap_extract would return false. */
-static inline bool pmap_maybe_recorded(const struct pmap *pm, uint64_t va)
+bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg);
+
+static inline bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 {
 	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
-	return !slot || *slot;
+	if (slot && !*slot)
+		return false;            /* a known table, nothing in the slot (a fault's usual case) */
+	return pmap_extract_slow(pm, va, pg);
 }
 
 /* pmap_test_clear_referenced on the slot of va (NULL: no valid leaf). */

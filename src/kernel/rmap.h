@@ -34,7 +34,8 @@ static inline bool frame_tracked(const struct frame *f)
 /* Makes f resident under the key of mapping (p, va): in p's own policy, or
  * - when local replacement has filled p's instance, which happens only when
  * a shared frame changes hands - in the global one. */
-static inline void rmap_make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t va)
+static inline void rmap_make_resident(struct kernel *k, struct frame *f, struct proc *p,
+				      uint64_t va)
 {
 	struct repl *r = kernel_repl(k, p);
 	f->key = page_key(p->pid, va);

@@ -359,7 +359,7 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		return -EFAULT;
 	}
 	struct pmap_page pg;
-	bool recorded = pmap_maybe_recorded(&p->pmap, va) && pmap_extract(&p->pmap, va, &pg);
+	bool recorded = pmap_extract(&p->pmap, va, &pg);
 	if (recorded && pg.swapped)
 		return fault_swapin(k, p, r, va, pg.swap_slot);
 	if (recorded && pg.present) {

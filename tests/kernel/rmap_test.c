@@ -15,15 +15,23 @@
 
 static struct kernel k;
 
-static void boot(void)
+/* Boots a 16 MiB machine with policy, reclaiming beyond frames_limit user
+ * frames (0: all RAM). */
+static void boot_with(const char *policy, uint64_t frames_limit)
 {
 	struct kernel_config cfg;
 	kernel_config_default(&cfg);
 	cfg.ram_size = 16ull << 20;
-	cfg.policy = "lru";
+	cfg.policy = policy;
+	cfg.frames_limit = frames_limit;
 	cfg.out = fopen("/dev/null", "w");
 	cfg.err = fopen("/dev/null", "w");
 	REQUIRE(kernel_boot(&k, &cfg) == 0);
+}
+
+static void boot(void)
+{
+	boot_with("lru", 0);
 }
 
 static void halt(void)
@@ -162,14 +170,7 @@ TEST(faulted_pages_use_no_rmap_objects)
  * over its frame, which still holds zeros: no free, no allocation. */
 TEST(reclaim_hands_clean_frames_to_the_fault)
 {
-	struct kernel_config cfg;
-	kernel_config_default(&cfg);
-	cfg.ram_size = 16ull << 20;
-	cfg.policy = "fifo";
-	cfg.frames_limit = 16;
-	cfg.out = fopen("/dev/null", "w");
-	cfg.err = fopen("/dev/null", "w");
-	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	boot_with("fifo", 16);
 	struct proc *p = proc_create(&k, "p");
 	REQUIRE(p);
 	p->no_zero_page = true;
@@ -203,13 +204,7 @@ TEST(reclaim_hands_clean_frames_to_the_fault)
  * frame; its shortcut for frames mapped once must stop at the first share. */
 TEST(clock_sees_the_a_bit_of_every_mapping)
 {
-	struct kernel_config cfg;
-	kernel_config_default(&cfg);
-	cfg.ram_size = 16ull << 20;
-	cfg.policy = "clock";
-	cfg.out = fopen("/dev/null", "w");
-	cfg.err = fopen("/dev/null", "w");
-	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	boot_with("clock", 0);
 	struct proc *a = proc_create(&k, "a"), *b = proc_create(&k, "b");
 	REQUIRE(a && b);
 	a->no_zero_page = true;
