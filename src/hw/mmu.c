@@ -86,10 +86,6 @@ walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_acc
      const char **why, struct mmu_pwc *pwc, uint64_t pwc_root)
 {
 	uint64_t pf = mmu_page_fault_cause(acc);
-	if (!va_canonical(va, levels)) {
-		*why = "non-canonical address";
-		return pf;
-	}
 	uint8_t *const mem = ram->mem;
 	const uint64_t base = ram->base, size = ram->size;
 	uint64_t a = root;
@@ -98,40 +94,49 @@ walk(const struct ram *ram, uint64_t root, int levels, uint64_t va, enum mmu_acc
 	int nread;                        /* PTEs read, for st->pte_reads */
 	uint64_t pte = 0, off = 0;
 	int i = levels - 1;
-	struct mmu_pwc *fill = NULL;      /* the walk-cache entry to fill at level 0 */
-	if (pwc) {
-		struct mmu_pwc *c = &pwc[(va >> 21) & (MMU_PWC_ENTRIES - 1)];
-		if (c->region == va >> 21 && c->root == pwc_root) {
-			a = c->table;             /* the levels above: as last time */
-			seen = c->seen;
-			i = 0;
-		} else {
-			fill = c;
-		}
-	}
-#pragma GCC unroll 4
-	for (; i >= 0; i--) {
-		if (i == 0 && fill) {             /* every level above was a valid non-leaf */
-			fill->region = va >> 21;
-			fill->root = pwc_root;
-			fill->table = a;
-			fill->seen = seen;
-		}
-		/* a table lies in RAM as a whole or not at all: one check */
-		if (a - base > size - PGSIZE) {
-			nread = levels - 1 - i;
-			*why = "page-table entry outside RAM";
-			cause = mmu_access_fault_cause(acc);
-			goto out;
-		}
-		off = a - base + ((va >> (PGSHIFT + VPN_BITS * i)) & (PT_ENTRIES - 1)) * 8;
+	struct mmu_pwc *c = pwc ? &pwc[(va >> 21) & (MMU_PWC_ENTRIES - 1)] : NULL;
+	if (c && c->region == va >> 21 && c->root == pwc_root) {
+		/* the levels above as last time; va is canonical (the entry's
+		 * region holds its bits 63:21) and the table lies in RAM (checked
+		 * before the entry was made): straight to level 0 */
+		a = c->table;
+		seen = c->seen;
+		i = 0;
+		off = a - base + VA_VPN(va, 0) * 8;
 		memcpy(&pte, mem + off, 8);
 		if (trace && trace->nsteps < 5)
-			trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, base + off, pte };
-		if ((pte & PTE_NONLEAF_MASK) != PTE_V)
-			break;                  /* a leaf, or a fault */
-		seen |= pte;
-		a = PTE_PA(pte);
+			trace->step[trace->nsteps++] = (struct mmu_walk_step){ 0, base + off, pte };
+		if ((pte & PTE_NONLEAF_MASK) == PTE_V)
+			i = -1;                 /* a valid non-leaf at level 0 */
+	} else {
+		if (!va_canonical(va, levels)) {
+			*why = "non-canonical address";
+			return pf;
+		}
+#pragma GCC unroll 4
+		for (; i >= 0; i--) {
+			/* a table lies in RAM as a whole or not at all: one check */
+			if (a - base > size - PGSIZE) {
+				nread = levels - 1 - i;
+				*why = "page-table entry outside RAM";
+				cause = mmu_access_fault_cause(acc);
+				goto out;
+			}
+			if (i == 0 && c) {        /* every level above was a valid non-leaf */
+				c->region = va >> 21;
+				c->root = pwc_root;
+				c->table = a;
+				c->seen = seen;
+			}
+			off = a - base + ((va >> (PGSHIFT + VPN_BITS * i)) & (PT_ENTRIES - 1)) * 8;
+			memcpy(&pte, mem + off, 8);
+			if (trace && trace->nsteps < 5)
+				trace->step[trace->nsteps++] = (struct mmu_walk_step){ i, base + off, pte };
+			if ((pte & PTE_NONLEAF_MASK) != PTE_V)
+				break;                  /* a leaf, or a fault */
+			seen |= pte;
+			a = PTE_PA(pte);
+		}
 	}
 	if (i < 0) {
 		nread = levels;
@@ -276,6 +281,10 @@ void mmu_set_satp(struct mmu *m, uint64_t satp)
 		return;                         /* WARL: the write has no effect */
 	if (satp != m->satp) {
 		m->satp = satp;
+		m->levels = satp_levels(mode);
+		m->asid = (uint16_t)SATP_ASID(satp);
+		m->root = SATP_PPN(satp) << PGSHIFT;
+		m->pwc_key = satp & ~(0xffffULL << 44);
 		mmu_fast_flush(m);
 	}
 }
@@ -305,13 +314,13 @@ static bool entry_permits(uint64_t pte, enum mmu_access acc)
 
 int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 {
-	if (SATP_MODE(m->satp) == SATP_MODE_BARE) {
+	if (m->levels == 0) {               /* Bare */
 		if (!ram_contains(m->ram, va & ~PGMASK, PGSIZE))
 			return (int)mmu_access_fault_cause(acc);
 		*pa = va;
 		return 0;
 	}
-	uint16_t asid = (uint16_t)SATP_ASID(m->satp);
+	uint16_t asid = m->asid;
 	struct tlb_entry *e = tlb_lookup(&m->tlb, va, asid);
 	if (e && entry_permits(e->pte, acc)) {
 		uint64_t span = LEVEL_SIZE(tlb_tag_level(tlb_entry_tag(&m->tlb, e))) - 1;
@@ -329,11 +338,9 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	struct walk_result r;
 	const char *why;
 	/* constant levels: each mode gets its own unrolled walk */
-	uint64_t root = SATP_PPN(m->satp) << PGSHIFT;
-	uint64_t key = m->satp & ~(0xffffULL << 44);    /* the walk cache's key: mode and root */
-	uint64_t cause = SATP_MODE(m->satp) == SATP_MODE_SV39 ?
-		walk(m->ram, root, 3, va, acc, true, &m->stats, NULL, &r, &why, m->pwc, key) :
-		walk(m->ram, root, 4, va, acc, true, &m->stats, NULL, &r, &why, m->pwc, key);
+	uint64_t cause = m->levels == 3 ?
+		walk(m->ram, m->root, 3, va, acc, true, &m->stats, NULL, &r, &why, m->pwc, m->pwc_key) :
+		walk(m->ram, m->root, 4, va, acc, true, &m->stats, NULL, &r, &why, m->pwc, m->pwc_key);
 	if (cause)
 		return (int)cause;
 	/* with the fast cache empty since its last flush, fast_drop has

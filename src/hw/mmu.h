@@ -73,6 +73,11 @@ struct mmu_pwc {
 struct mmu {
 	struct ram *ram;
 	uint64_t satp;
+	/* satp decoded once per write (mmu_set_satp), not on every translation */
+	unsigned levels;     /* 3 (Sv39), 4 (Sv48), 0 (Bare) */
+	uint16_t asid;
+	uint64_t root;       /* PA of the root table */
+	uint64_t pwc_key;    /* MODE and PPN: what walk-cache entries are tagged with */
 	struct tlb tlb;
 	struct mmu_pwc pwc[MMU_PWC_ENTRIES];
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
@@ -142,14 +147,21 @@ void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 /* Page-fault and access-fault causes for an access type. */
 static inline uint64_t mmu_page_fault_cause(enum mmu_access acc)
 {
-	return acc == ACC_FETCH ? CAUSE_FETCH_PAGE_FAULT :
-	       acc == ACC_LOAD ? CAUSE_LOAD_PAGE_FAULT : CAUSE_STORE_PAGE_FAULT;
+	/* one byte per access type, indexed without a branch */
+	uint64_t c = (((uint64_t)CAUSE_STORE_PAGE_FAULT << 16 | CAUSE_LOAD_PAGE_FAULT << 8 |
+		       CAUSE_FETCH_PAGE_FAULT) >> (8 * acc)) & 0xff;
+	if (c == 0)
+		__builtin_unreachable();    /* tells the compiler a fault is never "success" */
+	return c;
 }
 
 static inline uint64_t mmu_access_fault_cause(enum mmu_access acc)
 {
-	return acc == ACC_FETCH ? CAUSE_FETCH_ACCESS :
-	       acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+	uint64_t c = (((uint64_t)CAUSE_STORE_ACCESS << 16 | CAUSE_LOAD_ACCESS << 8 |
+		       CAUSE_FETCH_ACCESS) >> (8 * acc)) & 0xff;
+	if (c == 0)
+		__builtin_unreachable();
+	return c;
 }
 
 /* Fast-cache slot of a virtual page number.  Folding higher bits in keeps

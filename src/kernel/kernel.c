@@ -48,24 +48,17 @@ struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f)
 	return kernel_repl(k, proc_find(k, key_pid(f->key)));
 }
 
-/* The hardware reference bit of the page resident under key, for CLOCK:
- * true if any mapping of its frame has A set; clears them all. */
-static bool test_and_clear_ref(void *ctx, uint64_t key)
+/* The rest of rmap_test_clear_ref (rmap.h): a frame that may be mapped
+ * more than once or carry the sampler's mark.  own and pa: what the test of
+ * (p, va) itself found. */
+bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va, int own, uint64_t pa)
 {
-	struct kernel *k = ctx;
-	struct proc *p = proc_find(k, key_pid(key));
-	uint64_t va = key_va(key), pa;
-	if (!p)
-		return false;
-	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
 	if (own < 0) {                   /* no valid leaf: PROT_NONE keeps its frame */
 		struct pmap_page pg;
 		if (!pmap_extract(&p->pmap, va, &pg) || !pg.present)
 			return false;
 		pa = pg.pa;
 	}
-	if (!k->ever_shared && !k->ever_softref)
-		return own > 0;              /* mapped once, no soft mark: the PTE says it all */
 	struct frame *f = pa_frame(&k->pa, pa);
 	bool ref = own > 0 || (f->flags & FRAME_SOFTREF);
 	f->flags &= (uint16_t)~FRAME_SOFTREF;
@@ -78,6 +71,11 @@ static bool test_and_clear_ref(void *ctx, uint64_t key)
 			ref = true;
 	}
 	return ref;
+}
+
+bool kernel_clock_test(void *ctx, uint64_t key)
+{
+	return rmap_test_clear_ref(ctx, key);
 }
 
 /* Working-set sampling: the pages each process referenced since the last
@@ -168,7 +166,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 			(unsigned long long)capacity);
 		goto fail_mmu;
 	}
-	k->repl.test_and_clear_ref = test_and_clear_ref;
+	k->repl.test_and_clear_ref = kernel_clock_test;
 	k->repl.ctx = k;
 	if ((rc = swap_init(k, cfg->swap_size)) < 0) {
 		fprintf(err, "vmos: cannot create %llu bytes of swap (a multiple of 4K up to 4G)\n",

@@ -19,20 +19,7 @@ static void clock_access(struct repl *r, uint64_t key, uint64_t handle) { }
 
 static uint64_t clock_victim(struct repl *r)
 {
-	struct rqueue *q = r->state;
-	if (rlist_empty(&q->list))
-		return REPL_NONE;
-	if (r->test_and_clear_ref) {
-		for (uint64_t steps = 0; steps < r->resident; steps++) {
-			struct rq_node *n = rlist_entry(q->list.next, struct rq_node, link);
-			if (!r->test_and_clear_ref(r->ctx, n->key))
-				break;
-			rlist_move_tail(&q->list, &n->link);   /* second chance */
-		}
-	}
-	/* Either the head had A clear, or a full turn cleared every bit and
-	 * the hand is back at the first page it cleared. */
-	return rq_victim_head(r);
+	return clock_victim_with(r, r->test_and_clear_ref, r->ctx);
 }
 
 const struct repl_ops repl_clock_ops = {

@@ -1,7 +1,8 @@
 /*
  * replace_impl.h - what the policy files share and the kernel does not see:
  * an intrusive circular doubly linked list with a sentinel (O(1) insert,
- * unlink, move), and the ops tables for the registry in replace.c.
+ * unlink, move), and the ops tables for the registry in replace.c.  The
+ * kernel's reclaim includes it for one thing: clock_victim_with().
  */
 #ifndef VMOS_KERNEL_REPLACE_IMPL_H
 #define VMOS_KERNEL_REPLACE_IMPL_H
@@ -88,12 +89,45 @@ static inline struct rq_node *rq_node_of(uint64_t key, uint64_t handle)
 	return n && n->key == key ? n : NULL;
 }
 /* Forgets node n; returns its key. */
-uint64_t rq_evict(struct repl *r, struct rq_node *n);
+static inline uint64_t rq_evict(struct repl *r, struct rq_node *n)
+{
+	struct rqueue *q = r->state;
+	uint64_t key = n->key;
+	rlist_del(&n->link);
+	n->key = REPL_NONE;          /* a stale handle to it names no key */
+	ph_pool_put(&q->pool, n);
+	r->resident--;
+	return key;
+}
 /* victim: the head of the list. */
 uint64_t rq_victim_head(struct repl *r);
 /* remove: forgets key if its handle names it. */
 void rq_remove(struct repl *r, uint64_t key, uint64_t handle);
 const char *rq_check(struct repl *r);
+
+/* CLOCK's victim (replace_clock.c): the hand (the list head) gives every page
+ * whose reference bit test() finds set a second chance (moves it behind the
+ * hand) and stops at the first with the bit clear; after a full turn every
+ * bit is clear and the first page it cleared is under the hand again.  The
+ * test is a parameter so that a caller that passes a static inline function
+ * (the kernel's reclaim) gets it inlined into the scan; the policy's own
+ * victim() passes r->test_and_clear_ref.  NULL test: no page is referenced. */
+static inline __attribute__((always_inline)) uint64_t
+clock_victim_with(struct repl *r, bool (*test)(void *ctx, uint64_t key), void *ctx)
+{
+	struct rqueue *q = r->state;
+	if (rlist_empty(&q->list))
+		return REPL_NONE;
+	if (test) {
+		for (uint64_t steps = r->resident; steps; steps--) {
+			struct rlist *head = q->list.next;
+			if (!test(ctx, rlist_entry(head, struct rq_node, link)->key))
+				break;
+			rlist_move_tail(&q->list, head);   /* second chance */
+		}
+	}
+	return rq_evict(r, rlist_entry(q->list.next, struct rq_node, link));
+}
 
 extern const struct repl_ops repl_fifo_ops, repl_clock_ops, repl_lru_ops,
 	repl_random_ops, repl_lirs_ops, repl_opt_ops;

@@ -48,17 +48,6 @@ uint64_t rq_insert(struct repl *r, uint64_t key)
 	return (uint64_t)(uintptr_t)n;
 }
 
-uint64_t rq_evict(struct repl *r, struct rq_node *n)
-{
-	struct rqueue *q = r->state;
-	uint64_t key = n->key;
-	rlist_del(&n->link);
-	n->key = REPL_NONE;          /* a stale handle to it names no key */
-	ph_pool_put(&q->pool, n);
-	r->resident--;
-	return key;
-}
-
 uint64_t rq_victim_head(struct repl *r)
 {
 	struct rqueue *q = r->state;

@@ -25,6 +25,29 @@ static inline uint64_t page_key(uint32_t pid, uint64_t va)
 static inline uint32_t key_pid(uint64_t key) { return (uint32_t)(key >> 36); }
 static inline uint64_t key_va(uint64_t key) { return (key & ((1ULL << 36) - 1)) << PGSHIFT; }
 
+bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va, int own, uint64_t pa);
+
+/* The hardware reference bit of the page resident under key, for CLOCK
+ * (ctx is the kernel): true if any mapping of its frame has A set, or the
+ * working-set sampler marked the frame; clears them all.  While no frame
+ * has ever been mapped twice and the sampler has never marked one (two
+ * sticky kernel flags), the PTE of (pid, va) is the whole answer, inline;
+ * the rest is rmap_test_clear_ref_slow in kernel.c.  kernel_clock_test is
+ * the same as a function, for repl.test_and_clear_ref. */
+static inline bool rmap_test_clear_ref(void *ctx, uint64_t key)
+{
+	struct kernel *k = ctx;
+	struct proc *p = proc_find(k, key_pid(key));
+	if (!p)
+		return false;
+	uint64_t va = key_va(key), pa = 0;
+	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
+	if (!k->ever_shared && !k->ever_softref)
+		return own > 0;              /* mapped once, no soft mark: the PTE says it all */
+	return rmap_test_clear_ref_slow(k, p, va, own, pa);
+}
+bool kernel_clock_test(void *ctx, uint64_t key);
+
 /* True for frames that have a reverse map (user pages, page-cache pages). */
 static inline bool frame_tracked(const struct frame *f)
 {

@@ -4,7 +4,7 @@
 #include "swap.h"
 #include "exec.h"
 #include "proc.h"
-#include "replace.h"
+#include "replace_impl.h"      /* clock_victim_with */
 #include "rmap.h"
 #include "vm.h"
 
@@ -167,7 +167,9 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 {
 	if (r->ops->needs_every_access && !k->trace_mode)
 		sample_references(k);
-	uint64_t key = repl_victim(r);
+	/* CLOCK with the kernel's own A-bit test: the scan with the test inline */
+	uint64_t key = r->ops == &repl_clock_ops && r->test_and_clear_ref == kernel_clock_test ?
+		       clock_victim_with(r, rmap_test_clear_ref, r->ctx) : repl_victim(r);
 	if (key == REPL_NONE)
 		return -ENOMEM;
 	/* the owner's mapping is cleared at once when that takes one walk
