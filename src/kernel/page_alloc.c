@@ -68,6 +68,7 @@ int page_alloc_init(struct page_alloc *pa, struct ram *ram)
 {
 	memset(pa, 0, sizeof(*pa));
 	pa->ram = ram;
+	pa->base = ram->base;
 	pa->nframes = (uint32_t)(ram->size >> PGSHIFT);
 	uint64_t meta = (uint64_t)pa->nframes * sizeof(struct frame);
 	pa->first_usable = (uint32_t)(PGROUNDUP(meta) >> PGSHIFT);

@@ -99,6 +99,7 @@ struct alloc_faults {
 
 struct page_alloc {
 	struct ram *ram;
+	uint64_t base;             /* ram->base, kept here for the hot paths */
 	struct frame *frames;      /* nframes entries, in RAM */
 	uint32_t nframes;
 	uint32_t first_usable;     /* frames below this hold the metadata */
@@ -134,11 +135,11 @@ void page_alloc_drain(struct page_alloc *pa);
 /* Frame number <-> physical address <-> metadata. */
 static inline uint32_t pa_to_frame(const struct page_alloc *pa, uint64_t addr)
 {
-	return (uint32_t)((addr - pa->ram->base) >> PGSHIFT);
+	return (uint32_t)((addr - pa->base) >> PGSHIFT);
 }
 static inline uint64_t frame_to_pa(const struct page_alloc *pa, uint32_t fn)
 {
-	return pa->ram->base + ((uint64_t)fn << PGSHIFT);
+	return pa->base + ((uint64_t)fn << PGSHIFT);
 }
 static inline struct frame *pa_frame(const struct page_alloc *pa, uint64_t addr)
 {
@@ -204,7 +205,7 @@ void pa_bad_free(const struct page_alloc *pa, uint64_t addr, unsigned order)
 static inline __attribute__((always_inline)) struct frame *
 pa_release(struct page_alloc *pa, uint64_t addr, unsigned order, bool zeroed)
 {
-	uint64_t off = addr - pa->ram->base;
+	uint64_t off = addr - pa->base;
 	uint64_t fn = off >> PGSHIFT;
 	/* one test for: outside RAM or unaligned, a boot frame, not the head
 	 * of an allocated block, or another order */

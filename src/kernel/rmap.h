@@ -41,9 +41,9 @@ static inline bool rmap_test_clear_ref(void *ctx, uint64_t key)
 	if (!p)
 		return false;
 	uint64_t va = key_va(key), pa = 0;
+	if (!k->ever_shared && !k->ever_softref)     /* mapped once, no soft mark: */
+		return pmap_test_clear_referenced(&p->pmap, va, &pa) > 0;   /* the PTE says it all */
 	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
-	if (!k->ever_shared && !k->ever_softref)
-		return own > 0;              /* mapped once, no soft mark: the PTE says it all */
 	return rmap_test_clear_ref_slow(k, p, va, own, pa);
 }
 bool kernel_clock_test(void *ctx, uint64_t key);

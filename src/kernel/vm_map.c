@@ -178,20 +178,6 @@ static void unlink_region(struct vm_map *map, struct vm_region *r)
 
 /* --- lookups and iteration ------------------------------------------------------- */
 
-struct vm_region *vm_map_lookup(const struct vm_map *map, uint64_t va)
-{
-	struct vm_region *n = map->root;
-	while (n) {
-		if (va < n->start)
-			n = n->left;
-		else if (va >= n->end)
-			n = n->right;
-		else
-			return n;
-	}
-	return NULL;
-}
-
 struct vm_region *vm_map_next_after(const struct vm_map *map, uint64_t va)
 {
 	struct vm_region *n = map->root, *best = NULL;

@@ -78,7 +78,19 @@ int vm_map_init(struct vm_map *map, struct kmem *km, uint64_t min, uint64_t max)
 void vm_map_destroy(struct vm_map *map);
 
 /* The region containing va, or NULL.  O(log n). */
-struct vm_region *vm_map_lookup(const struct vm_map *map, uint64_t va);
+static inline struct vm_region *vm_map_lookup(const struct vm_map *map, uint64_t va)
+{
+	struct vm_region *n = map->root;       /* inline: every page fault asks */
+	while (n) {
+		if (va < n->start)
+			n = n->left;
+		else if (va >= n->end)
+			n = n->right;
+		else
+			return n;
+	}
+	return NULL;
+}
 /* The first region starting at or above va, or NULL.  O(log n). */
 struct vm_region *vm_map_next_after(const struct vm_map *map, uint64_t va);
 /* In-order iteration, O(1) each: the lowest / highest region, the region

@@ -194,50 +194,64 @@ static int replay_slice(struct kernel *k, struct tproc *tp, uint64_t quantum,
 {
 	struct proc *p = tp->p;
 	proc_activate(k, p);
+	const uint64_t *refs = tp->t->refs;
 	size_t end = tp->pos + quantum < tp->t->n ? tp->pos + quantum : tp->t->n;
-	for (; tp->pos < end; tp->pos++) {
-		uint64_t w = tp->t->refs[tp->pos];
+	/* position and counts in locals (the calls below could change *tp, as
+	 * far as the compiler knows); tp->pos is kept current for OPT's
+	 * next_use, which reads it */
+	uint64_t hits = 0, misses = 0;
+	int rc = 0;
+	for (size_t pos = tp->pos; pos < end; pos++) {
+		uint64_t w = refs[pos];
 		uint64_t va = TR_ADDR(w);
 		enum mmu_access acc = acc_of[TR_TYPE(w)];
 		uint64_t pa;
-		k->repl.now = tp->pos;
+		tp->pos = pos;
+		k->repl.now = pos;
 		if (p->repl.ops)
-			p->repl.now = tp->pos;
+			p->repl.now = pos;
 		int cause = mmu_translate(&k->mmu, va, acc, &pa);
 		if (cause == 0) {
-			tp->hits++;
+			hits++;
 			if (exact) {
 				struct frame *f = pa_frame(&k->pa, pa);
 				repl_access(kernel_repl_of_frame(k, f), page_key(p->pid, va), f->repl_handle);
 			}
 		} else {
-			tp->misses++;
+			misses++;
 			const char *why = NULL;
-			int rc = cause == (int)mmu_page_fault_cause(acc) ?
-				 vm_fault(k, p, va, acc, &why) : -EFAULT;
-			kernel_event(k, p, KEV_FAULT, va, (uint64_t)cause, rc, rc < 0 ? "segv" : k->fault_kind);
-			if (rc == -ENOMEM) {
+			int frc = cause == (int)mmu_page_fault_cause(acc) ?
+				  vm_fault(k, p, va, acc, &why) : -EFAULT;
+			kernel_event(k, p, KEV_FAULT, va, (uint64_t)cause, frc, frc < 0 ? "segv" : k->fault_kind);
+			if (frc == -ENOMEM) {
 				fprintf(stderr, "vmos trace: %s: out of memory at reference %zu (RAM and swap are full)\n",
-					tp->t->path, tp->pos);
+					tp->t->path, pos);
 				proc_exit(k, p, 0, 9);
-				return -1;
+				rc = -1;
+				break;
 			}
-			if (rc < 0 || mmu_translate(&k->mmu, va, acc, &pa) != 0) {
+			if (frc < 0 || mmu_translate(&k->mmu, va, acc, &pa) != 0) {
 				fprintf(stderr, "vmos trace: %s: reference %zu to 0x%llx cannot be served: %s\n",
-					tp->t->path, tp->pos, (unsigned long long)va, why ? why : "fault");
+					tp->t->path, pos, (unsigned long long)va, why ? why : "fault");
 				proc_exit(k, p, 0, 11);
-				return -1;
+				rc = -1;
+				break;
 			}
 		}
 		if (o->window)
-			if (wss_step(tp, o->window, tp->pos + 1, va >> PGSHIFT) < 0) {
+			if (wss_step(tp, o->window, pos + 1, va >> PGSHIFT) < 0) {
 				fprintf(stderr, "vmos trace: %s: out of host memory for the working-set window\n",
 					tp->t->path);
 				proc_exit(k, p, 0, 9);
-				return -1;
+				rc = -1;
+				break;
 			}
 	}
-	return 0;
+	if (rc == 0)
+		tp->pos = end;
+	tp->hits += hits;
+	tp->misses += misses;
+	return rc;
 }
 
 static void progress(const struct tproc *tps, int n, double t0, bool final)
