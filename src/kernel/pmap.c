@@ -138,6 +138,7 @@ void pmap_kernel_destroy(struct pmap_kernel *pk)
 int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t pid)
 {
 	memset(pm, 0, sizeof *pm);
+	memset(pm->wc_tag, 0xff, sizeof pm->wc_tag);      /* PMAP_WC_EMPTY */
 	pm->pk = pk;
 	pm->asid = asid;
 	pm->pid = pid;
@@ -169,8 +170,8 @@ static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
 static inline void wc_drop(struct pmap *pm, uint64_t va)
 {
 	unsigned i = pmap_wc_index(va);
-	if (pm->wc_tag[i] == (va >> 21) + 1)
-		pm->wc_tag[i] = 0;
+	if (pm->wc_tag[i] == va >> 21)
+		pm->wc_tag[i] = PMAP_WC_EMPTY;
 }
 
 uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
@@ -196,7 +197,7 @@ uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 		}
 		table = PTE_PA(*pte);
 	}
-	pm->wc_tag[ci] = (va >> 21) + 1;
+	pm->wc_tag[ci] = va >> 21;
 	pm->wc_table[ci] = table_of(pa, table);
 	pm->wc_frame[ci] = table_frame(pa, table);
 	return pm->wc_table[ci] + VA_VPN(va, 0);
@@ -416,7 +417,7 @@ void pmap_destroy(struct pmap *pm)
 	mmu_pwc_flush(pm->pk->mmu);          /* the root may come back as another's */
 	page_free_frames(pm->pk->pa, pm->root, 0);
 	pm->root = 0;
-	memset(pm->wc_tag, 0, sizeof pm->wc_tag);
+	memset(pm->wc_tag, 0xff, sizeof pm->wc_tag);      /* PMAP_WC_EMPTY */
 	pm->pt_pages = 0;
 	mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid);
 }

@@ -69,8 +69,9 @@ struct pmap {
 	uint64_t top;             /* user_top(levels): the end of the user half */
 	/* software walk cache: the last-level tables of recently walked 2 MiB
 	 * ranges (like a hardware paging-structure cache, but for the kernel's
-	 * own walks).  wc_tag holds (va >> 21) + 1, 0 = empty; an entry is
-	 * dropped when its table is freed. */
+	 * own walks).  wc_tag holds va >> 21 (at most 2^43), PMAP_WC_EMPTY when
+	 * empty; an entry is dropped when its table is freed. */
+#define PMAP_WC_EMPTY UINT64_MAX
 	uint64_t wc_tag[PMAP_WALK_CACHE];
 	uint64_t *wc_table[PMAP_WALK_CACHE];
 	struct frame *wc_frame[PMAP_WALK_CACHE];   /* each table's frame */
@@ -174,7 +175,7 @@ static inline unsigned pmap_wc_index(uint64_t va)
 static inline uint64_t *pmap_cached_slot(const struct pmap *pm, uint64_t va)
 {
 	unsigned ci = pmap_wc_index(va);
-	return pm->wc_tag[ci] == (va >> 21) + 1 ? pm->wc_table[ci] + VA_VPN(va, 0) : NULL;
+	return pm->wc_tag[ci] == va >> 21 ? pm->wc_table[ci] + VA_VPN(va, 0) : NULL;
 }
 
 /* The frame of the table of a slot just found for va (its cache entry). */
