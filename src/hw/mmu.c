@@ -300,7 +300,7 @@ void mmu_sfence_vma(struct mmu *m, bool has_va, uint64_t va, bool has_asid, uint
 
 void mmu_sfence_page_slow(struct mmu *m, uint64_t va, uint16_t asid)
 {
-	tlb_flush(&m->tlb, true, va, true, asid, m->fast_used ? fast_drop : NULL, m);
+	tlb_flush_page(&m->tlb, va, asid, m->fast_used ? fast_drop : NULL, m);
 }
 
 /* True if a cached leaf satisfies the access: a store also needs D = 1,

@@ -121,6 +121,25 @@ flush_va(struct tlb *t, uint64_t va, bool has_asid, uint16_t asid, tlb_removed_f
 	return n;
 }
 
+unsigned tlb_flush_page(struct tlb *t, uint64_t va, uint16_t asid, tlb_removed_fn *removed,
+			void *ctx)
+{
+	if (t->level_mask != 1)
+		return flush_va(t, va, true, asid, removed, ctx);
+	/* 4 KiB entries only (the usual case): one set, one tag */
+	uint64_t vpn = tlb_vpn(va, 0), tag = tlb_tag(vpn, 0);
+	size_t base = tlb_set_base(t, vpn);
+	unsigned n = 0;
+	for (unsigned w = 0, nw = t->nways; w < nw; w++) {
+		const struct tlb_entry *e = &t->e[base + w];
+		if (t->tag[base + w] == tag && !e->global && e->asid == asid) {
+			flush_at(t, base + w, removed, ctx);
+			n++;
+		}
+	}
+	return n;
+}
+
 unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
 		   uint16_t asid, tlb_removed_fn *removed, void *ctx)
 {

@@ -284,6 +284,11 @@ void tlb_remove(struct tlb *t, struct tlb_entry *e);
 unsigned tlb_flush(struct tlb *t, bool has_va, uint64_t va, bool has_asid,
 		   uint16_t asid, tlb_removed_fn *removed, void *ctx);
 
+/* tlb_flush(t, true, va, true, asid, ...): the kernel's shootdown of one
+ * page, with a shorter path while the TLB holds 4 KiB entries only. */
+unsigned tlb_flush_page(struct tlb *t, uint64_t va, uint16_t asid, tlb_removed_fn *removed,
+			void *ctx);
+
 /* Number of valid entries (for tests and reports). */
 unsigned tlb_count(const struct tlb *t);
 
