@@ -49,10 +49,11 @@ struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f)
 }
 
 /* The rest of rmap_test_clear_ref (rmap.h): a frame that may be mapped
- * more than once or carry the sampler's mark.  own and pa: what the test of
- * (p, va) itself found. */
-bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va, int own, uint64_t pa)
+ * more than once or carry the sampler's mark. */
+bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va)
 {
+	uint64_t pa = 0;
+	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
 	if (own < 0) {                   /* no valid leaf: PROT_NONE keeps its frame */
 		struct pmap_page pg;
 		if (!pmap_extract(&p->pmap, va, &pg) || !pg.present)

@@ -39,7 +39,8 @@ static inline void rlist_del(struct rlist *n)
 }
 static inline void rlist_move_tail(struct rlist *h, struct rlist *n)
 {
-	rlist_del(n);
+	n->prev->next = n->next;      /* unlink (no self-links: relinked at once) */
+	n->next->prev = n->prev;
 	rlist_add_tail(h, n);
 }
 /* Counts the elements and checks the back links.  Returns the count, or

@@ -25,7 +25,7 @@ static inline uint64_t page_key(uint32_t pid, uint64_t va)
 static inline uint32_t key_pid(uint64_t key) { return (uint32_t)(key >> 36); }
 static inline uint64_t key_va(uint64_t key) { return (key & ((1ULL << 36) - 1)) << PGSHIFT; }
 
-bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va, int own, uint64_t pa);
+bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va);
 
 /* The hardware reference bit of the page resident under key, for CLOCK
  * (ctx is the kernel): true if any mapping of its frame has A set, or the
@@ -40,11 +40,10 @@ static inline bool rmap_test_clear_ref(void *ctx, uint64_t key)
 	struct proc *p = proc_find(k, key_pid(key));
 	if (!p)
 		return false;
-	uint64_t va = key_va(key), pa = 0;
-	if (!k->ever_shared && !k->ever_softref)     /* mapped once, no soft mark: */
-		return pmap_test_clear_referenced(&p->pmap, va, &pa) > 0;   /* the PTE says it all */
-	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
-	return rmap_test_clear_ref_slow(k, p, va, own, pa);
+	uint64_t va = key_va(key);
+	if (__builtin_expect(!k->ever_shared && !k->ever_softref, 1))
+		return pmap_test_clear_a(&p->pmap, va) > 0;   /* mapped once, no mark: the PTE says it all */
+	return rmap_test_clear_ref_slow(k, p, va);
 }
 bool kernel_clock_test(void *ctx, uint64_t key);
 
