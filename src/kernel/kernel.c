@@ -48,11 +48,23 @@ struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f)
 	return kernel_repl(k, proc_find(k, key_pid(f->key)));
 }
 
+/* Debug builds: the PTE address CLOCK kept for key is still where a walk
+ * finds it. */
+void rmap_check_ref_slot(struct kernel *k, uint64_t key, const uint64_t *slot)
+{
+	struct proc *p = proc_find(k, key_pid(key));
+	if (!p || pmap_slot(&p->pmap, key_va(key)) != slot)
+		kpanic("clock: the PTE address kept for key 0x%llx is stale", (unsigned long long)key);
+}
+
 /* The rest of rmap_test_clear_ref (rmap.h): a frame that may be mapped
  * more than once or carry the sampler's mark. */
-bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va)
+bool rmap_test_clear_ref_slow(struct kernel *k, uint64_t key)
 {
-	uint64_t pa = 0;
+	struct proc *p = proc_find(k, key_pid(key));
+	if (!p)
+		return false;
+	uint64_t va = key_va(key), pa = 0;
 	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
 	if (own < 0) {                   /* no valid leaf: PROT_NONE keeps its frame */
 		struct pmap_page pg;
@@ -74,9 +86,9 @@ bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va)
 	return ref;
 }
 
-bool kernel_clock_test(void *ctx, uint64_t key)
+bool kernel_clock_test(void *ctx, uint64_t key, uint64_t *aux)
 {
-	return rmap_test_clear_ref(ctx, key);
+	return rmap_test_clear_ref(ctx, key, aux);
 }
 
 /* Working-set sampling: the pages each process referenced since the last

@@ -287,22 +287,15 @@ pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
 
 int pmap_test_clear_referenced_slow(struct pmap *pm, uint64_t va, uint64_t *pa);
 
-/* pmap_test_clear_referenced without the frame: 1, 0 or -1 as it returns. */
-static inline __attribute__((always_inline)) int pmap_test_clear_a(struct pmap *pm, uint64_t va)
+/* The level-0 PTE slot of user va, or NULL if its table does not exist. */
+static inline uint64_t *pmap_slot(struct pmap *pm, uint64_t va)
 {
-	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
-	if (!slot) {
-		uint64_t pa;
-		return pmap_test_clear_referenced_slow(pm, va, &pa);
-	}
-	if (!(*slot & PTE_V))
-		return -1;
-	if (!(*slot & PTE_A))
-		return 0;
-	*slot &= ~PTE_A;
-	pmap_flush_va(pm, va & ~PGMASK);
-	return 1;
+	if (va >= pm->top)
+		return NULL;
+	uint64_t *slot = pmap_cached_slot(pm, va & ~PGMASK);
+	return slot ? slot : pmap_walk_tables(pm, va & ~PGMASK, false);
 }
+
 
 static inline __attribute__((always_inline)) int
 pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)

@@ -82,8 +82,11 @@ struct repl {
 	uint64_t capacity;         /* frames this instance manages (>= 1) */
 	uint64_t now;              /* reference counter, advanced by the caller per reference */
 	/* Hardware reference bit, for clock: returns the A bit of the page and
-	 * clears it.  Required by clock; NULL means "never referenced". */
-	bool (*test_and_clear_ref)(void *ctx, uint64_t key);
+	 * clears it.  Required by clock; NULL means "never referenced".  aux
+	 * points at a word the policy keeps with the page, 0 when the page
+	 * became resident, that the callback may use as it likes while the page
+	 * stays resident (the kernel keeps the address of the page's PTE there). */
+	bool (*test_and_clear_ref)(void *ctx, uint64_t key, uint64_t *aux);
 	void *ctx;
 	/* OPT only (required): the position of the next reference of key
 	 * after now, UINT64_MAX if never.  Called from insert and access with

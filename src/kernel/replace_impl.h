@@ -71,6 +71,7 @@ void rindexed_destroy(struct kmem *km, struct pagehash *hash, struct ph_pool *po
 struct rq_node {
 	struct rlist link;
 	uint64_t key;        /* REPL_NONE while the node is free */
+	uint64_t aux;        /* test_and_clear_ref's word (clock), 0 at insert */
 };
 struct rqueue {
 	struct ph_pool pool;
@@ -114,7 +115,7 @@ const char *rq_check(struct repl *r);
  * (the kernel's reclaim) gets it inlined into the scan; the policy's own
  * victim() passes r->test_and_clear_ref.  NULL test: no page is referenced. */
 static inline __attribute__((always_inline)) uint64_t
-clock_victim_with(struct repl *r, bool (*test)(void *ctx, uint64_t key), void *ctx)
+clock_victim_with(struct repl *r, bool (*test)(void *ctx, uint64_t key, uint64_t *aux), void *ctx)
 {
 	struct rqueue *q = r->state;
 	if (rlist_empty(&q->list))
@@ -122,7 +123,8 @@ clock_victim_with(struct repl *r, bool (*test)(void *ctx, uint64_t key), void *c
 	if (test) {
 		for (uint64_t steps = r->resident; steps; steps--) {
 			struct rlist *head = q->list.next;
-			if (!test(ctx, rlist_entry(head, struct rq_node, link)->key))
+			struct rq_node *n = rlist_entry(head, struct rq_node, link);
+			if (!test(ctx, n->key, &n->aux))
 				break;
 			rlist_move_tail(&q->list, head);   /* second chance */
 		}

@@ -43,6 +43,7 @@ uint64_t rq_insert(struct repl *r, uint64_t key)
 		kpanic("repl %s: insert of key 0x%llx beyond capacity %llu", r->ops->name,
 		       (unsigned long long)key, (unsigned long long)r->capacity);
 	n->key = key;
+	n->aux = 0;
 	rlist_add_tail(&q->list, &n->link);
 	r->resident++;
 	return (uint64_t)(uintptr_t)n;

@@ -25,27 +25,46 @@ static inline uint64_t page_key(uint32_t pid, uint64_t va)
 static inline uint32_t key_pid(uint64_t key) { return (uint32_t)(key >> 36); }
 static inline uint64_t key_va(uint64_t key) { return (key & ((1ULL << 36) - 1)) << PGSHIFT; }
 
-bool rmap_test_clear_ref_slow(struct kernel *k, struct proc *p, uint64_t va);
+bool rmap_test_clear_ref_slow(struct kernel *k, uint64_t key);
+void rmap_check_ref_slot(struct kernel *k, uint64_t key, const uint64_t *slot);
 
 /* The hardware reference bit of the page resident under key, for CLOCK
  * (ctx is the kernel): true if any mapping of its frame has A set, or the
- * working-set sampler marked the frame; clears them all.  While no frame
- * has ever been mapped twice and the sampler has never marked one (two
- * sticky kernel flags), the PTE of (pid, va) is the whole answer, inline;
- * the rest is rmap_test_clear_ref_slow in kernel.c.  kernel_clock_test is
- * the same as a function, for repl.test_and_clear_ref. */
-static inline bool rmap_test_clear_ref(void *ctx, uint64_t key)
+ * working-set sampler marked the frame; clears them all.
+ *
+ * While no frame has ever been mapped twice and the sampler has never
+ * marked one (two sticky kernel flags), the PTE of (pid, va) is the whole
+ * answer, inline.  The policy's word *aux for the page keeps the address
+ * of that PTE after the first test: the PTE cannot move while the page is
+ * resident (its table is freed only when empty, and leaving residency
+ * forgets the word), so later tests go straight to it - no process lookup,
+ * no walk - until one finds A set and needs the process for the TLB
+ * shootdown.  (Debug builds check the kept address against a walk every
+ * time.)  The rest is rmap_test_clear_ref_slow in kernel.c.
+ * kernel_clock_test is the same as a function, for repl.test_and_clear_ref. */
+static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
 	struct kernel *k = ctx;
-	struct proc *p = proc_find(k, key_pid(key));
-	if (!p)
-		return false;
-	uint64_t va = key_va(key);
-	if (__builtin_expect(!k->ever_shared && !k->ever_softref, 1))
-		return pmap_test_clear_a(&p->pmap, va) > 0;   /* mapped once, no mark: the PTE says it all */
-	return rmap_test_clear_ref_slow(k, p, va);
+	if (__builtin_expect(k->ever_shared || k->ever_softref, 0))
+		return rmap_test_clear_ref_slow(k, key);
+	uint64_t *slot = (uint64_t *)(uintptr_t)*aux;
+	if (!slot) {
+		struct proc *p = proc_find(k, key_pid(key));
+		if (!p || !(slot = pmap_slot(&p->pmap, key_va(key))))
+			return false;            /* no table, so no valid leaf */
+		*aux = (uintptr_t)slot;
+	}
+#ifdef VMOS_DEBUG
+	rmap_check_ref_slot(k, key, slot);
+#endif
+	uint64_t pte = *slot;
+	if ((pte & (PTE_V | PTE_A)) != (PTE_V | PTE_A))
+		return false;                /* not referenced, or PROT_NONE */
+	*slot = pte & ~PTE_A;
+	pmap_flush_va(&proc_find(k, key_pid(key))->pmap, key_va(key));
+	return true;
 }
-bool kernel_clock_test(void *ctx, uint64_t key);
+bool kernel_clock_test(void *ctx, uint64_t key, uint64_t *aux);
 
 /* True for frames that have a reverse map (user pages, page-cache pages). */
 static inline bool frame_tracked(const struct frame *f)

@@ -149,7 +149,7 @@ struct sim {
 	uint64_t *handle;    /* by id: what insert returned, while resident */
 };
 
-static bool sim_test_and_clear_ref(void *ctx, uint64_t key)
+static bool sim_test_and_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
 	struct sim *s = ctx;
 	uint32_t id = sim_id(s->t, key);

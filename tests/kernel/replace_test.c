@@ -55,8 +55,14 @@ static void shutdown_and_check_leaks(void)
 
 /* A bits for clock in the unit tests: keys below 64. */
 static uint64_t abits;
-static bool test_ref(void *ctx, uint64_t key)
+/* test_ref also checks the aux contract: one word per resident page, 0
+ * when it became resident and kept until it leaves (it stores key + 1). */
+static unsigned aux_wrong;
+static bool test_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
+	if (*aux && *aux != key + 1)
+		aux_wrong++;
+	*aux = key + 1;
 	bool a = abits >> key & 1;
 	abits &= ~(1ull << key);
 	return a;
@@ -238,9 +244,14 @@ TEST(clock_second_chance)
 	abits = 1u << 3 | 1u << 5 | 1u << 6;    /* all referenced: one full turn */
 	CHECK_EQ(repl_victim(&r), 3);
 	CHECK_EQ(abits, 0);
+	/* 3's node, tested before, serves 7 now: its aux starts at 0 again */
+	t_insert(&r, 7);
+	abits = 1u << 5 | 1u << 6 | 1u << 7;
+	CHECK_EQ(repl_victim(&r), 5);
+	CHECK_EQ(aux_wrong, 0);
 	CHECK_REPL(&r);
 	r.test_and_clear_ref = NULL;            /* no A bits: plain FIFO */
-	CHECK_EQ(repl_victim(&r), 5);
+	CHECK_EQ(repl_victim(&r), 6);
 	repl_destroy(&r);
 	shutdown_and_check_leaks();
 }

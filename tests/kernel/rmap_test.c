@@ -216,7 +216,8 @@ TEST(clock_sees_the_a_bit_of_every_mapping)
 	uint64_t key = page_key(a->pid, 0x100000);
 	pmap_clear_referenced(&a->pmap, 0x100000);
 	CHECK(!k.ever_shared);
-	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key));      /* A clear, mapped once */
+	uint64_t aux = 0;
+	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));      /* A clear, mapped once */
 	/* b maps the same frame and references it through the MMU */
 	REQUIRE(vm_map_insert(&b->map, 0x200000, 0x201000, VM_PROT_READ, VMK_ANON, NULL, 0, 0,
 			      NULL) == 0);
@@ -227,8 +228,8 @@ TEST(clock_sees_the_a_bit_of_every_mapping)
 	uint64_t got;
 	CHECK_EQ(mmu_translate(&k.mmu, 0x200000, ACC_LOAD, &got), 0);
 	CHECK_EQ(got, pg.pa);
-	CHECK(k.repl.test_and_clear_ref(k.repl.ctx, key));       /* b's A bit counts */
-	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key));      /* and was cleared */
+	CHECK(k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));       /* b's A bit counts */
+	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));      /* and was cleared */
 	const char *e = kernel_check(&k);
 	if (e)
 		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
