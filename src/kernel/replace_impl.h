@@ -81,8 +81,24 @@ struct rqueue {
 int rq_init(struct repl *r);
 void rq_destroy(struct repl *r);
 /* Adds key as resident at the tail of the list and returns its handle;
- * kpanics when there is no room left (a broken contract). */
+ * kpanics when there is no room left (a broken contract).  rq_insert is the
+ * ops tables' entry; the kernel calls the inline body directly when it sees
+ * that entry (rmap_make_resident), which saves the indirect call of every
+ * page fault. */
 uint64_t rq_insert(struct repl *r, uint64_t key);
+__attribute__((noreturn, cold)) void rq_insert_panic(struct repl *r, uint64_t key);
+static inline uint64_t rq_insert_inline(struct repl *r, uint64_t key)
+{
+	struct rqueue *q = r->state;
+	struct rq_node *n = ph_pool_get(&q->pool);
+	if (__builtin_expect(!n || key == REPL_NONE, 0))
+		rq_insert_panic(r, key);
+	n->key = key;
+	n->aux = 0;
+	rlist_add_tail(&q->list, &n->link);
+	r->resident++;
+	return (uint64_t)(uintptr_t)n;
+}
 /* The node of a resident key given its handle, or NULL if the handle names
  * no node or another key. */
 static inline struct rq_node *rq_node_of(uint64_t key, uint64_t handle)

@@ -37,16 +37,13 @@ void rq_destroy(struct repl *r)
 
 uint64_t rq_insert(struct repl *r, uint64_t key)
 {
-	struct rqueue *q = r->state;
-	struct rq_node *n = ph_pool_get(&q->pool);
-	if (!n || key == REPL_NONE)
-		kpanic("repl %s: insert of key 0x%llx beyond capacity %llu", r->ops->name,
-		       (unsigned long long)key, (unsigned long long)r->capacity);
-	n->key = key;
-	n->aux = 0;
-	rlist_add_tail(&q->list, &n->link);
-	r->resident++;
-	return (uint64_t)(uintptr_t)n;
+	return rq_insert_inline(r, key);
+}
+
+void rq_insert_panic(struct repl *r, uint64_t key)
+{
+	kpanic("repl %s: insert of key 0x%llx beyond capacity %llu", r->ops->name,
+	       (unsigned long long)key, (unsigned long long)r->capacity);
 }
 
 uint64_t rq_victim_head(struct repl *r)

@@ -13,7 +13,7 @@
 
 #include "kernel.h"
 #include "proc.h"
-#include "replace.h"
+#include "replace_impl.h"     /* rq_insert_inline, clock_victim_with */
 
 #include <errno.h>
 
@@ -75,8 +75,8 @@ static inline bool frame_tracked(const struct frame *f)
 /* Makes f resident under the key of mapping (p, va): in p's own policy, or
  * - when local replacement has filled p's instance, which happens only when
  * a shared frame changes hands - in the global one. */
-static inline void rmap_make_resident(struct kernel *k, struct frame *f, struct proc *p,
-				      uint64_t va)
+static inline __attribute__((always_inline)) void
+rmap_make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t va)
 {
 	struct repl *r = kernel_repl(k, p);
 	f->key = page_key(p->pid, va);
@@ -85,7 +85,8 @@ static inline void rmap_make_resident(struct kernel *k, struct frame *f, struct 
 		r = &k->repl;
 		f->flags |= FRAME_REPL_GLOBAL;
 	}
-	f->repl_handle = repl_insert(r, f->key);
+	f->repl_handle = r->ops->insert == rq_insert ? rq_insert_inline(r, f->key) :
+			 repl_insert(r, f->key);
 }
 
 /* A free entry for f: its own, or one from the slab; NULL if out of memory. */
@@ -105,7 +106,8 @@ static inline void rmap_entry_free(struct kernel *k, struct frame *f, struct rma
 
 /* Records that p maps frame pa at va; the first mapping makes the frame
  * resident for the replacement policy.  Returns 0 or -ENOMEM. */
-static inline int rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
+static inline __attribute__((always_inline)) int
+rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
 	struct frame *f = pa_frame(&k->pa, pa);
 	struct rmap_entry *e = rmap_entry_alloc(k, f);
