@@ -2,7 +2,8 @@
  * replace_impl.h - what the policy files share and the kernel does not see:
  * an intrusive circular doubly linked list with a sentinel (O(1) insert,
  * unlink, move), and the ops tables for the registry in replace.c.  The
- * kernel's reclaim includes it for one thing: clock_victim_with().
+ * kernel includes it for two things only, both to save calls on every page
+ * fault: clock_victim_with() (reclaim) and rq_insert_inline() (rmap.h).
  */
 #ifndef VMOS_KERNEL_REPLACE_IMPL_H
 #define VMOS_KERNEL_REPLACE_IMPL_H
