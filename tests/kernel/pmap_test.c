@@ -89,6 +89,23 @@ static void each_levels(void (*fn)(int levels))
 	fn(4);
 }
 
+/* A machine with one address space (ASID asid), current in the MMU. */
+static void pm_open(struct mach *m, struct pmap *pm, int levels, uint16_t asid)
+{
+	mach_boot(m, levels);
+	REQUIRE(pmap_create(pm, &m->pk, asid, PID) == 0);
+	mmu_set_satp(&m->mmu, pmap_satp(pm));
+}
+
+/* Unmaps everything, frees frame f (the test's last one), tears down. */
+static void pm_close(struct mach *m, struct pmap *pm, int levels, uint64_t f)
+{
+	pmap_remove(pm, 0, user_top(levels), NULL, NULL);
+	page_free_frames(&m->pa, f, 0);
+	pmap_destroy(pm);
+	mach_halt(m);
+}
+
 /* --- enter / extract / translate ---------------------------------------- */
 
 static void enter_extract(int levels)
@@ -171,9 +188,7 @@ static void protect_shootdown(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 3, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 3);
 	uint64_t va = 0x4000000, f[4];
 	for (int i = 0; i < 4; i++) {
 		f[i] = user_frame(&m);
@@ -239,9 +254,7 @@ static void dirty_bits(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 2, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 2);
 	uint64_t va = 0x20000, f = user_frame(&m);
 	CHECK_EQ(pmap_enter(&pm, va, f, VM_PROT_READ | VM_PROT_WRITE, false), 0);
 	CHECK(!pmap_is_modified(&pm, va));
@@ -269,9 +282,7 @@ static void cow_and_swap(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 2, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 2);
 	uint64_t va = 0x30000, f = user_frame(&m);
 	CHECK_EQ(pmap_enter(&pm, va, f, VM_PROT_READ | VM_PROT_WRITE, true), 0);
 	PCHECK(&pm);
@@ -476,9 +487,7 @@ static void many(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 9, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 9);
 	uint64_t seed = 12345, vas[200];
 	int n = 0;
 	for (int i = 0; i < 200; i++) {
@@ -559,9 +568,7 @@ static void frame_lookup(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 3, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 3);
 	uint64_t va = 0x40000, f = user_frame(&m), g = user_frame(&m);
 	bool mod = true;
 	CHECK_EQ(pmap_frame(&pm, va, &mod), 0);                 /* no table yet */
@@ -585,10 +592,7 @@ static void frame_lookup(int levels)
 	CHECK_EQ(pmap_frame(&pm, va + PGSIZE, &mod), 0);
 	CHECK_EQ(pmap_frame(&pm, user_top(levels), &mod), 0);
 	PCHECK(&pm);
-	pmap_remove(&pm, 0, user_top(levels), NULL, NULL);
-	page_free_frames(&m.pa, f, 0);
-	pmap_destroy(&pm);
-	mach_halt(&m);
+	pm_close(&m, &pm, levels, f);
 }
 TEST(pmap_frame_matches_extract) { each_levels(frame_lookup); }
 
@@ -598,9 +602,7 @@ static void take_untake(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 5, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 5);
 	uint64_t va = 0x80000, f = user_frame(&m), g = user_frame(&m), old = 0, got;
 	bool mod = true;
 	CHECK_EQ(pmap_take(&pm, va, &mod, &old), 0);            /* no table: nothing */
@@ -630,10 +632,7 @@ static void take_untake(int levels)
 	page_free_frames(&m.pa, g, 0);
 	CHECK_EQ(pmap_take(&pm, va + PGSIZE, &mod, &old), 0);
 	PCHECK(&pm);
-	pmap_remove(&pm, 0, user_top(levels), NULL, NULL);
-	page_free_frames(&m.pa, f, 0);
-	pmap_destroy(&pm);
-	mach_halt(&m);
+	pm_close(&m, &pm, levels, f);
 }
 TEST(pmap_take_and_untake) { each_levels(take_untake); }
 
@@ -643,9 +642,7 @@ static void pwc_stale(int levels)
 {
 	struct mach m;
 	struct pmap pm;
-	mach_boot(&m, levels);
-	REQUIRE(pmap_create(&pm, &m.pk, 6, PID) == 0);
-	mmu_set_satp(&m.mmu, pmap_satp(&pm));
+	pm_open(&m, &pm, levels, 6);
 	uint64_t va = 0x40000000, far = 0x80000000, f = user_frame(&m), g = user_frame(&m),
 		 h = user_frame(&m), got;
 	CHECK_EQ(pmap_enter(&pm, va, f, VM_PROT_READ, false), 0);

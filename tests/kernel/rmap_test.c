@@ -39,6 +39,25 @@ static void halt(void)
 	kernel_shutdown(&k);
 }
 
+/* Fails the test if the kernel's invariant checker objects, then shuts down. */
+#define CHECK_KERNEL_AND_HALT() do {                                               \
+		const char *e_ = kernel_check(&k);                                 \
+		if (e_)                                                            \
+			test_fail(__FILE__, __LINE__, "kernel_check: %s", e_);     \
+		halt();                                                            \
+	} while (0)
+
+/* A process whose region [start, end) is anonymous memory with prot, and
+ * whose load faults get frames of their own (no shared zero page). */
+static struct proc *anon_proc(const char *name, uint64_t start, uint64_t end, unsigned prot)
+{
+	struct proc *p = proc_create(&k, name);
+	REQUIRE(p);
+	p->no_zero_page = true;
+	REQUIRE(vm_map_insert(&p->map, start, end, prot, VMK_ANON, NULL, 0, 0, NULL) == 0);
+	return p;
+}
+
 static uint64_t rmap_objects(void)
 {
 	struct kmem_cache_stats st;
@@ -150,20 +169,13 @@ TEST(move_into_a_frame_that_is_mapped_panics)
 TEST(faulted_pages_use_no_rmap_objects)
 {
 	boot();
-	struct proc *p = proc_create(&k, "p");
-	REQUIRE(p);
-	p->no_zero_page = true;
-	REQUIRE(vm_map_insert(&p->map, 0x100000, 0x200000, VM_PROT_READ | VM_PROT_WRITE,
-			      VMK_ANON, NULL, 0, 0, NULL) == 0);
+	struct proc *p = anon_proc("p", 0x100000, 0x200000, VM_PROT_READ | VM_PROT_WRITE);
 	uint64_t objs = rmap_objects();
 	for (uint64_t va = 0x100000; va < 0x200000; va += PGSIZE)
 		CHECK_EQ(vm_fault(&k, p, va, ACC_LOAD, NULL), 0);
 	CHECK_EQ(rmap_objects(), objs);
 	CHECK_EQ(k.repl.resident, 256);
-	const char *e = kernel_check(&k);
-	if (e)
-		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
-	halt();
+	CHECK_KERNEL_AND_HALT();
 }
 
 /* Under a frame limit, a page fault that evicts a page never written takes
@@ -171,11 +183,7 @@ TEST(faulted_pages_use_no_rmap_objects)
 TEST(reclaim_hands_clean_frames_to_the_fault)
 {
 	boot_with("fifo", 16);
-	struct proc *p = proc_create(&k, "p");
-	REQUIRE(p);
-	p->no_zero_page = true;
-	REQUIRE(vm_map_insert(&p->map, 0x100000, 0x200000, VM_PROT_READ | VM_PROT_WRITE,
-			      VMK_ANON, NULL, 0, 0, NULL) == 0);
+	struct proc *p = anon_proc("p", 0x100000, 0x200000, VM_PROT_READ | VM_PROT_WRITE);
 	for (uint64_t va = 0x100000; va < 0x110000; va += PGSIZE)
 		CHECK_EQ(vm_fault(&k, p, va, ACC_LOAD, NULL), 0);
 	uint64_t allocs = k.pa.allocs, frees = k.pa.frees;
@@ -194,10 +202,7 @@ TEST(reclaim_hands_clean_frames_to_the_fault)
 	CHECK_EQ(k.pa.handed_over, 256 - 16);
 	CHECK_EQ(k.pa.allocs, allocs);
 	CHECK_EQ(k.pa.frees, frees);
-	const char *e = kernel_check(&k);
-	if (e)
-		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
-	halt();
+	CHECK_KERNEL_AND_HALT();
 }
 
 /* CLOCK's reference test reads the A bit of every mapping of a shared
@@ -205,11 +210,8 @@ TEST(reclaim_hands_clean_frames_to_the_fault)
 TEST(clock_sees_the_a_bit_of_every_mapping)
 {
 	boot_with("clock", 0);
-	struct proc *a = proc_create(&k, "a"), *b = proc_create(&k, "b");
-	REQUIRE(a && b);
-	a->no_zero_page = true;
-	REQUIRE(vm_map_insert(&a->map, 0x100000, 0x101000, VM_PROT_READ, VMK_ANON, NULL, 0, 0,
-			      NULL) == 0);
+	struct proc *a = anon_proc("a", 0x100000, 0x101000, VM_PROT_READ);
+	struct proc *b = anon_proc("b", 0x200000, 0x201000, VM_PROT_READ);
 	CHECK_EQ(vm_fault(&k, a, 0x100000, ACC_LOAD, NULL), 0);
 	struct pmap_page pg;
 	REQUIRE(pmap_extract(&a->pmap, 0x100000, &pg) && pg.present);
@@ -219,8 +221,6 @@ TEST(clock_sees_the_a_bit_of_every_mapping)
 	uint64_t aux = 0;
 	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));      /* A clear, mapped once */
 	/* b maps the same frame and references it through the MMU */
-	REQUIRE(vm_map_insert(&b->map, 0x200000, 0x201000, VM_PROT_READ, VMK_ANON, NULL, 0, 0,
-			      NULL) == 0);
 	pa_frame(&k.pa, pg.pa)->refcount++;                      /* b's reference */
 	CHECK_EQ(vm_enter(&k, b, 0x200000, pg.pa, VM_PROT_READ, false), 0);
 	CHECK(k.ever_shared);
@@ -230,8 +230,5 @@ TEST(clock_sees_the_a_bit_of_every_mapping)
 	CHECK_EQ(got, pg.pa);
 	CHECK(k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));       /* b's A bit counts */
 	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));      /* and was cleared */
-	const char *e = kernel_check(&k);
-	if (e)
-		test_fail(__FILE__, __LINE__, "kernel_check: %s", e);
-	halt();
+	CHECK_KERNEL_AND_HALT();
 }
