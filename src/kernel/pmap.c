@@ -206,17 +206,12 @@ uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 /* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
  * table is missing (and !create) or cannot be allocated.  A hit in the walk
  * cache skips the upper levels. */
-static inline uint64_t *walk(struct pmap *pm, uint64_t va, bool create)
-{
-	uint64_t *slot = pmap_cached_slot(pm, va);
-	return __builtin_expect(slot != NULL, 1) ? slot : pmap_walk_tables(pm, va, create);
-}
 
 int pmap_enter_slow(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
 	if (!user_va_ok(pm, va))
 		return -EINVAL;
-	uint64_t *pte = walk(pm, va, true);
+	uint64_t *pte = pmap_walk(pm, va, true);
 	if (!pte)
 		return -ENOMEM;      /* tables created on the way stay, empty: harmless */
 	uint64_t old = *pte;
@@ -241,7 +236,7 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 {
 	if (!user_va_ok(pm, va))
 		return -EINVAL;
-	uint64_t *pte = walk(pm, va, true);
+	uint64_t *pte = pmap_walk(pm, va, true);
 	if (!pte)
 		return -ENOMEM;
 	uint64_t old = *pte;
@@ -262,7 +257,7 @@ bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 	if (va >= pm->top)
 		return false;
 	va &= ~PGMASK;
-	uint64_t *pte = walk(pm, va, false);
+	uint64_t *pte = pmap_walk(pm, va, false);
 	if (!pte || !*pte)
 		return false;
 	fill_page(pg, va, *pte);
@@ -273,7 +268,7 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 {
 	if (va >= pm->top)
 		return 0;
-	uint64_t *pte = walk(pm, va & ~PGMASK, false);
+	uint64_t *pte = pmap_walk(pm, va & ~PGMASK, false);
 	if (!pte || !*pte || pte_swapped(*pte))
 		return 0;
 	*modified = (*pte & PTE_D) != 0;
@@ -282,7 +277,7 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 
 void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old)
 {
-	uint64_t *slot = walk(pm, va & ~PGMASK, false);
+	uint64_t *slot = pmap_walk(pm, va & ~PGMASK, false);
 	if (!slot || *slot)
 		kpanic("pmap_untake: the slot of 0x%llx is gone or reused", (unsigned long long)va);
 	*slot = old;               /* invalid -> valid: nothing cached to flush */
@@ -386,7 +381,7 @@ void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 		/* one mapped page whose table stays in use (the common case of
 		 * eviction and munmap of a page): no descent, no table to free;
 		 * otherwise the walk below also frees tables left empty */
-		uint64_t *slot = walk(pm, sva, false);
+		uint64_t *slot = pmap_walk(pm, sva, false);
 		struct frame *tf = slot ? pmap_slot_frame(pm, sva) : NULL;
 		if (slot && *slot && tf->refcount > 1) {
 			struct pmap_page pg = { .va = sva };
@@ -426,7 +421,7 @@ static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 {
 	if (va >= pm->top)
 		return NULL;
-	uint64_t *pte = walk(pm, va & ~PGMASK, false);
+	uint64_t *pte = pmap_walk(pm, va & ~PGMASK, false);
 	return pte && (*pte & PTE_V) ? pte : NULL;
 }
 
@@ -443,11 +438,6 @@ void pmap_clear_referenced(struct pmap *pm, uint64_t va)
 		*pte &= ~PTE_A;
 		pmap_flush_va(pm, va & ~PGMASK);
 	}
-}
-
-int pmap_test_clear_referenced_slow(struct pmap *pm, uint64_t va, uint64_t *pa)
-{
-	return pmap_test_clear_slot(pm, va, leaf_pte(pm, va), pa);
 }
 
 bool pmap_is_modified(struct pmap *pm, uint64_t va)

@@ -189,6 +189,20 @@ static inline struct frame *pmap_slot_frame(const struct pmap *pm, uint64_t va)
  * memory). */
 uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create);
 
+/* The level-0 PTE slot of page-aligned va: from the walk cache, else by a
+ * walk (creating tables if create).  NULL as pmap_walk_tables. */
+static inline uint64_t *pmap_walk(struct pmap *pm, uint64_t va, bool create)
+{
+	uint64_t *slot = pmap_cached_slot(pm, va);
+	return __builtin_expect(slot != NULL, 1) ? slot : pmap_walk_tables(pm, va, create);
+}
+
+/* The level-0 PTE slot of user va, or NULL if its table does not exist. */
+static inline uint64_t *pmap_slot(struct pmap *pm, uint64_t va)
+{
+	return va < pm->top ? pmap_walk(pm, va & ~PGMASK, false) : NULL;
+}
+
 /* True if the PTE maps a frame: valid, or PROT_NONE. */
 static inline bool pmap_pte_present(uint64_t pte)
 {
@@ -244,12 +258,8 @@ static inline int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned
 
 static inline uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old)
 {
-	if (va >= pm->top)
-		return 0;
+	uint64_t *slot = pmap_slot(pm, va);
 	va &= ~PGMASK;
-	uint64_t *slot = pmap_cached_slot(pm, va);
-	if (!slot)
-		slot = pmap_walk_tables(pm, va, false);
 	if (!slot || !pmap_pte_present(*slot))
 		return 0;
 	struct frame *tf = pmap_slot_frame(pm, va);
@@ -285,25 +295,11 @@ pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
 	return 1;
 }
 
-int pmap_test_clear_referenced_slow(struct pmap *pm, uint64_t va, uint64_t *pa);
 
-/* The level-0 PTE slot of user va, or NULL if its table does not exist. */
-static inline uint64_t *pmap_slot(struct pmap *pm, uint64_t va)
+
+static inline int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
 {
-	if (va >= pm->top)
-		return NULL;
-	uint64_t *slot = pmap_cached_slot(pm, va & ~PGMASK);
-	return slot ? slot : pmap_walk_tables(pm, va & ~PGMASK, false);
-}
-
-
-static inline __attribute__((always_inline)) int
-pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
-{
-	uint64_t *slot = va < pm->top ? pmap_cached_slot(pm, va & ~PGMASK) : NULL;
-	if (slot)
-		return pmap_test_clear_slot(pm, va, slot, pa);
-	return pmap_test_clear_referenced_slow(pm, va, pa);
+	return pmap_test_clear_slot(pm, va, pmap_slot(pm, va), pa);
 }
 
 #endif
