@@ -26,6 +26,7 @@ void kernel_config_default(struct kernel_config *cfg)
 	cfg->tlb_ways = 4;
 	cfg->quantum = 100000;
 	cfg->use_asids = true;
+	cfg->asid_bits = ASID_BITS_MAX;
 	cfg->stack_limit = 8ULL << 20;
 	cfg->max_procs = 64;
 #ifdef VMOS_DEBUG
@@ -154,6 +155,15 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	cpu_init(&k->cpu, &k->mmu);
 	if ((rc = pmap_kernel_init(&k->pk, &k->pa, &k->mmu, cfg->levels)) < 0)
 		goto fail_mmu;
+	if (cfg->use_asids &&
+	    (rc = asid_space_init(&k->pk.asids, &k->km, &k->mmu, cfg->asid_bits)) < 0) {
+		if (rc == -EINVAL)
+			fprintf(err, "vmos: bad ASID width %u (1 to %d bits)\n", cfg->asid_bits,
+				ASID_BITS_MAX);
+		else
+			fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
+		goto fail_mmu;
+	}
 	k->zero_page = page_alloc_frames(&k->pa, 0, PA_ZERO, FO_ZERO, 0);
 	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
 	k->rmap_cache = kmem_cache_create(&k->km, "rmap", sizeof(struct rmap_entry), 8);
@@ -188,7 +198,6 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 		goto fail_mmu;
 	}
 	k->next_pid = 1;
-	k->next_asid = 1;
 	k->stdin_fd = STDIN_FILENO;
 	k->rng = 0x853c49e6748fea9bULL;
 	k->next_tick = cfg->tick_interval;
@@ -232,6 +241,36 @@ static int count_ref(void *ctx, const struct pmap_page *pg)
 	return 0;
 }
 
+/* ASIDs: no two live address spaces hold one in the current generation,
+ * the allocator's map is exactly what they hold, every non-global TLB entry
+ * has a held ASID, and the MMU runs with the current process's. */
+static const char *check_asids(struct kernel *k)
+{
+	static char msg[160];
+	struct asid_space *a = &k->pk.asids;
+	if (!a->gen)
+		return NULL;
+	uint64_t *seen = kzalloc(&k->km, asid_check_words(a) * sizeof(uint64_t));
+	if (!seen)
+		return NULL;    /* cannot check without memory; not a violation */
+	const char *e = NULL;
+	for (struct proc *p = k->procs; p && !e; p = p->next)
+		if (p->state != P_ZOMBIE)
+			e = asid_check_one(a, seen, p->pid, &p->pmap.asid);
+	if (!e)
+		e = asid_check_end(a, seen);
+	kfree(&k->km, seen);
+	struct proc *c = k->current;
+	if (!e && c && c->state != P_ZOMBIE &&
+	    (!asid_is_current(a, &c->pmap.asid) || k->mmu.asid != c->pmap.asid.id)) {
+		snprintf(msg, sizeof msg, "asid: current pid %u holds ASID %u (generation %llu of %llu), the MMU runs with %u",
+			 c->pid, c->pmap.asid.id, (unsigned long long)c->pmap.asid.gen,
+			 (unsigned long long)a->gen, k->mmu.asid);
+		e = msg;
+	}
+	return e;
+}
+
 const char *kernel_check(struct kernel *k)
 {
 	static char msg[240];
@@ -243,6 +282,8 @@ const char *kernel_check(struct kernel *k)
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (p->state != P_ZOMBIE && (e = vm_check(k, p)))
 			return e;
+	if ((e = check_asids(k)))
+		return e;
 	/* frame reference counts == mappings + caches */
 	uint32_t *refs = kzalloc(&k->km, (size_t)k->pa.nframes * sizeof(uint32_t));
 	if (!refs)

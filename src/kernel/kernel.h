@@ -63,6 +63,7 @@ struct kernel_config {
 	unsigned tlb_entries, tlb_ways;
 	uint64_t quantum;         /* instructions per time slice */
 	bool use_asids;           /* false: every switch flushes the TLB */
+	unsigned asid_bits;       /* ASID width, 1..16 (asid.h); default 16 */
 	uint64_t stack_limit;     /* bytes */
 	bool debug;               /* allocator poisoning and checks */
 	bool prefix_output;       /* "[pid] " before each output line */
@@ -147,7 +148,6 @@ struct kernel {
 	struct proc *current;
 	struct proc *runq_head, *runq_tail;
 	uint32_t next_pid;
-	uint16_t next_asid;
 	struct exec_image *images;
 	struct kernel_stats stats;
 	uint64_t user_frames;     /* frames currently owned by user pages */

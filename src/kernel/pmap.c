@@ -131,6 +131,7 @@ void pmap_kernel_destroy(struct pmap_kernel *pk)
 	}
 	pk->kroot = 0;
 	pk->kpt_pages = 0;
+	asid_space_destroy(&pk->asids);
 }
 
 /* ---- user address spaces ------------------------------------------------- */
@@ -140,7 +141,7 @@ int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t
 	memset(pm, 0, sizeof *pm);
 	memset(pm->wc_tag, 0xff, sizeof pm->wc_tag);      /* PMAP_WC_EMPTY */
 	pm->pk = pk;
-	pm->asid = asid;
+	pm->asid = (struct asid_tag){ .id = pk->asids.gen ? 0 : asid, .gen = 0 };
 	pm->pid = pid;
 	pm->top = user_top(pk->levels);
 	pm->root = table_alloc(pk->pa, pid);
@@ -153,12 +154,13 @@ int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t
 	uint64_t *root = table_of(pk->pa, pm->root), *kroot = table_of(pk->pa, pk->kroot);
 	for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		root[i] = kroot[i];
+	asid_try_assign(&pk->asids, &pm->asid);
 	return 0;
 }
 
 uint64_t pmap_satp(const struct pmap *pm)
 {
-	return MAKE_SATP(pm->pk->levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39, pm->asid, pm->root);
+	return MAKE_SATP(pm->pk->levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39, pm->asid.id, pm->root);
 }
 
 static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
@@ -414,7 +416,11 @@ void pmap_destroy(struct pmap *pm)
 	pm->root = 0;
 	memset(pm->wc_tag, 0xff, sizeof pm->wc_tag);      /* PMAP_WC_EMPTY */
 	pm->pt_pages = 0;
-	mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid);
+	/* a stale ASID has no TLB entries (the rollover flushed them) and may
+	 * be another address space's now: flush only a current one */
+	if (asid_is_current(&pm->pk->asids, &pm->asid))
+		mmu_sfence_vma(pm->pk->mmu, false, 0, true, pm->asid.id);
+	asid_release(&pm->pk->asids, &pm->asid);
 }
 
 static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)

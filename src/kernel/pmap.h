@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include "asid.h"
 #include "mmu.h"
 #include "page_alloc.h"
 
@@ -47,13 +48,15 @@ static inline uint64_t kernel_base(int levels)     /* the direct map of PA 0 */
 	return ~0ULL << (PGSHIFT + VPN_BITS * levels - 1);
 }
 
-/* Machine-wide state the pmaps share: the kernel half's tables. */
+/* Machine-wide state the pmaps share: the kernel half's tables and the
+ * ASID allocator. */
 struct pmap_kernel {
 	struct page_alloc *pa;
 	struct mmu *mmu;
 	int levels;
 	uint64_t kroot;           /* a root table holding only the kernel half */
 	uint64_t kpt_pages;       /* page-table pages of the kernel half */
+	struct asid_space asids;  /* off (zeroed) unless asid_space_init is called */
 };
 
 #define PMAP_WALK_CACHE 64       /* entries; power of two */
@@ -61,7 +64,7 @@ struct pmap_kernel {
 struct pmap {
 	struct pmap_kernel *pk;
 	uint64_t root;            /* PA of the top-level table */
-	uint16_t asid;
+	struct asid_tag asid;     /* its ASID and generation (asid.h) */
 	uint32_t pid;
 	uint64_t pt_pages;        /* page-table pages of the user half, root included */
 	uint64_t pt_pages_peak;
@@ -82,14 +85,30 @@ int pmap_kernel_init(struct pmap_kernel *pk, struct page_alloc *pa, struct mmu *
 		     int levels);
 void pmap_kernel_destroy(struct pmap_kernel *pk);
 
-/* Creates an empty user address space sharing the kernel half.  Returns 0
- * or -ENOMEM. */
+/* Creates an empty user address space sharing the kernel half, with ASID
+ * asid if pk's ASID allocator is off, else with a free ASID if there is
+ * one (never starting a new generation: another address space may be
+ * running) or none yet (pmap_asid_refresh gives it one).  Returns 0 or
+ * -ENOMEM. */
 int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t pid);
 /* Frees the user half's page-table pages (its leaves must have been
- * removed) and the root; flushes the ASID. */
+ * removed) and the root; flushes the ASID and gives it back. */
 void pmap_destroy(struct pmap *pm);
-/* The satp value that selects this address space. */
+/* The satp value that selects this address space (with its ASID: call
+ * pmap_asid_refresh first when the allocator is on). */
 uint64_t pmap_satp(const struct pmap *pm);
+
+/* Before pm is loaded in satp: makes pm hold an ASID of the current
+ * generation, so that pmap_satp carries one no live address space shares.
+ * A no-op (one compare) unless pm has none yet or a rollover made its ASID
+ * stale; else asid_assign, which may start a new generation.  active: the
+ * address space loaded in satp now (see asid_assign), or NULL. */
+static inline void pmap_asid_refresh(struct pmap *pm, struct pmap *active)
+{
+	struct asid_space *a = &pm->pk->asids;
+	if (__builtin_expect(!asid_is_current(a, &pm->asid), 0))
+		asid_assign(a, &pm->asid, active ? &active->asid : NULL);
+}
 
 /* Maps the 4 KiB page at va to frame pa with prot (VM_PROT_*; NONE keeps the
  * frame but makes every access fault).  cow marks the page copy-on-write
@@ -227,7 +246,7 @@ static inline uint64_t pmap_make_leaf(uint64_t pa, unsigned prot, bool cow)
 
 static inline void pmap_flush_va(struct pmap *pm, uint64_t va)
 {
-	mmu_sfence_page(pm->pk->mmu, va, pm->asid);
+	mmu_sfence_page(pm->pk->mmu, va, pm->asid.id);
 }
 
 /* Clears the leaf slot *slot of va, in a table whose frame is tf. */

@@ -8,8 +8,10 @@
  * with what is left of it.
  *
  * A switch loads the next process's registers and satp.  With ASIDs the TLB
- * keeps every process's entries apart and nothing is flushed; without
- * (--no-asid) every process has ASID 0 and each switch flushes the TLB.
+ * keeps every process's entries apart and nothing is flushed (asid.h: the
+ * allocator gives each live address space its own ASID, flushing only when
+ * a new generation of ASIDs starts); without (--no-asid) every process has
+ * ASID 0 and each switch flushes the TLB.
  */
 #include "proc.h"
 #include "exec.h"
@@ -51,6 +53,8 @@ static struct proc *runq_pop(struct kernel *k)
  * memory through it, as copyin/copyout do). */
 void proc_activate(struct kernel *k, struct proc *p)
 {
+	/* one compare unless a rollover took p's ASID (asid.h) */
+	pmap_asid_refresh(&p->pmap, k->current ? &k->current->pmap : NULL);
 	if (k->current == p && k->mmu.satp == pmap_satp(&p->pmap))
 		return;
 	mmu_set_satp(&k->mmu, pmap_satp(&p->pmap));

@@ -377,10 +377,7 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 
 int vm_space_init(struct kernel *k, struct proc *p)
 {
-	uint16_t asid = k->cfg.use_asids ? k->next_asid++ : 0;
-	if (k->cfg.use_asids && k->next_asid == 0)
-		k->next_asid = 1;          /* wrapped: a real kernel would flush and recycle */
-	int rc = pmap_create(&p->pmap, &k->pk, asid, p->pid);
+	int rc = pmap_create(&p->pmap, &k->pk, 0, p->pid);    /* its ASID: asid.h */
 	if (rc < 0)
 		return rc;
 	rc = vm_map_init(&p->map, &k->km, PGSIZE, user_top(k->cfg.levels));

@@ -96,6 +96,9 @@ static void run_usage(FILE *out)
 "  --tlb N[:WAYS]      TLB entries and associativity (default 64:4; powers of 2)\n"
 "  --quantum N         time slice in instructions (default 100000)\n"
 "  --no-asid           give every process ASID 0 and flush the TLB on each switch\n"
+"  --asid-bits N       ASID width, 1..16 (default 16): with fewer bits the ASIDs\n"
+"                      run out sooner and the allocator starts a new generation\n"
+"                      (a rollover, which flushes the TLB); see --stats\n"
 "  --stack-limit SIZE  maximum stack size (default 8M)\n"
 "  --prefix            prefix each output line with [pid]\n"
 "  --stats             print per-process and machine counters on stderr at the end\n"
@@ -165,7 +168,7 @@ bool run_option_takes_value(const char *o)
 		"--ram", "--paging", "--tlb", "--quantum", "--stack-limit", "--stats-json", "--env",
 		"--max-procs", "--explain", "--explain-at", "--explain-pid", "--explain-access",
 		"--svg", "--html", "--snapshot-every", "--events", "--events-filter", "--events-format",
-		"--swap", "--policy", "--frames", "--wss", "--local",
+		"--swap", "--policy", "--frames", "--wss", "--local", "--asid-bits",
 	};
 	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
 		if (!strcmp(o, with_value[i]))
@@ -248,6 +251,13 @@ int run_main(int argc, char **argv)
 			envp[nenv++] = (char *)val;
 		} else if (!strcmp(o, "--no-asid")) {
 			cfg.use_asids = false;
+		} else if (!strcmp(o, "--asid-bits")) {
+			uint64_t n;
+			if (parse_u64(val, &n) < 0 || n < 1 || n > ASID_BITS_MAX) {
+				fprintf(stderr, "vmos run: bad --asid-bits '%s' (1..%d)\n", val, ASID_BITS_MAX);
+				return 2;
+			}
+			cfg.asid_bits = (unsigned)n;
 		} else if (!strcmp(o, "--prefix")) {
 			cfg.prefix_output = true;
 		} else if (!strcmp(o, "--stats")) {

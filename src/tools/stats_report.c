@@ -26,10 +26,11 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 	for (struct proc *p = k->procs; p; p = p->next)
 		instr += p->st.instret;
 	fprintf(out, "--- vmos stats ---\n");
+	char asids[32];
+	snprintf(asids, sizeof asids, k->cfg.use_asids ? "%u-bit" : "off", k->pk.asids.bits);
 	fprintf(out, "machine: %s, %llu MiB RAM, TLB %u entries %u-way, ASIDs %s, quantum %llu\n",
 		k->cfg.levels == 4 ? "Sv48" : "Sv39", (unsigned long long)(k->ram.size >> 20),
-		k->cfg.tlb_entries, k->cfg.tlb_ways, k->cfg.use_asids ? "on" : "off",
-		(unsigned long long)k->cfg.quantum);
+		k->cfg.tlb_entries, k->cfg.tlb_ways, asids, (unsigned long long)k->cfg.quantum);
 	fprintf(out, "instructions: %llu\n", (unsigned long long)k->cpu.instret);
 	fprintf(out, "tlb hits: %llu\ntlb misses: %llu\ntlb hit rate: %.4f%%\n",
 		(unsigned long long)hits, (unsigned long long)misses, pct(hits, hits + misses));
@@ -52,6 +53,10 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 	fprintf(out, "syscalls: %llu, context switches: %llu, TLB flushes on switch: %llu\n",
 		(unsigned long long)k->stats.syscalls, (unsigned long long)k->stats.context_switches,
 		(unsigned long long)k->stats.tlb_flushes_on_switch);
+	if (k->cfg.use_asids)
+		fprintf(out, "asids: %llu assigned, %llu rollovers (generation %llu), %llu sfence.vma for rollovers\n",
+			(unsigned long long)k->pk.asids.assigned, (unsigned long long)k->pk.asids.rollovers,
+			(unsigned long long)k->pk.asids.gen, (unsigned long long)k->pk.asids.rollover_flushes);
 	fprintf(out, "frames: %u total, %llu in use now, peak %llu; user frames peak %llu; page-table frames now %llu\n",
 		k->pa.nframes, (unsigned long long)(k->pa.nframes - k->pa.free_frames),
 		(unsigned long long)k->pa.in_use_peak, (unsigned long long)k->stats.user_frames_peak,
@@ -112,6 +117,9 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
+	J("asid_bits", k->pk.asids.bits); J("asids_assigned", k->pk.asids.assigned);
+	J("asid_rollovers", k->pk.asids.rollovers);
+	J("asid_rollover_flushes", k->pk.asids.rollover_flushes);
 	J("frames_total", k->pa.nframes); J("frames_in_use_peak", k->pa.in_use_peak);
 	J("user_frames_peak", k->stats.user_frames_peak);
 	J("page_table_frames", k->pa.by_owner[FO_PAGE_TABLE]);
