@@ -42,12 +42,14 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 {
 	struct fork_ctx *c = arg;
 	if (pg->swapped) {
-		int rc = pmap_set_swapped(&c->child->pmap, pg->va, pg->swap_slot);
+		/* the slot's count first: at its limit the fork fails (ENOMEM) */
+		int rc = swap_dup(c->k, pg->swap_slot);
+		if (rc == 0 && (rc = pmap_set_swapped(&c->child->pmap, pg->va, pg->swap_slot)) < 0)
+			swap_put(c->k, pg->swap_slot);
 		if (rc < 0) {
 			c->rc = rc;
 			return 1;
 		}
-		swap_ref(c->k, pg->swap_slot);
 		return 0;
 	}
 	if (!pg->present)

@@ -70,6 +70,8 @@ struct kernel_config {
 	bool check_invariants;    /* run the checker after each process exit */
 	unsigned max_procs;       /* live processes per program tree (fork: EAGAIN) */
 	uint64_t swap_size;       /* bytes of swap (0: none) */
+	uint32_t swap_share_max;  /* page-table entries that may share one swap slot
+	                             (0: SWAP_SHARE_MAX); see swap_dup */
 	const char *policy;       /* replacement policy name (NULL: clock) */
 	uint64_t frames_limit;    /* user frames before reclaim starts (0: all RAM) */
 	uint64_t local_frames;    /* >0: local replacement, each process holds at most this many */
@@ -119,7 +121,8 @@ struct kernel_stats {
 struct swap_dev {
 	uint8_t *data;            /* nslots pages, host memory standing for a disk */
 	uint64_t nslots, nfree, used_peak;
-	uint16_t *refs;           /* per slot: PTEs recording it (kmalloc) */
+	uint32_t *refs;           /* per slot: PTEs recording it (kmalloc) */
+	uint32_t share_max;       /* refs never exceed it (cfg.swap_share_max) */
 	uint32_t *free;           /* stack of free slots (kmalloc) */
 	uint64_t reads, writes;
 };

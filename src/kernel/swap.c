@@ -23,7 +23,7 @@ int swap_init(struct kernel *k, uint64_t bytes)
 			  MAP_NORESERVE, -1, 0);
 	if (data == MAP_FAILED)
 		return -ENOMEM;
-	k->swap.refs = kzalloc(&k->km, n * sizeof(uint16_t));
+	k->swap.refs = kzalloc(&k->km, n * sizeof(uint32_t));
 	k->swap.free = kmalloc(&k->km, n * sizeof(uint32_t));
 	if (!k->swap.refs || !k->swap.free) {
 		kfree(&k->km, k->swap.refs);
@@ -36,6 +36,7 @@ int swap_init(struct kernel *k, uint64_t bytes)
 	k->swap.data = data;
 	k->swap.nslots = n;
 	k->swap.nfree = n;
+	k->swap.share_max = k->cfg.swap_share_max ? k->cfg.swap_share_max : SWAP_SHARE_MAX;
 	return 0;
 }
 
@@ -61,11 +62,14 @@ int64_t swap_alloc(struct kernel *k)
 	return slot;
 }
 
-void swap_ref(struct kernel *k, uint64_t slot)
+int swap_dup(struct kernel *k, uint64_t slot)
 {
-	if (slot >= k->swap.nslots || k->swap.refs[slot] == 0 || k->swap.refs[slot] == UINT16_MAX)
-		kpanic("swap_ref: slot %llu not in use or saturated", (unsigned long long)slot);
+	if (slot >= k->swap.nslots || k->swap.refs[slot] == 0)
+		kpanic("swap_dup: slot %llu not in use", (unsigned long long)slot);
+	if (k->swap.refs[slot] >= k->swap.share_max)
+		return -ENOMEM;
 	k->swap.refs[slot]++;
+	return 0;
 }
 
 void swap_put(struct kernel *k, uint64_t slot)
@@ -145,8 +149,8 @@ unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot, const struct proc 
 	for (bool first = true; e; first = false) {
 		struct rmap_entry *next = e->next;
 		if (slot >= 0) {
-			if (!first)
-				swap_ref(k, (uint64_t)slot);
+			if (!first && swap_dup(k, (uint64_t)slot) < 0)   /* vm_reclaim checked */
+				kpanic("reclaim: swap slot %lld has too many sharers", (long long)slot);
 			pmap_set_swapped(&e->p->pmap, e->va, (uint64_t)slot);  /* existing slot: no allocation */
 			e->p->st.pages_swapped_out++;
 		} else if (e->p != taken || e->va != va) {
@@ -215,7 +219,9 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-zero");
 		return 0;
 	}
-	int64_t slot = swap_alloc(k);
+	/* every mapping will share one slot: a page mapped more often than a
+	 * slot may be shared stays, as when swap is full */
+	int64_t slot = f->refcount <= k->swap.share_max ? swap_alloc(k) : -ENOMEM;
 	if (slot < 0) {
 		if (taken)
 			pmap_untake(&owner->pmap, va, old);
@@ -239,7 +245,7 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 
 /* ---- checking ------------------------------------------------------------- */
 
-struct swap_count_ctx { uint16_t *seen; uint64_t n; };
+struct swap_count_ctx { uint32_t *seen; uint64_t n; };
 
 static int count_slot(void *arg, const struct pmap_page *pg)
 {
@@ -254,7 +260,7 @@ const char *swap_check(struct kernel *k)
 	static char msg[160];
 	if (!k->swap.data)
 		return NULL;
-	uint16_t *seen = kzalloc(&k->km, k->swap.nslots * sizeof(uint16_t));
+	uint32_t *seen = kzalloc(&k->km, k->swap.nslots * sizeof(uint32_t));
 	if (!seen)
 		return NULL;
 	struct swap_count_ctx c = { seen, k->swap.nslots };
@@ -271,6 +277,12 @@ const char *swap_check(struct kernel *k)
 			e = msg;
 		}
 	}
+	for (uint64_t s = 0; s < k->swap.nslots && !e; s++)
+		if (k->swap.refs[s] > k->swap.share_max) {
+			snprintf(msg, sizeof msg, "swap slot %llu: %u sharers, more than %u",
+				 (unsigned long long)s, k->swap.refs[s], k->swap.share_max);
+			e = msg;
+		}
 	if (!e && used != k->swap.nslots - k->swap.nfree) {
 		snprintf(msg, sizeof msg, "swap: %llu slots in use, free list says %llu",
 			 (unsigned long long)used, (unsigned long long)(k->swap.nslots - k->swap.nfree));

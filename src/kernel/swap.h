@@ -4,7 +4,10 @@
  * The device is an in-memory area of 4 KiB slots (host memory standing for
  * a disk: it is not RAM of the machine).  Each slot has a reference count:
  * the number of PTEs that record the page as being in that slot (more than
- * one after fork).
+ * one after fork).  The count never passes swap.share_max (at most
+ * SWAP_SHARE_MAX): an operation that would pass it is refused - fork fails
+ * with ENOMEM (as Linux's fork does when swap_duplicate cannot count one
+ * more sharer), reclaim keeps a page mapped by more than that.
  *
  * Reclaim (vm_reclaim_one) asks the replacement policy for a victim page and
  * takes its frame away from every process that maps it (via the rmap):
@@ -21,6 +24,7 @@
 #include "kernel.h"
 
 #define SWAP_MAX_BYTES (4ULL << 30)
+#define SWAP_SHARE_MAX UINT32_MAX  /* the most PTEs sharing one slot */
 
 /* Creates a swap area of bytes (0: none).  Returns 0, -EINVAL, -ENOMEM. */
 int swap_init(struct kernel *k, uint64_t bytes);
@@ -28,7 +32,9 @@ void swap_destroy(struct kernel *k);
 
 /* A free slot with one reference, or -ENOSPC. */
 int64_t swap_alloc(struct kernel *k);
-void swap_ref(struct kernel *k, uint64_t slot);
+/* One more reference to a slot in use (a PTE about to record it).  Returns
+ * 0, or -ENOMEM (nothing changed) if the slot already has share_max. */
+int swap_dup(struct kernel *k, uint64_t slot);
 /* Drops a reference; the slot is free at zero. */
 void swap_put(struct kernel *k, uint64_t slot);
 void swap_write(struct kernel *k, uint64_t slot, uint64_t pa);
