@@ -51,6 +51,12 @@ ROLL=no run_iso "default 16 bits" --check
 ROLL=no run_iso "--no-asid" --check --no-asid
 grep -q '^asids:' "$tmp/err" && bad "--no-asid prints an asids line" || ok "--no-asid: no allocator, no asids line"
 
+# The reference machine agrees on what the program prints.
+if command -v qemu-riscv64 >/dev/null; then
+	[ "$(timeout 60 qemu-riscv64 "$BIN/iso_asid")" = "$want" ] && ok "qemu-riscv64 prints the same" \
+		|| bad "qemu-riscv64 output differs"
+fi
+
 # Several programs started at once (---) share one ASID.
 timeout 60 "$VMOS" run --check --prefix --asid-bits 1 "$BIN/vmt_multi" --- "$BIN/vmt_multi" --- "$BIN/vmt_multi" \
 	>"$tmp/out" 2>"$tmp/err"
