@@ -26,8 +26,9 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 	for (struct proc *p = k->procs; p; p = p->next)
 		instr += p->st.instret;
 	fprintf(out, "--- vmos stats ---\n");
-	char asids[32];
-	snprintf(asids, sizeof asids, k->cfg.use_asids ? "%u-bit" : "off", k->pk.asids.bits);
+	char asids[32] = "off";
+	if (k->cfg.use_asids)
+		snprintf(asids, sizeof asids, "%u-bit", k->pk.asids.bits);
 	fprintf(out, "machine: %s, %llu MiB RAM, TLB %u entries %u-way, ASIDs %s, quantum %llu\n",
 		k->cfg.levels == 4 ? "Sv48" : "Sv39", (unsigned long long)(k->ram.size >> 20),
 		k->cfg.tlb_entries, k->cfg.tlb_ways, asids, (unsigned long long)k->cfg.quantum);
