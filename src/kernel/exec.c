@@ -301,13 +301,13 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 	ww_put(&w, (uint64_t)a->argc);
 	uint64_t str = strings;                /* argv[0], then each next string */
 	for (int i = 0; i < a->argc + a->envc; i++) {
+		if (i == a->argc)
+			ww_put(&w, 0);                 /* end of argv */
 		ww_put(&w, str);
 		str += strlen(a->buf + (str - strings)) + 1;
-		if (i == a->argc - 1)
-			ww_put(&w, 0);                 /* end of argv */
 	}
-	if (a->argc == 0)
-		ww_put(&w, 0);
+	if (a->envc == 0)
+		ww_put(&w, 0);                 /* end of argv (not written above) */
 	ww_put(&w, 0);                         /* end of envp */
 	for (int i = 0; i < NAUXV; i++) {
 		ww_put(&w, auxv[i][0]);
@@ -378,6 +378,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	 */
 	/* ======== the point of no return: the old address space goes ======== */
 	vm_space_destroy(k, p);
+	release_frames(k, &plan);              /* for the allocations below */
 	image_put(k, p->image);
 	p->image = NULL;
 	k->current = NULL;
