@@ -112,6 +112,10 @@ TEST(image_get_refuses_what_is_not_a_program)
 	CHECK_EQ(get_err(file("noexec"), 0), 0);            /* vmos run: like qemu-riscv64 */
 	chmod(file("noexec"), 0001);                        /* any x bit will do (uid 0) */
 	CHECK_EQ(get_err(file("noexec"), IMAGE_NEED_EXEC), 0);
+	close(open(file("huge"), O_CREAT | O_WRONLY, 0755));
+	REQUIRE(truncate(file("huge"), (off_t)IMAGE_MAX_BYTES + 1) == 0);   /* sparse */
+	CHECK_EQ(get_err(file("huge"), 0), -ENOMEM);
+	CHECK(strstr(msg, "too large") != NULL);
 	alarm(0);
 	halt();
 }
