@@ -11,8 +11,9 @@
  *
  * One line per case, "ok CASE = ERRNO" or "FAIL CASE: got X, want Y" (X is
  * "success" if execve returned at all without an error), then two runs at
- * the limits in forked children, which must succeed, and a last line that
- * proves this process survived them all.  Exit 0 if everything held.
+ * the limits in forked children, which must succeed, and one of itself
+ * with an empty argv (argc 0: the argv terminator comes before envp).
+ * Exit 0 if everything held.
  */
 #include <errno.h>
 #include <string.h>
@@ -87,6 +88,9 @@ static void fill(char *s, size_t len, char c)
 
 int main(int argc, char **argv)
 {
+	if (argc == 0)          /* run by itself below with an empty argv */
+		return environ && environ[0] && !strcmp(environ[0], "VMOS_ARGC0=1") &&
+		       !environ[1] ? 0 : 3;
 	if (argc < 3) {
 		printf("usage: exec_errors BINDIR FILESDIR\n");
 		return 2;
@@ -140,5 +144,10 @@ int main(int argc, char **argv)
 	many[MAX_STRINGS] = NULL;
 	check_u64("exit status of exit0 run with 4096 arguments",
 		  (uint64_t)run_child(exit0, many, env), 0);
+	static char self[512];
+	snprintf(self, sizeof self, "%s/exec_errors", argv[1]);
+	char *no_args[] = { NULL }, *one_env[] = { "VMOS_ARGC0=1", NULL };
+	check_u64("exit status of exec_errors run with argc 0 and one environment string",
+		  (uint64_t)run_child(self, no_args, one_env), 0);
 	return check_done("exec_errors");
 }
