@@ -1,32 +1,35 @@
 /*
- * exec.c - executable images and the initial address space (see exec.h).
+ * exec.c - execve and the initial address space (see exec.h).
  *
- * Nothing is copied at exec: each PT_LOAD segment becomes a region backed by
- * the image, and pages arrive on first touch (fault.c).  The stack is the
- * one exception - its top pages are written at once with the arguments, as
- * Linux and the RISC-V psABI lay them out:
+ * Nothing of the program is copied at exec: each PT_LOAD segment becomes a
+ * region backed by the image, and pages arrive on first touch (vm.c).  The
+ * stack is the one exception - its top pages are written at once with the
+ * arguments, as Linux and the RISC-V psABI lay them out:
  *
  *   stack_top ->  +--------------------------------+
- *                 | argument and environment strings, "riscv64" platform
- *                 | 16 random bytes (AT_RANDOM)    |
+ *                 | the path given to execve (AT_EXECFN)
+ *                 | envp strings                   |
+ *                 | argv strings (argv[0] lowest)  |
  *                 | padding to 16 bytes            |
+ *                 | 16 random bytes (AT_RANDOM)    |
  *                 | auxv: (type, value) pairs ... AT_NULL
  *                 | envp[0..n-1], NULL             |
  *                 | argv[0..argc-1], NULL          |
  *   sp (16-aligned) -> argc                        |
  *                 +--------------------------------+
+ *
+ * The whole layout depends only on the arguments, the path and stack_top,
+ * so exec_prepare computes it - and its size, and the frames it will take -
+ * before anything is destroyed; exec_load then only writes it.
  */
 #include "exec.h"
+#include "fork.h"
 #include "proc.h"
 #include "uaccess.h"
 #include "vm.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define AT_NULL   0
 #define AT_PHDR   3
@@ -46,123 +49,149 @@
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
-#define MAX_ARG_BYTES (128 * 1024)
-#define MAX_ARGS      4096
+#define NAUXV 17                   /* auxv pairs, AT_NULL included */
 
-static char *kstrdup(struct kernel *k, const char *s)
+/* ---- arguments ----------------------------------------------------------- */
+
+static int args_alloc(struct kernel *k, struct exec_args *a)
 {
-	size_t n = strlen(s) + 1;
-	char *d = kmalloc(&k->km, n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
+	memset(a, 0, sizeof *a);
+	a->buf = kmalloc(&k->km, EXEC_ARG_MAX);
+	return a->buf ? 0 : -ENOMEM;
 }
 
-struct exec_image *image_get(struct kernel *k, const char *path, int *err, char *msg,
-			     size_t msglen)
+void exec_args_free(struct kernel *k, struct exec_args *a)
 {
-	for (struct exec_image *im = k->images; im; im = im->next)
-		if (!strcmp(im->path, path)) {
-			im->refs++;
-			return im;
+	kfree(&k->km, a->buf);
+	a->buf = NULL;
+}
+
+/* Appends the user array uvec to a, counting into *count. */
+static int copy_user_vec(struct kernel *k, struct proc *p, uint64_t uvec, struct exec_args *a,
+			 int *count)
+{
+	for (uint64_t i = 0; uvec; i++) {
+		uint64_t ustr;
+		if (copyin(k, p, &ustr, uvec + 8 * i, 8) < 0)
+			return -EFAULT;
+		if (!ustr)
+			return 0;
+		if (a->argc + a->envc == EXEC_ARG_STRINGS)
+			return -E2BIG;
+		long len = copyinstr(k, p, a->buf + a->bytes, ustr, EXEC_ARG_MAX - a->bytes);
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
+		a->bytes += (size_t)len + 1;
+		(*count)++;
+	}
+	return 0;
+}
+
+int exec_args_from_user(struct kernel *k, struct proc *p, uint64_t uargv, uint64_t uenvp,
+			struct exec_args *a)
+{
+	int rc = args_alloc(k, a);
+	if (rc == 0)
+		rc = copy_user_vec(k, p, uargv, a, &a->argc);
+	if (rc == 0)
+		rc = copy_user_vec(k, p, uenvp, a, &a->envc);
+	return rc;
+}
+
+static int copy_host_vec(char *const v[], struct exec_args *a, int *count)
+{
+	for (int i = 0; v && v[i]; i++) {
+		size_t n = strlen(v[i]) + 1;
+		if (a->argc + a->envc == EXEC_ARG_STRINGS || n > EXEC_ARG_MAX - a->bytes)
+			return -E2BIG;
+		memcpy(a->buf + a->bytes, v[i], n);
+		a->bytes += n;
+		(*count)++;
+	}
+	return 0;
+}
+
+int exec_args_from_host(struct kernel *k, char *const argv[], char *const envp[],
+			struct exec_args *a)
+{
+	int rc = args_alloc(k, a);
+	if (rc == 0)
+		rc = copy_host_vec(argv, a, &a->argc);
+	if (rc == 0)
+		rc = copy_host_vec(envp, a, &a->envc);
+	return rc;
+}
+
+/* ---- the first half: checks, layout, frames -------------------------------- */
+
+/* Computes sp and the stack region for plan (see the picture above). */
+static void stack_layout(struct kernel *k, struct exec_plan *plan)
+{
+	const struct exec_args *a = &plan->args;
+	uint64_t top = user_top(k->cfg.levels);
+	uint64_t pos = top - (strlen(plan->execfn) + 1) - a->bytes;
+	pos = (pos & ~15ULL) - 16;                           /* AT_RANDOM */
+	uint64_t nwords = 1 + (uint64_t)a->argc + 1 + (uint64_t)a->envc + 1 + 2 * NAUXV;
+	plan->sp = (pos - nwords * 8) & ~15ULL;
+	plan->stack_start = PGROUNDDOWN(plan->sp);
+	if (plan->stack_start > top - VM_STACK_INITIAL)
+		plan->stack_start = top - VM_STACK_INITIAL;
+}
+
+/* Holds n frames for exec_load, reclaiming as a fault of p would.  Returns 0
+ * or -ENOMEM (nothing held). */
+static int reserve_frames(struct kernel *k, struct proc *p, struct exec_plan *plan, int n)
+{
+	while (plan->nreserved < n) {
+		uint64_t pa = vm_alloc_frame(k, p, FO_KERNEL, 0, false);
+		if (!pa) {
+			while (plan->nreserved)
+				page_free_frames(&k->pa, plan->reserved[--plan->nreserved], 0);
+			return -ENOMEM;
 		}
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		*err = -errno;
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return NULL;
+		plan->reserved[plan->nreserved++] = pa;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
-		*err = -ENOEXEC;
-		snprintf(msg, msglen, "%s: not a regular, non-empty file", path);
-		return NULL;
-	}
-	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (data == MAP_FAILED) {
-		*err = -ENOMEM;
-		snprintf(msg, msglen, "%s: cannot map the file", path);
-		return NULL;
-	}
-	struct exec_image *im = kzalloc(&k->km, sizeof *im);
-	char emsg[160];
-	int rc = -ENOMEM;
-	if (!im)
-		goto fail;
-	rc = elf_parse(data, (size_t)st.st_size, user_top(k->cfg.levels), &im->elf, emsg,
-		       sizeof emsg);
-	if (rc < 0) {
-		snprintf(msg, msglen, "%s: %s", path, emsg);
-		goto fail_msg;
-	}
-	for (int i = 0; i < im->elf.nsegs; i++)
-		if (im->elf.seg[i].flags) {
-			rc = -ENOEXEC;
-			snprintf(msg, msglen, "%s: segments share a page (nmagic link); not supported",
-				 path);
-			goto fail_msg;
-		}
-	im->data = data;
-	im->size = (size_t)st.st_size;
-	im->npages = PGROUNDUP(im->size) >> PGSHIFT;
-	im->cache = kzalloc(&k->km, im->npages * sizeof(uint64_t));
-	im->path = kstrdup(k, path);
-	rc = -ENOMEM;
-	if (!im->cache || !im->path)
-		goto fail;
-	im->refs = 1;
-	im->next = k->images;
-	k->images = im;
-	return im;
-fail:
-	snprintf(msg, msglen, "%s: out of kernel memory", path);
-fail_msg:
-	if (im) {
-		kfree(&k->km, im->cache);
-		kfree(&k->km, im->path);
-		kfree(&k->km, im);
-	}
-	munmap(data, (size_t)st.st_size);
-	*err = rc;
-	return NULL;
+	return 0;
 }
 
-void image_put(struct kernel *k, struct exec_image *im)
+static void release_frames(struct kernel *k, struct exec_plan *plan)
 {
-	if (!im || --im->refs > 0)
-		return;
-	for (uint64_t i = 0; i < im->npages; i++)
-		if (im->cache[i])
-			vm_frame_release(k, im->cache[i]);
-	struct exec_image **pp = &k->images;
-	while (*pp != im)
-		pp = &(*pp)->next;
-	*pp = im->next;
-	munmap((void *)im->data, im->size);
-	kfree(&k->km, im->cache);
-	kfree(&k->km, im->path);
-	kfree(&k->km, im);
+	while (plan->nreserved)
+		page_free_frames(&k->pa, plan->reserved[--plan->nreserved], 0);
 }
 
-uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *im, uint64_t index)
+int exec_prepare(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+		 struct exec_plan *plan, char *msg, size_t msglen)
 {
-	if (index >= im->npages)
-		return 0;
-	if (im->cache[index])
-		return im->cache[index];
-	uint64_t pa = vm_alloc_frame(k, p, FO_FILE, 0, false);
-	if (!pa)
-		return 0;
-	uint64_t off = index << PGSHIFT;
-	uint64_t n = im->size - off < PGSIZE ? im->size - off : PGSIZE;
-	uint8_t *dst = ram_ptr(&k->ram, pa);
-	memcpy(dst, im->data + off, n);
-	memset(dst + n, 0, PGSIZE - n);
-	im->cache[index] = pa;       /* refcount 1: the cache's own reference */
-	return pa;
+	int rc = 0;
+	plan->execfn = path;
+	plan->im = image_get(k, path, flags, &rc, msg, msglen);
+	if (!plan->im)
+		return rc;
+	stack_layout(k, plan);
+	/* the stack's pages (written at once) and the page tables above them:
+	 * the root and one table per lower level (the stack is < 2 MiB) */
+	uint64_t top = user_top(k->cfg.levels);
+	int pages = (int)((top - PGROUNDDOWN(plan->sp)) >> PGSHIFT);
+	int need = pages + k->cfg.levels;
+	_Static_assert((EXEC_ARG_MAX + EXEC_PATH_MAX + 8 * (EXEC_ARG_STRINGS + 3 + 2 * NAUXV) + 64) /
+		       PGSIZE + 1 + 4 <= EXEC_RESERVE_MAX, "EXEC_RESERVE_MAX too small");
+	if (p && (rc = reserve_frames(k, p, plan, need)) < 0) {
+		snprintf(msg, msglen, "%s: out of memory for the new stack (%d frames)", path, need);
+		return rc;
+	}
+	return 0;
 }
+
+void exec_plan_free(struct kernel *k, struct exec_plan *plan)
+{
+	release_frames(k, plan);
+	image_put(k, plan->im);
+	plan->im = NULL;
+	exec_args_free(k, &plan->args);
+}
+
+/* ---- the second half: the new address space -------------------------------- */
 
 static enum vm_kind segment_kind(const struct elf_segment *s)
 {
@@ -210,111 +239,167 @@ static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im)
 	return 0;
 }
 
-/* Pushes bytes onto the new stack (growing down); returns their address or 0. */
-static uint64_t push_bytes(struct kernel *k, struct proc *p, uint64_t *sp, const void *src,
-			   size_t n)
+/* Writes 8-byte words to consecutive user addresses, a batch at a time (no
+ * allocation: exec_load runs past the point of no return). */
+struct word_writer {
+	struct kernel *k;
+	struct proc *p;
+	uint64_t at;
+	uint64_t buf[64];
+	int n, rc;
+};
+
+static void ww_flush(struct word_writer *w)
 {
-	*sp -= n;
-	return copyout(k, p, *sp, src, n) < 0 ? 0 : *sp;
+	if (w->n && w->rc == 0)
+		w->rc = copyout(w->k, w->p, w->at, w->buf, (size_t)w->n * 8);
+	w->at += (uint64_t)w->n * 8;
+	w->n = 0;
 }
 
-static int count_strings(char *const v[], size_t *bytes)
+static void ww_put(struct word_writer *w, uint64_t v)
 {
-	int n = 0;
-	for (; v && v[n]; n++)
-		*bytes += strlen(v[n]) + 1;
-	return n;
+	w->buf[w->n++] = v;
+	if (w->n == (int)(sizeof w->buf / sizeof w->buf[0]))
+		ww_flush(w);
 }
 
-static int build_stack(struct kernel *k, struct proc *p, struct exec_image *im,
-		       char *const argv[], char *const envp[])
+/* Writes the initial stack laid out by stack_layout.  Returns 0 or -EFAULT
+ * (a page of the stack could not be had). */
+static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan *plan)
 {
-	size_t strbytes = 0;
-	int argc = count_strings(argv, &strbytes), envc = count_strings(envp, &strbytes);
-	if (argc + envc > MAX_ARGS || strbytes > MAX_ARG_BYTES)
-		return -E2BIG;
-	uint64_t sp = p->stack_top;
-	uint64_t *uargv = kmalloc(&k->km, (size_t)(argc + envc + 2) * sizeof(uint64_t));
-	if (!uargv)
-		return -ENOMEM;
-	int rc = -EFAULT;
-	uint64_t execfn = push_bytes(k, p, &sp, im->path, strlen(im->path) + 1);
-	for (int i = envc - 1; i >= 0; i--)
-		if (!(uargv[argc + i] = push_bytes(k, p, &sp, envp[i], strlen(envp[i]) + 1)))
-			goto out;
-	for (int i = argc - 1; i >= 0; i--)
-		if (!(uargv[i] = push_bytes(k, p, &sp, argv[i], strlen(argv[i]) + 1)))
-			goto out;
+	const struct exec_args *a = &plan->args;
+	const struct exec_image *im = p->image;
+	uint64_t top = user_top(k->cfg.levels);
+	size_t fnlen = strlen(plan->execfn) + 1;
+	uint64_t execfn = top - fnlen, strings = execfn - a->bytes;
+	uint64_t random = (strings & ~15ULL) - 16;
 	uint8_t rnd[16];
 	uint64_t seed = 0x9e3779b97f4a7c15ULL * (p->pid + 1);
 	for (int i = 0; i < 16; i++) {
 		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
 		rnd[i] = (uint8_t)seed;
 	}
-	sp &= ~15ULL;
-	uint64_t random = push_bytes(k, p, &sp, rnd, sizeof rnd);
-	if (!execfn || !random)
-		goto out;
-	uint64_t auxv[][2] = {
+	if (copyout(k, p, execfn, plan->execfn, fnlen) < 0 ||
+	    copyout(k, p, strings, a->buf, a->bytes) < 0 ||
+	    copyout(k, p, random, rnd, sizeof rnd) < 0)
+		return -EFAULT;
+	uint64_t hwcap = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
+			 (1u << ('c' - 'a'));
+	const uint64_t auxv[NAUXV][2] = {
 		{ AT_PHDR, im->elf.phdr_vaddr }, { AT_PHENT, im->elf.phentsize },
 		{ AT_PHNUM, im->elf.phnum },     { AT_PAGESZ, PGSIZE },
 		{ AT_BASE, 0 },                  { AT_FLAGS, 0 },
 		{ AT_ENTRY, im->elf.entry },     { AT_UID, 0 },
 		{ AT_EUID, 0 },                  { AT_GID, 0 },
-		{ AT_EGID, 0 },                  { AT_HWCAP, 0x112d /* I M A C (+F D bits off) */ },
+		{ AT_EGID, 0 },                  { AT_HWCAP, hwcap },
 		{ AT_CLKTCK, 100 },              { AT_SECURE, 0 },
 		{ AT_RANDOM, random },           { AT_EXECFN, execfn },
 		{ AT_NULL, 0 },
 	};
-	auxv[11][1] = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
-		      (1u << ('c' - 'a'));
-	size_t nwords = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * (sizeof auxv / sizeof auxv[0]);
-	sp -= nwords * 8;
-	sp &= ~15ULL;
-	uint64_t at = sp, v = (uint64_t)argc;
-	rc = -EFAULT;
-	if (copyout(k, p, at, &v, 8) < 0)
-		goto out;
-	at += 8;
-	for (int i = 0; i < argc; i++, at += 8)
-		if (copyout(k, p, at, &uargv[i], 8) < 0)
-			goto out;
-	v = 0;
-	if (copyout(k, p, at, &v, 8) < 0)
-		goto out;
-	at += 8;
-	for (int i = 0; i < envc; i++, at += 8)
-		if (copyout(k, p, at, &uargv[argc + i], 8) < 0)
-			goto out;
-	if (copyout(k, p, at, &v, 8) < 0)
-		goto out;
-	at += 8;
-	if (copyout(k, p, at, auxv, sizeof auxv) < 0)
-		goto out;
-	p->x[2] = sp;
-	p->x[10] = 0;        /* a0: no rtld_fini */
-	rc = 0;
-out:
-	kfree(&k->km, uargv);
-	return rc;
+	struct word_writer w = { .k = k, .p = p, .at = plan->sp };
+	ww_put(&w, (uint64_t)a->argc);
+	uint64_t str = strings;                /* argv[0], then each next string */
+	for (int i = 0; i < a->argc + a->envc; i++) {
+		if (i == a->argc)
+			ww_put(&w, 0);                 /* end of argv */
+		ww_put(&w, str);
+		str += strlen(a->buf + (str - strings)) + 1;
+	}
+	if (a->envc == 0)
+		ww_put(&w, 0);                 /* end of argv (not written above) */
+	ww_put(&w, 0);                         /* end of envp */
+	for (int i = 0; i < NAUXV; i++) {
+		ww_put(&w, auxv[i][0]);
+		ww_put(&w, auxv[i][1]);
+	}
+	ww_flush(&w);
+	return w.rc;
 }
 
-int exec_load(struct kernel *k, struct proc *p, struct exec_image *im, char *const argv[],
-	      char *const envp[])
+int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 {
-	int rc = map_segments(k, p, im);
+	/* the held frames go back first: the allocations below find them free */
+	release_frames(k, plan);
+	p->image = plan->im;
+	plan->im = NULL;
+	int rc = map_segments(k, p, p->image);
 	if (rc < 0)
 		return rc;
 	p->stack_top = user_top(k->cfg.levels);
 	p->mmap_base = p->stack_top - k->cfg.stack_limit - VM_STACK_GUARD_GAP;
-	rc = vm_map_insert(&p->map, p->stack_top - VM_STACK_INITIAL, p->stack_top,
-			   VM_PROT_READ | VM_PROT_WRITE, VMK_STACK, NULL, 0, 0, NULL);
+	rc = vm_map_insert(&p->map, plan->stack_start, p->stack_top, VM_PROT_READ | VM_PROT_WRITE,
+			   VMK_STACK, NULL, 0, 0, NULL);
 	if (rc < 0)
 		return rc;
-	rc = build_stack(k, p, im, argv, envp);
+	rc = write_stack(k, p, plan);
 	if (rc < 0)
 		return rc;
-	memset(p->x, 0, sizeof(uint64_t) * 2);
-	p->pc = im->elf.entry;
+	p->x[1] = 0;         /* ra */
+	p->x[2] = plan->sp;
+	p->x[10] = 0;        /* a0: no rtld_fini */
+	p->pc = p->image->elf.entry;
 	return 0;
+}
+
+/* ---- execve ----------------------------------------------------------------- */
+
+int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
+{
+	struct exec_plan plan;
+	memset(&plan, 0, sizeof plan);
+	char msg[300];
+	char *path = kmalloc(&k->km, EXEC_PATH_MAX);
+	int64_t rc = path ? 0 : -ENOMEM;
+	long len = path ? copyinstr(k, p, path, upath, EXEC_PATH_MAX) : 0;
+	if (len < 0)
+		rc = len;
+	if (rc == 0)
+		rc = exec_args_from_user(k, p, uargv, uenvp, &plan.args);
+	if (rc == 0)
+		rc = exec_prepare(k, p, path, IMAGE_NEED_EXEC, &plan, msg, sizeof msg);
+	if (rc < 0)
+		goto out;
+	/*
+	 * Checked above, with the caller still intact to get the error:
+	 *   - the path and every argv/envp pointer and string readable (EFAULT),
+	 *     the path under EXEC_PATH_MAX (ENAMETOOLONG), the strings under
+	 *     EXEC_ARG_MAX bytes and EXEC_ARG_STRINGS together (E2BIG);
+	 *   - the file: opened without blocking (host errors: ENOENT, EACCES,
+	 *     ...), a regular file with an execute bit (EACCES), not empty, a
+	 *     static RISC-V ELF that parses and validates (ENOEXEC), read
+	 *     completely into the image (ENOMEM, EIO);
+	 *   - the new stack laid out, and the frames for its pages and page
+	 *     tables held (ENOMEM).
+	 * What can still fail below is the kernel's own allocations (region
+	 * records, the rest of the page tables) - with the old address space
+	 * freed just before them, only under injected failures in practice -
+	 * and the process is then killed with SIGKILL, as Linux does.
+	 */
+	/* ======== the point of no return: the old address space goes ======== */
+	vm_space_destroy(k, p);
+	release_frames(k, &plan);              /* for the allocations below */
+	image_put(k, p->image);
+	p->image = NULL;
+	k->current = NULL;
+	memset(p->x, 0, sizeof p->x);
+	p->brk_start = 0;
+	rc = vm_space_init(k, p);
+	if (rc == 0) {
+		proc_activate(k, p);
+		rc = exec_load(k, p, &plan);
+	}
+	if (rc < 0) {
+		fprintf(k->cfg.err, "vmos: pid %u: execve of %s failed after the old image was gone: %s\n",
+			p->pid, path, strerror((int)-rc));
+		proc_exit(k, p, 0, 9);
+	} else {
+		const char *base = strrchr(path, '/');
+		memset(p->name, 0, sizeof p->name);
+		strncpy(p->name, base ? base + 1 : path, sizeof p->name - 1);
+	}
+out:
+	exec_plan_free(k, &plan);
+	kfree(&k->km, path);
+	return rc;
 }

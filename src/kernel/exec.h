@@ -1,43 +1,75 @@
 /*
- * exec.h - executable images and building a process's initial address space.
+ * exec.h - execve and the initial address space of a program.
  *
- * An exec_image is a program file as the kernel sees it: the file's bytes
- * (read-only host mapping - the "disk"), its validated ELF headers, and a
- * page cache of frames holding file pages already read, shared by every
- * process that runs the program.  Images are reference counted by the
- * processes using them.
+ * Starting a program has two halves, on Linux as here: everything that can
+ * fail is checked first, while the caller's old image still exists to
+ * return an error to (the arguments, the file, the new stack's size and
+ * memory); then, past one point of no return, the old address space is
+ * destroyed and the new one built.  exec_prepare is the first half,
+ * exec_load the second; execve calls both, and `vmos run` (proc_spawn) does
+ * the same for a fresh process.
  */
 #ifndef VMOS_KERNEL_EXEC_H
 #define VMOS_KERNEL_EXEC_H
 
 #include "kernel.h"
-#include "elf.h"
+#include "image.h"
 
-struct exec_image {
-	char *path;                /* kmalloc'd */
-	const uint8_t *data;       /* the file, mapped read-only from the host */
-	size_t size;
-	struct elf_image elf;
-	uint64_t *cache;           /* PA of each cached file page, or 0 (kmalloc'd) */
-	uint64_t npages;
-	int refs;
-	struct exec_image *next;
+/* Limits on what execve passes (Linux: ARG_MAX, the floor of its stack-based
+ * limit, and a count vmos adds so that the pointer arrays stay bounded). */
+#define EXEC_ARG_MAX      (128 * 1024)  /* bytes of argv + envp strings, NULs included */
+#define EXEC_ARG_STRINGS  4096          /* strings in argv + envp together */
+#define EXEC_PATH_MAX     4096          /* bytes of the path, NUL included (PATH_MAX) */
+
+/* argv and envp, copied into the kernel: the argv strings and then the envp
+ * strings, each NUL-terminated, back to back in buf - exactly the block they
+ * form at the top of the new stack. */
+struct exec_args {
+	char *buf;                 /* EXEC_ARG_MAX bytes (kmalloc'd) */
+	size_t bytes;              /* used */
+	int argc, envc;
 };
 
-/* Opens path (or finds it already open) and validates it.  Returns the image
- * with a new reference, or NULL with *err = -ENOENT/-ENOEXEC/-EINVAL/-ENOMEM
- * and a message in msg. */
-struct exec_image *image_get(struct kernel *k, const char *path, int *err, char *msg,
-			     size_t msglen);
-void image_put(struct kernel *k, struct exec_image *img);
+/* Copies the NULL-terminated user arrays uargv and uenvp (0: empty) of p.
+ * Returns 0, -E2BIG (over EXEC_ARG_MAX or EXEC_ARG_STRINGS together),
+ * -EFAULT, or -ENOMEM; a->buf must be released with exec_args_free in
+ * every case. */
+int exec_args_from_user(struct kernel *k, struct proc *p, uint64_t uargv, uint64_t uenvp,
+			struct exec_args *a);
+/* The same for host arrays (vmos run); NULL arrays are empty. */
+int exec_args_from_host(struct kernel *k, char *const argv[], char *const envp[],
+			struct exec_args *a);
+void exec_args_free(struct kernel *k, struct exec_args *a);
 
-/* Returns the frame caching file page `index` of img, reading it on first
- * use (on behalf of p); 0 if out of memory.  The frame holds one reference for the cache. */
-uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *img, uint64_t index);
+#define EXEC_RESERVE_MAX 64        /* frames: stack pages + page-table pages */
 
-/* Sets up p's regions for img and its initial stack with argv, envp and
- * auxv; sets p->pc and p->x[2] (sp).  Returns 0 or a negative errno. */
-int exec_load(struct kernel *k, struct proc *p, struct exec_image *img, char *const argv[],
-	      char *const envp[]);
+/* A program ready to load: everything exec_load needs, all checked. */
+struct exec_plan {
+	struct exec_image *im;     /* one reference, handed to the process */
+	struct exec_args args;
+	const char *execfn;        /* the path as given (AT_EXECFN); not owned */
+	uint64_t sp;               /* initial stack pointer */
+	uint64_t stack_start;      /* the stack region at exec: [stack_start, top) */
+	/* frames held for the new stack and page tables until exec_load */
+	uint64_t reserved[EXEC_RESERVE_MAX];
+	int nreserved;
+};
+
+/* The first half: opens and validates path (image_get with flags), lays out
+ * the initial stack for the arguments in plan->args (taken over by the
+ * plan) and, when p is not NULL, holds the frames the new stack and its
+ * page tables will need, reclaiming on p's behalf as a page fault would.
+ * Returns 0, or a negative errno (image_get's, -E2BIG, -ENOMEM) with a
+ * reason in msg; in every case exec_plan_free releases what is left. */
+int exec_prepare(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+		 struct exec_plan *plan, char *msg, size_t msglen);
+void exec_plan_free(struct kernel *k, struct exec_plan *plan);
+
+/* The second half, for a process p with an empty address space that the
+ * MMU translates: releases the held frames, maps the segments and the stack
+ * and writes argv, envp and auxv; sets p->pc and p->x[2] (sp), and hands the
+ * image reference over to p->image.  Can fail only if the kernel's
+ * allocators fail: returns 0 or -ENOMEM / -EFAULT. */
+int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * fork.c - process creation and ending as the program sees it: fork (clone
- * with SIGCHLD) with copy-on-write, execve, wait4, kill.
+ * with SIGCHLD) with copy-on-write, wait4, kill (execve is in exec.c).
  *
  * fork copies the region map and, page by page, the page tables: each
  * present page of a writable region is entered in both address spaces
@@ -153,88 +153,4 @@ int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
 		return 0;                /* ignored by default */
 	proc_exit(k, t, 0, sig);
 	return 0;
-}
-
-/* Copies a NULL-terminated user array of strings into one kernel buffer.
- * Returns the count or a negative errno; *vec and *buf must be freed. */
-static int copy_strings(struct kernel *k, struct proc *p, uint64_t uvec, char ***vec, char **buf)
-{
-	enum { MAXN = 1024, MAXB = 128 * 1024 };
-	*vec = kzalloc(&k->km, (MAXN + 1) * sizeof(char *));
-	*buf = kmalloc(&k->km, MAXB);
-	if (!*vec || !*buf)
-		return -ENOMEM;
-	size_t used = 0;
-	int n = 0;
-	for (; uvec; n++) {
-		uint64_t ustr;
-		if (n == MAXN)
-			return -E2BIG;
-		if (copyin(k, p, &ustr, uvec + 8 * (uint64_t)n, 8) < 0)
-			return -EFAULT;
-		if (!ustr)
-			break;
-		long len = copyinstr(k, p, *buf + used, ustr, MAXB - used);
-		if (len < 0)
-			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
-		(*vec)[n] = *buf + used;
-		used += (size_t)len + 1;
-	}
-	(*vec)[n] = NULL;
-	return n;
-}
-
-int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
-{
-	char *path = kmalloc(&k->km, 4096);
-	char **argv = NULL, **envp = NULL, *abuf = NULL, *ebuf = NULL;
-	int64_t rc = -ENOMEM;
-	if (!path)
-		goto out;
-	long len = copyinstr(k, p, path, upath, 4096);
-	if (len < 0) {
-		rc = len;
-		goto out;
-	}
-	int n;
-	if ((n = copy_strings(k, p, uargv, &argv, &abuf)) < 0 ||
-	    (n = copy_strings(k, p, uenvp, &envp, &ebuf)) < 0) {
-		rc = n;
-		goto out;
-	}
-	int err = 0;
-	char msg[300];
-	struct exec_image *im = image_get(k, path, &err, msg, sizeof msg);
-	if (!im) {
-		rc = err;
-		goto out;
-	}
-	/* the point of no return: the old address space goes */
-	vm_space_destroy(k, p);
-	image_put(k, p->image);
-	p->image = im;
-	rc = vm_space_init(k, p);
-	if (rc == 0) {
-		k->current = NULL;
-		proc_activate(k, p);
-		memset(p->x, 0, sizeof p->x);
-		p->brk_start = 0;
-		rc = exec_load(k, p, im, argv, envp);
-	}
-	if (rc < 0) {
-		fprintf(k->cfg.err, "vmos: pid %u: execve of %s failed after the old image was gone: %s\n",
-			p->pid, path, strerror((int)-rc));
-		proc_exit(k, p, 0, 9);
-	} else {
-		const char *base = strrchr(path, '/');
-		memset(p->name, 0, sizeof p->name);
-		strncpy(p->name, base ? base + 1 : path, sizeof p->name - 1);
-	}
-out:
-	kfree(&k->km, path);
-	kfree(&k->km, argv);
-	kfree(&k->km, abuf);
-	kfree(&k->km, envp);
-	kfree(&k->km, ebuf);
-	return rc;
 }

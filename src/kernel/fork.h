@@ -1,4 +1,5 @@
-/* fork.h - fork/clone, wait4, kill, execve system calls (see fork.c). */
+/* fork.h - the process system calls: fork/clone, wait4, kill (fork.c) and
+ * execve (exec.c). */
 #ifndef VMOS_KERNEL_FORK_H
 #define VMOS_KERNEL_FORK_H
 #include "kernel.h"

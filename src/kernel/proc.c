@@ -109,22 +109,30 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 			char *const envp[], int *err)
 {
 	char msg[300];
-	struct exec_image *im = image_get(k, path, err, msg, sizeof msg);
-	if (!im) {
+	struct exec_plan plan;
+	memset(&plan, 0, sizeof plan);
+	int rc = exec_args_from_host(k, argv, envp, &plan.args);
+	if (rc < 0)
+		snprintf(msg, sizeof msg, "%s: %s", path, rc == -E2BIG ?
+			 "argument list too long (argv and environment over 128 KiB or 4096 strings)" :
+			 "out of kernel memory");
+	else
+		rc = exec_prepare(k, NULL, path, 0, &plan, msg, sizeof msg);
+	struct proc *p = NULL;
+	if (rc == 0 && !(p = proc_create(k, path))) {
+		rc = -ENOMEM;
+		snprintf(msg, sizeof msg, "%s: out of memory creating the process", path);
+	}
+	if (rc < 0) {
+		exec_plan_free(k, &plan);
+		*err = rc;
 		fprintf(k->cfg.err, "vmos: %s\n", msg);
 		return NULL;
 	}
-	struct proc *p = proc_create(k, path);
-	if (!p) {
-		image_put(k, im);
-		*err = -ENOMEM;
-		fprintf(k->cfg.err, "vmos: %s: out of memory creating the process\n", path);
-		return NULL;
-	}
-	p->image = im;
 	struct proc *prev = k->current;
 	proc_activate(k, p);
-	int rc = exec_load(k, p, im, argv, envp);
+	rc = exec_load(k, p, &plan);
+	exec_plan_free(k, &plan);
 	if (prev && prev != p)
 		proc_activate(k, prev);
 	if (rc < 0) {

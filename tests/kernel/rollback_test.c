@@ -106,6 +106,22 @@ TEST(rollback_heap)
 	sweep("heap", argv, 3000);
 }
 
+/* execve, densely: every allocation of a run that fails an execve (ENOENT),
+ * forks a child that execs hello, and execs hello itself - before the point
+ * of no return the caller gets ENOMEM, after it the process is killed; in
+ * both cases nothing may leak. */
+TEST(rollback_exec_every_site)
+{
+	static char hello[512];
+	snprintf(hello, sizeof hello, "%s", prog("hello"));
+	char *argv[] = { "exec", hello, NULL };
+	int64_t n = 0;
+	while (n < 4000 && run_with_failure("exec", argv, n, 16 << 20))
+		n++;
+	CHECK(n > 50);            /* about 120 sites today */
+	CHECK(n < 4000);
+}
+
 TEST(missing_program_fails_cleanly)
 {
 	char *argv[] = { "nope", NULL };
