@@ -261,13 +261,14 @@ static int build_stack(struct kernel *k, struct proc *p, struct exec_image *im,
 		{ AT_BASE, 0 },                  { AT_FLAGS, 0 },
 		{ AT_ENTRY, im->elf.entry },     { AT_UID, 0 },
 		{ AT_EUID, 0 },                  { AT_GID, 0 },
-		{ AT_EGID, 0 },                  { AT_HWCAP, 0x112d /* I M A C (+F D bits off) */ },
+		{ AT_EGID, 0 },                  { AT_HWCAP, 0 },
 		{ AT_CLKTCK, 100 },              { AT_SECURE, 0 },
 		{ AT_RANDOM, random },           { AT_EXECFN, execfn },
 		{ AT_NULL, 0 },
 	};
+	/* the ISA as Linux reports it: one bit per letter, RV64IMAFDC */
 	auxv[11][1] = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
-		      (1u << ('c' - 'a'));
+		      (1u << ('f' - 'a')) | (1u << ('d' - 'a')) | (1u << ('c' - 'a'));
 	size_t nwords = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * (sizeof auxv / sizeof auxv[0]);
 	sp -= nwords * 8;
 	sp &= ~15ULL;
@@ -315,6 +316,9 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_image *im, char *con
 	if (rc < 0)
 		return rc;
 	memset(p->x, 0, sizeof(uint64_t) * 2);
+	memset(p->f, 0, sizeof p->f);        /* a new image starts with FP reset */
+	p->fcsr = 0;
+	p->fp_used = false;
 	p->pc = im->elf.entry;
 	return 0;
 }
