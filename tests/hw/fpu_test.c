@@ -204,7 +204,7 @@ TEST(conversions_match_host)
 		/* int64 -> double and float */
 		int64_t v = (int64_t)(rnd() >> (rnd() % 64));
 		if (rnd() & 1)
-			v = -v;
+			v = (int64_t)(0 - (uint64_t)v);
 		sf = 0;
 		s = fpu_from_int(FPU_D, (uint64_t)v, FPU_L, rm, &sf);
 		fesetround(host_modes[rm]);
