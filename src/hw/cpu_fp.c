@@ -3,7 +3,8 @@
  * the fcsr/frm/fflags CSRs (RISC-V unprivileged spec, chapters "F" and "D",
  * and "Zicsr").  FP loads and stores are in the interpreter loop (cpu.c),
  * on the same translation path as integer loads and stores; the arithmetic
- * is fpu.c.
+ * is fpu.c, with the host's SSE unit as a fast path where it gives the same
+ * bits and flags (fpu_host.c).
  *
  * f registers are 64 bits wide.  A binary32 value lives NaN-boxed: its
  * upper 32 bits all ones.  Operations that read a binary32 and are not pure
@@ -66,13 +67,19 @@ static int exec_op_fp(struct cpu *c, uint32_t insn, unsigned *fl)
 			return -1;
 		static uint64_t (*const ops[4])(enum fpu_fmt, uint64_t, uint64_t, int, unsigned *) =
 			{ fpu_add, fpu_sub, fpu_mul, fpu_div };
-		fp_write(c, f, rd, ops[funct5](f, a, b, rm, fl));
+		uint64_t r;
+		if (!fpu_host_arith(f, (enum fpu_host_op)funct5, a, b, 0, rm, &r, fl))
+			r = ops[funct5](f, a, b, rm, fl);
+		fp_write(c, f, rd, r);
 		return 0;
 	}
 	case 0x0b:                                       /* FSQRT */
 		if (rm < 0 || rs2 != 0)
 			return -1;
-		fp_write(c, f, rd, fpu_sqrt(f, a, rm, fl));
+		uint64_t r;
+		if (!fpu_host_arith(f, FPU_HOST_SQRT, a, 0, 0, rm, &r, fl))
+			r = fpu_sqrt(f, a, rm, fl);
+		fp_write(c, f, rd, r);
 		return 0;
 	case 0x04: {                                     /* FSGNJ FSGNJN FSGNJX */
 		uint64_t sb = f == FPU_D ? 1ULL << 63 : 1ULL << 31;
@@ -151,7 +158,11 @@ int cpu_exec_fp(struct cpu *c, uint32_t insn)
 		uint64_t d = fp_read(c, f, insn >> 27);
 		bool neg_prod = opc == OPC_NMSUB || opc == OPC_NMADD;
 		bool neg_c = opc == OPC_MSUB || opc == OPC_NMADD;
-		fp_write(c, f, (insn >> 7) & 31, fpu_fma(f, a, b, d, neg_prod, neg_c, rm, &fl));
+		uint64_t sb = f == FPU_D ? 1ULL << 63 : 1ULL << 31, r;
+		if (!fpu_host_arith(f, FPU_HOST_FMA, neg_prod ? a ^ sb : a, b, neg_c ? d ^ sb : d,
+				    rm, &r, &fl))
+			r = fpu_fma(f, a, b, d, neg_prod, neg_c, rm, &fl);
+		fp_write(c, f, (insn >> 7) & 31, r);
 	}
 	c->fcsr |= fl;
 	c->fs = CPU_FS_DIRTY;

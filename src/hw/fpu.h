@@ -73,4 +73,14 @@ uint64_t fpu_from_int(enum fpu_fmt f, uint64_t v, enum fpu_int t, int rm, unsign
 /* FCVT.S.D and FCVT.D.S. */
 uint64_t fpu_convert(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, int rm, unsigned *fl);
 
+/* The host fast path (fpu_host.c): on x86-64, the same result and flags as
+ * fpu_add ... fpu_fma (FMA: a*b + c, negate inputs for the other forms)
+ * computed by one SSE instruction.  Returns false, touching nothing, when
+ * it cannot give them (RMM, an FMA of inf * 0, no FMA unit, another host);
+ * the caller then uses the functions above. */
+enum fpu_host_op { FPU_HOST_ADD, FPU_HOST_SUB, FPU_HOST_MUL, FPU_HOST_DIV, FPU_HOST_SQRT,
+		   FPU_HOST_FMA };
+bool fpu_host_arith(enum fpu_fmt f, enum fpu_host_op op, uint64_t a, uint64_t b, uint64_t c,
+		    int rm, uint64_t *res, unsigned *fl);
+
 #endif
