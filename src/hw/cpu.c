@@ -1,7 +1,8 @@
 /*
- * cpu.c - the RV64IMAC user-mode interpreter loop (RISC-V unprivileged spec:
+ * cpu.c - the RV64GC user-mode interpreter loop (RISC-V unprivileged spec:
  * RV64I chapters 2 and 5, "M" chapter 7, Zicsr counters chapter 10; the A
- * and C extensions live in cpu_mem.c and cpu_rvc.c).
+ * and C extensions live in cpu_mem.c and cpu_rvc.c, F and D in cpu_fp.c
+ * and fpu.c, except FP loads and stores, which are here).
  *
  * One step: fetch 4 bytes, find the predecoded slot of this position
  * (cpu_decode.c; decoded again if the bits differ), jump to its handler.
@@ -40,6 +41,7 @@ void cpu_init(struct cpu *c, struct mmu *m)
 {
 	memset(c, 0, sizeof *c);
 	c->mmu = m;
+	c->fs = CPU_FS_INITIAL;
 	cpu_rvc_init();
 }
 
@@ -78,8 +80,9 @@ static inline uint64_t rem32(int32_t a, int32_t b)
 	return sext32(b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b));
 }
 
-/* Loads of constant size through the fast cache, else the slow path. */
-#define LOAD_AS(T, size)                                                       \
+/* Loads of constant size through the fast cache, else the slow path; the
+ * value (of type T, widened to 64 bits) is val_ in WRITE_BACK. */
+#define LOAD_VAL(T, size, WRITE_BACK)                                          \
 	do {                                                                   \
 		uint64_t va_ = x[s->rs1] + (uint64_t)s->imm, val_;             \
 		uint8_t *h_ = mmu_fast_lookup(m, ACC_LOAD, va_, size);           \
@@ -102,13 +105,15 @@ static inline uint64_t rem32(int32_t a, int32_t b)
 			code_va = CODE_NONE;                                   \
 			code_host = zero_page;                                 \
 		}                                                              \
-		x[s->rd] = val_;                                               \
-		x[0] = 0;                                                      \
+		WRITE_BACK;                                                    \
 	} while (0)
 
-#define STORE_AS(size)                                                         \
+#define LOAD_AS(T, size) LOAD_VAL(T, size, (x[s->rd] = val_, x[0] = 0))
+
+/* Stores the low size bytes of SRC. */
+#define STORE_FROM(size, SRC)                                                  \
 	do {                                                                   \
-		uint64_t va_ = x[s->rs1] + (uint64_t)s->imm, v_ = x[s->rs2];   \
+		uint64_t va_ = x[s->rs1] + (uint64_t)s->imm, v_ = (SRC);       \
 		uint8_t *h_ = mmu_fast_lookup(m, ACC_STORE, va_, size);          \
 		if (likely(h_)) {                                              \
 			memcpy(h_, &v_, size);                                 \
@@ -124,6 +129,8 @@ static inline uint64_t rem32(int32_t a, int32_t b)
 			code_host = zero_page;                                 \
 		}                                                              \
 	} while (0)
+
+#define STORE_AS(size) STORE_FROM(size, x[s->rs2])
 
 /* Fetch the slot at pc and jump to its handler.  The slot is used only if
  * the 4 bytes at pc still equal the bits it was decoded from. */
@@ -309,6 +316,26 @@ op_SB:  STORE_AS(1); NEXT();
 op_SH:  STORE_AS(2); NEXT();
 op_SW:  STORE_AS(4); NEXT();
 op_SD:  STORE_AS(8); NEXT();
+
+	/* F/D loads and stores: the integer paths, f registers at the ends;
+	 * FLW NaN-boxes, FSW stores the register's low 32 bits as they are */
+op_FLW: LOAD_VAL(uint32_t, 4, (c->f[s->rd] = val_ | 0xffffffff00000000ULL,
+			       c->fs = CPU_FS_DIRTY)); NEXT();
+op_FLD: LOAD_VAL(uint64_t, 8, (c->f[s->rd] = val_, c->fs = CPU_FS_DIRTY)); NEXT();
+op_FSW: STORE_FROM(4, c->f[s->rs2]); NEXT();
+op_FSD: STORE_FROM(8, c->f[s->rs2]); NEXT();
+
+op_FP:
+	cause = (uint64_t)cpu_exec_fp(c, (uint32_t)s->imm);
+	if (cause)
+		goto op_ILLEGAL;
+	NEXT();
+
+op_CSR_FP:
+	cause = (uint64_t)cpu_exec_csr_fp(c, (uint32_t)s->imm);
+	if (cause)
+		goto op_ILLEGAL;
+	NEXT();
 
 op_AMO: {
 	uint64_t tv;

@@ -1,5 +1,5 @@
 /*
- * cpu.h - the RV64IMAC hart, user mode only.  An interpreter runs user code
+ * cpu.h - the RV64GC (IMAFDC + Zicsr + Zifencei) hart, user mode only.  An interpreter runs user code
  * until something needs the kernel (ecall, ebreak, an exception) or the time
  * slice ends, then returns the trap; the kernel, written in host C, handles
  * it and calls cpu_run again (Nachos style).
@@ -27,9 +27,19 @@ struct cpu {
 	bool res_valid;      /* LR/SC reservation */
 	uint64_t res_addr;
 	struct mmu *mmu;
+	uint64_t f[32];      /* F/D registers; a binary32 value is NaN-boxed */
+	uint32_t fcsr;       /* frm [7:5] | fflags NV DZ OF UF NX [4:0] */
+	uint8_t fs;          /* CPU_FS_*: has the FP state changed? (see below) */
 };
 
-/* Resets registers, pc and reservation to zero and attaches the MMU. */
+/* The FP state's status, as sstatus.FS tracks it for a kernel's lazy
+ * context switch: every instruction that writes an f register or fcsr sets
+ * CPU_FS_DIRTY; only the kernel moves it back (after saving the state).
+ * There is no "Off": FP instructions are always enabled. */
+enum { CPU_FS_INITIAL = 1, CPU_FS_CLEAN = 2, CPU_FS_DIRTY = 3 };
+
+/* Resets registers (f and fcsr included), pc and reservation to zero, fs
+ * to CPU_FS_INITIAL, and attaches the MMU. */
 void cpu_init(struct cpu *c, struct mmu *m);
 
 /* Runs at most `budget` instructions in U-mode and returns the trap that

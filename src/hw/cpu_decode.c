@@ -1,7 +1,8 @@
 /*
  * cpu_decode.c - the interpreter's decoder and its per-page memo of decoded
  * instructions (RISC-V unprivileged spec: RV64I opcode map, chapter 2 and
- * 5; "M" chapter 7; Zicsr counters chapter 10; RVC through cpu_rvc.c).
+ * 5; "M" chapter 7; Zicsr counters chapter 10; "F" and "D" chapters 11-12,
+ * executed by cpu_fp.c; RVC through cpu_rvc.c).
  *
  * cpu_decode() turns the bits of one instruction into a cpu_slot: the
  * operation (one per mnemonic, so the executor needs no funct3/funct7
@@ -110,15 +111,18 @@ static int op_reg32(uint32_t insn)
 	return CPU_OP_ILLEGAL;
 }
 
-/* SYSTEM: ecall, ebreak, and reads of the three user counters (csrrs/csrrc
- * with rs1 = x0, csrrsi/csrrci with uimm = 0); the counters are read-only,
- * so every form that writes is illegal. */
+/* SYSTEM: ecall, ebreak, every csr form on the FP CSRs (fflags, frm,
+ * fcsr), and reads of the three user counters (csrrs/csrrc with rs1 = x0,
+ * csrrsi/csrrci with uimm = 0); the counters are read-only, so every form
+ * that writes them is illegal. */
 static int op_system(uint32_t insn)
 {
-	unsigned f3 = (insn >> 12) & 7, src = (insn >> 15) & 31;
+	unsigned f3 = (insn >> 12) & 7, src = (insn >> 15) & 31, csr = insn >> 20;
 	if (f3 == 0)
 		return insn == RV_ECALL ? CPU_OP_ECALL : insn == RV_EBREAK ? CPU_OP_EBREAK :
 		       CPU_OP_ILLEGAL;
+	if (f3 != 4 && (csr == CSR_FFLAGS || csr == CSR_FRM || csr == CSR_FCSR))
+		return CPU_OP_CSR_FP;
 	if (f3 == 1 || f3 == 5 || f3 == 4 || src != 0)
 		return CPU_OP_ILLEGAL;
 	switch (insn >> 20) {
@@ -159,7 +163,15 @@ static int op_of(uint32_t insn, int64_t *imm)
 	case OPC_STORE:     *imm = imm_s(insn); return stores[f3];
 	case OPC_AMO:       *imm = insn; return CPU_OP_AMO;  /* checked by cpu_exec_amo */
 	case OPC_MISC_MEM:  return f3 <= 1 ? CPU_OP_NOP : CPU_OP_ILLEGAL; /* fence, fence.i */
-	case OPC_SYSTEM:    return op_system(insn);
+	case OPC_SYSTEM:    *imm = insn; return op_system(insn);
+	case OPC_LOAD_FP:
+		*imm = imm_i(insn);
+		return f3 == 2 ? CPU_OP_FLW : f3 == 3 ? CPU_OP_FLD : CPU_OP_ILLEGAL;
+	case OPC_STORE_FP:
+		*imm = imm_s(insn);
+		return f3 == 2 ? CPU_OP_FSW : f3 == 3 ? CPU_OP_FSD : CPU_OP_ILLEGAL;
+	case OPC_OP_FP: case OPC_MADD: case OPC_MSUB: case OPC_NMSUB: case OPC_NMADD:
+		*imm = insn; return CPU_OP_FP;      /* checked by cpu_exec_fp */
 	default:            return CPU_OP_ILLEGAL;
 	}
 }

@@ -25,7 +25,21 @@ enum {
 	OPC_OP_IMM_32 = 0x1b, OPC_STORE = 0x23, OPC_AMO = 0x2f, OPC_OP = 0x33,
 	OPC_LUI = 0x37, OPC_OP_32 = 0x3b, OPC_BRANCH = 0x63, OPC_JALR = 0x67,
 	OPC_JAL = 0x6f, OPC_SYSTEM = 0x73,
+	/* F and D */
+	OPC_LOAD_FP = 0x07, OPC_STORE_FP = 0x27, OPC_MADD = 0x43, OPC_MSUB = 0x47,
+	OPC_NMSUB = 0x4b, OPC_NMADD = 0x4f, OPC_OP_FP = 0x53,
 };
+
+/* the FP CSRs */
+enum { CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003 };
+
+/* R4 format (fused multiply-add): rs3 in [31:27], fmt in [26:25] */
+static inline uint32_t enc_r4(uint32_t op, uint32_t rd, uint32_t rm, uint32_t rs1, uint32_t rs2,
+			      uint32_t rs3, uint32_t fmt)
+{
+	return (rs3 & 31) << 27 | (fmt & 3) << 25 | (rs2 & 31) << 20 | (rs1 & 31) << 15 |
+	       (rm & 7) << 12 | (rd & 31) << 7 | op;
+}
 
 static inline uint32_t enc_r(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1,
 			     uint32_t rs2, uint32_t f7)

@@ -32,6 +32,15 @@ int cpu_fetch_slow(struct mmu *m, uint64_t pc, uint32_t *insn, uint64_t *page_va
  * cause (illegal: tval = insn; misaligned or fault: tval = address). */
 int cpu_exec_amo(struct cpu *c, uint32_t insn, uint64_t *tval);
 
+/* Executes an F/D computational instruction (opcodes OP-FP, MADD, MSUB,
+ * NMSUB, NMADD; cpu_fp.c): returns 0, or CAUSE_ILLEGAL_INSN for a reserved
+ * encoding or rounding mode (then nothing changed). */
+int cpu_exec_fp(struct cpu *c, uint32_t insn);
+
+/* Executes csrrw/csrrs/csrrc(i) on fflags, frm or fcsr: 0 or
+ * CAUSE_ILLEGAL_INSN. */
+int cpu_exec_csr_fp(struct cpu *c, uint32_t insn);
+
 /* ---- predecoded instructions (cpu_decode.c) -------------------------------
  *
  * Decoding is memoized per code position: each host code page (a physical
@@ -55,14 +64,15 @@ int cpu_exec_amo(struct cpu *c, uint32_t insn, uint64_t *tval);
 	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU) \
 	X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU) \
 	X(SB) X(SH) X(SW) X(SD) \
-	X(AMO) X(ECALL) X(EBREAK) X(CSR_COUNT) X(CSR_TIME)
+	X(AMO) X(ECALL) X(EBREAK) X(CSR_COUNT) X(CSR_TIME) \
+	X(FLW) X(FLD) X(FSW) X(FSD) X(FP) X(CSR_FP)
 
 #define CPU_OP_ENUM(name) CPU_OP_##name,
 enum cpu_op { CPU_OPS(CPU_OP_ENUM) CPU_OP_COUNT };
 
 /* One decoded instruction (16 bytes).  imm is the sign-extended immediate
- * (every RV64 immediate fits in 32 bits); for AMO it holds the instruction
- * bits.  An ALU instruction with rd = x0
+ * (every RV64 immediate fits in 32 bits); for AMO, FP and CSR_FP it holds
+ * the instruction bits.  An ALU instruction with rd = x0
  * decodes to NOP, so most handlers never write x0. */
 struct cpu_slot {
 	uint32_t raw;        /* the 4 bytes fetched at this position */

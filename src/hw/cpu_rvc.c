@@ -2,10 +2,10 @@
  * cpu_rvc.c - the "C" standard extension for RV64 (RISC-V unprivileged spec,
  * chapter "Compressed Instructions", RVC opcode map): each 16-bit instruction
  * is expanded to the 32-bit instruction it abbreviates, so the interpreter
- * has one executor.  Floating-point forms (C.FLD, C.FSD, C.FLDSP, C.FSDSP)
- * are illegal on this F/D-less machine, as are the reserved encodings
- * (including the all-zero instruction); HINT encodings execute as the
- * no-effect instruction they expand to.
+ * has one executor.  The double-precision forms (C.FLD, C.FSD, C.FLDSP,
+ * C.FSDSP) expand to FLD/FSD; the reserved encodings (including the all-zero
+ * instruction) are illegal; HINT encodings execute as the no-effect
+ * instruction they expand to.
  *
  * Quadrants by inst[1:0]; inst[15:13] = funct3.  rd'/rs1'/rs2' are 3-bit
  * fields naming x8-x15.  Expansion is precomputed for all 2^16 halfwords at
@@ -36,11 +36,13 @@ static uint32_t q0(uint32_t c)
 			       bits(c, 6, 6) << 2 | bits(c, 5, 5) << 3;
 		return imm ? enc_i(OPC_OP_IMM, rdp, 0, 2, (int32_t)imm) : 0;
 	}
+	case 1: return enc_i(OPC_LOAD_FP, rdp, 3, rs1p, (int32_t)ld_off);    /* C.FLD */
 	case 2: return enc_i(OPC_LOAD, rdp, 2, rs1p, (int32_t)lw_off);       /* C.LW */
 	case 3: return enc_i(OPC_LOAD, rdp, 3, rs1p, (int32_t)ld_off);       /* C.LD */
+	case 5: return enc_s(OPC_STORE_FP, 3, rs1p, rdp, (int32_t)ld_off);   /* C.FSD */
 	case 6: return enc_s(OPC_STORE, 2, rs1p, rdp, (int32_t)lw_off);      /* C.SW */
 	case 7: return enc_s(OPC_STORE, 3, rs1p, rdp, (int32_t)ld_off);      /* C.SD */
-	default: return 0;  /* C.FLD, C.FSD, reserved */
+	default: return 0;  /* reserved */
 	}
 }
 
@@ -103,6 +105,10 @@ static uint32_t q2(uint32_t c)
 	switch (bits(c, 15, 13)) {
 	case 0:                                                            /* C.SLLI */
 		return enc_i(OPC_OP_IMM, rd, 1, rd, (int32_t)(bits(c, 12, 12) << 5 | rs2));
+	case 1: {                                                          /* C.FLDSP */
+		uint32_t off = bits(c, 12, 12) << 5 | bits(c, 6, 5) << 3 | bits(c, 4, 2) << 6;
+		return enc_i(OPC_LOAD_FP, rd, 3, 2, (int32_t)off);         /* f0 allowed */
+	}
 	case 2: {                                                          /* C.LWSP */
 		uint32_t off = bits(c, 12, 12) << 5 | bits(c, 6, 4) << 2 | bits(c, 3, 2) << 6;
 		return rd ? enc_i(OPC_LOAD, rd, 2, 2, (int32_t)off) : 0;
@@ -126,7 +132,9 @@ static uint32_t q2(uint32_t c)
 	case 7:                                                            /* C.SDSP */
 		return enc_s(OPC_STORE, 3, 2, rs2,
 			     (int32_t)(bits(c, 12, 10) << 3 | bits(c, 9, 7) << 6));
-	default: return 0;  /* C.FLDSP, C.FSDSP */
+	default:                                                           /* C.FSDSP */
+		return enc_s(OPC_STORE_FP, 3, 2, rs2,
+			     (int32_t)(bits(c, 12, 10) << 3 | bits(c, 9, 7) << 6));
 	}
 }
 

@@ -70,11 +70,13 @@ static int check_ehdr(const uint8_t *b, size_t len, char *err, size_t errlen)
 	if (machine != EM_RISCV)
 		return FAIL(-ENOEXEC, "elf: not a RISC-V executable (e_machine %u)", machine);
 	uint32_t flags = rd32(b + EH_FLAGS);
-	if (flags & EF_RISCV_FLOAT_ABI_MASK)
-		return FAIL(-ENOEXEC, "elf: hard-float ABI not supported (e_flags 0x%x); "
-			    "build with -march=rv64imac -mabi=lp64", flags);
+	/* the machine is RV64GC: soft, single and double float ABIs all run */
+	if ((flags & EF_RISCV_FLOAT_ABI_MASK) == EF_RISCV_FLOAT_ABI_QUAD)
+		return FAIL(-ENOEXEC, "elf: quad-float ABI (lp64q) not supported (e_flags 0x%x): "
+			    "the machine is RV64GC, without Q; build with -mabi=lp64d", flags);
 	if (flags & EF_RISCV_RVE)
-		return FAIL(-ENOEXEC, "elf: RV64E ABI not supported (e_flags 0x%x)", flags);
+		return FAIL(-ENOEXEC, "elf: RV64E ABI not supported (e_flags 0x%x): the machine "
+			    "is RV64GC, with 32 integer registers", flags);
 	if (rd16(b + EH_EHSIZE) < ELF_EHDR_SIZE)
 		return FAIL(-EINVAL, "elf: bad ELF header size (e_ehsize %u)", rd16(b + EH_EHSIZE));
 	uint16_t phentsize = rd16(b + EH_PHENTSIZE), phnum = rd16(b + EH_PHNUM);

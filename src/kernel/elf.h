@@ -38,7 +38,8 @@
  *   -ENOEXEC  not an ELF file, not ELF64, not little-endian, not version 1,
  *             an OS ABI other than System V / Linux, not ET_EXEC (ET_DYN -
  *             PIE, static-pie or a shared object - is refused by name), not
- *             EM_RISCV, a hard-float or RV64E ABI (the CPU is RV64IMAC),
+ *             EM_RISCV, the quad-float or RV64E ABI (the CPU is RV64GC: soft,
+ *             single- and double-float ABIs all run),
  *             a PT_INTERP (dynamically linked) program.
  *   -EINVAL   everything malformed: header sizes, tables or segment data
  *             outside the file, p_filesz > p_memsz, sizes that overflow or
@@ -80,7 +81,11 @@
 #define ET_DYN          3
 #define EM_RISCV        243
 #define EF_RISCV_RVC               0x1
-#define EF_RISCV_FLOAT_ABI_MASK    0x6   /* 0: soft float (lp64) */
+#define EF_RISCV_FLOAT_ABI_MASK    0x6
+#define EF_RISCV_FLOAT_ABI_SOFT    0x0   /* lp64 */
+#define EF_RISCV_FLOAT_ABI_SINGLE  0x2   /* lp64f */
+#define EF_RISCV_FLOAT_ABI_DOUBLE  0x4   /* lp64d: what distributions ship */
+#define EF_RISCV_FLOAT_ABI_QUAD    0x6   /* lp64q: needs the Q extension */
 #define EF_RISCV_RVE               0x8
 
 /* p_type, p_flags */

@@ -284,8 +284,9 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 	    copyout(k, p, strings, a->buf, a->bytes) < 0 ||
 	    copyout(k, p, random, rnd, sizeof rnd) < 0)
 		return -EFAULT;
+	/* the ISA as Linux reports it: one bit per letter, RV64IMAFDC */
 	uint64_t hwcap = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
-			 (1u << ('c' - 'a'));
+			 (1u << ('f' - 'a')) | (1u << ('d' - 'a')) | (1u << ('c' - 'a'));
 	const uint64_t auxv[NAUXV][2] = {
 		{ AT_PHDR, im->elf.phdr_vaddr }, { AT_PHENT, im->elf.phentsize },
 		{ AT_PHNUM, im->elf.phnum },     { AT_PAGESZ, PGSIZE },
@@ -338,6 +339,9 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 	p->x[1] = 0;         /* ra */
 	p->x[2] = plan->sp;
 	p->x[10] = 0;        /* a0: no rtld_fini */
+	memset(p->f, 0, sizeof p->f);        /* a new image starts with FP reset */
+	p->fcsr = 0;
+	p->fp_used = false;
 	p->pc = p->image->elf.entry;
 	return 0;
 }

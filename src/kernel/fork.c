@@ -93,6 +93,9 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	if (ctx.rc < 0)
 		goto fail;
 	memcpy(c->x, p->x, sizeof c->x);
+	memcpy(c->f, p->f, sizeof c->f);
+	c->fcsr = p->fcsr;
+	c->fp_used = p->fp_used;
 	c->x[10] = 0;                 /* the child sees 0 */
 	if (stack)
 		c->x[2] = stack;

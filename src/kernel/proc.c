@@ -364,6 +364,35 @@ void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
 	p->wake_time_ns = now_ns() + ns;
 }
 
+/* The FP registers follow the process lazily, as Linux does with
+ * sstatus.FS: the CPU marks its FP state dirty when an instruction writes
+ * it, and only then is it saved (fp_save, after every cpu_run).  A process
+ * that never wrote FP state (fp_used false) runs with the reset state (all
+ * zero, CPU_FS_INITIAL), so switching between such processes copies
+ * nothing; one that did gets its 33 words loaded whenever it is resumed. */
+static inline void fp_load(struct kernel *k, struct proc *p)
+{
+	if (p->fp_used) {
+		memcpy(k->cpu.f, p->f, sizeof p->f);
+		k->cpu.fcsr = p->fcsr;
+		k->cpu.fs = CPU_FS_CLEAN;
+	} else if (k->cpu.fs != CPU_FS_INITIAL) {
+		memset(k->cpu.f, 0, sizeof k->cpu.f);
+		k->cpu.fcsr = 0;
+		k->cpu.fs = CPU_FS_INITIAL;
+	}
+}
+
+static inline void fp_save(struct kernel *k, struct proc *p)
+{
+	if (k->cpu.fs == CPU_FS_DIRTY) {
+		memcpy(p->f, k->cpu.f, sizeof p->f);
+		p->fcsr = k->cpu.fcsr;
+		p->fp_used = true;
+		k->cpu.fs = CPU_FS_CLEAN;
+	}
+}
+
 int kernel_run(struct kernel *k)
 {
 	for (;;) {
@@ -374,6 +403,7 @@ int kernel_run(struct kernel *k)
 			k->stats.context_switches++;
 		proc_activate(k, p);
 		memcpy(k->cpu.x, p->x, sizeof p->x);
+		fp_load(k, p);
 		k->cpu.pc = p->pc;
 		k->cpu.res_valid = false;
 		uint64_t slice = k->cfg.quantum;
@@ -390,6 +420,7 @@ int kernel_run(struct kernel *k)
 			uint64_t ran = k->cpu.instret - i0;
 			slice = ran >= slice ? 0 : slice - ran;
 			memcpy(p->x, k->cpu.x, sizeof p->x);
+			fp_save(k, p);
 			p->pc = k->cpu.pc;
 			if (k->cfg.tick_interval && k->cpu.instret >= k->next_tick) {
 				k->next_tick += k->cfg.tick_interval;
@@ -400,6 +431,7 @@ int kernel_run(struct kernel *k)
 				}
 				if (t.cause == CAUSE_S_TIMER_INTERRUPT && slice > 0) {
 					memcpy(k->cpu.x, p->x, sizeof p->x);
+					fp_load(k, p);
 					k->cpu.pc = p->pc;
 					continue;        /* the tick, not the slice, ended this run */
 				}
@@ -429,6 +461,7 @@ int kernel_run(struct kernel *k)
 				break;
 			}
 			memcpy(k->cpu.x, p->x, sizeof p->x);
+			fp_load(k, p);
 			k->cpu.pc = p->pc;
 		}
 		if (requeue && p->state == P_RUNNABLE)

@@ -28,6 +28,9 @@ struct proc {
 	enum proc_state state;
 	char name[32];
 	uint64_t x[32], pc;
+	uint64_t f[32];                /* FP registers and fcsr, valid if fp_used */
+	uint32_t fcsr;
+	bool fp_used;                  /* has written FP state (else all zero) */
 	struct pmap pmap;
 	struct vm_map map;
 	struct exec_image *image;

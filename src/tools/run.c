@@ -84,7 +84,7 @@ static void run_usage(FILE *out)
 	fprintf(out,
 "usage: vmos run [OPTIONS] PROGRAM [ARGS...] [--- PROGRAM [ARGS...]]...\n"
 "\n"
-"Runs static RISC-V ELF programs (rv64imac, Linux ABI) on the simulated machine.\n"
+"Runs static RISC-V ELF programs (rv64gc, lp64 or lp64d, Linux ABI) on the simulated machine.\n"
 "Separate several programs with a lone '---': each becomes its own process and\n"
 "they time-share the CPU.  Program output goes to vmos's stdout and stderr; vmos\n"
 "exits with the first non-zero program status (128+N for a program killed by\n"

@@ -63,7 +63,8 @@ TEST(illegal_instructions_report_their_bits)
 		0x10200073,                                 /* sret */
 		0x12000073,                                 /* sfence.vma x0, x0 */
 		0x00002073 | 0x300u << 20 | 5u << 7,        /* csrrs t0, mstatus, x0 */
-		0x00002073 | 0x003u << 20 | 5u << 7,        /* frcsr: no F */
+		0x00004073 | 0x003u << 20 | 5u << 7,        /* fcsr with SYSTEM funct3 4 */
+		0x00002073 | 0x004u << 20 | 5u << 7,        /* csr 0x004: no such FP CSR */
 		0x00001073 | 0xc00u << 20,                  /* csrw cycle, x0 */
 		0x00002073 | 0xc00u << 20 | 1u << 15,       /* csrrs x0, cycle, x1 */
 		0x00003073 | 0xc02u << 20 | 1u << 15,       /* csrrc x0, instret, x1 */
@@ -72,7 +73,24 @@ TEST(illegal_instructions_report_their_bits)
 		0x00004073 | 0xc01u << 20,                  /* SYSTEM funct3 4 */
 		0x00002073 | 0xc80u << 20 | 5u << 7,        /* cycleh: RV32 only */
 		0x0000007f,                                 /* a 64-bit-long encoding */
-		0x00000007,                                 /* LOAD-FP: no F */
+		0x00001007,                                 /* flh: no Zfh */
+		0x00004027,                                 /* fsq: no Q */
+		enc_r(OPC_OP_FP, 1, 0, 2, 3, 0x03),         /* fadd.q */
+		enc_r(OPC_OP_FP, 1, 0, 2, 3, 0x02),         /* fadd.h */
+		enc_r(OPC_OP_FP, 1, 5, 2, 3, 0x01),         /* fadd.d, rm 5 reserved */
+		enc_r(OPC_OP_FP, 1, 6, 2, 3, 0x00),         /* fadd.s, rm 6 reserved */
+		enc_r(OPC_OP_FP, 1, 0, 2, 1, 0x2d),         /* fsqrt.d, rs2 != 0 */
+		enc_r(OPC_OP_FP, 1, 3, 2, 3, 0x10),         /* fsgnj funct3 3 */
+		enc_r(OPC_OP_FP, 1, 2, 2, 3, 0x14),         /* fmin funct3 2 */
+		enc_r(OPC_OP_FP, 1, 3, 2, 3, 0x50),         /* feq-space funct3 3 */
+		enc_r(OPC_OP_FP, 1, 0, 2, 4, 0x60),         /* fcvt.?.s rs2 4 */
+		enc_r(OPC_OP_FP, 1, 0, 2, 0, 0x20),         /* fcvt.s.s */
+		enc_r(OPC_OP_FP, 1, 0, 2, 1, 0x70),         /* fmv.x.w, rs2 != 0 */
+		enc_r(OPC_OP_FP, 1, 2, 2, 0, 0x70),         /* fclass-space funct3 2 */
+		enc_r(OPC_OP_FP, 1, 1, 2, 0, 0x78),         /* fmv.w.x funct3 1 */
+		enc_r(OPC_OP_FP, 1, 0, 2, 3, 0x7c),         /* funct5 0x1f */
+		enc_r4(OPC_MADD, 1, 0, 2, 3, 4, 3),         /* fmadd.q */
+		enc_r4(OPC_NMADD, 1, 5, 2, 3, 4, 1),        /* fnmadd.d rm 5 */
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		uint32_t p[] = { bad[i] };

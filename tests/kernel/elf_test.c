@@ -204,11 +204,26 @@ TEST(reject_type_and_machine)
 	REJECT(-ENOEXEC, "elf: not a RISC-V executable (e_machine 62)");
 }
 
-TEST(reject_float_and_rve_abi)
+TEST(accept_soft_single_and_double_float_abis)
 {
-	build(); wr32(img_buf + EH_FLAGS, EF_RISCV_RVC | 0x4 /* double */);
-	REJECT(-ENOEXEC, "hard-float ABI not supported");
+	static const uint32_t ok[] = {
+		0, EF_RISCV_RVC, EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE,  /* gcc's lp64d: 0x5 */
+		EF_RISCV_FLOAT_ABI_DOUBLE, EF_RISCV_FLOAT_ABI_SINGLE,
+		EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE | 0x10 /* TSO */,
+	};
+	for (unsigned i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		build(); wr32(img_buf + EH_FLAGS, ok[i]);
+		CHECK_EQ(parse(IMG_SIZE), 0);
+	}
+}
+
+TEST(reject_quad_float_and_rve_abi)
+{
+	build(); wr32(img_buf + EH_FLAGS, EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_QUAD);
+	REJECT(-ENOEXEC, "quad-float ABI (lp64q) not supported (e_flags 0x7)");
 	build(); wr32(img_buf + EH_FLAGS, EF_RISCV_RVE);
+	REJECT(-ENOEXEC, "RV64E");
+	build(); wr32(img_buf + EH_FLAGS, EF_RISCV_RVE | EF_RISCV_FLOAT_ABI_DOUBLE);
 	REJECT(-ENOEXEC, "RV64E");
 }
 

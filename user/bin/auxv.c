@@ -5,7 +5,8 @@
  * must provide: AT_PAGESZ 4096, AT_PHDR/AT_PHENT/AT_PHNUM describing this
  * program's own program headers (compared with __ehdr_start, the ELF header
  * the linker places at the start of the first segment), AT_ENTRY = _start,
- * AT_RANDOM pointing at 16 readable bytes.  The stack pointer at entry was
+ * AT_RANDOM pointing at 16 readable bytes, AT_HWCAP with the letters of
+ * RV64GC (one bit per letter, as Linux reports the ISA).  The stack pointer at entry was
  * 16-byte aligned.  Nothing address-dependent is printed.
  */
 #include <elf.h>
@@ -72,5 +73,9 @@ int main(int argc, char **argv, char **envp)
 	check_true("AT_RANDOM above the argv pointers", (uintptr_t)rnd > (uintptr_t)(auxv + 2 * n));
 	check_true("argv strings above auxv", (uintptr_t)argv[0] > (uintptr_t)(auxv + 2 * n));
 	check_true("getauxval of an absent type is 0", getauxval(0x7fff) == 0);
+	unsigned long isa = 0;
+	for (const char *l = "imafdc"; *l; l++)
+		isa |= 1ul << (*l - 'a');
+	check_true("AT_HWCAP reports I M A F D C", (getauxval(AT_HWCAP) & isa) == isa);
 	return check_done("auxv");
 }
