@@ -4,16 +4,25 @@
 #   $(BUILD)/user/libc.a       user/lib/*.c *.S and user/lib/*/*.c (malloc)
 #   $(BUILD)/user/crt0.o       process entry (_start)
 #   $(BUILD)/user/bin/NAME     one static ELF64 per user/bin/NAME.c, text at 0x10000
+#   $(BUILD)/user/sf/libc.a    the same library for the soft-float ABI (no math.c)
+#
+# Programs build for RV64GC with the lp64d ABI, the one Linux distributions
+# ship.  A program whose source has the line `// abi: lp64` builds for
+# rv64imac/lp64 (soft float) against user/sf/libc.a instead, so the
+# soft-float ABI keeps working.
 #
 # The same ELFs serve release and check builds (no host sanitizers apply to
 # riscv code); they live under $(BUILD) so both build trees are complete.
 
 USER_CC      ?= clang
-USER_ARCH     = --target=riscv64 -march=rv64imac -mabi=lp64 -mcmodel=medany
-USER_CFLAGS   = $(USER_ARCH) -nostdlib -ffreestanding -fno-stack-protector -fno-pic \
+USER_ARCH     = --target=riscv64 -march=rv64gc -mabi=lp64d -mcmodel=medany
+USER_ARCH_SF  = --target=riscv64 -march=rv64imac -mabi=lp64 -mcmodel=medany
+USER_CFLAGS_C = -nostdlib -ffreestanding -fno-stack-protector -fno-pic \
                 -O2 -g -Wall -Wextra -Werror -Iuser/include
-USER_LDFLAGS  = $(USER_ARCH) -nostdlib -ffreestanding -fuse-ld=lld -static \
+USER_CFLAGS   = $(USER_ARCH) $(USER_CFLAGS_C)
+USER_LDFLAGS_C = -nostdlib -ffreestanding -fuse-ld=lld -static \
                 -Wl,--image-base=0x10000 -Wl,-e,_start -Wl,--build-id=none
+USER_LDFLAGS  = $(USER_ARCH) $(USER_LDFLAGS_C)
 
 USER_OBJ      = $(BUILD)/user/obj
 USER_LIB_SRCS = $(filter-out user/lib/crt0.S,\
@@ -21,6 +30,10 @@ USER_LIB_SRCS = $(filter-out user/lib/crt0.S,\
 USER_LIB_OBJS = $(patsubst %,$(USER_OBJ)/%.o,$(USER_LIB_SRCS))
 USER_LIBC     = $(BUILD)/user/libc.a
 USER_CRT0     = $(BUILD)/user/crt0.o
+USER_OBJ_SF   = $(BUILD)/user/obj-sf
+USER_LIB_OBJS_SF = $(patsubst %,$(USER_OBJ_SF)/%.o,$(filter-out user/lib/math.c,$(USER_LIB_SRCS)))
+USER_LIBC_SF  = $(BUILD)/user/sf/libc.a
+USER_CRT0_SF  = $(BUILD)/user/sf/crt0.o
 
 # Programs that call malloc link only once user/lib/malloc/ exists.
 USER_MALLOC_PROGS = $(patsubst user/bin/%.c,%,$(shell grep -l '^// needs: malloc' user/bin/*.c 2>/dev/null))
@@ -29,15 +42,17 @@ USER_PROG_SRCS = $(filter-out $(USER_MALLOC_PROGS:%=user/bin/%.c),$(wildcard use
 else
 USER_PROG_SRCS = $(wildcard user/bin/*.c)
 endif
+USER_SF_PROGS = $(patsubst user/bin/%.c,%,$(shell grep -l '^// abi: lp64$$' user/bin/*.c 2>/dev/null))
 USER_PROGS    = $(patsubst user/bin/%.c,$(BUILD)/user/bin/%,$(USER_PROG_SRCS))
 
-ALL_TARGETS  += $(USER_LIBC) $(USER_CRT0) $(USER_PROGS)
+ALL_TARGETS  += $(USER_LIBC) $(USER_CRT0) $(USER_LIBC_SF) $(USER_CRT0_SF) $(USER_PROGS)
 
 # Keep the objects of programs (make would delete them as intermediates).
-.SECONDARY: $(patsubst %,$(USER_OBJ)/%.o,$(USER_PROG_SRCS))
+.SECONDARY: $(patsubst %,$(USER_OBJ)/%.o,$(USER_PROG_SRCS)) \
+            $(patsubst %,$(USER_OBJ_SF)/%.o,$(USER_SF_PROGS:%=user/bin/%.c))
 
 .PHONY: user
-user: $(USER_LIBC) $(USER_CRT0) $(USER_PROGS)
+user: $(USER_LIBC) $(USER_CRT0) $(USER_LIBC_SF) $(USER_CRT0_SF) $(USER_PROGS)
 
 $(USER_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -47,15 +62,40 @@ $(USER_OBJ)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
+$(USER_OBJ_SF)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_ARCH_SF) $(USER_CFLAGS_C) -MMD -MP -c $< -o $@
+
+$(USER_OBJ_SF)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_ARCH_SF) $(USER_CFLAGS_C) -MMD -MP -c $< -o $@
+
 $(USER_CRT0): $(USER_OBJ)/user/lib/crt0.S.o
 	cp $< $@
+
+$(USER_CRT0_SF): $(USER_OBJ_SF)/user/lib/crt0.S.o
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(USER_LIBC_SF): $(USER_LIB_OBJS_SF)
+	@mkdir -p $(dir $@)
+	rm -f $@ && llvm-ar rcs $@ $^
 
 $(USER_LIBC): $(USER_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && llvm-ar rcs $@ $^
 
+# The soft-float programs first: an explicit rule per program wins over the
+# pattern below.
+define USER_SF_RULE
+$(BUILD)/user/bin/$(1): $(USER_OBJ_SF)/user/bin/$(1).c.o $(USER_CRT0_SF) $(USER_LIBC_SF)
+	@mkdir -p $$(dir $$@)
+	$(USER_CC) $(USER_ARCH_SF) $(USER_LDFLAGS_C) $(USER_CRT0_SF) $$< $(USER_LIBC_SF) -o $$@
+endef
+$(foreach p,$(USER_SF_PROGS),$(eval $(call USER_SF_RULE,$(p))))
+
 $(BUILD)/user/bin/%: $(USER_OBJ)/user/bin/%.c.o $(USER_CRT0) $(USER_LIBC)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_LDFLAGS) $(USER_CRT0) $< $(USER_LIBC) -o $@
 
--include $(shell find $(USER_OBJ) -name '*.d' 2>/dev/null)
+-include $(shell find $(USER_OBJ) $(USER_OBJ_SF) -name '*.d' 2>/dev/null)

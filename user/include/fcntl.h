@@ -17,6 +17,7 @@
 #define O_CLOEXEC   02000000
 
 #define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
 
 int open(const char *path, int flags, ...);
 int openat(int dirfd, const char *path, int flags, ...);

@@ -3,9 +3,11 @@
  *
  * stdout is line buffered (flushed at '\n', when full, by fflush and at
  * exit); stderr is unbuffered; stdin is read unbuffered through fgetc/fgets.
- * Formatting supports %d %i %u %x %X %o %c %s %p %% with flags - + space 0 #,
- * width and precision (also as *), and length modifiers hh h l ll z t j.
- * There is no floating point (the ABI is lp64, rv64imac).
+ * Formatting supports %d %i %u %x %X %o %c %s %p %n %% and the floating-point
+ * %f %F %e %E %g %G %a %A (exact, as glibc prints them) with flags - + space
+ * 0 #, width and precision (also as *), and length modifiers hh h l ll z t j
+ * L.  An unknown conversion fails the call (-1, errno EINVAL) with a message
+ * on fd 2 instead of misreading the arguments after it.
  */
 #ifndef _STDIO_H
 #define _STDIO_H

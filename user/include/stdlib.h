@@ -1,6 +1,7 @@
 /*
  * stdlib.h - conversions, sorting, pseudo-random numbers, process exit, and
- * the allocator interface.  The allocator itself (malloc, free, calloc,
+ * the allocator interface (strtod and strtof round correctly: strtod.c).
+ * The allocator itself (malloc, free, calloc,
  * realloc, ...) lives in user/lib/malloc/ and is declared here only.
  */
 #ifndef _STDLIB_H
@@ -37,6 +38,9 @@ long               strtol(const char *s, char **end, int base);
 long long          strtoll(const char *s, char **end, int base);
 unsigned long      strtoul(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
+double             strtod(const char *s, char **end);
+float              strtof(const char *s, char **end);
+double             atof(const char *s);
 
 int       abs(int x);
 long      labs(long x);

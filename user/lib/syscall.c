@@ -10,9 +10,12 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -243,5 +246,32 @@ unsigned long getauxval(unsigned long type)
 		if (a[0] == type)
 			return a[1];
 	errno = ENOENT;
+	return 0;
+}
+
+/* --- file status and time of day ------------------------------------------ */
+
+int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return (int)__sys_ret(__sys4(SYS_newfstatat, dirfd, path, st, flags));
+}
+int fstat(int fd, struct stat *st) { return (int)__sys_ret(__sys2(SYS_fstat, fd, st)); }
+int stat(const char *path, struct stat *st) { return fstatat(AT_FDCWD, path, st, 0); }
+int lstat(const char *path, struct stat *st)
+{
+	return fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return -1;
+	if (tv) {
+		tv->tv_sec = ts.tv_sec;
+		tv->tv_usec = ts.tv_nsec / 1000;
+	}
+	if (tz)
+		memset(tz, 0, sizeof(struct timezone));
 	return 0;
 }

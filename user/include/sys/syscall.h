@@ -21,6 +21,7 @@
 #define SYS_write           64
 #define SYS_readv           65
 #define SYS_writev          66
+#define SYS_newfstatat      79
 #define SYS_fstat           80
 #define SYS_exit            93
 #define SYS_exit_group      94
