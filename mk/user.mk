@@ -54,11 +54,20 @@ ALL_TARGETS  += $(USER_LIBC) $(USER_CRT0) $(USER_LIBC_SF) $(USER_CRT0_SF) $(USER
 .PHONY: user
 user: $(USER_LIBC) $(USER_CRT0) $(USER_LIBC_SF) $(USER_CRT0_SF) $(USER_PROGS)
 
-$(USER_OBJ)/%.c.o: %.c
+# Objects are rebuilt when the flags change (the ABI moved from lp64 to
+# lp64d once; stale objects would not link): a stamp holds the flags.
+USER_FLAGS_STAMP = $(USER_OBJ)/flags.stamp
+$(USER_FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(USER_CFLAGS)' | cmp -s - $@ || echo '$(USER_CFLAGS)' > $@
+.PHONY: FORCE
+FORCE:
+
+$(USER_OBJ)/%.c.o: %.c $(USER_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
-$(USER_OBJ)/%.S.o: %.S
+$(USER_OBJ)/%.S.o: %.S $(USER_FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
