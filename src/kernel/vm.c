@@ -366,7 +366,12 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
 		/* the PTE lags behind the region (cannot happen today): resync */
-		return pmap_enter(&p->pmap, va, pg.pa, r->prot, pg.cow);
+		int rc = pmap_enter(&p->pmap, va, pg.pa, r->prot, pg.cow);
+		if (rc == 0 && !(pmap_extract(&p->pmap, va, &pg) && (pg.prot & access_prot[acc])))
+			kpanic("vm_fault: pid %u va 0x%llx: the region allows the access but its "
+			       "page cannot be mapped so (it would fault forever)", p->pid,
+			       (unsigned long long)va);
+		return rc;
 	}
 	if (r->object && va < r->file_end)
 		return fault_file(k, p, r, va);

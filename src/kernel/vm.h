@@ -16,12 +16,11 @@
 #define VM_STACK_INITIAL   (128 * 1024ULL)     /* stack region at exec */
 #define VM_STACK_GUARD_GAP (1024 * 1024ULL)    /* kept free below the stack limit */
 
-/* What a protection allows on RISC-V: write without read cannot be encoded
- * in a PTE (W=1, R=0 is reserved), so write permission implies read - as on
- * Linux for riscv64, where PROT_WRITE alone gives a readable mapping. */
+/* What a region protection allows: pmap_effective_prot (write implies read,
+ * as on Linux/riscv64, where PROT_WRITE alone gives a readable mapping). */
 static inline unsigned vm_effective_prot(unsigned prot)
 {
-	return (prot & VM_PROT_WRITE) ? prot | VM_PROT_READ : prot;
+	return pmap_effective_prot(prot);
 }
 
 /* Sets up an empty address space for p (page tables + region map). */
