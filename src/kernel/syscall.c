@@ -31,10 +31,21 @@ static void emit(struct kernel *k, struct proc *p, FILE *f, const char *buf, siz
 	}
 }
 
+/* Linux's cap on one read or write: INT_MAX rounded down to a page. */
+#define MAX_RW_COUNT 0x7ffff000ULL
+#define UIO_MAXIOV   1024
+
+/* write(2): EBADF but for stdout and stderr; EFAULT if the buffer is not
+ * wholly in the user half (uaccess_ok), before anything is written; at most
+ * MAX_RW_COUNT bytes; a fault partway returns what was written. */
 static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
 {
 	if (fd != 1 && fd != 2)
-		return fd == 0 ? -EBADF : -EBADF;
+		return -EBADF;
+	if (!uaccess_ok(k, buf, len))
+		return -EFAULT;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
 	FILE *f = fd == 1 ? k->cfg.out : k->cfg.err;
 	char *kbuf = kmalloc(&k->km, IO_CHUNK);
 	if (!kbuf)
@@ -56,29 +67,53 @@ static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf,
 	return done;
 }
 
-static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, int iovcnt)
+/* writev(2), as Linux's import_iovec: more than UIO_MAXIOV vectors EINVAL;
+ * every iovec is read and checked before anything is written (a length
+ * with the top bit set EINVAL, a buffer outside the user half EFAULT); the
+ * total is capped at MAX_RW_COUNT.  Then the buffers are written in order;
+ * a fault partway returns the bytes written before it. */
+static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64_t iovcnt)
 {
-	if (iovcnt < 0 || iovcnt > 1024)
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (iovcnt > UIO_MAXIOV)
 		return -EINVAL;
-	int64_t total = 0;
-	for (int i = 0; i < iovcnt; i++) {
+	for (uint64_t i = 0; i < iovcnt; i++) {
 		uint64_t v[2];
-		if (copyin(k, p, v, iov + 16 * (uint64_t)i, sizeof v) < 0)
+		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
+			return -EFAULT;
+		if ((int64_t)v[1] < 0)
+			return -EINVAL;
+		if (!uaccess_ok(k, v[0], v[1]))
+			return -EFAULT;
+	}
+	int64_t total = 0;
+	for (uint64_t i = 0; i < iovcnt && (uint64_t)total < MAX_RW_COUNT; i++) {
+		uint64_t v[2];
+		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
 			return total ? total : -EFAULT;
 		if (!v[1])
 			continue;
+		if (v[1] > MAX_RW_COUNT - (uint64_t)total)
+			v[1] = MAX_RW_COUNT - (uint64_t)total;
 		int64_t r = sys_write(k, p, fd, v[0], v[1]);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
+		if ((uint64_t)r < v[1])
+			break;               /* a fault partway: stop there, as Linux does */
 	}
 	return total;
 }
 
+/* read(2) of stdin: EFAULT for a buffer outside the user half before
+ * anything is consumed; at most IO_CHUNK bytes per call. */
 static int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
 {
 	if (fd != 0)
 		return -EBADF;
+	if (!uaccess_ok(k, buf, len))
+		return -EFAULT;
 	if (len == 0)
 		return 0;
 	char *kbuf = kmalloc(&k->km, IO_CHUNK);
@@ -109,6 +144,9 @@ static int64_t sys_clock_gettime(struct kernel *k, struct proc *p, int clk, uint
 	return copyout(k, p, tp, v, sizeof v);
 }
 
+/* nanosleep(2): EFAULT, or EINVAL for a negative or out-of-range field.
+ * A sleep longer than 2^62 ns (146 years) is cut to that, so adding it to
+ * the clock cannot wrap around into a short sleep. */
 static int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uint64_t rem)
 {
 	int64_t v[2];
@@ -116,7 +154,10 @@ static int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uin
 		return -EFAULT;
 	if (v[0] < 0 || v[1] < 0 || v[1] >= 1000000000)
 		return -EINVAL;
-	proc_sleep(k, p, (uint64_t)v[0] * 1000000000ULL + (uint64_t)v[1]);
+	const uint64_t forever = 1ULL << 62;
+	uint64_t ns = (uint64_t)v[0] >= forever / 1000000000ULL ? forever :
+		      (uint64_t)v[0] * 1000000000ULL + (uint64_t)v[1];
+	proc_sleep(k, p, ns);
 	return 0;
 }
 
@@ -133,8 +174,22 @@ static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
 	return copyout(k, p, buf, u, sizeof u);
 }
 
-static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uint64_t len)
+/* getrandom(2): flags (32 bits) other than GRND_NONBLOCK, GRND_RANDOM,
+ * GRND_INSECURE (and RANDOM with INSECURE) are EINVAL; the length is capped
+ * at MAX_RW_COUNT, then a buffer outside the user half is EFAULT (Linux's
+ * import_ubuf); at most 256 bytes per call (a short read, which the call
+ * allows). */
+static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uint64_t len,
+			     uint32_t flags)
 {
+	enum { GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4 };
+	if ((flags & ~(uint32_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
+	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	if (!uaccess_ok(k, buf, len))
+		return -EFAULT;
 	uint8_t b[256];
 	if (len > sizeof b)
 		len = sizeof b;
@@ -154,7 +209,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	p->st.syscalls++;
 	switch (nr) {
 	case SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
-	case SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], (int)a[2]); break;
+	case SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], a[2]); break;
 	case SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
 	case SYS_exit:
 	case SYS_exit_group:
@@ -171,7 +226,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		rc = vm_mmap(k, p, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
 		break;
 	case SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
-	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], (int)a[2]); break;
+	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
 	case SYS_getpid: case SYS_gettid: case SYS_set_tid_address: rc = p->pid; break;
 	case SYS_getppid: rc = p->ppid; break;
 	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: rc = 0; break;
@@ -179,10 +234,10 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
 	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
-	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1]); break;
+	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
 	case SYS_ioctl: rc = -ENOTTY; break;
 	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
-	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2]); break;
+	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
 	case SYS_rt_sigaction: case SYS_rt_sigprocmask: rc = 0; break;

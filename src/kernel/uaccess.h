@@ -11,6 +11,16 @@
 
 #include "kernel.h"
 
+/* Linux's access_ok: true if [uva, uva + n) lies below the top of the user
+ * half without wrapping.  System calls that take a buffer and a length
+ * check it first, so a kernel pointer or a length near 2^64 is EFAULT at
+ * once, before anything is read, written or consumed - even for n = 0. */
+static inline bool uaccess_ok(const struct kernel *k, uint64_t uva, uint64_t n)
+{
+	uint64_t top = user_top(k->cfg.levels);
+	return n <= top && uva <= top - n;
+}
+
 /* Copy n bytes to/from user address uva.  Return 0 or -EFAULT. */
 int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n);
 int copyin(struct kernel *k, struct proc *p, void *dst, uint64_t uva, size_t n);
