@@ -37,7 +37,8 @@ static void emit(struct kernel *k, struct proc *p, FILE *f, const char *buf, siz
 
 /* write(2): EBADF but for stdout and stderr; EFAULT if the buffer is not
  * wholly in the user half (uaccess_ok), before anything is written; at most
- * MAX_RW_COUNT bytes; a fault partway returns what was written. */
+ * MAX_RW_COUNT bytes; a fault partway returns the bytes before the faulting
+ * page (EFAULT if that is none). */
 static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
 {
 	if (fd != 1 && fd != 2)
@@ -52,8 +53,12 @@ static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf,
 		return -ENOMEM;
 	int64_t done = 0;
 	while ((uint64_t)done < len) {
-		size_t n = len - (uint64_t)done < IO_CHUNK ? (size_t)(len - (uint64_t)done) : IO_CHUNK;
-		if (copyin(k, p, kbuf, buf + (uint64_t)done, n) < 0) {
+		/* a page at a time: a fault partway writes what came before it */
+		uint64_t at = buf + (uint64_t)done;
+		size_t n = (size_t)(PGSIZE - (at & PGMASK));
+		if (n > len - (uint64_t)done)
+			n = (size_t)(len - (uint64_t)done);
+		if (copyin(k, p, kbuf, at, n) < 0) {
 			if (done == 0)
 				done = -EFAULT;
 			break;
