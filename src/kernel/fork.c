@@ -101,6 +101,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->brk = p->brk;
 	c->stack_top = p->stack_top;
 	c->mmap_base = p->mmap_base;
+	c->sigmask = p->sigmask;
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:

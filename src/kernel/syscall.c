@@ -205,6 +205,55 @@ static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uin
 	return copyout(k, p, buf, b, (size_t)len) < 0 ? -EFAULT : (int64_t)len;
 }
 
+/* rt_sigaction(2).  vmos runs no signal handlers yet (a signal ends the
+ * process), so an action is not kept and every old action reads back as
+ * SIG_DFL; the arguments are checked as Linux checks them: sigsetsize must
+ * be 8 (EINVAL), act is read (EFAULT), the signal must be 1..64 and not
+ * SIGKILL or SIGSTOP when act is given (EINVAL), oact is written (EFAULT). */
+static int64_t sys_rt_sigaction(struct kernel *k, struct proc *p, int sig, uint64_t act,
+				uint64_t oact, uint64_t sigsetsize)
+{
+	uint64_t sa[3];           /* handler, flags, mask (asm-generic struct sigaction) */
+	if (sigsetsize != 8)
+		return -EINVAL;
+	if (act && copyin(k, p, sa, act, sizeof sa) < 0)
+		return -EFAULT;
+	if (sig < 1 || sig > 64 || (act && (sig == 9 || sig == 19)))
+		return -EINVAL;
+	memset(sa, 0, sizeof sa);
+	if (oact && copyout(k, p, oact, sa, sizeof sa) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* rt_sigprocmask(2): keeps the mask (inherited by fork, kept by execve;
+ * SIGKILL and SIGSTOP cannot be blocked) and returns the old one, with
+ * Linux's checks: sigsetsize 8 (EINVAL), set read (EFAULT), how
+ * SIG_BLOCK/UNBLOCK/SETMASK when set is given (EINVAL), oldset written
+ * (EFAULT).  The mask does not hold back kill(), which vmos carries out at
+ * once. */
+static int64_t sys_rt_sigprocmask(struct kernel *k, struct proc *p, int how, uint64_t uset,
+				  uint64_t uoldset, uint64_t sigsetsize)
+{
+	if (sigsetsize != 8)
+		return -EINVAL;
+	uint64_t old = p->sigmask, set;
+	if (uset) {
+		if (copyin(k, p, &set, uset, sizeof set) < 0)
+			return -EFAULT;
+		set &= ~((1ULL << (9 - 1)) | (1ULL << (19 - 1)));
+		switch (how) {
+		case 0: p->sigmask |= set; break;
+		case 1: p->sigmask &= ~set; break;
+		case 2: p->sigmask = set; break;
+		default: return -EINVAL;
+		}
+	}
+	if (uoldset && copyout(k, p, uoldset, &old, sizeof old) < 0)
+		return -EFAULT;
+	return 0;
+}
+
 void syscall_dispatch(struct kernel *k, struct proc *p)
 {
 	uint64_t *a = &p->x[10];
@@ -240,12 +289,13 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
 	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
-	case SYS_ioctl: rc = -ENOTTY; break;
+	case SYS_ioctl: rc = (int)a[0] >= 0 && (int)a[0] <= 2 ? -ENOTTY : -EBADF; break;
 	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
 	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
-	case SYS_rt_sigaction: case SYS_rt_sigprocmask: rc = 0; break;
+	case SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
+	case SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
 	case SYS_vmos_marker:
 		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");

@@ -189,6 +189,39 @@ static void common(void)
 	expect("wait4(INT_MIN, &st)", sc(SYS_wait4, (long)(-2147483647 - 1), (long)&st, 0, 0, 0, 0), -ESRCH);
 	expect("wait4(-1, &st) with no children", sc(SYS_wait4, -1, (long)&st, 0, 0, 0, 0), -ECHILD);
 
+	/* signal actions and the signal mask: Linux's argument checks */
+	long sa[3] = { 1, 1, 1 }, mask = 0, old = 0;
+	expect("rt_sigaction(SIGUSR1, NULL, &old, 8)", sc(SYS_rt_sigaction, 10, 0, (long)sa, 8, 0, 0), 0);
+	expect_true("the old action of SIGUSR1 is SIG_DFL", sa[0] == 0);
+	expect("rt_sigaction(SIGUSR1, NULL, NULL, 4)", sc(SYS_rt_sigaction, 10, 0, 0, 4, 0, 0), -EINVAL);
+	expect("rt_sigaction(SIGUSR1, kernel address, NULL, 8)", sc(SYS_rt_sigaction, 10, (long)KADDR, 0, 8, 0, 0), -EFAULT);
+	expect("rt_sigaction(SIGUSR1, NULL, kernel address, 8)", sc(SYS_rt_sigaction, 10, 0, (long)KADDR, 8, 0, 0), -EFAULT);
+	expect("rt_sigaction(SIGKILL, &act, NULL, 8)", sc(SYS_rt_sigaction, 9, (long)sa, 0, 8, 0, 0), -EINVAL);
+	expect("rt_sigaction(65, NULL, NULL, 8)", sc(SYS_rt_sigaction, 65, 0, 0, 8, 0, 0), -EINVAL);
+	expect("rt_sigaction(0, NULL, NULL, 8)", sc(SYS_rt_sigaction, 0, 0, 0, 8, 0, 0), -EINVAL);
+	mask = 1L << (10 - 1);
+	expect("rt_sigprocmask(SIG_BLOCK, {SIGUSR1}, NULL, 8)", sc(SYS_rt_sigprocmask, 0, (long)&mask, 0, 8, 0, 0), 0);
+	expect("rt_sigprocmask(SIG_BLOCK, NULL, &old, 8)", sc(SYS_rt_sigprocmask, 0, 0, (long)&old, 8, 0, 0), 0);
+	expect_true("SIGUSR1 is blocked", old == 1L << (10 - 1));
+	pid_t mc = fork();
+	if (mc == 0) {
+		long m = 0;
+		syscall(SYS_rt_sigprocmask, 0, 0, (long)&m, 8, 0, 0);
+		_exit(m == 1L << (10 - 1) ? 0 : 1);
+	}
+	expect_true("a child after fork has the same mask", waitpid(mc, &st, 0) == mc && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	mask = -1L;
+	expect("rt_sigprocmask(SIG_SETMASK, all, NULL, 8)", sc(SYS_rt_sigprocmask, 2, (long)&mask, 0, 8, 0, 0), 0);
+	expect("rt_sigprocmask(SIG_UNBLOCK, {SIGUSR1}, &old, 8)", sc(SYS_rt_sigprocmask, 1, (long)&(long){ 1L << (10 - 1) }, (long)&old, 8, 0, 0), 0);
+	expect_true("SIGKILL and SIGSTOP were not blocked", !(old & (1L << 8)) && !(old & (1L << 18)) && (old & 1));
+	expect("rt_sigprocmask(5, &set, NULL, 8)", sc(SYS_rt_sigprocmask, 5, (long)&mask, 0, 8, 0, 0), -EINVAL);
+	expect("rt_sigprocmask(SIG_BLOCK, kernel address, NULL, 8)", sc(SYS_rt_sigprocmask, 0, (long)KADDR, 0, 8, 0, 0), -EFAULT);
+	expect("rt_sigprocmask(SIG_BLOCK, NULL, kernel address, 8)", sc(SYS_rt_sigprocmask, 0, 0, (long)KADDR, 8, 0, 0), -EFAULT);
+	expect("rt_sigprocmask(SIG_BLOCK, NULL, &old, 16)", sc(SYS_rt_sigprocmask, 0, 0, (long)&old, 16, 0, 0), -EINVAL);
+	mask = 0;
+	expect("rt_sigprocmask(SIG_SETMASK, {}, NULL, 8)", sc(SYS_rt_sigprocmask, 2, (long)&mask, 0, 8, 0, 0), 0);
+	expect("ioctl(5, TCGETS, buf)", sc(SYS_ioctl, 5, 0x5401, (long)rb, 0, 0, 0), -EBADF);
+
 	/* system calls that write a result refuse a kernel address */
 	expect("clock_gettime(MONOTONIC, kernel address)", sc(SYS_clock_gettime, CLOCK_MONOTONIC, (long)KADDR, 0, 0, 0, 0), -EFAULT);
 	expect("uname(kernel address)", sc(SYS_uname, (long)KADDR, 0, 0, 0, 0, 0), -EFAULT);
