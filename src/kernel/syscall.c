@@ -111,8 +111,10 @@ static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov
 	return total;
 }
 
-/* read(2) of stdin: EFAULT for a buffer outside the user half before
- * anything is consumed; at most IO_CHUNK bytes per call. */
+/* read(2) of stdin: EFAULT for a buffer outside the user half; at most
+ * IO_CHUNK bytes per call, and only as many as the buffer can take before
+ * an unwritable page: input that does not fit stays unread (EFAULT if not
+ * one byte fits), as Linux leaves it in the pipe. */
 static int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
 {
 	if (fd != 0)
@@ -121,10 +123,13 @@ static int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, 
 		return -EFAULT;
 	if (len == 0)
 		return 0;
+	size_t n = len < IO_CHUNK ? (size_t)len : IO_CHUNK;
+	n = uaccess_writable_prefix(k, p, buf, n);
+	if (n == 0)
+		return -EFAULT;
 	char *kbuf = kmalloc(&k->km, IO_CHUNK);
 	if (!kbuf)
 		return -ENOMEM;
-	size_t n = len < IO_CHUNK ? (size_t)len : IO_CHUNK;
 	fflush(k->cfg.out);
 	ssize_t got = read(k->stdin_fd, kbuf, n);
 	int64_t rc = got < 0 ? -EIO : got;
@@ -182,11 +187,13 @@ static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
 /* getrandom(2): flags (32 bits) other than GRND_NONBLOCK, GRND_RANDOM,
  * GRND_INSECURE (and RANDOM with INSECURE) are EINVAL; the length is capped
  * at MAX_RW_COUNT, then a buffer outside the user half is EFAULT (Linux's
- * import_ubuf); at most 256 bytes per call (a short read, which the call
- * allows). */
+ * import_ubuf); at most 256 bytes per call, fewer if the buffer faults
+ * partway (short reads, which the call allows; EFAULT if not one byte
+ * fits). */
 static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uint64_t len,
 			     uint32_t flags)
 {
+	bool buf_len_nonzero = len != 0;
 	enum { GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4 };
 	if ((flags & ~(uint32_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
 	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
@@ -198,6 +205,9 @@ static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uin
 	uint8_t b[256];
 	if (len > sizeof b)
 		len = sizeof b;
+	len = uaccess_writable_prefix(k, p, buf, (size_t)len);   /* a fault partway: a short read */
+	if (len == 0 && buf_len_nonzero)
+		return -EFAULT;
 	for (size_t i = 0; i < len; i++) {
 		k->rng ^= k->rng << 13, k->rng ^= k->rng >> 7, k->rng ^= k->rng << 17;
 		b[i] = (uint8_t)k->rng;

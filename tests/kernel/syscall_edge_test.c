@@ -4,17 +4,20 @@
  * must sleep (practically) forever, not wrap around in the multiplication
  * by 10^9 or the addition to the clock into a sleep of a fraction of a
  * second.  Calls go through syscall_dispatch of a live process, arguments
- * in its registers and memory, as the trap handler makes them.
+ * in its registers and memory, as the trap handler makes them.  And a
+ * read(2) must not consume input its buffer cannot take.
  */
 #include "test.h"
 #include "kernel.h"
 #include "proc.h"
 #include "syscall.h"
 #include "uaccess.h"
+#include "vm.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static struct kernel k;
 
@@ -92,5 +95,50 @@ TEST(nanosleep_of_huge_seconds_does_not_wrap)
 	CHECK_EQ(nanosleep_of(p, -1, 0), (uint64_t)-EINVAL);
 	CHECK_EQ(nanosleep_of(p, 0, 1000000000), (uint64_t)-EINVAL);
 	CHECK_EQ(nanosleep_of(p, 0, -1), (uint64_t)-EINVAL);
+	halt();
+}
+
+/* read(0, buf, len) by p; returns its result. */
+static int64_t read_of(struct proc *p, uint64_t buf, uint64_t len)
+{
+	p->state = P_RUNNABLE;
+	p->x[17] = SYS_read;
+	p->x[10] = 0;
+	p->x[11] = buf;
+	p->x[12] = len;
+	syscall_dispatch(&k, p);
+	return (int64_t)p->x[10];
+}
+
+/* Input that does not fit the buffer stays unread: a read into an
+ * unmapped buffer consumes nothing, one into a buffer that ends after 3
+ * bytes takes 3, and the next read gets the rest (as a Linux pipe keeps
+ * what copy_to_user could not take). */
+TEST(read_consumes_only_what_the_buffer_takes)
+{
+	struct proc *p = boot_proc();
+	int fds[2];
+	REQUIRE(pipe(fds) == 0);
+	REQUIRE(write(fds[1], "hello, world", 12) == 12);
+	close(fds[1]);
+	k.stdin_fd = fds[0];
+	int64_t m = vm_mmap(&k, p, 0, 2 * PGSIZE, LX_PROT_READ | LX_PROT_WRITE,
+			    LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, -1, 0);
+	REQUIRE(m > 0);
+	REQUIRE(vm_munmap(&k, p, (uint64_t)m + PGSIZE, PGSIZE) == 0);
+	uint64_t end = (uint64_t)m + PGSIZE;
+
+	CHECK_EQ(read_of(p, end, 10), (uint64_t)-EFAULT);            /* unmapped */
+	CHECK_EQ(read_of(p, 0xffffffc080000000ULL, 10), (uint64_t)-EFAULT);  /* kernel */
+	CHECK_EQ(read_of(p, end - 3, 10), 3);                         /* 3 bytes fit */
+	char got[16] = { 0 };
+	REQUIRE(copyin(&k, p, got, end - 3, 3) == 0);
+	CHECK_STR(got, "hel");
+	CHECK_EQ(read_of(p, (uint64_t)m, 100), 9);                    /* the rest */
+	memset(got, 0, sizeof got);
+	REQUIRE(copyin(&k, p, got, (uint64_t)m, 9) == 0);
+	CHECK_STR(got, "lo, world");
+	CHECK_EQ(read_of(p, (uint64_t)m, 100), 0);                    /* EOF */
+	close(fds[0]);
 	halt();
 }
