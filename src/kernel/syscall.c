@@ -73,9 +73,10 @@ static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf,
 }
 
 /* writev(2), as Linux's import_iovec: more than UIO_MAXIOV vectors EINVAL;
- * every iovec is read and checked before anything is written (a length
- * with the top bit set EINVAL, a buffer outside the user half EFAULT); the
- * total is capped at MAX_RW_COUNT.  Then the buffers are written in order;
+ * the whole iovec array is read (EFAULT), then every vector checked (a
+ * length with the top bit set EINVAL, a buffer outside the user half
+ * EFAULT), all before anything is written; the total is capped at
+ * MAX_RW_COUNT.  Then the buffers are written in order;
  * a fault partway returns the bytes written before it. */
 static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64_t iovcnt)
 {
@@ -83,8 +84,13 @@ static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov
 		return -EBADF;
 	if (iovcnt > UIO_MAXIOV)
 		return -EINVAL;
-	for (uint64_t i = 0; i < iovcnt; i++) {
-		uint64_t v[2];
+	uint64_t v[2];
+	if (!uaccess_ok(k, iov, 16 * iovcnt))
+		return -EFAULT;
+	for (uint64_t i = 0; i < iovcnt; i++)          /* the whole array first */
+		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
+			return -EFAULT;
+	for (uint64_t i = 0; i < iovcnt; i++) {         /* then each vector */
 		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
 			return -EFAULT;
 		if ((int64_t)v[1] < 0)
@@ -94,7 +100,6 @@ static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov
 	}
 	int64_t total = 0;
 	for (uint64_t i = 0; i < iovcnt && (uint64_t)total < MAX_RW_COUNT; i++) {
-		uint64_t v[2];
 		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
 			return total ? total : -EFAULT;
 		if (!v[1])
