@@ -157,6 +157,13 @@ static void common(void)
 	expect("writev(1, {p, 2^64-1})", sc(SYS_writev, 1, (long)&iov[1], 1, 0, 0, 0), -EINVAL);
 	expect("writev(1, kernel address, 1)", sc(SYS_writev, 1, (long)KADDR, 1, 0, 0, 0), -EFAULT);
 	expect("writev(7, iov, 1)", sc(SYS_writev, 7, (long)iov, 1, 0, 0, 0), -EBADF);
+	/* the whole array is read before any length is looked at */
+	char *r = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(r + PAGE, PAGE);
+	long *tail = (long *)(r + PAGE - 16);
+	tail[0] = (long)"x", tail[1] = -1L;     /* a bad length, then the array runs off the mapping */
+	expect("writev(1, {{\"x\", 2^64-1}, <unmapped>}, 2)", sc(SYS_writev, 1, (long)tail, 2, 0, 0, 0), -EFAULT);
+	expect("writev(1, {{\"x\", 2^64-1}}, 1)", sc(SYS_writev, 1, (long)tail, 1, 0, 0, 0), -EINVAL);
 
 	/* getrandom */
 	char rb[16];
@@ -263,13 +270,6 @@ static void linux_only(void)
 	expect("writev(1, {\"written\\n\", 8}, {kernel address, 1}) writes nothing", sc(SYS_writev, 1, (long)iov, 2, 0, 0, 0), -EFAULT);
 	iov[1].len = -1L;
 	expect("writev(1, {\"written\\n\", 8}, {kernel address, 2^64-1})", sc(SYS_writev, 1, (long)iov, 2, 0, 0, 0), -EINVAL);
-	/* the whole array is read before any length is looked at */
-	char *r = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	munmap(r + PAGE, PAGE);
-	long *tail = (long *)(r + PAGE - 16);
-	tail[0] = (long)"x", tail[1] = -1L;     /* a bad length, then the array runs off the mapping */
-	expect("writev(1, {{\"x\", 2^64-1}, <unmapped>}, 2)", sc(SYS_writev, 1, (long)tail, 2, 0, 0, 0), -EFAULT);
-	expect("writev(1, {{\"x\", 2^64-1}}, 1)", sc(SYS_writev, 1, (long)tail, 1, 0, 0, 0), -EINVAL);
 	/* ranges that straddle the top of the Sv39 user half */
 	expect("munmap(top - 4096, 8192)", sc(SYS_munmap, (long)(SV39_TOP - PAGE), 2 * PAGE, 0, 0, 0, 0), -EINVAL);
 	expect("mprotect(top - 4096, 8192, R)", sc(SYS_mprotect, (long)(SV39_TOP - PAGE), 2 * PAGE, PROT_READ, 0, 0, 0), -ENOMEM);
