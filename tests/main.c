@@ -3,9 +3,13 @@
  *   test_BIN [-v] [NAME...]     run all tests, or those named
  * Each test runs in a child process; its exit status says pass or fail, so
  * an abort() from a debug check or a sanitizer report fails that test only.
+ * Each test has VMOS_TEST_TIMEOUT seconds (default 900): one that hangs (a
+ * livelocked fault loop, say) is killed by SIGALRM and fails, and the rest
+ * still run.
  */
 #include "test.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -68,6 +72,9 @@ static int selected(const char *name, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	int verbose = 0, passed = 0, failed = 0;
+	unsigned timeout = 900;
+	if (getenv("VMOS_TEST_TIMEOUT"))
+		timeout = (unsigned)atoi(getenv("VMOS_TEST_TIMEOUT"));
 	if (argc > 1 && !strcmp(argv[1], "-v")) {
 		verbose = 1;
 		argc--, argv++;
@@ -80,6 +87,7 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 		if (pid == 0) {
 			test_failures = 0;
+			alarm(timeout);
 			t->fn();
 			fflush(stdout);
 			exit(test_failures ? 1 : 0);
@@ -92,7 +100,9 @@ int main(int argc, char **argv)
 				printf("ok   %s\n", t->name);
 		} else {
 			failed++;
-			if (WIFSIGNALED(st))
+			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+				printf("FAIL %s (timed out after %u s)\n", t->name, timeout);
+			else if (WIFSIGNALED(st))
 				printf("FAIL %s (signal %d)\n", t->name, WTERMSIG(st));
 			else
 				printf("FAIL %s\n", t->name);

@@ -106,6 +106,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->brk = p->brk;
 	c->stack_top = p->stack_top;
 	c->mmap_base = p->mmap_base;
+	c->sigmask = p->sigmask;
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:
@@ -114,22 +115,68 @@ fail:
 	return -ENOMEM;
 }
 
-int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options)
+#define WUNTRACED   2
+#define WCONTINUED  8
+#define __WNOTHREAD 0x20000000u
+#define __WALL      0x40000000u
+#define __WCLONE    0x80000000u
+
+/* struct rusage of riscv64 (two struct timevals, then 14 longs). */
+struct lx_rusage {
+	int64_t utime[2], stime[2];
+	int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock;
+	int64_t msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+
+/* True if child c is one that wait4(pid, .., options) of p waits for:
+ * pid > 0 that child, -1 any, 0 or < -1 those of the process group (every
+ * process of a program tree is in the group of its top-level process). */
+static bool wait_match(const struct proc *p, const struct proc *c, int64_t pid)
 {
-	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
+	if (c->ppid != p->pid)
+		return false;
+	if (pid > 0)
+		return (int64_t)c->pid == pid;
+	if (pid == 0)
+		return c->tree == p->tree;
+	return pid == -1 || (int64_t)c->tree == -pid;
+}
+
+/* Linux's wait4 (kernel_wait4, sys_wait4): a zombie child is reaped first,
+ * then its status and resource usage are written; if either pointer
+ * faults the call returns EFAULT, but the child is gone all the same (a
+ * second wait4 gets ECHILD).  ru gets the child's peak resident size and
+ * its page faults (minor: served from memory, major: read from swap); CPU
+ * times are 0 (the machine keeps no clock per process). */
+int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options,
+		  uint64_t urusage)
+{
+	if ((unsigned)options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;           /* -INT_MIN is no process group */
+	/* every child here exits with SIGCHLD: none is a "clone" child */
+	bool clone_only = ((unsigned)options & __WCLONE) && !((unsigned)options & __WALL);
 	bool have_child = false;
 	for (struct proc *c = k->procs; c; c = c->next) {
-		if (c->ppid != p->pid || (pid > 0 && (int64_t)c->pid != pid))
+		if (!wait_match(p, c, pid) || clone_only)
 			continue;
 		have_child = true;
 		if (c->state != P_ZOMBIE)
 			continue;
 		int status = c->term_signal ? c->term_signal : (c->exit_code & 0xff) << 8;
-		if (ustatus && copyout(k, p, ustatus, &status, sizeof status) < 0)
-			return -EFAULT;
+		struct lx_rusage ru = {
+			.maxrss = (int64_t)(c->st.resident_peak * (PGSIZE / 1024)),
+			.minflt = (int64_t)(c->st.faults_zero + c->st.faults_file + c->st.faults_cow +
+					    c->st.faults_stack),
+			.majflt = (int64_t)c->st.faults_swapin,
+		};
 		int64_t cpid = c->pid;
 		proc_reap(k, c);
+		if (ustatus && copyout(k, p, ustatus, &status, sizeof status) < 0)
+			return -EFAULT;
+		if (urusage && copyout(k, p, urusage, &ru, sizeof ru) < 0)
+			return -EFAULT;
 		return cpid;
 	}
 	if (!have_child)

@@ -228,18 +228,34 @@ static inline bool pmap_pte_present(uint64_t pte)
 	return (pte & PTE_V) || (pte & PTE_SW_NONE);
 }
 
-/* The leaf PTE mapping pa with prot (write withheld while cow). */
+/* What a protection grants on this machine.  RISC-V cannot encode write
+ * without read (W=1, R=0 is a reserved PTE encoding), so write permission
+ * implies read, as Linux/riscv64 maps PROT_WRITE (and PROT_WRITE|PROT_EXEC)
+ * readable.  Execute alone stays execute-only (X=1, R=0 is legal).  The one
+ * place a region's protection becomes rights: the leaf encoder below and the
+ * fault handler's permission check both use it, so a page the handler lets
+ * an access through always gets a PTE that allows that access. */
+static inline unsigned pmap_effective_prot(unsigned prot)
+{
+	return (prot & VM_PROT_WRITE) ? prot | VM_PROT_READ : prot;
+}
+
+/* The leaf PTE mapping pa with prot, write withheld while cow.  The rights
+ * are pmap_effective_prot(prot) in every case: a copy-on-write page of a
+ * writable region (the zero page, a page shared after fork) stays readable
+ * although its W bit is withheld. */
 static inline uint64_t pmap_make_leaf(uint64_t pa, unsigned prot, bool cow)
 {
+	unsigned eff = pmap_effective_prot(prot);
 	uint64_t b = 0;
-	if (prot & VM_PROT_READ)
+	if (eff & VM_PROT_READ)
 		b |= PTE_R;
-	if ((prot & VM_PROT_WRITE) && !cow)
-		b |= PTE_W | PTE_R;        /* W without R is reserved: writable implies readable */
-	if (prot & VM_PROT_EXEC)
+	if ((eff & VM_PROT_WRITE) && !cow)
+		b |= PTE_W;
+	if (eff & VM_PROT_EXEC)
 		b |= PTE_X;
 	uint64_t pte = PA_TO_PTE(pa) | (cow ? PTE_SW_COW : 0);
-	if (b == 0)                     /* PROT_NONE (or write-only cow): present, inaccessible */
+	if (b == 0)                     /* PROT_NONE: present, inaccessible */
 		return pte | PTE_SW_NONE;
 	return pte | PTE_V | PTE_U | b;
 }

@@ -40,6 +40,7 @@ struct proc {
 	int exit_code;                 /* valid when P_ZOMBIE */
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
+	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
 	struct proc_stats st;
 	struct kernel *kernel;
 	struct repl repl;              /* local replacement: this process's policy */

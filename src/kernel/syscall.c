@@ -31,18 +31,34 @@ static void emit(struct kernel *k, struct proc *p, FILE *f, const char *buf, siz
 	}
 }
 
+/* Linux's cap on one read or write: INT_MAX rounded down to a page. */
+#define MAX_RW_COUNT 0x7ffff000ULL
+#define UIO_MAXIOV   1024
+
+/* write(2): EBADF but for stdout and stderr; EFAULT if the buffer is not
+ * wholly in the user half (uaccess_ok), before anything is written; at most
+ * MAX_RW_COUNT bytes; a fault partway returns the bytes before the faulting
+ * page (EFAULT if that is none). */
 static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
 {
 	if (fd != 1 && fd != 2)
-		return fd == 0 ? -EBADF : -EBADF;
+		return -EBADF;
+	if (!uaccess_ok(k, buf, len))
+		return -EFAULT;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
 	FILE *f = fd == 1 ? k->cfg.out : k->cfg.err;
 	char *kbuf = kmalloc(&k->km, IO_CHUNK);
 	if (!kbuf)
 		return -ENOMEM;
 	int64_t done = 0;
 	while ((uint64_t)done < len) {
-		size_t n = len - (uint64_t)done < IO_CHUNK ? (size_t)(len - (uint64_t)done) : IO_CHUNK;
-		if (copyin(k, p, kbuf, buf + (uint64_t)done, n) < 0) {
+		/* a page at a time: a fault partway writes what came before it */
+		uint64_t at = buf + (uint64_t)done;
+		size_t n = (size_t)(PGSIZE - (at & PGMASK));
+		if (n > len - (uint64_t)done)
+			n = (size_t)(len - (uint64_t)done);
+		if (copyin(k, p, kbuf, at, n) < 0) {
 			if (done == 0)
 				done = -EFAULT;
 			break;
@@ -56,35 +72,69 @@ static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf,
 	return done;
 }
 
-static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, int iovcnt)
+/* writev(2), as Linux's import_iovec: more than UIO_MAXIOV vectors EINVAL;
+ * the whole iovec array is read (EFAULT), then every vector checked (a
+ * length with the top bit set EINVAL, a buffer outside the user half
+ * EFAULT), all before anything is written; the total is capped at
+ * MAX_RW_COUNT.  Then the buffers are written in order;
+ * a fault partway returns the bytes written before it. */
+static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64_t iovcnt)
 {
-	if (iovcnt < 0 || iovcnt > 1024)
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (iovcnt > UIO_MAXIOV)
 		return -EINVAL;
+	uint64_t v[2];
+	if (!uaccess_ok(k, iov, 16 * iovcnt))
+		return -EFAULT;
+	for (uint64_t i = 0; i < iovcnt; i++)          /* the whole array first */
+		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
+			return -EFAULT;
+	for (uint64_t i = 0; i < iovcnt; i++) {         /* then each vector */
+		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
+			return -EFAULT;
+		if ((int64_t)v[1] < 0)
+			return -EINVAL;
+		if (!uaccess_ok(k, v[0], v[1]))
+			return -EFAULT;
+	}
 	int64_t total = 0;
-	for (int i = 0; i < iovcnt; i++) {
-		uint64_t v[2];
-		if (copyin(k, p, v, iov + 16 * (uint64_t)i, sizeof v) < 0)
+	for (uint64_t i = 0; i < iovcnt && (uint64_t)total < MAX_RW_COUNT; i++) {
+		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
 			return total ? total : -EFAULT;
 		if (!v[1])
 			continue;
+		if (v[1] > MAX_RW_COUNT - (uint64_t)total)
+			v[1] = MAX_RW_COUNT - (uint64_t)total;
 		int64_t r = sys_write(k, p, fd, v[0], v[1]);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
+		if ((uint64_t)r < v[1])
+			break;               /* a fault partway: stop there, as Linux does */
 	}
 	return total;
 }
 
+/* read(2) of stdin: EFAULT for a buffer outside the user half; at most
+ * IO_CHUNK bytes per call, and only as many as the buffer can take before
+ * an unwritable page: input that does not fit stays unread (EFAULT if not
+ * one byte fits), as Linux leaves it in the pipe. */
 static int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
 {
 	if (fd != 0)
 		return -EBADF;
+	if (!uaccess_ok(k, buf, len))
+		return -EFAULT;
 	if (len == 0)
 		return 0;
+	size_t n = len < IO_CHUNK ? (size_t)len : IO_CHUNK;
+	n = uaccess_writable_prefix(k, p, buf, n);
+	if (n == 0)
+		return -EFAULT;
 	char *kbuf = kmalloc(&k->km, IO_CHUNK);
 	if (!kbuf)
 		return -ENOMEM;
-	size_t n = len < IO_CHUNK ? (size_t)len : IO_CHUNK;
 	fflush(k->cfg.out);
 	ssize_t got = read(k->stdin_fd, kbuf, n);
 	int64_t rc = got < 0 ? -EIO : got;
@@ -109,6 +159,9 @@ static int64_t sys_clock_gettime(struct kernel *k, struct proc *p, int clk, uint
 	return copyout(k, p, tp, v, sizeof v);
 }
 
+/* nanosleep(2): EFAULT, or EINVAL for a negative or out-of-range field.
+ * A sleep longer than 2^62 ns (146 years) is cut to that, so adding it to
+ * the clock cannot wrap around into a short sleep. */
 static int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uint64_t rem)
 {
 	int64_t v[2];
@@ -116,7 +169,10 @@ static int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uin
 		return -EFAULT;
 	if (v[0] < 0 || v[1] < 0 || v[1] >= 1000000000)
 		return -EINVAL;
-	proc_sleep(k, p, (uint64_t)v[0] * 1000000000ULL + (uint64_t)v[1]);
+	const uint64_t forever = 1ULL << 62;
+	uint64_t ns = (uint64_t)v[0] >= forever / 1000000000ULL ? forever :
+		      (uint64_t)v[0] * 1000000000ULL + (uint64_t)v[1];
+	proc_sleep(k, p, ns);
 	return 0;
 }
 
@@ -133,16 +189,84 @@ static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
 	return copyout(k, p, buf, u, sizeof u);
 }
 
-static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uint64_t len)
+/* getrandom(2): flags (32 bits) other than GRND_NONBLOCK, GRND_RANDOM,
+ * GRND_INSECURE (and RANDOM with INSECURE) are EINVAL; the length is capped
+ * at MAX_RW_COUNT, then a buffer outside the user half is EFAULT (Linux's
+ * import_ubuf); at most 256 bytes per call, fewer if the buffer faults
+ * partway (short reads, which the call allows; EFAULT if not one byte
+ * fits). */
+static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uint64_t len,
+			     uint32_t flags)
 {
+	bool buf_len_nonzero = len != 0;
+	enum { GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4 };
+	if ((flags & ~(uint32_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
+	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	if (!uaccess_ok(k, buf, len))
+		return -EFAULT;
 	uint8_t b[256];
 	if (len > sizeof b)
 		len = sizeof b;
+	len = uaccess_writable_prefix(k, p, buf, (size_t)len);   /* a fault partway: a short read */
+	if (len == 0 && buf_len_nonzero)
+		return -EFAULT;
 	for (size_t i = 0; i < len; i++) {
 		k->rng ^= k->rng << 13, k->rng ^= k->rng >> 7, k->rng ^= k->rng << 17;
 		b[i] = (uint8_t)k->rng;
 	}
 	return copyout(k, p, buf, b, (size_t)len) < 0 ? -EFAULT : (int64_t)len;
+}
+
+/* rt_sigaction(2).  vmos runs no signal handlers yet (a signal ends the
+ * process), so an action is not kept and every old action reads back as
+ * SIG_DFL; the arguments are checked as Linux checks them: sigsetsize must
+ * be 8 (EINVAL), act is read (EFAULT), the signal must be 1..64 and not
+ * SIGKILL or SIGSTOP when act is given (EINVAL), oact is written (EFAULT). */
+static int64_t sys_rt_sigaction(struct kernel *k, struct proc *p, int sig, uint64_t act,
+				uint64_t oact, uint64_t sigsetsize)
+{
+	uint64_t sa[3];           /* handler, flags, mask (asm-generic struct sigaction) */
+	if (sigsetsize != 8)
+		return -EINVAL;
+	if (act && copyin(k, p, sa, act, sizeof sa) < 0)
+		return -EFAULT;
+	if (sig < 1 || sig > 64 || (act && (sig == 9 || sig == 19)))
+		return -EINVAL;
+	memset(sa, 0, sizeof sa);
+	if (oact && copyout(k, p, oact, sa, sizeof sa) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* rt_sigprocmask(2): keeps the mask (inherited by fork, kept by execve;
+ * SIGKILL and SIGSTOP cannot be blocked) and returns the old one, with
+ * Linux's checks: sigsetsize 8 (EINVAL), set read (EFAULT), how
+ * SIG_BLOCK/UNBLOCK/SETMASK when set is given (EINVAL), oldset written
+ * (EFAULT).  The mask does not hold back kill(), which vmos carries out at
+ * once. */
+static int64_t sys_rt_sigprocmask(struct kernel *k, struct proc *p, int how, uint64_t uset,
+				  uint64_t uoldset, uint64_t sigsetsize)
+{
+	if (sigsetsize != 8)
+		return -EINVAL;
+	uint64_t old = p->sigmask, set;
+	if (uset) {
+		if (copyin(k, p, &set, uset, sizeof set) < 0)
+			return -EFAULT;
+		set &= ~((1ULL << (9 - 1)) | (1ULL << (19 - 1)));
+		switch (how) {
+		case 0: p->sigmask |= set; break;
+		case 1: p->sigmask &= ~set; break;
+		case 2: p->sigmask = set; break;
+		default: return -EINVAL;
+		}
+	}
+	if (uoldset && copyout(k, p, uoldset, &old, sizeof old) < 0)
+		return -EFAULT;
+	return 0;
 }
 
 void syscall_dispatch(struct kernel *k, struct proc *p)
@@ -154,7 +278,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	p->st.syscalls++;
 	switch (nr) {
 	case SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
-	case SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], (int)a[2]); break;
+	case SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], a[2]); break;
 	case SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
 	case SYS_exit:
 	case SYS_exit_group:
@@ -171,7 +295,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		rc = vm_mmap(k, p, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
 		break;
 	case SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
-	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], (int)a[2]); break;
+	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
 	case SYS_getpid: case SYS_gettid: case SYS_set_tid_address: rc = p->pid; break;
 	case SYS_getppid: rc = p->ppid; break;
 	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: rc = 0; break;
@@ -179,13 +303,14 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
 	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
-	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1]); break;
-	case SYS_ioctl: rc = -ENOTTY; break;
+	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
+	case SYS_ioctl: rc = (int)a[0] >= 0 && (int)a[0] <= 2 ? -ENOTTY : -EBADF; break;
 	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
-	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2]); break;
+	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
-	case SYS_rt_sigaction: case SYS_rt_sigprocmask: rc = 0; break;
+	case SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
+	case SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
 	case SYS_vmos_marker:
 		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");

@@ -41,6 +41,18 @@ static int copy_user(struct kernel *k, struct proc *p, uint64_t uva, uint8_t *kb
 	return 0;
 }
 
+size_t uaccess_writable_prefix(struct kernel *k, struct proc *p, uint64_t uva, size_t n)
+{
+	size_t ok = 0;
+	while (ok < n) {
+		size_t chunk = PGSIZE - ((uva + ok) & PGMASK);
+		if (!user_ptr(k, p, uva + ok, ACC_STORE))
+			break;
+		ok += chunk < n - ok ? chunk : n - ok;
+	}
+	return ok;
+}
+
 int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n)
 {
 	return copy_user(k, p, uva, (uint8_t *)(uintptr_t)src, n, ACC_STORE);

@@ -11,9 +11,25 @@
 
 #include "kernel.h"
 
+/* Linux's access_ok: true if [uva, uva + n) lies below the top of the user
+ * half without wrapping.  System calls that take a buffer and a length
+ * check it first, so a kernel pointer or a length near 2^64 is EFAULT at
+ * once, before anything is read, written or consumed - even for n = 0. */
+static inline bool uaccess_ok(const struct kernel *k, uint64_t uva, uint64_t n)
+{
+	uint64_t top = user_top(k->cfg.levels);
+	return n <= top && uva <= top - n;
+}
+
 /* Copy n bytes to/from user address uva.  Return 0 or -EFAULT. */
 int copyout(struct kernel *k, struct proc *p, uint64_t uva, const void *src, size_t n);
 int copyin(struct kernel *k, struct proc *p, void *dst, uint64_t uva, size_t n);
+/* How many bytes from uva on (at most n) the kernel can store to: the
+ * pages are made ready as copyout would (faults served, copy-on-write
+ * broken) but nothing is written.  For calls that must know where a buffer
+ * ends before they consume input (read: the bytes that do not fit stay
+ * unread, as on Linux). */
+size_t uaccess_writable_prefix(struct kernel *k, struct proc *p, uint64_t uva, size_t n);
 /* Copies a NUL-terminated string of at most max bytes (NUL included).
  * Returns its length, -EFAULT, or -ENAMETOOLONG. */
 long copyinstr(struct kernel *k, struct proc *p, char *dst, uint64_t uva, size_t max);

@@ -366,7 +366,12 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
 		/* the PTE lags behind the region (cannot happen today): resync */
-		return pmap_enter(&p->pmap, va, pg.pa, r->prot, pg.cow);
+		int rc = pmap_enter(&p->pmap, va, pg.pa, r->prot, pg.cow);
+		if (rc == 0 && !(pmap_extract(&p->pmap, va, &pg) && (pg.prot & access_prot[acc])))
+			kpanic("vm_fault: pid %u va 0x%llx: the region allows the access but its "
+			       "page cannot be mapped so (it would fault forever)", p->pid,
+			       (unsigned long long)va);
+		return rc;
 	}
 	if (r->object && va < r->file_end)
 		return fault_file(k, p, r, va);
@@ -459,7 +464,7 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	int type = flags & LX_MAP_TYPE;
 	if (type != LX_MAP_PRIVATE && type != LX_MAP_SHARED && type != LX_MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+	if (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | LX_PROT_SEM))
 		return -EINVAL;
 	if (!(flags & LX_MAP_ANONYMOUS))
 		return fd < 0 ? -EBADF : -ENODEV;   /* no files to map */
@@ -506,13 +511,17 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	return (int64_t)start;
 }
 
+/* Linux's checks, in its order: an unaligned addr, a zero length, or a
+ * range that does not fit below the top of the user half is EINVAL.  The
+ * length is compared before it is rounded up to pages, so lengths near
+ * 2^64 (which would round to 0) fail instead of unmapping nothing. */
 int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len)
 {
 	p->st.munmap_calls++;
 	uint64_t top = user_top(k->cfg.levels);
-	if ((addr & PGMASK) || len == 0 || addr > top || PGROUNDUP(len) > top - addr)
+	if ((addr & PGMASK) || len == 0 || addr > top || len > top - addr)
 		return -EINVAL;
-	return unmap_range(k, p, addr, addr + PGROUNDUP(len));
+	return unmap_range(k, p, addr, addr + PGROUNDUP(len));   /* cannot pass top */
 }
 
 /* True if every page of [addr, end) lies in some region (Linux answers
@@ -528,23 +537,29 @@ static bool range_mapped(struct proc *p, uint64_t addr, uint64_t end)
 	return true;
 }
 
-int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot)
+/* Linux's order (do_mprotect_pkey): unaligned addr EINVAL; zero length 0
+ * whatever prot says; a length that rounds past 2^64 (to 0 or beyond)
+ * ENOMEM; then prot (64 bits: a stray high bit is EINVAL, PROT_SEM is
+ * accepted and means nothing here); a range not wholly mapped ENOMEM. */
+int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, uint64_t prot)
 {
 	p->st.mprotect_calls++;
 	uint64_t top = user_top(k->cfg.levels);
-	if ((addr & PGMASK) || (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
+	if (addr & PGMASK)
 		return -EINVAL;
 	if (len == 0)
 		return 0;
 	uint64_t end = addr + PGROUNDUP(len);
-	if (end < addr || end > top)
+	if (end <= addr)
 		return -ENOMEM;
-	if (!range_mapped(p, addr, end))
+	if (prot & ~(uint64_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | LX_PROT_SEM))
+		return -EINVAL;
+	if (end > top || !range_mapped(p, addr, end))
 		return -ENOMEM;
 	int rc = vm_map_clip(&p->map, addr, end);
 	if (rc < 0)
 		return rc;
-	unsigned vprot = lx_to_vm_prot(prot);
+	unsigned vprot = lx_to_vm_prot((int)prot);
 	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;
 	     r = vm_map_next(&p->map, r))
 		r->prot = vprot;
@@ -556,18 +571,23 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	return 0;
 }
 
+/* Linux's order (do_madvise): an unknown advice or unaligned addr EINVAL; a
+ * length that rounds up past 2^64 (to 0, or wrapping) EINVAL; a zero length
+ * 0; a range with a hole, or reaching above the user half, ENOMEM. */
 int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice)
 {
 	enum { NORMAL = 0, RANDOM = 1, SEQUENTIAL = 2, WILLNEED = 3, DONTNEED = 4, FREE = 8 };
-	if (addr & PGMASK)
-		return -EINVAL;
 	if (advice != NORMAL && advice != RANDOM && advice != SEQUENTIAL && advice != WILLNEED &&
 	    advice != DONTNEED && advice != FREE)
 		return -EINVAL;
-	uint64_t end = addr + PGROUNDUP(len);
-	if (end < addr || end > user_top(k->cfg.levels))
+	if (addr & PGMASK)
 		return -EINVAL;
-	if (!range_mapped(p, addr, end))
+	uint64_t end = addr + PGROUNDUP(len);
+	if ((len && !PGROUNDUP(len)) || end < addr)
+		return -EINVAL;
+	if (end == addr)
+		return 0;
+	if (end > user_top(k->cfg.levels) || !range_mapped(p, addr, end))
 		return -ENOMEM;
 	if (advice == DONTNEED || advice == FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,

@@ -16,12 +16,11 @@
 #define VM_STACK_INITIAL   (128 * 1024ULL)     /* stack region at exec */
 #define VM_STACK_GUARD_GAP (1024 * 1024ULL)    /* kept free below the stack limit */
 
-/* What a protection allows on RISC-V: write without read cannot be encoded
- * in a PTE (W=1, R=0 is reserved), so write permission implies read - as on
- * Linux for riscv64, where PROT_WRITE alone gives a readable mapping. */
+/* What a region protection allows: pmap_effective_prot (write implies read,
+ * as on Linux/riscv64, where PROT_WRITE alone gives a readable mapping). */
 static inline unsigned vm_effective_prot(unsigned prot)
 {
-	return (prot & VM_PROT_WRITE) ? prot | VM_PROT_READ : prot;
+	return pmap_effective_prot(prot);
 }
 
 /* Sets up an empty address space for p (page tables + region map). */
@@ -54,13 +53,14 @@ uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr);
 int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,
 		int flags, int fd, uint64_t off);
 int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len);
-int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot);
+int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, uint64_t prot);
 int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice);
 
 /* Linux mmap flags and protections (asm-generic). */
 #define LX_PROT_READ  0x1
 #define LX_PROT_WRITE 0x2
 #define LX_PROT_EXEC  0x4
+#define LX_PROT_SEM   0x8            /* accepted, no meaning (as on Linux) */
 #define LX_MAP_SHARED 0x01
 #define LX_MAP_PRIVATE 0x02
 #define LX_MAP_SHARED_VALIDATE 0x03

@@ -316,6 +316,50 @@ static void cow_and_swap(int levels)
 }
 TEST(pmap_cow_and_swap_entries) { each_levels(cow_and_swap); }
 
+/* Every protection, shared copy-on-write or not, becomes a PTE the MMU
+ * accepts and that grants exactly what Linux/riscv64 grants: loads if R or
+ * W (W without R is a reserved encoding: write implies read), stores if W
+ * and not copy-on-write, fetches if X.  A copy-on-write page of a W or W|X
+ * region must stay readable: with no R its loads would fault and the fault
+ * handler would find nothing to change (the livelock of issue 14). */
+static void every_prot(int levels)
+{
+	struct mach m;
+	struct pmap pm;
+	pm_open(&m, &pm, levels, 3);
+	uint64_t f = user_frame(&m);
+	for (unsigned prot = 0; prot < 8; prot++)
+		for (int cow = 0; cow < 2; cow++) {
+			uint64_t va = 0x40000 + (prot * 2 + (unsigned)cow) * PGSIZE;
+			CHECK_EQ(pmap_enter(&pm, va, f, prot, cow), 0);
+			PCHECK(&pm);
+			bool r = prot & (VM_PROT_READ | VM_PROT_WRITE), w = (prot & VM_PROT_WRITE) && !cow,
+			     x = prot & VM_PROT_EXEC;
+			int got_l = acc(&m, va, ACC_LOAD, NULL), got_s = acc(&m, va, ACC_STORE, NULL),
+			    got_f = acc(&m, va, ACC_FETCH, NULL);
+			if (got_l != (r ? 0 : CAUSE_LOAD_PAGE_FAULT) ||
+			    got_s != (w ? 0 : CAUSE_STORE_PAGE_FAULT) ||
+			    got_f != (x ? 0 : CAUSE_FETCH_PAGE_FAULT))
+				test_fail(__FILE__, __LINE__, "prot %u cow %d: load %d store %d fetch %d",
+					  prot, cow, got_l, got_s, got_f);
+			struct pmap_page pg;
+			REQUIRE(pmap_extract(&pm, va, &pg));
+			CHECK(pg.present && pg.cow == cow);
+			CHECK_EQ(pg.prot, (r ? VM_PROT_READ : 0) | (w ? VM_PROT_WRITE : 0) |
+					  (x ? VM_PROT_EXEC : 0));
+			/* pmap_protect encodes the same way */
+			pmap_protect(&pm, va, va + PGSIZE, VM_PROT_NONE);
+			CHECK_EQ(acc(&m, va, ACC_LOAD, NULL), CAUSE_LOAD_PAGE_FAULT);
+			pmap_protect(&pm, va, va + PGSIZE, prot);
+			PCHECK(&pm);
+			CHECK_EQ(acc(&m, va, ACC_LOAD, NULL), r ? 0 : CAUSE_LOAD_PAGE_FAULT);
+			CHECK_EQ(acc(&m, va, ACC_STORE, NULL), w ? 0 : CAUSE_STORE_PAGE_FAULT);
+			CHECK_EQ(acc(&m, va, ACC_FETCH, NULL), x ? 0 : CAUSE_FETCH_PAGE_FAULT);
+		}
+	pm_close(&m, &pm, levels, f);
+}
+TEST(pmap_every_prot_and_cow_encodes_what_linux_grants) { each_levels(every_prot); }
+
 /* --- the kernel half ----------------------------------------------------- */
 
 static void kernel_half(int levels)

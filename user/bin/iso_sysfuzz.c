@@ -7,8 +7,8 @@
  * A xorshift64* generator seeded by SEED picks each call's number (0..300
  * uniformly, or one of the calls vmos implements) and its arguments, each
  * from a class: small ints, -1, huge and random 64-bit values, pointers into
- * a scratch arena (an mmap with RW, read-only and PROT_NONE pages and an
- * unmapped page after it), into brk scratch, into the program's own text and
+ * a scratch arena (an mmap with RW, read-only, PROT_NONE and PROT_WRITE-only
+ * pages and an unmapped page after it), into brk scratch, into the program's own text and
  * rodata (the kernel must never write there), into the kernel direct map,
  * unmapped and non-canonical addresses.  Pointer classes never point at the
  * program's live data or stack.  Calls that would end it, block it, flood
@@ -300,6 +300,7 @@ int main(int argc, char **argv)
 	memset(m, 0x5a, ARENA_LEN);
 	mprotect(m + 8 * PAGE, 8 * PAGE, PROT_READ);
 	mprotect(m + 16 * PAGE, 8 * PAGE, PROT_NONE);
+	mprotect(m + 24 * PAGE, 4 * PAGE, PROT_WRITE);	/* readable too (Linux/riscv64) */
 	arena = (uintptr_t)m;
 	brk_scratch = (uintptr_t)sbrk(BRK_LEN);
 	uint64_t ro_before = hash(ro_data, sizeof ro_data) ^ hash((const void *)((uintptr_t)&next & ~(PAGE - 1)), PAGE);

@@ -1,0 +1,2 @@
+iso_mround
+linux

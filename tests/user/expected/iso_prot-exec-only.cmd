@@ -1,0 +1,2 @@
+iso_prot
+exec-only

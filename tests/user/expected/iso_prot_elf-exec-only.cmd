@@ -1,0 +1,2 @@
+iso_prot_elf
+exec-only

@@ -1,0 +1,2 @@
+iso_sysedge
+linux
