@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vmos trace through the real kernel (page tables, TLB, faults, replacement,
-# swap): the FIFO, LRU and OPT hit ratios of shared/data/traces/README.md to
+# swap): the FIFO, LRU and OPT hit ratios of traces/README.md to
 # the last digit, LIRS within a point, Belady's anomaly, every trace format,
 # time-shared traces, sweeps, and errors for bad input.
 set -u
@@ -13,12 +13,9 @@ ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 ratio() { "$VMOS" trace --check --policy "$1" --frames "$2" "$3" 2>&1 | sed -n 's/.*hit ratio: \([0-9.]*\)%.*/\1/p' | head -1; }
 
-T=""
-for d in ../shared/data/traces/lirs ../../shared/data/traces/lirs "${VMOS_TRACES:-/nonexistent}"; do
-	[ -f "$d/cpp.trc" ] && T=$d && break
-done
-if [ -z "$T" ]; then
-	echo "skip reference traces: shared/data/traces/lirs not found beside the repository"
+T=${VMOS_TRACES:-traces/lirs}
+if [ ! -f "$T/cpp.trc" ]; then
+	echo "SKIP reference traces: $T/cpp.trc not found (the traces are part of the repository: traces/lirs)"
 	skip=$((skip + 1))
 else
 	# trace size fifo lru opt lirs  (README table)
