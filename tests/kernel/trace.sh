@@ -70,7 +70,7 @@ if command -v valgrind >/dev/null && command -v cc >/dev/null; then
 	refs=$(sed -n 's/^references: \([0-9]*\),.*/\1/p' <<<"$out")
 	[ "$refs" = $((want + 2 * m)) ] && ok "valgrind lackey trace of a real x86-64 program: $refs references under Sv48" || bad "real lackey trace: $refs vs $((want + 2 * m)) $(tail -2 <<<"$out")"
 else
-	echo "skip real lackey trace: valgrind not installed"; skip=$((skip + 1))
+	echo "SKIP real lackey trace: valgrind not installed (apt-get install valgrind)"; skip=$((skip + 1))
 fi
 
 # Several traces time-shared, global and local replacement.

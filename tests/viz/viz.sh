@@ -156,7 +156,7 @@ if [ -n "$CHROME" ]; then
 		bad "no JavaScript errors" "$(grep -Ei 'Uncaught|Error' "$tmp/chrome.err")"
 	else ok "no JavaScript errors"; fi
 else
-	skip=$((skip + 2)); echo "skip chromium checks: no chromium (apt-get install chromium)"
+	skip=$((skip + 2)); echo "SKIP chromium checks: no chromium (apt-get install chromium)"
 fi
 
 # --- event log ----------------------------------------------------------------
