@@ -9,6 +9,7 @@
 # riscv code); they live under $(BUILD) so both build trees are complete.
 
 USER_CC      ?= clang
+USER_AR      ?= $(or $(shell command -v llvm-ar || command -v llvm-ar-14),llvm-ar)
 USER_ARCH     = --target=riscv64 -march=rv64imac -mabi=lp64 -mcmodel=medany
 USER_CFLAGS   = $(USER_ARCH) -nostdlib -ffreestanding -fno-stack-protector -fno-pic \
                 -O2 -g -Wall -Wextra -Werror -Iuser/include
@@ -52,7 +53,7 @@ $(USER_CRT0): $(USER_OBJ)/user/lib/crt0.S.o
 
 $(USER_LIBC): $(USER_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && llvm-ar rcs $@ $^
+	rm -f $@ && $(USER_AR) rcs $@ $^
 
 $(BUILD)/user/bin/%: $(USER_OBJ)/user/bin/%.c.o $(USER_CRT0) $(USER_LIBC)
 	@mkdir -p $(dir $@)

@@ -137,6 +137,7 @@ PY
 then ok "SVG well-formed, HTML balanced with $(cut -d' ' -f2 "$tmp/py.out") snapshots"; else bad "SVG/HTML structure" "$(cat "$tmp/py.out")"; fi
 if command -v xmllint >/dev/null; then
 	xmllint --noout "$tmp/m.svg" 2>"$tmp/xl" && ok "xmllint accepts the SVG" || bad "xmllint" "$(cat "$tmp/xl")"
+else skip=$((skip + 1)); echo "SKIP xmllint check: xmllint not installed (apt-get install libxml2-utils)"
 fi
 # VIZ_CHROMIUM overrides the browser; set it empty to skip the browser checks
 CHROME=${VIZ_CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
