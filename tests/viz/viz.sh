@@ -199,8 +199,9 @@ for args in "--explain zz" "--explain-at later --explain 1" "--explain-at exit" 
 	"$VMOS" run $args "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/e.err" ] && ok "run $args: exit 2 with a message" || bad "run $args: exit 2 (got $rc)"
 done
-"$VMOS" run --html /nonexistent/dir/x.html "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'cannot write' "$tmp/e.err" && ok "unwritable --html: exit 1" || bad "unwritable --html (rc $rc)"
+"$VMOS" run --html /nonexistent/dir/x.html "$BIN/hello" >"$tmp/e.out" 2>"$tmp/e.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'cannot write --html /nonexistent/dir/x.html: no such directory' "$tmp/e.err" && [ ! -s "$tmp/e.out" ] \
+	&& ok "unwritable --html: exit 2 before the run" || bad "unwritable --html (rc $rc)"
 for args in "--seed x" "--levels 5" "--count 0" "--bogus"; do
 	"$VMOS" quiz $args >/dev/null 2>&1; rc=$?
 	[ $rc -eq 2 ] && ok "quiz $args: exit 2" || bad "quiz $args: exit 2 (got $rc)"
