@@ -85,8 +85,8 @@ int options_nargs(const struct opt *o);
 int options_parse(const struct opt_command *c, int argc, char **argv, int *next);
 
 /* Prints the command's help: intro, then for each row
- * "  ALIAS, NAME ARG" padded to 22 columns (or alone on its line when
- * longer) followed by the help text, continuation lines indented to the
+ * "  ALIAS, NAME ARG" padded to 22 columns (alone on its line when it
+ * leaves fewer than two blanks before the help) followed by the help text, continuation lines indented to the
  * same column; then outro. */
 void options_help(const struct opt_command *c, FILE *out);
 
