@@ -30,7 +30,7 @@ DEPS=(
 	"valgrind|valgrind|test|optional|a real lackey trace in tests/kernel/trace.sh"
 	"chromium|chromium|test|optional|renders the HTML pages in tests/viz"
 	"xmllint|libxml2-utils|test|optional|validates the SVG and HTML pages in tests/viz"
-	"parallel|parallel|test|optional|runs a sweep's cells as separate jobs (tests/kernel/sweep_jobs.sh)"
+	"parallel|parallel|test|optional|runs a sweep's cells as separate jobs (tests/tools/sweep_jobs.sh)"
 )
 
 level=test
