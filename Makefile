@@ -77,12 +77,12 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBVMOS)
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
 
 deps:
-	@tools/setup.sh test
+	@VMOS_BUILD=$(BUILD) tools/setup.sh test
 
 # The dependency check runs before anything is built: recursive make keeps
 # that order under -j.
 test:
-	@tools/setup.sh test
+	@VMOS_BUILD=$(BUILD) tools/setup.sh test
 	@$(MAKE) --no-print-directory all-targets
 	@VMOS_BUILD=$(BUILD) tests/run
 
@@ -94,7 +94,7 @@ bench: all-targets $(BENCH_TARGETS)
 
 DEMO_TARGETS = $(VMOS) $(BUILD)/user/bin/hello
 demo:
-	@tools/setup.sh demo
+	@VMOS_BUILD=$(BUILD) tools/setup.sh demo
 	@$(MAKE) --no-print-directory $(DEMO_TARGETS)
 	$(VMOS) run --prefix --maps --stats $(BUILD)/user/bin/hello from vmos --- $(BUILD)/user/bin/hello a second process
 

@@ -7,7 +7,9 @@
 #   tools/setup.sh --list            print the dependency table
 #
 # Missing programs are installed with apt-get (non-interactively) when run as
-# root and apt-get exists, unless VMOS_SETUP_INSTALL=no.  Otherwise ONE
+# root and apt-get exists, unless VMOS_SETUP_INSTALL=no.  An optional package
+# whose installation failed is noted in $VMOS_BUILD/.setup-failed (default
+# build/) and not tried again by every `make test` (delete the file to retry).  Otherwise ONE
 # message names them, what needs them, and the exact apt-get line.  Exit
 # status: 0 when every required program is there (optional ones only make
 # tests skip, with their reason in the summary), 1 when a required one is
@@ -82,16 +84,25 @@ scan() {
 scan
 [ -z "$req_pkgs$opt_pkgs" ] && exit 0
 
+failed_file=${VMOS_BUILD:-build}/.setup-failed
+pkgs=""
 if [ "${EUID:-$(id -u)}" = 0 ] && [ "${VMOS_SETUP_INSTALL:-yes}" != no ] && has apt-get; then
-	pkgs="$req_pkgs${req_pkgs:+${opt_pkgs:+ }}$opt_pkgs"
+	pkgs=$req_pkgs
+	for p in $opt_pkgs; do
+		grep -qx "$p" "$failed_file" 2>/dev/null || pkgs+="${pkgs:+ }$p"
+	done
+fi
+if [ -n "${pkgs:-}" ]; then
 	echo "tools/setup.sh: installing $pkgs (apt-get, as root; VMOS_SETUP_INSTALL=no to stop this)"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null 2>&1
 	# one package at a time: a package missing from this release must not
 	# keep the others out
 	for p in $pkgs; do
-		apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1 ||
+		if ! apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1; then
 			echo "tools/setup.sh: apt-get install $p failed"
+			[[ " $opt_pkgs " == *" $p "* ]] && mkdir -p "${failed_file%/*}" && echo "$p" >>"$failed_file"
+		fi
 	done
 	hash -r
 	scan
