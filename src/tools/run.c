@@ -270,6 +270,10 @@ static int opt_env(const struct opt *o, char **v)
 	return 0;
 }
 
+/* The options in --help order.  A new option is one row here (and a field
+ * in struct run_args or a handler above when the generic opt_true /
+ * opt_string do not fit); options.h says how.  --help and the parser both
+ * read this table, and tests/tools check that they agree. */
 static const struct opt run_opts[] = {
 	OPT_HEADING_ROW("options:"),
 	{ .name = "--ram", .arg = "SIZE", .help = "physical memory (default 128M; 1M..64G, multiple of 4K)", .set = opt_ram },

@@ -163,6 +163,8 @@ static int opt_convert(const struct opt *o, char **v)
 	return 0;
 }
 
+/* The options in --help order (options.h says how to add one).  Rows tagged
+ * CELL change a replay's result, so --jobs passes them on to every cell. */
 static const struct opt trace_opts_table[] = {
 	OPT_HEADING_ROW("options:"),
 	{ .name = "--frames", .arg = "N", .help = "frames for user pages (the cache size); default: all RAM", .set = opt_frames },
