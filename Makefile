@@ -4,8 +4,12 @@
 #   make test       build and run every test; ends with "N passed, N failed"
 #   make check      the same tests built with ASan + UBSan and debug checks on
 #   make bench      run the benchmarks (figures, never pass/fail)
-#   make demo       the demonstration from the README
+#   make demo       the demonstration from the README (builds only vmos and hello)
+#   make deps       check what the build and the tests need (tools/setup.sh test;
+#                   as root it installs what is missing with apt-get)
 #
+# `make demo` and `make test` run tools/setup.sh first, so a missing program is
+# named (with the apt-get line) before anything is built.
 # BUILD selects the output directory; `make check` uses build/check.
 
 BUILD    ?= build
@@ -45,7 +49,7 @@ BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_TARGETS   = $(VMOS) $(UNIT_BINS)
 BENCH_TARGETS = $(BENCH_BINS)
 
-.PHONY: all test check bench demo clean
+.PHONY: all all-targets test check bench demo deps clean
 .SECONDARY:
 all: all-targets
 
@@ -72,7 +76,14 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBVMOS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
 
-test: all-targets
+deps:
+	@VMOS_BUILD=$(BUILD) tools/setup.sh test
+
+# The dependency check runs before anything is built: recursive make keeps
+# that order under -j.
+test:
+	@VMOS_BUILD=$(BUILD) tools/setup.sh test
+	@$(MAKE) --no-print-directory all-targets
 	@VMOS_BUILD=$(BUILD) tests/run
 
 check:
@@ -81,7 +92,10 @@ check:
 bench: all-targets $(BENCH_TARGETS)
 	@VMOS_BUILD=$(BUILD) bench/run
 
-demo: all-targets
+DEMO_TARGETS = $(VMOS) $(BUILD)/user/bin/hello
+demo:
+	@VMOS_BUILD=$(BUILD) tools/setup.sh demo
+	@$(MAKE) --no-print-directory $(DEMO_TARGETS)
 	$(VMOS) run --prefix --maps --stats $(BUILD)/user/bin/hello from vmos --- $(BUILD)/user/bin/hello a second process
 
 clean:

@@ -4,7 +4,7 @@
  * decision, A bit, and the policy's operations: what the kernel pays per
  * reference in trace replay), per trace, median of 3 runs, with the ratio
  * to LRU measured in the same run.  The traces are the LIRS paper's
- * (../shared/data/traces/lirs or $VMOS_TRACES); when they are missing a
+ * (traces/lirs in the repository, or $VMOS_TRACES); when they are missing a
  * synthetic trace with locality is used instead.
  */
 #include "kernel/replace_sim.h"
@@ -74,7 +74,7 @@ int main(void)
 		return 1;
 	}
 	const char *dir = getenv("VMOS_TRACES");
-	static const char *const dirs[] = { "../shared/data/traces/lirs", "../../shared/data/traces/lirs" };
+	static const char *const dirs[] = { "traces/lirs" };
 	static const struct { const char *name; uint64_t size; } traces[] = {
 		/* every trace at the first cache size of its README line */
 		{ "2_pools", 500 }, { "cpp", 100 }, { "cs", 500 }, { "gli", 500 },
@@ -86,7 +86,7 @@ int main(void)
 		char path[512];
 		struct sim_trace t;
 		int rc = -ENOENT;
-		for (unsigned d = 0; d < 2 && rc == -ENOENT; d++) {
+		for (unsigned d = 0; d < sizeof dirs / sizeof dirs[0] && rc == -ENOENT; d++) {
 			snprintf(path, sizeof path, "%s/%s.trc", dir ? dir : dirs[d], traces[i].name);
 			rc = sim_trace_load(&t, path);
 		}

@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 B=${VMOS_BUILD:-build}
 VMOS=$B/vmos
 RUNS=${BENCH_RUNS:-3}
-T=""
-for d in ../shared/data/traces/lirs ../../shared/data/traces/lirs; do [ -f "$d/sprite.trc" ] && T=$d && break; done
+T=${VMOS_TRACES:-traces/lirs}
+[ -f "$T/sprite.trc" ] || T=""
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # 2M references over 400 pages, with locality: nearly all hits at 500 frames
@@ -71,7 +71,7 @@ for pol in lru clock fifo lirs opt; do
 	[ -n "$T" ] && awk -v r="$tot_r" -v s="$tot_s" -v p="$pol" \
 		'BEGIN { if (s > 0) printf "  %s, all reference traces together (TLB 64:4): %.2f M refs/s\n", p, r / s / 1e6 }'
 done
-[ -z "$T" ] && echo "(reference traces not found beside the repository: only the synthetic trace)"
+[ -z "$T" ] && echo "(reference traces not found in traces/lirs: only the synthetic trace)"
 
 echo
 echo "swapping slowdown: bench_chase, 2M dependent loads over 8 MiB (median of 3 wall-clock runs)"

@@ -23,6 +23,7 @@ $(BUILD)/tests/data/tiny.elf: tests/kernel/data/tiny.c
 # One line "entry 0x..." then one "load OFFSET VADDR FILESZ MEMSZ FLAGS" per
 # PT_LOAD (flags as llvm-readelf prints them, blanks removed: R, RE, RW).
 $(BUILD)/tests/data/tiny.expect: $(BUILD)/tests/data/tiny.elf
+	@test -n "$(READELF)" || { echo "mk/elf.mk: llvm-readelf not found (Debian package llvm; tools/setup.sh test checks everything)" >&2; exit 1; }
 	$(READELF) -lW $< | awk '/^Entry point/ { print "entry", $$3 } \
 		$$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $$i; \
 		print "load", $$2, $$3, $$5, $$6, f }' > $@.tmp && mv $@.tmp $@

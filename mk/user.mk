@@ -15,6 +15,7 @@
 # riscv code); they live under $(BUILD) so both build trees are complete.
 
 USER_CC      ?= clang
+USER_AR      ?= $(or $(shell command -v llvm-ar || command -v llvm-ar-14),llvm-ar)
 USER_ARCH     = --target=riscv64 -march=rv64gc -mabi=lp64d -mcmodel=medany
 USER_ARCH_SF  = --target=riscv64 -march=rv64imac -mabi=lp64 -mcmodel=medany
 USER_CFLAGS_C = -nostdlib -ffreestanding -fno-stack-protector -fno-pic \
@@ -88,11 +89,11 @@ $(USER_CRT0_SF): $(USER_OBJ_SF)/user/lib/crt0.S.o
 
 $(USER_LIBC_SF): $(USER_LIB_OBJS_SF)
 	@mkdir -p $(dir $@)
-	rm -f $@ && llvm-ar rcs $@ $^
+	rm -f $@ && $(USER_AR) rcs $@ $^
 
 $(USER_LIBC): $(USER_LIB_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && llvm-ar rcs $@ $^
+	rm -f $@ && $(USER_AR) rcs $@ $^
 
 # The soft-float programs first: an explicit rule per program wins over the
 # pattern below.

@@ -291,13 +291,17 @@ static void explain_all(struct explain_opts *o, struct kernel *k, struct proc *p
 			break;
 		static const enum mmu_access order[] = { ACC_LOAD, ACC_STORE, ACC_FETCH };
 		for (int a = 0; a < 3; a++)
-			if (acc & (1u << order[a]))
+			if (acc & (1u << order[a])) {
 				explain_proc(k, p, va, order[a], when, out);
+				o->explained++;
+			}
 	}
 }
 
 void explain_on_exit(struct explain_opts *o, struct kernel *k, struct proc *p)
 {
+	if (o->pid && o->pid == p->pid)
+		o->pid_seen = true;
 	if (!(o->at & EXPLAIN_AT_EXIT) || (o->pid && o->pid != p->pid) || !o->nva)
 		return;
 	explain_all(o, k, p, ~0ULL, "at exit");
@@ -325,44 +329,95 @@ void explain_on_event(struct explain_opts *o, struct kernel *k, struct proc *p,
 
 /* ---- vmos explain ------------------------------------------------------ */
 
+int explain_check_done(const struct explain_opts *o, const char *cmd, uint32_t next_pid)
+{
+	if (o->pid && !o->pid_seen) {
+		fprintf(stderr, "%s: no process with pid %u ran (this run had pids 1..%u): nothing explained for it\n",
+			cmd, o->pid, next_pid > 1 ? next_pid - 1 : 1);
+		return 2;
+	}
+	if (!o->at || o->explained)
+		return 0;
+	if (o->defaulted)
+		fprintf(stderr, "%s: nothing to explain: no process called vmos_marker (syscall 1000, a0 = an\n"
+			"address).  Give the addresses with --va VA[,VA...] (explained at exit, or --at\n"
+			"instret:N), or mark them in the program with vmos_marker(addr) (docs/guide.md).\n", cmd);
+	else if ((o->at & EXPLAIN_AT_INSTRET) && !o->instret_done)
+		fprintf(stderr, "%s: nothing explained: %s reached instret %llu\n", cmd,
+			o->pid ? "the process never" : "the run ended before it",
+			(unsigned long long)o->instret);
+	else if (o->at & EXPLAIN_AT_MARKER)
+		fprintf(stderr, "%s: nothing explained: no %sprocess called vmos_marker (syscall 1000)\n", cmd,
+			o->pid ? "such " : "");
+	else
+		fprintf(stderr, "%s: nothing explained\n", cmd);
+	return 1;
+}
+
+/* ---- vmos explain: short names for the --explain options of vmos run ------
+ * Each row's target is the vmos run option it stands for; every other
+ * option goes to vmos run as it is. */
+static const struct opt explain_opts_table[] = {
+	OPT_HEADING_ROW("options (and every option of `vmos run`, see vmos run --help):"),
+	{ .name = "--va", .arg = "VA[,VA...]", .help = "the addresses to explain (vmos run --explain)", .target = "--explain" },
+	{ .name = "--at", .arg = "WHEN", .help = "exit (default with --va), instret:N, marker (default without\n"
+	  "--va); comma separated (vmos run --explain-at)", .target = "--explain-at" },
+	{ .name = "--access", .arg = "A", .help = "load (default), store, fetch; comma separated\n"
+	  "(vmos run --explain-access)", .target = "--explain-access" },
+	{ .name = "--pid", .arg = "P", .help = "only process P (vmos run --explain-pid)", .target = "--explain-pid" },
+	OPT_HELP_ROW,
+	{ 0 }
+};
+
+const struct opt_command explain_command = {
+	.name = "vmos explain",
+	.intro =
+"usage: vmos explain [RUN OPTIONS] [--va VA[,VA...]] [--at WHEN] [--access A]\n"
+"                    [--pid P] PROGRAM [ARGS...]\n"
+"\n"
+"Runs PROGRAM as `vmos run` does and explains the translation of each VA on the\n"
+"page table of the process, step by step.  Without --va, the addresses the\n"
+"program passes to syscall 1000 (vmos_marker) are explained when it makes the\n"
+"call; if it never does, vmos explain says so and exits with status 1.\n"
+"\n",
+	.opts = explain_opts_table,
+};
+
 int explain_main(int argc, char **argv)
 {
-	static const char *const alias[][2] = {
-		{ "--va", "--explain" }, { "--at", "--explain-at" },
-		{ "--access", "--explain-access" }, { "--pid", "--explain-pid" },
-	};
 	char **args = calloc((size_t)argc + 3, sizeof *args);
 	if (!args)
 		return 1;
-	int n = 0, i = 1;   /* at most argc - 1 arguments + "run" + 2 added + NULL */
+	int n = 0, i = 1;   /* at most argc - 1 arguments + "explain" + 2 added + NULL */
 	bool have_va = false, have_at = false;
-	args[n++] = "run";
+	args[n++] = "explain";
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: vmos explain [RUN OPTIONS] [--va VA[,VA...]] [--at WHEN] [--access A]\n"
-			       "                    [--pid P] PROGRAM [ARGS...]\n"
-			       "\n"
-			       "Runs PROGRAM as `vmos run` does and explains the translation of each VA on the\n"
-			       "page table of the process, step by step.  WHEN is exit (default with --va),\n"
-			       "instret:N or marker (default without --va: the addresses the program passes to\n"
-			       "syscall 1000, vmos_marker); A is load (default), store or fetch.  These are\n"
-			       "`vmos run --explain`, --explain-at, --explain-access, --explain-pid; see\n"
-			       "`vmos run --help` for the other options.\n");
+		if (!strcmp(argv[i], "--"))
+			break;
+		const struct opt *o = options_find(&explain_command, argv[i]);
+		if (o && o->kind == OPT_HELP) {
+			options_help(&explain_command, stdout);
 			free(args);
 			return 0;
 		}
-		if (!strcmp(argv[i], "--")) {
-			break;
+		const char *name = o ? (const char *)o->target : argv[i];
+		const struct opt *r = options_find(&run_command, name);
+		if (!r || r->kind == OPT_HELP) {
+			fprintf(stderr, "vmos explain: unknown option '%s' (try --help)\n", argv[i]);
+			free(args);
+			return 2;
 		}
-		const char *name = argv[i];
-		for (size_t a = 0; a < sizeof alias / sizeof alias[0]; a++)
-			if (!strcmp(name, alias[a][0]))
-				name = alias[a][1];
 		have_va |= !strcmp(name, "--explain");
 		have_at |= !strcmp(name, "--explain-at");
 		args[n++] = (char *)name;
-		if (run_option_takes_value(name) && i + 1 < argc)
+		for (int v = options_nargs(r); v > 0 && i + 1 < argc; v--)
 			args[n++] = argv[++i];
+	}
+	if (i + (i < argc && !strcmp(argv[i], "--")) >= argc) {
+		fprintf(stderr, "vmos explain: no program given\n");
+		options_help(&explain_command, stderr);
+		free(args);
+		return 2;
 	}
 	if (!have_va && !have_at) {
 		args[n++] = "--explain-at";

@@ -52,6 +52,9 @@ struct explain_opts {
 	uint32_t pid;             /* 0 = every process */
 	unsigned accesses;        /* bit (1 << enum mmu_access); 0 = load only */
 	FILE *out;
+	bool defaulted;           /* vmos explain chose `marker`: no --va, no --at given */
+	unsigned explained;       /* translations printed so far */
+	bool pid_seen;            /* a process with pid ran (for --explain-pid) */
 };
 
 /* Parses the value of --explain (VA[,VA...]).  Returns 0 or -1 with a
@@ -69,9 +72,21 @@ void explain_on_exit(struct explain_opts *o, struct kernel *k, struct proc *p);
 void explain_on_event(struct explain_opts *o, struct kernel *k, struct proc *p,
 		      const struct kevent *ev);
 
+/* At the end of a run: says what went unexplained - an --explain-pid that
+ * no process had (next_pid: the first pid never given), explain requests
+ * that printed nothing (no marker call, instret never reached) - on stderr
+ * with what is needed instead.  cmd names the command ("vmos explain").
+ * Returns 0, or 2 when the pid never existed, or 1 when nothing was
+ * explained. */
+int explain_check_done(const struct explain_opts *o, const char *cmd, uint32_t next_pid);
+
 /* `vmos explain [RUN OPTIONS] [--va VA,..] [--at WHEN] [--access A,..]
  * [--pid P] PROGRAM [ARGS]`: vmos run with --explain options under short
  * names; without --va, the addresses marked by the program are explained. */
 int explain_main(int argc, char **argv);
+
+#include "options.h"
+/* Its option table (short names for the vmos run options). */
+extern const struct opt_command explain_command;
 
 #endif

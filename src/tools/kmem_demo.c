@@ -9,6 +9,8 @@
 #include "kmem_demo.h"
 #include "page_alloc.h"
 #include "slab.h"
+#include "options.h"
+#include "ram.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -117,4 +119,52 @@ int kmem_demo_main(uint64_t ram_size)
 	kmem_destroy(&km);
 	ram_destroy(&ram);
 	return 0;
+}
+
+/* ---- `vmos kmem [--ram SIZE]` ------------------------------------------------ */
+
+static uint64_t kmem_ram;
+
+static int opt_ram(const struct opt *o, char **v)
+{
+	if (parse_size(v[0], &kmem_ram) < 0) {
+		fprintf(stderr, "vmos kmem: bad size '%s' for --ram\n", v[0]);
+		return 2;
+	}
+	return 0;
+}
+
+static const struct opt kmem_opts_table[] = {
+	{ .name = "--ram", .arg = "SIZE", .help = "simulated RAM (default 64M; 1M..64G, multiple of 4K)", .set = opt_ram },
+	OPT_HELP_ROW,
+	{ 0 }
+};
+
+const struct opt_command kmem_command = {
+	.name = "vmos kmem",
+	.intro =
+"usage: vmos kmem [--ram SIZE]\n"
+"Boots the kernel's allocators over SIZE bytes of simulated RAM (default 64M),\n"
+"builds and frees kernel objects in phases, and prints buddyinfo- and\n"
+"slabinfo-style tables plus the invariant checker's verdict after each phase.\n"
+"\n",
+	.opts = kmem_opts_table,
+};
+
+int kmem_main(int argc, char **argv)
+{
+	kmem_ram = 64ULL << 20;
+	int i;
+	int rc = options_parse(&kmem_command, argc, argv, &i);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (i < argc) {
+		fprintf(stderr, "vmos kmem: unexpected argument '%s' (try --help)\n", argv[i]);
+		return 2;
+	}
+	if (kmem_ram < RAM_MIN_SIZE || kmem_ram > RAM_MAX_SIZE || (kmem_ram & 4095)) {
+		fprintf(stderr, "vmos kmem: --ram must be a multiple of 4K between 1M and 64G\n");
+		return 2;
+	}
+	return kmem_demo_main(kmem_ram);
 }

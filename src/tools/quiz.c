@@ -18,6 +18,7 @@
 #include "explain.h"
 #include "ptdump.h"
 #include "kernel.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -179,9 +180,49 @@ int quiz_run(const struct quiz_opts *o, FILE *out)
 	return rc < 0 ? 1 : 0;
 }
 
-static void quiz_usage(FILE *out)
+/* ---- the options: one table, parsed and printed by options.c ------------- */
+
+static struct quiz_opts Q;
+
+static int bad_value(const struct opt *o, const char *v)
 {
-	fprintf(out,
+	fprintf(stderr, "vmos quiz: bad value '%s' for %s\n", v, o->name);
+	return 2;
+}
+
+static int opt_seed(const struct opt *o, char **v)
+{
+	return options_parse_u64(v[0], &Q.seed) < 0 ? bad_value(o, v[0]) : 0;
+}
+
+static int opt_count(const struct opt *o, char **v)
+{
+	uint64_t n;
+	if (options_parse_u64(v[0], &n) < 0 || n == 0 || n > 100)
+		return bad_value(o, v[0]);
+	Q.count = (unsigned)n;
+	return 0;
+}
+
+static int opt_levels(const struct opt *o, char **v)
+{
+	Q.levels = !strcmp(v[0], "3") || !strcmp(v[0], "sv39") ? 3 :
+		   !strcmp(v[0], "4") || !strcmp(v[0], "sv48") ? 4 : 0;
+	return Q.levels ? 0 : bad_value(o, v[0]);
+}
+
+static const struct opt quiz_opts_table[] = {
+	{ .name = "--seed", .arg = "N", .help = "random seed (default 1)", .set = opt_seed },
+	{ .name = "--levels", .alias = "--paging", .arg = "3|4", .help = "Sv39 (default) or Sv48; also sv39|sv48", .set = opt_levels },
+	{ .name = "--count", .arg = "N", .help = "number of questions (default 8, at most 100)", .set = opt_count },
+	{ .name = "--answers", .help = "show the answers", .set = opt_true, .target = &Q.answers },
+	OPT_HELP_ROW,
+	{ 0 }
+};
+
+const struct opt_command quiz_command = {
+	.name = "vmos quiz",
+	.intro =
 "usage: vmos quiz [--seed N] [--levels 3|4] [--count N] [--answers]\n"
 "\n"
 "Builds a small random address space with the kernel's own page-table code,\n"
@@ -189,53 +230,20 @@ static void quiz_usage(FILE *out)
 "translation of virtual addresses for loads, stores and fetches: a physical\n"
 "address, or a fault at some level for some reason.  The same seed gives the\n"
 "same quiz; --answers prints each walk step by step (as `vmos run --explain`).\n"
-"\n"
-"  --seed N       random seed (default 1)\n"
-"  --levels 3|4   Sv39 (default) or Sv48; also --paging sv39|sv48\n"
-"  --count N      number of questions (default 8, at most 100)\n"
-"  --answers      show the answers\n");
-}
+"\n",
+	.opts = quiz_opts_table,
+};
 
 int quiz_main(int argc, char **argv)
 {
-	struct quiz_opts o = { 1, 3, 8, false };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end = NULL;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			quiz_usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--answers")) {
-			o.answers = true;
-			continue;
-		} else if (!v) {
-			fprintf(stderr, "vmos quiz: %s '%s' (try --help)\n",
-				strncmp(a, "--", 2) ? "unexpected argument" : "missing value or unknown option", a);
-			return 2;
-		}
-		errno = 0;
-		if (!strcmp(a, "--seed")) {
-			o.seed = strtoull(v, &end, 0);
-		} else if (!strcmp(a, "--count")) {
-			o.count = (unsigned)strtoul(v, &end, 0);
-			if (!errno && (o.count == 0 || o.count > 100))
-				errno = ERANGE;
-		} else if (!strcmp(a, "--levels") || !strcmp(a, "--paging")) {
-			o.levels = !strcmp(v, "3") || !strcmp(v, "sv39") ? 3 :
-				   !strcmp(v, "4") || !strcmp(v, "sv48") ? 4 : 0;
-			end = (char *)v + strlen(v);
-			if (!o.levels)
-				errno = EINVAL;
-		} else {
-			fprintf(stderr, "vmos quiz: unknown option '%s' (try --help)\n", a);
-			return 2;
-		}
-		if (errno || !end || end == v || *end || *v == '-') {
-			fprintf(stderr, "vmos quiz: bad value '%s' for %s\n", v, a);
-			return 2;
-		}
-		i++;
+	Q = (struct quiz_opts){ 1, 3, 8, false };
+	int i;
+	int rc = options_parse(&quiz_command, argc, argv, &i);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (i < argc) {
+		fprintf(stderr, "vmos quiz: unexpected argument '%s' (try --help)\n", argv[i]);
+		return 2;
 	}
-	return quiz_run(&o, stdout);
+	return quiz_run(&Q, stdout);
 }

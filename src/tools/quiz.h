@@ -24,4 +24,8 @@ int quiz_run(const struct quiz_opts *o, FILE *out);
 /* `vmos quiz [--seed N] [--levels 3|4] [--count N] [--answers]`. */
 int quiz_main(int argc, char **argv);
 
+#include "options.h"
+/* Its option table. */
+extern const struct opt_command quiz_command;
+
 #endif

@@ -15,6 +15,7 @@
 #include "ptdump.h"
 #include "picture.h"
 #include "eventlog.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -24,7 +25,17 @@ extern char **environ;
 
 #define MAX_PROGRAMS 64
 
-static bool show_maps, show_frames, show_ptdump, show_pmap;
+/* Everything the options set: one record, reset at each run_main, read by
+ * the hooks below. */
+static struct run_args {
+	struct kernel_config cfg;
+	bool show_maps, show_frames, show_ptdump, show_pmap, stats;
+	const char *json, *svg, *html, *events;
+	unsigned ev_mask;
+	enum eventlog_format ev_format;
+	char *envp[65];
+	int nenv;
+} R;
 static struct explain_opts explain;
 static struct picture pic;
 static bool pictures;                 /* --svg or --html */
@@ -34,13 +45,13 @@ static struct eventlog evlog;
 static void on_exit_report(struct kernel *k, struct proc *p)
 {
 	fflush(k->cfg.out);
-	if (show_maps)
+	if (R.show_maps)
 		inspect_maps(k, p, stderr);
-	if (show_pmap)
+	if (R.show_pmap)
 		inspect_pmap(k, p, stderr);
-	if (show_ptdump)
+	if (R.show_ptdump)
 		ptdump_proc(k, p, stderr, NULL);
-	if (show_frames)
+	if (R.show_frames)
 		inspect_frame_map(k, stderr);
 	explain_on_exit(&explain, k, p);
 	if (pictures) {
@@ -79,293 +90,319 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b)
 	return a;
 }
 
-static void run_usage(FILE *out)
+/* ---- the options: one table, parsed and printed by options.c ------------- */
+
+static int bad(const char *opt, const char *val, const char *why)
 {
-	fprintf(out,
+	fprintf(stderr, "vmos run: bad %s '%s'%s%s%s\n", opt, val, *why ? " (" : "", why, *why ? ")" : "");
+	return 2;
+}
+
+static int opt_ram(const struct opt *o, char **v)
+{
+	if (parse_size(v[0], &R.cfg.ram_size) < 0 || R.cfg.ram_size < RAM_MIN_SIZE ||
+	    R.cfg.ram_size > RAM_MAX_SIZE || (R.cfg.ram_size & 4095))
+		return bad(o->name, v[0], "a multiple of 4K from 1M to 64G, e.g. 128M");
+	return 0;
+}
+
+static int opt_paging(const struct opt *o, char **v)
+{
+	if (!strcmp(v[0], "sv39"))
+		R.cfg.levels = 3;
+	else if (!strcmp(v[0], "sv48"))
+		R.cfg.levels = 4;
+	else
+		return bad(o->name, v[0], "sv39 or sv48");
+	return 0;
+}
+
+static int opt_tlb(const struct opt *o, char **v)
+{
+	uint64_t n = 0, w = 0;
+	char buf[64];
+	snprintf(buf, sizeof buf, "%s", v[0]);
+	char *colon = strchr(buf, ':');
+	if (colon)
+		*colon = 0;
+	if (options_parse_u64(buf, &n) < 0 || (colon && options_parse_u64(colon + 1, &w) < 0) ||
+	    n == 0 || n > 65536 || (n & (n - 1)) || (colon && (w == 0 || w > n || (w & (w - 1)))))
+		return bad(o->name, v[0], "ENTRIES[:WAYS], powers of two, ways <= entries");
+	R.cfg.tlb_entries = (unsigned)n;
+	R.cfg.tlb_ways = colon ? (unsigned)w : (n < 4 ? (unsigned)n : 4);
+	return 0;
+}
+
+static int opt_quantum(const struct opt *o, char **v)
+{
+	if (options_parse_u64(v[0], &R.cfg.quantum) < 0 || R.cfg.quantum == 0)
+		return bad(o->name, v[0], "a positive instruction count");
+	return 0;
+}
+
+static int opt_no_asid(const struct opt *o, char **v)
+{
+	R.cfg.use_asids = false;
+	return 0;
+}
+
+static int opt_asid_bits(const struct opt *o, char **v)
+{
+	uint64_t n;
+	if (options_parse_u64(v[0], &n) < 0 || n < 1 || n > ASID_BITS_MAX) {
+		fprintf(stderr, "vmos run: bad --asid-bits '%s' (1..%d)\n", v[0], ASID_BITS_MAX);
+		return 2;
+	}
+	R.cfg.asid_bits = (unsigned)n;
+	return 0;
+}
+
+static int opt_stack_limit(const struct opt *o, char **v)
+{
+	if (parse_size(v[0], &R.cfg.stack_limit) < 0 || R.cfg.stack_limit < 64 * 1024 ||
+	    R.cfg.stack_limit > (1ULL << 34) || (R.cfg.stack_limit & 4095))
+		return bad(o->name, v[0], "64K..16G, multiple of 4K");
+	return 0;
+}
+
+static int opt_swap(const struct opt *o, char **v)
+{
+	if (parse_size(v[0], &R.cfg.swap_size) < 0 || (R.cfg.swap_size & 4095) ||
+	    R.cfg.swap_size > (4ULL << 30))
+		return bad(o->name, v[0], "a multiple of 4K up to 4G");
+	return 0;
+}
+
+static int opt_policy(const struct opt *o, char **v)
+{
+	const struct repl_ops *ops = repl_find(v[0]);
+	if (!ops || !strcmp(v[0], "opt"))
+		return bad(o->name, v[0], "clock, fifo, lru, random, lirs; opt needs the future: vmos trace");
+	R.cfg.policy = v[0];
+	return 0;
+}
+
+/* A positive count into the uint64_t at o->target; why is the error hint. */
+static int positive(const struct opt *o, char **v, const char *why)
+{
+	uint64_t *t = o->target;
+	if (options_parse_u64(v[0], t) < 0 || *t == 0)
+		return bad(o->name, v[0], why);
+	return 0;
+}
+
+static int opt_frames(const struct opt *o, char **v)
+{
+	return positive(o, v, "a positive frame count");
+}
+
+static int opt_local(const struct opt *o, char **v)
+{
+	return positive(o, v, "frames per process");
+}
+
+static int opt_snapshot_every(const struct opt *o, char **v)
+{
+	return positive(o, v, "a positive instruction count");
+}
+
+static int opt_wss(const struct opt *o, char **v)
+{
+	if (options_parse_u64(v[0], &R.cfg.wss_interval) < 0 || R.cfg.wss_interval < 1000)
+		return bad(o->name, v[0], "an instruction count >= 1000");
+	return 0;
+}
+
+static int opt_max_procs(const struct opt *o, char **v)
+{
+	uint64_t n;
+	if (options_parse_u64(v[0], &n) < 0 || n == 0 || n > 100000)
+		return bad(o->name, v[0], "1..100000");
+	R.cfg.max_procs = (unsigned)n;
+	return 0;
+}
+
+static int opt_explain(const struct opt *o, char **v)
+{
+	return explain_parse_vas(&explain, v[0]) < 0 ? 2 : 0;
+}
+
+static int opt_explain_at(const struct opt *o, char **v)
+{
+	return explain_parse_at(&explain, v[0]) < 0 ? 2 : 0;
+}
+
+static int opt_explain_access(const struct opt *o, char **v)
+{
+	return explain_parse_accesses(&explain, v[0]) < 0 ? 2 : 0;
+}
+
+static int opt_explain_pid(const struct opt *o, char **v)
+{
+	uint64_t n;
+	if (options_parse_u64(v[0], &n) < 0 || n == 0 || n > 0xffffffffu)
+		return bad(o->name, v[0], "");
+	explain.pid = (uint32_t)n;
+	return 0;
+}
+
+static int opt_events_filter(const struct opt *o, char **v)
+{
+	return (R.ev_mask = eventlog_parse_filter(v[0])) ? 0 : 2;
+}
+
+static int opt_events_format(const struct opt *o, char **v)
+{
+	if (!strcmp(v[0], "text"))
+		R.ev_format = EVLOG_TEXT;
+	else if (!strcmp(v[0], "jsonl") || !strcmp(v[0], "json"))
+		R.ev_format = EVLOG_JSONL;
+	else
+		return bad(o->name, v[0], "text or jsonl");
+	return 0;
+}
+
+static int opt_env(const struct opt *o, char **v)
+{
+	if (!strchr(v[0], '=') || R.nenv >= 64)
+		return bad(o->name, v[0], "NAME=VALUE, at most 64");
+	R.envp[R.nenv++] = v[0];
+	return 0;
+}
+
+/* The options in --help order.  A new option is one row here (and a field
+ * in struct run_args or a handler above when the generic opt_true /
+ * opt_string do not fit); options.h says how.  --help and the parser both
+ * read this table, and tests/tools check that they agree. */
+static const struct opt run_opts[] = {
+	OPT_HEADING_ROW("options:"),
+	{ .name = "--ram", .arg = "SIZE", .help = "physical memory (default 128M; 1M..64G, multiple of 4K)", .set = opt_ram },
+	{ .name = "--paging", .arg = "MODE", .help = "sv39 (default) or sv48", .set = opt_paging },
+	{ .name = "--tlb", .arg = "N[:WAYS]", .help = "TLB entries and associativity (default 64:4; powers of 2)", .set = opt_tlb },
+	{ .name = "--quantum", .arg = "N", .help = "time slice in instructions (default 100000)", .set = opt_quantum },
+	{ .name = "--no-asid", .help = "give every process ASID 0 and flush the TLB on each switch", .set = opt_no_asid },
+	{ .name = "--asid-bits", .arg = "N", .help = "ASID width, 1..16 (default 16): with fewer bits the ASIDs\n"
+	  "run out sooner and the allocator starts a new generation\n"
+	  "(a rollover, which flushes the TLB); see --stats", .set = opt_asid_bits },
+	{ .name = "--stack-limit", .arg = "SIZE", .help = "maximum stack size (default 8M)", .set = opt_stack_limit },
+	{ .name = "--prefix", .help = "prefix each output line with [pid]", .set = opt_true, .target = &R.cfg.prefix_output },
+	{ .name = "--stats", .help = "print per-process and machine counters on stderr at the end", .set = opt_true, .target = &R.stats },
+	{ .name = "--stats-json", .arg = "FILE", .help = "write the same counters as JSON to FILE", .set = opt_string, .target = &R.json },
+	{ .name = "--maps", .help = "print each process's regions (like /proc/PID/maps, with\n"
+	  "resident pages) on stderr when it exits", .set = opt_true, .target = &R.show_maps },
+	{ .name = "--frame-map", .help = "print the physical frame map (who owns each frame) on\n"
+	  "stderr whenever a process exits, before its frames go", .set = opt_true, .target = &R.show_frames },
+	{ .name = "--swap", .arg = "SIZE", .help = "swap area (default none; up to 4G): pages go there when\n"
+	  "RAM runs short, and come back on the next touch", .set = opt_swap },
+	{ .name = "--policy", .arg = "NAME", .help = "page replacement policy: clock (default), fifo, lru, random,\n"
+	  "lirs (lru and lirs sample the A bits at each eviction)", .set = opt_policy },
+	{ .name = "--frames", .arg = "N", .help = "reclaim once N frames hold user pages (default: all RAM)", .set = opt_frames, .target = &R.cfg.frames_limit },
+	{ .name = "--local", .arg = "N", .help = "local replacement: each process keeps at most N frames and\n"
+	  "evicts only its own pages (default: global replacement)", .set = opt_local, .target = &R.cfg.local_frames },
+	{ .name = "--wss", .arg = "N", .help = "sample each process's working set (pages referenced, from\n"
+	  "the A bits) every N instructions; shown by --stats", .set = opt_wss },
+	{ .name = "--max-procs", .arg = "N", .help = "live processes each program and its descendants may have\n"
+	  "(default 64; fork fails with EAGAIN beyond it)", .set = opt_max_procs },
+	OPT_HEADING_ROW(""),
+	OPT_HEADING_ROW("seeing the system (docs/guide.md):"),
+	{ .name = "--explain", .arg = "VA[,VA..]", .help = "translate each VA step by step on the process's page table:\n"
+	  "VPN fields, every PTE (address, value, flags), the PA - or\n"
+	  "where and why it faults, and what the kernel would do", .set = opt_explain },
+	{ .name = "--explain-at", .arg = "WHEN", .help = "exit (default), instret:N (once, when N instructions have\n"
+	  "run, in the running process or --explain-pid), marker (when\n"
+	  "a program calls syscall 1000 (vmos_marker) with a0 = an\n"
+	  "address: that address is explained too); comma separated", .set = opt_explain_at },
+	{ .name = "--explain-pid", .arg = "P", .help = "only process P (an error at the end if no process P ran)", .set = opt_explain_pid },
+	{ .name = "--explain-access", .arg = "A", .help = "load (default), store, fetch; comma separated", .set = opt_explain_access },
+	{ .name = "--pt-dump", .help = "each process's page table at exit, runs of pages with the\n"
+	  "same flags merged (rwxugad), page-table pages per level", .set = opt_true, .target = &R.show_ptdump },
+	{ .name = "--pmap", .help = "pmap-like summary at exit: size, resident, swapped, shared", .set = opt_true, .target = &R.show_pmap },
+	{ .name = "--svg", .arg = "FILE", .help = "picture (SVG) of the frames by owner and each address space,\n"
+	  "at the snapshot with the most memory in use", .set = opt_string, .target = &R.svg },
+	{ .name = "--html", .arg = "FILE", .help = "a self-contained HTML page with every snapshot (slider) and\n"
+	  "a chart of memory use over time; snapshots are taken at the\n"
+	  "start, at each exit, at each marker, every --snapshot-every\n"
+	  "N instructions, and at the end", .set = opt_string, .target = &R.html },
+	{ .name = "--snapshot-every", .arg = "N", .help = "also snapshot every N instructions", .set = opt_snapshot_every, .target = &snap_every },
+	{ .name = "--events", .arg = "FILE", .help = "log events to FILE ('-' = stdout)", .set = opt_string, .target = &R.events },
+	{ .name = "--events-filter", .arg = "K", .help = "kinds, comma separated: fault, syscall, exit, marker, tick,\n"
+	  "evict, tlb-miss, all (default: all but tick and tlb-miss)", .set = opt_events_filter },
+	{ .name = "--events-format", .arg = "F", .help = "text (default) or jsonl (one JSON object per line)", .set = opt_events_format },
+	OPT_HEADING_ROW(""),
+	{ .name = "--check", .help = "run the system invariant checker after every process exit\n"
+	  "and check that every frame is free at the end", .set = opt_true, .target = &R.cfg.check_invariants },
+	{ .name = "--debug", .help = "allocator poisoning and redzones (on in sanitizer builds)", .set = opt_true, .target = &R.cfg.debug },
+	{ .name = "--env", .arg = "NAME=VALUE", .help = "add to the programs' environment (default: empty)", .set = opt_env },
+	OPT_HELP_ROW,
+	{ 0 }
+};
+
+const struct opt_command run_command = {
+	.name = "vmos run",
+	.intro =
 "usage: vmos run [OPTIONS] PROGRAM [ARGS...] [--- PROGRAM [ARGS...]]...\n"
 "\n"
 "Runs static RISC-V ELF programs (rv64gc, lp64 or lp64d, Linux ABI) on the simulated machine.\n"
 "Separate several programs with a lone '---': each becomes its own process and\n"
 "they time-share the CPU.  Program output goes to vmos's stdout and stderr; vmos\n"
 "exits with the first non-zero program status (128+N for a program killed by\n"
-"signal N, e.g. 139 for SIGSEGV), or 0.\n"
-"\n"
-"options:\n"
-"  --ram SIZE          physical memory (default 128M; 1M..64G, multiple of 4K)\n"
-"  --paging MODE       sv39 (default) or sv48\n"
-"  --tlb N[:WAYS]      TLB entries and associativity (default 64:4; powers of 2)\n"
-"  --quantum N         time slice in instructions (default 100000)\n"
-"  --no-asid           give every process ASID 0 and flush the TLB on each switch\n"
-"  --asid-bits N       ASID width, 1..16 (default 16): with fewer bits the ASIDs\n"
-"                      run out sooner and the allocator starts a new generation\n"
-"                      (a rollover, which flushes the TLB); see --stats\n"
-"  --stack-limit SIZE  maximum stack size (default 8M)\n"
-"  --prefix            prefix each output line with [pid]\n"
-"  --stats             print per-process and machine counters on stderr at the end\n"
-"  --stats-json FILE   write the same counters as JSON to FILE\n"
-"  --maps              print each process's regions (like /proc/PID/maps, with\n"
-"                      resident pages) on stderr when it exits\n"
-"  --frame-map         print the physical frame map (who owns each frame) on\n"
-"                      stderr whenever a process exits, before its frames go\n"
-"  --swap SIZE         swap area (default none; up to 4G): pages go there when\n"
-"                      RAM runs short, and come back on the next touch\n"
-"  --policy NAME       page replacement policy: clock (default), fifo, lru, random,\n"
-"                      lirs (lru and lirs sample the A bits at each eviction)\n"
-"  --frames N          reclaim once N frames hold user pages (default: all RAM)\n"
-"  --local N           local replacement: each process keeps at most N frames and\n"
-"                      evicts only its own pages (default: global replacement)\n"
-"  --wss N             sample each process's working set (pages referenced, from\n"
-"                      the A bits) every N instructions; shown by --stats\n"
-"  --max-procs N       live processes each program and its descendants may have\n"
-"                      (default 64; fork fails with EAGAIN beyond it)\n"
-"\n"
-"seeing the system (docs/guide.md):\n"
-"  --explain VA[,VA..] translate each VA step by step on the process's page table:\n"
-"                      VPN fields, every PTE (address, value, flags), the PA - or\n"
-"                      where and why it faults, and what the kernel would do\n"
-"  --explain-at WHEN   exit (default), instret:N (once, when N instructions have\n"
-"                      run, in the running process or --explain-pid), marker (when\n"
-"                      a program calls syscall 1000 (vmos_marker) with a0 = an\n"
-"                      address: that address is explained too); comma separated\n"
-"  --explain-pid P     only process P\n"
-"  --explain-access A  load (default), store, fetch; comma separated\n"
-"  --pt-dump           each process's page table at exit, runs of pages with the\n"
-"                      same flags merged (rwxugad), page-table pages per level\n"
-"  --pmap              pmap-like summary at exit: size, resident, swapped, shared\n"
-"  --svg FILE          picture (SVG) of the frames by owner and each address space,\n"
-"                      at the snapshot with the most memory in use\n"
-"  --html FILE         a self-contained HTML page with every snapshot (slider) and\n"
-"                      a chart of memory use over time; snapshots are taken at the\n"
-"                      start, at each exit, at each marker, every --snapshot-every\n"
-"                      N instructions, and at the end\n"
-"  --snapshot-every N  also snapshot every N instructions\n"
-"  --events FILE       log events to FILE ('-' = stdout)\n"
-"  --events-filter K   kinds, comma separated: fault, syscall, exit, marker, tick,\n"
-"                      evict, tlb-miss, all (default: all but tick and tlb-miss)\n"
-"  --events-format F   text (default) or jsonl (one JSON object per line)\n"
-"\n"
-"  --check             run the system invariant checker after every process exit\n"
-"                      and check that every frame is free at the end\n"
-"  --debug             allocator poisoning and redzones (on in sanitizer builds)\n"
-"  --env NAME=VALUE    add to the programs' environment (default: empty)\n"
-"  -h, --help          show this text\n");
+"signal N, e.g. 139 for SIGSEGV), or 0.  Output files (--svg, --html,\n"
+"--stats-json, --events) are checked for writability before the run starts.\n"
+"\n",
+	.opts = run_opts,
+};
+
+/* Resets everything the options set to the defaults. */
+static void run_args_reset(void)
+{
+	memset(&R, 0, sizeof R);
+	kernel_config_default(&R.cfg);
+	R.ev_mask = eventlog_default_mask();
+	R.ev_format = EVLOG_TEXT;
+	memset(&explain, 0, sizeof explain);
+	snap_every = snap_next = 0;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+/* Checks every output file option before the run (a long run must not be
+ * lost to a typo in a path).  Returns 0 or 2 after a message. */
+static int check_outputs(const char *cmd)
 {
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(s, &end, 0);
-	if (errno || end == s || *end || *s == '-')
-		return -1;
-	*v = x;
+	const char *const opt[] = { "--stats-json", "--svg", "--html", "--events" };
+	const char *const path[] = { R.json, R.svg, R.html, R.events };
+	for (int j = 0; j < 4; j++)
+		if (path[j] && options_check_output(cmd, opt[j], path[j]))
+			return 2;
 	return 0;
-}
-
-bool run_option_takes_value(const char *o)
-{
-	static const char *const with_value[] = {
-		"--ram", "--paging", "--tlb", "--quantum", "--stack-limit", "--stats-json", "--env",
-		"--max-procs", "--explain", "--explain-at", "--explain-pid", "--explain-access",
-		"--svg", "--html", "--snapshot-every", "--events", "--events-filter", "--events-format",
-		"--swap", "--policy", "--frames", "--wss", "--local", "--asid-bits",
-	};
-	for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
-		if (!strcmp(o, with_value[i]))
-			return true;
-	return false;
 }
 
 int run_main(int argc, char **argv)
 {
-	struct kernel_config cfg;
-	kernel_config_default(&cfg);
-	const char *json = NULL, *svg = NULL, *html = NULL, *events = NULL;
-	unsigned ev_mask = eventlog_default_mask();
-	enum eventlog_format ev_format = EVLOG_TEXT;
-	bool stats = false;
-	static char *envp[65];
-	int nenv = 0;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *o = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = run_option_takes_value(o);
-		if (takes && !val) {
-			fprintf(stderr, "vmos run: option %s needs a value (try --help)\n", o);
-			return 2;
-		}
-		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
-			run_usage(stdout);
-			return 0;
-		} else if (!strcmp(o, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(o, "--ram")) {
-			if (parse_size(val, &cfg.ram_size) < 0 || cfg.ram_size < RAM_MIN_SIZE ||
-			    cfg.ram_size > RAM_MAX_SIZE || (cfg.ram_size & 4095)) {
-				fprintf(stderr, "vmos run: bad --ram '%s' (a multiple of 4K from 1M to 64G, e.g. 128M)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--paging")) {
-			if (!strcmp(val, "sv39"))
-				cfg.levels = 3;
-			else if (!strcmp(val, "sv48"))
-				cfg.levels = 4;
-			else {
-				fprintf(stderr, "vmos run: bad --paging '%s' (sv39 or sv48)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--tlb")) {
-			uint64_t n = 0, w = 0;
-			char buf[64];
-			snprintf(buf, sizeof buf, "%s", val);
-			char *colon = strchr(buf, ':');
-			if (colon)
-				*colon = 0;
-			if (parse_u64(buf, &n) < 0 || (colon && parse_u64(colon + 1, &w) < 0) ||
-			    n == 0 || n > 65536 || (n & (n - 1)) || (colon && (w == 0 || w > n || (w & (w - 1))))) {
-				fprintf(stderr, "vmos run: bad --tlb '%s' (ENTRIES[:WAYS], powers of two, ways <= entries)\n", val);
-				return 2;
-			}
-			cfg.tlb_entries = (unsigned)n;
-			cfg.tlb_ways = colon ? (unsigned)w : (n < 4 ? (unsigned)n : 4);
-		} else if (!strcmp(o, "--quantum")) {
-			if (parse_u64(val, &cfg.quantum) < 0 || cfg.quantum == 0) {
-				fprintf(stderr, "vmos run: bad --quantum '%s' (a positive instruction count)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--stack-limit")) {
-			if (parse_size(val, &cfg.stack_limit) < 0 || cfg.stack_limit < 64 * 1024 ||
-			    cfg.stack_limit > (1ULL << 34) || (cfg.stack_limit & 4095)) {
-				fprintf(stderr, "vmos run: bad --stack-limit '%s' (64K..16G, multiple of 4K)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--stats-json")) {
-			json = val;
-		} else if (!strcmp(o, "--env")) {
-			if (!strchr(val, '=') || nenv >= 64) {
-				fprintf(stderr, "vmos run: bad --env '%s' (NAME=VALUE, at most 64)\n", val);
-				return 2;
-			}
-			envp[nenv++] = (char *)val;
-		} else if (!strcmp(o, "--no-asid")) {
-			cfg.use_asids = false;
-		} else if (!strcmp(o, "--asid-bits")) {
-			uint64_t n;
-			if (parse_u64(val, &n) < 0 || n < 1 || n > ASID_BITS_MAX) {
-				fprintf(stderr, "vmos run: bad --asid-bits '%s' (1..%d)\n", val, ASID_BITS_MAX);
-				return 2;
-			}
-			cfg.asid_bits = (unsigned)n;
-		} else if (!strcmp(o, "--prefix")) {
-			cfg.prefix_output = true;
-		} else if (!strcmp(o, "--stats")) {
-			stats = true;
-		} else if (!strcmp(o, "--swap")) {
-			if (parse_size(val, &cfg.swap_size) < 0 || (cfg.swap_size & 4095) ||
-			    cfg.swap_size > (4ULL << 30)) {
-				fprintf(stderr, "vmos run: bad --swap '%s' (a multiple of 4K up to 4G)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--policy")) {
-			const struct repl_ops *ops = repl_find(val);
-			if (!ops || !strcmp(val, "opt")) {
-				fprintf(stderr, "vmos run: bad --policy '%s' (clock, fifo, lru, random, lirs; opt needs the future: vmos trace)\n", val);
-				return 2;
-			}
-			cfg.policy = val;
-		} else if (!strcmp(o, "--frames")) {
-			if (parse_u64(val, &cfg.frames_limit) < 0 || cfg.frames_limit == 0) {
-				fprintf(stderr, "vmos run: bad --frames '%s' (a positive frame count)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--max-procs")) {
-			uint64_t n;
-			if (parse_u64(val, &n) < 0 || n == 0 || n > 100000) {
-				fprintf(stderr, "vmos run: bad --max-procs '%s' (1..100000)\n", val);
-				return 2;
-			}
-			cfg.max_procs = (unsigned)n;
-		} else if (!strcmp(o, "--maps")) {
-			show_maps = true;
-		} else if (!strcmp(o, "--frame-map")) {
-			show_frames = true;
-		} else if (!strcmp(o, "--explain")) {
-			if (explain_parse_vas(&explain, val) < 0)
-				return 2;
-		} else if (!strcmp(o, "--explain-at")) {
-			if (explain_parse_at(&explain, val) < 0)
-				return 2;
-		} else if (!strcmp(o, "--explain-access")) {
-			if (explain_parse_accesses(&explain, val) < 0)
-				return 2;
-		} else if (!strcmp(o, "--explain-pid")) {
-			uint64_t n;
-			if (parse_u64(val, &n) < 0 || n == 0 || n > 0xffffffffu) {
-				fprintf(stderr, "vmos run: bad --explain-pid '%s'\n", val);
-				return 2;
-			}
-			explain.pid = (uint32_t)n;
-		} else if (!strcmp(o, "--pt-dump")) {
-			show_ptdump = true;
-		} else if (!strcmp(o, "--pmap")) {
-			show_pmap = true;
-		} else if (!strcmp(o, "--svg")) {
-			svg = val;
-		} else if (!strcmp(o, "--html")) {
-			html = val;
-		} else if (!strcmp(o, "--snapshot-every")) {
-			if (parse_u64(val, &snap_every) < 0 || snap_every == 0) {
-				fprintf(stderr, "vmos run: bad --snapshot-every '%s' (a positive instruction count)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--local")) {
-			if (parse_u64(val, &cfg.local_frames) < 0 || cfg.local_frames == 0) {
-				fprintf(stderr, "vmos run: bad --local '%s' (frames per process)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--wss")) {
-			if (parse_u64(val, &cfg.wss_interval) < 0 || cfg.wss_interval < 1000) {
-				fprintf(stderr, "vmos run: bad --wss '%s' (an instruction count >= 1000)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--events")) {
-			events = val;
-		} else if (!strcmp(o, "--events-filter")) {
-			if (!(ev_mask = eventlog_parse_filter(val)))
-				return 2;
-		} else if (!strcmp(o, "--events-format")) {
-			if (!strcmp(val, "text"))
-				ev_format = EVLOG_TEXT;
-			else if (!strcmp(val, "jsonl") || !strcmp(val, "json"))
-				ev_format = EVLOG_JSONL;
-			else {
-				fprintf(stderr, "vmos run: bad --events-format '%s' (text or jsonl)\n", val);
-				return 2;
-			}
-		} else if (!strcmp(o, "--check")) {
-			cfg.check_invariants = true;
-		} else if (!strcmp(o, "--debug")) {
-			cfg.debug = true;
-		} else {
-			fprintf(stderr, "vmos run: unknown option '%s' (try --help)\n", o);
-			return 2;
-		}
-		if (takes)
-			i++;
-	}
+	char cmd[32];       /* "vmos run", or "vmos explain" when explain_main calls */
+	snprintf(cmd, sizeof cmd, "vmos %s", argc > 0 ? argv[0] : "run");
+	run_args_reset();
+	int i;
+	int prc = options_parse(&run_command, argc, argv, &i);
+	if (prc)
+		return prc < 0 ? 0 : prc;
+	explain.defaulted = !strcmp(cmd, "vmos explain") && explain.at == EXPLAIN_AT_MARKER && !explain.nva;
+	struct kernel_config cfg = R.cfg;
+	const char *json = R.json, *svg = R.svg, *html = R.html, *events = R.events;
+	bool stats = R.stats;
+	char **envp = R.envp;
 	if (i >= argc) {
 		fprintf(stderr, "vmos run: no program given\n");
-		run_usage(stderr);
+		options_help(&run_command, stderr);
 		return 2;
 	}
 	if ((explain.at & ~EXPLAIN_AT_MARKER) && !explain.nva) {
 		fprintf(stderr, "vmos run: --explain-at exit or instret:N needs --explain VA\n");
 		return 2;
 	}
+	if (check_outputs(cmd))
+		return 2;
 	pictures = svg || html;
-	if (show_maps || show_frames || show_ptdump || show_pmap || explain.at || pictures)
+	if (R.show_maps || R.show_frames || R.show_ptdump || R.show_pmap || explain.at || explain.pid ||
+	    pictures)
 		cfg.on_exit = on_exit_report;
 	if (explain.at || pictures || events)
 		cfg.on_event = on_event;
@@ -384,7 +421,7 @@ int run_main(int argc, char **argv)
 			fprintf(stderr, "vmos run: cannot write events to %s: %s\n", events, strerror(errno));
 			return 2;
 		}
-		evlog = (struct eventlog){ .out = evfile, .format = ev_format, .mask = ev_mask };
+		evlog = (struct eventlog){ .out = evfile, .format = R.ev_format, .mask = R.ev_mask };
 	}
 	if (pictures)
 		picture_init(&pic);
@@ -459,6 +496,10 @@ int run_main(int argc, char **argv)
 		fprintf(stderr, "vmos run: cannot write %s\n", json);
 		if (!status)
 			status = 1;
+	}
+	if (nprog > 0) {
+		int e = explain_check_done(&explain, cmd, k->next_pid);
+		status = status ? status : e;
 	}
 	for (int n = 0; n < nprog; n++)
 		proc_reap(k, progs[n]);

@@ -2,76 +2,36 @@
  * trace.c - the `vmos trace` command: options, trace loading, single runs
  * and sweeps.  A sweep runs every policy x frame count combination, each on
  * a freshly booted machine (trace_replay.c), and writes CSV and an SVG chart
- * of the hit-ratio curves.
+ * of the hit-ratio curves (trace_sweep.c).  With --jobs it runs nothing and
+ * prints one command per cell instead, for GNU parallel or a batch
+ * scheduler; --merge joins their results into the same CSV and SVG.
  */
 #include "trace.h"
 #include "trace_read.h"
 #include "trace_replay.h"
+#include "trace_sweep.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define MAX_SWEEP  64
+/* tag of the rows whose options a sweep cell run apart needs (--jobs) */
+#define CELL 1
 
-/* ---- sweep: CSV and an SVG chart -------------------------------------------- */
-
-static void svg_chart(FILE *f, const char *title, char names[][16], int npol, const uint64_t *frames,
-		      int nfr, double ratio[][MAX_SWEEP])
-{
-	static const char *const colors[] = { "#1f77b4", "#d62728", "#2ca02c", "#9467bd",
-					      "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f" };
-	const int W = 720, H = 440, L = 70, R = 150, T = 40, B = 60;
-	uint64_t fmin = frames[0], fmax = frames[0];
-	for (int j = 0; j < nfr; j++) {
-		if (frames[j] < fmin)
-			fmin = frames[j];
-		if (frames[j] > fmax)
-			fmax = frames[j];
-	}
-	if (fmax == fmin)
-		fmax = fmin + 1;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H, W, H);
-	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H);
-	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"15\">hit ratio vs frames: ", L);
-	for (const char *c = title; *c; c++)
-		fputs(*c == '<' ? "&lt;" : *c == '&' ? "&amp;" : (char[2]){ *c, 0 }, f);
-	fprintf(f, "</text>\n");
-	int pw = W - L - R, ph = H - T - B;
-	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>\n",
-		L, T, pw, ph);
-	for (int y = 0; y <= 100; y += 20) {
-		int py = T + ph - ph * y / 100;
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>"
-			"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d%%</text>\n",
-			L, py, L + pw, py, L - 6, py + 4, y);
-	}
-	for (int j = 0; j < nfr; j++) {
-		double x = L + (double)pw * (double)(frames[j] - fmin) / (double)(fmax - fmin);
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%llu</text>\n", x,
-			T + ph + 18, (unsigned long long)frames[j]);
-	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">frames of RAM</text>\n",
-		L + pw / 2, H - 16);
-	for (int i = 0; i < npol; i++) {
-		const char *c = colors[i % 8];
-		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", c);
-		for (int j = 0; j < nfr; j++)
-			fprintf(f, "%.1f,%.1f ", L + (double)pw * (double)(frames[j] - fmin) / (double)(fmax - fmin),
-				T + ph - (double)ph * ratio[i][j] / 100.0);
-		fprintf(f, "\"/>\n");
-		for (int j = 0; j < nfr; j++)
-			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s, %llu frames: %.2f%%</title></circle>\n",
-				L + (double)pw * (double)(frames[j] - fmin) / (double)(fmax - fmin),
-				T + ph - (double)ph * ratio[i][j] / 100.0, c, names[i],
-				(unsigned long long)frames[j], ratio[i][j]);
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>"
-			"<text x=\"%d\" y=\"%d\">%s</text>\n", L + pw + 16, T + 10 + 20 * i, c,
-			L + pw + 36, T + 15 + 20 * i, names[i]);
-	}
-	fprintf(f, "</svg>\n");
-}
+/* Everything the options set, reset at each trace_main. */
+static struct trace_args {
+	struct trace_opts o;
+	int fmt;
+	bool sweep, merge;
+	const char *csv, *svg, *jobs, *convert_in, *convert_out;
+	char policies[MAX_SWEEP][16];
+	int npol;
+	bool policy_given;
+	char frames_arg[512];
+} A;
 
 static int split_list(char *s, char out[][16], int max)
 {
@@ -82,44 +42,6 @@ static int split_list(char *s, char out[][16], int max)
 		strcpy(out[n++], tok);
 	}
 	return n;
-}
-
-/* ---- the command -------------------------------------------------------------- */
-
-static void trace_usage(FILE *out)
-{
-	fprintf(out,
-"usage: vmos trace [OPTIONS] TRACE [TRACE...]\n"
-"       vmos trace --convert IN OUT.vmtr [--format F]\n"
-"\n"
-"Replays memory-reference traces through the kernel: every reference is\n"
-"translated by the MMU and TLB, page faults are served by the kernel, pages\n"
-"are evicted by the replacement policy (and written to swap if --swap is given\n"
-"and they hold data).  A reference that needs no page fault is a hit.  Several\n"
-"traces run as several processes, time-shared.\n"
-"\n"
-"formats (--format, default by extension/content): lackey (valgrind --tool=lackey\n"
-"--trace-mem=yes), din (Dinero), block (one page number per line; *.trc), vmtr\n"
-"(binary, see docs/trace.md)\n"
-"\n"
-"options:\n"
-"  --frames N          frames for user pages (the cache size); default: all RAM\n"
-"  --policy NAME       fifo, clock (default), lru, random, lirs, opt (opt: one trace)\n"
-"  --local N           local replacement: each process holds at most N frames\n"
-"  --ram SIZE          physical memory (default 128M)\n"
-"  --swap SIZE         swap area (default 1G: pages written by the trace survive eviction)\n"
-"  --paging sv39|sv48  page-table format; x86-64 traces need sv48\n"
-"  --tlb N[:WAYS]      TLB geometry (default 64:4)\n"
-"  --quantum N         references per time slice (default 10000)\n"
-"  --window N          working-set window in references (default 10000; 0: off)\n"
-"  --stats             print hit ratios, TLB and swap counters, working sets\n"
-"  --stats-json FILE   write them as JSON\n"
-"  --sweep             run every --policy x --frames combination (comma lists);\n"
-"                      print CSV (or --csv FILE) and draw --svg FILE\n"
-"  --csv FILE, --svg FILE\n"
-"  --progress          show progress on stderr (when it is a terminal)\n"
-"  --check             run the invariant checker at the end\n"
-"  -h, --help          show this text\n");
 }
 
 static int parse_u64_opt(const char *s, uint64_t *v)
@@ -133,158 +55,373 @@ static int parse_u64_opt(const char *s, uint64_t *v)
 	return 0;
 }
 
+/* ---- the options: one table, parsed and printed by options.c ------------- */
+
+static int bad(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "vmos trace: bad %s '%s'%s%s%s\n", opt, val, *why ? " (" : "", why, *why ? ")" : "");
+	return 2;
+}
+
+static int opt_frames(const struct opt *o, char **v)
+{
+	if (strlen(v[0]) >= sizeof A.frames_arg) {
+		fprintf(stderr, "vmos trace: --frames list too long\n");
+		return 2;
+	}
+	strcpy(A.frames_arg, v[0]);
+	return 0;
+}
+
+static int opt_policy(const struct opt *o, char **v)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", v[0]);
+	A.policy_given = true;
+	A.npol = split_list(buf, A.policies, MAX_SWEEP);
+	for (int j = 0; j < A.npol; j++)
+		if (!repl_find(A.policies[j]))
+			A.npol = -1;
+	if (A.npol <= 0) {
+		fprintf(stderr, "vmos trace: bad --policy '%s' (from: %s)\n", v[0], repl_names());
+		return 2;
+	}
+	return 0;
+}
+
+static int opt_local(const struct opt *o, char **v)
+{
+	uint64_t n;
+	if (parse_u64_opt(v[0], &n) < 0 || n == 0)
+		return bad(o->name, v[0], "frames per process");
+	A.o.cfg.local_frames = n;
+	return 0;
+}
+
+static int opt_ram(const struct opt *o, char **v)
+{
+	if (parse_size(v[0], &A.o.cfg.ram_size) < 0 || A.o.cfg.ram_size < RAM_MIN_SIZE ||
+	    A.o.cfg.ram_size > RAM_MAX_SIZE || (A.o.cfg.ram_size & 4095))
+		return bad(o->name, v[0], "");
+	return 0;
+}
+
+static int opt_swap(const struct opt *o, char **v)
+{
+	if (parse_size(v[0], &A.o.cfg.swap_size) < 0 || (A.o.cfg.swap_size & 4095) ||
+	    A.o.cfg.swap_size > (4ULL << 30))
+		return bad(o->name, v[0], "a multiple of 4K up to 4G");
+	return 0;
+}
+
+static int opt_paging(const struct opt *o, char **v)
+{
+	if (strcmp(v[0], "sv39") && strcmp(v[0], "sv48"))
+		return bad(o->name, v[0], "sv39 or sv48");
+	A.o.cfg.levels = strcmp(v[0], "sv48") ? 3 : 4;
+	return 0;
+}
+
+static int opt_tlb(const struct opt *o, char **v)
+{
+	unsigned e = 0, w = 0;
+	char tail;
+	int got = sscanf(v[0], "%u:%u%c", &e, &w, &tail);
+	if (got == 1)
+		w = e < 4 ? e : 4;
+	if ((got != 1 && got != 2) || !e || (e & (e - 1)) || !w || (w & (w - 1)) || w > e)
+		return bad(o->name, v[0], "");
+	A.o.cfg.tlb_entries = e, A.o.cfg.tlb_ways = w;
+	return 0;
+}
+
+static int opt_quantum(const struct opt *o, char **v)
+{
+	if (parse_u64_opt(v[0], &A.o.quantum) < 0 || A.o.quantum == 0)
+		return bad(o->name, v[0], "");
+	return 0;
+}
+
+static int opt_window(const struct opt *o, char **v)
+{
+	if (parse_u64_opt(v[0], &A.o.window) < 0 || A.o.window > (1ULL << 26))
+		return bad(o->name, v[0], "");
+	return 0;
+}
+
+static int opt_format(const struct opt *o, char **v)
+{
+	if ((A.fmt = trace_format_parse(v[0])) < 0)
+		return bad(o->name, v[0], "lackey, din, block, vmtr");
+	return 0;
+}
+
+static int opt_convert(const struct opt *o, char **v)
+{
+	A.convert_in = v[0];
+	A.convert_out = v[1];
+	return 0;
+}
+
+/* The options in --help order (options.h says how to add one).  Rows tagged
+ * CELL change a replay's result, so --jobs passes them on to every cell. */
+static const struct opt trace_opts_table[] = {
+	OPT_HEADING_ROW("options:"),
+	{ .name = "--frames", .arg = "N", .help = "frames for user pages (the cache size); default: all RAM", .set = opt_frames },
+	{ .name = "--policy", .arg = "NAME", .help = "fifo, clock (default), lru, random, lirs, opt (opt: one trace)", .set = opt_policy },
+	{ .name = "--local", .arg = "N", .help = "local replacement: each process holds at most N frames", .set = opt_local, .tag = CELL },
+	{ .name = "--ram", .arg = "SIZE", .help = "physical memory (default 128M)", .set = opt_ram, .tag = CELL },
+	{ .name = "--swap", .arg = "SIZE", .help = "swap area (default 1G: pages written by the trace survive eviction)", .set = opt_swap, .tag = CELL },
+	{ .name = "--paging", .arg = "sv39|sv48", .help = "page-table format; x86-64 traces need sv48", .set = opt_paging, .tag = CELL },
+	{ .name = "--tlb", .arg = "N[:WAYS]", .help = "TLB geometry (default 64:4)", .set = opt_tlb, .tag = CELL },
+	{ .name = "--quantum", .arg = "N", .help = "references per time slice (default 10000)", .set = opt_quantum, .tag = CELL },
+	{ .name = "--window", .arg = "N", .help = "working-set window in references (default 10000; 0: off)", .set = opt_window, .tag = CELL },
+	{ .name = "--format", .arg = "F", .help = "lackey, din, block or vmtr (default: by extension/content)", .set = opt_format, .tag = CELL },
+	{ .name = "--stats", .help = "print hit ratios, TLB and swap counters, working sets", .set = opt_true, .target = &A.o.stats },
+	{ .name = "--stats-json", .arg = "FILE", .help = "write them as JSON", .set = opt_string, .target = &A.o.json },
+	{ .name = "--sweep", .help = "run every --policy x --frames combination (comma lists);\n"
+	  "print CSV (or --csv FILE) and draw --svg FILE", .set = opt_true, .target = &A.sweep },
+	{ .name = "--csv", .arg = "FILE", .help = "the sweep's CSV (default: stdout)", .set = opt_string, .target = &A.csv },
+	{ .name = "--svg", .arg = "FILE", .help = "the sweep's chart of hit ratio against frames", .set = opt_string, .target = &A.svg },
+	{ .name = "--jobs", .arg = "DIR", .help = "with --sweep: run nothing, print one command per cell (for\n"
+	  "GNU parallel or a batch scheduler), each writing DIR/POLICY-FRAMES.csv;\n"
+	  "stderr shows the --merge command that joins them", .set = opt_string, .target = &A.jobs },
+	{ .name = "--merge", .help = "the arguments are cell CSVs of --jobs: join them into the\n"
+	  "sweep's CSV (--csv) and chart (--svg); --policy and --frames\n"
+	  "give the order (default: as the rows come)", .set = opt_true, .target = &A.merge },
+	{ .name = "--convert", .arg = "IN OUT", .help = "convert trace IN to the binary vmtr format in OUT", .set = opt_convert },
+	{ .name = "--progress", .help = "show progress on stderr (when it is a terminal)", .set = opt_true, .target = &A.o.progress },
+	{ .name = "--check", .help = "run the invariant checker at the end", .set = opt_true, .target = &A.o.cfg.check_invariants, .tag = CELL },
+	OPT_HELP_ROW,
+	{ 0 }
+};
+
+const struct opt_command trace_command = {
+	.name = "vmos trace",
+	.intro =
+"usage: vmos trace [OPTIONS] TRACE [TRACE...]\n"
+"       vmos trace --convert IN OUT.vmtr [--format F]\n"
+"       vmos trace --sweep --jobs DIR [OPTIONS] TRACE...   (then: parallel < the commands)\n"
+"       vmos trace --merge [--policy P,..] [--frames N,..] [--csv F] [--svg F] CELL.csv...\n"
+"\n"
+"Replays memory-reference traces through the kernel: every reference is\n"
+"translated by the MMU and TLB, page faults are served by the kernel, pages\n"
+"are evicted by the replacement policy (and written to swap if --swap is given\n"
+"and they hold data).  A reference that needs no page fault is a hit.  Several\n"
+"traces run as several processes, time-shared.\n"
+"\n"
+"formats (--format, default by extension/content): lackey (valgrind --tool=lackey\n"
+"--trace-mem=yes), din (Dinero), block (one page number per line; *.trc), vmtr\n"
+"(binary, see docs/trace.md)\n"
+"\n",
+	.opts = trace_opts_table,
+};
+
+/* ---- --jobs: one shell command per sweep cell -------------------------------- */
+
+/* Writes s as one shell word (quoted unless it is plain). */
+static void shell_word(FILE *f, const char *s)
+{
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=,+-@%") == strlen(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+/* The running vmos, so that the cell commands run the same binary. */
+static void self_path(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	if (n <= 0)
+		snprintf(buf, size, "vmos");
+	else
+		buf[n] = 0;
+}
+
+/* Prints the cell commands on stdout and the merge command on stderr.
+ * argv[1..first-1] are the options, argv[first..argc-1] the traces. */
+static int print_jobs(int argc, char **argv, int first, const uint64_t *frames, int nfr)
+{
+	const char *dir = A.jobs;
+	struct stat st;
+	if (stat(dir, &st) < 0 && mkdir(dir, 0777) < 0) {
+		fprintf(stderr, "vmos trace: --jobs %s: cannot create the directory: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	char probe[4200];
+	snprintf(probe, sizeof probe, "%s/%s", dir, "probe.csv");
+	if (options_check_output("vmos trace", "--jobs", probe))
+		return 2;
+	for (int j = first; j < argc; j++)
+		if (access(argv[j], R_OK) < 0) {
+			fprintf(stderr, "vmos trace: %s: %s\n", argv[j], strerror(errno));
+			return 1;
+		}
+	char self[4096];
+	self_path(self, sizeof self);
+	for (int a = 0; a < A.npol; a++)
+		for (int b = 0; b < nfr; b++) {
+			char fr[24], out[4200];
+			snprintf(fr, sizeof fr, "%llu", (unsigned long long)frames[b]);
+			snprintf(out, sizeof out, "%s/%s-%s.csv", dir, A.policies[a], fr);
+			shell_word(stdout, self);
+			printf(" trace --sweep --policy %s --frames %s", A.policies[a], fr);
+			for (int i = 1; i < first; i++) {
+				const struct opt *o = options_find(&trace_command, argv[i]);
+				if (!o)         /* "--" */
+					continue;
+				int n = options_nargs(o);
+				if (o->tag == CELL)
+					for (int k = 0; k <= n; k++) {
+						putchar(' ');
+						shell_word(stdout, argv[i + k]);
+					}
+				i += n;
+			}
+			printf(" --csv ");
+			shell_word(stdout, out);
+			printf(" --");
+			for (int j = first; j < argc; j++) {
+				putchar(' ');
+				shell_word(stdout, argv[j]);
+			}
+			putchar('\n');
+		}
+	fflush(stdout);
+	fprintf(stderr, "# %d cells; when all are done, join them with:\n# ", A.npol * nfr);
+	shell_word(stderr, self);
+	fprintf(stderr, " trace --merge --policy ");
+	for (int a = 0; a < A.npol; a++)
+		fprintf(stderr, "%s%s", a ? "," : "", A.policies[a]);
+	fprintf(stderr, " --frames ");
+	for (int b = 0; b < nfr; b++)
+		fprintf(stderr, "%s%llu", b ? "," : "", (unsigned long long)frames[b]);
+	if (A.csv) {
+		fprintf(stderr, " --csv ");
+		shell_word(stderr, A.csv);
+	}
+	if (A.svg) {
+		fprintf(stderr, " --svg ");
+		shell_word(stderr, A.svg);
+	}
+	fprintf(stderr, " ");
+	shell_word(stderr, dir);
+	fprintf(stderr, "/*.csv\n");
+	return 0;
+}
+
+/* ---- the command -------------------------------------------------------------- */
+
+/* Runs every cell of the sweep (policies of A x frames of sw) on the n
+ * traces: CSV to --csv or stdout, the chart to --svg.  Returns 0 or 1. */
+static int run_sweep(struct trace_opts *o, struct trace *traces, int n, struct sweep *sw)
+{
+	size_t len = 1;
+	for (int j = 0; j < n; j++)
+		len += strlen(traces[j].path) + 1;
+	char *names = calloc(len, 1);
+	if (!names)
+		return 1;
+	for (int j = 0; j < n; j++) {
+		if (j)
+			strcat(names, "+");
+		strcat(names, traces[j].path);
+	}
+	memcpy(sw->policies, A.policies, sizeof sw->policies);
+	sw->npol = A.npol;
+	int rc = 0;
+	FILE *cf = A.csv ? fopen(A.csv, "w") : stdout;
+	if (!cf) {
+		fprintf(stderr, "vmos trace: cannot write %s\n", A.csv);
+		free(names);
+		return 1;
+	}
+	sweep_csv_header(cf);
+	for (int a = 0; rc == 0 && a < sw->npol; a++)
+		for (int b = 0; rc == 0 && b < sw->nfr; b++) {
+			o->cfg.policy = sw->policies[a];
+			o->cfg.frames_limit = sw->frames[b];
+			struct replay_result res;
+			if (trace_replay(traces, n, o, &res, false) < 0) {
+				rc = 1;
+				break;
+			}
+			sw->ratio[a][b] = res.refs ? 100.0 * (double)res.hits / (double)res.refs : 0;
+			sweep_csv_row(cf, names, sw->policies[a], sw->frames[b], &res);
+			fflush(cf);
+		}
+	if (cf != stdout && fclose(cf) != 0)
+		rc = 1;
+	if (rc == 0 && A.svg)
+		rc = sweep_write_svg(A.svg, traces[0].path, sw);
+	free(names);
+	return rc;
+}
+
+static void trace_args_reset(void)
+{
+	memset(&A, 0, sizeof A);
+	kernel_config_default(&A.o.cfg);
+	A.o.cfg.out = stdout;
+	A.o.cfg.err = stderr;
+	A.o.cfg.swap_size = 1ULL << 30;
+	A.o.quantum = 10000;
+	A.o.window = 10000;
+	A.fmt = TF_AUTO;
+	strcpy(A.policies[0], "clock");
+	A.npol = 1;
+}
+
+/* Checks the output files before a long run.  Returns 0 or 2. */
+static int check_outputs(void)
+{
+	const char *const opt[] = { "--stats-json", "--csv", "--svg" };
+	const char *const path[] = { A.o.json, A.csv, A.svg };
+	for (int j = 0; j < 3; j++)
+		if (path[j] && options_check_output("vmos trace", opt[j], path[j]))
+			return 2;
+	return 0;
+}
+
 int trace_main(int argc, char **argv)
 {
+	trace_args_reset();
 	struct trace_opts o;
-	memset(&o, 0, sizeof o);
-	kernel_config_default(&o.cfg);
-	o.cfg.out = stdout;
-	o.cfg.err = stderr;
-	o.cfg.swap_size = 1ULL << 30;
-	o.quantum = 10000;
-	o.window = 10000;
-	int fmt = TF_AUTO;
-	bool sweep = false;
-	const char *csv = NULL, *svg = NULL, *convert_in = NULL, *convert_out = NULL;
-	char policies[MAX_SWEEP][16] = { "clock" }, frames_arg[512] = "";
-	int npol = 1;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = strcmp(a, "--stats") && strcmp(a, "--sweep") && strcmp(a, "--progress") &&
-			     strcmp(a, "--check") && strcmp(a, "-h") && strcmp(a, "--help") && strcmp(a, "--");
-		if (takes && !v) {
-			fprintf(stderr, "vmos trace: option %s needs a value (try --help)\n", a);
-			return 2;
-		}
-		uint64_t n;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			trace_usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(a, "--stats")) {
-			o.stats = true;
-		} else if (!strcmp(a, "--sweep")) {
-			sweep = true;
-		} else if (!strcmp(a, "--progress")) {
-			o.progress = true;
-		} else if (!strcmp(a, "--check")) {
-			o.cfg.check_invariants = true;
-		} else if (!strcmp(a, "--frames")) {
-			if (strlen(v) >= sizeof frames_arg) {
-				fprintf(stderr, "vmos trace: --frames list too long\n");
-				return 2;
-			}
-			strcpy(frames_arg, v);
-		} else if (!strcmp(a, "--policy")) {
-			char buf[512];
-			snprintf(buf, sizeof buf, "%s", v);
-			npol = split_list(buf, policies, MAX_SWEEP);
-			for (int j = 0; j < npol; j++)
-				if (!repl_find(policies[j]))
-					npol = -1;
-			if (npol <= 0) {
-				fprintf(stderr, "vmos trace: bad --policy '%s' (from: %s)\n", v, repl_names());
-				return 2;
-			}
-		} else if (!strcmp(a, "--local")) {
-			if (parse_u64_opt(v, &n) < 0 || n == 0) {
-				fprintf(stderr, "vmos trace: bad --local '%s' (frames per process)\n", v);
-				return 2;
-			}
-			o.cfg.local_frames = n;
-		} else if (!strcmp(a, "--ram")) {
-			if (parse_size(v, &o.cfg.ram_size) < 0 || o.cfg.ram_size < RAM_MIN_SIZE ||
-			    o.cfg.ram_size > RAM_MAX_SIZE || (o.cfg.ram_size & 4095)) {
-				fprintf(stderr, "vmos trace: bad --ram '%s'\n", v);
-				return 2;
-			}
-		} else if (!strcmp(a, "--swap")) {
-			if (parse_size(v, &o.cfg.swap_size) < 0 || (o.cfg.swap_size & 4095) ||
-			    o.cfg.swap_size > (4ULL << 30)) {
-				fprintf(stderr, "vmos trace: bad --swap '%s' (a multiple of 4K up to 4G)\n", v);
-				return 2;
-			}
-		} else if (!strcmp(a, "--paging")) {
-			if (strcmp(v, "sv39") && strcmp(v, "sv48")) {
-				fprintf(stderr, "vmos trace: bad --paging '%s' (sv39 or sv48)\n", v);
-				return 2;
-			}
-			o.cfg.levels = strcmp(v, "sv48") ? 3 : 4;
-		} else if (!strcmp(a, "--tlb")) {
-			unsigned e = 0, w = 0;
-			char tail;
-			int got = sscanf(v, "%u:%u%c", &e, &w, &tail);
-			if (got == 1)
-				w = e < 4 ? e : 4;
-			if ((got != 1 && got != 2) || !e || (e & (e - 1)) || !w || (w & (w - 1)) || w > e) {
-				fprintf(stderr, "vmos trace: bad --tlb '%s'\n", v);
-				return 2;
-			}
-			o.cfg.tlb_entries = e, o.cfg.tlb_ways = w;
-		} else if (!strcmp(a, "--quantum")) {
-			if (parse_u64_opt(v, &o.quantum) < 0 || o.quantum == 0) {
-				fprintf(stderr, "vmos trace: bad --quantum '%s'\n", v);
-				return 2;
-			}
-		} else if (!strcmp(a, "--window")) {
-			if (parse_u64_opt(v, &o.window) < 0 || o.window > (1ULL << 26)) {
-				fprintf(stderr, "vmos trace: bad --window '%s'\n", v);
-				return 2;
-			}
-		} else if (!strcmp(a, "--format")) {
-			if ((fmt = trace_format_parse(v)) < 0) {
-				fprintf(stderr, "vmos trace: bad --format '%s' (lackey, din, block, vmtr)\n", v);
-				return 2;
-			}
-		} else if (!strcmp(a, "--stats-json")) {
-			o.json = v;
-		} else if (!strcmp(a, "--csv")) {
-			csv = v;
-		} else if (!strcmp(a, "--svg")) {
-			svg = v;
-		} else if (!strcmp(a, "--convert")) {
-			if (i + 2 >= argc) {
-				fprintf(stderr, "vmos trace: --convert needs IN and OUT\n");
-				return 2;
-			}
-			convert_in = argv[++i];
-			convert_out = argv[++i];
-			continue;
-		} else {
-			fprintf(stderr, "vmos trace: unknown option '%s' (try --help)\n", a);
-			return 2;
-		}
-		if (takes)
-			i++;
-	}
+	int i;
+	int prc = options_parse(&trace_command, argc, argv, &i);
+	if (prc)
+		return prc < 0 ? 0 : prc;
+	o = A.o;
 	char err[300];
-	if (convert_in) {
+	if (A.convert_in) {
 		struct trace t;
-		if (trace_load(&t, convert_in, (enum trace_format)fmt, err, sizeof err) < 0) {
+		if (trace_load(&t, A.convert_in, (enum trace_format)A.fmt, err, sizeof err) < 0) {
 			fprintf(stderr, "vmos trace: %s\n", err);
 			return 1;
 		}
-		int rc = trace_save_vmtr(&t, convert_out);
+		int rc = trace_save_vmtr(&t, A.convert_out);
 		if (rc < 0)
-			fprintf(stderr, "vmos trace: cannot write %s\n", convert_out);
+			fprintf(stderr, "vmos trace: cannot write %s\n", A.convert_out);
 		else
-			printf("%s: %zu references written\n", convert_out, t.n);
+			printf("%s: %zu references written\n", A.convert_out, t.n);
 		trace_free(&t);
 		return rc < 0 ? 1 : 0;
 	}
 	int n = argc - i;
-	if (n <= 0 || n > MAX_TRACES) {
-		fprintf(stderr, "vmos trace: give 1 to %d trace files (try --help)\n", MAX_TRACES);
-		return 2;
-	}
-	uint64_t frames[MAX_SWEEP];
-	int nfr = 0;
-	if (frames_arg[0]) {
+	static struct sweep sw;
+	memset(&sw, 0, sizeof sw);
+	uint64_t *frames = sw.frames;
+	int nfr = 0;     /* sw.nfr once parsed */
+	if (A.frames_arg[0]) {
 		char fl[MAX_SWEEP][16];
-		int c = split_list(frames_arg, fl, MAX_SWEEP);
+		int c = split_list(A.frames_arg, fl, MAX_SWEEP);
 		for (int j = 0; j < c; j++)
 			if (parse_u64_opt(fl[j], &frames[nfr]) < 0 || frames[nfr] == 0)
 				c = -1;
@@ -295,14 +432,53 @@ int trace_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!sweep && (npol > 1 || nfr > 1)) {
+	sw.nfr = nfr;
+	if (A.merge) {
+		if (A.jobs || A.sweep) {
+			fprintf(stderr, "vmos trace: --merge joins the results of --sweep --jobs; give it alone\n");
+			return 2;
+		}
+		if (n <= 0) {
+			fprintf(stderr, "vmos trace: --merge needs the cell CSV files (try --help)\n");
+			return 2;
+		}
+		if (check_outputs())
+			return 2;
+		bool order = nfr > 0 && A.policy_given;
+		memcpy(sw.policies, A.policies, sizeof sw.policies);
+		sw.npol = order ? A.npol : 0;
+		sw.nfr = order ? nfr : 0;
+		return sweep_merge(&sw, &argv[i], n, A.csv, A.svg);
+	}
+	if (n <= 0 || n > MAX_TRACES) {
+		fprintf(stderr, "vmos trace: give 1 to %d trace files (try --help)\n", MAX_TRACES);
+		return 2;
+	}
+	if (!A.sweep && (A.npol > 1 || nfr > 1)) {
 		fprintf(stderr, "vmos trace: several policies or frame counts need --sweep\n");
 		return 2;
 	}
+	if (A.jobs && !A.sweep) {
+		fprintf(stderr, "vmos trace: --jobs prints the cells of a --sweep; add --sweep\n");
+		return 2;
+	}
+	if (A.sweep && !nfr) {
+		fprintf(stderr, "vmos trace: --sweep needs --frames N1,N2,...\n");
+		return 2;
+	}
+	for (int j = 0; j < A.npol; j++)
+		if (!strcmp(A.policies[j], "opt") && n > 1) {
+			fprintf(stderr, "vmos trace: opt replays one trace at a time\n");
+			return 2;
+		}
+	if (A.jobs)
+		return print_jobs(argc, argv, i, frames, nfr);
+	if (check_outputs())
+		return 2;
 	struct trace traces[MAX_TRACES];
 	int loaded = 0, rc = 0;
 	for (int j = 0; j < n; j++, loaded++)
-		if (trace_load(&traces[j], argv[i + j], (enum trace_format)fmt, err, sizeof err) < 0) {
+		if (trace_load(&traces[j], argv[i + j], (enum trace_format)A.fmt, err, sizeof err) < 0) {
 			fprintf(stderr, "vmos trace: %s\n", err);
 			rc = 1;
 			break;
@@ -315,13 +491,8 @@ int trace_main(int argc, char **argv)
 				o.cfg.levels == 3 ? " (try --paging sv48)" : "");
 			rc = 1;
 		}
-	for (int j = 0; rc == 0 && j < npol; j++)
-		if (!strcmp(policies[j], "opt") && n > 1) {
-			fprintf(stderr, "vmos trace: opt replays one trace at a time\n");
-			rc = 2;
-		}
-	if (rc == 0 && !sweep) {
-		o.cfg.policy = policies[0];
+	if (rc == 0 && !A.sweep) {
+		o.cfg.policy = A.policies[0];
 		if (nfr)
 			o.cfg.frames_limit = frames[0];
 		struct replay_result res;
@@ -329,51 +500,7 @@ int trace_main(int argc, char **argv)
 			o.stats = true;
 		rc = trace_replay(traces, n, &o, &res, true) < 0 ? 1 : 0;
 	} else if (rc == 0) {
-		if (!nfr) {
-			fprintf(stderr, "vmos trace: --sweep needs --frames N1,N2,...\n");
-			rc = 2;
-		}
-		FILE *cf = csv ? fopen(csv, "w") : stdout;
-		if (rc == 0 && !cf) {
-			fprintf(stderr, "vmos trace: cannot write %s\n", csv);
-			rc = 1;
-		}
-		static double ratio[MAX_SWEEP][MAX_SWEEP];
-		if (rc == 0)
-			fprintf(cf, "traces,policy,frames,references,hits,misses,hit_ratio,swapped_out,swapped_in,dropped,seconds\n");
-		for (int a = 0; rc == 0 && a < npol; a++)
-			for (int b = 0; rc == 0 && b < nfr; b++) {
-				o.cfg.policy = policies[a];
-				o.cfg.frames_limit = frames[b];
-				struct replay_result res;
-				if (trace_replay(traces, n, &o, &res, false) < 0) {
-					rc = 1;
-					break;
-				}
-				ratio[a][b] = res.refs ? 100.0 * (double)res.hits / (double)res.refs : 0;
-				for (int j = 0; j < n; j++)
-					fprintf(cf, "%s%s", j ? "+" : "", traces[j].path);
-				fprintf(cf, ",%s,%llu,%llu,%llu,%llu,%.4f,%llu,%llu,%llu,%.3f\n", policies[a],
-					(unsigned long long)frames[b], (unsigned long long)res.refs,
-					(unsigned long long)res.hits, (unsigned long long)res.misses,
-					ratio[a][b], (unsigned long long)res.swap_out,
-					(unsigned long long)res.swap_in, (unsigned long long)res.dropped,
-					res.seconds);
-				fflush(cf);
-			}
-		if (cf && cf != stdout && fclose(cf) != 0)
-			rc = 1;
-		if (rc == 0 && svg) {
-			FILE *sf = fopen(svg, "w");
-			if (!sf) {
-				fprintf(stderr, "vmos trace: cannot write %s\n", svg);
-				rc = 1;
-			} else {
-				svg_chart(sf, traces[0].path, policies, npol, frames, nfr, ratio);
-				if (fclose(sf) != 0)
-					rc = 1;
-			}
-		}
+		rc = run_sweep(&o, traces, n, &sw);
 	}
 	for (int j = 0; j < loaded; j++)
 		trace_free(&traces[j]);

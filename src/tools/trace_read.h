@@ -7,7 +7,7 @@
  *   din      Dinero III "din": "LABEL ADDRESS" with label 0 read, 1 write,
  *              2 instruction fetch (3 and 4 are skipped); hex address
  *   block    one decimal page number per line (a line "*" is a phase marker,
- *              skipped), as in shared/data/traces: each is a read of that
+ *              skipped), as in traces/lirs: each is a read of that
  *              page; page n is placed at virtual page n+1, since page 0 stays
  *              unmapped in every address space
  *   vmtr     vmos's binary format: the 8 bytes "VMTR0001", then one little-

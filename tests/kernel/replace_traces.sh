@@ -1,25 +1,17 @@
 #!/usr/bin/env bash
 # Replays the LIRS paper's block traces through the replacement policies and
 # compares the hit ratios with the reference figures of
-# shared/data/traces/README.md: FIFO, LRU and OPT are exact algorithms and
+# traces/README.md: FIFO, LRU and OPT are exact algorithms and
 # must match to the last digit shown; LIRS (1% HIR) must land within 1.0
 # point of the LIRS authors' simulator.  The invariant checker runs every
-# 997 references throughout.  The traces live beside the repository
-# (../shared/data/traces/lirs, or ../../shared/... from a worktree, or
-# $VMOS_TRACES); if they are missing every
-# row is SKIPPED, loudly.
+# 997 references throughout.  The traces are in the repository
+# (traces/lirs, or $VMOS_TRACES); if they are missing every row is
+# SKIPPED, loudly.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${VMOS_BUILD:-build}
 SIM=$BUILD/tests/kernel/replace_sim
-# shared/ sits beside the repository (CI, /work/main); a worktree under
-# wt/NAME has it two levels up.
-if [ -n "${VMOS_TRACES:-}" ]; then
-	TRACES=$VMOS_TRACES
-else
-	TRACES=../shared/data/traces/lirs
-	[ -d "$TRACES" ] || [ ! -d ../../shared/data/traces/lirs ] || TRACES=../../shared/data/traces/lirs
-fi
+TRACES=${VMOS_TRACES:-traces/lirs}
 LIRS_TOLERANCE=1.0
 pass=0; fail=0; skip=0
 
@@ -50,7 +42,7 @@ while read -r trace size fifo lru opt lirs; do
 	[ -z "$trace" ] && continue
 	f=$TRACES/$trace.trc
 	if [ ! -r "$f" ]; then
-		echo "SKIP $trace $size: trace $f missing (fetch shared/data/traces beside the repository)"
+		echo "SKIP $trace $size: trace $f missing (the traces are part of the repository: traces/lirs)"
 		skip=$((skip + 4)); continue
 	fi
 	out=$("$SIM" --check 997 "$f" "$size" fifo lru opt lirs 2>&1)

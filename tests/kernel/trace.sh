@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vmos trace through the real kernel (page tables, TLB, faults, replacement,
-# swap): the FIFO, LRU and OPT hit ratios of shared/data/traces/README.md to
+# swap): the FIFO, LRU and OPT hit ratios of traces/README.md to
 # the last digit, LIRS within a point, Belady's anomaly, every trace format,
 # time-shared traces, sweeps, and errors for bad input.
 set -u
@@ -13,12 +13,9 @@ ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 ratio() { "$VMOS" trace --check --policy "$1" --frames "$2" "$3" 2>&1 | sed -n 's/.*hit ratio: \([0-9.]*\)%.*/\1/p' | head -1; }
 
-T=""
-for d in ../shared/data/traces/lirs ../../shared/data/traces/lirs "${VMOS_TRACES:-/nonexistent}"; do
-	[ -f "$d/cpp.trc" ] && T=$d && break
-done
-if [ -z "$T" ]; then
-	echo "skip reference traces: shared/data/traces/lirs not found beside the repository"
+T=${VMOS_TRACES:-traces/lirs}
+if [ ! -f "$T/cpp.trc" ]; then
+	echo "SKIP reference traces: $T/cpp.trc not found (the traces are part of the repository: traces/lirs)"
 	skip=$((skip + 1))
 else
 	# trace size fifo lru opt lirs  (README table)
@@ -73,7 +70,7 @@ if command -v valgrind >/dev/null && command -v cc >/dev/null; then
 	refs=$(sed -n 's/^references: \([0-9]*\),.*/\1/p' <<<"$out")
 	[ "$refs" = $((want + 2 * m)) ] && ok "valgrind lackey trace of a real x86-64 program: $refs references under Sv48" || bad "real lackey trace: $refs vs $((want + 2 * m)) $(tail -2 <<<"$out")"
 else
-	echo "skip real lackey trace: valgrind not installed"; skip=$((skip + 1))
+	echo "SKIP real lackey trace: valgrind not installed (apt-get install valgrind)"; skip=$((skip + 1))
 fi
 
 # Several traces time-shared, global and local replacement.

@@ -53,7 +53,7 @@ for c in "${cases[@]}"; do
 	name=${c%%|*}; cmd=${c#*|}
 	prog=${cmd%% *}
 	if ! command -v "$prog" >/dev/null 2>&1; then
-		echo "skip $name ($prog not installed)"; skip=$((skip + 1)); continue
+		echo "SKIP $name: $prog not installed"; skip=$((skip + 1)); continue
 	fi
 	want=$(cd "$work" && bash -c "$cmd" 2>&1); wrc=$?
 	for pol in "${policies[@]}"; do

@@ -27,7 +27,7 @@ if command -v qemu-riscv64 >/dev/null; then
 	out=$(printf '10 1 1 1\nq 0 5\n' | qemu-riscv64 "$U/malloc_trace" 2>&1)
 	if [ $? -ne 0 ] && grep -q "line 2: expected" <<<"$out"; then ok; else ko "bad trace accepted: $out"; fi
 else
-	skip=$((skip + 1))
+	skip=$((skip + 1)); echo "SKIP malloc under qemu-riscv64: qemu-riscv64 not installed (apt-get install qemu-user)"
 fi
 # inside vmos: the program's brk/mmap reach the kernel
 out=$("$B/vmos" run --stats --env VMOS_MALLOC=best,ao "$U/malloc_trace" < tests/malloc/traces/realloc-strings.rep 2>&1)

@@ -87,12 +87,12 @@ for f in "$EXP"/*.status; do
 		fail=$((fail + 1))
 	fi
 	if [ -f "$EXP/$case.noqemu" ]; then
-		echo "skip qemu $case: $(head -n 1 "$EXP/$case.noqemu")"
+		echo "SKIP qemu $case: $(head -n 1 "$EXP/$case.noqemu")"
 		skip=$((skip + 1))
 	elif [ $have_qemu -eq 1 ]; then
 		check qemu "$case"
 	else
-		echo "skip qemu $case: qemu-riscv64 not installed"
+		echo "SKIP qemu $case: qemu-riscv64 not installed (apt-get install qemu-user)"
 		skip=$((skip + 1))
 	fi
 done

@@ -144,6 +144,7 @@ PY
 then ok "SVG well-formed, HTML balanced with $(cut -d' ' -f2 "$tmp/py.out") snapshots"; else bad "SVG/HTML structure" "$(cat "$tmp/py.out")"; fi
 if command -v xmllint >/dev/null; then
 	xmllint --noout "$tmp/m.svg" 2>"$tmp/xl" && ok "xmllint accepts the SVG" || bad "xmllint" "$(cat "$tmp/xl")"
+else skip=$((skip + 1)); echo "SKIP xmllint check: xmllint not installed (apt-get install libxml2-utils)"
 fi
 # VIZ_CHROMIUM overrides the browser; set it empty to skip the browser checks
 CHROME=${VIZ_CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
@@ -163,7 +164,7 @@ if [ -n "$CHROME" ]; then
 		bad "no JavaScript errors" "$(grep -Ei 'Uncaught|Error' "$tmp/chrome.err")"
 	else ok "no JavaScript errors"; fi
 else
-	skip=$((skip + 2)); echo "skip chromium checks: no chromium (apt-get install chromium)"
+	skip=$((skip + 2)); echo "SKIP chromium checks: no chromium (apt-get install chromium)"
 fi
 
 # --- event log ----------------------------------------------------------------
@@ -205,8 +206,9 @@ for args in "--explain zz" "--explain-at later --explain 1" "--explain-at exit" 
 	"$VMOS" run $args "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/e.err" ] && ok "run $args: exit 2 with a message" || bad "run $args: exit 2 (got $rc)"
 done
-"$VMOS" run --html /nonexistent/dir/x.html "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
-[ $rc -eq 1 ] && grep -q 'cannot write' "$tmp/e.err" && ok "unwritable --html: exit 1" || bad "unwritable --html (rc $rc)"
+"$VMOS" run --html /nonexistent/dir/x.html "$BIN/hello" >"$tmp/e.out" 2>"$tmp/e.err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'cannot write --html /nonexistent/dir/x.html: no such directory' "$tmp/e.err" && [ ! -s "$tmp/e.out" ] \
+	&& ok "unwritable --html: exit 2 before the run" || bad "unwritable --html (rc $rc)"
 for args in "--seed x" "--levels 5" "--count 0" "--bogus"; do
 	"$VMOS" quiz $args >/dev/null 2>&1; rc=$?
 	[ $rc -eq 2 ] && ok "quiz $args: exit 2" || bad "quiz $args: exit 2 (got $rc)"
