@@ -101,6 +101,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->brk = p->brk;
 	c->stack_top = p->stack_top;
 	c->mmap_base = p->mmap_base;
+	res_fork(c, p);
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:
@@ -109,7 +110,8 @@ fail:
 	return -ENOMEM;
 }
 
-int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options)
+int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options,
+		  uint64_t urusage)
 {
 	if (options & ~(WNOHANG | 2 /* WUNTRACED */ | 8 /* WCONTINUED */))
 		return -EINVAL;
@@ -123,6 +125,9 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 		int status = c->term_signal ? c->term_signal : (c->exit_code & 0xff) << 8;
 		if (ustatus && copyout(k, p, ustatus, &status, sizeof status) < 0)
 			return -EFAULT;
+		if (urusage && res_child_rusage(k, p, c, urusage) < 0)
+			return -EFAULT;
+		res_collect(p, c);
 		int64_t cpid = c->pid;
 		proc_reap(k, c);
 		return cpid;

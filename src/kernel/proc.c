@@ -71,6 +71,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	const char *base = strrchr(name, '/');
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
 	p->line_start = true;
+	res_init(k, p);
 	if (vm_space_init(k, p) < 0) {
 		kmem_cache_free(k->proc_cache, p);
 		return NULL;
@@ -366,6 +367,7 @@ int kernel_run(struct kernel *k)
 		k->cpu.res_valid = false;
 		uint64_t slice = k->cfg.quantum;
 		bool requeue = true;
+		uint64_t mark = now_ns();    /* user time, then system time, from here */
 		while (slice > 0) {
 			struct mmu_stats before = k->mmu.stats;
 			uint64_t i0 = k->cpu.instret;
@@ -375,6 +377,9 @@ int kernel_run(struct kernel *k)
 			struct trap t = budget ? cpu_run(&k->cpu, budget) :
 				(struct trap){ CAUSE_S_TIMER_INTERRUPT, 0, k->cpu.pc };
 			account(k, p, &before, i0);
+			uint64_t ran_until = now_ns();
+			p->res.utime_ns += ran_until - mark;
+			mark = ran_until;
 			uint64_t ran = k->cpu.instret - i0;
 			slice = ran >= slice ? 0 : slice - ran;
 			memcpy(p->x, k->cpu.x, sizeof p->x);
@@ -408,6 +413,9 @@ int kernel_run(struct kernel *k)
 			} else {
 				proc_kill_signal(k, p, SIGBUS, &t);
 			}
+			uint64_t done = now_ns();
+			p->res.stime_ns += done - mark;
+			mark = done;
 			if (p->state != P_RUNNABLE) {
 				requeue = false;
 				break;

@@ -8,6 +8,7 @@
 #define VMOS_KERNEL_PROC_H
 
 #include "kernel.h"
+#include "sys_info.h"
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 
@@ -38,6 +39,7 @@ struct proc {
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
 	struct proc_stats st;
+	struct proc_res res;           /* limits and usage (sys_info.h) */
 	struct kernel *kernel;
 	struct repl repl;              /* local replacement: this process's policy */
 	struct proc *next;             /* all processes */

@@ -96,7 +96,8 @@ static void run_usage(FILE *out)
 "  --tlb N[:WAYS]      TLB entries and associativity (default 64:4; powers of 2)\n"
 "  --quantum N         time slice in instructions (default 100000)\n"
 "  --no-asid           give every process ASID 0 and flush the TLB on each switch\n"
-"  --stack-limit SIZE  maximum stack size (default 8M)\n"
+"  --stack-limit SIZE  maximum stack size (default 8M): RLIMIT_STACK's soft and\n"
+"                      hard limit\n"
 "  --prefix            prefix each output line with [pid]\n"
 "  --stats             print per-process and machine counters on stderr at the end\n"
 "  --stats-json FILE   write the same counters as JSON to FILE\n"
@@ -141,6 +142,8 @@ static void run_usage(FILE *out)
 "                      evict, tlb-miss, all (default: all but tick and tlb-miss)\n"
 "  --events-format F   text (default) or jsonl (one JSON object per line)\n"
 "\n"
+"  --warn-syscalls     name each system call a program makes that vmos does not\n"
+"                      implement (it returns ENOSYS), once per number, on stderr\n"
 "  --check             run the system invariant checker after every process exit\n"
 "                      and check that every frame is free at the end\n"
 "  --debug             allocator poisoning and redzones (on in sanitizer builds)\n"
@@ -334,6 +337,8 @@ int run_main(int argc, char **argv)
 				fprintf(stderr, "vmos run: bad --events-format '%s' (text or jsonl)\n", val);
 				return 2;
 			}
+		} else if (!strcmp(o, "--warn-syscalls")) {
+			cfg.warn_syscalls = true;
 		} else if (!strcmp(o, "--check")) {
 			cfg.check_invariants = true;
 		} else if (!strcmp(o, "--debug")) {
