@@ -11,7 +11,7 @@
 USER_CC      ?= clang
 USER_ARCH     = --target=riscv64 -march=rv64imac -mabi=lp64 -mcmodel=medany
 USER_CFLAGS   = $(USER_ARCH) -nostdlib -ffreestanding -fno-stack-protector -fno-pic \
-                -O2 -g -Wall -Wextra -Werror -Iuser/include
+                -O2 -g -Wall -Wextra -Werror -Iuser/include -Isrc/abi
 USER_LDFLAGS  = $(USER_ARCH) -nostdlib -ffreestanding -fuse-ld=lld -static \
                 -Wl,--image-base=0x10000 -Wl,-e,_start -Wl,--build-id=none
 
