@@ -73,7 +73,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	unsigned live = 0;
 	for (struct proc *q = k->procs; q; q = q->next)
 		live += q->tree == p->tree && q->state != P_ZOMBIE;
-	if (live >= k->cfg.max_procs) {
+	if (live >= p->res.rlim[LX_RLIMIT_NPROC].rlim_cur) {   /* at most --max-procs */
 		k->stats.fork_refused++;
 		return -EAGAIN;          /* as Linux does at RLIMIT_NPROC */
 	}

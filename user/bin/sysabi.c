@@ -277,6 +277,20 @@ static void enforced(void)
 	check_true("stack growth stops at the lowered RLIMIT_STACK (SIGSEGV)",
 		   WIFSIGNALED(st) && WTERMSIG(st) == 11);
 
+	/* RLIMIT_NPROC: live processes of this program tree (here 2: us and the child) */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		r = (struct lx_rlimit){ 2, 64 };
+		syscall(NR_setrlimit, LX_RLIMIT_NPROC, &r);
+		pid_t g = fork();
+		if (g == 0)
+			_exit(0);
+		_exit(g == -1 && errno == EAGAIN ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	check_true("fork fails with EAGAIN at a lowered RLIMIT_NPROC", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
 	struct lx_sysinfo si;
 	syscall(NR_sysinfo, &si);
 	check_u64("sysinfo totalram = --ram 128M", si.totalram, 128 << 20);
