@@ -313,6 +313,9 @@ int main(int argc, char **argv)
 	machine();
 	streams();
 	if (argc > 1 && !strcmp(argv[1], "vmos")) {
+		/* not implemented: ENOSYS, named once by --warn-syscalls (tests/user/warn_syscalls.sh) */
+		expect_err("acct (not in vmos)", syscall(89, 0), ENOSYS);
+		expect_err("acct again", syscall(89, 0), ENOSYS);
 		hwprobe();
 		enforced();
 	}
