@@ -294,7 +294,10 @@ static void enforced(void)
 	struct lx_sysinfo si;
 	syscall(NR_sysinfo, &si);
 	check_u64("sysinfo totalram = --ram 128M", si.totalram, 128 << 20);
-	check_u64("sysinfo totalswap (no swap)", si.totalswap, 0);
+	/* tests/kernel/squeeze.sh runs this with 10 frames and swap: then pages
+	 * come and go (program pages fault back in, swap-ins are major) */
+	int swapping = si.totalswap != 0;
+	check_true("sysinfo freeswap <= totalswap", si.freeswap <= si.totalswap);
 
 	struct lx_rusage a, b;
 	syscall(NR_getrusage, LX_RUSAGE_SELF, &a);
@@ -302,8 +305,9 @@ static void enforced(void)
 	for (int i = 0; i < 100; i++)
 		m[i * 4096] = 1;
 	syscall(NR_getrusage, LX_RUSAGE_SELF, &b);
-	check_u64("100 touched pages = 100 minor faults", (uint64_t)(b.ru_minflt - a.ru_minflt), 100);
-	check_u64("no major faults without swap", (uint64_t)b.ru_majflt, 0);
+	check_true("100 touched pages = 100 minor faults (more while swapping)",
+		   swapping ? b.ru_minflt - a.ru_minflt >= 100 : b.ru_minflt - a.ru_minflt == 100);
+	check_true("no major faults without swap", swapping || b.ru_majflt == 0);
 }
 
 int main(int argc, char **argv)
