@@ -7,9 +7,10 @@
  * are in abi/linux_abi.h.
  *
  * Time a process uses is host time, measured by the scheduler (proc.c)
- * around each run of the hart: user time is time spent executing its
- * instructions, system time is time the kernel spent serving its traps
- * (system calls, page faults).  Faults are counted where they happen
+ * around each run of the hart with the host's coarse clock (1-4 ms ticks,
+ * each charged to what was running: Linux's tick-based accounting): user
+ * time is time spent executing its instructions, system time is time the
+ * kernel spent serving its traps (system calls, page faults).  Faults are counted where they happen
  * (vm.c): minor = served without I/O (zero fill, copy-on-write, a page of
  * the program image, already in memory), major = swap-ins.
  */
