@@ -310,8 +310,33 @@ static void enforced(void)
 	check_true("no major faults without swap", swapping || b.ru_majflt == 0);
 }
 
+/* `sysabi tty`, run on a terminal (tests/user/tty.sh uses script(1)):
+ * what TCGETS and TIOCGWINSZ give on fd 0, 1 and 2. */
+static void tty(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct lx_termios t;
+		struct lx_winsize w = { 7, 7, 7, 7 };
+		memset(&t, 0xee, sizeof t);
+		long r = syscall(SYS_ioctl, fd, LX_TCGETS, &t);
+		long rw = syscall(SYS_ioctl, fd, LX_TIOCGWINSZ, &w);
+		struct lx_stat st;
+		syscall(SYS_fstat, fd, &st);
+		printf("fd %d: %s, TCGETS %ld: iflag %x oflag %x cflag %x lflag %x line %u "
+		       "VINTR %u VEOF %u VMIN %u; TIOCGWINSZ %ld: %ux%u\n", fd, kind(st.st_mode), r,
+		       t.c_iflag, t.c_oflag, t.c_cflag, t.c_lflag, t.c_line, t.c_cc[0], t.c_cc[4],
+		       t.c_cc[6], rw, w.ws_row, w.ws_col);
+	}
+	expect_err("TCGETS to a bad pointer", syscall(SYS_ioctl, 1, LX_TCGETS, 8), EFAULT);
+	expect_err("TIOCGWINSZ to a bad pointer", syscall(SYS_ioctl, 1, LX_TIOCGWINSZ, 8), EFAULT);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "tty")) {
+		tty();
+		return check_done("sysabi tty");
+	}
 	limits();
 	usage();
 	machine();
