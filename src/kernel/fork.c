@@ -222,6 +222,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 		proc_activate(k, p);
 		memset(p->x, 0, sizeof p->x);
 		p->brk_start = 0;
+		res_exec(p);
 		rc = exec_load(k, p, im, argv, envp);
 	}
 	if (rc < 0) {

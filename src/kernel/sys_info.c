@@ -53,6 +53,12 @@ void res_fork(struct proc *child, const struct proc *parent)
 	memcpy(child->res.rlim, parent->res.rlim, sizeof child->res.rlim);
 }
 
+void res_exec(struct proc *p)
+{
+	p->res.clear_child_tid = 0;
+	p->res.robust_list = p->res.robust_len = 0;
+}
+
 uint64_t res_minflt(const struct proc *p)
 {
 	/* faults_stack is a subset of faults_zero: not counted twice */

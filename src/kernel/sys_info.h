@@ -40,6 +40,9 @@ struct proc_res {
 void res_init(struct kernel *k, struct proc *p);
 /* A forked child inherits its parent's limits (its usage starts at 0). */
 void res_fork(struct proc *child, const struct proc *parent);
+/* At execve: the thread pointers the old image registered are forgotten
+ * (limits and usage stay, as on Linux). */
+void res_exec(struct proc *p);
 /* At wait: the parent takes in a reaped child's usage and its children's. */
 void res_collect(struct proc *parent, const struct proc *child);
 /* wait4's rusage: a zombie child's own usage and its children's, copied
