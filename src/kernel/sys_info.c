@@ -53,6 +53,27 @@ void res_fork(struct proc *child, const struct proc *parent)
 	memcpy(child->res.rlim, parent->res.rlim, sizeof child->res.rlim);
 }
 
+#define LX_CLONE_PARENT_SETTID  0x00100000
+#define LX_CLONE_CHILD_CLEARTID 0x00200000
+#define LX_CLONE_CHILD_SETTID   0x01000000
+
+void res_clone_tids(struct kernel *k, struct proc *parent, struct proc *child, uint64_t flags,
+		    uint64_t uptid, uint64_t uctid)
+{
+	if (!child)
+		return;
+	int32_t tid = (int32_t)child->pid;
+	if (flags & LX_CLONE_PARENT_SETTID)
+		(void)copyout(k, parent, uptid, &tid, sizeof tid);
+	if (flags & LX_CLONE_CHILD_SETTID) {
+		proc_activate(k, child);     /* the child's address space: copy-on-write applies */
+		(void)copyout(k, child, uctid, &tid, sizeof tid);
+		proc_activate(k, parent);
+	}
+	if (flags & LX_CLONE_CHILD_CLEARTID)
+		child->res.clear_child_tid = uctid;
+}
+
 void res_exec(struct proc *p)
 {
 	p->res.clear_child_tid = 0;

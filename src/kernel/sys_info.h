@@ -40,6 +40,12 @@ struct proc_res {
 void res_init(struct kernel *k, struct proc *p);
 /* A forked child inherits its parent's limits (its usage starts at 0). */
 void res_fork(struct proc *child, const struct proc *parent);
+/* After a fork (clone with these flags and tid pointers made child): the
+ * tid writes glibc's fork asks for - CLONE_PARENT_SETTID into the parent's
+ * memory, CLONE_CHILD_SETTID into the child's - and CLONE_CHILD_CLEARTID
+ * remembered.  A write that faults is skipped, as on Linux. */
+void res_clone_tids(struct kernel *k, struct proc *parent, struct proc *child, uint64_t flags,
+		    uint64_t uptid, uint64_t uctid);
 /* At execve: the thread pointers the old image registered are forgotten
  * (limits and usage stay, as on Linux). */
 void res_exec(struct proc *p);

@@ -201,7 +201,11 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
 	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1]); break;
-	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
+	case SYS_clone:
+		rc = sys_clone(k, p, a[0], a[1]);
+		if (rc > 0)
+			res_clone_tids(k, p, proc_find(k, (uint32_t)rc), a[0], a[2], a[4]);
+		break;
 	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;

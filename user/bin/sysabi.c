@@ -54,6 +54,23 @@ static const char *kind(uint32_t mode)
 	}
 }
 
+/* Forks with clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | more | SIGCHLD)
+ * and checks the tid writes: the child's tid in the child's copy of ctid
+ * (not the parent's) and, with CLONE_PARENT_SETTID in more, in the
+ * parent's ptid.  Returns 0 if all held. */
+static int clone_tids(long more)
+{
+	volatile int ptid = -1, ctid = -1;
+	fflush(stdout);
+	long c = syscall(SYS_clone, 0x01000000 | 0x00200000 | more | 17, 0, &ptid, 0, &ctid);
+	if (c == 0)
+		_exit(ctid == getpid() ? 5 : 6);
+	int st = 0;
+	waitpid((pid_t)c, &st, 0);
+	int bad = ctid != -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 5;
+	return bad || (more && ptid != c) || (!more && ptid != -1);
+}
+
 static void limits(void)
 {
 	struct lx_rlimit r, g;
@@ -141,6 +158,9 @@ static void machine(void)
 
 	int tid;
 	check_true("set_tid_address returns the tid", syscall(SYS_set_tid_address, &tid) == getpid());
+
+	/* glibc's fork: clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, 0, 0, 0, ctid) */
+	check_true("clone: CLONE_CHILD_SETTID writes the tid in the child only", clone_tids(0) == 0);
 	/* Linux: 0; qemu-user: ENOSYS - glibc takes either; a wrong length is refused by both */
 	long r = syscall(NR_set_robust_list, 0, 23);
 	check_true("set_robust_list with a bad length is refused", r == -1 && (errno == EINVAL || errno == ENOSYS));
@@ -188,6 +208,9 @@ static void streams(void)
 
 static void hwprobe(void)
 {
+	/* qemu-user 7.2 writes CLONE_PARENT_SETTID in the child's memory, Linux in the parent's */
+	check_true("clone: CLONE_PARENT_SETTID writes the child's tid in the parent", clone_tids(0x00100000) == 0);
+
 	struct lx_hwprobe pairs[] = {
 		{ LX_HWPROBE_KEY_MVENDORID, 7 }, { LX_HWPROBE_KEY_BASE_BEHAVIOR, 7 },
 		{ LX_HWPROBE_KEY_IMA_EXT_0, 7 }, { LX_HWPROBE_KEY_CPUPERF_0, 7 },
