@@ -23,19 +23,6 @@
 #include "check.h"
 #include "linux_abi.h"
 
-#define NR_readlinkat     78
-#define NR_newfstatat     79
-#define NR_set_robust_list 99
-#define NR_clock_getres   114
-#define NR_times          153
-#define NR_getrlimit      163
-#define NR_setrlimit      164
-#define NR_getrusage      165
-#define NR_gettimeofday   169
-#define NR_sysinfo        179
-#define NR_riscv_hwprobe  258
-#define NR_prlimit64      261
-
 static void expect_err(const char *what, long r, int e)
 {
 	char name[96];
@@ -74,40 +61,40 @@ static int clone_tids(long more)
 static void limits(void)
 {
 	struct lx_rlimit r, g;
-	check_true("prlimit64 RLIMIT_STACK", syscall(NR_prlimit64, 0, LX_RLIMIT_STACK, 0, &r) == 0);
+	check_true("prlimit64 RLIMIT_STACK", syscall(SYS_prlimit64, 0, LX_RLIMIT_STACK, 0, &r) == 0);
 	check_true("stack soft limit <= hard, and set", r.rlim_cur <= r.rlim_max && r.rlim_cur >= 65536);
-	check_true("getrlimit NOFILE", syscall(NR_getrlimit, LX_RLIMIT_NOFILE, &g) == 0);
-	check_true("prlimit64 NOFILE", syscall(NR_prlimit64, 0, LX_RLIMIT_NOFILE, 0, &r) == 0);
+	check_true("getrlimit NOFILE", syscall(SYS_getrlimit, LX_RLIMIT_NOFILE, &g) == 0);
+	check_true("prlimit64 NOFILE", syscall(SYS_prlimit64, 0, LX_RLIMIT_NOFILE, 0, &r) == 0);
 	check_true("getrlimit agrees with prlimit64", r.rlim_cur == g.rlim_cur && r.rlim_max == g.rlim_max);
 	struct lx_rlimit lower = { 64, g.rlim_max };
 	struct lx_rlimit old;
 	check_true("prlimit64 sets and returns the old value",
-		   syscall(NR_prlimit64, getpid(), LX_RLIMIT_NOFILE, &lower, &old) == 0 &&
+		   syscall(SYS_prlimit64, getpid(), LX_RLIMIT_NOFILE, &lower, &old) == 0 &&
 		   old.rlim_cur == g.rlim_cur);
 	check_true("getrlimit sees the lowered soft limit",
-		   syscall(NR_getrlimit, LX_RLIMIT_NOFILE, &r) == 0 && r.rlim_cur == 64);
-	check_true("setrlimit restores it", syscall(NR_setrlimit, LX_RLIMIT_NOFILE, &g) == 0);
+		   syscall(SYS_getrlimit, LX_RLIMIT_NOFILE, &r) == 0 && r.rlim_cur == 64);
+	check_true("setrlimit restores it", syscall(SYS_setrlimit, LX_RLIMIT_NOFILE, &g) == 0);
 	struct lx_rlimit bad = { 100, 50 };
-	expect_err("prlimit64 soft above hard", syscall(NR_prlimit64, 0, LX_RLIMIT_NOFILE, &bad, 0), EINVAL);
-	expect_err("prlimit64 resource 99", syscall(NR_prlimit64, 0, 99, 0, &r), EINVAL);
-	expect_err("getrlimit bad pointer", syscall(NR_getrlimit, LX_RLIMIT_CORE, 8), EFAULT);
-	expect_err("setrlimit bad pointer", syscall(NR_setrlimit, LX_RLIMIT_CORE, 8), EFAULT);
+	expect_err("prlimit64 soft above hard", syscall(SYS_prlimit64, 0, LX_RLIMIT_NOFILE, &bad, 0), EINVAL);
+	expect_err("prlimit64 resource 99", syscall(SYS_prlimit64, 0, 99, 0, &r), EINVAL);
+	expect_err("getrlimit bad pointer", syscall(SYS_getrlimit, LX_RLIMIT_CORE, 8), EFAULT);
+	expect_err("setrlimit bad pointer", syscall(SYS_setrlimit, LX_RLIMIT_CORE, 8), EFAULT);
 }
 
 static void usage(void)
 {
 	struct lx_rusage ru;
-	check_true("getrusage SELF", syscall(NR_getrusage, LX_RUSAGE_SELF, &ru) == 0);
+	check_true("getrusage SELF", syscall(SYS_getrusage, LX_RUSAGE_SELF, &ru) == 0);
 	check_true("minor faults counted", ru.ru_minflt > 0);
 	check_true("max RSS counted", ru.ru_maxrss > 0);
 	check_true("times are valid timevals", ru.ru_utime.tv_usec >= 0 && ru.ru_utime.tv_usec < 1000000 &&
 		   ru.ru_stime.tv_usec >= 0 && ru.ru_stime.tv_usec < 1000000);
-	expect_err("getrusage who=2", syscall(NR_getrusage, 2, &ru), EINVAL);
-	expect_err("getrusage bad pointer", syscall(NR_getrusage, LX_RUSAGE_SELF, 8), EFAULT);
+	expect_err("getrusage who=2", syscall(SYS_getrusage, 2, &ru), EINVAL);
+	expect_err("getrusage bad pointer", syscall(SYS_getrusage, LX_RUSAGE_SELF, 8), EFAULT);
 
 	/* a child touches 64 pages; its faults show up in RUSAGE_CHILDREN after wait */
 	struct lx_rusage before, after, waited;
-	syscall(NR_getrusage, LX_RUSAGE_CHILDREN, &before);
+	syscall(SYS_getrusage, LX_RUSAGE_CHILDREN, &before);
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -120,41 +107,41 @@ static void usage(void)
 	check_true("wait4 with rusage", wait4(pid, &status, 0, (struct rusage *)&waited) == pid &&
 		   WIFEXITED(status) && WEXITSTATUS(status) == 3);
 	check_true("wait4's rusage has the child's faults", waited.ru_minflt >= 64);
-	syscall(NR_getrusage, LX_RUSAGE_CHILDREN, &after);
+	syscall(SYS_getrusage, LX_RUSAGE_CHILDREN, &after);
 	check_true("RUSAGE_CHILDREN grew by the child's faults",
 		   after.ru_minflt - before.ru_minflt >= 64);
 
 	struct lx_tms t;
-	long ticks = syscall(NR_times, &t);
+	long ticks = syscall(SYS_times, &t);
 	check_true("times", ticks != -1 && t.tms_utime >= 0 && t.tms_cutime >= 0);
-	check_true("times with NULL", syscall(NR_times, 0) != -1);
-	expect_err("times bad pointer", syscall(NR_times, 8), EFAULT);
+	check_true("times with NULL", syscall(SYS_times, 0) != -1);
+	expect_err("times bad pointer", syscall(SYS_times, 8), EFAULT);
 }
 
 static void machine(void)
 {
 	struct lx_sysinfo si;
 	memset(&si, 0xff, sizeof si);
-	check_true("sysinfo", syscall(NR_sysinfo, &si) == 0);
+	check_true("sysinfo", syscall(SYS_sysinfo, &si) == 0);
 	check_true("sysinfo: RAM, free RAM, unit", si.totalram > 0 && si.freeram <= si.totalram &&
 		   si.mem_unit >= 1);
 	check_true("sysinfo: swap", si.freeswap <= si.totalswap);
 	check_true("sysinfo: processes", si.procs >= 1);
 	check_true("sysinfo: uptime", si.uptime >= 0);
-	expect_err("sysinfo bad pointer", syscall(NR_sysinfo, 8), EFAULT);
+	expect_err("sysinfo bad pointer", syscall(SYS_sysinfo, 8), EFAULT);
 
 	struct lx_timespec res = { -1, -1 };
 	check_true("clock_getres MONOTONIC is 1 ns",
-		   syscall(NR_clock_getres, CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec == 1);
-	check_true("clock_getres REALTIME with NULL", syscall(NR_clock_getres, CLOCK_REALTIME, 0) == 0);
-	expect_err("clock_getres clock 99", syscall(NR_clock_getres, 99, &res), EINVAL);
+		   syscall(SYS_clock_getres, CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec == 1);
+	check_true("clock_getres REALTIME with NULL", syscall(SYS_clock_getres, CLOCK_REALTIME, 0) == 0);
+	expect_err("clock_getres clock 99", syscall(SYS_clock_getres, 99, &res), EINVAL);
 	struct lx_timeval tv;
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	check_true("gettimeofday", syscall(NR_gettimeofday, &tv, 0) == 0);
+	check_true("gettimeofday", syscall(SYS_gettimeofday, &tv, 0) == 0);
 	check_true("gettimeofday agrees with CLOCK_REALTIME", tv.tv_sec - now.tv_sec >= 0 &&
 		   tv.tv_sec - now.tv_sec <= 5 && tv.tv_usec >= 0 && tv.tv_usec < 1000000);
-	expect_err("gettimeofday bad pointer", syscall(NR_gettimeofday, 8, 0), EFAULT);
+	expect_err("gettimeofday bad pointer", syscall(SYS_gettimeofday, 8, 0), EFAULT);
 
 	int tid;
 	check_true("set_tid_address returns the tid", syscall(SYS_set_tid_address, &tid) == getpid());
@@ -162,7 +149,7 @@ static void machine(void)
 	/* glibc's fork: clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, 0, 0, 0, ctid) */
 	check_true("clone: CLONE_CHILD_SETTID writes the tid in the child only", clone_tids(0) == 0);
 	/* Linux: 0; qemu-user: ENOSYS - glibc takes either; a wrong length is refused by both */
-	long r = syscall(NR_set_robust_list, 0, 23);
+	long r = syscall(SYS_set_robust_list, 0, 23);
 	check_true("set_robust_list with a bad length is refused", r == -1 && (errno == EINVAL || errno == ENOSYS));
 	expect_err("syscall 500", syscall(500), ENOSYS);
 }
@@ -174,17 +161,17 @@ static void streams(void)
 	printf("stdout is a %s\n", kind(st.st_mode));
 	check_true("stdout has a block size", st.st_blksize > 0);
 	check_true("newfstatat(1, \"\", AT_EMPTY_PATH) is fstat(1)",
-		   syscall(NR_newfstatat, 1, "", &st2, LX_AT_EMPTY_PATH) == 0 &&
+		   syscall(SYS_newfstatat, 1, "", &st2, LX_AT_EMPTY_PATH) == 0 &&
 		   st2.st_mode == st.st_mode && st2.st_ino == st.st_ino && st2.st_blksize == st.st_blksize);
 	check_true("fstat(0)", syscall(SYS_fstat, 0, &st) == 0);
 	printf("stdin is a %s\n", kind(st.st_mode));
 	expect_err("fstat(9)", syscall(SYS_fstat, 9, &st), EBADF);
 	expect_err("fstat bad pointer", syscall(SYS_fstat, 1, 8), EFAULT);
-	expect_err("newfstatat empty path without AT_EMPTY_PATH", syscall(NR_newfstatat, 1, "", &st, 0), ENOENT);
-	expect_err("newfstatat bad path pointer", syscall(NR_newfstatat, -100, 8, &st, 0), EFAULT);
+	expect_err("newfstatat empty path without AT_EMPTY_PATH", syscall(SYS_newfstatat, 1, "", &st, 0), ENOENT);
+	expect_err("newfstatat bad path pointer", syscall(SYS_newfstatat, -100, 8, &st, 0), EFAULT);
 
 	char buf[512];
-	long n = syscall(NR_readlinkat, LX_AT_FDCWD, "/proc/self/exe", buf, sizeof buf - 1);
+	long n = syscall(SYS_readlinkat, LX_AT_FDCWD, "/proc/self/exe", buf, sizeof buf - 1);
 	check_true("readlinkat /proc/self/exe", n > 0);
 	buf[n > 0 ? n : 0] = 0;
 	const char *base = strrchr(buf, '/');
@@ -192,10 +179,10 @@ static void streams(void)
 	check_str("its last component", base ? base + 1 : buf, "sysabi");
 	char four[4] = "....";
 	check_true("readlinkat truncates to bufsiz, no NUL",
-		   syscall(NR_readlinkat, LX_AT_FDCWD, "/proc/self/exe", four, 3) == 3 && four[0] == '/' &&
+		   syscall(SYS_readlinkat, LX_AT_FDCWD, "/proc/self/exe", four, 3) == 3 && four[0] == '/' &&
 		   four[3] == '.');
-	expect_err("readlinkat bufsiz 0", syscall(NR_readlinkat, LX_AT_FDCWD, "/proc/self/exe", buf, 0), EINVAL);
-	expect_err("readlinkat bad buffer", syscall(NR_readlinkat, LX_AT_FDCWD, "/proc/self/exe", 8, 64), EFAULT);
+	expect_err("readlinkat bufsiz 0", syscall(SYS_readlinkat, LX_AT_FDCWD, "/proc/self/exe", buf, 0), EINVAL);
+	expect_err("readlinkat bad buffer", syscall(SYS_readlinkat, LX_AT_FDCWD, "/proc/self/exe", 8, 64), EFAULT);
 
 	struct lx_termios t;
 	struct lx_winsize w;
@@ -217,7 +204,7 @@ static void hwprobe(void)
 		{ LX_HWPROBE_KEY_ZICBOZ_BLOCK_SIZE, 7 }, { LX_HWPROBE_KEY_HIGHEST_VIRT_ADDRESS, 7 },
 		{ LX_HWPROBE_KEY_TIME_CSR_FREQ, 7 }, { 1000, 7 }, { -5, 7 },
 	};
-	check_true("riscv_hwprobe", syscall(NR_riscv_hwprobe, pairs, 9, 0, 0, 0) == 0);
+	check_true("riscv_hwprobe", syscall(SYS_riscv_hwprobe, pairs, 9, 0, 0, 0) == 0);
 	check_u64("mvendorid", pairs[0].value, 0);
 	check_u64("base behaviour IMA", pairs[1].value, LX_HWPROBE_BASE_BEHAVIOR_IMA);
 	check_u64("IMA_EXT_0 = FD | C", pairs[2].value, LX_HWPROBE_IMA_FD | LX_HWPROBE_IMA_C);
@@ -228,10 +215,10 @@ static void hwprobe(void)
 	check_true("unknown key 1000 -> key -1, value 0", pairs[7].key == -1 && pairs[7].value == 0);
 	check_true("unknown key -5 -> key -1, value 0", pairs[8].key == -1 && pairs[8].value == 0);
 	unsigned long cpus = 1, none = 0;
-	check_true("riscv_hwprobe for CPU 0", syscall(NR_riscv_hwprobe, pairs, 1, sizeof cpus, &cpus, 0) == 0);
-	expect_err("riscv_hwprobe empty CPU set", syscall(NR_riscv_hwprobe, pairs, 1, sizeof none, &none, 0), EINVAL);
-	expect_err("riscv_hwprobe flags", syscall(NR_riscv_hwprobe, pairs, 1, 0, 0, 1), EINVAL);
-	expect_err("riscv_hwprobe bad pairs", syscall(NR_riscv_hwprobe, 8, 1, 0, 0, 0), EFAULT);
+	check_true("riscv_hwprobe for CPU 0", syscall(SYS_riscv_hwprobe, pairs, 1, sizeof cpus, &cpus, 0) == 0);
+	expect_err("riscv_hwprobe empty CPU set", syscall(SYS_riscv_hwprobe, pairs, 1, sizeof none, &none, 0), EINVAL);
+	expect_err("riscv_hwprobe flags", syscall(SYS_riscv_hwprobe, pairs, 1, 0, 0, 1), EINVAL);
+	expect_err("riscv_hwprobe bad pairs", syscall(SYS_riscv_hwprobe, 8, 1, 0, 0, 0), EFAULT);
 }
 
 static long map(size_t len, int prot)
@@ -243,10 +230,10 @@ static long map(size_t len, int prot)
 static void enforced(void)
 {
 	struct lx_rlimit r, keep;
-	syscall(NR_getrlimit, LX_RLIMIT_NOFILE, &keep);
+	syscall(SYS_getrlimit, LX_RLIMIT_NOFILE, &keep);
 	r = (struct lx_rlimit){ keep.rlim_cur, keep.rlim_max + 1 };
-	expect_err("raising a hard limit", syscall(NR_setrlimit, LX_RLIMIT_NOFILE, &r), EPERM);
-	syscall(NR_getrlimit, LX_RLIMIT_STACK, &r);
+	expect_err("raising a hard limit", syscall(SYS_setrlimit, LX_RLIMIT_NOFILE, &r), EPERM);
+	syscall(SYS_getrlimit, LX_RLIMIT_STACK, &r);
 	check_u64("stack limit = --stack-limit (soft)", r.rlim_cur, 8 << 20);
 	check_u64("stack limit = --stack-limit (hard)", r.rlim_max, 8 << 20);
 
@@ -255,7 +242,7 @@ static void enforced(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		r = (struct lx_rlimit){ 1 << 20, LX_RLIM_INFINITY };
-		check_true("setrlimit DATA 1M", syscall(NR_setrlimit, LX_RLIMIT_DATA, &r) == 0);
+		check_true("setrlimit DATA 1M", syscall(SYS_setrlimit, LX_RLIMIT_DATA, &r) == 0);
 		check_u64("mmap 2M writable under DATA 1M: ENOMEM", (uint64_t)-map(2 << 20, PROT_READ | PROT_WRITE), ENOMEM);
 		check_u64("mmap 2M read-only under DATA 1M", (uint64_t)map(2 << 20, PROT_READ), 0);
 		char *b = sbrk(0);
@@ -273,7 +260,7 @@ static void enforced(void)
 	pid = fork();
 	if (pid == 0) {
 		r = (struct lx_rlimit){ 16 << 20, LX_RLIM_INFINITY };
-		check_true("setrlimit AS 16M", syscall(NR_setrlimit, LX_RLIMIT_AS, &r) == 0);
+		check_true("setrlimit AS 16M", syscall(SYS_setrlimit, LX_RLIMIT_AS, &r) == 0);
 		check_u64("mmap 32M read-only under AS 16M: ENOMEM", (uint64_t)-map(32 << 20, PROT_READ), ENOMEM);
 		check_u64("mmap 1M under AS 16M", (uint64_t)map(1 << 20, PROT_READ), 0);
 		check_true("brk cannot grow by 32M", sbrk(32 << 20) == (void *)-1);
@@ -288,7 +275,7 @@ static void enforced(void)
 	pid = fork();
 	if (pid == 0) {
 		r = (struct lx_rlimit){ 256 << 10, 8 << 20 };
-		syscall(NR_setrlimit, LX_RLIMIT_STACK, &r);
+		syscall(SYS_setrlimit, LX_RLIMIT_STACK, &r);
 		volatile char big[64 << 10];
 		for (int i = 0; i < 8; i++) {       /* 8 x 64K frames: past 256K */
 			volatile char *frame = __builtin_alloca(64 << 10);
@@ -305,7 +292,7 @@ static void enforced(void)
 	pid = fork();
 	if (pid == 0) {
 		r = (struct lx_rlimit){ 2, 64 };
-		syscall(NR_setrlimit, LX_RLIMIT_NPROC, &r);
+		syscall(SYS_setrlimit, LX_RLIMIT_NPROC, &r);
 		pid_t g = fork();
 		if (g == 0)
 			_exit(0);
@@ -315,7 +302,7 @@ static void enforced(void)
 	check_true("fork fails with EAGAIN at a lowered RLIMIT_NPROC", WIFEXITED(st) && WEXITSTATUS(st) == 0);
 
 	struct lx_sysinfo si;
-	syscall(NR_sysinfo, &si);
+	syscall(SYS_sysinfo, &si);
 	check_u64("sysinfo totalram = --ram 128M", si.totalram, 128 << 20);
 	/* tests/kernel/squeeze.sh runs this with 10 frames and swap: then pages
 	 * come and go (program pages fault back in, swap-ins are major) */
@@ -323,11 +310,11 @@ static void enforced(void)
 	check_true("sysinfo freeswap <= totalswap", si.freeswap <= si.totalswap);
 
 	struct lx_rusage a, b;
-	syscall(NR_getrusage, LX_RUSAGE_SELF, &a);
+	syscall(SYS_getrusage, LX_RUSAGE_SELF, &a);
 	char *m = mmap(0, 100 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	for (int i = 0; i < 100; i++)
 		m[i * 4096] = 1;
-	syscall(NR_getrusage, LX_RUSAGE_SELF, &b);
+	syscall(SYS_getrusage, LX_RUSAGE_SELF, &b);
 	check_true("100 touched pages = 100 minor faults (more while swapping)",
 		   swapping ? b.ru_minflt - a.ru_minflt >= 100 : b.ru_minflt - a.ru_minflt == 100);
 	check_true("no major faults without swap", swapping || b.ru_majflt == 0);
