@@ -145,7 +145,7 @@ elif [ $vmos_ok -eq 0 ]; then
 else
 	entry=$(printf '%x' $((16#$(od -An -t x8 -j 24 -N 8 "$BIN/hello" | tr -d ' '))))   # e_entry
 	timeout "$TIMEOUT" "$VMOS" run --stats --maps --explain "0x$entry" --explain-access fetch \
-		"$BIN/hello" </dev/null >"$tmp/insp.out" 2>"$tmp/insp.err"
+		"$BIN/hello" $(cat "$EXP/hello.args") </dev/null >"$tmp/insp.out" 2>"$tmp/insp.err"
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$tmp/insp.out" "$EXP/hello.out" &&
 	   grep -q '^maps of pid 1 (hello)' "$tmp/insp.err" && grep -q ' heap$' "$tmp/insp.err" &&

@@ -44,8 +44,9 @@ int main(void)
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		char *m = malloc(1 << 20);
-		memset(m, 1, 1 << 20);
+		volatile char *m = malloc(1 << 20);    /* volatile: every page is touched */
+		for (int i = 0; i < 1 << 20; i += 4096)
+			m[i] = 1;
 		_exit(m[4096] + 6);
 	}
 	int st;
