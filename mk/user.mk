@@ -19,7 +19,7 @@ USER_AR      ?= $(or $(shell command -v llvm-ar || command -v llvm-ar-14),llvm-a
 USER_ARCH     = --target=riscv64 -march=rv64gc -mabi=lp64d -mcmodel=medany
 USER_ARCH_SF  = --target=riscv64 -march=rv64imac -mabi=lp64 -mcmodel=medany
 USER_CFLAGS_C = -nostdlib -ffreestanding -fno-stack-protector -fno-pic \
-                -O2 -g -Wall -Wextra -Werror -Iuser/include
+                -O2 -g -Wall -Wextra -Werror -Iuser/include -Isrc/abi
 USER_CFLAGS   = $(USER_ARCH) $(USER_CFLAGS_C)
 USER_LDFLAGS_C = -nostdlib -ffreestanding -fuse-ld=lld -static \
                 -Wl,--image-base=0x10000 -Wl,-e,_start -Wl,--build-id=none

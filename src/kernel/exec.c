@@ -23,6 +23,7 @@
  * before anything is destroyed; exec_load then only writes it.
  */
 #include "exec.h"
+#include "sys_info.h"
 #include "fork.h"
 #include "proc.h"
 #include "uaccess.h"
@@ -388,6 +389,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	k->current = NULL;
 	memset(p->x, 0, sizeof p->x);
 	p->brk_start = 0;
+	res_exec(p);                           /* clear_child_tid and robust list go */
 	rc = vm_space_init(k, p);
 	if (rc == 0) {
 		proc_activate(k, p);

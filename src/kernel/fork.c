@@ -75,7 +75,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	unsigned live = 0;
 	for (struct proc *q = k->procs; q; q = q->next)
 		live += q->tree == p->tree && q->state != P_ZOMBIE;
-	if (live >= k->cfg.max_procs) {
+	if (live >= p->res.rlim[LX_RLIMIT_NPROC].rlim_cur) {   /* at most --max-procs */
 		k->stats.fork_refused++;
 		return -EAGAIN;          /* as Linux does at RLIMIT_NPROC */
 	}
@@ -107,6 +107,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->stack_top = p->stack_top;
 	c->mmap_base = p->mmap_base;
 	c->sigmask = p->sigmask;
+	res_fork(c, p);
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:
@@ -120,13 +121,6 @@ fail:
 #define __WNOTHREAD 0x20000000u
 #define __WALL      0x40000000u
 #define __WCLONE    0x80000000u
-
-/* struct rusage of riscv64 (two struct timevals, then 14 longs). */
-struct lx_rusage {
-	int64_t utime[2], stime[2];
-	int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock;
-	int64_t msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
-};
 
 /* True if child c is one that wait4(pid, .., options) of p waits for:
  * pid > 0 that child, -1 any, 0 or < -1 those of the process group (every
@@ -145,9 +139,9 @@ static bool wait_match(const struct proc *p, const struct proc *c, int64_t pid)
 /* Linux's wait4 (kernel_wait4, sys_wait4): a zombie child is reaped first,
  * then its status and resource usage are written; if either pointer
  * faults the call returns EFAULT, but the child is gone all the same (a
- * second wait4 gets ECHILD).  ru gets the child's peak resident size and
- * its page faults (minor: served from memory, major: read from swap); CPU
- * times are 0 (the machine keeps no clock per process). */
+ * second wait4 gets ECHILD).  The rusage is the child's and its waited-for
+ * children's (res_child_rusage): CPU times, peak resident size, minor and
+ * major faults; the parent's RUSAGE_CHILDREN grows by it (res_collect). */
 int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options,
 		  uint64_t urusage)
 {
@@ -165,17 +159,14 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 		if (c->state != P_ZOMBIE)
 			continue;
 		int status = c->term_signal ? c->term_signal : (c->exit_code & 0xff) << 8;
-		struct lx_rusage ru = {
-			.maxrss = (int64_t)(c->st.resident_peak * (PGSIZE / 1024)),
-			.minflt = (int64_t)(c->st.faults_zero + c->st.faults_file + c->st.faults_cow +
-					    c->st.faults_stack),
-			.majflt = (int64_t)c->st.faults_swapin,
-		};
+		/* what rusage needs, kept across the reap */
+		struct proc snap = *c;
+		res_collect(p, c);
 		int64_t cpid = c->pid;
 		proc_reap(k, c);
 		if (ustatus && copyout(k, p, ustatus, &status, sizeof status) < 0)
 			return -EFAULT;
-		if (urusage && copyout(k, p, urusage, &ru, sizeof ru) < 0)
+		if (urusage && res_child_rusage(k, p, &snap, urusage) < 0)
 			return -EFAULT;
 		return cpid;
 	}

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void kernel_config_default(struct kernel_config *cfg)
@@ -200,6 +201,9 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->next_pid = 1;
 	k->stdin_fd = STDIN_FILENO;
 	k->rng = 0x853c49e6748fea9bULL;
+	struct timespec boot;
+	clock_gettime(CLOCK_MONOTONIC, &boot);
+	k->boot_ns = (uint64_t)boot.tv_sec * 1000000000ULL + (uint64_t)boot.tv_nsec;
 	k->next_tick = cfg->tick_interval;
 	k->next_wss = cfg->wss_interval;
 	return 0;

@@ -68,6 +68,7 @@ struct kernel_config {
 	bool debug;               /* allocator poisoning and checks */
 	bool prefix_output;       /* "[pid] " before each output line */
 	bool check_invariants;    /* run the checker after each process exit */
+	bool warn_syscalls;       /* name each unimplemented syscall once on err */
 	unsigned max_procs;       /* live processes per program tree (fork: EAGAIN) */
 	uint64_t swap_size;       /* bytes of swap (0: none) */
 	uint32_t swap_share_max;  /* page-table entries that may share one swap slot
@@ -160,6 +161,8 @@ struct kernel {
 	uint64_t next_wss;        /* instret of the next working-set sample */
 	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
+	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
+	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

@@ -8,6 +8,7 @@
 #define VMOS_KERNEL_PROC_H
 
 #include "kernel.h"
+#include "sys_info.h"
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 
@@ -42,6 +43,7 @@ struct proc {
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
 	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
 	struct proc_stats st;
+	struct proc_res res;           /* limits and usage (sys_info.h) */
 	struct kernel *kernel;
 	struct repl repl;              /* local replacement: this process's policy */
 	struct proc *next;             /* all processes */

@@ -5,6 +5,8 @@
 #include "syscall.h"
 #include "fork.h"
 #include "proc.h"
+#include "sys_info.h"
+#include "sys_stat.h"
 #include "uaccess.h"
 #include "vm.h"
 
@@ -269,6 +271,25 @@ static int64_t sys_rt_sigprocmask(struct kernel *k, struct proc *p, int how, uin
 	return 0;
 }
 
+/* A number vmos does not implement: -ENOSYS, and with --warn-syscalls a
+ * line naming it, once per number per run. */
+static int64_t sys_unimplemented(struct kernel *k, struct proc *p, uint64_t nr)
+{
+	if (!k->cfg.warn_syscalls)
+		return -ENOSYS;
+	uint64_t bit = nr < 64 * sizeof k->syscalls_warned / sizeof k->syscalls_warned[0] ? nr :
+		64 * sizeof k->syscalls_warned / sizeof k->syscalls_warned[0] - 1;
+	uint64_t *w = &k->syscalls_warned[bit / 64];
+	if (*w & (1ULL << (bit % 64)))
+		return -ENOSYS;
+	*w |= 1ULL << (bit % 64);
+	const char *name = syscall_name(nr);
+	fflush(k->cfg.out);
+	fprintf(k->cfg.err, "vmos: pid %u (%s): syscall %llu (%s) is not implemented: ENOSYS\n",
+		p->pid, p->name, (unsigned long long)nr, name ? name : "unknown");
+	return -ENOSYS;
+}
+
 void syscall_dispatch(struct kernel *k, struct proc *p)
 {
 	uint64_t *a = &p->x[10];
@@ -296,7 +317,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		break;
 	case SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
 	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
-	case SYS_getpid: case SYS_gettid: case SYS_set_tid_address: rc = p->pid; break;
+	case SYS_getpid: case SYS_gettid: rc = p->pid; break;
 	case SYS_getppid: rc = p->ppid; break;
 	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: rc = 0; break;
 	case SYS_sched_yield: p->yielded = true; rc = 0; break;
@@ -304,8 +325,11 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
 	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
-	case SYS_ioctl: rc = (int)a[0] >= 0 && (int)a[0] <= 2 ? -ENOTTY : -EBADF; break;
-	case SYS_clone: rc = sys_clone(k, p, a[0], a[1]); break;
+	case SYS_clone:
+		rc = sys_clone(k, p, a[0], a[1]);
+		if (rc > 0)
+			res_clone_tids(k, p, proc_find(k, (uint32_t)rc), a[0], a[2], a[4]);
+		break;
 	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
@@ -316,7 +340,23 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");
 		rc = 0;
 		break;
-	default: rc = -ENOSYS; break;
+	case SYS_set_tid_address: rc = sys_set_tid_address(k, p, a[0]); break;
+	case SYS_set_robust_list: rc = sys_set_robust_list(k, p, a[0], a[1]); break;
+	case SYS_rseq: rc = -ENOSYS; break;       /* deliberately: as qemu-riscv64 (docs/running.md) */
+	case SYS_prlimit64: rc = sys_prlimit64(k, p, (int64_t)(int32_t)a[0], (unsigned)a[1], a[2], a[3]); break;
+	case SYS_getrlimit: rc = sys_getrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case SYS_setrlimit: rc = sys_setrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case SYS_getrusage: rc = sys_getrusage(k, p, (int)a[0], a[1]); break;
+	case SYS_times: rc = sys_times(k, p, a[0]); break;
+	case SYS_sysinfo: rc = sys_sysinfo(k, p, a[0]); break;
+	case SYS_clock_getres: rc = sys_clock_getres(k, p, (int)a[0], a[1]); break;
+	case SYS_gettimeofday: rc = sys_gettimeofday(k, p, a[0], a[1]); break;
+	case SYS_riscv_hwprobe: rc = sys_riscv_hwprobe(k, p, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
+	case SYS_fstat: rc = sys_fstat(k, p, (int)a[0], a[1]); break;
+	case SYS_newfstatat: rc = sys_newfstatat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
+	case SYS_readlinkat: rc = sys_readlinkat(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
+	case SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
+	default: rc = sys_unimplemented(k, p, nr); break;
 	}
 	a[0] = (uint64_t)rc;
 	kernel_event(k, p, KEV_SYSCALL, 0, nr, rc, NULL);

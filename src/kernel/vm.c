@@ -184,12 +184,13 @@ int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigne
 static const unsigned access_prot[3] = { VM_PROT_EXEC, VM_PROT_READ, VM_PROT_WRITE };
 
 /* Grows the stack region down to cover va if va is within the stack limit
- * and nothing else is in the way.  Returns the region or NULL. */
+ * (RLIMIT_STACK, at most --stack-limit: its hard limit) and nothing else is
+ * in the way.  Returns the region or NULL. */
 static struct vm_region *grow_stack(struct kernel *k, struct proc *p, uint64_t va)
 {
 	struct vm_region *stack = vm_map_lookup(&p->map, p->stack_top - 1);
 	if (!stack || stack->kind != VMK_STACK || va >= stack->start ||
-	    va < p->stack_top - k->cfg.stack_limit)
+	    va < p->stack_top - p->res.rlim[LX_RLIMIT_STACK].rlim_cur)
 		return NULL;
 	uint64_t start = PGROUNDDOWN(va);
 	struct vm_region *below = vm_map_lookup(&p->map, start);
@@ -420,6 +421,28 @@ static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_
 	return 0;
 }
 
+/* Linux's may_expand_vm: may p map [start, end) - replacing what it maps
+ * there now - within RLIMIT_AS (all mappings) and, for private writable
+ * memory (data), RLIMIT_DATA (private writable mappings but the stack)?
+ * Walks the regions only when a limit is set. */
+static bool rlimit_allows(struct proc *p, uint64_t start, uint64_t end, bool data)
+{
+	uint64_t as_max = p->res.rlim[LX_RLIMIT_AS].rlim_cur;
+	uint64_t data_max = data ? p->res.rlim[LX_RLIMIT_DATA].rlim_cur : LX_RLIM_INFINITY;
+	if (as_max == LX_RLIM_INFINITY && data_max == LX_RLIM_INFINITY)
+		return true;
+	uint64_t total = end - start, data_total = data ? end - start : 0;
+	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+		uint64_t size = r->end - r->start;
+		if (r->start < end && start < r->end)    /* the part that stays mapped */
+			size -= (r->end < end ? r->end : end) - (r->start > start ? r->start : start);
+		total += size;
+		if ((r->prot & VM_PROT_WRITE) && r->kind != VMK_STACK)
+			data_total += size;
+	}
+	return total <= as_max && data_total <= data_max;
+}
+
 uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr)
 {
 	p->st.brk_calls++;
@@ -433,7 +456,7 @@ uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr)
 			return p->brk;
 		uint64_t gap;
 		if (vm_map_find_gap(&p->map, new_end - old_end, old_end, new_end, false, &gap) < 0 ||
-		    gap != old_end)
+		    gap != old_end || !rlimit_allows(p, old_end, new_end, true))
 			return p->brk;
 		if (vm_map_insert(&p->map, old_end, new_end, VM_PROT_READ | VM_PROT_WRITE, VMK_HEAP,
 				  NULL, 0, 0, NULL) < 0)
@@ -481,6 +504,8 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 		if (addr < PGSIZE || addr > top || len > top - addr)
 			return -ENOMEM;
 		start = addr;
+		if (!rlimit_allows(p, start, start + len, prot & LX_PROT_WRITE))
+			return -ENOMEM;          /* before anything is replaced */
 		bool busy = false;
 		for (struct vm_region *r = vm_map_lookup(&p->map, start) ?
 			vm_map_lookup(&p->map, start) : vm_map_next_after(&p->map, start);
@@ -501,6 +526,8 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 		else if (vm_map_find_gap(&p->map, len, PGSIZE, p->mmap_base, true, &gap) == 0)
 			start = gap;
 		else
+			return -ENOMEM;
+		if (!rlimit_allows(p, start, start + len, prot & LX_PROT_WRITE))
 			return -ENOMEM;
 	}
 	int rc = vm_map_insert(&p->map, start, start + len, lx_to_vm_prot(prot), VMK_ANON, NULL,

@@ -65,44 +65,7 @@ unsigned eventlog_parse_filter(const char *s)
 
 const char *eventlog_syscall_name(uint64_t nr)
 {
-	switch (nr) {
-	case SYS_getcwd: return "getcwd";
-	case SYS_ioctl: return "ioctl";
-	case SYS_close: return "close";
-	case SYS_read: return "read";
-	case SYS_write: return "write";
-	case SYS_writev: return "writev";
-	case SYS_readlinkat: return "readlinkat";
-	case SYS_fstat: return "fstat";
-	case SYS_exit: return "exit";
-	case SYS_exit_group: return "exit_group";
-	case SYS_set_tid_address: return "set_tid_address";
-	case SYS_nanosleep: return "nanosleep";
-	case SYS_clock_gettime: return "clock_gettime";
-	case SYS_sched_yield: return "sched_yield";
-	case SYS_kill: return "kill";
-	case SYS_rt_sigaction: return "rt_sigaction";
-	case SYS_rt_sigprocmask: return "rt_sigprocmask";
-	case SYS_uname: return "uname";
-	case SYS_getpid: return "getpid";
-	case SYS_getppid: return "getppid";
-	case SYS_getuid: return "getuid";
-	case SYS_geteuid: return "geteuid";
-	case SYS_getgid: return "getgid";
-	case SYS_getegid: return "getegid";
-	case SYS_gettid: return "gettid";
-	case SYS_brk: return "brk";
-	case SYS_clone: return "clone";
-	case SYS_execve: return "execve";
-	case SYS_madvise: return "madvise";
-	case SYS_wait4: return "wait4";
-	case SYS_munmap: return "munmap";
-	case SYS_mmap: return "mmap";
-	case SYS_mprotect: return "mprotect";
-	case SYS_getrandom: return "getrandom";
-	case SYS_vmos_marker: return "vmos_marker";
-	default: return NULL;
-	}
+	return syscall_name(nr);       /* the kernel's table of every Linux number */
 }
 
 /* The MMU miss hook: a kevent for the current process. */

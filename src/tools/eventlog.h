@@ -30,7 +30,8 @@ unsigned eventlog_parse_filter(const char *s);
 /* The default filter: everything but ticks and TLB misses. */
 unsigned eventlog_default_mask(void);
 
-/* Name of a Linux riscv64 system call number vmos knows, or NULL. */
+/* Name of a Linux riscv64 system-call number (every number Linux has, not
+ * only those vmos implements), or NULL. */
 const char *eventlog_syscall_name(uint64_t nr);
 
 /* Starts logging to out for kernel k (installs the MMU miss hook when

@@ -284,7 +284,8 @@ static const struct opt run_opts[] = {
 	{ .name = "--asid-bits", .arg = "N", .help = "ASID width, 1..16 (default 16): with fewer bits the ASIDs\n"
 	  "run out sooner and the allocator starts a new generation\n"
 	  "(a rollover, which flushes the TLB); see --stats", .set = opt_asid_bits },
-	{ .name = "--stack-limit", .arg = "SIZE", .help = "maximum stack size (default 8M)", .set = opt_stack_limit },
+	{ .name = "--stack-limit", .arg = "SIZE", .help = "maximum stack size (default 8M): RLIMIT_STACK's soft and\n"
+	  "hard limit", .set = opt_stack_limit },
 	{ .name = "--prefix", .help = "prefix each output line with [pid]", .set = opt_true, .target = &R.cfg.prefix_output },
 	{ .name = "--stats", .help = "print per-process and machine counters on stderr at the end", .set = opt_true, .target = &R.stats },
 	{ .name = "--stats-json", .arg = "FILE", .help = "write the same counters as JSON to FILE", .set = opt_string, .target = &R.json },
@@ -329,6 +330,8 @@ static const struct opt run_opts[] = {
 	  "evict, tlb-miss, all (default: all but tick and tlb-miss)", .set = opt_events_filter },
 	{ .name = "--events-format", .arg = "F", .help = "text (default) or jsonl (one JSON object per line)", .set = opt_events_format },
 	OPT_HEADING_ROW(""),
+	{ .name = "--warn-syscalls", .help = "name each system call a program makes that vmos does not\n"
+	  "implement (it returns ENOSYS), once per number, on stderr", .set = opt_true, .target = &R.cfg.warn_syscalls },
 	{ .name = "--check", .help = "run the system invariant checker after every process exit\n"
 	  "and check that every frame is free at the end", .set = opt_true, .target = &R.cfg.check_invariants },
 	{ .name = "--debug", .help = "allocator poisoning and redzones (on in sanitizer builds)", .set = opt_true, .target = &R.cfg.debug },

@@ -26,7 +26,9 @@ static const int calls[] = {
 	SYS_read, SYS_write, SYS_writev, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
 	SYS_clone, SYS_wait4, SYS_kill, SYS_execve, SYS_getpid, SYS_getppid, SYS_sched_yield,
 	SYS_clock_gettime, SYS_nanosleep, SYS_uname, SYS_getrandom, SYS_close, SYS_ioctl,
-	SYS_set_tid_address, SYS_exit,
+	SYS_set_tid_address, SYS_exit, SYS_set_robust_list, SYS_prlimit64, SYS_getrlimit,
+	SYS_setrlimit, SYS_getrusage, SYS_times, SYS_sysinfo, SYS_clock_getres, SYS_gettimeofday,
+	SYS_riscv_hwprobe, SYS_fstat, SYS_newfstatat, SYS_readlinkat,
 };
 
 static uint64_t arg(struct proc *p)

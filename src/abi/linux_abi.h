@@ -1,0 +1,138 @@
+/*
+ * linux_abi.h - structures of the Linux riscv64 system-call ABI that the
+ * kernel writes and user programs read, in their exact kernel layout
+ * (LP64: long = pointer = 8 bytes).  One copy for both worlds: the kernel
+ * includes it as "abi/linux_abi.h", programs in user/ as "linux_abi.h"
+ * (mk/user.mk puts src/abi on their include path).  Only <stdint.h> is
+ * needed, so it builds freestanding.
+ *
+ * Sources: include/uapi/asm-generic/stat.h, linux/resource.h,
+ * linux/sysinfo.h, linux/times.h, asm-generic/termbits.h, asm-generic/
+ * ioctls.h, arch/riscv/include/uapi/asm/hwprobe.h.  Names carry an lx_
+ * prefix so they never clash with a libc's own (host or user) types.
+ */
+#ifndef VMOS_ABI_LINUX_ABI_H
+#define VMOS_ABI_LINUX_ABI_H
+
+#include <stdint.h>
+
+/* struct stat (asm-generic, 128 bytes): fstat, newfstatat. */
+struct lx_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	uint64_t pad1;
+	int64_t  st_size;
+	int32_t  st_blksize;
+	int32_t  pad2;
+	int64_t  st_blocks;
+	int64_t  st_atime_sec;
+	uint64_t st_atime_nsec;
+	int64_t  st_mtime_sec;
+	uint64_t st_mtime_nsec;
+	int64_t  st_ctime_sec;
+	uint64_t st_ctime_nsec;
+	uint32_t unused4, unused5;
+};
+
+#define LX_S_IFMT   0170000
+#define LX_S_IFIFO  0010000
+#define LX_S_IFCHR  0020000
+#define LX_S_IFDIR  0040000
+#define LX_S_IFBLK  0060000
+#define LX_S_IFREG  0100000
+#define LX_S_IFLNK  0120000
+#define LX_S_IFSOCK 0140000
+#define LX_AT_FDCWD       (-100)
+#define LX_AT_EMPTY_PATH  0x1000
+#define LX_AT_SYMLINK_NOFOLLOW 0x100
+
+struct lx_timeval { int64_t tv_sec, tv_usec; };
+struct lx_timespec { int64_t tv_sec, tv_nsec; };
+struct lx_timezone { int32_t tz_minuteswest, tz_dsttime; };
+
+/* Resource limits: prlimit64, getrlimit, setrlimit. */
+struct lx_rlimit { uint64_t rlim_cur, rlim_max; };
+#define LX_RLIM_INFINITY (~0ULL)
+enum {
+	LX_RLIMIT_CPU, LX_RLIMIT_FSIZE, LX_RLIMIT_DATA, LX_RLIMIT_STACK, LX_RLIMIT_CORE,
+	LX_RLIMIT_RSS, LX_RLIMIT_NPROC, LX_RLIMIT_NOFILE, LX_RLIMIT_MEMLOCK, LX_RLIMIT_AS,
+	LX_RLIMIT_LOCKS, LX_RLIMIT_SIGPENDING, LX_RLIMIT_MSGQUEUE, LX_RLIMIT_NICE,
+	LX_RLIMIT_RTPRIO, LX_RLIMIT_RTTIME, LX_RLIM_NLIMITS
+};
+
+/* getrusage, wait4 (144 bytes). */
+struct lx_rusage {
+	struct lx_timeval ru_utime, ru_stime;
+	int64_t ru_maxrss;     /* KiB */
+	int64_t ru_ixrss, ru_idrss, ru_isrss;
+	int64_t ru_minflt, ru_majflt, ru_nswap;
+	int64_t ru_inblock, ru_oublock;
+	int64_t ru_msgsnd, ru_msgrcv, ru_nsignals;
+	int64_t ru_nvcsw, ru_nivcsw;
+};
+#define LX_RUSAGE_SELF     0
+#define LX_RUSAGE_CHILDREN (-1)
+#define LX_RUSAGE_THREAD   1
+
+/* sysinfo (112 bytes). */
+struct lx_sysinfo {
+	int64_t  uptime;
+	uint64_t loads[3];     /* 1, 5, 15 min load averages, fixed point << 16 */
+	uint64_t totalram, freeram, sharedram, bufferram;
+	uint64_t totalswap, freeswap;
+	uint16_t procs, pad;
+	uint32_t pad2;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	uint32_t pad3;
+};
+
+/* times (32 bytes), in clock ticks of 1/100 s (AT_CLKTCK, USER_HZ). */
+struct lx_tms { int64_t tms_utime, tms_stime, tms_cutime, tms_cstime; };
+#define LX_USER_HZ 100
+
+/* TCGETS's struct termios (asm-generic termbits.h, NCCS 19: 36 bytes) and
+ * TIOCGWINSZ's struct winsize. */
+#define LX_NCCS 19
+struct lx_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t  c_line;
+	uint8_t  c_cc[LX_NCCS];
+};
+struct lx_winsize { uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel; };
+#define LX_TCGETS     0x5401
+#define LX_TIOCGWINSZ 0x5413
+
+/* riscv_hwprobe (syscall 258): key/value pairs. */
+struct lx_hwprobe { int64_t key; uint64_t value; };
+#define LX_HWPROBE_KEY_MVENDORID          0
+#define LX_HWPROBE_KEY_MARCHID            1
+#define LX_HWPROBE_KEY_MIMPID             2
+#define LX_HWPROBE_KEY_BASE_BEHAVIOR      3
+#define LX_HWPROBE_BASE_BEHAVIOR_IMA      (1 << 0)
+#define LX_HWPROBE_KEY_IMA_EXT_0          4
+#define LX_HWPROBE_IMA_FD                 (1 << 0)
+#define LX_HWPROBE_IMA_C                  (1 << 1)
+#define LX_HWPROBE_IMA_V                  (1 << 2)
+#define LX_HWPROBE_KEY_CPUPERF_0          5
+#define LX_HWPROBE_MISALIGNED_FAST        3
+#define LX_HWPROBE_KEY_ZICBOZ_BLOCK_SIZE  6
+#define LX_HWPROBE_KEY_HIGHEST_VIRT_ADDRESS 7
+#define LX_HWPROBE_KEY_TIME_CSR_FREQ      8
+#define LX_HWPROBE_KEY_MISALIGNED_SCALAR_PERF 9
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(struct lx_stat) == 128, "struct stat is 128 bytes on riscv64");
+_Static_assert(sizeof(struct lx_rusage) == 144, "struct rusage is 144 bytes");
+_Static_assert(sizeof(struct lx_sysinfo) == 112, "struct sysinfo is 112 bytes");
+_Static_assert(sizeof(struct lx_tms) == 32, "struct tms is 32 bytes");
+_Static_assert(sizeof(struct lx_termios) == 36, "struct termios (TCGETS) is 36 bytes");
+_Static_assert(sizeof(struct lx_hwprobe) == 16, "struct riscv_hwprobe is 16 bytes");
+#endif
+
+#endif

@@ -1,0 +1,2 @@
+sysabi
+vmos
