@@ -10,7 +10,8 @@
 # row is SKIPPED, loudly.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${VMOS_BUILD:-build}
+. tests/lib.sh
+BUILD=$VMOS_BUILD
 SIM=$BUILD/tests/kernel/replace_sim
 # shared/ sits beside the repository (CI, /work/main); a worktree under
 # wt/NAME has it two levels up.
@@ -34,13 +35,13 @@ fi
 # The simulator must refuse bad input with a message, not crash.
 bad=$(mktemp)
 printf '1\n2\nxyz\n' > "$bad"
-if out=$("$SIM" "$bad" 10 lru 2>&1); [ $? -eq 2 ] && grep -q ':3: not a page number' <<<"$out"; then
+if out=$(run_limited 60 "$SIM" "$bad" 10 lru 2>&1); [ $? -eq 2 ] && grep -q ':3: not a page number' <<<"$out"; then
 	echo "ok   malformed trace line rejected: $out"; pass=$((pass + 1))
 else
 	echo "FAIL malformed trace line not rejected with status 2: $out"; fail=$((fail + 1))
 fi
 rm -f "$bad"
-if out=$("$SIM" /nonexistent/trace 10 lru 2>&1); [ $? -eq 2 ]; then
+if out=$(run_limited 60 "$SIM" /nonexistent/trace 10 lru 2>&1); [ $? -eq 2 ]; then
 	echo "ok   missing trace file: $out"; pass=$((pass + 1))
 else
 	echo "FAIL missing trace file not reported with status 2: $out"; fail=$((fail + 1))
@@ -53,7 +54,7 @@ while read -r trace size fifo lru opt lirs; do
 		echo "SKIP $trace $size: trace $f missing (fetch shared/data/traces beside the repository)"
 		skip=$((skip + 4)); continue
 	fi
-	out=$("$SIM" --check 997 "$f" "$size" fifo lru opt lirs 2>&1)
+	out=$(run_limited 120 "$SIM" --check 997 "$f" "$size" fifo lru opt lirs 2>&1)
 	if [ $? -ne 0 ]; then
 		echo "FAIL $trace $size: simulator failed: $out"; fail=$((fail + 4)); continue
 	fi
