@@ -8,8 +8,11 @@
 #   run_vmos [-t SECS] ARGS...   "$VMOS_BUILD/vmos" ARGS under a time limit
 #                                (default $VMOS_RUN_TIMEOUT, 60 s); its status
 #                                is vmos's, or 124 if it ran out of time
-#   run_limited SECS CMD...      the same for any command (qemu-riscv64, a
-#                                simulator, a host program)
+#   run_limited [-g] SECS CMD... the same for any command (qemu-riscv64, a
+#                                simulator, a host program); -g for a command
+#                                that starts processes of its own (bash -c
+#                                pipelines, browsers): it runs in a process
+#                                group of its own, all of which is stopped
 #   timed_out RC                 true if RC (a status from the two above)
 #                                means the run was stopped
 #
@@ -22,7 +25,9 @@
 #
 # The runs are killed in the foreground (timeout --foreground): they stay in
 # the script's process group, so when tests/run stops a whole script that
-# ran out of its own time, the run in progress goes with it.
+# ran out of its own time, the run in progress goes with it.  With -g the
+# run has a group of its own instead, so that its children are stopped
+# with it (a stopped script's -g run then ends at its own limit).
 
 VMOS_BUILD=${VMOS_BUILD:-build}
 VMOS=${VMOS:-$VMOS_BUILD/vmos}
@@ -39,12 +44,15 @@ exec {VMOS_TEST_STDERR}>&2
 scaled() { echo $(( $1 * VMOS_TIMEOUT_SCALE )); }
 
 run_limited() {
-	local secs
+	local fg=--foreground secs
+	if [ "$1" = -g ]; then
+		fg=; shift
+	fi
 	secs=$(scaled "$1"); shift
 	local t0=$SECONDS rc
 	# -k: a run that ignores SIGTERM gets SIGKILL 10 s later (status 137,
 	# told apart from an OOM kill's 137 by the time it took)
-	timeout --foreground -k 10 "$secs" "$@" {VMOS_TEST_STDERR}>&-
+	timeout $fg -k 10 "$secs" "$@" {VMOS_TEST_STDERR}>&-
 	rc=$?
 	if [ $rc = 124 ] || { [ $rc = 137 ] && [ $((SECONDS - t0)) -ge "$secs" ]; }; then
 		echo "TIMEOUT after $secs s: $*" >&$VMOS_TEST_STDERR

@@ -41,6 +41,11 @@ run_limited 1 bash -c 'trap "" TERM; exec sleep 30' 2>/dev/null; rc=$?
 if [ "$rc" = 124 ] && [ $((SECONDS - t0)) -lt 20 ]; then ok "a run that ignores SIGTERM is killed 10 s later: status 124"
 else bad "run ignoring SIGTERM: status $rc after $((SECONDS - t0)) s"; fi
 printf '#!/bin/sh\nexec sleep 30\n' >"$tmp/fakevmos"; chmod +x "$tmp/fakevmos"
+t0=$SECONDS
+out=$(run_limited -g 1 bash -c 'sleep 30 & sleep 30; echo never'); rc=$?
+if [ "$rc" = 124 ] && [ $((SECONDS - t0)) -lt 10 ] && [ -z "$out" ]; then
+	ok "run_limited -g stops a command and the processes it started (no wait for an orphan)"
+else bad "run_limited -g: status $rc after $((SECONDS - t0)) s, output '$out'"; fi
 VMOS=$tmp/fakevmos run_vmos -t 1 run x 2>/dev/null; rc=$?
 [ "$rc" = 124 ] && ok "run_vmos -t 1 stops a hung vmos" || bad "run_vmos -t 1: status $rc"
 VMOS=$tmp/fakevmos VMOS_RUN_TIMEOUT=1 run_vmos run x 2>/dev/null; rc=$?
@@ -75,7 +80,7 @@ sleep 1000
 EOF
 chmod +x "$tmp/hang_test"
 t0=$SECONDS
-out=$(VMOS_UNIT_TIMEOUT=1 VMOS_SCRIPT_TIMEOUT=1 run_limited 120 tests/run "$tmp/hang_test" "$tmp/hang.sh" build/tests/kernel/fork_cow_test 2>&1); rc=$?
+out=$(VMOS_UNIT_TIMEOUT=1 VMOS_SCRIPT_TIMEOUT=1 run_limited 120 tests/run "$tmp/hang_test" "$tmp/hang.sh" "$VMOS_BUILD/tests/kernel/fork_cow_test" 2>&1); rc=$?
 secs=$((SECONDS - t0))
 if grep -q "^FAIL $tmp/hang_test: timed out after 1 s\$" <<<"$out"; then ok "tests/run: a hung binary fails by name"
 else bad "tests/run, hung binary: $out"; fi

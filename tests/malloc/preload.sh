@@ -56,9 +56,9 @@ for c in "${cases[@]}"; do
 	if ! command -v "$prog" >/dev/null 2>&1; then
 		echo "skip $name ($prog not installed)"; skip=$((skip + 1)); continue
 	fi
-	want=$(cd "$work" && run_limited 120 bash -c "$cmd" 2>&1); wrc=$?
+	want=$(cd "$work" && run_limited -g 120 bash -c "$cmd" 2>&1); wrc=$?
 	for pol in "${policies[@]}"; do
-		got=$(cd "$work" && VMOS_MALLOC=$pol LD_PRELOAD=$LIB run_limited 120 bash -c "$cmd" 2>&1); grc=$?
+		got=$(cd "$work" && VMOS_MALLOC=$pol LD_PRELOAD=$LIB run_limited -g 120 bash -c "$cmd" 2>&1); grc=$?
 		if [ "$got" == "$want" ] && [ $grc -eq $wrc ] && [ $wrc -eq 0 ]; then
 			pass=$((pass + 1))
 		else

@@ -141,8 +141,8 @@ fi
 CHROME=${VIZ_CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
 if [ -n "$CHROME" ]; then
 	prof=$(mktemp -d)
-	# a group of its own (not run_limited): the browser's helper processes go too
-	timeout -k 10 "$(scaled 60)" "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+	# -g: the browser's helper processes are stopped with it
+	run_limited -g 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--enable-logging=stderr --v=0 --dump-dom "file://$(realpath "$tmp/m.html")" \
 		>"$tmp/dom" 2>"$tmp/chrome.err"
