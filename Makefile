@@ -19,12 +19,16 @@ CSTD      = -std=c11 -D_GNU_SOURCE
 WARN      = -Wall -Wextra -Werror -Wno-unused-parameter
 INC       = -Isrc -Isrc/hw -Isrc/kernel -Isrc/tools -Itests
 
+# TIMEOUT_SCALE multiplies every test time limit (tests/run); the sanitizer
+# build runs several times slower.  VMOS_TIMEOUT_SCALE in the environment wins.
 ifeq ($(MODE),check)
 OPT       = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DVMOS_DEBUG=1
 LDOPT     = -fsanitize=address,undefined
+TIMEOUT_SCALE = 4
 else
 OPT       = -O2 -g -DNDEBUG
 LDOPT     =
+TIMEOUT_SCALE = 1
 endif
 
 CFLAGS_HOST = $(CSTD) $(WARN) $(OPT) $(INC) $(EXTRA_CFLAGS)
@@ -84,7 +88,7 @@ deps:
 test:
 	@VMOS_BUILD=$(BUILD) tools/setup.sh test
 	@$(MAKE) --no-print-directory all-targets
-	@VMOS_BUILD=$(BUILD) tests/run
+	@VMOS_BUILD=$(BUILD) VMOS_TIMEOUT_SCALE=$${VMOS_TIMEOUT_SCALE:-$(TIMEOUT_SCALE)} tests/run
 
 check:
 	@$(MAKE) --no-print-directory MODE=check BUILD=build/check test

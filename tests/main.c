@@ -3,12 +3,13 @@
  *   test_BIN [-v] [NAME...]     run all tests, or those named
  * Each test runs in a child process; its exit status says pass or fail, so
  * an abort() from a debug check or a sanitizer report fails that test only.
- * Each test has VMOS_TEST_TIMEOUT seconds (default 900): one that hangs (a
- * livelocked fault loop, say) is killed by SIGALRM and fails, and the rest
- * still run.
+ * A test that runs longer than VMOS_TEST_TIMEOUT seconds (default 120, times
+ * VMOS_TIMEOUT_SCALE) is killed and fails by name: "FAIL name: timed out
+ * after N s"; the next test runs.
  */
 #include "test.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -43,19 +44,71 @@ void test_abort(void)
 	exit(1);
 }
 
+/* Seconds a test (or a test_dies child) may run: VMOS_TEST_TIMEOUT
+ * (default 120) times VMOS_TIMEOUT_SCALE (default 1). */
+static unsigned test_timeout(void)
+{
+	const char *t = getenv("VMOS_TEST_TIMEOUT"), *s = getenv("VMOS_TIMEOUT_SCALE");
+	long secs = t ? atol(t) : 120, scale = s ? atol(s) : 1;
+	if (secs <= 0)
+		secs = 120;
+	if (scale <= 0)
+		scale = 1;
+	return (unsigned)(secs * scale);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;            /* only interrupts waitpid */
+}
+
+/* Waits for child pid at most secs seconds.  Returns 0 with its status in
+ * *st, or -1 if the time ran out (the child is then killed and reaped). */
+static int wait_limited(pid_t pid, unsigned secs, int *st)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;      /* no SA_RESTART: waitpid returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm(secs);
+	int rc;
+	while ((rc = (int)waitpid(pid, st, 0)) < 0 && errno == EINTR) {
+		unsigned left = alarm(0);
+		if (left == 0) {          /* the alarm has gone off: time is up */
+			kill(pid, SIGKILL);
+			waitpid(pid, st, 0);
+			sigaction(SIGALRM, &old, NULL);
+			return -1;
+		}
+		alarm(left);              /* another signal: wait on */
+	}
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	return 0;
+}
+
 int test_dies(void (*fn)(void))
 {
 	fflush(stdout);
 	fflush(stderr);
+	unsigned secs = test_timeout();
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (!freopen("/dev/null", "w", stderr))
 			_exit(3);
+		signal(SIGALRM, SIG_DFL);
+		alarm(secs);              /* a hang ends by SIGALRM, told apart below */
 		fn();
 		_exit(0);
 	}
 	int st = 0;
 	waitpid(pid, &st, 0);
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM) {
+		/* a hang is not the death the caller expects */
+		test_fail(__FILE__, __LINE__, "test_dies: the child ran over %u s, killed", secs);
+		return 0;
+	}
 	return WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0);
 }
 
@@ -72,9 +125,7 @@ static int selected(const char *name, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	int verbose = 0, passed = 0, failed = 0;
-	unsigned timeout = 900;
-	if (getenv("VMOS_TEST_TIMEOUT"))
-		timeout = (unsigned)atoi(getenv("VMOS_TEST_TIMEOUT"));
+	unsigned secs = test_timeout();
 	if (argc > 1 && !strcmp(argv[1], "-v")) {
 		verbose = 1;
 		argc--, argv++;
@@ -87,22 +138,23 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 		if (pid == 0) {
 			test_failures = 0;
-			alarm(timeout);
 			t->fn();
 			fflush(stdout);
 			exit(test_failures ? 1 : 0);
 		}
 		int st = 0;
-		waitpid(pid, &st, 0);
+		if (wait_limited(pid, secs, &st) < 0) {
+			failed++;
+			printf("FAIL %s: timed out after %u s\n", t->name, secs);
+			continue;
+		}
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 			passed++;
 			if (verbose)
 				printf("ok   %s\n", t->name);
 		} else {
 			failed++;
-			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-				printf("FAIL %s (timed out after %u s)\n", t->name, timeout);
-			else if (WIFSIGNALED(st))
+			if (WIFSIGNALED(st))
 				printf("FAIL %s (signal %d)\n", t->name, WTERMSIG(st));
 			else
 				printf("FAIL %s\n", t->name);

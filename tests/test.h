@@ -44,6 +44,11 @@ int test_dies(void (*fn)(void));
 	do { if (!(cond)) { test_fail(__FILE__, __LINE__, "REQUIRE(%s)", #cond); \
 		test_abort(); } } while (0)
 
+/* CHECK with a message naming the property that broke, printf-style:
+ *   CHECK_MSG(ref == 2, "fork: shared frame refcount %u, want 2", ref); */
+#define CHECK_MSG(cond, ...)                                              \
+	do { if (!(cond)) test_fail(__FILE__, __LINE__, __VA_ARGS__); } while (0)
+
 #define CHECK_EQ(a, b)                                                    \
 	do { uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);             \
 		if (a_ != b_) test_fail(__FILE__, __LINE__,               \

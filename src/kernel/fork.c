@@ -3,8 +3,9 @@
  * with SIGCHLD) with copy-on-write, wait4, kill (execve is in exec.c).
  *
  * fork copies the region map and, page by page, the page tables: each
- * present page of a writable region is entered in both address spaces
- * without write permission and marked copy-on-write, and its frame gains a
+ * present page (of any region: all are private, and mprotect may make a
+ * read-only one writable) is entered in both address spaces without write
+ * permission and marked copy-on-write, and its frame gains a
  * reference; the first write on either side copies it (vm.c, fault_cow), and
  * a frame whose other users have gone is taken over without a copy.
  *
@@ -55,7 +56,11 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 	if (!pg->present)
 		return 0;
 	struct vm_region *r = vm_map_lookup(&c->parent->map, pg->va);
-	bool cow = pg->cow || (r && (r->prot & VM_PROT_WRITE));
+	/* Every mapping is private, so every page fork shares is
+	 * copy-on-write, read-only ones too: mprotect may make the region
+	 * writable later in either process (Linux marks a private mapping
+	 * COW by VM_MAYWRITE, not by its protection of the moment). */
+	bool cow = true;
 	unsigned prot = r ? r->prot : pg->prot;
 	pa_frame(&c->k->pa, pg->pa)->refcount++;
 	int rc = vm_enter(c->k, c->child, pg->va, pg->pa, prot, cow);

@@ -7,7 +7,8 @@
 # (make check) also catches out-of-bounds reads.
 set -u
 cd "$(dirname "$0")/../.."
-bin=${VMOS_BUILD:-build}/fuzz/elf_replay
+. tests/lib.sh
+bin=$VMOS_BUILD/fuzz/elf_replay
 pass=0; fail=0
 if [ ! -x "$bin" ]; then
 	echo "elf_corpus: $bin not built"
@@ -16,7 +17,7 @@ if [ ! -x "$bin" ]; then
 fi
 for f in tests/fuzz/corpus/elf/*; do
 	[ -f "$f" ] || continue
-	if "$bin" "$f" >/dev/null 2>"${TMPDIR:-/tmp}/elf_corpus.$$"; then
+	if run_limited 30 "$bin" "$f" >/dev/null 2>"${TMPDIR:-/tmp}/elf_corpus.$$"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))

@@ -13,8 +13,9 @@
 # ISO_SYSFUZZ_SEEDS, ISO_SYSFUZZ_CALLS override the seeds and calls per seed.
 set -u
 cd "$(dirname "$0")/../.."
-B=${VMOS_BUILD:-build}
-VMOS=$B/vmos; BIN=$B/user/bin
+. tests/lib.sh
+B=$VMOS_BUILD
+BIN=$B/user/bin
 SEEDS=${ISO_SYSFUZZ_SEEDS:-1 2 3 4 35 61 65}
 N=${ISO_SYSFUZZ_CALLS:-50000}
 pass=0; fail=0
@@ -27,7 +28,7 @@ for s in $(echo $SEEDS | cut -d' ' -f1-2); do runs="$runs $s:squeezed"; done
 for run in $runs; do
 	s=${run%%:*}
 	opts=(); [ "${run#*:}" = squeezed ] && opts=(--frames 20 --swap 32M --policy random)
-	timeout 120 "$VMOS" run --check "${opts[@]}" "$BIN/iso_sysfuzz" "$s" "$N" </dev/null >"$tmp/out" 2>"$tmp/err"
+	run_vmos -t 120 run --check "${opts[@]}" "$BIN/iso_sysfuzz" "$s" "$N" </dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	[ "${run#*:}" = squeezed ] && s="$s (squeezed)"
 	if [ "$rc" = 0 ] && [ "$(tail -n 1 "$tmp/out")" = "sysfuzz: $N calls done" ] &&
@@ -41,7 +42,7 @@ for run in $runs; do
 	fi
 done
 # The fuzzer's own argument check.
-"$VMOS" run "$BIN/iso_sysfuzz" >"$tmp/out" 2>&1
+run_vmos run "$BIN/iso_sysfuzz" >"$tmp/out" 2>&1
 rc=$?
 if [ "$rc" = 2 ] && grep -q usage "$tmp/out"; then
 	echo "ok   no seed: usage, status 2"; pass=$((pass + 1))

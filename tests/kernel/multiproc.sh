@@ -16,8 +16,7 @@
 # Prints one line per check and, last, "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
-VMOS_BUILD=${VMOS_BUILD:-build}
-VMOS=$VMOS_BUILD/vmos
+. tests/lib.sh
 A=$VMOS_BUILD/user/bin/vmt_multi
 pass=0 fail=0
 tmp=$(mktemp -d)
@@ -32,7 +31,7 @@ run_case() {
 	if [ ! -x "$VMOS" ] || [ ! -x "$A" ]; then
 		bad "$name: $VMOS or $A not built"; return
 	fi
-	rc=$( (timeout 120 "$VMOS" run --check --prefix "$@" "$A" --- "$A" --- "$A" \
+	rc=$( (run_vmos run --check --prefix "$@" "$A" --- "$A" --- "$A" \
 		</dev/null >"$out" 2>"$tmp/$name.err"; echo $?) 2>/dev/null)
 	[ "$rc" = 0 ] && ok "$name: vmos exits 0" || { bad "$name: vmos exit $rc"; head -n 5 "$tmp/$name.err" | sed 's/^/    /'; }
 

@@ -9,7 +9,8 @@
 # SKIPPED, loudly.
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${VMOS_BUILD:-build}
+. tests/lib.sh
+BUILD=$VMOS_BUILD
 SIM=$BUILD/tests/kernel/replace_sim
 TRACES=${VMOS_TRACES:-traces/lirs}
 LIRS_TOLERANCE=1.0
@@ -26,13 +27,13 @@ fi
 # The simulator must refuse bad input with a message, not crash.
 bad=$(mktemp)
 printf '1\n2\nxyz\n' > "$bad"
-if out=$("$SIM" "$bad" 10 lru 2>&1); [ $? -eq 2 ] && grep -q ':3: not a page number' <<<"$out"; then
+if out=$(run_limited 60 "$SIM" "$bad" 10 lru 2>&1); [ $? -eq 2 ] && grep -q ':3: not a page number' <<<"$out"; then
 	echo "ok   malformed trace line rejected: $out"; pass=$((pass + 1))
 else
 	echo "FAIL malformed trace line not rejected with status 2: $out"; fail=$((fail + 1))
 fi
 rm -f "$bad"
-if out=$("$SIM" /nonexistent/trace 10 lru 2>&1); [ $? -eq 2 ]; then
+if out=$(run_limited 60 "$SIM" /nonexistent/trace 10 lru 2>&1); [ $? -eq 2 ]; then
 	echo "ok   missing trace file: $out"; pass=$((pass + 1))
 else
 	echo "FAIL missing trace file not reported with status 2: $out"; fail=$((fail + 1))
@@ -45,7 +46,7 @@ while read -r trace size fifo lru opt lirs; do
 		echo "SKIP $trace $size: trace $f missing (the traces are part of the repository: traces/lirs)"
 		skip=$((skip + 4)); continue
 	fi
-	out=$("$SIM" --check 997 "$f" "$size" fifo lru opt lirs 2>&1)
+	out=$(run_limited 120 "$SIM" --check 997 "$f" "$size" fifo lru opt lirs 2>&1)
 	if [ $? -ne 0 ]; then
 		echo "FAIL $trace $size: simulator failed: $out"; fail=$((fail + 4)); continue
 	fi

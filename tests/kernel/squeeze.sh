@@ -6,8 +6,9 @@
 # tests/user/expected, and the invariant checker runs after every exit.
 set -u
 cd "$(dirname "$0")/../.."
-B=${VMOS_BUILD:-build}
-VMOS=$B/vmos; BIN=$B/user/bin; EXP=tests/user/expected
+. tests/lib.sh
+B=$VMOS_BUILD
+BIN=$B/user/bin; EXP=tests/user/expected
 pass=0; fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for st in "$EXP"/*.status; do
@@ -18,7 +19,7 @@ for st in "$EXP"/*.status; do
 		prog=${cmd[0]}; args=("${cmd[@]:1}")
 	fi
 	args=("${args[@]//@BIN@/$BIN}")
-	timeout 120 "$VMOS" run --check --frames 10 --swap 32M --policy random "$BIN/$prog" "${args[@]}" \
+	run_vmos run --check --frames 10 --swap 32M --policy random "$BIN/$prog" "${args[@]}" \
 		>"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 	if [ "$rc" = "$(cat "$st")" ] && cmp -s "$tmp/out" "$EXP/$case.out"; then

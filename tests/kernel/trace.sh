@@ -5,13 +5,13 @@
 # time-shared traces, sweeps, and errors for bad input.
 set -u
 cd "$(dirname "$0")/../.."
-B=${VMOS_BUILD:-build}
-VMOS=$B/vmos
+. tests/lib.sh
+B=$VMOS_BUILD
 pass=0; fail=0; skip=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-ratio() { "$VMOS" trace --check --policy "$1" --frames "$2" "$3" 2>&1 | sed -n 's/.*hit ratio: \([0-9.]*\)%.*/\1/p' | head -1; }
+ratio() { run_vmos trace --check --policy "$1" --frames "$2" "$3" 2>&1 | sed -n 's/.*hit ratio: \([0-9.]*\)%.*/\1/p' | head -1; }
 
 T=${VMOS_TRACES:-traces/lirs}
 if [ ! -f "$T/cpp.trc" ]; then
@@ -37,7 +37,7 @@ else
 fi
 
 # Belady's anomaly: FIFO faults more with more frames.
-faults() { "$VMOS" trace --policy "$1" --frames "$2" traces/belady.trc | sed -n 's/.*misses (page faults): \([0-9]*\).*/\1/p'; }
+faults() { run_vmos trace --policy "$1" --frames "$2" traces/belady.trc | sed -n 's/.*misses (page faults): \([0-9]*\).*/\1/p'; }
 r="$(faults fifo 3) $(faults fifo 4) $(faults lru 3) $(faults lru 4) $(faults opt 3) $(faults opt 4)"
 [ "$r" = "9 10 10 8 7 6" ] && ok "Belady's anomaly: FIFO 9 then 10 faults, LRU 10/8, OPT 7/6" || bad "Belady: got $r"
 
@@ -45,28 +45,28 @@ r="$(faults fifo 3) $(faults fifo 4) $(faults lru 3) $(faults lru 4) $(faults op
 # window holds (the page map must grow: it once filled up and spun forever).
 # 3000 distinct pages, window 10: at most 10, and exactly 10 once warm.
 seq 0 2999 >"$tmp/many.trc"
-out=$(timeout 20 "$VMOS" trace --stats --window 10 --frames 100 "$tmp/many.trc" 2>&1); rc=$?
+out=$(run_vmos -t 20 trace --stats --window 10 --frames 100 "$tmp/many.trc" 2>&1); rc=$?
 [ "$rc" = 0 ] && grep -q "working set (last 10 refs) avg 10.0 max 10 pages" <<<"$out" \
 	&& ok "working-set window of 10 over 3000 pages: finishes, max 10" || bad "small window: rc $rc: $out"
 
 # Formats: din and lackey with stores under swap pressure, vmtr round trip.
 { for r in 1 2 3; do for i in $(seq 0 39); do printf '1 %x\n0 %x\n' $((0x100000 + i * 4096)) $((0x100010 + i * 4096)); done; done; echo "2 400000"; } >"$tmp/t.din"
-out=$("$VMOS" trace --check --stats --frames 8 --swap 1M "$tmp/t.din" 2>&1)
+out=$(run_vmos trace --check --stats --frames 8 --swap 1M "$tmp/t.din" 2>&1)
 refs=$(sed -n 's/^references: \([0-9]*\),.*/\1/p' <<<"$out"); so=$(sed -n 's/^swapped out: \([0-9]*\),.*/\1/p' <<<"$out"); si=$(sed -n 's/.*swapped in: \([0-9]*\),.*/\1/p' <<<"$out")
 [ "$refs" = 241 ] && [ "${so:-0}" -gt 0 ] && [ "${si:-0}" -gt 0 ] && ok "din trace: 241 references, stores swapped out ($so) and back in ($si)" || bad "din: refs $refs out $so in $si: $out"
 { echo "==1== Lackey"; echo "I  00400000,4"; echo " L 00600000,8"; echo " S 00600008,8"; echo " M 00601000,4"; echo "I  00400004,4"; } >"$tmp/t.lackey"
-out=$("$VMOS" trace --check --stats "$tmp/t.lackey" 2>&1)
+out=$(run_vmos trace --check --stats "$tmp/t.lackey" 2>&1)
 grep -q "references: 6, hits: 3, misses (page faults): 3" <<<"$out" && ok "lackey: I/L/S/M lines give 6 references, 3 pages" || bad "lackey: $out"
-"$VMOS" trace --convert traces/belady.trc "$tmp/b.vmtr" >/dev/null && a=$("$VMOS" trace --policy fifo --frames 3 "$tmp/b.vmtr" | grep 'hit ratio:') && b=$("$VMOS" trace --policy fifo --frames 3 traces/belady.trc | grep 'hit ratio:') && [ "$a" = "$b" ] \
+run_vmos trace --convert traces/belady.trc "$tmp/b.vmtr" >/dev/null && a=$(run_vmos trace --policy fifo --frames 3 "$tmp/b.vmtr" | grep 'hit ratio:') && b=$(run_vmos trace --policy fifo --frames 3 traces/belady.trc | grep 'hit ratio:') && [ "$a" = "$b" ] \
 	&& ok "vmtr binary round trip replays identically" || bad "vmtr round trip: '$a' vs '$b'"
 printf '0\n1\n0\n2\n' >"$tmp/zero.trc"
-"$VMOS" trace --convert "$tmp/zero.trc" "$tmp/zero.vmtr" >/dev/null && a=$("$VMOS" trace --frames 2 "$tmp/zero.vmtr" 2>&1 | grep 'hit ratio:') && b=$("$VMOS" trace --frames 2 "$tmp/zero.trc" | grep 'hit ratio:') && [ "$a" = "$b" ] \
+run_vmos trace --convert "$tmp/zero.trc" "$tmp/zero.vmtr" >/dev/null && a=$(run_vmos trace --frames 2 "$tmp/zero.vmtr" 2>&1 | grep 'hit ratio:') && b=$(run_vmos trace --frames 2 "$tmp/zero.trc" | grep 'hit ratio:') && [ "$a" = "$b" ] \
 	&& ok "block page 0 survives conversion to vmtr" || bad "page 0 through vmtr: '$a' vs '$b'"
 if command -v valgrind >/dev/null && command -v cc >/dev/null; then
 	printf '#include <stdio.h>\nstatic int a[50000];\nint main(void){long s=0;for(int i=0;i<50000;i+=5){a[i]=i;s+=a[i];}printf("%%ld\\n",s);return 0;}\n' >"$tmp/p.c"
-	cc -O1 -o "$tmp/p" "$tmp/p.c" && valgrind --tool=lackey --trace-mem=yes "$tmp/p" 2>"$tmp/p.lackey" >/dev/null
+	cc -O1 -o "$tmp/p" "$tmp/p.c" && run_limited 120 valgrind --tool=lackey --trace-mem=yes "$tmp/p" 2>"$tmp/p.lackey" >/dev/null
 	want=$(grep -cE '^(I | [LS]) ' "$tmp/p.lackey"); m=$(grep -c '^ M ' "$tmp/p.lackey")
-	out=$("$VMOS" trace --check --paging sv48 --stats "$tmp/p.lackey" 2>&1)
+	out=$(run_vmos trace --check --paging sv48 --stats "$tmp/p.lackey" 2>&1)
 	refs=$(sed -n 's/^references: \([0-9]*\),.*/\1/p' <<<"$out")
 	[ "$refs" = $((want + 2 * m)) ] && ok "valgrind lackey trace of a real x86-64 program: $refs references under Sv48" || bad "real lackey trace: $refs vs $((want + 2 * m)) $(tail -2 <<<"$out")"
 else
@@ -74,13 +74,13 @@ else
 fi
 
 # Several traces time-shared, global and local replacement.
-out=$("$VMOS" trace --check --stats --frames 6 --quantum 3 traces/belady.trc "$tmp/t.din" 2>&1)
+out=$(run_vmos trace --check --stats --frames 6 --quantum 3 traces/belady.trc "$tmp/t.din" 2>&1)
 [ "$(grep -c '^process ' <<<"$out")" = 2 ] && ok "two traces time-shared as two processes" || bad "two traces: $out"
-out=$("$VMOS" trace --check --stats --policy lru --local 3 traces/belady.trc traces/belady.trc 2>&1)
+out=$(run_vmos trace --check --stats --policy lru --local 3 traces/belady.trc traces/belady.trc 2>&1)
 [ "$(grep -c 'hit ratio 16.67%' <<<"$out")" = 2 ] && grep -q local <<<"$out" && ok "local replacement: each process keeps its own 3 frames (LRU 10 faults each)" || bad "local: $out"
 
 # Sweep: CSV and a well-formed SVG.
-"$VMOS" trace --sweep --policy fifo,lru,opt --frames 2,3,4,5 --csv "$tmp/s.csv" --svg "$tmp/s.svg" traces/belady.trc
+run_vmos trace --sweep --policy fifo,lru,opt --frames 2,3,4,5 --csv "$tmp/s.csv" --svg "$tmp/s.svg" traces/belady.trc
 rows=$(($(wc -l <"$tmp/s.csv") - 1))
 [ "$rows" = 12 ] && grep -q '^traces/belady.trc,fifo,4,12,2,10,' "$tmp/s.csv" && ok "sweep: 12 CSV rows (3 policies x 4 sizes)" || bad "sweep csv: $(cat "$tmp/s.csv")"
 python3 -c "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert len(d.getElementsByTagName('polyline')) == 3" "$tmp/s.svg" 2>/dev/null \
@@ -88,19 +88,19 @@ python3 -c "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert l
 
 # Bad input: clear message, non-zero status, no crash.
 printf '12\nfoo\n' >"$tmp/bad.trc"
-"$VMOS" trace "$tmp/bad.trc" 2>"$tmp/err"; rc=$?
+run_vmos trace "$tmp/bad.trc" 2>"$tmp/err"; rc=$?
 [ "$rc" = 1 ] && grep -q "bad.trc:2: not a page number" "$tmp/err" && ok "corrupt block trace: line number in the message" || bad "corrupt trace: $rc $(cat "$tmp/err")"
 printf 'VMTR0001abc' >"$tmp/bad.vmtr"
-"$VMOS" trace "$tmp/bad.vmtr" 2>"$tmp/err"; rc=$?
+run_vmos trace "$tmp/bad.vmtr" 2>"$tmp/err"; rc=$?
 [ "$rc" = 1 ] && grep -q "truncated vmtr" "$tmp/err" && ok "truncated vmtr refused" || bad "bad vmtr: $rc $(cat "$tmp/err")"
 echo " L 7fff00000000,8" >"$tmp/high.lackey"
-"$VMOS" trace "$tmp/high.lackey" 2>"$tmp/err"; rc=$?
+run_vmos trace "$tmp/high.lackey" 2>"$tmp/err"; rc=$?
 [ "$rc" = 1 ] && grep -q "try --paging sv48" "$tmp/err" && ok "47-bit address under Sv39 refused with a hint" || bad "high address: $rc $(cat "$tmp/err")"
-"$VMOS" trace --policy opt traces/belady.trc traces/belady.trc 2>"$tmp/err"; rc=$?
+run_vmos trace --policy opt traces/belady.trc traces/belady.trc 2>"$tmp/err"; rc=$?
 [ "$rc" = 2 ] && ok "opt with two traces refused" || bad "opt x2: $rc"
-"$VMOS" trace --frames 0 traces/belady.trc 2>/dev/null; rc=$?
+run_vmos trace --frames 0 traces/belady.trc 2>/dev/null; rc=$?
 [ "$rc" = 2 ] && ok "--frames 0 refused" || bad "--frames 0: $rc"
-"$VMOS" trace /nonexistent.trc 2>"$tmp/err"; rc=$?
+run_vmos trace /nonexistent.trc 2>"$tmp/err"; rc=$?
 [ "$rc" = 1 ] && grep -q "No such file" "$tmp/err" && ok "missing trace file reported" || bad "missing: $rc"
 
 echo "$pass passed, $fail failed, $skip skipped"

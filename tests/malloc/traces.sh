@@ -4,10 +4,11 @@
 # after every operation), and malformed traces rejected with a message.
 set -u
 cd "$(dirname "$0")/../.."
-B=${VMOS_BUILD:-build}
+. tests/lib.sh
+B=$VMOS_BUILD
 pass=0; fail=0
 for t in tests/malloc/traces/*.rep; do
-	out=$("$B/mtrace" -c -a "$t" 2>&1); rc=$?
+	out=$(run_limited 120 "$B/mtrace" -c -a "$t" 2>&1); rc=$?
 	n_ok=$(grep -c ' ok ' <<<"$out")
 	if [ $rc -eq 0 ] && [ "$n_ok" -eq 11 ]; then
 		pass=$((pass + 1))
@@ -22,7 +23,7 @@ printf '100 1 1 1\na 5 10\n' > "$bad/range.rep"
 printf '100 1\n' > "$bad/header.rep"
 printf '100 1 5 1\na 0 10\n' > "$bad/count.rep"
 for f in notlive badop range header count; do
-	msg=$("$B/mtrace" "$bad/$f.rep" 2>&1 >/dev/null); rc=$?
+	msg=$(run_limited 30 "$B/mtrace" "$bad/$f.rep" 2>&1 >/dev/null); rc=$?
 	if [ $rc -ne 0 ] && grep -q "$f.rep" <<<"$msg"; then
 		pass=$((pass + 1))
 	else

@@ -18,11 +18,10 @@
 # Prints one line per check and, last, "N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
-VMOS_BUILD=${VMOS_BUILD:-build}
+. tests/lib.sh
 BIN=$VMOS_BUILD/user/bin
-VMOS=$VMOS_BUILD/vmos
 EXP=tests/user/expected
-TIMEOUT=${USER_TEST_TIMEOUT:-60}
+TIMEOUT=${USER_TEST_TIMEOUT:-$VMOS_RUN_TIMEOUT}    # per run, before VMOS_TIMEOUT_SCALE
 pass=0 fail=0 skip=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,7 +31,7 @@ vmos_ok=1 vmos_why=
 if [ ! -x "$VMOS" ]; then
 	vmos_ok=0 vmos_why="$VMOS does not exist"
 else
-	rc=$( (timeout "$TIMEOUT" "$VMOS" run "$BIN/exit42" </dev/null >"$tmp/probe.out" 2>"$tmp/probe.err"
+	rc=$( (run_limited "$TIMEOUT" "$VMOS" run "$BIN/exit42" </dev/null >"$tmp/probe.out" 2>"$tmp/probe.err"
 	       echo $?) 2>/dev/null)
 	if [ $rc -ne 42 ] && ! grep -q 'calling exit' "$tmp/probe.out"; then
 		vmos_ok=0
@@ -64,7 +63,7 @@ check() {
 	[ "$engine" = vmos ] && cmd=("$VMOS" run --check)
 	# In a subshell whose stderr is discarded, so bash's own "Segmentation
 	# fault" job reports stay out of the results.
-	rc=$( (timeout "$TIMEOUT" "${cmd[@]}" "$BIN/$prog" "${args[@]}" </dev/null >"$out" 2>"$tmp/err"
+	rc=$( (run_limited "$TIMEOUT" "${cmd[@]}" "$BIN/$prog" "${args[@]}" </dev/null >"$out" 2>"$tmp/err"
 	       echo $?) 2>/dev/null)
 	if [ "$rc" = "$want_status" ] && cmp -s "$out" "$EXP/$case.out"; then
 		echo "ok $engine $case"
@@ -72,7 +71,7 @@ check() {
 		return
 	fi
 	echo "FAIL $engine $case: status $rc (want $want_status)"
-	[ $rc -eq 124 ] && echo "    (timed out after ${TIMEOUT}s)"
+	timed_out "$rc" && echo "    (timed out after $(scaled "$TIMEOUT") s)"
 	diff "$EXP/$case.out" "$out" | head -n 10 | sed 's/^/    /'
 	head -n 3 "$tmp/err" | sed 's/^/    stderr: /'
 	fail=$((fail + 1))

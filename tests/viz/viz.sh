@@ -9,8 +9,7 @@
 # Prints one line per check and, last, "N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
-VMOS_BUILD=${VMOS_BUILD:-build}
-VMOS=$VMOS_BUILD/vmos
+. tests/lib.sh
 BIN=$VMOS_BUILD/user/bin
 pass=0 fail=0 skip=0
 tmp=$(mktemp -d)
@@ -24,7 +23,7 @@ hasnt() { if grep -Eq -- "$3" "$2"; then bad "$1: unexpected /$3/" "$(grep -E --
 count() { grep -Ec -- "$2" "$1"; }
 
 # --- explain at exit: hello's text page, a kernel address, an unmapped one --
-"$VMOS" run --explain 0x11000,0xffffffc080001000,0x7000000 --explain-access load,store \
+run_vmos run --explain 0x11000,0xffffffc080001000,0x7000000 --explain-access load,store \
 	"$BIN/hello" >"$tmp/h.out" 2>"$tmp/h.err"; rc=$?
 [ $rc -eq 0 ] && ok "explain run exits 0" || bad "explain run exits 0 (got $rc)"
 sed -n '/^explain pid 1 (hello) load 0x11000 at exit/,/^explain /p' "$tmp/h.err" >"$tmp/text"
@@ -50,12 +49,12 @@ has "unmapped address: no region, SIGSEGV" "$tmp/h.err" 'kernel: no region: the 
 grep -q '^hello, world$' "$tmp/h.out" && ok "program output unchanged" || bad "program output unchanged"
 
 # --- Sv48: four levels ------------------------------------------------------
-"$VMOS" run --paging sv48 --explain 0x11000 "$BIN/hello" >/dev/null 2>"$tmp/s48"
+run_vmos run --paging sv48 --explain 0x11000 "$BIN/hello" >/dev/null 2>"$tmp/s48"
 [ "$(count "$tmp/s48" '^  level [0-3]: PTE')" -eq 4 ] && ok "sv48: 4 PTE steps" || bad "sv48: 4 PTE steps" "$(cat "$tmp/s48")"
 has "sv48: VPN[3] field" "$tmp/s48" 'VPN\[3\] 0x000 \(0\) \| VPN\[2\]'
 
 # --- at markers (vmos explain subcommand) -----------------------------------
-"$VMOS" explain "$BIN/viz_marker" >"$tmp/m.out" 2>"$tmp/m.err"; rc=$?
+run_vmos explain "$BIN/viz_marker" >"$tmp/m.out" 2>"$tmp/m.err"; rc=$?
 [ $rc -eq 0 ] && ok "vmos explain viz_marker exits 0" || bad "vmos explain exits 0 (got $rc)" "$(tail "$tmp/m.err")"
 [ "$(count "$tmp/m.err" '^explain pid 1 \(viz_marker\) load 0x[0-9a-f]+ at marker [1-7] ')" -eq 7 ] && ok "7 markers explained" || bad "7 markers explained" "$(grep '^explain' "$tmp/m.err")"
 mk() { sed -n "/at marker $1 /,/^explain /p" "$tmp/m.err"; }
@@ -71,12 +70,12 @@ has "marker 7: text" "$tmp/m7" 'region: text .*\(file\)'
 diff <(printf 'marker %d\n' 1 2 3 4 5 6 7; echo done) "$tmp/m.out" >/dev/null && ok "marker program output" || bad "marker program output" "$(cat "$tmp/m.out")"
 
 # --- at an instruction count ------------------------------------------------
-"$VMOS" run --explain 0x11000 --explain-at instret:500 "$BIN/hello" >/dev/null 2>"$tmp/i.err"
+run_vmos run --explain 0x11000 --explain-at instret:500 "$BIN/hello" >/dev/null 2>"$tmp/i.err"
 [ "$(count "$tmp/i.err" '^explain pid 1 \(hello\) load 0x11000 at instret 5[0-9][0-9]:')" -eq 1 ] && ok "instret:500 explains once" || bad "instret:500 explains once" "$(cat "$tmp/i.err")"
 hasnt "instret only: nothing at exit" "$tmp/i.err" 'at exit'
 
 # --- page-table dump and pmap -----------------------------------------------
-"$VMOS" run --pt-dump --pmap "$BIN/viz_marker" >/dev/null 2>"$tmp/pt"
+run_vmos run --pt-dump --pmap "$BIN/viz_marker" >/dev/null 2>"$tmp/pt"
 has "pt-dump heading" "$tmp/pt" '^page table of pid 1 \(viz_marker\): Sv39, satp 0x8[0-9a-f]{15}, root 0x8'
 # the heap's 16 written pages and the written bss page below it: one run
 heap=$(sed -nE 's/^  ([0-9a-f]{16}) +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ rw--  heap$/\1/p' "$tmp/pt" | head -1)
@@ -95,7 +94,7 @@ has "pmap: heap 64 KiB resident" "$tmp/pt" "^  $heapx         64         64     
 has "pmap: total line" "$tmp/pt" '^  total +[0-9]+ +[0-9]+ +0 +[0-9]+ +\+ page tables [0-9]+ KiB'
 
 # --- swapping: a swapped page in explain, pt-dump, pmap, events -------------
-"$VMOS" explain --swap 1M --frames 8 --policy fifo --pt-dump --pmap --events "$tmp/sw.ev" \
+run_vmos explain --swap 1M --frames 8 --policy fifo --pt-dump --pmap --events "$tmp/sw.ev" \
 	"$BIN/viz_marker" >/dev/null 2>"$tmp/sw"
 sed -n '/at marker 5 /,/^explain /p' "$tmp/sw" >"$tmp/sw5"
 has "swap: explain decodes the swap entry" "$tmp/sw5" 'invalid \(V=0; software: swapped out, slot [0-9]+\)'
@@ -105,7 +104,7 @@ has "swap: pmap heap swap column" "$tmp/sw" "^  $heapx +64 +[0-9]+ +[1-9][0-9]* 
 has "swap: evict events" "$tmp/sw.ev" '^[0-9]+ pid 1 evict va 0x[0-9a-f]+ slot [0-9]+ -> swap-out$'
 
 # --- pictures ---------------------------------------------------------------
-"$VMOS" run --ram 4M --svg "$tmp/m.svg" --html "$tmp/m.html" --snapshot-every 2000 \
+run_vmos run --ram 4M --svg "$tmp/m.svg" --html "$tmp/m.html" --snapshot-every 2000 \
 	"$BIN/viz_marker" --- "$BIN/hello" >/dev/null 2>"$tmp/pic.err"; rc=$?
 [ $rc -eq 0 ] && [ -s "$tmp/m.svg" ] && [ -s "$tmp/m.html" ] && ok "pictures written" || bad "pictures written (rc $rc)" "$(cat "$tmp/pic.err")"
 if python3 - "$tmp/m.svg" "$tmp/m.html" >"$tmp/py.out" 2>&1 <<'PY'
@@ -150,7 +149,8 @@ fi
 CHROME=${VIZ_CHROMIUM-$(command -v chromium || command -v chromium-browser || true)}
 if [ -n "$CHROME" ]; then
 	prof=$(mktemp -d)
-	timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
+	# -g: the browser's helper processes are stopped with it
+	run_limited -g 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-background-networking \
 		--disable-component-update --disable-sync --no-first-run --user-data-dir="$prof" \
 		--enable-logging=stderr --v=0 --dump-dom "file://$(realpath "$tmp/m.html")" \
 		>"$tmp/dom" 2>"$tmp/chrome.err"
@@ -168,7 +168,7 @@ else
 fi
 
 # --- event log ----------------------------------------------------------------
-"$VMOS" run --events "$tmp/ev.jsonl" --events-format jsonl --events-filter all "$BIN/viz_marker" >/dev/null 2>&1
+run_vmos run --events "$tmp/ev.jsonl" --events-format jsonl --events-filter all "$BIN/viz_marker" >/dev/null 2>&1
 if python3 - "$tmp/ev.jsonl" >"$tmp/ev.py" 2>&1 <<'PY'
 import sys, json, collections
 kinds = collections.Counter()
@@ -185,14 +185,15 @@ for k in ("fault", "syscall", "exit", "marker", "tlb-miss"): assert kinds[k] > 0
 print("ok")
 PY
 then ok "JSONL event log parses, all kinds present, markers in order"; else bad "JSONL event log" "$(cat "$tmp/ev.py")"; fi
-"$VMOS" run --events "$tmp/ev.txt" --events-filter fault,exit "$BIN/hello" >/dev/null 2>&1
+run_vmos run --events "$tmp/ev.txt" --events-filter fault,exit "$BIN/hello" >/dev/null 2>&1
 if [ -s "$tmp/ev.txt" ] && ! grep -Evq '^[0-9]+ pid 1 (fault va 0x[0-9a-f]+ pc 0x[0-9a-f]+ cause 1[235] -> [a-z-]+|exit status 0)$' "$tmp/ev.txt"; then
 	ok "text event log filtered to faults and exit"
 else bad "text event log filter" "$(head "$tmp/ev.txt")"; fi
 [ "$(grep -c ' exit status 0$' "$tmp/ev.txt")" -eq 1 ] && ok "one exit event" || bad "one exit event"
 
 # --- quiz -----------------------------------------------------------------------
-"$VMOS" quiz --seed 7 --answers >"$tmp/q1"; "$VMOS" quiz --seed 7 --answers >"$tmp/q2"; "$VMOS" quiz --seed 8 >"$tmp/q3"
+run_vmos quiz --seed 7 --answers >"$tmp/q1"; run_vmos quiz --seed 7 --answers >"$tmp/q2"
+run_vmos quiz --seed 8 >"$tmp/q3" || bad "quiz --seed 8: status $?"
 cmp -s "$tmp/q1" "$tmp/q2" && ok "quiz deterministic per seed" || bad "quiz deterministic"
 [ "$(count "$tmp/q1" '^Q[0-9]+\. (load|store|fetch) at VA 0x')" -eq 8 ] && [ "$(count "$tmp/q1" '^    result: ')" -eq 8 ] \
 	&& ok "quiz: 8 questions with answers" || bad "quiz answers" "$(cat "$tmp/q1")"
@@ -203,14 +204,14 @@ hasnt "quiz without --answers hides them" "$tmp/q3" 'result: '
 for args in "--explain zz" "--explain-at later --explain 1" "--explain-at exit" "--events-filter bogus --events /dev/null" \
 	    "--events-format xml --events /dev/null" "--snapshot-every 0 --html /dev/null" "--explain-access jump --explain 1" \
 	    "--events /nonexistent/dir/x"; do
-	"$VMOS" run $args "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
+	run_vmos run $args "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/e.err" ] && ok "run $args: exit 2 with a message" || bad "run $args: exit 2 (got $rc)"
 done
-"$VMOS" run --html /nonexistent/dir/x.html "$BIN/hello" >"$tmp/e.out" 2>"$tmp/e.err"; rc=$?
+run_vmos run --html /nonexistent/dir/x.html "$BIN/hello" >"$tmp/e.out" 2>"$tmp/e.err"; rc=$?
 [ $rc -eq 2 ] && grep -q 'cannot write --html /nonexistent/dir/x.html: no such directory' "$tmp/e.err" && [ ! -s "$tmp/e.out" ] \
 	&& ok "unwritable --html: exit 2 before the run" || bad "unwritable --html (rc $rc)"
 for args in "--seed x" "--levels 5" "--count 0" "--bogus"; do
-	"$VMOS" quiz $args >/dev/null 2>&1; rc=$?
+	run_vmos quiz $args >/dev/null 2>&1; rc=$?
 	[ $rc -eq 2 ] && ok "quiz $args: exit 2" || bad "quiz $args: exit 2 (got $rc)"
 done
 
