@@ -72,5 +72,17 @@ for pol in clock fifo lru random lirs; do
 	fi
 done
 
+# 5. Whom the OOM killer picks: holdmem holds 3 MiB resident; ptfill, paging
+#    against its own frames (--local), holds few resident pages but more
+#    than a thousand page-table pages.  Counting resident pages alone would
+#    kill holdmem; its footprint with page tables makes ptfill the choice.
+vmos run --check --ram 8M --swap 5M --local 900 "$BIN/holdmem" 3 --- "$BIN/ptfill" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 137 ] && grep -q '^holdmem: 3 MiB intact$' "$tmp/out" &&
+	grep -q 'out of memory.*killed pid 2 (ptfill) with [0-9]* resident pages, [0-9]* page-table pages' "$tmp/err" &&
+	! grep -q 'killed pid 1\|broken\|panic' "$tmp/err" \
+	&& ok "the OOM killer counts page tables: ptfill killed, holdmem keeps its 3 MiB" \
+	|| bad "OOM choice with page tables: $(st $rc), $(head -c 200 "$tmp/out") $(head -c 300 "$tmp/err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
