@@ -337,10 +337,11 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 	/* the progress guard: count the faults of this instruction (it has
 	 * not retired while pc and the retired count stay the same) */
 	struct fault_guard *g = &p->guard;
-	if (g->pc != p->pc || g->instret != p->st.instret || g->count == 0) {
+	if (g->pc != p->pc || g->instret != p->st.instret) {
 		g->pc = p->pc;
 		g->instret = p->st.instret;
 		g->count = 0;
+		g->pin_mask = guard_pin_bit(p->pc) | guard_pin_bit(guard_pc_next_page(p->pc));
 	}
 	if (g->count == FAULT_GUARD_MAX) {
 		guard_kill(k, p, t->tval, t->cause);
@@ -350,14 +351,16 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 	if (g->count > k->stats.fault_run_max)
 		k->stats.fault_run_max = g->count;
 	step->va = PGROUNDDOWN(t->tval);
+	g->pin_mask |= guard_pin_bit(step->va);
 	step->cause = (uint8_t)t->cause;
 	uint64_t evicted = k->stats.pages_swapped_out + k->stats.pages_dropped;
 	const char *why = NULL;
 	int rc = 0;
-	k->fault_kind = "nothing";
 	k->fault_pin = p;                /* reclaim leaves this instruction's pages */
-	if (p->pid != k->test_stuck_pid)
+	if (__builtin_expect(p->pid != k->test_stuck_pid, 1))
 		rc = vm_fault(k, p, t->tval, acc, &why);
+	else
+		k->fault_kind = "nothing";
 	k->fault_pin = NULL;
 	step->kind = rc == -ENOMEM ? "oom" : k->fault_kind;
 	step->evicted = (uint32_t)(k->stats.pages_swapped_out + k->stats.pages_dropped - evicted);
@@ -379,7 +382,8 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 			(unsigned long long)victim->pmap.resident,
 			(unsigned long long)victim->pmap.pt_pages);
 		k->stats.oom_kills++;
-		g->count = 0;            /* a kill is progress: memory came free */
+		g->count = 0;            /* a kill is progress: memory came free (the
+					  * instruction's faults are counted afresh) */
 		proc_exit(k, victim, 0, SIGKILL);
 	} else if (rc < 0) {
 		proc_segv(k, p, t->tval, t->cause, why);

@@ -21,6 +21,20 @@ enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
  * SIGKILL and a one-line diagnosis. */
 #define FAULT_GUARD_MAX 8
 
+/* The page after the one at pc that the instruction at pc may also be on:
+ * a 32-bit instruction 2 bytes before a page end straddles (if it is a
+ * compressed one, pinning that page too is needless but harmless). */
+static inline uint64_t guard_pc_next_page(uint64_t pc)
+{
+	return (pc & PGMASK) == PGSIZE - 2 ? PGROUNDDOWN(pc) + PGSIZE : PGROUNDDOWN(pc);
+}
+
+/* The bit of page va in a fault_guard's pin_mask. */
+static inline uint64_t guard_pin_bit(uint64_t va)
+{
+	return 1ull << ((va >> PGSHIFT) & 63);
+}
+
 /* What the kernel did for each fault of the instruction that has not
  * retired: it is at pc, after instret instructions of the process.  The
  * pages it faulted on are also the ones reclaim must not take from it
@@ -28,6 +42,7 @@ enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 struct fault_guard {
 	uint64_t pc, instret;
 	unsigned count;                /* faults of this instruction so far */
+	uint64_t pin_mask;             /* bit vpn % 64 of each page it needs (a filter) */
 	struct fault_step {
 		uint64_t va;           /* page faulted on */
 		const char *kind;      /* how vm_fault resolved it (kernel.fault_kind) */

@@ -163,27 +163,31 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	return vm_reclaim(k, r, NULL);
 }
 
+/* True if p's instruction at p->pc needs its page at va: the page of the
+ * pc, the next one when the instruction may straddle (guard_pc_next_page),
+ * or a page one of its faults so far was for (its guard's steps, the
+ * current fault's included). */
+static bool guard_needs(const struct proc *p, uint64_t va)
+{
+	if (va == PGROUNDDOWN(p->pc) || va == guard_pc_next_page(p->pc))
+		return true;
+	unsigned n = p->guard.count < FAULT_GUARD_MAX ? p->guard.count : FAULT_GUARD_MAX;
+	for (unsigned i = 0; i < n; i++)
+		if (va == p->guard.step[i].va)
+			return true;
+	return false;
+}
+
 /* True if frame f holds a page that the instruction being served by the
- * fault handler (process k->fault_pin) needs: p maps f at the page of its
- * pc, at the next page when the pc is 2 bytes before a page end (a 32-bit
- * instruction straddles; a compressed one there pins a page needlessly,
- * which is harmless), or at a page one of the instruction's faults so far
- * was for (its guard's steps, the current fault's included). */
-static bool fault_pinned(const struct kernel *k, const struct frame *f)
+ * fault handler (process k->fault_pin) needs, under any of the frame's
+ * mappings.  The guard's pin_mask filters out almost every other page of
+ * that process at the cost of a bit test. */
+static inline bool fault_pinned(const struct kernel *k, const struct frame *f)
 {
 	const struct proc *p = k->fault_pin;
-	uint64_t pc_page = PGROUNDDOWN(p->pc);
-	uint64_t pc_next = (p->pc & PGMASK) == PGSIZE - 2 ? pc_page + PGSIZE : pc_page;
-	unsigned n = p->guard.count < FAULT_GUARD_MAX ? p->guard.count : FAULT_GUARD_MAX;
-	for (const struct rmap_entry *e = f->rmap; e; e = e->next) {
-		if (e->p != p)
-			continue;
-		if (e->va == pc_page || e->va == pc_next)
+	for (const struct rmap_entry *e = f->rmap; e; e = e->next)
+		if (e->p == p && (p->guard.pin_mask & guard_pin_bit(e->va)) && guard_needs(p, e->va))
 			return true;
-		for (unsigned i = 0; i < n; i++)
-			if (e->va == p->guard.step[i].va)
-				return true;
-	}
 	return false;
 }
 
