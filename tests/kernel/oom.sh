@@ -72,6 +72,19 @@ for pol in clock fifo lru random lirs; do
 	fi
 done
 
+# 4b. The counters: --stats shows the largest run of faults of one
+#     instruction (ptfill's store faults once, or twice when its code page
+#     went in the meantime) and the victims reclaim kept back; --stats-json too.
+vmos run --stats --stats-json "$tmp/st.json" --ram 4M --swap 16M "$BIN/ptfill" >/dev/null 2>"$tmp/err"
+rc=$?
+line=$(grep '^progress guard:' "$tmp/err")
+if [ "$rc" = 137 ] && [[ $line =~ most\ faults\ of\ one\ instruction\ [12]\ \(bound\ 8\),\ victims\ kept\ for\ the\ faulting\ instruction\ [1-9][0-9]*,\ no-progress\ kills\ 0 ]] &&
+   grep -q '"fault_run_max": [12],' "$tmp/st.json" && grep -q '"progress_kills": 0' "$tmp/st.json"; then
+	ok "--stats and --stats-json: most faults of one instruction, victims kept, no-progress kills"
+else
+	bad "progress guard counters: $(st $rc), '$line' $(grep -o '"fault_run_max[^,]*' "$tmp/st.json")"
+fi
+
 # 5. Whom the OOM killer picks: holdmem holds 3 MiB resident; ptfill, paging
 #    against its own frames (--local), holds few resident pages but more
 #    than a thousand page-table pages.  Counting resident pages alone would
