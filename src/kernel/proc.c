@@ -10,6 +10,14 @@
  * A switch loads the next process's registers and satp.  With ASIDs the TLB
  * keeps every process's entries apart and nothing is flushed; without
  * (--no-asid) every process has ASID 0 and each switch flushes the TLB.
+ *
+ * Liveness of the fault path.  While a page fault is served, reclaim leaves
+ * the pages the faulting instruction needs (k->fault_pin, see swap.c): if
+ * nothing else can go, the fault is out of memory and the OOM killer takes
+ * the process with the largest footprint, page tables included.  As a net
+ * under every other livelock, the progress guard (struct fault_guard)
+ * counts the faults of one instruction - same pc, same retired count - and
+ * kills the process with SIGKILL and a diagnosis past FAULT_GUARD_MAX.
  */
 #include "proc.h"
 #include "exec.h"
