@@ -390,8 +390,8 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 			(unsigned long long)victim->pmap.resident,
 			(unsigned long long)victim->pmap.pt_pages);
 		k->stats.oom_kills++;
-		g->count = 0;            /* a kill is progress: memory came free (the
-					  * instruction's faults are counted afresh) */
+		g->count = 0;            /* a kill is progress, memory was released:
+					  * count this instruction's faults afresh */
 		proc_exit(k, victim, 0, SIGKILL);
 	} else if (rc < 0) {
 		proc_segv(k, p, t->tval, t->cause, why);
