@@ -116,6 +116,9 @@ struct kernel_stats {
 	uint64_t user_frames_peak;
 	uint64_t oom_kills, fork_refused;
 	uint64_t pages_swapped_out, pages_swapped_in, pages_dropped;
+	uint64_t fault_run_max;     /* most page faults of one instruction in a row */
+	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */
+	uint64_t progress_kills;    /* processes killed by the progress guard */
 };
 
 /* The swap device (swap.c). */
@@ -157,6 +160,12 @@ struct kernel {
 	uint64_t user_frames;     /* frames currently owned by user pages */
 	int nlive;                /* processes not yet reaped */
 	const char *fault_kind;   /* how the last vm_fault resolved (for events) */
+	/* While the trap handler serves a page fault of this process, the pages
+	 * its faulting instruction needs (its guard's pages and pc) are pinned:
+	 * reclaim does not evict them (swap.c).  NULL otherwise. */
+	struct proc *fault_pin;
+	uint32_t test_stuck_pid;  /* tests: this pid's faults "succeed" doing nothing */
+	bool test_no_pin;         /* tests: reclaim ignores fault_pin */
 	uint64_t next_tick;       /* instret of the next KEV_TICK */
 	uint64_t next_wss;        /* instret of the next working-set sample */
 	int stdin_fd;             /* host descriptor behind the programs' fd 0 */

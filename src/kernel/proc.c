@@ -12,6 +12,14 @@
  * allocator gives each live address space its own ASID, flushing only when
  * a new generation of ASIDs starts); without (--no-asid) every process has
  * ASID 0 and each switch flushes the TLB.
+ *
+ * Liveness of the fault path.  While a page fault is served, reclaim leaves
+ * the pages the faulting instruction needs (k->fault_pin, see swap.c): if
+ * nothing else can go, the fault is out of memory and the OOM killer takes
+ * the process with the largest footprint, page tables included.  As a net
+ * under every other livelock, the progress guard (struct fault_guard)
+ * counts the faults of one instruction - same pc, same retired count - and
+ * kills the process with SIGKILL and a diagnosis past FAULT_GUARD_MAX.
  */
 #include "proc.h"
 #include "exec.h"
@@ -282,15 +290,59 @@ static void account(struct kernel *k, struct proc *p, const struct mmu_stats *be
 	p->st.walks += k->mmu.stats.walks - before->walks;
 }
 
-/* The OOM killer's choice: the live process with the most resident pages
- * (Linux's badness is essentially that), or NULL if none has any. */
+/* A process's memory footprint for the OOM killer, in pages: its resident
+ * pages and its page-table pages, which it cannot give back while it lives
+ * (Linux's oom_badness counts rss, page tables and swap entries; swap is
+ * not counted here, since killing frees no RAM from it). */
+static uint64_t oom_badness(const struct proc *q)
+{
+	return q->pmap.resident + q->pmap.pt_pages;
+}
+
+/* The OOM killer's choice: the live process with the largest footprint,
+ * or NULL if none holds a page beyond its root page table. */
 static struct proc *oom_select(struct kernel *k)
 {
 	struct proc *best = NULL;
 	for (struct proc *q = k->procs; q; q = q->next)
-		if (q->state != P_ZOMBIE && (!best || q->pmap.resident > best->pmap.resident))
+		if (q->state != P_ZOMBIE && (!best || oom_badness(q) > oom_badness(best)))
 			best = q;
-	return best && best->pmap.resident ? best : NULL;
+	return best && oom_badness(best) > 1 ? best : NULL;
+}
+
+static const char *const step_access[3] = { "fetch", "load", "store" };
+
+static unsigned cause_access(uint64_t cause)
+{
+	return cause == CAUSE_FETCH_PAGE_FAULT ? 0 : cause == CAUSE_LOAD_PAGE_FAULT ? 1 : 2;
+}
+
+/* The progress guard's verdict on p, whose instruction at p->pc has
+ * faulted FAULT_GUARD_MAX times without retiring and faults again at va:
+ * the kernel served every fault and the instruction still cannot run (a
+ * livelock: a handler that maps nothing, pages taking each other's frame).
+ * Prints the diagnosis - the faults and what the kernel did for each - and
+ * kills p with SIGKILL: the program did nothing wrong, the kernel cannot
+ * serve it, as with the OOM killer. */
+static void guard_kill(struct kernel *k, struct proc *p, uint64_t va, uint64_t cause)
+{
+	char did[FAULT_GUARD_MAX * 64];
+	size_t n = 0;
+	did[0] = 0;
+	for (unsigned i = 0; i < FAULT_GUARD_MAX && n < sizeof did; i++) {
+		const struct fault_step *s = &p->guard.step[i];
+		n += (size_t)snprintf(did + n, sizeof did - n, "%s%s 0x%llx %s", i ? ", " : "",
+				      step_access[cause_access(s->cause)], (unsigned long long)s->va,
+				      s->kind);
+		if (s->evicted && n < sizeof did)
+			n += (size_t)snprintf(did + n, sizeof did - n, " +%u evicted", s->evicted);
+	}
+	fflush(k->cfg.out);
+	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by SIGKILL: no progress: the instruction at pc 0x%llx faulted %u times without retiring, now on %s at 0x%llx; the kernel did: %s\n",
+		p->pid, p->name, (unsigned long long)p->pc, FAULT_GUARD_MAX + 1, cause_name(cause),
+		(unsigned long long)va, did);
+	k->stats.progress_kills++;
+	proc_exit(k, p, 0, SIGKILL);
 }
 
 /* Handles a page or access fault of p; kills p if it cannot be served. */
@@ -303,22 +355,56 @@ static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
 		proc_segv(k, p, t->tval, t->cause, "outside physical memory");
 		return;
 	}
+	/* the progress guard: count the faults of this instruction (it has
+	 * not retired while pc and the retired count stay the same) */
+	struct fault_guard *g = &p->guard;
+	if (g->pc != p->pc || g->instret != p->st.instret) {
+		g->pc = p->pc;
+		g->instret = p->st.instret;
+		g->count = 0;
+		g->pin_mask = guard_pin_bit(p->pc) | guard_pin_bit(guard_pc_next_page(p->pc));
+	}
+	if (g->count == FAULT_GUARD_MAX) {
+		guard_kill(k, p, t->tval, t->cause);
+		return;
+	}
+	struct fault_step *step = &g->step[g->count++];
+	if (g->count > k->stats.fault_run_max)
+		k->stats.fault_run_max = g->count;
+	step->va = PGROUNDDOWN(t->tval);
+	g->pin_mask |= guard_pin_bit(step->va);
+	step->cause = (uint8_t)t->cause;
+	uint64_t evicted = k->stats.pages_swapped_out + k->stats.pages_dropped;
 	const char *why = NULL;
-	int rc = vm_fault(k, p, t->tval, acc, &why);
+	int rc = 0;
+	k->fault_pin = p;                /* reclaim leaves this instruction's pages */
+	if (__builtin_expect(p->pid != k->test_stuck_pid, 1))
+		rc = vm_fault(k, p, t->tval, acc, &why);
+	else
+		k->fault_kind = "nothing";
+	k->fault_pin = NULL;
+	step->kind = rc == -ENOMEM ? "oom" : k->fault_kind;
+	step->evicted = (uint32_t)(k->stats.pages_swapped_out + k->stats.pages_dropped - evicted);
 	kernel_event(k, p, KEV_FAULT, t->tval, t->cause, rc, rc == -ENOMEM ? "oom" :
 		     rc < 0 ? "segv" : k->fault_kind);
 	if (rc == -ENOMEM) {
-		/* Out of memory: kill the process with the most resident pages and let
-		 * the faulting instruction run again (it faults anew if memory is
-		 * still short, and the next largest goes). */
+		/* Out of memory: kill the process with the largest footprint and
+		 * let the faulting instruction run again (it faults anew if memory
+		 * is still short, and the next largest goes).  Reclaim has left
+		 * the pages this instruction needs, so this is also where an
+		 * instruction that cannot have all its pages resident at once
+		 * ends: page tables fill RAM, or a frame limit below its need. */
 		struct proc *victim = oom_select(k);
 		if (!victim)
 			victim = p;
 		fflush(k->cfg.out);
-		fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages\n",
+		fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
 			p->pid, (unsigned long long)t->tval, victim->pid, victim->name,
-			(unsigned long long)victim->pmap.resident);
+			(unsigned long long)victim->pmap.resident,
+			(unsigned long long)victim->pmap.pt_pages);
 		k->stats.oom_kills++;
+		g->count = 0;            /* a kill is progress, memory was released:
+					  * count this instruction's faults afresh */
 		proc_exit(k, victim, 0, SIGKILL);
 	} else if (rc < 0) {
 		proc_segv(k, p, t->tval, t->cause, why);

@@ -12,6 +12,46 @@
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 
+/* The progress guard (proc.c): one instruction may fault at most
+ * FAULT_GUARD_MAX times in a row without retiring.  The legitimate worst
+ * case is a handful - its fetch page(s) (an instruction may straddle two
+ * pages), its data page(s) (a misaligned access may straddle two), a
+ * copy-on-write after a zero-page read - and the whole test suite never
+ * needs more than 2 (`vmos run --stats` shows the largest run as "most
+ * faults of one instruction").  A process past the bound is killed with
+ * SIGKILL and a one-line diagnosis. */
+#define FAULT_GUARD_MAX 8
+
+/* The page after the one at pc that the instruction at pc may also be on:
+ * a 32-bit instruction 2 bytes before a page end straddles (if it is a
+ * compressed one, pinning that page too is needless but harmless). */
+static inline uint64_t guard_pc_next_page(uint64_t pc)
+{
+	return (pc & PGMASK) == PGSIZE - 2 ? PGROUNDDOWN(pc) + PGSIZE : PGROUNDDOWN(pc);
+}
+
+/* The bit of page va in a fault_guard's pin_mask. */
+static inline uint64_t guard_pin_bit(uint64_t va)
+{
+	return 1ull << ((va >> PGSHIFT) & 63);
+}
+
+/* What the kernel did for each fault of the instruction that has not
+ * retired: it is at pc, after instret instructions of the process.  The
+ * pages it faulted on are also the ones reclaim must not take from it
+ * (vm_reclaim skips them: see fault_pinned in swap.c). */
+struct fault_guard {
+	uint64_t pc, instret;
+	unsigned count;                /* faults of this instruction so far */
+	uint64_t pin_mask;             /* bit vpn % 64 of each page it needs (a filter) */
+	struct fault_step {
+		uint64_t va;           /* page faulted on */
+		const char *kind;      /* how vm_fault resolved it (kernel.fault_kind) */
+		uint32_t evicted;      /* pages reclaim took to serve it */
+		uint8_t cause;         /* CAUSE_*_PAGE_FAULT */
+	} step[FAULT_GUARD_MAX];
+};
+
 struct proc_stats {
 	uint64_t instret;
 	uint64_t tlb_hits, tlb_misses, walks;
@@ -44,6 +84,7 @@ struct proc {
 	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
 	struct proc_stats st;
 	struct proc_res res;           /* limits and usage (sys_info.h) */
+	struct fault_guard guard;      /* the faults of the current instruction */
 	struct kernel *kernel;
 	struct repl repl;              /* local replacement: this process's policy */
 	struct proc *next;             /* all processes */

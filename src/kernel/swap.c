@@ -167,15 +167,55 @@ int vm_reclaim_one(struct kernel *k, struct repl *r)
 	return vm_reclaim(k, r, NULL);
 }
 
-int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
+/* True if p's instruction at p->pc needs its page at va: the page of the
+ * pc, the next one when the instruction may straddle (guard_pc_next_page),
+ * or a page one of its faults so far was for (its guard's steps, the
+ * current fault's included). */
+static bool guard_needs(const struct proc *p, uint64_t va)
 {
-	if (r->ops->needs_every_access && !k->trace_mode)
-		sample_references(k);
-	/* CLOCK with the kernel's own A-bit test: the scan with the test inline */
-	uint64_t key = r->ops == &repl_clock_ops && r->test_and_clear_ref == kernel_clock_test ?
-		       clock_victim_with(r, rmap_test_clear_ref, r->ctx) : repl_victim(r);
-	if (key == REPL_NONE)
-		return -ENOMEM;
+	if (va == PGROUNDDOWN(p->pc) || va == guard_pc_next_page(p->pc))
+		return true;
+	unsigned n = p->guard.count < FAULT_GUARD_MAX ? p->guard.count : FAULT_GUARD_MAX;
+	for (unsigned i = 0; i < n; i++)
+		if (va == p->guard.step[i].va)
+			return true;
+	return false;
+}
+
+/* True if frame f holds a page that the instruction being served by the
+ * fault handler (process k->fault_pin) needs, under any of the frame's
+ * mappings.  The guard's pin_mask filters out almost every other page of
+ * that process at the cost of a bit test. */
+static inline bool fault_pinned(const struct kernel *k, const struct frame *f)
+{
+	const struct proc *p = k->fault_pin;
+	for (const struct rmap_entry *e = f->rmap; e; e = e->next)
+		if (e->p == p && (p->guard.pin_mask & guard_pin_bit(e->va)) && guard_needs(p, e->va))
+			return true;
+	return false;
+}
+
+/* Gives the victim (key, frame f) back to policy instance r: reclaim
+ * changed its mind. */
+static void keep_resident(struct kernel *k, struct repl *r, struct frame *f, uint64_t key)
+{
+	f->repl_handle = repl_insert(r, key);
+	f->key = key;
+	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
+	if (r == &k->repl && k->cfg.local_frames)
+		f->flags |= FRAME_REPL_GLOBAL;
+}
+
+#define EVICT_PINNED 1
+
+/* Evicts the page policy r chose (key, already out of the policy).
+ * Returns 0, -ENOMEM if swap is full (the page stays, back in the policy),
+ * or EVICT_PINNED if the faulting instruction needs it: the page stays,
+ * its PTE as it was, its frame (key unchanged) in *pinned for the caller to
+ * give back to the policy. */
+static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *capture,
+		 struct frame **pinned)
+{
 	/* the owner's mapping is cleared at once when that takes one walk
 	 * (pmap_take); otherwise it is only looked up here */
 	struct proc *owner = proc_find(k, key_pid(key));
@@ -191,6 +231,13 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 	if (f->key != key)
 		kpanic("reclaim: frame 0x%llx has key 0x%llx, policy chose 0x%llx",
 		       (unsigned long long)pa, (unsigned long long)f->key, (unsigned long long)key);
+	if (k->fault_pin && !k->test_no_pin && fault_pinned(k, f)) {
+		if (taken)
+			pmap_untake(&owner->pmap, va, old);
+		k->stats.pinned_skips++;
+		*pinned = f;
+		return EVICT_PINNED;
+	}
 	f->key = REPL_NONE;        /* the policy has already forgotten it */
 	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
 	if (f->owner == FO_FILE) {
@@ -225,10 +272,7 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 	if (slot < 0) {
 		if (taken)
 			pmap_untake(&owner->pmap, va, old);
-		f->repl_handle = repl_insert(r, key);   /* keep it: nowhere to put it */
-		f->key = key;
-		if (r == &k->repl && k->cfg.local_frames)
-			f->flags |= FRAME_REPL_GLOBAL;
+		keep_resident(k, r, f, key);            /* keep it: nowhere to put it */
 		return -ENOMEM;
 	}
 	swap_write(k, (uint64_t)slot, pa);
@@ -241,6 +285,41 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 	k->stats.pages_swapped_out++;
 	kernel_event(k, owner, KEV_EVICT, va, 0, slot, "swap-out");
 	return 0;
+}
+
+/* Pages kept back for the faulting instruction are given back to the
+ * policy only after the search, so that it does not offer them again; the
+ * most it can meet is the instruction's pinned pages, one frame each. */
+#define RECLAIM_KEPT_MAX (FAULT_GUARD_MAX + 2)
+
+int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
+{
+	if (r->ops->needs_every_access && !k->trace_mode)
+		sample_references(k);
+	struct frame *kept[RECLAIM_KEPT_MAX];
+	unsigned nkept = 0;
+	int rc;
+	for (;;) {
+		/* CLOCK with the kernel's own A-bit test: the scan with the test inline */
+		uint64_t key = r->ops == &repl_clock_ops && r->test_and_clear_ref == kernel_clock_test ?
+			       clock_victim_with(r, rmap_test_clear_ref, r->ctx) : repl_victim(r);
+		if (key == REPL_NONE) {
+			rc = -ENOMEM;      /* nothing, or only what the instruction needs */
+			break;
+		}
+		struct frame *f = NULL;
+		rc = evict(k, r, key, capture, &f);
+		if (rc != EVICT_PINNED)
+			break;
+		kept[nkept++] = f;
+		if (nkept == RECLAIM_KEPT_MAX) {
+			rc = -ENOMEM;
+			break;
+		}
+	}
+	for (unsigned i = 0; i < nkept; i++)
+		keep_resident(k, r, kept[i], kept[i]->key);
+	return rc;
 }
 
 /* ---- checking ------------------------------------------------------------- */

@@ -41,7 +41,10 @@ void swap_write(struct kernel *k, uint64_t slot, uint64_t pa);
 void swap_read(struct kernel *k, uint64_t slot, uint64_t pa);
 
 /* Evicts one page chosen by the replacement policy instance r.  Returns 0,
- * or -ENOMEM if nothing can be evicted (no resident page, or swap full). */
+ * or -ENOMEM if nothing can be evicted (no resident page, swap full, or
+ * only pages that the instruction whose fault is being served needs: while
+ * k->fault_pin is set, its pc page and the pages it has faulted on are
+ * passed over and given back to the policy). */
 int vm_reclaim_one(struct kernel *k, struct repl *r);
 /* vm_reclaim_one for an allocation that needs a frame: if capture is not
  * NULL and the victim's frame held only zeros (a page never written), the

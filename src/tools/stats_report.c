@@ -46,6 +46,9 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		(unsigned long long)k->stats.pages_copied);
 	fprintf(out, "out-of-memory kills: %llu, forks refused: %llu\n",
 		(unsigned long long)k->stats.oom_kills, (unsigned long long)k->stats.fork_refused);
+	fprintf(out, "progress guard: most faults of one instruction %llu (bound %d), victims kept for the faulting instruction %llu, no-progress kills %llu\n",
+		(unsigned long long)k->stats.fault_run_max, FAULT_GUARD_MAX,
+		(unsigned long long)k->stats.pinned_skips, (unsigned long long)k->stats.progress_kills);
 	fprintf(out, "replacement: %s over %llu frames; swapped out %llu, swapped in %llu, dropped %llu; swap slots %llu, peak used %llu\n",
 		k->repl.ops->name, (unsigned long long)k->repl.capacity,
 		(unsigned long long)k->stats.pages_swapped_out, (unsigned long long)k->stats.pages_swapped_in,
@@ -116,6 +119,8 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("pages_dropped", k->stats.pages_dropped); J("swap_slots", k->swap.nslots);
 	J("swap_used_peak", k->swap.used_peak);
 	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
+	J("fault_run_max", k->stats.fault_run_max); J("pinned_skips", k->stats.pinned_skips);
+	J("progress_kills", k->stats.progress_kills);
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
 	J("asid_bits", k->pk.asids.bits); J("asids_assigned", k->pk.asids.assigned);

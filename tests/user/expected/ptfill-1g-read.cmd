@@ -1,0 +1,3 @@
+ptfill
+1
+read
