@@ -6,13 +6,21 @@
 #include <errno.h>
 #include <string.h>
 
-/* Translates one user address for an access, serving a page fault once.
- * Returns the host pointer or NULL. */
+/* Faults one access may need in a row, as a user instruction may take
+ * several: breaking copy-on-write needs a frame, and under memory pressure
+ * reclaim may take the very page being written (nothing pins it for the
+ * kernel's own accesses), so the store faults again and swaps it back in.
+ * Bounded, so a fault that does not help cannot loop. */
+#define UACCESS_FAULTS_MAX 4
+
+/* Translates one user address for an access, serving the page faults it
+ * takes (at most UACCESS_FAULTS_MAX).  Returns the host pointer, or NULL if
+ * the access is not allowed or memory could not be had (-> EFAULT). */
 static uint8_t *user_ptr(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc)
 {
 	uint64_t pa;
 	int cause = mmu_translate(&k->mmu, va, acc, &pa);
-	if (cause == (int)mmu_page_fault_cause(acc)) {
+	for (int n = 0; cause == (int)mmu_page_fault_cause(acc) && n < UACCESS_FAULTS_MAX; n++) {
 		if (vm_fault(k, p, va, acc, NULL) < 0)
 			return NULL;
 		cause = mmu_translate(&k->mmu, va, acc, &pa);

@@ -306,3 +306,36 @@ TEST(swap_in_returns_every_byte)
 	KF_CHECK_KERNEL();
 	kf_halt();
 }
+
+/* copyout into a page whose copy-on-write break must evict that very page
+ * to get a frame: the fault handler breaks COW, reclaim takes the page at
+ * the address being written (it is the only user page resident), and the
+ * store needs one more fault to bring it back.  copyout once served a
+ * single fault and returned EFAULT here (found by tests/kernel/squeeze.sh:
+ * read() into a PROT_WRITE|PROT_EXEC page of a forked child, 10 frames,
+ * random replacement). */
+TEST(copyout_when_the_cow_break_evicts_the_page)
+{
+	kf_boot(16 << 20, 1 << 20, "fifo");
+	struct proc *p = kf_spawn();
+	kf_map(p, A, 1, LX_PROT_READ | LX_PROT_WRITE);
+	REQUIRE(kf_fill(p, A, 7) == 0);
+	while (k.repl.resident > 1)                    /* A, the newest, stays */
+		REQUIRE(vm_reclaim_one(&k, &k.repl) == 0);
+	REQUIRE(kf_page(p, A).present);
+	struct proc *c = kf_fork(p);
+	CHECK_MSG(kf_refs(kf_page(c, A).pa) == 2, "parent and child share A's frame after fork");
+	uint64_t cap = k.repl.capacity;
+	k.repl.capacity = k.repl.resident;             /* the next frame needs a reclaim */
+	static const char msg[] = "written by the kernel";
+	proc_activate(&k, c);
+	CHECK_MSG(copyout(&k, c, A + 100, msg, sizeof msg) == 0,
+		  "copyout failed when serving its store took two faults");
+	k.repl.capacity = cap;
+	char back[sizeof msg];
+	CHECK_MSG(copyin(&k, c, back, A + 100, sizeof back) == 0 && !memcmp(back, msg, sizeof msg),
+		  "the child does not read back what copyout wrote");
+	proc_activate(&k, p);
+	CHECK_MSG(kf_differs(p, A, 7) == -1, "the kernel's store into the child's page reached the parent");
+	kf_halt();
+}
