@@ -213,14 +213,17 @@ static inline bool pmap_pte_present(uint64_t pte)
 static inline uint64_t pmap_make_leaf(uint64_t pa, unsigned prot, bool cow)
 {
 	uint64_t b = 0;
-	if (prot & VM_PROT_READ)
+	/* W without R is reserved: writable implies readable, also while a
+	 * copy-on-write page waits for its first store (a write-only page must
+	 * read as the zero page or the shared frame, not fault forever) */
+	if (prot & (VM_PROT_READ | VM_PROT_WRITE))
 		b |= PTE_R;
 	if ((prot & VM_PROT_WRITE) && !cow)
-		b |= PTE_W | PTE_R;        /* W without R is reserved: writable implies readable */
+		b |= PTE_W;
 	if (prot & VM_PROT_EXEC)
 		b |= PTE_X;
 	uint64_t pte = PA_TO_PTE(pa) | (cow ? PTE_SW_COW : 0);
-	if (b == 0)                     /* PROT_NONE (or write-only cow): present, inaccessible */
+	if (b == 0)                     /* PROT_NONE: present, inaccessible */
 		return pte | PTE_SW_NONE;
 	return pte | PTE_V | PTE_U | b;
 }
