@@ -8,7 +8,8 @@
  *        madvise(MADV_DONTNEED) (qemu-user 7.2 returns 0 and does nothing),
  *        "n" MAP_FIXED_NOREPLACE (qemu-user 7.2 takes it as a hint and maps
  *        elsewhere), "s" MAP_SHARED (vmos has no shared anonymous memory
- *        yet: EINVAL), "b" brk; "p" changes the model: an mprotect whose
+ *        yet: EINVAL), "b" brk (qemu-user 7.2 keeps the pages of a shrunk
+ *        break mapped); "p" changes the model: an mprotect whose
  *        range has a hole changes nothing (vmos and qemu-user 7.2; Linux
  *        changes the pages before the hole); "h" gives mprotect only
  *        mapped ranges (qemu-user 7.2 may let the host's mprotect change
