@@ -614,14 +614,17 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 		return -EINVAL;
 	if (end == addr)
 		return 0;
-	if (end > user_top(k->cfg.levels) || !range_mapped(p, addr, end))
+	if (end > user_top(k->cfg.levels))
 		return -ENOMEM;
+	/* as Linux: a hole in the range is reported (-ENOMEM) after the advice
+	 * has been applied to every mapped page of it */
+	int rc = range_mapped(p, addr, end) ? 0 : -ENOMEM;
 	if (advice == DONTNEED || advice == FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
-		 * file-backed memory as the file's bytes */
+		 * file-backed memory as the file's bytes (a hole has no pages) */
 		pmap_remove(&p->pmap, addr, end, release_cb, p);
 	}
-	return 0;
+	return rc;
 }
 
 /* ---- checking --------------------------------------------------------------- */
