@@ -553,21 +553,32 @@ int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len)
 
 /* True if every page of [addr, end) lies in some region (Linux answers
  * ENOMEM for a hole in an mprotect or madvise range). */
-static bool range_mapped(struct proc *p, uint64_t addr, uint64_t end)
+/* The end of the mapped run that starts at addr, at most end: addr itself
+ * if addr is in a hole, end if [addr, end) is wholly mapped. */
+static uint64_t mapped_run_end(struct proc *p, uint64_t addr, uint64_t end)
 {
-	for (uint64_t a = addr; a < end;) {
+	uint64_t a = addr;
+	while (a < end) {
 		struct vm_region *r = vm_map_lookup(&p->map, a);
 		if (!r)
-			return false;
+			break;
 		a = r->end;
 	}
-	return true;
+	return a < end ? a : end;
+}
+
+static bool range_mapped(struct proc *p, uint64_t addr, uint64_t end)
+{
+	return mapped_run_end(p, addr, end) == end;
 }
 
 /* Linux's order (do_mprotect_pkey): unaligned addr EINVAL; zero length 0
  * whatever prot says; a length that rounds past 2^64 (to 0 or beyond)
  * ENOMEM; then prot (64 bits: a stray high bit is EINVAL, PROT_SEM is
- * accepted and means nothing here); a range not wholly mapped ENOMEM. */
+ * accepted and means nothing here); a range above the user half, or whose
+ * first page is unmapped, ENOMEM with nothing changed; a range with a hole
+ * further on: the mapped run before the hole changes, then ENOMEM (as
+ * Linux, which changes region after region until it meets the hole). */
 int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, uint64_t prot)
 {
 	p->st.mprotect_calls++;
@@ -581,8 +592,13 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
 		return -ENOMEM;
 	if (prot & ~(uint64_t)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | LX_PROT_SEM))
 		return -EINVAL;
-	if (end > top || !range_mapped(p, addr, end))
+	if (end > top)
 		return -ENOMEM;
+	uint64_t run_end = mapped_run_end(p, addr, end);
+	if (run_end == addr)
+		return -ENOMEM;
+	int hole = run_end < end ? -ENOMEM : 0;
+	end = run_end;
 	int rc = vm_map_clip(&p->map, addr, end);
 	if (rc < 0)
 		return rc;
@@ -595,7 +611,7 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
 	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;
 	     r = vm_map_next(&p->map, r))
 		r = vm_map_try_merge(&p->map, r);
-	return 0;
+	return hole;
 }
 
 /* Linux's order (do_madvise): an unknown advice or unaligned addr EINVAL; a
