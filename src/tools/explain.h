@@ -28,6 +28,11 @@ int explain_parse_access(const char *s, enum mmu_access *acc);
  * indent prefixes every line.  Returns the walk's cause (0 = translated). */
 uint64_t explain_walk_print(const struct mmu *m, uint64_t satp, uint64_t va,
 			    enum mmu_access acc, const char *indent, FILE *out);
+/* explain_walk_print knowing whether the page's region is writable (1),
+ * not (0) or unknown (-1): a leaf with the software COW bit is called
+ * copy-on-write only when writable may be 1, else shared. */
+uint64_t explain_walk_print_prot(const struct mmu *m, uint64_t satp, uint64_t va,
+				 enum mmu_access acc, int writable, const char *indent, FILE *out);
 
 /* explain_walk_print for process p, with a heading (pid, name, satp) and a
  * closing line that says what the kernel knows of va: its region, and for a
