@@ -93,6 +93,12 @@ ws=$(sed -n 's/.*working set: \([0-9.]*\) pages on average, \([0-9]*\) at most.*
 grep -q "thrashing" "$tmp/err" && [ "${ws:-0}" -gt 500 ] && ok "thrashing visible: chase over 8 MiB in 6 MiB (working set up to $ws pages)" || bad "thrashing not visible: $(grep -E 'swap:|working' "$tmp/err")"
 "$VMOS" run --stats --wss 1000000 "$BIN/bench_chase" 1 >/dev/null 2>"$tmp/err"
 grep -q "thrashing" "$tmp/err" && bad "thrashing reported with ample RAM" || ok "no thrashing with ample RAM"
+# A short run with a few dozen swap-ins is not thrashing: too little evidence
+# (the criterion in src/tools/thrash.h needs 100,000 instructions and 1000
+# swap-ins, and a swap-in every < 10,000 instructions on average).
+"$VMOS" run --stats --frames 3 --swap 1M "$BIN/hello" >/dev/null 2>"$tmp/err"
+grep -q "swap: in [1-9]" "$tmp/err" && ! grep -q "thrashing" "$tmp/err" && ok "hello with 3 frames: swap-ins but not thrashing" \
+	|| bad "hello with 3 frames: $(grep 'swap:' "$tmp/err")"
 "$VMOS" run --wss 10 "$BIN/hello" >/dev/null 2>&1; rc=$?
 [ "$rc" = 2 ] && ok "--wss 10 refused" || bad "--wss 10: $rc"
 
