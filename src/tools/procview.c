@@ -98,13 +98,15 @@ static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out
 			 (unsigned long long)(im ? r->obj_offset : 0), im ? major(im->dev) : 0,
 			 im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
 	const char *name = region_name(p, r, path, sizeof path);
+	/* Linux ends the prefix with a space (so an anonymous line ends in
+	 * one), and before a name pads to seq_setwidth(25 + 6 * sizeof(void *)
+	 * - 1) = 72 columns and adds one more space: names start at column 73. */
 	if (!name) {
-		fprintf(out, "%s\n", line);
+		fprintf(out, "%s \n", line);
 		return;
 	}
-	/* Linux: seq_setwidth(25 + 6 * sizeof(void *) - 1), seq_pad(' '):
-	 * spaces up to column 72, then one more. */
-	fprintf(out, "%s%*s %s\n", line, n < 72 ? 72 - n : 0, "", name);
+	n++;
+	fprintf(out, "%s %*s %s\n", line, n < 72 ? 72 - n : 0, "", name);
 }
 
 void procview_maps(struct kernel *k, struct proc *p, FILE *out)
