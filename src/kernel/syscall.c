@@ -276,6 +276,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	int64_t rc;
 	uint64_t args[6];          /* as passed, for the event (a0 is overwritten) */
 	memcpy(args, a, sizeof args);
+	uint64_t pc0 = p->pc;      /* after the ecall; a call that blocks rewinds it */
 	k->stats.syscalls++;
 	p->st.syscalls++;
 	switch (nr) {
@@ -322,6 +323,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		break;
 	default: rc = -ENOSYS; break;
 	}
+	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)
+		return;          /* blocked (proc_block_restart): the ecall re-runs with a0..a5 intact */
 	a[0] = (uint64_t)rc;
 	kernel_event_syscall(k, p, nr, rc, args);
 }
