@@ -131,9 +131,9 @@ static void write_text(FILE *o, struct kernel *k, const struct kevent *ev)
 		eventlog_kind_name(ev->kind));
 	switch (ev->kind) {
 	case KEV_FAULT:
-		fprintf(o, " va 0x%llx pc 0x%llx cause %llu -> %s\n", (unsigned long long)ev->va,
-			(unsigned long long)ev->pc, (unsigned long long)ev->cause,
-			ev->what ? ev->what : "?");
+		fprintf(o, " va 0x%llx pc 0x%llx %s (cause %llu) -> %s\n", (unsigned long long)ev->va,
+			(unsigned long long)ev->pc, explain_cause_name(ev->cause),
+			(unsigned long long)ev->cause, ev->what ? ev->what : "?");
 		break;
 	case KEV_SYSCALL: {
 		char call[640];
@@ -169,9 +169,10 @@ static void write_json(FILE *o, const struct kevent *ev)
 		ev->pid, (unsigned long long)ev->instret);
 	switch (ev->kind) {
 	case KEV_FAULT:
-		fprintf(o, ",\"va\":\"0x%llx\",\"pc\":\"0x%llx\",\"cause\":%llu,\"result\":%lld,\"how\":\"%s\"",
+		fprintf(o, ",\"va\":\"0x%llx\",\"pc\":\"0x%llx\",\"cause\":%llu,\"cause_name\":\"%s\",\"result\":%lld,\"how\":\"%s\"",
 			(unsigned long long)ev->va, (unsigned long long)ev->pc,
-			(unsigned long long)ev->cause, (long long)ev->result, ev->what ? ev->what : "");
+			(unsigned long long)ev->cause, explain_cause_name(ev->cause), (long long)ev->result,
+			ev->what ? ev->what : "");
 		break;
 	case KEV_SYSCALL: {
 		const char *n = eventlog_syscall_name(ev->cause);

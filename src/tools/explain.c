@@ -47,7 +47,7 @@ int explain_parse_access(const char *s, enum mmu_access *acc)
 	return 0;
 }
 
-static const char *cause_name(uint64_t cause)
+const char *explain_cause_name(uint64_t cause)
 {
 	switch (cause) {
 	case CAUSE_FETCH_PAGE_FAULT: return "instruction page fault";
@@ -150,7 +150,7 @@ uint64_t explain_walk_print_prot(const struct mmu *m, uint64_t satp, uint64_t va
 	} else {
 		int at = w.nsteps ? w.step[w.nsteps - 1].level : levels - 1;
 		fprintf(out, "%sresult: %s 0x%llx FAULTS: %s (cause %llu) at level %d: %s\n", indent,
-			explain_access_name(acc), (unsigned long long)va, cause_name(w.cause),
+			explain_access_name(acc), (unsigned long long)va, explain_cause_name(w.cause),
 			(unsigned long long)w.cause, w.nsteps ? at : levels - 1,
 			w.why ? w.why : "?");
 	}

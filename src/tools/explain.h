@@ -16,6 +16,10 @@
  * '-' if not (QEMU's `info mem` order, with V first). */
 void explain_pte_flags(uint64_t pte, char buf[9]);
 
+/* The name of a page-fault or access-fault cause ("load page fault"), or
+ * "fault" for another cause. */
+const char *explain_cause_name(uint64_t cause);
+
 /* "load", "store" or "fetch". */
 const char *explain_access_name(enum mmu_access acc);
 /* Parses "load", "store" or "fetch" (also r, w, x).  Returns 0 or -1. */
