@@ -83,6 +83,9 @@ struct kernel_config {
 	/* Called for every event (may be NULL).  p is the process concerned
 	 * (alive: its address space may be inspected), or NULL. */
 	void (*on_event)(struct kernel *k, struct proc *p, const struct kevent *ev);
+	/* Names the code at pc for crash reports (" (main+0x1c)"), or leaves
+	 * buf "" (may be NULL: the kernel parses no symbols itself). */
+	void (*describe_pc)(struct kernel *k, struct proc *p, uint64_t pc, char *buf, size_t n);
 	uint64_t tick_interval;   /* instructions between KEV_TICK events; 0: none */
 	uint64_t wss_interval;    /* instructions between working-set samples; 0: none
 	                             (a multiple of tick_interval) */

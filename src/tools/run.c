@@ -17,6 +17,7 @@
 #include "eventlog.h"
 #include "options.h"
 #include "procview.h"
+#include "symbols.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -469,6 +470,7 @@ int run_main(int argc, char **argv)
 	if (check_outputs(cmd))
 		return 2;
 	pictures = svg || html;
+	cfg.describe_pc = symbols_describe_pc;
 	if (R.proc_at && !R.proc_files) {
 		fprintf(stderr, "vmos run: --proc-at needs --proc FILES (or --maps, --smaps, --pagemap)\n");
 		return 2;
