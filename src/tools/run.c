@@ -574,6 +574,10 @@ int run_main(int argc, char **argv)
 		if (!status)
 			status = 1;
 	}
+	if (nprog > 0 && R.proc_files && (R.proc_at & EXPLAIN_AT_INSTRET) && !R.proc_instret_done)
+		fprintf(stderr, "vmos run: --proc-at instret:%llu: the run ended after %llu instructions, "
+			"before that point; nothing was printed for it\n",
+			(unsigned long long)R.proc_instret, (unsigned long long)k->cpu.instret);
 	if (nprog > 0) {
 		int e = explain_check_done(&explain, cmd, k->next_pid);
 		status = status ? status : e;

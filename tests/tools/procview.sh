@@ -164,7 +164,12 @@ grep -qE 'vr-xu-a- shared ' "$tmp/pt" && ! grep -qE 'vr-xu-a- cow' "$tmp/pt" && 
 "$VMOS" run --explain 0x11000 "$BIN/hello" >/dev/null 2>"$tmp/ex"
 grep -q "shared (read-only: never copied)" "$tmp/ex" && ! grep -q "copy-on-write" "$tmp/ex" && ok "text shows as shared in --explain" || bad "text in explain: $(grep leaf "$tmp/ex")"
 
-# 6. Bad values are refused.
+# 6. A snapshot point the run never reaches is reported, not silently dropped.
+"$VMOS" run --maps --proc-at instret:99999999999 "$BIN/hello" >/dev/null 2>"$tmp/err"; rc=$?
+[ "$rc" = 0 ] && grep -q "the run ended after [0-9]* instructions, before that point" "$tmp/err" && ! grep -q "==>" "$tmp/err" \
+	&& ok "instret never reached: said so" || bad "instret never reached: $rc $(cat "$tmp/err")"
+
+# 7. Bad values are refused.
 "$VMOS" run --proc status "$BIN/hello" >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" = 2 ] && grep -q "bad --proc 'status'" "$tmp/err" && ok "--proc status refused" || bad "--proc status: $rc"
 "$VMOS" run --proc-at marker "$BIN/hello" >/dev/null 2>"$tmp/err"; rc=$?
