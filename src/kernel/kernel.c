@@ -41,7 +41,17 @@ void kernel_event_emit(struct kernel *k, struct proc *p, enum kevent_kind kind, 
 		       uint64_t cause, int64_t result, const char *what)
 {
 	struct kevent ev = { kind, p ? p->pid : 0, k->cpu.instret, va, p ? p->pc : 0, cause, result,
-			     what };
+			     what, NULL };
+	k->cfg.on_event(k, p, &ev);
+}
+
+void kernel_event_syscall(struct kernel *k, struct proc *p, uint64_t nr, int64_t result,
+			  const uint64_t args[6])
+{
+	if (!k->cfg.on_event)
+		return;
+	struct kevent ev = { KEV_SYSCALL, p ? p->pid : 0, k->cpu.instret, 0, p ? p->pc : 0, nr, result,
+			     NULL, args };
 	k->cfg.on_event(k, p, &ev);
 }
 

@@ -48,6 +48,7 @@ struct kevent {
 	uint64_t cause;
 	int64_t result;
 	const char *what;
+	const uint64_t *args;    /* KEV_SYSCALL: a0..a5 as the program passed them, or NULL */
 };
 
 /* A vmos-specific system call (no Linux number is near it): a program marks
@@ -83,6 +84,9 @@ struct kernel_config {
 	/* Called for every event (may be NULL).  p is the process concerned
 	 * (alive: its address space may be inspected), or NULL. */
 	void (*on_event)(struct kernel *k, struct proc *p, const struct kevent *ev);
+	/* Names the code at pc for crash reports (" (main+0x1c)"), or leaves
+	 * buf "" (may be NULL: the kernel parses no symbols itself). */
+	void (*describe_pc)(struct kernel *k, struct proc *p, uint64_t pc, char *buf, size_t n);
 	uint64_t tick_interval;   /* instructions between KEV_TICK events; 0: none */
 	uint64_t wss_interval;    /* instructions between working-set samples; 0: none
 	                             (a multiple of tick_interval) */
@@ -106,6 +110,11 @@ void kernel_sample_wss(struct kernel *k);
  * an event to cfg.on_event if set; this does the reporting. */
 void kernel_event_emit(struct kernel *k, struct proc *p, enum kevent_kind kind, uint64_t va,
 		       uint64_t cause, int64_t result, const char *what);
+
+/* Reports system call nr with its six arguments (a copy taken before the
+ * call ran) and its result, as a KEV_SYSCALL event. */
+void kernel_event_syscall(struct kernel *k, struct proc *p, uint64_t nr, int64_t result,
+			  const uint64_t args[6]);
 
 /* Machine-wide counters (per-process ones are in struct proc). */
 struct kernel_stats {

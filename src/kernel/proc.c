@@ -261,23 +261,36 @@ static const char *region_name(struct proc *p, uint64_t addr)
 	return r ? names[r->kind] : "none";
 }
 
+/* " (main+0x1c)" for pc if the front end can name it, else "". */
+static const char *pc_name(struct kernel *k, struct proc *p, uint64_t pc, char *buf, size_t n)
+{
+	buf[0] = 0;
+	if (k->cfg.describe_pc)
+		k->cfg.describe_pc(k, p, pc, buf, n);
+	return buf;
+}
+
 void proc_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause, const char *why)
 {
+	char sym[256];
 	fflush(k->cfg.out);
 	fprintf(k->cfg.err,
-		"vmos: pid %u (%s) killed by SIGSEGV: %s at 0x%llx, pc 0x%llx, region %s%s%s\n",
+		"vmos: pid %u (%s) killed by SIGSEGV: %s at 0x%llx, pc 0x%llx%s, region %s%s%s\n",
 		p->pid, p->name, cause_name(cause), (unsigned long long)addr,
-		(unsigned long long)p->pc, region_name(p, addr), why ? ": " : "", why ? why : "");
+		(unsigned long long)p->pc, pc_name(k, p, p->pc, sym, sizeof sym),
+		region_name(p, addr), why ? ": " : "", why ? why : "");
 	k->stats.faults_segv++;
 	proc_exit(k, p, 0, SIGSEGV);
 }
 
 static void proc_kill_signal(struct kernel *k, struct proc *p, int sig, const struct trap *t)
 {
+	char sym[256];
 	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by %s: %s at pc 0x%llx (tval 0x%llx)\n",
+	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by %s: %s at pc 0x%llx%s (tval 0x%llx)\n",
 		p->pid, p->name, sig == SIGILL ? "SIGILL" : sig == SIGTRAP ? "SIGTRAP" : "SIGBUS",
-		cause_name(t->cause), (unsigned long long)t->pc, (unsigned long long)t->tval);
+		cause_name(t->cause), (unsigned long long)t->pc, pc_name(k, p, t->pc, sym, sizeof sym),
+		(unsigned long long)t->tval);
 	proc_exit(k, p, 0, sig);
 }
 

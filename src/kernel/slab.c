@@ -711,3 +711,8 @@ void kmem_print(const struct kmem *km, FILE *out)
 	fprintf(out, "  kmalloc whole-page blocks: %llu allocated, %llu freed\n",
 		(unsigned long long)km->large_allocs, (unsigned long long)km->large_frees);
 }
+
+const struct kmem_cache *kmem_cache_next(const struct kmem *km, const struct kmem_cache *c)
+{
+	return c ? c->next : km->caches;
+}

@@ -92,5 +92,8 @@ struct kmem_cache_stats {
 	uint64_t frag_bytes;    /* lost to padding and unused slab tails */
 };
 void kmem_cache_get_stats(const struct kmem_cache *c, struct kmem_cache_stats *st);
+/* Iterates over every cache of km in kmem_print's order: the first when c
+ * is NULL, else the one after c; NULL at the end. */
+const struct kmem_cache *kmem_cache_next(const struct kmem *km, const struct kmem_cache *c);
 
 #endif

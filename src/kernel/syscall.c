@@ -295,6 +295,9 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	uint64_t *a = &p->x[10];
 	uint64_t nr = p->x[17];
 	int64_t rc;
+	uint64_t args[6];          /* as passed, for the event (a0 is overwritten) */
+	memcpy(args, a, sizeof args);
+	uint64_t pc0 = p->pc;      /* after the ecall; a call that blocks rewinds it */
 	k->stats.syscalls++;
 	p->st.syscalls++;
 	switch (nr) {
@@ -303,13 +306,15 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
 	case SYS_exit:
 	case SYS_exit_group:
-		kernel_event(k, p, KEV_SYSCALL, 0, nr, 0, NULL);
+		kernel_event_syscall(k, p, nr, 0, args);
 		proc_exit(k, p, (int)a[0], 0);
 		return;
 	case SYS_execve:
 		rc = sys_execve(k, p, a[0], a[1], a[2]);
-		if (rc == 0)
-			return;          /* the new image starts with the registers exec set */
+		if (rc == 0) {           /* the new image starts with the registers exec set */
+			kernel_event_syscall(k, p, nr, 0, args);
+			return;
+		}
 		break;
 	case SYS_brk: rc = (int64_t)vm_brk(k, p, a[0]); break;
 	case SYS_mmap:
@@ -358,6 +363,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}
+	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)
+		return;          /* blocked (proc_block_restart): the ecall re-runs with a0..a5 intact */
 	a[0] = (uint64_t)rc;
-	kernel_event(k, p, KEV_SYSCALL, 0, nr, rc, NULL);
+	kernel_event_syscall(k, p, nr, rc, args);
 }

@@ -16,6 +16,7 @@
 #include "explain.h"
 #include "proc.h"
 #include "syscall.h"
+#include "sysdecode.h"
 
 #include <string.h>
 
@@ -74,7 +75,7 @@ static void on_tlb_miss(void *ctx, uint64_t va, enum mmu_access acc)
 	struct eventlog *log = ctx;
 	struct kernel *k = log->k;
 	struct kevent ev = { KEV_TLB_MISS, k->current ? k->current->pid : 0, k->cpu.instret, va, 0,
-			     (uint64_t)acc, 0, explain_access_name(acc) };
+			     (uint64_t)acc, 0, explain_access_name(acc), NULL };
 	eventlog_event(log, &ev);
 }
 
@@ -87,24 +88,20 @@ void eventlog_start(struct eventlog *log, struct kernel *k)
 	}
 }
 
-static void write_text(FILE *o, const struct kevent *ev)
+static void write_text(FILE *o, struct kernel *k, const struct kevent *ev)
 {
 	fprintf(o, "%llu pid %u %s", (unsigned long long)ev->instret, ev->pid,
 		eventlog_kind_name(ev->kind));
 	switch (ev->kind) {
 	case KEV_FAULT:
-		fprintf(o, " va 0x%llx pc 0x%llx cause %llu -> %s\n", (unsigned long long)ev->va,
-			(unsigned long long)ev->pc, (unsigned long long)ev->cause,
-			ev->what ? ev->what : "?");
+		fprintf(o, " va 0x%llx pc 0x%llx %s (cause %llu) -> %s\n", (unsigned long long)ev->va,
+			(unsigned long long)ev->pc, explain_cause_name(ev->cause),
+			(unsigned long long)ev->cause, ev->what ? ev->what : "?");
 		break;
 	case KEV_SYSCALL: {
-		const char *n = eventlog_syscall_name(ev->cause);
-		if (n && (ev->cause == SYS_mmap || ev->cause == SYS_brk) && ev->result > 0)
-			fprintf(o, " %s = 0x%llx\n", n, (unsigned long long)ev->result);
-		else if (n)
-			fprintf(o, " %s = %lld\n", n, (long long)ev->result);
-		else
-			fprintf(o, " #%llu = %lld\n", (unsigned long long)ev->cause, (long long)ev->result);
+		char call[640];
+		sysdecode_format(k, k ? proc_find(k, ev->pid) : NULL, ev, call, sizeof call);
+		fprintf(o, " %s\n", call);
 		break;
 	}
 	case KEV_EXIT:
@@ -135,9 +132,10 @@ static void write_json(FILE *o, const struct kevent *ev)
 		ev->pid, (unsigned long long)ev->instret);
 	switch (ev->kind) {
 	case KEV_FAULT:
-		fprintf(o, ",\"va\":\"0x%llx\",\"pc\":\"0x%llx\",\"cause\":%llu,\"result\":%lld,\"how\":\"%s\"",
+		fprintf(o, ",\"va\":\"0x%llx\",\"pc\":\"0x%llx\",\"cause\":%llu,\"cause_name\":\"%s\",\"result\":%lld,\"how\":\"%s\"",
 			(unsigned long long)ev->va, (unsigned long long)ev->pc,
-			(unsigned long long)ev->cause, (long long)ev->result, ev->what ? ev->what : "");
+			(unsigned long long)ev->cause, explain_cause_name(ev->cause), (long long)ev->result,
+			ev->what ? ev->what : "");
 		break;
 	case KEV_SYSCALL: {
 		const char *n = eventlog_syscall_name(ev->cause);
@@ -147,6 +145,13 @@ static void write_json(FILE *o, const struct kevent *ev)
 		else
 			fprintf(o, "null");
 		fprintf(o, ",\"result\":%lld", (long long)ev->result);
+		if (ev->result < 0 && ev->result > -4096 && sysdecode_errno_name(-ev->result))
+			fprintf(o, ",\"errno\":\"%s\"", sysdecode_errno_name(-ev->result));
+		if (ev->args)
+			fprintf(o, ",\"args\":[\"0x%llx\",\"0x%llx\",\"0x%llx\",\"0x%llx\",\"0x%llx\",\"0x%llx\"]",
+				(unsigned long long)ev->args[0], (unsigned long long)ev->args[1],
+				(unsigned long long)ev->args[2], (unsigned long long)ev->args[3],
+				(unsigned long long)ev->args[4], (unsigned long long)ev->args[5]);
 		break;
 	}
 	case KEV_EXIT:
@@ -179,5 +184,5 @@ void eventlog_event(struct eventlog *log, const struct kevent *ev)
 	if (log->format == EVLOG_JSONL)
 		write_json(log->out, ev);
 	else
-		write_text(log->out, ev);
+		write_text(log->out, log->k, ev);
 }

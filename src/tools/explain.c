@@ -47,7 +47,7 @@ int explain_parse_access(const char *s, enum mmu_access *acc)
 	return 0;
 }
 
-static const char *cause_name(uint64_t cause)
+const char *explain_cause_name(uint64_t cause)
 {
 	switch (cause) {
 	case CAUSE_FETCH_PAGE_FAULT: return "instruction page fault";
@@ -82,7 +82,7 @@ static void print_va_fields(uint64_t va, int levels, const char *indent, FILE *o
 
 /* One line for a PTE that was read: what it is and what it leads to. */
 static void print_step(const struct mmu_walk_step *s, const struct mmu_walk *w, uint64_t va,
-		       const char *indent, FILE *out)
+		       int writable, const char *indent, FILE *out)
 {
 	char fl[9];
 	explain_pte_flags(s->pte, fl);
@@ -105,14 +105,26 @@ static void print_step(const struct mmu_walk_step *s, const struct mmu_walk *w, 
 		fprintf(out, "  pointer to next table, PPN 0x%llx -> PA 0x%llx\n",
 			(unsigned long long)PTE_PPN(s->pte), (unsigned long long)PTE_PA(s->pte));
 	} else {
+		/* The software COW bit marks a private page whose frame may be
+		 * shared; it is copy-on-write only where the region lets the
+		 * process write.  A page that can never be written (text,
+		 * rodata) is simply shared. */
+		bool cowbit = w->leaf_level == s->level && (s->pte & PTE_SW_COW);
 		fprintf(out, "  leaf: %s, PPN 0x%llx%s%s\n", size_name(s->level),
 			(unsigned long long)PTE_PPN(s->pte), (s->pte & PTE_G) ? ", global" : "",
-			w->leaf_level == s->level && (s->pte & PTE_SW_COW) ? ", copy-on-write" : "");
+			!cowbit ? "" : writable == 0 ? ", shared (read-only: never copied)"
+						     : ", copy-on-write");
 	}
 }
 
 uint64_t explain_walk_print(const struct mmu *m, uint64_t satp, uint64_t va,
 			    enum mmu_access acc, const char *indent, FILE *out)
+{
+	return explain_walk_print_prot(m, satp, va, acc, -1, indent, out);
+}
+
+uint64_t explain_walk_print_prot(const struct mmu *m, uint64_t satp, uint64_t va,
+				 enum mmu_access acc, int writable, const char *indent, FILE *out)
 {
 	int levels = satp_levels(SATP_MODE(satp));
 	struct mmu_walk w;
@@ -126,7 +138,7 @@ uint64_t explain_walk_print(const struct mmu *m, uint64_t satp, uint64_t va,
 			(unsigned long long)(SATP_PPN(satp) << PGSHIFT),
 			(unsigned long long)SATP_PPN(satp), levels == 3 ? "Sv39" : "Sv48", levels);
 		for (int i = 0; i < w.nsteps; i++)
-			print_step(&w.step[i], &w, va, indent, out);
+			print_step(&w.step[i], &w, va, writable, indent, out);
 	}
 	if (w.cause == 0) {
 		int lv = w.leaf_level < 0 ? 0 : w.leaf_level;
@@ -138,7 +150,7 @@ uint64_t explain_walk_print(const struct mmu *m, uint64_t satp, uint64_t va,
 	} else {
 		int at = w.nsteps ? w.step[w.nsteps - 1].level : levels - 1;
 		fprintf(out, "%sresult: %s 0x%llx FAULTS: %s (cause %llu) at level %d: %s\n", indent,
-			explain_access_name(acc), (unsigned long long)va, cause_name(w.cause),
+			explain_access_name(acc), (unsigned long long)va, explain_cause_name(w.cause),
 			(unsigned long long)w.cause, w.nsteps ? at : levels - 1,
 			w.why ? w.why : "?");
 	}
@@ -180,8 +192,9 @@ uint64_t explain_proc(struct kernel *k, struct proc *p, uint64_t va, enum mmu_ac
 		when ? " " : "", when ? when : "", (unsigned long long)satp,
 		(unsigned long long)SATP_MODE(satp), (unsigned long long)SATP_ASID(satp),
 		(unsigned long long)SATP_PPN(satp));
-	uint64_t cause = explain_walk_print(&k->mmu, satp, va, acc, "  ", out);
 	struct vm_region *r = va < user_top(k->cfg.levels) ? vm_map_lookup(&p->map, va) : NULL;
+	uint64_t cause = explain_walk_print_prot(&k->mmu, satp, va, acc,
+						 r ? (r->prot & VM_PROT_WRITE) != 0 : -1, "  ", out);
 	struct pmap_page pg;
 	bool have = va < user_top(k->cfg.levels) && pmap_extract(&p->pmap, va & ~PGMASK, &pg);
 	if (r)

@@ -16,6 +16,10 @@
  * '-' if not (QEMU's `info mem` order, with V first). */
 void explain_pte_flags(uint64_t pte, char buf[9]);
 
+/* The name of a page-fault or access-fault cause ("load page fault"), or
+ * "fault" for another cause. */
+const char *explain_cause_name(uint64_t cause);
+
 /* "load", "store" or "fetch". */
 const char *explain_access_name(enum mmu_access acc);
 /* Parses "load", "store" or "fetch" (also r, w, x).  Returns 0 or -1. */
@@ -28,6 +32,11 @@ int explain_parse_access(const char *s, enum mmu_access *acc);
  * indent prefixes every line.  Returns the walk's cause (0 = translated). */
 uint64_t explain_walk_print(const struct mmu *m, uint64_t satp, uint64_t va,
 			    enum mmu_access acc, const char *indent, FILE *out);
+/* explain_walk_print knowing whether the page's region is writable (1),
+ * not (0) or unknown (-1): a leaf with the software COW bit is called
+ * copy-on-write only when writable may be 1, else shared. */
+uint64_t explain_walk_print_prot(const struct mmu *m, uint64_t satp, uint64_t va,
+				 enum mmu_access acc, int writable, const char *indent, FILE *out);
 
 /* explain_walk_print for process p, with a heading (pid, name, satp) and a
  * closing line that says what the kernel knows of va: its region, and for a

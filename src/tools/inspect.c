@@ -1,6 +1,7 @@
 /*
  * inspect.c - views of the running system for people: a process's regions
- * (like /proc/PID/maps, with resident pages per region) and the physical
+ * (pmap(1)-like, with resident, swapped and shared pages per region; the
+ * /proc/PID/maps format is procview.c's) and the physical
  * frame map (which frame belongs to which process, to page tables, to
  * kernel objects, or is free).
  */
@@ -23,26 +24,6 @@ static int count_resident(void *arg, const struct pmap_page *pg)
 	else if (f->refcount > 1)
 		c->shared++;
 	return 0;
-}
-
-void inspect_maps(struct kernel *k, struct proc *p, FILE *out)
-{
-	fprintf(out, "maps of pid %u (%s): %llu resident pages, %llu page-table pages (%llu KiB)\n",
-		p->pid, p->name, (unsigned long long)p->pmap.resident,
-		(unsigned long long)p->pmap.pt_pages, (unsigned long long)(p->pmap.pt_pages * 4));
-	fprintf(out, "  %-16s %-16s %-4s %8s %9s %6s %6s  %s\n", "start", "end", "prot", "offset",
-		"size(KiB)", "rss", "shared", "kind");
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
-		struct resident_ctx c = { 0, 0, 0, 0, k };
-		pmap_foreach(&p->pmap, r->start, r->end, count_resident, &c);
-		fprintf(out, "  %016llx %016llx %c%c%cp %08llx %9llu %6llu %6llu  %s%s\n",
-			(unsigned long long)r->start, (unsigned long long)r->end,
-			(r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
-			(r->prot & VM_PROT_EXEC) ? 'x' : '-', (unsigned long long)r->obj_offset,
-			(unsigned long long)((r->end - r->start) >> 10), (unsigned long long)c.pages,
-			(unsigned long long)(c.shared + c.zero), vm_kind_name(r->kind),
-			r->object ? " (file)" : "");
-	}
 }
 
 void inspect_pmap(struct kernel *k, struct proc *p, FILE *out)

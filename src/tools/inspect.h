@@ -2,8 +2,6 @@
 #define VMOS_TOOLS_INSPECT_H
 #include <stdio.h>
 #include "kernel.h"
-/* A /proc/PID/maps-like listing of p, with resident pages per region. */
-void inspect_maps(struct kernel *k, struct proc *p, FILE *out);
 /* A pmap(1)-like summary of p: per region its size, resident, swapped and
  * shared pages (KiB), and totals. */
 void inspect_pmap(struct kernel *k, struct proc *p, FILE *out);

@@ -23,7 +23,14 @@ struct run {
 	uint64_t pa, pa_next;    /* first frame, where the next one must be */
 	bool pa_contig;
 	uint64_t pages;          /* PTEs in the run */
+	int share;               /* SHARE_*: how the frames are held */
 };
+
+/* A leaf with the software COW bit holds a frame that may be shared.  It is
+ * copy-on-write only when its region lets the process write (the write bit
+ * is withheld until the first store copies or takes over the frame); in a
+ * region that can never be written (text, rodata) it is simply shared. */
+enum { SHARE_NONE, SHARE_COW, SHARE_SHARED };
 
 struct dump {
 	const struct ram *ram;
@@ -31,6 +38,7 @@ struct dump {
 	FILE *out;
 	struct ptdump_stats st;
 	struct run run;
+	const struct vm_map *map;  /* the process's regions, or NULL (COW bit shown as cow) */
 };
 
 /* Sign-extends a VA built from table indices. */
@@ -71,7 +79,7 @@ static void run_flush(struct dump *d)
 			fprintf(d->out, "  swapped out (first slot %llu)\n", (unsigned long long)r->pa);
 		return;
 	}
-	fprintf(d->out, "%s  ", (r->flags & PTE_SW_COW) ? " cow" : "    ");
+	fprintf(d->out, " %-6s  ", r->share == SHARE_COW ? "cow" : r->share == SHARE_SHARED ? "shared" : "");
 	if (r->pages == 1 || !r->pa_contig)
 		fprintf(d->out, "%010llx%s\n", (unsigned long long)r->pa, r->pages > 1 ? " (scattered)" : "");
 	else
@@ -86,7 +94,12 @@ static void run_add(struct dump *d, uint64_t va, uint64_t size, uint64_t pte)
 	uint64_t flags = PTE_FLAGS(pte);
 	/* a valid leaf's frame; a swap entry's slot (for the first of a run) */
 	uint64_t pa = (pte & PTE_V) ? PTE_PA(pte) : (pte & PTE_SW_NONE) ? 0 : PTE_PPN(pte);
-	if (r->open && r->end == va && r->flags == flags) {
+	int share = SHARE_NONE;
+	if ((pte & PTE_V) && (pte & PTE_SW_COW)) {
+		const struct vm_region *reg = d->map ? vm_map_lookup(d->map, va) : NULL;
+		share = reg && !(reg->prot & VM_PROT_WRITE) ? SHARE_SHARED : SHARE_COW;
+	}
+	if (r->open && r->end == va && r->flags == flags && r->share == share) {
 		r->end = va + size;
 		r->pages++;
 		r->pa_contig &= pa == r->pa_next;
@@ -94,7 +107,7 @@ static void run_add(struct dump *d, uint64_t va, uint64_t size, uint64_t pte)
 		return;
 	}
 	run_flush(d);
-	*r = (struct run){ true, va, va + size, flags, pa, pa + size, true, 1 };
+	*r = (struct run){ true, va, va + size, flags, pa, pa + size, true, 1, share };
 }
 
 /* Visits the table at pa (level lv) covering VAs from base. */
@@ -122,18 +135,21 @@ static void visit(struct dump *d, uint64_t pa, int lv, uint64_t base, unsigned l
 	}
 }
 
-void ptdump_satp(const struct ram *ram, uint64_t satp, FILE *out, struct ptdump_stats *st)
+/* ptdump_satp with the regions that tell shared from copy-on-write pages. */
+static void dump_satp(const struct ram *ram, uint64_t satp, const struct vm_map *map, FILE *out,
+		      struct ptdump_stats *st)
 {
 	struct dump d;
 	memset(&d, 0, sizeof d);
 	d.ram = ram;
+	d.map = map;
 	d.levels = satp_levels(SATP_MODE(satp));
 	d.out = out;
 	if (d.levels) {
 		uint64_t root = SATP_PPN(satp) << PGSHIFT;
 		if (out)
-			fprintf(out, "  %-33s %8s %7s  %-8s      %s\n", "va range", "size", "pages",
-				"flags", "pa");
+			fprintf(out, "  %-33s %8s %7s  %-8s %-6s  %s\n", "va range", "size", "pages",
+				"flags", "frame", "pa");
 		visit(&d, root, d.levels - 1, 0, PT_ENTRIES / 2);
 		run_flush(&d);
 		if (ram_contains((struct ram *)ram, root, PGSIZE)) {
@@ -146,6 +162,11 @@ void ptdump_satp(const struct ram *ram, uint64_t satp, FILE *out, struct ptdump_
 		*st = d.st;
 }
 
+void ptdump_satp(const struct ram *ram, uint64_t satp, FILE *out, struct ptdump_stats *st)
+{
+	dump_satp(ram, satp, NULL, out, st);
+}
+
 void ptdump_proc(struct kernel *k, struct proc *p, FILE *out, struct ptdump_stats *st)
 {
 	struct ptdump_stats s;
@@ -153,7 +174,7 @@ void ptdump_proc(struct kernel *k, struct proc *p, FILE *out, struct ptdump_stat
 	fprintf(out, "page table of pid %u (%s): %s, satp 0x%016llx, root 0x%llx\n", p->pid, p->name,
 		k->cfg.levels == 3 ? "Sv39" : "Sv48", (unsigned long long)satp,
 		(unsigned long long)(SATP_PPN(satp) << PGSHIFT));
-	ptdump_satp(&k->ram, satp, out, &s);
+	dump_satp(&k->ram, satp, &p->map, out, &s);
 	fprintf(out, "  %llu leaves in %llu runs; %llu page-table pages (%llu KiB):",
 		(unsigned long long)s.leaves, (unsigned long long)s.runs,
 		(unsigned long long)s.tables, (unsigned long long)s.tables * 4);

@@ -16,6 +16,8 @@
 #include "picture.h"
 #include "eventlog.h"
 #include "options.h"
+#include "procview.h"
+#include "symbols.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,7 +31,11 @@ extern char **environ;
  * the hooks below. */
 static struct run_args {
 	struct kernel_config cfg;
-	bool show_maps, show_frames, show_ptdump, show_pmap, stats;
+	bool show_frames, show_ptdump, show_pmap, stats;
+	unsigned proc_files;          /* PV_*: /proc views (--proc, --maps, ...) */
+	unsigned proc_at;             /* EXPLAIN_AT_*: when (0: at exit) */
+	uint64_t proc_instret;        /* for EXPLAIN_AT_INSTRET */
+	bool proc_instret_done;
 	const char *json, *svg, *html, *events;
 	unsigned ev_mask;
 	enum eventlog_format ev_format;
@@ -45,8 +51,8 @@ static struct eventlog evlog;
 static void on_exit_report(struct kernel *k, struct proc *p)
 {
 	fflush(k->cfg.out);
-	if (R.show_maps)
-		inspect_maps(k, p, stderr);
+	if (R.proc_files && (!R.proc_at || (R.proc_at & EXPLAIN_AT_EXIT)))
+		procview_print(k, p, R.proc_files, "at exit", stderr);
 	if (R.show_pmap)
 		inspect_pmap(k, p, stderr);
 	if (R.show_ptdump)
@@ -61,10 +67,30 @@ static void on_exit_report(struct kernel *k, struct proc *p)
 	}
 }
 
+/* --proc-at marker / instret:N: the /proc views of the process concerned. */
+static void proc_on_event(struct kernel *k, struct proc *p, const struct kevent *ev)
+{
+	char when[96];
+	if (ev->kind == KEV_MARKER && (R.proc_at & EXPLAIN_AT_MARKER) && p) {
+		snprintf(when, sizeof when, "at marker %llu (instret %llu)",
+			 (unsigned long long)ev->cause, (unsigned long long)ev->instret);
+		fflush(k->cfg.out);
+		procview_print(k, p, R.proc_files, when, stderr);
+	} else if (ev->kind == KEV_TICK && (R.proc_at & EXPLAIN_AT_INSTRET) && !R.proc_instret_done &&
+		   ev->instret >= R.proc_instret && p && p->state != P_ZOMBIE) {
+		R.proc_instret_done = true;
+		snprintf(when, sizeof when, "at instret %llu", (unsigned long long)ev->instret);
+		fflush(k->cfg.out);
+		procview_print(k, p, R.proc_files, when, stderr);
+	}
+}
+
 static void on_event(struct kernel *k, struct proc *p, const struct kevent *ev)
 {
 	eventlog_event(&evlog, ev);
 	explain_on_event(&explain, k, p, ev);
+	if (R.proc_files && R.proc_at)
+		proc_on_event(k, p, ev);
 	if (!pictures)
 		return;
 	char label[96];
@@ -246,6 +272,40 @@ static int opt_explain_pid(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_proc(const struct opt *o, char **v)
+{
+	unsigned m = procview_parse(v[0]);
+	R.proc_files |= m;
+	return m ? 0 : 2;
+}
+
+/* --maps, --smaps, --pagemap: one /proc file each (o->tag is its PV_ bit). */
+static int opt_proc_file(const struct opt *o, char **v)
+{
+	R.proc_files |= o->tag;
+	return 0;
+}
+
+/* --proc-at exit,marker,instret:N */
+static int opt_proc_at(const struct opt *o, char **v)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", v[0]);
+	R.proc_at = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "exit"))
+			R.proc_at |= EXPLAIN_AT_EXIT;
+		else if (!strcmp(t, "marker"))
+			R.proc_at |= EXPLAIN_AT_MARKER;
+		else if (!strncmp(t, "instret:", 8) && options_parse_u64(t + 8, &R.proc_instret) == 0 &&
+			 R.proc_instret > 0)
+			R.proc_at |= EXPLAIN_AT_INSTRET;
+		else
+			return bad(o->name, t, "exit, marker or instret:N with N > 0; comma separated");
+	}
+	return R.proc_at ? 0 : bad(o->name, v[0], "exit, marker or instret:N");
+}
+
 static int opt_events_filter(const struct opt *o, char **v)
 {
 	return (R.ev_mask = eventlog_parse_filter(v[0])) ? 0 : 2;
@@ -289,8 +349,8 @@ static const struct opt run_opts[] = {
 	{ .name = "--prefix", .help = "prefix each output line with [pid]", .set = opt_true, .target = &R.cfg.prefix_output },
 	{ .name = "--stats", .help = "print per-process and machine counters on stderr at the end", .set = opt_true, .target = &R.stats },
 	{ .name = "--stats-json", .arg = "FILE", .help = "write the same counters as JSON to FILE", .set = opt_string, .target = &R.json },
-	{ .name = "--maps", .help = "print each process's regions (like /proc/PID/maps, with\n"
-	  "resident pages) on stderr when it exits", .set = opt_true, .target = &R.show_maps },
+	{ .name = "--maps", .help = "print each process's regions on stderr when it exits, in\n"
+	  "/proc/PID/maps format (same as --proc maps)", .set = opt_proc_file, .tag = PV_MAPS },
 	{ .name = "--frame-map", .help = "print the physical frame map (who owns each frame) on\n"
 	  "stderr whenever a process exits, before its frames go", .set = opt_true, .target = &R.show_frames },
 	{ .name = "--swap", .arg = "SIZE", .help = "swap area (default none; up to 4G): pages go there when\n"
@@ -317,6 +377,15 @@ static const struct opt run_opts[] = {
 	{ .name = "--explain-access", .arg = "A", .help = "load (default), store, fetch; comma separated", .set = opt_explain_access },
 	{ .name = "--pt-dump", .help = "each process's page table at exit, runs of pages with the\n"
 	  "same flags merged (rwxugad), page-table pages per level", .set = opt_true, .target = &R.show_ptdump },
+	{ .name = "--smaps", .help = "/proc/PID/smaps: maps plus Rss, Pss, shared/private,\n"
+	  "clean/dirty, referenced, anonymous, swap per region", .set = opt_proc_file, .tag = PV_SMAPS },
+	{ .name = "--pagemap", .help = "/proc/PID/pagemap as text: each present or swapped page's\n"
+	  "64-bit entry, frame or swap slot, flags decoded", .set = opt_proc_file, .tag = PV_PAGEMAP },
+	{ .name = "--proc", .arg = "FILES", .help = "Linux /proc views on stderr, comma separated: maps, smaps,\n"
+	  "pagemap (per process), buddyinfo, slabinfo, vmstat\n"
+	  "(machine-wide), all; when: --proc-at", .set = opt_proc },
+	{ .name = "--proc-at", .arg = "WHEN", .help = "when --proc (--maps, ...) prints: exit (default), marker\n"
+	  "(each vmos_marker call), instret:N (once); comma separated", .set = opt_proc_at },
 	{ .name = "--pmap", .help = "pmap-like summary at exit: size, resident, swapped, shared", .set = opt_true, .target = &R.show_pmap },
 	{ .name = "--svg", .arg = "FILE", .help = "picture (SVG) of the frames by owner and each address space,\n"
 	  "at the snapshot with the most memory in use", .set = opt_string, .target = &R.svg },
@@ -404,13 +473,21 @@ int run_main(int argc, char **argv)
 	if (check_outputs(cmd))
 		return 2;
 	pictures = svg || html;
-	if (R.show_maps || R.show_frames || R.show_ptdump || R.show_pmap || explain.at || explain.pid ||
+	cfg.describe_pc = symbols_describe_pc;
+	if (R.proc_at && !R.proc_files) {
+		fprintf(stderr, "vmos run: --proc-at needs --proc FILES (or --maps, --smaps, --pagemap)\n");
+		return 2;
+	}
+	if (R.proc_files || R.show_frames || R.show_ptdump || R.show_pmap || explain.at || explain.pid ||
 	    pictures)
 		cfg.on_exit = on_exit_report;
-	if (explain.at || pictures || events)
+	if (explain.at || pictures || events || (R.proc_files && R.proc_at))
 		cfg.on_event = on_event;
 	if (explain.at & EXPLAIN_AT_INSTRET)
 		cfg.tick_interval = explain.instret;
+	if (R.proc_files && (R.proc_at & EXPLAIN_AT_INSTRET))
+		cfg.tick_interval = cfg.tick_interval ? gcd_u64(cfg.tick_interval, R.proc_instret)
+						      : R.proc_instret;
 	if (pictures && snap_every) {
 		cfg.tick_interval = gcd_u64(cfg.tick_interval, snap_every);
 		snap_next = snap_every;
@@ -500,6 +577,10 @@ int run_main(int argc, char **argv)
 		if (!status)
 			status = 1;
 	}
+	if (nprog > 0 && R.proc_files && (R.proc_at & EXPLAIN_AT_INSTRET) && !R.proc_instret_done)
+		fprintf(stderr, "vmos run: --proc-at instret:%llu: the run ended after %llu instructions, "
+			"before that point; nothing was printed for it\n",
+			(unsigned long long)R.proc_instret, (unsigned long long)k->cpu.instret);
 	if (nprog > 0) {
 		int e = explain_check_done(&explain, cmd, k->next_pid);
 		status = status ? status : e;

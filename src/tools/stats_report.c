@@ -5,6 +5,7 @@
  */
 #include "stats_report.h"
 #include "proc.h"
+#include "thrash.h"
 
 static double pct(uint64_t a, uint64_t b)
 {
@@ -81,7 +82,8 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		double per_m = p->st.instret ? 1e6 * (double)p->st.faults_swapin / (double)p->st.instret : 0;
 		fprintf(out, "  swap: in %llu, out %llu (%.1f swap-ins per million instructions%s)\n",
 			(unsigned long long)p->st.faults_swapin, (unsigned long long)p->st.pages_swapped_out,
-			per_m, per_m > 100 ? ": thrashing" : "");
+			per_m, thrash_judge(p->st.instret, p->st.faults_swapin) ?
+			": thrashing (a swap-in every < 10,000 instructions)" : "");
 		if (p->st.wss_samples)
 			fprintf(out, "  working set: %.1f pages on average, %llu at most, %llu at the last of %llu samples\n",
 				(double)p->st.wss_sum / (double)p->st.wss_samples,

@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "rmap.h"
 #include "vm.h"
+#include "thrash.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -287,6 +288,11 @@ static void print_stats(struct kernel *k, struct tproc *tps, int n, const struct
 	fprintf(out, "tlb hits: %llu, misses: %llu, hit rate: %.4f%%, page walks: %llu\n",
 		(unsigned long long)th, (unsigned long long)tm,
 		th + tm ? 100.0 * (double)th / (double)(th + tm) : 0.0, (unsigned long long)k->mmu.stats.walks);
+	if (th + tm > refs)
+		fprintf(out, "tlb lookups: %llu = %llu references + %llu retried (a reference that faults is "
+			"translated again once the fault is served, so TLB misses can exceed references)\n",
+			(unsigned long long)(th + tm), (unsigned long long)refs,
+			(unsigned long long)(th + tm - refs));
 	fprintf(out, "swapped out: %llu, swapped in: %llu, dropped (clean): %llu, swap slots used at peak: %llu\n",
 		(unsigned long long)k->stats.pages_swapped_out, (unsigned long long)k->stats.pages_swapped_in,
 		(unsigned long long)k->stats.pages_dropped, (unsigned long long)k->swap.used_peak);
@@ -301,8 +307,14 @@ static void print_stats(struct kernel *k, struct tproc *tps, int n, const struct
 				(unsigned long long)o->window,
 				tp->pos ? (double)tp->wss_sum / (double)tp->pos : 0.0,
 				(unsigned long long)tp->wss_max);
-		if (tp->pos > 1000 && ratio < 50.0)
-			fprintf(out, "  [thrashing: most references fault]");
+		/* Re-faults: misses on a page referenced before (its contents
+		 * had to come back), known when the working-set map counts the
+		 * distinct pages; else the swap-ins. */
+		uint64_t refaults = o->window && tp->misses >= tp->last.used ? tp->misses - tp->last.used
+									    : tp->p->st.faults_swapin;
+		if (thrash_judge(tp->pos, refaults))
+			fprintf(out, "  [thrashing: %llu re-faults, one every %.0f references]",
+				(unsigned long long)refaults, (double)tp->pos / (double)refaults);
 		fputc('\n', out);
 	}
 }

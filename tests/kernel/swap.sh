@@ -96,6 +96,12 @@ run_vmos run --stats --wss 1000000 "$BIN/bench_chase" 1 >/dev/null 2>"$tmp/err";
 if [ "$rc" != 0 ]; then bad "chase with ample RAM: status $rc"
 elif grep -q "thrashing" "$tmp/err"; then bad "thrashing reported with ample RAM"
 else ok "no thrashing with ample RAM"; fi
+# A short run with a few dozen swap-ins is not thrashing: too little evidence
+# (the criterion in src/tools/thrash.h needs 100,000 instructions and 1000
+# swap-ins, and a swap-in every < 10,000 instructions on average).
+run_vmos run --stats --frames 3 --swap 1M "$BIN/hello" >/dev/null 2>"$tmp/err"
+grep -q "swap: in [1-9]" "$tmp/err" && ! grep -q "thrashing" "$tmp/err" && ok "hello with 3 frames: swap-ins but not thrashing" \
+	|| bad "hello with 3 frames: $(grep 'swap:' "$tmp/err")"
 run_vmos run --wss 10 "$BIN/hello" >/dev/null 2>&1; rc=$?
 [ "$rc" = 2 ] && ok "--wss 10 refused" || bad "--wss 10: $rc"
 

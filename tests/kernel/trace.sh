@@ -103,5 +103,18 @@ run_vmos trace --frames 0 traces/belady.trc 2>/dev/null; rc=$?
 run_vmos trace /nonexistent.trc 2>"$tmp/err"; rc=$?
 [ "$rc" = 1 ] && grep -q "No such file" "$tmp/err" && ok "missing trace file reported" || bad "missing: $rc"
 
+# Thrashing (src/tools/thrash.h): a loop over 1011 pages in 100 frames
+# re-faults on every reference; in 2000 frames it does not.  A short trace
+# that faults on most references is too little evidence.
+out=$("$VMOS" trace --stats --frames 100 "$T/loop.trc" 2>&1)
+echo "$out" | grep -q "thrashing: 504489 re-faults" && ok "loop in 100 frames: thrashing" || bad "loop thrashing: $(echo "$out" | grep process)"
+out=$("$VMOS" trace --stats --frames 2000 "$T/loop.trc" 2>&1)
+echo "$out" | grep -q "thrashing" && bad "loop in 2000 frames called thrashing" || ok "loop in 2000 frames: no thrashing"
+out=$("$VMOS" trace --stats --frames 3 traces/belady.trc 2>&1)
+echo "$out" | grep -q "thrashing" && bad "12 references called thrashing" || ok "belady (12 references): no verdict"
+# TLB lookups exceed references by the faulting references, and --stats says why.
+echo "$out" | grep -q "tlb lookups: 21 = 12 references + 9 retried (a reference that faults is translated again" \
+	&& ok "tlb lookups explained: 12 references + 9 retried" || bad "tlb lookups: $(echo "$out" | grep tlb)"
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -83,7 +83,7 @@ TEST(ptdump_merges_runs_by_flags_and_va)
 	REQUIRE(pmap_enter(&r.pm, 0x3fffffe000ULL, pe, VM_PROT_READ | VM_PROT_WRITE, false) == 0);
 	char *out = capture(dump_fn, &r);
 	char want[160];
-	snprintf(want, sizeof want, "0000000000010000-0000000000014000      16K       4  vrw-u---      %010llx-%010llx\n",
+	snprintf(want, sizeof want, "0000000000010000-0000000000014000      16K       4  vrw-u---         %010llx-%010llx\n",
 		 (unsigned long long)pa, (unsigned long long)(pa + 4 * PGSIZE));
 	CHECK(strstr(out, want));
 	CHECK(strstr(out, "0000000000014000-0000000000015000       4K       1  vr--u---"));
