@@ -9,6 +9,7 @@
 #define VMOS_TOOLS_PICTURE_H
 
 #include <stdio.h>
+#include <stdbool.h>
 #include "kernel.h"
 
 struct picture_snapshot {
@@ -34,6 +35,18 @@ void picture_free(struct picture *pic);
  * zombie is drawn, an exiting one included: on_exit runs before its memory
  * goes).  Returns 0 or -1 if out of host memory. */
 int picture_snapshot(struct picture *pic, struct kernel *k, const char *label);
+
+/* What a snapshot's page-table walk figure shows: pid's walk of va
+ * (pid 0: the lowest pid; has_va false: its pc). */
+struct picture_focus {
+	uint32_t pid;
+	uint64_t va;
+	bool has_va;
+};
+/* picture_snapshot with the walk figure on focus (NULL: the lowest pid's
+ * pc). */
+int picture_snapshot_at(struct picture *pic, struct kernel *k, const char *label,
+			const struct picture_focus *focus);
 
 /* Renders the current state of k as one SVG document on out. */
 void picture_svg(struct kernel *k, const char *label, FILE *out);

@@ -40,7 +40,13 @@ static struct explain_opts explain;
 static struct picture pic;
 static bool pictures;                 /* --svg or --html */
 static uint64_t snap_every, snap_next;
+static unsigned snap_events;          /* --snapshot-events: SNAP_EV_* */
+#define SNAP_EV_FAULT 0x1
+#define SNAP_EV_COW   0x2
+#define SNAP_EV_EVICT 0x4
 static struct eventlog evlog;
+
+static const struct picture_focus *picture_focus_of(struct proc *p, bool has_va, uint64_t va);
 
 static void on_exit_report(struct kernel *k, struct proc *p)
 {
@@ -57,21 +63,47 @@ static void on_exit_report(struct kernel *k, struct proc *p)
 	if (pictures) {
 		char label[96];
 		snprintf(label, sizeof label, "exit of pid %u (%s)", p->pid, p->name);
-		picture_snapshot(&pic, k, label);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, false, 0));
 	}
+}
+
+/* The walk a snapshot pictures: the event's address when it has one, else
+ * the first --explain VA (of --explain-pid, or of p). */
+static const struct picture_focus *picture_focus_of(struct proc *p, bool has_va, uint64_t va)
+{
+	static struct picture_focus f;
+	f = (struct picture_focus){ p ? p->pid : 0, va, has_va };
+	if (!has_va && explain.nva) {
+		f.va = explain.va[0];
+		f.has_va = true;
+		if (explain.pid)
+			f.pid = explain.pid;
+	}
+	return &f;
 }
 
 static void on_event(struct kernel *k, struct proc *p, const struct kevent *ev)
 {
 	eventlog_event(&evlog, ev);
+	bool instret_was = explain.instret_done;
 	explain_on_event(&explain, k, p, ev);
 	if (!pictures)
 		return;
 	char label[96];
+	bool cow = ev->kind == KEV_FAULT && ev->what && !strncmp(ev->what, "cow", 3);
 	if (ev->kind == KEV_MARKER) {
 		snprintf(label, sizeof label, "marker %llu of pid %u at instret %llu",
 			 (unsigned long long)ev->cause, ev->pid, (unsigned long long)ev->instret);
-		picture_snapshot(&pic, k, label);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, true, ev->va));
+	} else if (explain.instret_done && !instret_was) {
+		snprintf(label, sizeof label, "instret %llu (--explain-at)", (unsigned long long)ev->instret);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, false, 0));
+	} else if ((ev->kind == KEV_FAULT && ((snap_events & SNAP_EV_FAULT) || (cow && (snap_events & SNAP_EV_COW)))) ||
+		   (ev->kind == KEV_EVICT && (snap_events & SNAP_EV_EVICT))) {
+		snprintf(label, sizeof label, "%s of pid %u at 0x%llx -> %s, instret %llu",
+			 ev->kind == KEV_EVICT ? "eviction" : cow ? "copy-on-write fault" : "fault", ev->pid,
+			 (unsigned long long)ev->va, ev->what ? ev->what : "?", (unsigned long long)ev->instret);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, true, ev->va));
 	} else if (ev->kind == KEV_TICK && snap_every && ev->instret >= snap_next) {
 		while (snap_next <= ev->instret)
 			snap_next += snap_every;
@@ -246,6 +278,24 @@ static int opt_explain_pid(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_snapshot_events(const struct opt *o, char **v)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", v[0]);
+	snap_events = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "fault"))
+			snap_events |= SNAP_EV_FAULT;
+		else if (!strcmp(t, "cow"))
+			snap_events |= SNAP_EV_COW;
+		else if (!strcmp(t, "evict"))
+			snap_events |= SNAP_EV_EVICT;
+		else
+			return bad(o->name, v[0], "fault, cow, evict; comma separated");
+	}
+	return snap_events ? 0 : bad(o->name, v[0], "fault, cow, evict; comma separated");
+}
+
 static int opt_events_filter(const struct opt *o, char **v)
 {
 	return (R.ev_mask = eventlog_parse_filter(v[0])) ? 0 : 2;
@@ -324,6 +374,11 @@ static const struct opt run_opts[] = {
 	  "start, at each exit, at each marker, every --snapshot-every\n"
 	  "N instructions, and at the end", .set = opt_string, .target = &R.html },
 	{ .name = "--snapshot-every", .arg = "N", .help = "also snapshot every N instructions", .set = opt_snapshot_every, .target = &snap_every },
+	{ .name = "--snapshot-events", .arg = "K", .help = "also snapshot after each event of these kinds: fault,\n"
+	  "cow (copy-on-write faults only), evict; comma separated.\n"
+	  "Each snapshot pictures pages to frames, the walk of the\n"
+	  "event's address (markers: a0; else the first --explain VA),\n"
+	  "the TLB and the frame map; --explain-at instret:N snapshots too", .set = opt_snapshot_events },
 	{ .name = "--events", .arg = "FILE", .help = "log events to FILE ('-' = stdout)", .set = opt_string, .target = &R.events },
 	{ .name = "--events-filter", .arg = "K", .help = "kinds, comma separated: fault, syscall, exit, marker, tick,\n"
 	  "evict, tlb-miss, all (default: all but tick and tlb-miss)", .set = opt_events_filter },
@@ -361,6 +416,7 @@ static void run_args_reset(void)
 	R.ev_format = EVLOG_TEXT;
 	memset(&explain, 0, sizeof explain);
 	snap_every = snap_next = 0;
+	snap_events = 0;
 }
 
 /* Checks every output file option before the run (a long run must not be
