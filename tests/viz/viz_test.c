@@ -250,7 +250,7 @@ TEST(picture_thins_snapshots_keeping_first_and_last)
 	for (size_t i = 1; i < pic.n; i++)
 		CHECK(atoi(pic.snaps[i].label + 1) > atoi(pic.snaps[i - 1].label + 1));
 	CHECK(strstr(pic.snaps[0].svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
-	CHECK(strstr(pic.snaps[0].svg, "physical memory: 1024 frames of 4 KiB at 0x80000000"));
+	CHECK(strstr(pic.snaps[0].svg, "frame map: 1024 frames of 4 KiB at 0x80000000"));
 	/* a process name with markup is escaped */
 	CHECK_EQ(picture_snapshot(&pic, r.k, "a<b & \"c\""), 0);
 	CHECK(strstr(pic.snaps[pic.n - 1].svg, "a&lt;b &amp; &quot;c&quot;"));
