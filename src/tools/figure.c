@@ -159,7 +159,7 @@ static int cmp_pa(const void *a, const void *b)
 
 /* Lays out and draws the virtual side; returns the bottom y. */
 static double draw_virtual(struct kernel *k, FILE *o, struct fmap *m, size_t n,
-			   struct proc **ps, int np, double rh, double y)
+			   struct proc **ps, int np, double rh, double y, uint32_t fpid, uint64_t fva)
 {
 	size_t i = 0;
 	for (int pi = 0; pi < np; pi++) {
@@ -197,10 +197,14 @@ static double draw_virtual(struct kernel *k, FILE *o, struct fmap *m, size_t n,
 			e->y = y + rh / 2;
 			char fl[24];
 			snprintf(fl, sizeof fl, "%s", e->present ? fill : e->swapped ? "#999999" : "#ffffff");
-			fprintf(o, "<rect class=\"vpage\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.5\"><title>pid %u VA 0x%llx (%s)%s</title></rect>\n",
-				VX, y, VW, rh, fl, p->pid, (unsigned long long)e->va, vm_kind_name(e->r->kind),
+			bool focus = e->pid == fpid && e->va == (fva & ~(uint64_t)PGMASK);
+			fprintf(o, "<rect class=\"vpage%s\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>pid %u VA 0x%llx (%s)%s</title></rect>\n",
+				focus ? " focus" : "", VX, y, VW, rh, fl, focus ? "#000" : "#fff", focus ? "2" : "0.5", p->pid, (unsigned long long)e->va, vm_kind_name(e->r->kind),
 				e->present ? (e->cow ? ": copy-on-write" : "") : e->swapped ? ": swapped out" :
 				": PROT_NONE");
+			if (focus)
+				fprintf(o, "<text x=\"%d\" y=\"%.1f\" class=\"m b\">&#9664; 0x%llx</text>\n", VX + VW + 4,
+					y + rh / 2 + 4, (unsigned long long)fva);
 			y += rh;
 			prev = e;
 		}
@@ -226,7 +230,7 @@ static void gap_summary(const struct page_alloc *pa, uint64_t f0, uint64_t f1, c
 					      frame_owner_name((enum frame_owner)ow));
 }
 
-int figure_spaces(struct kernel *k, FILE *o)
+int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 {
 	struct proc *ps[64];
 	int np = procs_by_pid(k, ps, 64);
@@ -266,7 +270,7 @@ int figure_spaces(struct kernel *k, FILE *o)
 	fprintf(o, "<text x=\"0\" y=\"30\" class=\"s\">one row per 4 KiB page, to scale; a zigzag is a broken axis (its size is written beside it); hover a page or frame for its address%s</text>\n",
 		c.truncated ? " (only the first 4000 pages are drawn)" : "");
 	double y0 = 40;
-	double vy = draw_virtual(k, o, c.m, c.n, ps, np, rh, y0);
+	double vy = draw_virtual(k, o, c.m, c.n, ps, np, rh, y0, fpid, fva);
 
 	/* the physical side */
 	const struct page_alloc *pa = &k->pa;
@@ -346,9 +350,10 @@ int figure_spaces(struct kernel *k, FILE *o)
 		}
 		char col[24];
 		fig_pid_colour(e->pid, col);
-		fprintf(o, "<line class=\"map\" data-pid=\"%u\" data-va=\"0x%llx\" data-pa=\"0x%llx\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"%s/>\n",
-			e->pid, (unsigned long long)e->va, (unsigned long long)e->pa, VX + VW, e->y, PX,
-			fy[lo], col, e->cow ? " stroke-dasharray=\"4 2\"" : "");
+		bool focus = e->pid == fpid && e->va == (fva & ~(uint64_t)PGMASK);
+		fprintf(o, "<line class=\"map%s\" data-pid=\"%u\" data-va=\"0x%llx\" data-pa=\"0x%llx\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%s\"%s/>\n",
+			focus ? " focus" : "", e->pid, (unsigned long long)e->va, (unsigned long long)e->pa, VX + VW, e->y, PX,
+			fy[lo], col, focus ? "3" : "1", e->cow ? " stroke-dasharray=\"4 2\"" : "");
 	}
 	fprintf(o, "</g>\n");
 	if (y < vy)

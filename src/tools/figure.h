@@ -42,7 +42,8 @@ enum fig_share {
 };
 const char *fig_share_name(enum fig_share s);
 
-int figure_spaces(struct kernel *k, FILE *o);
+/* The page of pid fpid holding fva (if drawn) is outlined, its line bold. */
+int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o);
 /* p's walk of va (a load); p NULL: says there is no process. */
 int figure_walk(struct kernel *k, struct proc *p, uint64_t va, FILE *o);
 int figure_tlb(struct kernel *k, FILE *o);

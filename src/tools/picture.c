@@ -274,7 +274,7 @@ static int draw_all(struct kernel *k, const char *label, const struct picture_fo
 	uint64_t va;
 	struct proc *fp = focus_proc(k, focus, &va);
 	fig_open(o, y);
-	y += fig_close(o, figure_spaces(k, o));
+	y += fig_close(o, figure_spaces(k, fp ? fp->pid : 0, va, o));
 	fig_open(o, y);
 	y += fig_close(o, figure_walk(k, fp, va, o));
 	fig_open(o, y);

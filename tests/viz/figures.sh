@@ -51,6 +51,7 @@ structure "COW: pages 0 and 1 written by the child are private" "$tmp/cow.html" 
 structure_fails "COW check fails on a private page" "$tmp/cow.html" "marker 1 of pid 2" cow-shared $buf
 structure "COW: every line ends at its frame, mappers = lines" "$tmp/cow.html" "marker 1 of pid 2" lines-match
 structure "walk of the marked address: 3 PTEs, a frame" "$tmp/cow.html" "marker 1 of pid 2" walk $shared 3 ok
+structure "the marked page is outlined, its line bold" "$tmp/cow.html" "marker 1 of pid 2" focus $shared
 structure "TLB 16 sets x 4 ways (default 64:4)" "$tmp/cow.html" "marker 1 of pid 2" tlb 16 4
 structure "frame map zoomed at 128 MiB" "$tmp/cow.html" "start" zoomed
 structure "broken axis: the hole below the stack, with its size" "$tmp/cow.html" "marker 1 of pid 2" hole

@@ -14,6 +14,7 @@ it as XML and runs each CHECK:
                          ends in a frame (ok) or a fault
   tlb SETS WAYS          the TLB figure has SETS x WAYS cells, the valid ones
                          as many as its heading says
+  focus VA               VA's page (the event's) is outlined, its line bold
   zoomed                 the frame map is drawn zoomed (fewer cells than RAM)
   hole                   a broken axis labelled with a size and "hole"
   lines-match            every line ends at a frame drawn with its data-pa,
@@ -111,6 +112,12 @@ while i < len(checks):
             why = f"{len(valid)} valid cells, heading {head!r}"
         elif {(e.getAttribute("data-set"), e.getAttribute("data-way")) for e in cells} != {(str(a), str(b)) for a in range(s) for b in range(w)}:
             why = "cells do not cover every set and way"
+    elif c == "focus":
+        va = checks[i]; i += 1; c += " " + va
+        fl = by_class("line", "focus")
+        fv = by_class("rect", "focus")
+        if len(fl) != 1 or int(fl[0].getAttribute("data-va"), 16) != int(va, 16) & ~0xfff or len(fv) != 1:
+            why = f"focus lines {[l.getAttribute('data-va') for l in fl]}, {len(fv)} pages outlined"
     elif c == "zoomed":
         g = group("frames")
         head = g.getElementsByTagName("text")[0].firstChild.data
