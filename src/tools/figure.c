@@ -370,7 +370,8 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 			share_class[s].name, nshare[s], share_class[s].what);
 		y += 14;
 	}
-	fprintf(o, "<text x=\"%d\" y=\"%.1f\" class=\"s\">lines: one per mapped page, in the process's colour; dashed while copy-on-write</text></g>\n",
+	fprintf(o, "<text x=\"%d\" y=\"%.1f\" class=\"s\">lines: one per mapped page, in the process's colour; dashed while copy-on-write. "
+		"Light grey rows: frames between mapped ones that no page maps (page tables, kernel, free: hover)</text></g>\n",
 		x, y + 9);
 	y += 18;
 	fprintf(o, "</g>\n");

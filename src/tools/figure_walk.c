@@ -198,13 +198,23 @@ int figure_tlb(struct kernel *k, FILE *o)
 	if (cw > 240)
 		cw = 240;
 	int fs = cw >= 200 ? 11 : cw >= 120 ? 9 : 7;
-	enum { CH = 28, Y0 = 40 };
+	enum { CH = 28, Y0 = 62 };
 	fprintf(o, "<g class=\"fig-tlb\" data-sets=\"%u\" data-ways=\"%u\"><text x=\"0\" y=\"14\" class=\"t\">TLB: %u entries, %u sets x %u ways, %u valid; current ASID %u</text>\n",
 		sets, ways, t->nentries, sets, ways, tlb_count(t), (unsigned)k->mmu.asid);
 	fprintf(o, "<text x=\"0\" y=\"30\" class=\"s\">set = VPN mod %u; each entry: ASID, VPN -&gt; PPN, page size, flags (vrwxugad); coloured by the process holding the ASID, grey = global%s</text>\n",
 		sets, shown < sets ? "; the first 256 sets are drawn" : "");
+	/* which process holds which ASID (the cells say "A<asid>") */
+	fprintf(o, "<text x=\"0\" y=\"44\" class=\"s\">");
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE) {
+			char fill[24];
+			fig_pid_colour(p->pid, fill);
+			fprintf(o, "<tspan fill=\"%s\" font-weight=\"bold\">&#9632;</tspan> A%u = pid %u   ", fill,
+				(unsigned)SATP_ASID(pmap_satp(&p->pmap)), p->pid);
+		}
+	fprintf(o, "</text>\n");
 	for (unsigned w = 0; w < ways; w++)
-		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"s\">way %u</text>\n", 50 + (int)w * cw, Y0 - 2, w);
+		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"s\">way %u</text>\n", 50 + (int)w * cw, Y0 - 4, w);
 	for (unsigned s = 0; s < shown; s++) {
 		int y = Y0 + (int)s * CH;
 		fprintf(o, "<text x=\"0\" y=\"%d\" class=\"s\">set %u</text>\n", y + 17, s);

@@ -267,19 +267,29 @@ static int fig_close(FILE *o, int h)
 }
 
 /* Renders the body of one snapshot's SVG; returns its total height. */
-static int draw_all(struct kernel *k, const char *label, const struct picture_focus *focus, FILE *o)
+static int draw_all(struct kernel *k, const char *label, const struct picture_focus *focus,
+		    unsigned figs, FILE *o)
 {
 	fprintf(o, "<text x=\"0\" y=\"14\" class=\"t\">%s</text>\n", label);
 	int y = 24;
 	uint64_t va;
 	struct proc *fp = focus_proc(k, focus, &va);
-	fig_open(o, y);
-	y += fig_close(o, figure_spaces(k, fp ? fp->pid : 0, va, o));
-	fig_open(o, y);
-	y += fig_close(o, figure_walk(k, fp, va, o));
-	fig_open(o, y);
-	y += fig_close(o, figure_tlb(k, o));
-	y += draw_frames(k, o, y);
+	if (figs & PICTURE_FIG_SPACES) {
+		fig_open(o, y);
+		y += fig_close(o, figure_spaces(k, fp ? fp->pid : 0, va, o));
+	}
+	if (figs & PICTURE_FIG_WALK) {
+		fig_open(o, y);
+		y += fig_close(o, figure_walk(k, fp, va, o));
+	}
+	if (figs & PICTURE_FIG_TLB) {
+		fig_open(o, y);
+		y += fig_close(o, figure_tlb(k, o));
+	}
+	if (figs & PICTURE_FIG_FRAMES)
+		y += draw_frames(k, o, y);
+	if (!(figs & PICTURE_FIG_REGIONS))
+		return y;
 	/* k->procs is newest first: draw in pid order */
 	uint32_t last = 0;
 	for (;;) {
@@ -301,14 +311,14 @@ static const char svg_style[] =
 
 /* One complete <svg> element; heap string in *buf. */
 static int render(struct kernel *k, const char *label, const struct picture_focus *focus,
-		  char **buf, size_t *len)
+		  unsigned figs, char **buf, size_t *len)
 {
 	char *body = NULL;
 	size_t blen = 0;
 	FILE *b = open_memstream(&body, &blen);
 	if (!b)
 		return -1;
-	int h = draw_all(k, label, focus, b);
+	int h = draw_all(k, label, focus, figs, b);
 	fclose(b);
 	FILE *o = open_memstream(buf, len);
 	if (!o) {
@@ -329,7 +339,7 @@ void picture_svg(struct kernel *k, const char *label, FILE *out)
 {
 	char *s = NULL, lb[200];
 	size_t n = 0;
-	if (render(k, xml_esc(label, lb, sizeof lb), NULL, &s, &n) == 0) {
+	if (render(k, xml_esc(label, lb, sizeof lb), NULL, PICTURE_FIG_ALL, &s, &n) == 0) {
 		fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 		fwrite(s, 1, n, out);
 	}
@@ -340,6 +350,30 @@ void picture_init(struct picture *pic)
 {
 	memset(pic, 0, sizeof *pic);
 	pic->max_snaps = 1000;
+	pic->figures = PICTURE_FIG_ALL;
+}
+
+unsigned picture_parse_figures(const char *s)
+{
+	static const char *const names[] = { "spaces", "walk", "tlb", "frames", "regions" };
+	char buf[128];
+	size_t n = strlen(s);
+	if (!n || n >= sizeof buf || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+		return 0;                /* an empty name */
+	snprintf(buf, sizeof buf, "%s", s);
+	unsigned mask = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		unsigned j = 0;
+		while (j < 5 && strcmp(t, names[j]))
+			j++;
+		if (j < 5)
+			mask |= 1u << j;
+		else if (!strcmp(t, "all"))
+			mask |= PICTURE_FIG_ALL;
+		else
+			return 0;
+	}
+	return mask;
 }
 
 void picture_free(struct picture *pic)
@@ -390,7 +424,7 @@ int picture_snapshot_at(struct picture *pic, struct kernel *k, const char *label
 	s->instret = k->cpu.instret;
 	for (unsigned o = 0; o < FO_NKINDS; o++)
 		s->by_owner[o] = o == FO_FREE ? k->pa.free_frames : k->pa.by_owner[o];
-	if (render(k, s->label, focus, &s->svg, &s->svg_len) < 0)
+	if (render(k, s->label, focus, pic->figures ? pic->figures : PICTURE_FIG_ALL, &s->svg, &s->svg_len) < 0)
 		return -1;
 	pic->nframes = k->pa.nframes;
 	pic->n++;
@@ -500,8 +534,9 @@ static const char html_script[] =
 	"    key('End'); expect(cur===snaps.length-1&&shown()===snaps[snaps.length-1],'End');\n"
 	"    key('ArrowRight'); expect(cur===snaps.length-1,'stops at the end');\n"
 	"    document.getElementById('prev').click(); expect(cur===snaps.length-2,'prev button');}\n"
-	"  snaps.forEach(function(s,i){['fig-spaces','fig-walk','fig-tlb','frames'].forEach(function(c){\n"
-	"    expect(s.querySelector('.'+c),'snapshot '+i+' has no '+c);});});\n"
+	"  var figs=['fig-spaces','fig-walk','fig-tlb','frames'].filter(function(c){return snaps[0].querySelector('.'+c);});\n"
+	"  expect(figs.length>0,'no figure');\n"
+	"  snaps.forEach(function(s,i){figs.forEach(function(c){expect(s.querySelector('.'+c),'snapshot '+i+' has no '+c);});});\n"
 	"  var svg=shown().querySelector('svg'); expect(svg&&svg.getBBox().width>0,'the shown SVG has a size');\n"
 	"  document.title=errs.length?'ERROR '+errs.join('; '):'OK selftest '+snaps.length+' snapshots';\n"
 	"  st.setAttribute('data-selftest',document.title);\n"

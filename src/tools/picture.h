@@ -26,7 +26,19 @@ struct picture {
 	size_t max_snaps;             /* at this many, every second one is dropped (counted) */
 	size_t dropped;
 	uint64_t nframes;
+	unsigned figures;             /* PICTURE_FIG_* drawn in each snapshot */
 };
+
+/* The figures of a snapshot, top to bottom (figure.h draws the first three). */
+#define PICTURE_FIG_SPACES  0x01  /* pages to frames */
+#define PICTURE_FIG_WALK    0x02  /* the page-table walk of one address */
+#define PICTURE_FIG_TLB     0x04  /* the TLB's entries */
+#define PICTURE_FIG_FRAMES  0x08  /* the frame map by owner */
+#define PICTURE_FIG_REGIONS 0x10  /* each process's regions as bars */
+#define PICTURE_FIG_ALL     0x1f
+/* Parses a comma-separated list of figure names (spaces, walk, tlb,
+ * frames, regions, all).  Returns the mask, or 0 for an unknown name. */
+unsigned picture_parse_figures(const char *s);
 
 void picture_init(struct picture *pic);
 void picture_free(struct picture *pic);

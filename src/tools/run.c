@@ -41,6 +41,7 @@ static struct picture pic;
 static bool pictures;                 /* --svg or --html */
 static uint64_t snap_every, snap_next;
 static unsigned snap_events;          /* --snapshot-events: SNAP_EV_* */
+static unsigned pic_figures;          /* --figures: PICTURE_FIG_* (0: all) */
 #define SNAP_EV_FAULT 0x1
 #define SNAP_EV_COW   0x2
 #define SNAP_EV_EVICT 0x4
@@ -281,6 +282,9 @@ static int opt_explain_pid(const struct opt *o, char **v)
 static int opt_snapshot_events(const struct opt *o, char **v)
 {
 	char buf[128];
+	size_t n = strlen(v[0]);
+	if (!n || n >= sizeof buf || v[0][0] == ',' || v[0][n - 1] == ',' || strstr(v[0], ",,"))
+		return bad(o->name, v[0], "fault, cow, evict; comma separated");
 	snprintf(buf, sizeof buf, "%s", v[0]);
 	snap_events = 0;
 	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -294,6 +298,12 @@ static int opt_snapshot_events(const struct opt *o, char **v)
 			return bad(o->name, v[0], "fault, cow, evict; comma separated");
 	}
 	return snap_events ? 0 : bad(o->name, v[0], "fault, cow, evict; comma separated");
+}
+
+static int opt_figures(const struct opt *o, char **v)
+{
+	pic_figures = picture_parse_figures(v[0]);
+	return pic_figures ? 0 : bad(o->name, v[0], "spaces, walk, tlb, frames, regions, all; comma separated");
 }
 
 static int opt_events_filter(const struct opt *o, char **v)
@@ -379,6 +389,9 @@ static const struct opt run_opts[] = {
 	  "Each snapshot pictures pages to frames, the walk of the\n"
 	  "event's address (markers: a0; else the first --explain VA),\n"
 	  "the TLB and the frame map; --explain-at instret:N snapshots too", .set = opt_snapshot_events },
+	{ .name = "--figures", .arg = "LIST", .help = "what each snapshot draws (default all): spaces (pages to\n"
+	  "frames), walk (page-table walk), tlb, frames (frame map),\n"
+	  "regions (address-space bars); comma separated", .set = opt_figures },
 	{ .name = "--events", .arg = "FILE", .help = "log events to FILE ('-' = stdout)", .set = opt_string, .target = &R.events },
 	{ .name = "--events-filter", .arg = "K", .help = "kinds, comma separated: fault, syscall, exit, marker, tick,\n"
 	  "evict, tlb-miss, all (default: all but tick and tlb-miss)", .set = opt_events_filter },
@@ -417,6 +430,7 @@ static void run_args_reset(void)
 	memset(&explain, 0, sizeof explain);
 	snap_every = snap_next = 0;
 	snap_events = 0;
+	pic_figures = 0;
 }
 
 /* Checks every output file option before the run (a long run must not be
@@ -479,8 +493,11 @@ int run_main(int argc, char **argv)
 		}
 		evlog = (struct eventlog){ .out = evfile, .format = R.ev_format, .mask = R.ev_mask };
 	}
-	if (pictures)
+	if (pictures) {
 		picture_init(&pic);
+		if (pic_figures)
+			pic.figures = pic_figures;
+	}
 	struct kernel *k = calloc(1, sizeof *k);   /* the host-side root, not kernel memory */
 	if (!k || kernel_boot(k, &cfg) < 0) {
 		free(k);

@@ -120,8 +120,34 @@ else
 	skip=$((skip + 5)); echo "SKIP chromium checks: no chromium (apt-get install chromium)"
 fi
 
+# --- --figures chooses; the guide's pictures regenerate ---------------------------
+"$VMOS" run --figures tlb,walk --svg "$tmp/tw.svg" "$BIN/hello" >/dev/null 2>&1
+got=$(grep -oE 'class="(fig-[a-z]+|frames|space)"' "$tmp/tw.svg" | sort | tr '\n' ' ')
+[ "$got" = 'class="fig-tlb" class="fig-walk" ' ] && ok "--figures tlb,walk draws those two" || bad "--figures tlb,walk: $got"
+if python3 - "$tmp" >"$tmp/img.out" 2>&1 <<'PY'
+import re, subprocess, sys, os, xml.dom.minidom as md
+tmp = sys.argv[1]
+text = open("docs/guide.md").read()
+imgs = re.findall(r"<!-- img: (docs/img/[\w.-]+\.svg): (build/vmos [^\n]*?) -->", text)
+assert len(imgs) >= 5, imgs
+def figs(path):
+    d = md.parse(path).documentElement
+    return sorted(g.getAttribute("class") for g in d.getElementsByTagName("g")
+                  if g.getAttribute("class") in ("fig-spaces", "fig-walk", "fig-tlb", "frames", "space", "vspace"))
+for img, cmd in imgs:
+    assert re.search(r"\]\(" + re.escape(img[5:]) + r"\)", text), ("not shown in the guide", img)
+    out = os.path.join(tmp, os.path.basename(img))
+    cmd = cmd.replace("build/", os.environ.get("VMOS_BUILD", "build") + "/").replace(img, out)
+    subprocess.run(cmd, shell=True, capture_output=True)
+    assert figs(out) == figs(img), (img, figs(out), figs(img))
+print("ok", len(imgs))
+PY
+then ok "docs/img: $(cut -d' ' -f2 "$tmp/img.out") pictures of the guide regenerate with the same figures"
+else bad "docs/img pictures regenerate" "$(cat "$tmp/img.out")"; fi
+
 # --- errors ---------------------------------------------------------------------------
-for args in "--snapshot-events bogus --html /dev/null" "--snapshot-events , --html /dev/null" "--snapshot-events"; do
+for args in "--snapshot-events bogus --html /dev/null" "--snapshot-events , --html /dev/null" "--snapshot-events" \
+	    "--figures bogus --svg /dev/null" "--figures tlb,, --svg /dev/null" "--snapshot-events cow, --html /dev/null"; do
 	"$VMOS" run $args "$BIN/hello" >/dev/null 2>"$tmp/e.err"; rc=$?
 	[ $rc -eq 2 ] && [ -s "$tmp/e.err" ] && ok "run $args: exit 2 with a message" || bad "run $args: exit 2 (got $rc)" "$(cat "$tmp/e.err")"
 done
