@@ -64,7 +64,7 @@ const char *fig_share_name(enum fig_share s)
 	return (unsigned)s < SH_NCLASSES ? share_class[s].name : "?";
 }
 
-enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 4000, VX = 190, VW = 60, PX = 700, PW = 70 };
+enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 65536, DENSE_ROWS = 400, VX = 190, VW = 60, PX = 700, PW = 70 };
 
 struct fmap {                   /* one virtual page of one process */
 	uint32_t pid;
@@ -157,11 +157,66 @@ static int cmp_pa(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Orders mappings by frame, then pid, then VA. */
+static int cmp_map_by_pa(const void *a, const void *b)
+{
+	const struct fmap *x = *(const struct fmap *const *)a, *y = *(const struct fmap *const *)b;
+	if (x->pa != y->pa)
+		return x->pa < y->pa ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->va < y->va ? -1 : x->va > y->va;
+}
+
+/* A run of consecutive frames of one fill, each mapped once (dense mode). */
+struct frun {
+	bool open;
+	double y0;
+	unsigned count;
+	uint64_t pa, next_pa;
+	char fill[24];
+	enum fig_share sh;
+};
+
+static void frun_flush(FILE *o, struct frun *f, double rh)
+{
+	if (!f->open)
+		return;
+	f->open = false;
+	fprintf(o, "<rect class=\"frame run\" data-pa=\"0x%llx\" data-frames=\"%u\" data-share=\"%s\" data-mappers=\"1\" x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\"><title>frames PA 0x%llx-0x%llx: %u, each mapped once</title></rect>\n",
+		(unsigned long long)f->pa, f->count, share_class[f->sh].name, PX, f->y0, PW, f->count * rh,
+		f->fill, (unsigned long long)f->pa, (unsigned long long)f->next_pa, f->count);
+}
+
 /* Lays out and draws the virtual side; returns the bottom y. */
+/* Dense mode (more than DENSE_ROWS rows): runs of like pages are one
+ * rectangle, runs of pages mapping consecutive frames one band. */
+struct vrun {
+	bool open;
+	double y0;
+	unsigned pages;
+	uint64_t va, next_va;
+	const struct vm_region *r;
+	char fill[24];
+	uint32_t pid;
+};
+
+static void vrun_flush(FILE *o, struct vrun *v, double rh)
+{
+	if (!v->open)
+		return;
+	v->open = false;
+	fprintf(o, "<rect class=\"vrun\" data-pages=\"%u\" x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\"><title>pid %u VA 0x%llx-0x%llx (%s): %u pages</title></rect>\n",
+		v->pages, VX, v->y0, VW, v->pages * rh, v->fill, v->pid, (unsigned long long)v->va,
+		(unsigned long long)v->next_va, vm_kind_name(v->r->kind), v->pages);
+}
+
 static double draw_virtual(struct kernel *k, FILE *o, struct fmap *m, size_t n,
-			   struct proc **ps, int np, double rh, double y, uint32_t fpid, uint64_t fva)
+			   struct proc **ps, int np, double rh, double y, uint32_t fpid, uint64_t fva,
+			   bool dense)
 {
 	size_t i = 0;
+	struct vrun run = { 0 };
 	for (int pi = 0; pi < np; pi++) {
 		struct proc *p = ps[pi];
 		char fill[24], nm[100];
@@ -173,6 +228,8 @@ static double draw_virtual(struct kernel *k, FILE *o, struct fmap *m, size_t n,
 		const struct fmap *prev = NULL;
 		for (; i < n && m[i].pid == p->pid; i++) {
 			struct fmap *e = &m[i];
+			if (prev && (prev->va + PGSIZE != e->va || prev->r != e->r))
+				vrun_flush(o, &run, rh);
 			if (prev) {
 				uint64_t gap = (e->va - prev->va) / PGSIZE - 1;
 				if (gap > SMALL_GAP) {
@@ -198,6 +255,20 @@ static double draw_virtual(struct kernel *k, FILE *o, struct fmap *m, size_t n,
 			char fl[24];
 			snprintf(fl, sizeof fl, "%s", e->present ? fill : e->swapped ? "#999999" : "#ffffff");
 			bool focus = e->pid == fpid && e->va == (fva & ~(uint64_t)PGMASK);
+			if (dense && !focus) {
+				if (run.open && run.next_va == e->va && run.r == e->r && !strcmp(run.fill, fl)) {
+					run.pages++;
+					run.next_va += PGSIZE;
+				} else {
+					vrun_flush(o, &run, rh);
+					run = (struct vrun){ true, y, 1, e->va, e->va + PGSIZE, e->r, "", p->pid };
+					snprintf(run.fill, sizeof run.fill, "%s", fl);
+				}
+				y += rh;
+				prev = e;
+				continue;
+			}
+			vrun_flush(o, &run, rh);
 			fprintf(o, "<rect class=\"vpage%s\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>pid %u VA 0x%llx (%s)%s</title></rect>\n",
 				focus ? " focus" : "", VX, y, VW, rh, fl, focus ? "#000" : "#fff", focus ? "2" : "0.5", p->pid, (unsigned long long)e->va, vm_kind_name(e->r->kind),
 				e->present ? (e->cow ? ": copy-on-write" : "") : e->swapped ? ": swapped out" :
@@ -208,6 +279,7 @@ static double draw_virtual(struct kernel *k, FILE *o, struct fmap *m, size_t n,
 			y += rh;
 			prev = e;
 		}
+		vrun_flush(o, &run, rh);
 		fprintf(o, "</g>\n");
 		y += 14;
 	}
@@ -249,11 +321,17 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 			pmap_foreach(&ps[pi]->pmap, r->start, r->end, collect_page, &c);
 		}
 	}
-	/* the distinct frames, in PA order */
-	size_t nf = 0;
+	/* the distinct frames, in PA order; the mappings by frame (lowest pid first) */
+	size_t nf = 0, npresent = 0, nbyp = 0;
+	const struct fmap **byp = calloc(c.n ? c.n : 1, sizeof *byp);
 	for (size_t i = 0; i < c.n; i++)
-		if (c.m[i].present)
+		if (c.m[i].present) {
 			pas[nf++] = c.m[i].pa;
+			if (byp)
+				byp[npresent++] = &c.m[i];
+		}
+	if (byp)
+		qsort(byp, npresent, sizeof *byp, cmp_map_by_pa);
 	qsort(pas, nf, sizeof *pas, cmp_pa);
 	size_t u = 0;
 	for (size_t i = 0; i < nf; i++)
@@ -262,15 +340,16 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 	nf = u;
 	/* rows: the taller side sets the row height (3..12 px for ~700 px) */
 	size_t rows = c.n > nf ? c.n : nf;
+	bool dense = rows > DENSE_ROWS;
 	double rh = rows ? 700.0 / (double)rows : 12;
-	rh = rh > 12 ? 12 : rh < 3 ? 3 : rh;
+	rh = rh > 12 ? 12 : rh < 3 && !dense ? 3 : rh < 0.25 ? 0.25 : rh;
 
 	fprintf(o, "<g class=\"fig-spaces\"><text x=\"0\" y=\"14\" class=\"t\">pages to frames: %d process%s' virtual pages (left) and the frames they map (right)</text>\n",
 		np, np == 1 ? "" : "es");
 	fprintf(o, "<text x=\"0\" y=\"30\" class=\"s\">one row per 4 KiB page, to scale; a zigzag is a broken axis (its size is written beside it); hover a page or frame for its address%s</text>\n",
-		c.truncated ? " (only the first 4000 pages are drawn)" : "");
+		c.truncated ? " (only the first 65536 pages are drawn)" : dense ? " (runs of like pages merged)" : "");
 	double y0 = 40;
-	double vy = draw_virtual(k, o, c.m, c.n, ps, np, rh, y0, fpid, fva);
+	double vy = draw_virtual(k, o, c.m, c.n, ps, np, rh, y0, fpid, fva, dense);
 
 	/* the physical side */
 	const struct page_alloc *pa = &k->pa;
@@ -282,8 +361,11 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 	y += 18;
 	unsigned nshare[SH_NCLASSES] = { 0 };
 	uint64_t next_frame = 0;
+	struct frun frun = { 0 };
 	for (size_t i = 0; i <= nf && fy; i++) {
 		uint64_t fr = i < nf ? (pas[i] - base) >> PGSHIFT : pa->nframes;
+		if (fr > next_frame)
+			frun_flush(o, &frun, rh);
 		if (fr > next_frame) {
 			uint64_t gap = fr - next_frame;
 			if (gap > SMALL_GAP || i == nf || i == 0) {
@@ -307,12 +389,11 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 		unsigned mappers = 0;
 		bool cow = false;
 		uint32_t pid0 = 0;
-		for (size_t j = 0; j < c.n; j++)
-			if (c.m[j].present && c.m[j].pa == pas[i]) {
-				if (!mappers++)
-					pid0 = c.m[j].pid;
-				cow |= c.m[j].cow;
-			}
+		for (; byp && nbyp < npresent && byp[nbyp]->pa == pas[i]; nbyp++) {
+			if (!mappers++)
+				pid0 = byp[nbyp]->pid;
+			cow |= byp[nbyp]->cow;
+		}
 		enum fig_share sh = share_of(f, mappers, cow);
 		nshare[sh]++;
 		char fill[24];
@@ -321,18 +402,35 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 		else
 			fig_pid_colour(pid0, fill);
 		fy[i] = y + rh / 2;
+		if (dense && mappers == 1 && i > 0 && frun.open && pas[i] == frun.next_pa &&
+		    !strcmp(frun.fill, fill)) {
+			frun.count++;
+			frun.next_pa += PGSIZE;
+			y += rh;
+			next_frame = fr + 1;
+			continue;
+		}
+		frun_flush(o, &frun, rh);
+		if (dense && mappers == 1) {
+			frun = (struct frun){ true, y, 1, pas[i], pas[i] + PGSIZE, "", sh };
+			snprintf(frun.fill, sizeof frun.fill, "%s", fill);
+			y += rh;
+			next_frame = fr + 1;
+			continue;
+		}
 		fprintf(o, "<rect class=\"frame\" data-pa=\"0x%llx\" data-share=\"%s\" data-mappers=\"%u\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>frame PA 0x%llx: %s, %s, %u mapping%s</title></rect>\n",
 			(unsigned long long)pas[i], share_class[sh].name, mappers, PX, y, PW, rh, fill,
 			mappers > 1 ? "#222" : "#fff", mappers > 1 ? "1.2" : "0.5",
 			(unsigned long long)pas[i], frame_owner_name((enum frame_owner)f->owner),
 			share_class[sh].name, mappers, mappers == 1 ? "" : "s");
-		if (rh >= 8 || mappers > 1)
+		if (rh >= 8 || (mappers > 1 && !dense))
 			fprintf(o, "<text x=\"%d\" y=\"%.1f\" class=\"s\">0x%llx%s%s</text>\n", PX + PW + 4,
 				y + rh / 2 + 3, (unsigned long long)pas[i], mappers > 1 ? " " : "",
 				mappers > 1 ? share_class[sh].name : "");
 		y += rh;
 		next_frame = fr + 1;
 	}
+	frun_flush(o, &frun, rh);
 	fprintf(o, "</g>\n");
 	/* the lines, under nothing: drawn last so they cross the columns' gap only */
 	fprintf(o, "<g class=\"maps\">\n");
@@ -351,6 +449,22 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 		char col[24];
 		fig_pid_colour(e->pid, col);
 		bool focus = e->pid == fpid && e->va == (fva & ~(uint64_t)PGMASK);
+		size_t j2 = j + 1;   /* dense: the run of pages mapping consecutive frames */
+		while (dense && !focus && j2 < c.n && c.m[j2].present && c.m[j2].pid == e->pid &&
+		       c.m[j2].va == c.m[j2 - 1].va + PGSIZE && c.m[j2].pa == c.m[j2 - 1].pa + PGSIZE &&
+		       c.m[j2].cow == e->cow && !(c.m[j2].pid == fpid && c.m[j2].va == (fva & ~(uint64_t)PGMASK)))
+			j2++;
+		if (j2 - j > 1) {
+			const struct fmap *z = &c.m[j2 - 1];
+			size_t zl = lo + (j2 - j) - 1;
+			fprintf(o, "<path class=\"maprun\" data-pid=\"%u\" data-va=\"0x%llx\" data-pages=\"%zu\" data-pa=\"0x%llx\" d=\"M%d %.2f L%d %.2f L%d %.2f L%d %.2f Z\" fill=\"%s\" fill-opacity=\"0.35\" stroke=\"%s\" stroke-width=\"0.5\"%s><title>pid %u: %zu pages from VA 0x%llx to %zu frames from PA 0x%llx</title></path>\n",
+				e->pid, (unsigned long long)e->va, j2 - j, (unsigned long long)e->pa,
+				VX + VW, e->y - rh / 2, PX, fy[lo] - rh / 2, PX, fy[zl] + rh / 2, VX + VW, z->y + rh / 2,
+				col, col, e->cow ? " stroke-dasharray=\"4 2\"" : "", e->pid, j2 - j,
+				(unsigned long long)e->va, j2 - j, (unsigned long long)e->pa);
+			j = j2 - 1;
+			continue;
+		}
 		fprintf(o, "<line class=\"map%s\" data-pid=\"%u\" data-va=\"0x%llx\" data-pa=\"0x%llx\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%s\"%s/>\n",
 			focus ? " focus" : "", e->pid, (unsigned long long)e->va, (unsigned long long)e->pa, VX + VW, e->y, PX,
 			fy[lo], col, focus ? "3" : "1", e->cow ? " stroke-dasharray=\"4 2\"" : "");
@@ -375,6 +489,7 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 		x, y + 9);
 	y += 18;
 	fprintf(o, "</g>\n");
+	free(byp);
 	free(fy);
 	free(pas);
 	free(c.m);

@@ -15,9 +15,15 @@
  * pages; resident pages are drawn in the process's colour and swapped ones
  * in grey, again merged into runs (via pmap_foreach).
  *
+ * Above both, the figures of figure.h: pages to frames, the walk of the
+ * snapshot's address (struct picture_focus), the TLB; --figures picks.
+ * When the top quarter of RAM or more is free, the frame map is zoomed to
+ * the frames below the highest one in use.
+ *
  * The HTML page embeds every snapshot's SVG, shows one at a time under a
- * slider, and draws a stacked bar chart of frames by owner per snapshot -
- * memory filling over time.  It needs nothing outside the file.
+ * slider (and the arrow keys), and draws a stacked bar chart of frames by
+ * owner per snapshot - memory filling over time.  It needs nothing outside
+ * the file.
  */
 #include "picture.h"
 #include "figure.h"
@@ -350,6 +356,7 @@ void picture_init(struct picture *pic)
 {
 	memset(pic, 0, sizeof *pic);
 	pic->max_snaps = 1000;
+	pic->max_bytes = 64u << 20;   /* an HTML page a browser still opens quickly */
 	pic->figures = PICTURE_FIG_ALL;
 }
 
@@ -391,6 +398,7 @@ static void picture_thin(struct picture *pic)
 	size_t j = 1;
 	for (size_t i = 1; i < pic->n; i++) {
 		if (i % 2) {
+			pic->bytes -= pic->snaps[i].svg_len;
 			free(pic->snaps[i].svg);
 			pic->dropped++;
 		} else {
@@ -410,6 +418,8 @@ int picture_snapshot_at(struct picture *pic, struct kernel *k, const char *label
 {
 	if (pic->n >= pic->max_snaps && pic->max_snaps >= 2)
 		picture_thin(pic);
+	while (pic->max_bytes && pic->bytes > pic->max_bytes && pic->n >= 2)
+		picture_thin(pic);    /* the page may pass max_bytes by one snapshot */
 	if (pic->n == pic->cap) {
 		size_t cap = pic->cap ? pic->cap * 2 : 16;
 		struct picture_snapshot *s = realloc(pic->snaps, cap * sizeof *s);
@@ -428,6 +438,7 @@ int picture_snapshot_at(struct picture *pic, struct kernel *k, const char *label
 		return -1;
 	pic->nframes = k->pa.nframes;
 	pic->n++;
+	pic->bytes += s->svg_len;
 	return 0;
 }
 

@@ -1,9 +1,11 @@
 /*
- * picture.h - pictures of memory: the physical frame map coloured by owner
- * (each process, page tables, kernel objects, free) and each process's
- * address space (regions, resident and swapped pages), as SVG, taken as
- * snapshots over time and written as one SVG (the fullest snapshot) or a
- * self-contained HTML page that steps through all of them.
+ * picture.h - pictures of memory, taken as snapshots over time and written
+ * as one SVG (the fullest snapshot) or a self-contained HTML page that steps
+ * through all of them (slider, buttons, keyboard).  A snapshot draws the
+ * figures of figure.h (pages to frames, the walk of one address, the TLB)
+ * and, here, the physical frame map coloured by owner (each process, page
+ * tables, kernel objects, free; zoomed to the used range) and each
+ * process's address space (regions, resident and swapped pages).
  */
 #ifndef VMOS_TOOLS_PICTURE_H
 #define VMOS_TOOLS_PICTURE_H
@@ -25,6 +27,7 @@ struct picture {
 	size_t n, cap;
 	size_t max_snaps;             /* at this many, every second one is dropped (counted) */
 	size_t dropped;
+	size_t bytes, max_bytes;      /* SVG text kept; over max_bytes, thinned as above */
 	uint64_t nframes;
 	unsigned figures;             /* PICTURE_FIG_* drawn in each snapshot */
 };

@@ -377,12 +377,13 @@ static const struct opt run_opts[] = {
 	{ .name = "--pt-dump", .help = "each process's page table at exit, runs of pages with the\n"
 	  "same flags merged (rwxugad), page-table pages per level", .set = opt_true, .target = &R.show_ptdump },
 	{ .name = "--pmap", .help = "pmap-like summary at exit: size, resident, swapped, shared", .set = opt_true, .target = &R.show_pmap },
-	{ .name = "--svg", .arg = "FILE", .help = "picture (SVG) of the frames by owner and each address space,\n"
-	  "at the snapshot with the most memory in use", .set = opt_string, .target = &R.svg },
-	{ .name = "--html", .arg = "FILE", .help = "a self-contained HTML page with every snapshot (slider) and\n"
-	  "a chart of memory use over time; snapshots are taken at the\n"
-	  "start, at each exit, at each marker, every --snapshot-every\n"
-	  "N instructions, and at the end", .set = opt_string, .target = &R.html },
+	{ .name = "--svg", .arg = "FILE", .help = "pictures (SVG) of the snapshot with the most memory in use:\n"
+	  "pages to frames (sharing shown), a page-table walk, the TLB,\n"
+	  "the frame map by owner, each address space's regions", .set = opt_string, .target = &R.svg },
+	{ .name = "--html", .arg = "FILE", .help = "a self-contained HTML page with every snapshot (slider,\n"
+	  "arrow keys) and a chart of memory use over time; snapshots\n"
+	  "are taken at the start, at each exit, at each marker, every\n"
+	  "--snapshot-every N instructions, and at the end", .set = opt_string, .target = &R.html },
 	{ .name = "--snapshot-every", .arg = "N", .help = "also snapshot every N instructions", .set = opt_snapshot_every, .target = &snap_every },
 	{ .name = "--snapshot-events", .arg = "K", .help = "also snapshot after each event of these kinds: fault,\n"
 	  "cow (copy-on-write faults only), evict; comma separated.\n"
