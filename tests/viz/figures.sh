@@ -80,6 +80,12 @@ structure "untouched mmap page: 3 PTEs read, fault at the leaf" "$tmp/m.html" "m
 structure "after munmap: the walk stops at level 1 (2 PTEs)" "$tmp/m.html" "marker 6 " walk - 2 fault
 structure_fails "walk check fails on a wrong count" "$tmp/m.html" "marker 6 " walk - 3 fault
 
+# --- a big address space: runs merged, the page stays small -----------------------
+"$VMOS" run --svg "$tmp/big.svg" "$BIN/memhog" 8 >/dev/null 2>&1
+structure "memhog 8: runs of pages drawn as bands covering every page" "$tmp/big.svg" "exit of pid 1" dense
+sz=$(stat -c %s "$tmp/big.svg")
+[ "$sz" -lt 300000 ] && ok "memhog 8: SVG of $sz bytes for 2048+ pages" || bad "memhog SVG size $sz"
+
 # --- --explain-at instret:N snapshots, with the explained address ----------------
 "$VMOS" run --explain 0x11000 --explain-at instret:500 --html "$tmp/i.html" "$BIN/hello" >/dev/null 2>&1
 structure "--explain-at instret:500 snapshot walks 0x11000" "$tmp/i.html" "instret 5" walk 0x11000 3 ok

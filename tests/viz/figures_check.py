@@ -15,6 +15,8 @@ it as XML and runs each CHECK:
   tlb SETS WAYS          the TLB figure has SETS x WAYS cells, the valid ones
                          as many as its heading says
   focus VA               VA's page (the event's) is outlined, its line bold
+  dense                  bands of runs drawn, and bands + lines cover every
+                         page drawn (a program without swap or PROT_NONE)
   zoomed                 the frame map is drawn zoomed (fewer cells than RAM)
   hole                   a broken axis labelled with a size and "hole"
   lines-match            every line ends at a frame drawn with its data-pa,
@@ -118,6 +120,12 @@ while i < len(checks):
         fv = by_class("rect", "focus")
         if len(fl) != 1 or int(fl[0].getAttribute("data-va"), 16) != int(va, 16) & ~0xfff or len(fv) != 1:
             why = f"focus lines {[l.getAttribute('data-va') for l in fl]}, {len(fv)} pages outlined"
+    elif c == "dense":
+        runs = by_class("path", "maprun")
+        mapped = sum(int(r.getAttribute("data-pages")) for r in runs) + len(lines)
+        vpages = sum(int(r.getAttribute("data-pages")) for r in by_class("rect", "vrun")) + len(by_class("rect", "vpage"))
+        if not runs or mapped != vpages:
+            why = f"{len(runs)} bands; pages mapped {mapped}, drawn {vpages}"
     elif c == "zoomed":
         g = group("frames")
         head = g.getElementsByTagName("text")[0].firstChild.data
