@@ -125,8 +125,10 @@ int figure_walk(struct kernel *k, struct proc *p, uint64_t va, FILE *o)
 			explain_pte_flags(pte, fl);
 			if (!pte)
 				snprintf(what, sizeof what, "empty");
+			else if (!(pte & PTE_V) && (pte & PTE_SW_NONE))
+				snprintf(what, sizeof what, "PROT_NONE, frame 0x%llx", (unsigned long long)PTE_PA(pte));
 			else if (!(pte & PTE_V))
-				snprintf(what, sizeof what, "invalid");
+				snprintf(what, sizeof what, "swapped, slot %llu", (unsigned long long)PTE_PPN(pte));
 			else if (PTE_IS_LEAF(pte))
 				snprintf(what, sizeof what, "frame 0x%llx", (unsigned long long)PTE_PA(pte));
 			else

@@ -79,6 +79,14 @@ structure "TLB 8:8 = 1 set x 8 ways" "$tmp/m.html" "marker 1 " tlb 1 8
 structure "untouched mmap page: 3 PTEs read, fault at the leaf" "$tmp/m.html" "marker 3 " walk - 3 fault
 structure "after munmap: the walk stops at level 1 (2 PTEs)" "$tmp/m.html" "marker 6 " walk - 2 fault
 structure_fails "walk check fails on a wrong count" "$tmp/m.html" "marker 6 " walk - 3 fault
+sed -n '/data-label="marker 4 /,/<\/div>/p' "$tmp/m.html" | grep -Eq 'class="m b">\[ *[0-9]+\] -{6}ad PROT_NONE, frame 0x[0-9a-f]+<' \
+	&& ok "PROT_NONE page: the leaf PTE says PROT_NONE and keeps its frame" || bad "PROT_NONE leaf in the walk"
+"$VMOS" run --swap 1M --frames 8 --policy fifo --html "$tmp/sw.html" --snapshot-events evict "$BIN/viz_marker" >/dev/null 2>&1
+n=$(grep -c 'data-label="eviction of pid 1 at 0x[0-9a-f]* -&gt; swap-out' "$tmp/sw.html")
+[ "$n" -ge 5 ] && ok "--snapshot-events evict: $n eviction snapshots" || bad "eviction snapshots ($n)"
+sed -n '/data-label="marker 5 /,/<\/div>/p' "$tmp/sw.html" | grep -Eq 'class="m b">\[ *[0-9]+\] -r------ swapped, slot [0-9]+<' \
+	&& ok "swapped heap page: the walk's leaf says swapped, with its slot" || bad "swapped leaf in the walk"
+structure "swapped heap page: the walk faults at the leaf" "$tmp/sw.html" "marker 5 " walk - 3 fault
 
 # --- a big address space: runs merged, the page stays small -----------------------
 "$VMOS" run --svg "$tmp/big.svg" "$BIN/memhog" 8 >/dev/null 2>&1
