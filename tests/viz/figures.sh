@@ -64,6 +64,10 @@ else skip=$((skip + 1)); echo "SKIP xmllint: not installed (apt-get install libx
 grep -q '<title>vmos memory: ' "$tmp/cow.svg" && grep -q '<desc>' "$tmp/cow.svg" && ok "SVG has title and desc" || bad "SVG title/desc"
 "$VMOS" run --svg "$tmp/cow2.svg" --snapshot-events cow "$BIN/viz_cow" >/dev/null 2>&1
 cmp -s "$tmp/cow.svg" "$tmp/cow2.svg" && ok "SVG deterministic across runs" || bad "SVG deterministic"
+"$VMOS" run --html "$tmp/cow2.html" --snapshot-events cow "$BIN/viz_cow" >/dev/null 2>&1
+cmp -s "$tmp/cow.html" "$tmp/cow2.html" && ok "HTML deterministic across runs" || bad "HTML deterministic"
+[ "$(grep -o 'https\?://[^" ]*' "$tmp/cow.html" | sort -u)" = "http://www.w3.org/2000/svg" ] && ! grep -q '<link\|src=' "$tmp/cow.html" \
+	&& ok "HTML self-contained (no URL but the SVG namespace)" || bad "HTML references outside the file" "$(grep -o 'https\?://[^" ]*' "$tmp/cow.html" | sort -u)"
 
 # --- two processes, one program: shared text -------------------------------------
 "$VMOS" run --quantum 500 --html "$tmp/two.html" "$BIN/hello" --- "$BIN/hello" >/dev/null 2>&1
