@@ -15,32 +15,24 @@
  * pages; resident pages are drawn in the process's colour and swapped ones
  * in grey, again merged into runs (via pmap_foreach).
  *
+ * Above both, the figures of figure.h: pages to frames, the walk of the
+ * snapshot's address (struct picture_focus), the TLB; --figures picks.
+ * When the top quarter of RAM or more is free, the frame map is zoomed to
+ * the frames below the highest one in use.
+ *
  * The HTML page embeds every snapshot's SVG, shows one at a time under a
- * slider, and draws a stacked bar chart of frames by owner per snapshot -
- * memory filling over time.  It needs nothing outside the file.
+ * slider (and the arrow keys), and draws a stacked bar chart of frames by
+ * owner per snapshot - memory filling over time.  It needs nothing outside
+ * the file.
  */
 #include "picture.h"
+#include "figure.h"
 #include "proc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Copies s into buf with the XML special characters escaped (names of
- * programs come from the command line). */
-static const char *xml_esc(const char *s, char *buf, size_t n)
-{
-	size_t j = 0;
-	for (; *s && j + 7 < n; s++) {
-		const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
-				*s == '"' ? "&quot;" : NULL;
-		if (r)
-			j += (size_t)snprintf(buf + j, n - j, "%s", r);
-		else
-			buf[j++] = *s;
-	}
-	buf[j] = 0;
-	return buf;
-}
+#define xml_esc fig_esc
 
 enum { MAX_COLS = 256, MAX_ROWS = 128, GRID_W = 1024 };
 
@@ -50,11 +42,7 @@ static const char *const owner_colour[FO_NKINDS] = {
 	[FO_ZERO] = "#ffffbf", [FO_VDSO] = "#762a83", [FO_FILE] = "#1a9850",
 };
 
-/* A colour per user pid: hues spread by the golden angle. */
-static void pid_colour(uint32_t pid, char buf[24])
-{
-	snprintf(buf, 24, "hsl(%u,65%%,55%%)", (unsigned)((200 + pid * 137) % 360));
-}
+#define pid_colour fig_pid_colour
 
 /* A cell's class: owner kind, and for user pages and page tables the pid
  * (page tables are drawn in the owner colour with the pid in the title). */
@@ -91,7 +79,14 @@ static void cell_title(struct cell c, char buf[48])
 static int draw_frames(struct kernel *k, FILE *o, int y0)
 {
 	const struct page_alloc *pa = &k->pa;
-	uint64_t n = pa->nframes;
+	uint64_t nall = pa->nframes, n = nall;
+	/* zoom to the used range: frames above the highest one in use are
+	 * free, and at 128 MiB a program uses a few hundred of 32768 */
+	uint64_t hi = nall;
+	while (hi > 0 && pa->frames[hi - 1].owner == FO_FREE)
+		hi--;
+	if (hi * 4 < nall * 3)
+		n = (hi + 63) / 64 * 64 > 64 ? (hi + 63) / 64 * 64 : 64;
 	uint64_t group = (n + (uint64_t)MAX_COLS * MAX_ROWS - 1) / ((uint64_t)MAX_COLS * MAX_ROWS);
 	uint64_t cells = (n + group - 1) / group;
 	unsigned cols = 64;
@@ -99,10 +94,16 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 		cols *= 2;
 	unsigned rows = (unsigned)((cells + cols - 1) / cols);
 	int cw = GRID_W / (int)cols;
-	fprintf(o, "<g class=\"frames\"><text x=\"0\" y=\"%d\" class=\"h\">physical memory: %llu frames of 4 KiB at 0x%llx, %u per row%s</text>\n",
-		y0 + 14, (unsigned long long)n, (unsigned long long)pa->ram->base, cols,
+	fprintf(o, "<g class=\"frames\" data-drawn=\"%llu\"><text x=\"0\" y=\"%d\" class=\"h\">frame map: %llu frames of 4 KiB at 0x%llx, %u per row%s</text>\n",
+		(unsigned long long)n, y0 + 14, (unsigned long long)nall, (unsigned long long)pa->ram->base, cols,
 		group > 1 ? " (one cell per group of frames)" : "");
-	y0 += 22;
+	y0 += 16;
+	if (n < nall)
+		fprintf(o, "<text x=\"0\" y=\"%d\" class=\"s\">zoomed to the used range: frames 0-%llu (PA 0x%llx-0x%llx) drawn; the %llu frames above (%llu MiB) are all free</text>\n",
+			y0 + 12, (unsigned long long)n - 1, (unsigned long long)pa->ram->base,
+			(unsigned long long)(pa->ram->base + (n << PGSHIFT)), (unsigned long long)(nall - n),
+			(unsigned long long)((nall - n) >> 8));
+	y0 += 16;
 	fprintf(o, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%u\" fill=\"%s\"><title>free</title></rect>\n",
 		y0, cw * (int)cols, rows * (unsigned)cw, owner_colour[FO_FREE]);
 	for (unsigned r = 0; r < rows; r++) {
@@ -131,7 +132,7 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 			c = e;
 		}
 	}
-	int h = 22 + (int)rows * cw + 8;
+	int h = 32 + (int)rows * cw + 8;
 	/* legend: every owner kind present, user pages per pid */
 	int x = 0, y = y0 + (int)rows * cw + 8;
 	for (unsigned ow = 0; ow < FO_NKINDS; ow++) {
@@ -240,12 +241,61 @@ static int draw_space(struct proc *p, FILE *o, int y0)
 	return y - y0 + 8;
 }
 
+/* The process and address a snapshot's walk figure shows: the event's
+ * (a marker's a0, a fault's address), else the given one, else the pc of
+ * the lowest pid. */
+static struct proc *focus_proc(struct kernel *k, const struct picture_focus *f, uint64_t *va)
+{
+	struct proc *best = NULL;
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE && ((f && f->pid && p->pid == f->pid) ||
+					      (!(f && f->pid) && (!best || p->pid < best->pid))))
+			best = p;
+	if (!best)   /* the focus pid is gone: the lowest */
+		for (struct proc *p = k->procs; p; p = p->next)
+			if (p->state != P_ZOMBIE && (!best || p->pid < best->pid))
+				best = p;
+	*va = f && f->has_va ? f->va : best ? best->pc : 0;
+	return best;
+}
+
+/* Opens a group translated to y (a figure draws from 0, 0). */
+static void fig_open(FILE *o, int y)
+{
+	fprintf(o, "<g transform=\"translate(0,%d)\">\n", y);
+}
+
+/* Closes it; returns the figure's height h plus the space after it. */
+static int fig_close(FILE *o, int h)
+{
+	fprintf(o, "</g>\n");
+	return h + 16;
+}
+
 /* Renders the body of one snapshot's SVG; returns its total height. */
-static int draw_all(struct kernel *k, const char *label, FILE *o)
+static int draw_all(struct kernel *k, const char *label, const struct picture_focus *focus,
+		    unsigned figs, FILE *o)
 {
 	fprintf(o, "<text x=\"0\" y=\"14\" class=\"t\">%s</text>\n", label);
 	int y = 24;
-	y += draw_frames(k, o, y);
+	uint64_t va;
+	struct proc *fp = focus_proc(k, focus, &va);
+	if (figs & PICTURE_FIG_SPACES) {
+		fig_open(o, y);
+		y += fig_close(o, figure_spaces(k, fp ? fp->pid : 0, va, o));
+	}
+	if (figs & PICTURE_FIG_WALK) {
+		fig_open(o, y);
+		y += fig_close(o, figure_walk(k, fp, va, o));
+	}
+	if (figs & PICTURE_FIG_TLB) {
+		fig_open(o, y);
+		y += fig_close(o, figure_tlb(k, o));
+	}
+	if (figs & PICTURE_FIG_FRAMES)
+		y += draw_frames(k, o, y);
+	if (!(figs & PICTURE_FIG_REGIONS))
+		return y;
 	/* k->procs is newest first: draw in pid order */
 	uint32_t last = 0;
 	for (;;) {
@@ -262,25 +312,30 @@ static int draw_all(struct kernel *k, const char *label, FILE *o)
 }
 
 static const char svg_style[] =
-	"<style>text{font:11px monospace;fill:#222}.h{font-weight:bold}.t{font:bold 13px sans-serif}</style>\n";
+	"<style>text{font:11px monospace;fill:#222}.h{font-weight:bold}.t{font:bold 13px sans-serif}"
+	".s{font:10px sans-serif;fill:#444}.m{font:11px monospace}.b{font-weight:bold}</style>\n";
 
 /* One complete <svg> element; heap string in *buf. */
-static int render(struct kernel *k, const char *label, char **buf, size_t *len)
+static int render(struct kernel *k, const char *label, const struct picture_focus *focus,
+		  unsigned figs, char **buf, size_t *len)
 {
 	char *body = NULL;
 	size_t blen = 0;
 	FILE *b = open_memstream(&body, &blen);
 	if (!b)
 		return -1;
-	int h = draw_all(k, label, b);
+	int h = draw_all(k, label, focus, figs, b);
 	fclose(b);
 	FILE *o = open_memstream(buf, len);
 	if (!o) {
 		free(body);
 		return -1;
 	}
-	fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n%s%s</svg>\n",
-		GRID_W + 80, h, GRID_W + 80, h, svg_style, body);
+	fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n"
+		"<title>vmos memory: %s</title>\n<desc>Virtual pages of each process and the physical frames they map "
+		"(shared frames marked), the page-table walk of one address, the TLB's entries, "
+		"the physical frame map by owner and each process's regions.</desc>\n%s%s</svg>\n",
+		FIGURE_W, h, FIGURE_W, h, label, svg_style, body);
 	fclose(o);
 	free(body);
 	return 0;
@@ -290,7 +345,7 @@ void picture_svg(struct kernel *k, const char *label, FILE *out)
 {
 	char *s = NULL, lb[200];
 	size_t n = 0;
-	if (render(k, xml_esc(label, lb, sizeof lb), &s, &n) == 0) {
+	if (render(k, xml_esc(label, lb, sizeof lb), NULL, PICTURE_FIG_ALL, &s, &n) == 0) {
 		fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 		fwrite(s, 1, n, out);
 	}
@@ -301,6 +356,31 @@ void picture_init(struct picture *pic)
 {
 	memset(pic, 0, sizeof *pic);
 	pic->max_snaps = 1000;
+	pic->max_bytes = 64u << 20;   /* an HTML page a browser still opens quickly */
+	pic->figures = PICTURE_FIG_ALL;
+}
+
+unsigned picture_parse_figures(const char *s)
+{
+	static const char *const names[] = { "spaces", "walk", "tlb", "frames", "regions" };
+	char buf[128];
+	size_t n = strlen(s);
+	if (!n || n >= sizeof buf || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+		return 0;                /* an empty name */
+	snprintf(buf, sizeof buf, "%s", s);
+	unsigned mask = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		unsigned j = 0;
+		while (j < 5 && strcmp(t, names[j]))
+			j++;
+		if (j < 5)
+			mask |= 1u << j;
+		else if (!strcmp(t, "all"))
+			mask |= PICTURE_FIG_ALL;
+		else
+			return 0;
+	}
+	return mask;
 }
 
 void picture_free(struct picture *pic)
@@ -318,6 +398,7 @@ static void picture_thin(struct picture *pic)
 	size_t j = 1;
 	for (size_t i = 1; i < pic->n; i++) {
 		if (i % 2) {
+			pic->bytes -= pic->snaps[i].svg_len;
 			free(pic->snaps[i].svg);
 			pic->dropped++;
 		} else {
@@ -329,8 +410,16 @@ static void picture_thin(struct picture *pic)
 
 int picture_snapshot(struct picture *pic, struct kernel *k, const char *label)
 {
+	return picture_snapshot_at(pic, k, label, NULL);
+}
+
+int picture_snapshot_at(struct picture *pic, struct kernel *k, const char *label,
+			const struct picture_focus *focus)
+{
 	if (pic->n >= pic->max_snaps && pic->max_snaps >= 2)
 		picture_thin(pic);
+	while (pic->max_bytes && pic->bytes > pic->max_bytes && pic->n >= 2)
+		picture_thin(pic);    /* the page may pass max_bytes by one snapshot */
 	if (pic->n == pic->cap) {
 		size_t cap = pic->cap ? pic->cap * 2 : 16;
 		struct picture_snapshot *s = realloc(pic->snaps, cap * sizeof *s);
@@ -345,10 +434,11 @@ int picture_snapshot(struct picture *pic, struct kernel *k, const char *label)
 	s->instret = k->cpu.instret;
 	for (unsigned o = 0; o < FO_NKINDS; o++)
 		s->by_owner[o] = o == FO_FREE ? k->pa.free_frames : k->pa.by_owner[o];
-	if (render(k, s->label, &s->svg, &s->svg_len) < 0)
+	if (render(k, s->label, focus, pic->figures ? pic->figures : PICTURE_FIG_ALL, &s->svg, &s->svg_len) < 0)
 		return -1;
 	pic->nframes = k->pa.nframes;
 	pic->n++;
+	pic->bytes += s->svg_len;
 	return 0;
 }
 
@@ -406,28 +496,61 @@ static const char html_head[] =
 	"<style>body{font-family:sans-serif;margin:1em}#controls{margin:0.5em 0}"
 	".snap{display:none}.snap.on{display:block}#slider{width:600px}"
 	"table{border-collapse:collapse;font:12px monospace}td,th{border:1px solid #ccc;padding:1px 6px;text-align:right}"
-	"tr.on{background:#ffe}</style></head><body>\n"
+	"tr.on{background:#ffe}.keys{color:#666;font-size:90%}#list{max-height:14em;overflow:auto;display:block}</style></head><body>\n"
 	"<h1>vmos: memory over time</h1>\n";
 
+/* The page's script: one snapshot shown at a time, chosen by the slider,
+ * the buttons, a click on the chart or the list, or the keyboard (arrows,
+ * j/k, Home/End).  With #selftest in the URL it drives itself through the
+ * keyboard and sets document.title to "OK ..." or "ERROR ..." (the tests
+ * read it with chromium --dump-dom); an uncaught error does the same. */
 static const char html_script[] =
 	"<script>\n"
+	"window.onerror=function(m){document.title='ERROR '+m;};\n"
 	"(function(){\n"
 	"  var snaps=document.querySelectorAll('.snap');\n"
 	"  var rows=document.querySelectorAll('#list tr.s');\n"
 	"  var slider=document.getElementById('slider'), label=document.getElementById('label');\n"
+	"  var cur=0;\n"
 	"  function show(i){\n"
-	"    i=Math.max(0,Math.min(snaps.length-1,i));\n"
+	"    i=Math.max(0,Math.min(snaps.length-1,i)); cur=i;\n"
 	"    for(var j=0;j<snaps.length;j++){snaps[j].classList.toggle('on',j===i);rows[j].classList.toggle('on',j===i);}\n"
 	"    slider.value=i; label.textContent=(i+1)+'/'+snaps.length+': '+snaps[i].getAttribute('data-label');\n"
 	"  }\n"
 	"  slider.addEventListener('input',function(){show(parseInt(slider.value,10));});\n"
-	"  document.getElementById('prev').addEventListener('click',function(){show(parseInt(slider.value,10)-1);});\n"
-	"  document.getElementById('next').addEventListener('click',function(){show(parseInt(slider.value,10)+1);});\n"
+	"  document.getElementById('prev').addEventListener('click',function(){show(cur-1);});\n"
+	"  document.getElementById('next').addEventListener('click',function(){show(cur+1);});\n"
 	"  document.querySelectorAll('#chart rect').forEach(function(r){r.addEventListener('click',function(){show(parseInt(r.getAttribute('data-snap'),10));});});\n"
 	"  rows.forEach(function(r,i){r.addEventListener('click',function(){show(i);});});\n"
+	"  document.addEventListener('keydown',function(e){\n"
+	"    if(e.target===slider||e.altKey||e.ctrlKey||e.metaKey)return;\n"
+	"    var k=e.key, to=null;\n"
+	"    if(k==='ArrowRight'||k==='ArrowDown'||k==='j'||k==='n')to=cur+1;\n"
+	"    else if(k==='ArrowLeft'||k==='ArrowUp'||k==='k'||k==='p')to=cur-1;\n"
+	"    else if(k==='Home')to=0; else if(k==='End')to=snaps.length-1;\n"
+	"    if(to!==null){e.preventDefault();show(to);}\n"
+	"  });\n"
 	"  show(parseInt(slider.getAttribute('value'),10));\n"
 	"  var st=document.getElementById('status'); st.textContent='rendered '+snaps.length+' snapshots';\n"
 	"  st.setAttribute('data-ok','yes');\n"
+	"  if(location.hash!=='#selftest')return;\n"
+	"  function key(k){document.body.dispatchEvent(new KeyboardEvent('keydown',{key:k,bubbles:true}));}\n"
+	"  function shown(){var s=document.querySelectorAll('.snap.on');return s.length===1?s[0]:null;}\n"
+	"  var errs=[];\n"
+	"  function expect(c,m){if(!c)errs.push(m);}\n"
+	"  key('Home'); expect(cur===0&&shown()===snaps[0],'Home');\n"
+	"  var l0=label.textContent;\n"
+	"  if(snaps.length>1){key('ArrowRight'); expect(cur===1&&shown()===snaps[1],'ArrowRight');\n"
+	"    expect(label.textContent!==l0,'label changes'); key('ArrowLeft'); expect(cur===0,'ArrowLeft');\n"
+	"    key('End'); expect(cur===snaps.length-1&&shown()===snaps[snaps.length-1],'End');\n"
+	"    key('ArrowRight'); expect(cur===snaps.length-1,'stops at the end');\n"
+	"    document.getElementById('prev').click(); expect(cur===snaps.length-2,'prev button');}\n"
+	"  var figs=['fig-spaces','fig-walk','fig-tlb','frames'].filter(function(c){return snaps[0].querySelector('.'+c);});\n"
+	"  expect(figs.length>0,'no figure');\n"
+	"  snaps.forEach(function(s,i){figs.forEach(function(c){expect(s.querySelector('.'+c),'snapshot '+i+' has no '+c);});});\n"
+	"  var svg=shown().querySelector('svg'); expect(svg&&svg.getBBox().width>0,'the shown SVG has a size');\n"
+	"  document.title=errs.length?'ERROR '+errs.join('; '):'OK selftest '+snaps.length+' snapshots';\n"
+	"  st.setAttribute('data-selftest',document.title);\n"
 	"})();\n"
 	"</script>\n";
 
@@ -444,9 +567,11 @@ int picture_write_html(const struct picture *pic, const char *path)
 		"Hover a block for its owner and frames.</p>\n", pic->n,
 		pic->dropped ? " (every other one was dropped whenever the limit was reached)" : "");
 	write_chart(pic, f);
-	fprintf(f, "<div id=\"controls\"><button id=\"prev\">&lt;</button> "
-		"<input type=\"range\" id=\"slider\" min=\"0\" max=\"%zu\" value=\"%zu\"> "
-		"<button id=\"next\">&gt;</button> <span id=\"label\"></span></div>\n", pic->n - 1, fullest(pic));
+	fprintf(f, "<div id=\"controls\"><button id=\"prev\" aria-label=\"previous snapshot\">&lt;</button> "
+		"<input type=\"range\" id=\"slider\" aria-label=\"snapshot\" min=\"0\" max=\"%zu\" value=\"%zu\"> "
+		"<button id=\"next\" aria-label=\"next snapshot\">&gt;</button> <span id=\"label\" aria-live=\"polite\"></span>"
+		" <span class=\"keys\">keys: &#8592; &#8594; (or j k) step, Home End</span></div>\n",
+		pic->n - 1, fullest(pic));
 	fprintf(f, "<table id=\"list\"><tr><th>#</th><th>when</th><th>instret</th><th>free</th>"
 		"<th>user</th><th>page tables</th><th>slab</th><th>kernel</th><th>file</th></tr>\n");
 	for (size_t i = 0; i < pic->n; i++) {

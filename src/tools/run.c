@@ -46,7 +46,14 @@ static struct explain_opts explain;
 static struct picture pic;
 static bool pictures;                 /* --svg or --html */
 static uint64_t snap_every, snap_next;
+static unsigned snap_events;          /* --snapshot-events: SNAP_EV_* */
+static unsigned pic_figures;          /* --figures: PICTURE_FIG_* (0: all) */
+#define SNAP_EV_FAULT 0x1
+#define SNAP_EV_COW   0x2
+#define SNAP_EV_EVICT 0x4
 static struct eventlog evlog;
+
+static const struct picture_focus *picture_focus_of(struct proc *p, bool has_va, uint64_t va);
 
 static void on_exit_report(struct kernel *k, struct proc *p)
 {
@@ -63,7 +70,7 @@ static void on_exit_report(struct kernel *k, struct proc *p)
 	if (pictures) {
 		char label[96];
 		snprintf(label, sizeof label, "exit of pid %u (%s)", p->pid, p->name);
-		picture_snapshot(&pic, k, label);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, false, 0));
 	}
 }
 
@@ -85,19 +92,45 @@ static void proc_on_event(struct kernel *k, struct proc *p, const struct kevent 
 	}
 }
 
+/* The walk a snapshot pictures: the event's address when it has one, else
+ * the first --explain VA (of --explain-pid, or of p). */
+static const struct picture_focus *picture_focus_of(struct proc *p, bool has_va, uint64_t va)
+{
+	static struct picture_focus f;
+	f = (struct picture_focus){ p ? p->pid : 0, va, has_va };
+	if (!has_va && explain.nva) {
+		f.va = explain.va[0];
+		f.has_va = true;
+		if (explain.pid)
+			f.pid = explain.pid;
+	}
+	return &f;
+}
+
 static void on_event(struct kernel *k, struct proc *p, const struct kevent *ev)
 {
 	eventlog_event(&evlog, ev);
+	bool instret_was = explain.instret_done;
 	explain_on_event(&explain, k, p, ev);
 	if (R.proc_files && R.proc_at)
 		proc_on_event(k, p, ev);
 	if (!pictures)
 		return;
 	char label[96];
+	bool cow = ev->kind == KEV_FAULT && ev->what && !strncmp(ev->what, "cow", 3);
 	if (ev->kind == KEV_MARKER) {
 		snprintf(label, sizeof label, "marker %llu of pid %u at instret %llu",
 			 (unsigned long long)ev->cause, ev->pid, (unsigned long long)ev->instret);
-		picture_snapshot(&pic, k, label);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, true, ev->va));
+	} else if (explain.instret_done && !instret_was) {
+		snprintf(label, sizeof label, "instret %llu (--explain-at)", (unsigned long long)ev->instret);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, false, 0));
+	} else if ((ev->kind == KEV_FAULT && ((snap_events & SNAP_EV_FAULT) || (cow && (snap_events & SNAP_EV_COW)))) ||
+		   (ev->kind == KEV_EVICT && (snap_events & SNAP_EV_EVICT))) {
+		snprintf(label, sizeof label, "%s of pid %u at 0x%llx -> %s, instret %llu",
+			 ev->kind == KEV_EVICT ? "eviction" : cow ? "copy-on-write fault" : "fault", ev->pid,
+			 (unsigned long long)ev->va, ev->what ? ev->what : "?", (unsigned long long)ev->instret);
+		picture_snapshot_at(&pic, k, label, picture_focus_of(p, true, ev->va));
 	} else if (ev->kind == KEV_TICK && snap_every && ev->instret >= snap_next) {
 		while (snap_next <= ev->instret)
 			snap_next += snap_every;
@@ -306,6 +339,33 @@ static int opt_proc_at(const struct opt *o, char **v)
 	return R.proc_at ? 0 : bad(o->name, v[0], "exit, marker or instret:N");
 }
 
+static int opt_snapshot_events(const struct opt *o, char **v)
+{
+	char buf[128];
+	size_t n = strlen(v[0]);
+	if (!n || n >= sizeof buf || v[0][0] == ',' || v[0][n - 1] == ',' || strstr(v[0], ",,"))
+		return bad(o->name, v[0], "fault, cow, evict; comma separated");
+	snprintf(buf, sizeof buf, "%s", v[0]);
+	snap_events = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(t, "fault"))
+			snap_events |= SNAP_EV_FAULT;
+		else if (!strcmp(t, "cow"))
+			snap_events |= SNAP_EV_COW;
+		else if (!strcmp(t, "evict"))
+			snap_events |= SNAP_EV_EVICT;
+		else
+			return bad(o->name, v[0], "fault, cow, evict; comma separated");
+	}
+	return snap_events ? 0 : bad(o->name, v[0], "fault, cow, evict; comma separated");
+}
+
+static int opt_figures(const struct opt *o, char **v)
+{
+	pic_figures = picture_parse_figures(v[0]);
+	return pic_figures ? 0 : bad(o->name, v[0], "spaces, walk, tlb, frames, regions, all; comma separated");
+}
+
 static int opt_events_filter(const struct opt *o, char **v)
 {
 	return (R.ev_mask = eventlog_parse_filter(v[0])) ? 0 : 2;
@@ -387,13 +447,22 @@ static const struct opt run_opts[] = {
 	{ .name = "--proc-at", .arg = "WHEN", .help = "when --proc (--maps, ...) prints: exit (default), marker\n"
 	  "(each vmos_marker call), instret:N (once); comma separated", .set = opt_proc_at },
 	{ .name = "--pmap", .help = "pmap-like summary at exit: size, resident, swapped, shared", .set = opt_true, .target = &R.show_pmap },
-	{ .name = "--svg", .arg = "FILE", .help = "picture (SVG) of the frames by owner and each address space,\n"
-	  "at the snapshot with the most memory in use", .set = opt_string, .target = &R.svg },
-	{ .name = "--html", .arg = "FILE", .help = "a self-contained HTML page with every snapshot (slider) and\n"
-	  "a chart of memory use over time; snapshots are taken at the\n"
-	  "start, at each exit, at each marker, every --snapshot-every\n"
-	  "N instructions, and at the end", .set = opt_string, .target = &R.html },
+	{ .name = "--svg", .arg = "FILE", .help = "pictures (SVG) of the snapshot with the most memory in use:\n"
+	  "pages to frames (sharing shown), a page-table walk, the TLB,\n"
+	  "the frame map by owner, each address space's regions", .set = opt_string, .target = &R.svg },
+	{ .name = "--html", .arg = "FILE", .help = "a self-contained HTML page with every snapshot (slider,\n"
+	  "arrow keys) and a chart of memory use over time; snapshots\n"
+	  "are taken at the start, at each exit, at each marker, every\n"
+	  "--snapshot-every N instructions, and at the end", .set = opt_string, .target = &R.html },
 	{ .name = "--snapshot-every", .arg = "N", .help = "also snapshot every N instructions", .set = opt_snapshot_every, .target = &snap_every },
+	{ .name = "--snapshot-events", .arg = "K", .help = "also snapshot after each event of these kinds: fault,\n"
+	  "cow (copy-on-write faults only), evict; comma separated.\n"
+	  "Each snapshot pictures pages to frames, the walk of the\n"
+	  "event's address (markers: a0; else the first --explain VA),\n"
+	  "the TLB and the frame map; --explain-at instret:N snapshots too", .set = opt_snapshot_events },
+	{ .name = "--figures", .arg = "LIST", .help = "what each snapshot draws (default all): spaces (pages to\n"
+	  "frames), walk (page-table walk), tlb, frames (frame map),\n"
+	  "regions (address-space bars); comma separated", .set = opt_figures },
 	{ .name = "--events", .arg = "FILE", .help = "log events to FILE ('-' = stdout)", .set = opt_string, .target = &R.events },
 	{ .name = "--events-filter", .arg = "K", .help = "kinds, comma separated: fault, syscall, exit, marker, tick,\n"
 	  "evict, tlb-miss, all (default: all but tick and tlb-miss)", .set = opt_events_filter },
@@ -433,6 +502,8 @@ static void run_args_reset(void)
 	R.ev_format = EVLOG_TEXT;
 	memset(&explain, 0, sizeof explain);
 	snap_every = snap_next = 0;
+	snap_events = 0;
+	pic_figures = 0;
 }
 
 /* Checks every output file option before the run (a long run must not be
@@ -503,8 +574,11 @@ int run_main(int argc, char **argv)
 		}
 		evlog = (struct eventlog){ .out = evfile, .format = R.ev_format, .mask = R.ev_mask };
 	}
-	if (pictures)
+	if (pictures) {
 		picture_init(&pic);
+		if (pic_figures)
+			pic.figures = pic_figures;
+	}
 	struct kernel *k = calloc(1, sizeof *k);   /* the host-side root, not kernel memory */
 	if (!k || kernel_boot(k, &cfg) < 0) {
 		free(k);

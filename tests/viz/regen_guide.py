@@ -2,10 +2,16 @@
 """Regenerates the example outputs in docs/guide.md: every fenced block that
 starts with a line "$ build/vmos ..." is replaced by that command's output,
 run from the top of the repository (physical addresses and counts change as
-the kernel evolves).  Usage: python3 tests/viz/regen_guide.py [--check]
+the kernel evolves).  Usage: python3 tests/viz/regen_guide.py [--check] [--images]
 --check exits 1 if any block differs (not run by `make test`: the figures
-legitimately move with every kernel change)."""
-import re, subprocess, sys, os
+legitimately move with every kernel change).
+
+It also remakes the pictures in docs/img: each comment
+"<!-- img: docs/img/NAME.svg: build/vmos ... -->" in guide.md is a command
+that writes that file (tests/viz/figures.sh runs them into a scratch
+directory and checks that they still draw the same figures).  --images
+remakes (or with --check compares) the pictures only."""
+import re, subprocess, sys, os, tempfile
 
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 path = "docs/guide.md"
@@ -23,7 +29,15 @@ def regen(m):
         changed += 1
     return new
 
-text = re.sub(r"```\n(\$ build/vmos[^\n]*)\n.*?```", regen, text, flags=re.S)
+if "--images" not in sys.argv:
+    text = re.sub(r"```\n(\$ build/vmos[^\n]*)\n.*?```", regen, text, flags=re.S)
+for img, cmd in re.findall(r"<!-- img: (docs/img/[\w.-]+\.svg): (build/vmos [^\n]*?) -->", text):
+    old = open(img).read() if os.path.exists(img) else ""
+    out = img
+    if "--check" in sys.argv:              # write a scratch copy, compare it
+        out = os.path.join(tempfile.mkdtemp(), os.path.basename(img))
+    subprocess.run(cmd.replace(img, out), shell=True, capture_output=True)
+    changed += (open(out).read() if os.path.exists(out) else None) != old
 if "--check" in sys.argv:
     print(f"{changed} blocks differ")
     sys.exit(1 if changed else 0)

@@ -231,6 +231,33 @@ TEST(option_parsers_reject_bad_input)
 	CHECK_STR(fl, "vr-xu-a-");
 }
 
+TEST(picture_byte_budget_thins_keeping_first_and_last)
+{
+	struct rig r;
+	rig_boot(&r, 3);
+	struct picture pic;
+	picture_init(&pic);
+	CHECK_EQ(picture_snapshot(&pic, r.k, "s0"), 0);
+	size_t one = pic.snaps[0].svg_len;
+	pic.max_bytes = one * 3;
+	char label[16];
+	for (int i = 1; i < 12; i++) {
+		snprintf(label, sizeof label, "s%d", i);
+		CHECK_EQ(picture_snapshot(&pic, r.k, label), 0);
+		size_t sum = 0;
+		for (size_t j = 0; j < pic.n; j++)
+			sum += pic.snaps[j].svg_len;
+		CHECK_EQ(sum, pic.bytes);
+		CHECK(pic.bytes <= pic.max_bytes + one + one / 8);
+	}
+	CHECK(pic.dropped > 0);
+	CHECK_EQ(pic.n + pic.dropped, 12);
+	CHECK_STR(pic.snaps[0].label, "s0");
+	CHECK_STR(pic.snaps[pic.n - 1].label, "s11");
+	picture_free(&pic);
+	rig_down(&r);
+}
+
 TEST(picture_thins_snapshots_keeping_first_and_last)
 {
 	struct rig r;
@@ -250,7 +277,7 @@ TEST(picture_thins_snapshots_keeping_first_and_last)
 	for (size_t i = 1; i < pic.n; i++)
 		CHECK(atoi(pic.snaps[i].label + 1) > atoi(pic.snaps[i - 1].label + 1));
 	CHECK(strstr(pic.snaps[0].svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
-	CHECK(strstr(pic.snaps[0].svg, "physical memory: 1024 frames of 4 KiB at 0x80000000"));
+	CHECK(strstr(pic.snaps[0].svg, "frame map: 1024 frames of 4 KiB at 0x80000000"));
 	/* a process name with markup is escaped */
 	CHECK_EQ(picture_snapshot(&pic, r.k, "a<b & \"c\""), 0);
 	CHECK(strstr(pic.snaps[pic.n - 1].svg, "a&lt;b &amp; &quot;c&quot;"));
