@@ -16,6 +16,9 @@
  *   stale_code munmap     unmap code, map zeroes at the same address: calling
  *                         it must fault (SIGILL), not run the old code
  *   stale_code remap      unmap code, map new code at the same address
+ *   stale_code dontneed   madvise(MADV_DONTNEED) drops a code page: the
+ *                         next call finds zeroes (SIGILL); new code written
+ *                         there afterwards runs
  *   stale_code noexec     mprotect removes X: a call must fault (SIGSEGV);
  *                         X given back: the call works again
  *   stale_code swap [N]   code pages pushed out by N pages (default 512) of
@@ -246,6 +249,22 @@ static int mode_remap(void)
 	return 0;
 }
 
+static int mode_dontneed(void)
+{
+	char buf[64];
+	uint32_t *code = map_code(0, PROT_READ | PROT_WRITE | PROT_EXEC);
+	write_fn(code, 0, 13);
+	fence_i();
+	printf("dontneed: code returns %ld\n", call_hot(fn_at(code, 0)));
+	if (madvise(code, PAGE, MADV_DONTNEED))
+		die("madvise");
+	printf("dontneed: after MADV_DONTNEED: %s\n", call_in_child(fn_at(code, 0), buf));
+	write_fn(code, 0, 14);
+	fence_i();
+	printf("dontneed: rewritten returns %ld\n", call_hot(fn_at(code, 0)));
+	return 0;
+}
+
 static int mode_noexec(void)
 {
 	char buf[64];
@@ -347,6 +366,8 @@ int main(int argc, char **argv)
 		rc = mode_munmap();
 	else if (!strcmp(m, "remap"))
 		rc = mode_remap();
+	else if (!strcmp(m, "dontneed"))
+		rc = mode_dontneed();
 	else if (!strcmp(m, "noexec"))
 		rc = mode_noexec();
 	else if (!strcmp(m, "swap"))
@@ -357,7 +378,7 @@ int main(int argc, char **argv)
 		rc = mode_nofence();
 	else {
 		printf("usage: stale_code rwx|mprotect|self|cow|munmap|remap|noexec|"
-		       "swap [N]|exec PATH|nofence\n");
+		       "swap [N]|exec PATH|nofence|dontneed\n");
 		return 2;
 	}
 	return rc;
