@@ -14,7 +14,9 @@
 #   - scenarios that stress what a translating engine can get wrong: small
 #     time slices with several processes (`A --- B`, the interleaving must
 #     match instruction for instruction), few frames plus swap (code pages
-#     evicted and brought back), a tiny TLB, no ASIDs, Sv48;
+#     evicted and brought back), a tiny TLB, no ASIDs, Sv48, the event log
+#     of faults, syscalls, evictions and time-slice ends with their
+#     instruction stamps (--events -), working-set samples (--wss);
 # and compares the runs exactly: stdout (without the benchmark's own
 # "time:" line), exit status, stderr with the --stats text, and the
 # --stats-json counters.  Left out of the comparison, because they describe
@@ -204,6 +206,8 @@ tlb-tiny           --tlb 4:1 @BIN@/bench_coremark_like 20 notime
 no-asid            --no-asid --quantum 300 --prefix @BIN@/stale_code rwx --- @BIN@/stale_code noexec
 sv48               --paging sv48 --prefix @BIN@/stale_code munmap --- @BIN@/stale_code self
 coremark           @BIN@/bench_coremark_like 50 notime
+events-3procs      --quantum 777 --frames 40 --swap 8M --events - --events-filter fault,syscall,exit,evict,tick --prefix @BIN@/stale_code swap 48 --- @BIN@/stale_code cow --- @BIN@/bench_coremark_like 5 notime
+wss                --wss 5000 --quantum 3000 @BIN@/bench_coremark_like 20 notime --- @BIN@/stale_code rwx
 coremark-lp64      @BIN@/coremark_like_lp64 20 notime
 EOF
 }
