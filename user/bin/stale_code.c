@@ -24,8 +24,10 @@
  *   stale_code swap [N]   code pages pushed out by N pages (default 512) of
  *                         other data and faulted back (run with --frames
  *                         small and --swap), new code written meanwhile
- *   stale_code exec PATH  run a hot loop, then exec PATH (another program
- *                         whose code sits at the same addresses)
+ *   stale_code exec PATH  run a hot loop, then exec PATH = stale_code_b: the
+ *                         same program built with one constant changed, so
+ *                         its function sits at the same address with other
+ *                         code; it runs the loop again (mode exec-end)
  *   stale_code nofence    rewrite code WITHOUT fence.i and report which
  *                         version ran (not compared: RISC-V lets a hart run
  *                         either until fence.i; see docs/hardware.md)
@@ -315,24 +317,48 @@ static int mode_swap(long npages)
 	return 0;
 }
 
+/* stale_code_b.c defines STALE_VARIANT 2 and includes this file: the same
+ * layout, one immediate different in text_fn. */
+#ifndef STALE_VARIANT
+#define STALE_VARIANT 1
+#endif
+
 /* A function in the program's own text, made hot before the exec. */
 static __attribute__((noinline)) long text_fn(long x)
 {
-	return x * 3 + 1;
+	return x * 3 + STALE_VARIANT;
 }
 
-static int mode_exec(const char *path)
+static long hot_loop(void)
 {
 	long sum = 0;
 	for (long i = 0; i < 5000; i++)
 		sum += text_fn(i);
-	printf("exec: hot loop sum %ld, now exec %s\n", sum, strrchr(path, '/') ?
-	       strrchr(path, '/') + 1 : path);
+	return sum;
+}
+
+static int mode_exec(const char *path)
+{
+	char addr[32];
+	printf("exec: variant %d, hot loop sum %ld, now exec %s\n", STALE_VARIANT,
+	       hot_loop(), strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 	fflush(stdout);
-	char *argv[] = { "hello", "after", "exec", NULL };
+	sprintf(addr, "%lx", (unsigned long)(uintptr_t)text_fn);
+	char *argv[] = { "stale_code_b", "exec-end", addr, NULL };
 	execve(path, argv, environ);
 	die("execve");
 	return 1;
+}
+
+/* After the exec: the loop again, and whether text_fn sits where the
+ * previous program's did (argv[2]). */
+static int mode_exec_end(const char *prev_addr)
+{
+	unsigned long prev = strtoul(prev_addr, 0, 16);
+	printf("exec-end: variant %d, hot loop sum %ld, text_fn at the same address: %s\n",
+	       STALE_VARIANT, hot_loop(),
+	       prev == (unsigned long)(uintptr_t)text_fn ? "yes" : "no");
+	return 0;
 }
 
 static int mode_nofence(void)
@@ -374,6 +400,8 @@ int main(int argc, char **argv)
 		rc = mode_swap(argc > 2 ? atol(argv[2]) : 512);
 	else if (!strcmp(m, "exec") && argc > 2)
 		rc = mode_exec(argv[2]);
+	else if (!strcmp(m, "exec-end") && argc > 2)
+		rc = mode_exec_end(argv[2]);
 	else if (!strcmp(m, "nofence"))
 		rc = mode_nofence();
 	else {

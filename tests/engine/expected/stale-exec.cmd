@@ -1,3 +1,3 @@
 stale_code
 exec
-@BIN@/hello
+@BIN@/stale_code_b
