@@ -191,6 +191,21 @@ for f in "$EEXP"/*.status; do
 	fi
 done
 
+# The benchmark's self-check must catch a wrong result: built on the host
+# with a wrong known CRC, it must say CRC MISMATCH and exit 1.
+if command -v cc >/dev/null 2>&1 &&
+   cc -O1 -DKNOWN_LIST_CRC0=0x1234u -o "$tmp/cml_wrong" user/bin/bench_coremark_like.c 2>"$tmp/cc.err"; then
+	out=$("$tmp/cml_wrong" 2 notime); rc=$?
+	if [ $rc -eq 1 ] && grep -q '^CRC MISMATCH: want list 0x1234' <<<"$out" && ! grep -q 'CRC ok' <<<"$out"; then
+		ok "bench_coremark_like: a wrong known CRC is reported (CRC MISMATCH, exit 1)"
+	else
+		bad "bench_coremark_like: a wrong known CRC gave exit $rc: $out"
+	fi
+else
+	echo "SKIP coremark-selfcheck: no host cc to build bench_coremark_like with a wrong CRC: $(head -c 120 "$tmp/cc.err" 2>/dev/null)"
+	skip=$((skip + 1))
+fi
+
 # --- 3. scenarios: several processes, small slices, swap, small TLBs ------
 # One per line: a label, then `vmos run` options and programs (@BIN@ =
 # $VMOS_BUILD/user/bin).
