@@ -1,0 +1,3 @@
+bench_coremark_like
+3
+notime

@@ -1,0 +1,3 @@
+coremark_like_lp64
+3
+notime

@@ -1,0 +1,2 @@
+bench_coremark_like
+0

@@ -1,0 +1,2 @@
+stale_code
+dontneed

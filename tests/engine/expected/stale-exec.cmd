@@ -1,0 +1,3 @@
+stale_code
+exec
+@BIN@/stale_code_b

@@ -1,0 +1,3 @@
+stale_code
+swap
+64
