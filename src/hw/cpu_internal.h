@@ -98,4 +98,33 @@ void cpu_decode(struct cpu_slot *s, uint32_t word);
  * array (correct, only slower). */
 struct cpu_slot *cpu_page_slots(const uint8_t *page);
 
+/* ---- integer helpers shared by both engines (cpu.c, cpu_fast.c) ---- */
+
+static inline uint64_t sext32(uint64_t v)
+{
+	return (uint64_t)(int64_t)(int32_t)v;
+}
+
+/* M extension: division by zero and overflow give the results the spec
+ * tabulates instead of trapping. */
+static inline uint64_t div64(int64_t a, int64_t b)
+{
+	return b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
+}
+
+static inline uint64_t rem64(int64_t a, int64_t b)
+{
+	return b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
+}
+
+static inline uint64_t div32(int32_t a, int32_t b)
+{
+	return sext32(b == 0 ? ~0u : (a == INT32_MIN && b == -1) ? (uint32_t)a : (uint32_t)(a / b));
+}
+
+static inline uint64_t rem32(int32_t a, int32_t b)
+{
+	return sext32(b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b));
+}
+
 #endif
