@@ -72,7 +72,7 @@ struct fblock {
 	const uint8_t *host; /* host address of the first byte */
 	uint16_t n;          /* instructions */
 	uint16_t len;        /* bytes */
-	uint32_t pad;
+	uint32_t epoch;      /* fb_epoch when its bytes were last compared */
 	struct fop ops[];    /* n + 1: the last is END, off = len; then the bytes */
 };
 
@@ -80,6 +80,12 @@ static struct fblock **fb_table;
 static uint8_t *fb_arena;
 static size_t fb_used;
 static uint64_t fb_flushes;
+/* Bumped at every cpu_run and whenever code may have been written inside
+ * one (a store or AMO through the out-of-line path, an interpreter step):
+ * a block whose epoch differs compares its bytes again. */
+static uint32_t fb_epoch;
+static struct ram *fb_ram;     /* the RAM whose code map the cache follows */
+static struct mmu *fb_mmu;     /* the MMU of the last run */
 
 uint64_t cpu_fast_flushes(void)
 {
@@ -143,14 +149,14 @@ void cpu_fast_flush(void)
 	memset(fb_table, 0, FB_TABLE * sizeof *fb_table);
 	fb_used = 0;
 	fb_flushes++;
+	if (fb_ram && fb_ram->code)
+		memset(fb_ram->code, 0, fb_ram->size >> PGSHIFT);
 }
 
 static bool ends_block(unsigned op)
 {
 	switch (op) {
 	case CPU_OP_JAL: case CPU_OP_JALR:
-	case CPU_OP_BEQ: case CPU_OP_BNE: case CPU_OP_BLT: case CPU_OP_BGE:
-	case CPU_OP_BLTU: case CPU_OP_BGEU:
 	case CPU_OP_ECALL: case CPU_OP_EBREAK: case CPU_OP_ILLEGAL: case CPU_OP_AMO:
 		return true;
 	default:
@@ -160,7 +166,7 @@ static bool ends_block(unsigned op)
 
 /* Translates the block whose first byte is h, at offset off of its page.
  * Returns NULL if its first instruction straddles the page's end. */
-static struct fblock *fb_translate(const uint8_t *h, unsigned off,
+static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off,
 				   const void *const *labels, const void *end_label)
 {
 	struct fop ops[FB_MAX_BYTES / 2 + 1];
@@ -194,16 +200,28 @@ static struct fblock *fb_translate(const uint8_t *h, unsigned off,
 	}
 	if (n == 0)
 		return NULL;
+	struct ram *ram = m->ram;
+	if ((uintptr_t)(h - ram->mem) < ram->size) {
+		size_t frame = (size_t)(h - ram->mem) >> PGSHIFT;
+		if (!ram->code[frame]) {
+			/* from now on stores to the frame miss the fast cache:
+			 * drop the entries that may already point at it */
+			ram->code[frame] = 1;
+			mmu_fast_flush(m);
+		}
+	}
 	ops[n] = (struct fop){ .h = end_label, .off = (uint8_t)len };
 	size_t size = sizeof(struct fblock) + (n + 1) * sizeof(struct fop) + ((len + 7) & ~7u);
-	if (fb_used + size > FB_ARENA_BYTES)
+	if (fb_used + size > FB_ARENA_BYTES) {
 		cpu_fast_flush();
+		ram->code[(size_t)(h - ram->mem) >> PGSHIFT] = 1;
+	}
 	struct fblock *b = (struct fblock *)(fb_arena + fb_used);
 	fb_used += size;
 	b->host = h;
 	b->n = (uint16_t)n;
 	b->len = (uint16_t)len;
-	b->pad = 0;
+	b->epoch = fb_epoch;
 	memcpy(b->ops, ops, (n + 1) * sizeof(struct fop));
 	memcpy((uint8_t *)fb_bytes(b), h, len);
 	fb_table[fb_index(h)] = b;
@@ -215,16 +233,6 @@ static struct fblock *fb_translate(const uint8_t *h, unsigned off,
 #define NEXT() do { op++; goto *op->h; } while (0)
 
 #define ALU(name, expr) op_##name: x[op->rd] = (expr); NEXT();
-
-/* Leave the block: op (index i) retired; go on at the next instruction. */
-#define EXIT_AFTER() goto exit_after
-
-/* A fast store into the running block's own bytes: leave after it. */
-#define SELF_CHECK(h_, size)                                                   \
-	do {                                                                   \
-		if (unlikely((uintptr_t)((h_) + (size) - bhost) < blen + (size))) \
-			EXIT_AFTER();                                          \
-	} while (0)
 
 #define LOAD_VAL(T, size, WRITE_BACK)                                          \
 	do {                                                                   \
@@ -262,7 +270,6 @@ static struct fblock *fb_translate(const uint8_t *h, unsigned off,
 		if (likely(h_)) {                                              \
 			memcpy(h_, &v_, size);                                 \
 			dhits++;                                               \
-			SELF_CHECK(h_, size);                                  \
 		} else {                                                       \
 			uint64_t tv_;                                          \
 			cause = (uint64_t)cpu_store_slow(m, va_, size, v_, &tv_); \
@@ -270,17 +277,22 @@ static struct fblock *fb_translate(const uint8_t *h, unsigned off,
 				tval = tv_;                                    \
 				goto trap_op;                                  \
 			}                                                      \
-			goto exit_slow;                                        \
+			goto exit_store;                                       \
 		}                                                              \
 	} while (0)
 
 #define STORE_AS(size) STORE_FROM(size, x[op->rs2])
 
+/* A conditional branch does not end its block (a superblock): not taken,
+ * the next op runs; taken, the block's rest is given back. */
 #define BRANCH(name, cond)                                                     \
 	op_##name:                                                             \
-	pc = (cond) ? pc + (uint64_t)(int64_t)op->off + (uint64_t)(int64_t)op->imm \
-		    : pc + blen;                                               \
-	goto next_block;
+	if (cond) {                                                            \
+		left += b->n - (uint64_t)(op - b->ops) - 1;                    \
+		pc += op->off + (uint64_t)(int64_t)op->imm;                    \
+		goto next_block;                                               \
+	}                                                                      \
+	NEXT();
 
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-crossjumping", "no-gcse")))
@@ -294,9 +306,12 @@ static struct trap run_fast(struct cpu *c, uint64_t budget)
 	uint64_t *x = c->x;
 	const bool bare = SATP_MODE(m->satp) == SATP_MODE_BARE;
 	/* budget - left: instructions retired (or charged) since the last
-	 * commit; fhits: instruction fetches charged as fetch-cache hits;
+	 * commit, each one fetch; looks: the fetches among them (and the one
+	 * of a block handed to the interpreter) that were real TLB lookups,
+	 * the rest are fetch-cache hits; trapped: the trapping instruction
+	 * was fetched too;
 	 * dhits: data accesses served by the fast cache. */
-	uint64_t pc = c->pc, left = budget, fhits = 0, dhits = 0;
+	uint64_t pc = c->pc, left = budget, looks = 0, trapped = 0, dhits = 0;
 	uint64_t code_va = CODE_NONE;
 	const uint8_t *code_host = NULL;
 	const uint8_t *bhost = NULL;
@@ -304,9 +319,24 @@ static struct trap run_fast(struct cpu *c, uint64_t budget)
 	struct fblock *b = NULL;
 	const struct fop *op = NULL;
 	uint64_t cause = 0, tval = 0;
-	unsigned looked = 0;
 
 	x[0] = 0;
+	fb_epoch++;          /* the kernel may have written code since the last run */
+	if (unlikely(!m->ram->code || m->ram != fb_ram || m != fb_mmu)) {
+		if (!m->ram->code) {
+			/* a new RAM (perhaps at an old one's address) */
+			m->ram->code = calloc(m->ram->size >> PGSHIFT, 1);
+			if (!m->ram->code)
+				return cpu_run_interp(c, budget);
+			fb_ram = NULL;
+		}
+		if (m->ram != fb_ram) {
+			fb_ram = m->ram;
+			cpu_fast_flush();        /* blocks of another RAM */
+		}
+		fb_mmu = m;
+		mmu_fast_flush(m);               /* no fast store entry to a code frame */
+	}
 
 next_block:
 	if (unlikely(left == 0)) {
@@ -316,7 +346,6 @@ next_block:
 	}
 	{
 		uint64_t off = pc - code_va;
-		looked = 0;
 		if (unlikely(off > PGSIZE - 2)) {
 			/* a new page: one real fetch translation, counted */
 			uint8_t *h = mmu_fast_host(m, ACC_FETCH, pc, 1);
@@ -331,19 +360,22 @@ next_block:
 			off = pc & PGMASK;
 			code_va = pc - off;
 			code_host = h - off;
-			looked = 1;
+			looks++;
 		}
 		bhost = code_host + off;
 		b = fb_table[fb_index(bhost)];
-		if (unlikely(!b || b->host != bhost || !fb_valid(b, bhost))) {
-			b = fb_translate(bhost, (unsigned)off, labels, &&op_END);
-			if (!b)
-				goto step;      /* a 32-bit instruction across pages */
+		if (unlikely(!b || b->host != bhost || b->epoch != fb_epoch)) {
+			if (b && b->host == bhost && fb_valid(b, bhost)) {
+				b->epoch = fb_epoch;
+			} else {
+				b = fb_translate(m, bhost, (unsigned)off, labels, &&op_END);
+				if (!b)
+					goto step;  /* a 32-bit instruction across pages */
+			}
 		}
 		if (unlikely(b->n > left))
 			goto step;              /* the slice ends inside b */
 		left -= b->n;
-		fhits += b->n - looked;
 		blen = b->len;
 		op = b->ops;
 		goto *op->h;
@@ -357,14 +389,13 @@ step: {
 	if (!b || b->n <= left)
 		k = 1;
 	c->instret += budget - left;
-	m->stats.tlb_hits += dhits + (bare ? 0 : fhits);
-	if (looked && !bare)
-		m->stats.tlb_hits--;
+	m->stats.tlb_hits += dhits + (bare ? 0 : (budget - left) - looks);
 	budget = left;
-	fhits = dhits = 0;
+	looks = dhits = 0;
 	c->pc = pc;
 	uint64_t before = c->instret;
 	struct trap t = cpu_run_interp(c, k);
+	fb_epoch++;          /* it may have stored into code */
 	left -= c->instret - before;
 	budget = left;
 	pc = c->pc;
@@ -501,7 +532,7 @@ op_AMO: {
 		tval = tv;
 		goto trap_op_slow;
 	}
-	goto exit_slow;
+	goto exit_store;
 }
 
 op_CSR_COUNT:
@@ -524,16 +555,19 @@ op_EBREAK:
 	tval = pc + op->off;
 	goto trap_op;
 
+exit_store:
+	/* a store that missed the fast cache, maybe into translated code
+	 * (stores to such frames always miss): compare bytes again */
+	fb_epoch++;
 exit_slow:
 	/* an out-of-line access may have evicted the code page from the TLB:
 	 * the next fetch translates for real, as in the interpreter */
 	code_va = CODE_NONE;
 	code_host = NULL;
-exit_after: {
+{
 	/* op retired; the rest of the block did not run */
 	uint64_t rest = b->n - (uint64_t)(op - b->ops) - 1;
 	left += rest;
-	fhits -= rest;
 	pc += op[1].off;
 	goto next_block;
 }
@@ -544,7 +578,7 @@ trap_op: {
 	/* op was fetched but did not retire */
 	uint64_t i = (uint64_t)(op - b->ops);
 	left += b->n - i;
-	fhits -= b->n - i - 1;
+	trapped = 1;
 	pc += op->off;
 	goto out;
 }
@@ -553,7 +587,7 @@ out:
 	x[0] = 0;
 	c->pc = pc;
 	c->instret += budget - left;
-	m->stats.tlb_hits += dhits + (bare ? 0 : fhits);
+	m->stats.tlb_hits += dhits + (bare ? 0 : (budget - left) + trapped - looks);
 	return (struct trap){ cause, tval, pc };
 }
 
