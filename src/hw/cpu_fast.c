@@ -60,9 +60,10 @@ enum cpu_engine cpu_engine = CPU_ENGINE_FAST;
 
 #define CODE_NONE 0x8000000000000000ULL
 
-/* One translated instruction (16 bytes). */
+/* One translated instruction (24 bytes). */
 struct fop {
 	const void *h;       /* handler label */
+	struct fblock *link; /* the block this op last jumped to (see CHAIN) */
 	int32_t imm;         /* immediate; AUIPC: off + imm; ILLEGAL: tval */
 	uint8_t rd, rs1, rs2;
 	uint8_t off;         /* byte offset of the instruction in its block */
@@ -185,6 +186,7 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 		cpu_decode(&s, w);
 		struct fop *o = &ops[n++];
 		o->h = labels[s.op];
+		o->link = NULL;
 		o->imm = s.imm;
 		o->rd = s.rd;
 		o->rs1 = s.rs1;
@@ -283,14 +285,37 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 
 #define STORE_AS(size) STORE_FROM(size, x[op->rs2])
 
+/* Go on at target: straight into the block op last jumped to if it is
+ * still the block at target's host address and was checked in this epoch
+ * and the budget covers it (a chained jump: no hash, no table), else
+ * through next_block, which fills op's link.  Links only ever point at
+ * blocks made since the last flush of the code cache (the running block is
+ * one, and links are filled after it was made), so they never dangle. */
+#define CHAIN(target)                                                          \
+	do {                                                                   \
+		pc = (target);                                                 \
+		uint64_t off_ = pc - code_va;                                  \
+		struct fblock *nb_ = op->link;                                 \
+		if (likely(off_ <= PGSIZE - 2 && nb_ &&                       \
+			   nb_->host == code_host + off_ && nb_->epoch == fb_epoch && \
+			   nb_->n <= left)) {                                  \
+			b = nb_;                                               \
+			left -= b->n;                                          \
+			blen = b->len;                                         \
+			op = b->ops;                                           \
+			goto *op->h;                                           \
+		}                                                              \
+		patch = &op->link;                                             \
+		goto next_block;                                               \
+	} while (0)
+
 /* A conditional branch does not end its block (a superblock): not taken,
  * the next op runs; taken, the block's rest is given back. */
 #define BRANCH(name, cond)                                                     \
 	op_##name:                                                             \
 	if (cond) {                                                            \
 		left += b->n - (uint64_t)(op - b->ops) - 1;                    \
-		pc += op->off + (uint64_t)(int64_t)op->imm;                    \
-		goto next_block;                                               \
+		CHAIN(pc + op->off + (uint64_t)(int64_t)op->imm);              \
 	}                                                                      \
 	NEXT();
 
@@ -317,7 +342,8 @@ static struct trap run_fast(struct cpu *c, uint64_t budget)
 	const uint8_t *bhost = NULL;
 	uintptr_t blen = 0;
 	struct fblock *b = NULL;
-	const struct fop *op = NULL;
+	struct fop *op = NULL;
+	struct fblock **patch = NULL;  /* a link to fill at the next block */
 	uint64_t cause = 0, tval = 0;
 
 	x[0] = 0;
@@ -368,10 +394,17 @@ next_block:
 			if (b && b->host == bhost && fb_valid(b, bhost)) {
 				b->epoch = fb_epoch;
 			} else {
+				uint64_t fl = fb_flushes;
 				b = fb_translate(m, bhost, (unsigned)off, labels, &&op_END);
+				if (fl != fb_flushes)
+					patch = NULL;   /* the arena was reused */
 				if (!b)
 					goto step;  /* a 32-bit instruction across pages */
 			}
+		}
+		if (patch) {
+			*patch = b;
+			patch = NULL;
 		}
 		if (unlikely(b->n > left))
 			goto step;              /* the slice ends inside b */
@@ -385,6 +418,7 @@ step: {
 	/* The interpreter runs 1 instruction, or the rest of the slice.  It
 	 * fetches pc again: that lookup hits (we just translated the page), so
 	 * the one counted above is taken back. */
+	patch = NULL;
 	uint64_t k = b ? left : 1;
 	if (!b || b->n <= left)
 		k = 1;
@@ -408,8 +442,7 @@ step: {
 }
 
 op_END:
-	pc += blen;
-	goto next_block;
+	CHAIN(pc + blen);
 
 op_DECODE:           /* never translated */
 op_ILLEGAL:
@@ -473,15 +506,13 @@ op_NOP:
 op_JAL:
 	x[op->rd] = pc + blen;
 	x[0] = 0;
-	pc = pc + op->off + (uint64_t)(int64_t)op->imm;
-	goto next_block;
+	CHAIN(pc + op->off + (uint64_t)(int64_t)op->imm);
 
 op_JALR: {
 	uint64_t target = (x[op->rs1] + (uint64_t)(int64_t)op->imm) & ~1ULL;
 	x[op->rd] = pc + blen;
 	x[0] = 0;
-	pc = target;
-	goto next_block;
+	CHAIN(target);
 }
 
 	BRANCH(BEQ, x[op->rs1] == x[op->rs2])
