@@ -380,3 +380,56 @@ TEST(instruction_across_pages)
 	CHECK_EQ(h.mmu.stats.tlb_hits, 2);
 	hw_teardown(&h);
 }
+
+TEST(store_into_an_already_translated_block_in_the_same_run)
+{
+	struct hw h;
+	cpu_engine = CPU_ENGINE_FAST;
+	setup_vm(&h);
+	/* a loop whose second pass runs the instruction its first pass
+	 * patched: the block at 0 was translated before the store */
+	uint32_t p[] = {
+		ADDI(7, 7, 1),                 /* 0 */
+		LI(6, 1),                      /* 4: patched to li x6, 2 */
+		STORE(2, 5, 22, 4),            /* 8: sw x5, 4(x22) */
+		enc_b(1, 7, 8, -12),           /* 12: bne x7, x8, 0 */
+		ECALL,                         /* 16 */
+	};
+	h.cpu.x[22] = CODE_VA;
+	h.cpu.x[5] = LI(6, 2);
+	h.cpu.x[8] = 2;
+	struct trap t = run_code(&h, p, 5, 1000);
+	CHECK_EQ(t.cause, CAUSE_USER_ECALL);
+	CHECK_EQ(h.cpu.x[7], 2);
+	CHECK_EQ(h.cpu.x[6], 2);
+	hw_teardown(&h);
+}
+
+TEST(store_to_a_frame_before_it_holds_code)
+{
+	struct hw h;
+	cpu_engine = CPU_ENGINE_FAST;
+	setup_vm(&h);
+	/* page 1 holds a routine T: li x6, 1; ret.  Page 0 stores into page
+	 * 1 (a fast store entry for it), calls T (page 1 becomes a code
+	 * frame), patches T's first instruction, and calls T again - all in
+	 * one run */
+	uint64_t t_va = CODE_VA + PGSIZE, t_pa = CODE_PA + PGSIZE;
+	hw_put32(&h, t_pa, LI(6, 1));
+	hw_put32(&h, t_pa + 4, enc_i(OPC_JALR, 0, 0, 1, 0));
+	uint32_t p[] = {
+		STORE(2, 0, 24, 64),                     /* sw x0, 64(x24) */
+		enc_i(OPC_JALR, 1, 0, 24, 0),            /* call T */
+		ADDI(10, 6, 0),                          /* x10 = T's result */
+		STORE(2, 5, 24, 0),                      /* patch T */
+		enc_i(OPC_JALR, 1, 0, 24, 0),            /* call T */
+		ECALL,
+	};
+	h.cpu.x[24] = t_va;
+	h.cpu.x[5] = LI(6, 2);
+	struct trap t = run_code(&h, p, 6, 1000);
+	CHECK_EQ(t.cause, CAUSE_USER_ECALL);
+	CHECK_EQ(h.cpu.x[10], 1);
+	CHECK_EQ(h.cpu.x[6], 2);
+	hw_teardown(&h);
+}
