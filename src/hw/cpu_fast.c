@@ -85,6 +85,7 @@ static uint64_t fb_flushes;
  * one (a store or AMO through the out-of-line path, an interpreter step):
  * a block whose epoch differs compares its bytes again. */
 static uint32_t fb_epoch;
+static struct fblock fb_none;  /* an unfilled link: its host matches no code */
 static struct ram *fb_ram;     /* the RAM whose code map the cache follows */
 static struct mmu *fb_mmu;     /* the MMU of the last run */
 
@@ -154,6 +155,12 @@ void cpu_fast_flush(void)
 		memset(fb_ram->code, 0, fb_ram->size >> PGSHIFT);
 }
 
+static bool is_branch(unsigned op)
+{
+	return op == CPU_OP_BEQ || op == CPU_OP_BNE || op == CPU_OP_BLT || op == CPU_OP_BGE ||
+	       op == CPU_OP_BLTU || op == CPU_OP_BGEU;
+}
+
 static bool ends_block(unsigned op)
 {
 	switch (op) {
@@ -186,12 +193,14 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 		cpu_decode(&s, w);
 		struct fop *o = &ops[n++];
 		o->h = labels[s.op];
-		o->link = NULL;
+		o->link = &fb_none;
 		o->imm = s.imm;
 		o->rd = s.rd;
 		o->rs1 = s.rs1;
 		o->rs2 = s.rs2;
 		o->off = (uint8_t)len;
+		if (is_branch(s.op))
+			o->rd = 0;           /* set below: the ops after it */
 		if (s.op == CPU_OP_AUIPC)
 			o->imm = (int32_t)((int64_t)s.imm + len);
 		else if (s.op == CPU_OP_ILLEGAL)
@@ -212,7 +221,12 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 			mmu_fast_flush(m);
 		}
 	}
-	ops[n] = (struct fop){ .h = end_label, .off = (uint8_t)len };
+	ops[n] = (struct fop){ .h = end_label, .link = &fb_none, .off = (uint8_t)len };
+	for (unsigned i = 0; i < n; i++)
+		if (ops[i].h == labels[CPU_OP_BEQ] || ops[i].h == labels[CPU_OP_BNE] ||
+		    ops[i].h == labels[CPU_OP_BLT] || ops[i].h == labels[CPU_OP_BGE] ||
+		    ops[i].h == labels[CPU_OP_BLTU] || ops[i].h == labels[CPU_OP_BGEU])
+			ops[i].rd = (uint8_t)(n - i - 1);
 	size_t size = sizeof(struct fblock) + (n + 1) * sizeof(struct fop) + ((len + 7) & ~7u);
 	if (fb_used + size > FB_ARENA_BYTES) {
 		cpu_fast_flush();
@@ -296,8 +310,8 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 		pc = (target);                                                 \
 		uint64_t off_ = pc - code_va;                                  \
 		struct fblock *nb_ = op->link;                                 \
-		if (likely(off_ <= PGSIZE - 2 && nb_ &&                       \
-			   nb_->host == code_host + off_ && nb_->epoch == fb_epoch && \
+		if (likely(off_ <= PGSIZE - 2 &&                               \
+			   nb_->host == code_host + off_ && nb_->epoch == epoch && \
 			   nb_->n <= left)) {                                  \
 			b = nb_;                                               \
 			left -= b->n;                                          \
@@ -314,7 +328,7 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 #define BRANCH(name, cond)                                                     \
 	op_##name:                                                             \
 	if (cond) {                                                            \
-		left += b->n - (uint64_t)(op - b->ops) - 1;                    \
+		left += op->rd;       /* a branch's rd: the ops after it */     \
 		CHAIN(pc + op->off + (uint64_t)(int64_t)op->imm);              \
 	}                                                                      \
 	NEXT();
@@ -347,7 +361,7 @@ static struct trap run_fast(struct cpu *c, uint64_t budget)
 	uint64_t cause = 0, tval = 0;
 
 	x[0] = 0;
-	fb_epoch++;          /* the kernel may have written code since the last run */
+	uint32_t epoch = ++fb_epoch;  /* the kernel may have written code since the last run */
 	if (unlikely(!m->ram->code || m->ram != fb_ram || m != fb_mmu)) {
 		if (!m->ram->code) {
 			/* a new RAM (perhaps at an old one's address) */
@@ -390,7 +404,7 @@ next_block:
 		}
 		bhost = code_host + off;
 		b = fb_table[fb_index(bhost)];
-		if (unlikely(!b || b->host != bhost || b->epoch != fb_epoch)) {
+		if (unlikely(!b || b->host != bhost || b->epoch != epoch)) {
 			if (b && b->host == bhost && fb_valid(b, bhost)) {
 				b->epoch = fb_epoch;
 			} else {
@@ -429,7 +443,7 @@ step: {
 	c->pc = pc;
 	uint64_t before = c->instret;
 	struct trap t = cpu_run_interp(c, k);
-	fb_epoch++;          /* it may have stored into code */
+	epoch = ++fb_epoch;  /* it may have stored into code */
 	left -= c->instret - before;
 	budget = left;
 	pc = c->pc;
@@ -589,7 +603,7 @@ op_EBREAK:
 exit_store:
 	/* a store that missed the fast cache, maybe into translated code
 	 * (stores to such frames always miss): compare bytes again */
-	fb_epoch++;
+	epoch = ++fb_epoch;
 exit_slow:
 	/* an out-of-line access may have evicted the code page from the TLB:
 	 * the next fetch translates for real, as in the interpreter */
