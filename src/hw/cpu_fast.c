@@ -288,12 +288,15 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 			dhits++;                                               \
 		} else {                                                       \
 			uint64_t tv_;                                          \
-			cause = (uint64_t)cpu_store_slow(m, va_, size, v_, &tv_); \
+			bool code_;                                            \
+			cause = (uint64_t)cpu_store_slow_code(m, va_, size, v_, &tv_, &code_); \
 			if (cause) {                                           \
 				tval = tv_;                                    \
 				goto trap_op;                                  \
 			}                                                      \
-			goto exit_store;                                       \
+			if (code_)                                             \
+				goto exit_store;                               \
+			goto exit_slow;                                        \
 		}                                                              \
 	} while (0)
 
@@ -601,8 +604,8 @@ op_EBREAK:
 	goto trap_op;
 
 exit_store:
-	/* a store that missed the fast cache, maybe into translated code
-	 * (stores to such frames always miss): compare bytes again */
+	/* a store into a frame holding translated code (stores to such
+	 * frames always miss the fast cache), or an AMO: compare bytes again */
 	epoch = ++fb_epoch;
 exit_slow:
 	/* an out-of-line access may have evicted the code page from the TLB:

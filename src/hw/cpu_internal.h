@@ -20,6 +20,10 @@ void cpu_rvc_init(void);
  * reports that page's first byte as tval. */
 int cpu_load_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t *val, uint64_t *tval);
 int cpu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t val, uint64_t *tval);
+/* cpu_store_slow that also says whether it wrote to a frame the fast
+ * engine holds translated code from (ram.h). */
+int cpu_store_slow_code(struct mmu *m, uint64_t va, unsigned size, uint64_t val,
+			uint64_t *tval, bool *code);
 
 /* Fetches the instruction at pc (the fetch cache missed): sets *page_va and
  * *page_host to pc's page for the cache, and *insn to the 16 or 32 bits at
