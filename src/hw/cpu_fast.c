@@ -144,15 +144,24 @@ static bool fb_ready(void)
 	return true;
 }
 
+/* Drops every block (the RAM's code map is cleared by the caller). */
+static void fb_drop_all(void)
+{
+	memset(fb_table, 0, FB_TABLE * sizeof *fb_table);
+	fb_used = 0;
+	fb_flushes++;
+}
+
+/* Set by cpu_fast_flush: the code map of the next run's RAM is cleared
+ * then (no RAM is at hand here, and the last one may be gone). */
+static bool fb_map_stale;
+
 void cpu_fast_flush(void)
 {
 	if (!fb_table)
 		return;
-	memset(fb_table, 0, FB_TABLE * sizeof *fb_table);
-	fb_used = 0;
-	fb_flushes++;
-	if (fb_ram && fb_ram->code)
-		memset(fb_ram->code, 0, fb_ram->size >> PGSHIFT);
+	fb_drop_all();
+	fb_map_stale = true;
 }
 
 static bool is_branch(unsigned op)
@@ -229,7 +238,8 @@ static struct fblock *fb_translate(struct mmu *m, const uint8_t *h, unsigned off
 			ops[i].rd = (uint8_t)(n - i - 1);
 	size_t size = sizeof(struct fblock) + (n + 1) * sizeof(struct fop) + ((len + 7) & ~7u);
 	if (fb_used + size > FB_ARENA_BYTES) {
-		cpu_fast_flush();
+		fb_drop_all();
+		memset(ram->code, 0, ram->size >> PGSHIFT);
 		ram->code[(size_t)(h - ram->mem) >> PGSHIFT] = 1;
 	}
 	struct fblock *b = (struct fblock *)(fb_arena + fb_used);
@@ -365,7 +375,7 @@ static struct trap run_fast(struct cpu *c, uint64_t budget)
 
 	x[0] = 0;
 	uint32_t epoch = ++fb_epoch;  /* the kernel may have written code since the last run */
-	if (unlikely(!m->ram->code || m->ram != fb_ram || m != fb_mmu)) {
+	if (unlikely(!m->ram->code || m->ram != fb_ram || m != fb_mmu || fb_map_stale)) {
 		if (!m->ram->code) {
 			/* a new RAM (perhaps at an old one's address) */
 			m->ram->code = calloc(m->ram->size >> PGSHIFT, 1);
@@ -375,7 +385,12 @@ static struct trap run_fast(struct cpu *c, uint64_t budget)
 		}
 		if (m->ram != fb_ram) {
 			fb_ram = m->ram;
-			cpu_fast_flush();        /* blocks of another RAM */
+			fb_drop_all();           /* blocks of another RAM */
+			fb_map_stale = true;
+		}
+		if (fb_map_stale) {
+			memset(m->ram->code, 0, m->ram->size >> PGSHIFT);
+			fb_map_stale = false;
 		}
 		fb_mmu = m;
 		mmu_fast_flush(m);               /* no fast store entry to a code frame */

@@ -433,3 +433,49 @@ TEST(store_to_a_frame_before_it_holds_code)
 	CHECK_EQ(h.cpu.x[6], 2);
 	hw_teardown(&h);
 }
+
+/* Runs one instruction at every halfword of 8 pages of c.nop (a block from
+ * each: more than the code cache holds), then a short program; returns
+ * the program's result. */
+static uint64_t fill_cache(struct hw *h, enum cpu_engine e, uint64_t *flushes)
+{
+	uint64_t before = 0;
+	cpu_engine = e;
+	setup_vm(h);
+	uint64_t root = (h->mmu.satp & ((1ULL << 44) - 1)) << 12;
+	uint64_t va = 0x100000, pa = ALT_PA;
+	for (int i = 0; i < 9; i++) {      /* a ninth page to run on into */
+		hw_map(h, root, 3, va + (uint64_t)i * PGSIZE, pa + (uint64_t)i * PGSIZE, URX, 0);
+		for (unsigned o = 0; o < PGSIZE; o += 2)
+			hw_put16(h, pa + (uint64_t)i * PGSIZE + o, 0x0001);
+	}
+	for (uint64_t pc = va; pc < va + 8 * PGSIZE; pc += 2) {
+		h->cpu.pc = pc;
+		struct trap t = cpu_run(&h->cpu, 1 + (pc & 6));
+		CHECK_EQ(t.cause, CAUSE_S_TIMER_INTERRUPT);
+		if (pc == va)
+			before = cpu_fast_flushes();   /* after the new RAM's */
+	}
+	*flushes = cpu_fast_flushes() - before;
+	uint32_t p[] = { LI(6, 3), ADDI(6, 6, 4), ECALL };
+	for (int i = 0; i < 3; i++)
+		hw_put32(h, CODE_PA + 4 * (uint64_t)i, p[i]);
+	h->cpu.pc = CODE_VA;
+	struct trap t = cpu_run(&h->cpu, 100);
+	CHECK_EQ(t.cause, CAUSE_USER_ECALL);
+	return h->cpu.x[6];
+}
+
+TEST(a_full_code_cache_starts_over)
+{
+	struct hw a, b;
+	uint64_t flushes;
+	CHECK_EQ(fill_cache(&a, CPU_ENGINE_FAST, &flushes), 7);
+	CHECK(flushes >= 1);                     /* the arena filled up */
+	CHECK_EQ(fill_cache(&b, CPU_ENGINE_INTERP, &flushes), 7);
+	cpu_engine = CPU_ENGINE_FAST;
+	CHECK_EQ(a.cpu.instret, b.cpu.instret);
+	CHECK(memcmp(&a.mmu.stats, &b.mmu.stats, sizeof a.mmu.stats) == 0);
+	hw_teardown(&a);
+	hw_teardown(&b);
+}
