@@ -53,33 +53,6 @@ uint64_t cpu_time(void)
 	       (uint64_t)ts.tv_nsec / (1000000000ULL / CPU_TIMEBASE_HZ);
 }
 
-static inline uint64_t sext32(uint64_t v)
-{
-	return (uint64_t)(int64_t)(int32_t)v;
-}
-
-/* M extension: division by zero and overflow give the results the spec
- * tabulates instead of trapping. */
-static inline uint64_t div64(int64_t a, int64_t b)
-{
-	return b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
-}
-
-static inline uint64_t rem64(int64_t a, int64_t b)
-{
-	return b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
-}
-
-static inline uint64_t div32(int32_t a, int32_t b)
-{
-	return sext32(b == 0 ? ~0u : (a == INT32_MIN && b == -1) ? (uint32_t)a : (uint32_t)(a / b));
-}
-
-static inline uint64_t rem32(int32_t a, int32_t b)
-{
-	return sext32(b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b));
-}
-
 /* Loads of constant size through the fast cache, else the slow path; the
  * value (of type T, widened to 64 bits) is val_ in WRITE_BACK. */
 #define LOAD_VAL(T, size, WRITE_BACK)                                          \
@@ -179,7 +152,7 @@ static inline uint64_t rem32(int32_t a, int32_t b)
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("no-crossjumping", "no-gcse")))
 #endif
-struct trap cpu_run(struct cpu *c, uint64_t budget)
+struct trap cpu_run_interp(struct cpu *c, uint64_t budget)
 {
 #define CPU_OP_LABEL(name) [CPU_OP_##name] = &&op_##name,
 	static const void *const labels[CPU_OP_COUNT] = { CPU_OPS(CPU_OP_LABEL) };

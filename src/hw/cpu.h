@@ -53,6 +53,24 @@ void cpu_init(struct cpu *c, struct mmu *m);
  * c->instret grows by the instructions retired. */
 struct trap cpu_run(struct cpu *c, uint64_t budget);
 
+/* The execution engines (docs/hardware.md, "Execution engines"): the same
+ * machine, the same traps, the same counters (instret, TLB hits, misses,
+ * walks, faults).  cpu_run uses the one in cpu_engine. */
+enum cpu_engine {
+	CPU_ENGINE_INTERP,   /* cpu.c: the interpreter, the reference */
+	CPU_ENGINE_FAST,     /* cpu_fast.c: translated basic blocks (default) */
+};
+extern enum cpu_engine cpu_engine;
+
+/* The interpreter alone, whatever cpu_engine says. */
+struct trap cpu_run_interp(struct cpu *c, uint64_t budget);
+
+/* The fast engine's code cache: drops every translated block (never needed
+ * for correctness: blocks are checked against RAM at each entry), and how
+ * many times it was emptied (on demand or because it was full). */
+void cpu_fast_flush(void);
+uint64_t cpu_fast_flushes(void);
+
 /* rdtime's timebase: a 10 MHz counter from the host's CLOCK_MONOTONIC. */
 #define CPU_TIMEBASE_HZ 10000000ULL
 uint64_t cpu_time(void);

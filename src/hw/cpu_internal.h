@@ -20,6 +20,10 @@ void cpu_rvc_init(void);
  * reports that page's first byte as tval. */
 int cpu_load_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t *val, uint64_t *tval);
 int cpu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t val, uint64_t *tval);
+/* cpu_store_slow that also says whether it wrote to a frame the fast
+ * engine holds translated code from (ram.h). */
+int cpu_store_slow_code(struct mmu *m, uint64_t va, unsigned size, uint64_t val,
+			uint64_t *tval, bool *code);
 
 /* Fetches the instruction at pc (the fetch cache missed): sets *page_va and
  * *page_host to pc's page for the cache, and *insn to the 16 or 32 bits at
@@ -97,5 +101,34 @@ void cpu_decode(struct cpu_slot *s, uint32_t word);
  * bits.  Never fails: if the host refuses memory, returns a shared scratch
  * array (correct, only slower). */
 struct cpu_slot *cpu_page_slots(const uint8_t *page);
+
+/* ---- integer helpers shared by both engines (cpu.c, cpu_fast.c) ---- */
+
+static inline uint64_t sext32(uint64_t v)
+{
+	return (uint64_t)(int64_t)(int32_t)v;
+}
+
+/* M extension: division by zero and overflow give the results the spec
+ * tabulates instead of trapping. */
+static inline uint64_t div64(int64_t a, int64_t b)
+{
+	return b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
+}
+
+static inline uint64_t rem64(int64_t a, int64_t b)
+{
+	return b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
+}
+
+static inline uint64_t div32(int32_t a, int32_t b)
+{
+	return sext32(b == 0 ? ~0u : (a == INT32_MIN && b == -1) ? (uint32_t)a : (uint32_t)(a / b));
+}
+
+static inline uint64_t rem32(int32_t a, int32_t b)
+{
+	return sext32(b == 0 ? (uint32_t)a : (a == INT32_MIN && b == -1) ? 0 : (uint32_t)(a % b));
+}
 
 #endif

@@ -60,6 +60,29 @@ int cpu_load_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t *val, uint
 	return 0;
 }
 
+static bool code_frame(const struct ram *ram, const uint8_t *h)
+{
+	return ram->code && (uintptr_t)(h - ram->mem) < ram->size &&
+	       ram->code[(size_t)(h - ram->mem) >> PGSHIFT];
+}
+
+int cpu_store_slow_code(struct mmu *m, uint64_t va, unsigned size, uint64_t val,
+			uint64_t *tval, bool *code)
+{
+	uint8_t *h[2];
+	unsigned n1;
+	int cause = span_of(m, va, size, ACC_STORE, h, &n1, tval);
+	if (cause)
+		return cause;
+	*code = code_frame(m->ram, h[0]) || (n1 < size && code_frame(m->ram, h[1]));
+	uint8_t buf[8];
+	memcpy(buf, &val, 8);
+	memcpy(h[0], buf, n1);
+	if (n1 < size)
+		memcpy(h[1], buf + n1, size - n1);
+	return 0;
+}
+
 int cpu_store_slow(struct mmu *m, uint64_t va, unsigned size, uint64_t val, uint64_t *tval)
 {
 	uint8_t *h[2];

@@ -361,6 +361,9 @@ int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t 
 	if (cause)
 		return cause;
 	*host = ram_ptr(m->ram, pa);
+	/* no fast store entry for a frame holding translated code (ram.h) */
+	if (acc == ACC_STORE && m->ram->code && m->ram->code[(pa - m->ram->base) >> PGSHIFT])
+		return 0;
 	if (SATP_MODE(m->satp) != SATP_MODE_BARE) {
 		uint64_t page = va & ~PGMASK;
 		struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];

@@ -26,15 +26,19 @@ int ram_init(struct ram *ram, uint64_t size)
 	ram->mem = p;
 	ram->base = RAM_BASE;
 	ram->size = size;
+	ram->code = NULL;
 	return 0;
 }
 
 void ram_destroy(struct ram *ram)
 {
-	if (ram->mem)
+	if (ram->mem) {
 		munmap(ram->mem, ram->size);
+		free(ram->code);
+	}
 	ram->mem = NULL;
 	ram->size = 0;
+	ram->code = NULL;
 }
 
 int parse_size(const char *s, uint64_t *out)

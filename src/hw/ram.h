@@ -30,6 +30,11 @@ struct ram {
 	uint8_t *mem;        /* host address of PA RAM_BASE */
 	uint64_t base;       /* RAM_BASE */
 	uint64_t size;       /* bytes, a multiple of 4 KiB */
+	/* One byte per frame, 1 if the fast engine has translated code from
+	 * it (cpu_fast.c): the MMU then keeps no fast store entry for the
+	 * frame, so every user store to it takes the out-of-line path, where
+	 * the engine notices it.  NULL until the fast engine first runs. */
+	uint8_t *code;
 };
 
 /* Maps size bytes of zeroed host memory. Returns 0, or -EINVAL for a size

@@ -176,6 +176,17 @@ static int opt_paging(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_engine(const struct opt *o, char **v)
+{
+	if (!strcmp(v[0], "fast"))
+		cpu_engine = CPU_ENGINE_FAST;
+	else if (!strcmp(v[0], "interp"))
+		cpu_engine = CPU_ENGINE_INTERP;
+	else
+		return bad(o->name, v[0], "fast or interp");
+	return 0;
+}
+
 static int opt_tlb(const struct opt *o, char **v)
 {
 	uint64_t n = 0, w = 0;
@@ -399,6 +410,8 @@ static const struct opt run_opts[] = {
 	{ .name = "--ram", .arg = "SIZE", .help = "physical memory (default 128M; 1M..64G, multiple of 4K)", .set = opt_ram },
 	{ .name = "--paging", .arg = "MODE", .help = "sv39 (default) or sv48", .set = opt_paging },
 	{ .name = "--tlb", .arg = "N[:WAYS]", .help = "TLB entries and associativity (default 64:4; powers of 2)", .set = opt_tlb },
+	{ .name = "--engine", .arg = "E", .help = "fast (default: translated blocks) or interp (the reference\n"
+	  "interpreter); same results and counters (docs/hardware.md)", .set = opt_engine },
 	{ .name = "--quantum", .arg = "N", .help = "time slice in instructions (default 100000)", .set = opt_quantum },
 	{ .name = "--no-asid", .help = "give every process ASID 0 and flush the TLB on each switch", .set = opt_no_asid },
 	{ .name = "--asid-bits", .arg = "N", .help = "ASID width, 1..16 (default 16): with fewer bits the ASIDs\n"
