@@ -148,7 +148,7 @@ else
 		"$BIN/hello" $(cat "$EXP/hello.args") </dev/null >"$tmp/insp.out" 2>"$tmp/insp.err"
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$tmp/insp.out" "$EXP/hello.out" &&
-	   grep -q '^maps of pid 1 (hello)' "$tmp/insp.err" && grep -q ' heap$' "$tmp/insp.err" &&
+	   grep -q '^==> /proc/1/maps (hello) at exit <==' "$tmp/insp.err" && grep -q ' \[heap\]$' "$tmp/insp.err" &&
 	   grep -q '^--- vmos stats ---' "$tmp/insp.err" && grep -q "^process 1 (hello): exit 0" "$tmp/insp.err" &&
 	   grep -q "result: fetch 0x$entry -> PA" "$tmp/insp.err"; then
 		ok "vmos --stats --maps --explain on glibc hello"
