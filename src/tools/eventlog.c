@@ -99,7 +99,7 @@ static void write_text(FILE *o, const struct kevent *ev)
 		break;
 	case KEV_SYSCALL: {
 		const char *n = eventlog_syscall_name(ev->cause);
-		if (n && (ev->cause == SYS_mmap || ev->cause == SYS_brk) && ev->result > 0)
+		if (n && (ev->cause == LX_SYS_mmap || ev->cause == LX_SYS_brk) && ev->result > 0)
 			fprintf(o, " %s = 0x%llx\n", n, (unsigned long long)ev->result);
 		else if (n)
 			fprintf(o, " %s = %lld\n", n, (long long)ev->result);
