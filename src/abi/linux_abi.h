@@ -20,7 +20,8 @@
  *   lx/auxvec.h        LX_AT_*        (user: AT_*   in sys/auxv.h)
  *   lx/mman.h          LX_PROT_*, LX_MAP_*, LX_MADV_*, LX_MREMAP_*
  *   lx/errno.h         LX_E*          (user: E*     in errno.h)
- *   lx/sched.h         LX_CLONE_*, LX_CSIGNAL, LX_SIGCHLD, LX_W* (wait4)
+ *   lx/sched.h         LX_CLONE_*, LX_CSIGNAL, LX_W* (wait4 options)
+ *   lx/signal.h        LX_SIG*, LX_NSIG, LX_SIG_BLOCK/UNBLOCK/SETMASK
  *
  * Why a prefix and a directory named lx/, not Linux's own names under
  * linux/: the kernel is host C compiled against the host's glibc headers,

@@ -30,6 +30,7 @@
 #include "vm.h"
 
 #include "abi/lx/auxvec.h"
+#include "abi/lx/signal.h"
 
 #include <errno.h>
 #include <string.h>
@@ -383,7 +384,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	if (rc < 0) {
 		fprintf(k->cfg.err, "vmos: pid %u: execve of %s failed after the old image was gone: %s\n",
 			p->pid, path, strerror((int)-rc));
-		proc_exit(k, p, 0, 9);
+		proc_exit(k, p, 0, LX_SIGKILL);
 	} else {
 		const char *base = strrchr(path, '/');
 		memset(p->name, 0, sizeof p->name);

@@ -22,6 +22,7 @@
 #include "vm.h"
 
 #include "abi/lx/sched.h"
+#include "abi/lx/signal.h"
 
 #include <errno.h>
 #include <string.h>
@@ -109,7 +110,7 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:
-	proc_exit(k, c, 0, 9);
+	proc_exit(k, c, 0, LX_SIGKILL);
 	proc_reap(k, c);
 	return -ENOMEM;
 }
@@ -173,7 +174,7 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 
 int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
 {
-	if (sig < 0 || sig > 64)
+	if (sig < 0 || sig > LX_NSIG)
 		return -EINVAL;
 	if (pid <= 0)
 		return -EINVAL;          /* process groups: not supported */

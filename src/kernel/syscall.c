@@ -10,6 +10,8 @@
 #include "uaccess.h"
 #include "vm.h"
 
+#include "abi/lx/signal.h"
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -235,7 +237,7 @@ static int64_t sys_rt_sigaction(struct kernel *k, struct proc *p, int sig, uint6
 		return -EINVAL;
 	if (act && copyin(k, p, sa, act, sizeof sa) < 0)
 		return -EFAULT;
-	if (sig < 1 || sig > 64 || (act && (sig == 9 || sig == 19)))
+	if (sig < 1 || sig > LX_NSIG || (act && (sig == LX_SIGKILL || sig == LX_SIGSTOP)))
 		return -EINVAL;
 	memset(sa, 0, sizeof sa);
 	if (oact && copyout(k, p, oact, sa, sizeof sa) < 0)
@@ -258,11 +260,11 @@ static int64_t sys_rt_sigprocmask(struct kernel *k, struct proc *p, int how, uin
 	if (uset) {
 		if (copyin(k, p, &set, uset, sizeof set) < 0)
 			return -EFAULT;
-		set &= ~((1ULL << (9 - 1)) | (1ULL << (19 - 1)));
+		set &= ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (LX_SIGSTOP - 1)));
 		switch (how) {
-		case 0: p->sigmask |= set; break;
-		case 1: p->sigmask &= ~set; break;
-		case 2: p->sigmask = set; break;
+		case LX_SIG_BLOCK: p->sigmask |= set; break;
+		case LX_SIG_UNBLOCK: p->sigmask &= ~set; break;
+		case LX_SIG_SETMASK: p->sigmask = set; break;
 		default: return -EINVAL;
 		}
 	}

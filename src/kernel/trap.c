@@ -25,14 +25,10 @@
 #include "syscall.h"
 #include "vm.h"
 
+#include "abi/lx/signal.h"
+
 #include <errno.h>
 #include <string.h>
-
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGBUS  7
-#define SIGKILL 9
-#define SIGSEGV 11
 
 static const char *cause_name(uint64_t cause)
 {
@@ -72,7 +68,7 @@ void trap_kill_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t ca
 		p->pid, p->name, cause_name(cause), (unsigned long long)addr,
 		(unsigned long long)p->pc, region_name(p, addr), why ? ": " : "", why ? why : "");
 	k->stats.faults_segv++;
-	proc_exit(k, p, 0, SIGSEGV);
+	proc_exit(k, p, 0, LX_SIGSEGV);
 }
 
 /* Kills p with sig (SIGILL, SIGTRAP or SIGBUS) for a trap no handler
@@ -82,7 +78,7 @@ static void trap_kill_signal(struct kernel *k, struct proc *p, int sig, const st
 {
 	fflush(k->cfg.out);
 	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by %s: %s at pc 0x%llx (tval 0x%llx)\n",
-		p->pid, p->name, sig == SIGILL ? "SIGILL" : sig == SIGTRAP ? "SIGTRAP" : "SIGBUS",
+		p->pid, p->name, sig == LX_SIGILL ? "SIGILL" : sig == LX_SIGTRAP ? "SIGTRAP" : "SIGBUS",
 		cause_name(t->cause), (unsigned long long)t->pc, (unsigned long long)t->tval);
 	proc_exit(k, p, 0, sig);
 }
@@ -139,7 +135,7 @@ static void guard_kill(struct kernel *k, struct proc *p, uint64_t va, uint64_t c
 		p->pid, p->name, (unsigned long long)p->pc, FAULT_GUARD_MAX + 1, cause_name(cause),
 		(unsigned long long)va, did);
 	k->stats.progress_kills++;
-	proc_exit(k, p, 0, SIGKILL);
+	proc_exit(k, p, 0, LX_SIGKILL);
 }
 
 /* Serves a page fault of p (cause CAUSE_*_PAGE_FAULT, address t->tval)
@@ -202,7 +198,7 @@ static void trap_page_fault(struct kernel *k, struct proc *p, const struct trap 
 		k->stats.oom_kills++;
 		g->count = 0;            /* a kill is progress, memory was released:
 					  * count this instruction's faults afresh */
-		proc_exit(k, victim, 0, SIGKILL);
+		proc_exit(k, victim, 0, LX_SIGKILL);
 	} else if (rc < 0) {
 		trap_kill_segv(k, p, t->tval, t->cause, why);
 	}
@@ -237,13 +233,13 @@ enum trap_next trap_handle(struct kernel *k, struct proc *p, const struct trap *
 		trap_kill_segv(k, p, t->tval, t->cause, "outside physical memory");
 		break;
 	case CAUSE_ILLEGAL_INSN:
-		trap_kill_signal(k, p, SIGILL, t);
+		trap_kill_signal(k, p, LX_SIGILL, t);
 		break;
 	case CAUSE_BREAKPOINT:
-		trap_kill_signal(k, p, SIGTRAP, t);
+		trap_kill_signal(k, p, LX_SIGTRAP, t);
 		break;
 	default:
-		trap_kill_signal(k, p, SIGBUS, t);
+		trap_kill_signal(k, p, LX_SIGBUS, t);
 		break;
 	}
 	return TRAP_RESUME;

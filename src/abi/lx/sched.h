@@ -1,7 +1,6 @@
 /*
  * lx/sched.h - clone flags and wait4 options of Linux riscv64
- * (include/uapi/linux/sched.h, linux/wait.h) and the signal a child sends
- * its parent by default.  Freestanding: no includes.
+ * (include/uapi/linux/sched.h, linux/wait.h).  Freestanding: no includes.
  */
 #ifndef VMOS_ABI_LINUX_SCHED_H
 #define VMOS_ABI_LINUX_SCHED_H
@@ -12,8 +11,6 @@
 #define LX_CLONE_FILES   0x00000400
 #define LX_CLONE_SIGHAND 0x00000800
 #define LX_CLONE_THREAD  0x00010000
-
-#define LX_SIGCHLD       17
 
 #define LX_WNOHANG       0x00000001
 #define LX_WUNTRACED     0x00000002
