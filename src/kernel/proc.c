@@ -5,7 +5,9 @@
  * for a time slice of cfg.quantum instructions (the hart's timer interrupt,
  * CAUSE_S_TIMER_INTERRUPT, ends it).  A trap that the kernel serves (a
  * system call, a page fault) does not end the slice: the process resumes
- * with what is left of it.
+ * with what is left of it.  What a trap means is not the scheduler's
+ * business: kernel_run saves the registers and hands every trap to
+ * trap_handle (trap.c, the one door into the kernel).
  *
  * A switch loads the next process's registers and satp.  With ASIDs the TLB
  * keeps every process's entries apart and nothing is flushed (asid.h: the

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <string.h>
 
+/* The privileged spec's name of an exception cause, for reports. */
 static const char *cause_name(uint64_t cause)
 {
 	switch (cause) {
@@ -48,6 +49,7 @@ static const char *cause_name(uint64_t cause)
 	}
 }
 
+/* The kind of p's region holding addr ("heap", "stack" ...), or "none". */
 static const char *region_name(struct proc *p, uint64_t addr)
 {
 	static const char *const names[] = {
@@ -101,6 +103,28 @@ static struct proc *oom_select(struct kernel *k)
 		if (q->state != P_ZOMBIE && (!best || oom_badness(q) > oom_badness(best)))
 			best = q;
 	return best && oom_badness(best) > 1 ? best : NULL;
+}
+
+/* Out of memory serving p's fault at va: kills the process with the
+ * largest footprint (p itself if no other holds a page beyond its root
+ * page table) with SIGKILL and a one-line report, and lets the faulting
+ * instruction run again - it faults anew if memory is still short, and the
+ * next largest goes.  Reclaim has left the pages this instruction needs,
+ * so this is also where an instruction that cannot have all its pages
+ * resident at once ends: page tables fill RAM, or a frame limit below its
+ * need. */
+static void oom_kill(struct kernel *k, struct proc *p, uint64_t va)
+{
+	struct proc *victim = oom_select(k);
+	if (!victim)
+		victim = p;
+	fflush(k->cfg.out);
+	fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
+		p->pid, (unsigned long long)va, victim->pid, victim->name,
+		(unsigned long long)victim->pmap.resident,
+		(unsigned long long)victim->pmap.pt_pages);
+	k->stats.oom_kills++;
+	proc_exit(k, victim, 0, LX_SIGKILL);
 }
 
 static const char *const step_access[3] = { "fetch", "load", "store" };
@@ -181,24 +205,9 @@ static void trap_page_fault(struct kernel *k, struct proc *p, const struct trap 
 	kernel_event(k, p, KEV_FAULT, t->tval, t->cause, rc, rc == -ENOMEM ? "oom" :
 		     rc < 0 ? "segv" : k->fault_kind);
 	if (rc == -ENOMEM) {
-		/* Out of memory: kill the process with the largest footprint and
-		 * let the faulting instruction run again (it faults anew if memory
-		 * is still short, and the next largest goes).  Reclaim has left
-		 * the pages this instruction needs, so this is also where an
-		 * instruction that cannot have all its pages resident at once
-		 * ends: page tables fill RAM, or a frame limit below its need. */
-		struct proc *victim = oom_select(k);
-		if (!victim)
-			victim = p;
-		fflush(k->cfg.out);
-		fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
-			p->pid, (unsigned long long)t->tval, victim->pid, victim->name,
-			(unsigned long long)victim->pmap.resident,
-			(unsigned long long)victim->pmap.pt_pages);
-		k->stats.oom_kills++;
 		g->count = 0;            /* a kill is progress, memory was released:
 					  * count this instruction's faults afresh */
-		proc_exit(k, victim, 0, LX_SIGKILL);
+		oom_kill(k, p, t->tval);
 	} else if (rc < 0) {
 		trap_kill_segv(k, p, t->tval, t->cause, why);
 	}
