@@ -10,6 +10,27 @@
  * linux/sysinfo.h, linux/times.h, asm-generic/termbits.h, asm-generic/
  * ioctls.h, arch/riscv/include/uapi/asm/hwprobe.h.  Names carry an lx_
  * prefix so they never clash with a libc's own (host or user) types.
+ *
+ * The constants of the ABI are beside it in src/abi/lx/, one header per
+ * uapi header they come from, every name LX_-prefixed:
+ *
+ *   lx/syscall_list.h  every system-call number, an X-macro list
+ *                      LX_SYSCALL(nr, name): the ONE list of numbers
+ *   lx/unistd.h        LX_SYS_<name> made from it (user: SYS_<name>)
+ *   lx/auxvec.h        LX_AT_*        (user: AT_*   in sys/auxv.h)
+ *   lx/mman.h          LX_PROT_*, LX_MAP_*, LX_MADV_*, LX_MREMAP_*
+ *   lx/errno.h         LX_E*          (user: E*     in errno.h)
+ *   lx/sched.h         LX_CLONE_*, LX_CSIGNAL, LX_W* (wait4 options)
+ *   lx/signal.h        LX_SIG*, LX_NSIG, LX_SIG_BLOCK/UNBLOCK/SETMASK
+ *
+ * Why a prefix and a directory named lx/, not Linux's own names under
+ * linux/: the kernel is host C compiled against the host's glibc headers,
+ * whose <errno.h>, <sys/mman.h> and <sys/syscall.h> define EPERM, PROT_READ
+ * and SYS_read with the HOST's values (x86-64's SYS_read is 0, riscv64's
+ * 63); the prefix keeps the guest's values apart, and the directory name
+ * keeps a program built against glibc with -I src/abi (docs/glibc.md) from
+ * picking up these files in place of glibc's <linux/errno.h>.  User
+ * programs keep the standard names: user/include maps them onto these.
  */
 #ifndef VMOS_ABI_LINUX_ABI_H
 #define VMOS_ABI_LINUX_ABI_H

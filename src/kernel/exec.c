@@ -7,12 +7,12 @@
  * arguments, as Linux and the RISC-V psABI lay them out:
  *
  *   stack_top ->  +--------------------------------+
- *                 | the path given to execve (AT_EXECFN)
+ *                 | the path given to execve (LX_AT_EXECFN)
  *                 | envp strings                   |
  *                 | argv strings (argv[0] lowest)  |
  *                 | padding to 16 bytes            |
- *                 | 16 random bytes (AT_RANDOM)    |
- *                 | auxv: (type, value) pairs ... AT_NULL
+ *                 | 16 random bytes (LX_AT_RANDOM)    |
+ *                 | auxv: (type, value) pairs ... LX_AT_NULL
  *                 | envp[0..n-1], NULL             |
  *                 | argv[0..argc-1], NULL          |
  *   sp (16-aligned) -> argc                        |
@@ -29,28 +29,14 @@
 #include "uaccess.h"
 #include "vm.h"
 
+#include "abi/lx/auxvec.h"
+#include "abi/lx/signal.h"
+
 #include <errno.h>
 #include <string.h>
 
-#define AT_NULL   0
-#define AT_PHDR   3
-#define AT_PHENT  4
-#define AT_PHNUM  5
-#define AT_PAGESZ 6
-#define AT_BASE   7
-#define AT_FLAGS  8
-#define AT_ENTRY  9
-#define AT_UID    11
-#define AT_EUID   12
-#define AT_GID    13
-#define AT_EGID   14
-#define AT_HWCAP  16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_EXECFN 31
 
-#define NAUXV 17                   /* auxv pairs, AT_NULL included */
+#define NAUXV 17                   /* auxv pairs, LX_AT_NULL included */
 
 /* ---- arguments ----------------------------------------------------------- */
 
@@ -131,7 +117,7 @@ static void stack_layout(struct kernel *k, struct exec_plan *plan)
 	const struct exec_args *a = &plan->args;
 	uint64_t top = user_top(k->cfg.levels);
 	uint64_t pos = top - (strlen(plan->execfn) + 1) - a->bytes;
-	pos = (pos & ~15ULL) - 16;                           /* AT_RANDOM */
+	pos = (pos & ~15ULL) - 16;                           /* LX_AT_RANDOM */
 	uint64_t nwords = 1 + (uint64_t)a->argc + 1 + (uint64_t)a->envc + 1 + 2 * NAUXV;
 	plan->sp = (pos - nwords * 8) & ~15ULL;
 	plan->stack_start = PGROUNDDOWN(plan->sp);
@@ -289,15 +275,15 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 	uint64_t hwcap = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
 			 (1u << ('f' - 'a')) | (1u << ('d' - 'a')) | (1u << ('c' - 'a'));
 	const uint64_t auxv[NAUXV][2] = {
-		{ AT_PHDR, im->elf.phdr_vaddr }, { AT_PHENT, im->elf.phentsize },
-		{ AT_PHNUM, im->elf.phnum },     { AT_PAGESZ, PGSIZE },
-		{ AT_BASE, 0 },                  { AT_FLAGS, 0 },
-		{ AT_ENTRY, im->elf.entry },     { AT_UID, 0 },
-		{ AT_EUID, 0 },                  { AT_GID, 0 },
-		{ AT_EGID, 0 },                  { AT_HWCAP, hwcap },
-		{ AT_CLKTCK, 100 },              { AT_SECURE, 0 },
-		{ AT_RANDOM, random },           { AT_EXECFN, execfn },
-		{ AT_NULL, 0 },
+		{ LX_AT_PHDR, im->elf.phdr_vaddr }, { LX_AT_PHENT, im->elf.phentsize },
+		{ LX_AT_PHNUM, im->elf.phnum },     { LX_AT_PAGESZ, PGSIZE },
+		{ LX_AT_BASE, 0 },                  { LX_AT_FLAGS, 0 },
+		{ LX_AT_ENTRY, im->elf.entry },     { LX_AT_UID, 0 },
+		{ LX_AT_EUID, 0 },                  { LX_AT_GID, 0 },
+		{ LX_AT_EGID, 0 },                  { LX_AT_HWCAP, hwcap },
+		{ LX_AT_CLKTCK, 100 },              { LX_AT_SECURE, 0 },
+		{ LX_AT_RANDOM, random },           { LX_AT_EXECFN, execfn },
+		{ LX_AT_NULL, 0 },
 	};
 	struct word_writer w = { .k = k, .p = p, .at = plan->sp };
 	ww_put(&w, (uint64_t)a->argc);
@@ -398,7 +384,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	if (rc < 0) {
 		fprintf(k->cfg.err, "vmos: pid %u: execve of %s failed after the old image was gone: %s\n",
 			p->pid, path, strerror((int)-rc));
-		proc_exit(k, p, 0, 9);
+		proc_exit(k, p, 0, LX_SIGKILL);
 	} else {
 		const char *base = strrchr(path, '/');
 		memset(p->name, 0, sizeof p->name);

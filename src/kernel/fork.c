@@ -21,17 +21,11 @@
 #include "uaccess.h"
 #include "vm.h"
 
+#include "abi/lx/sched.h"
+#include "abi/lx/signal.h"
+
 #include <errno.h>
 #include <string.h>
-
-#define CLONE_VM        0x00000100
-#define CLONE_FS        0x00000200
-#define CLONE_FILES     0x00000400
-#define CLONE_SIGHAND   0x00000800
-#define CLONE_THREAD    0x00010000
-#define CSIGNAL         0x000000ff
-#define SIGCHLD         17
-#define WNOHANG         1
 
 struct fork_ctx {
 	struct kernel *k;
@@ -75,7 +69,7 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 
 int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t stack)
 {
-	if (flags & (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND))
+	if (flags & (LX_CLONE_VM | LX_CLONE_THREAD | LX_CLONE_SIGHAND))
 		return -EINVAL;          /* threads are not supported */
 	unsigned live = 0;
 	for (struct proc *q = k->procs; q; q = q->next)
@@ -116,16 +110,10 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:
-	proc_exit(k, c, 0, 9);
+	proc_exit(k, c, 0, LX_SIGKILL);
 	proc_reap(k, c);
 	return -ENOMEM;
 }
-
-#define WUNTRACED   2
-#define WCONTINUED  8
-#define __WNOTHREAD 0x20000000u
-#define __WALL      0x40000000u
-#define __WCLONE    0x80000000u
 
 /* True if child c is one that wait4(pid, .., options) of p waits for:
  * pid > 0 that child, -1 any, 0 or < -1 those of the process group (every
@@ -150,12 +138,13 @@ static bool wait_match(const struct proc *p, const struct proc *c, int64_t pid)
 int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options,
 		  uint64_t urusage)
 {
-	if ((unsigned)options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
+	if ((unsigned)options & ~(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX___WNOTHREAD |
+				  LX___WALL | LX___WCLONE))
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;           /* -INT_MIN is no process group */
-	/* every child here exits with SIGCHLD: none is a "clone" child */
-	bool clone_only = ((unsigned)options & __WCLONE) && !((unsigned)options & __WALL);
+	/* every child here exits with LX_SIGCHLD: none is a "clone" child */
+	bool clone_only = ((unsigned)options & LX___WCLONE) && !((unsigned)options & LX___WALL);
 	bool have_child = false;
 	for (struct proc *c = k->procs; c; c = c->next) {
 		if (!wait_match(p, c, pid) || clone_only)
@@ -177,7 +166,7 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 	}
 	if (!have_child)
 		return -ECHILD;
-	if (options & WNOHANG)
+	if (options & LX_WNOHANG)
 		return 0;
 	proc_block_restart(k, p);      /* woken by a child's exit; re-runs wait4 */
 	return 0;
@@ -185,7 +174,7 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 
 int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
 {
-	if (sig < 0 || sig > 64)
+	if (sig < 0 || sig > LX_NSIG)
 		return -EINVAL;
 	if (pid <= 0)
 		return -EINVAL;          /* process groups: not supported */
@@ -194,7 +183,7 @@ int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
 		return -ESRCH;
 	if (sig == 0 || t->state == P_ZOMBIE)
 		return 0;
-	if (sig == SIGCHLD || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ ||
+	if (sig == LX_SIGCHLD || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ ||
 	    sig == 18 /* SIGCONT */)
 		return 0;                /* ignored by default */
 	proc_exit(k, t, 0, sig);

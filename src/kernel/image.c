@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/mman.h>           /* host memory for images, not guest ABI */
 #include <sys/stat.h>
 #include <unistd.h>
 

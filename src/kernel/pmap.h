@@ -29,11 +29,7 @@
 #include "asid.h"
 #include "mmu.h"
 #include "page_alloc.h"
-
-#define VM_PROT_NONE  0
-#define VM_PROT_READ  1
-#define VM_PROT_WRITE 2
-#define VM_PROT_EXEC  4
+#include "vm_prot.h"
 
 #define PTE_SW_COW    (1ULL << 8)
 #define PTE_SW_NONE   (1ULL << 9)

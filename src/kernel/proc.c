@@ -5,36 +5,24 @@
  * for a time slice of cfg.quantum instructions (the hart's timer interrupt,
  * CAUSE_S_TIMER_INTERRUPT, ends it).  A trap that the kernel serves (a
  * system call, a page fault) does not end the slice: the process resumes
- * with what is left of it.
+ * with what is left of it.  What a trap means is not the scheduler's
+ * business: kernel_run saves the registers and hands every trap to
+ * trap_handle (trap.c, the one door into the kernel).
  *
  * A switch loads the next process's registers and satp.  With ASIDs the TLB
  * keeps every process's entries apart and nothing is flushed (asid.h: the
  * allocator gives each live address space its own ASID, flushing only when
  * a new generation of ASIDs starts); without (--no-asid) every process has
  * ASID 0 and each switch flushes the TLB.
- *
- * Liveness of the fault path.  While a page fault is served, reclaim leaves
- * the pages the faulting instruction needs (k->fault_pin, see swap.c): if
- * nothing else can go, the fault is out of memory and the OOM killer takes
- * the process with the largest footprint, page tables included.  As a net
- * under every other livelock, the progress guard (struct fault_guard)
- * counts the faults of one instruction - same pc, same retired count - and
- * kills the process with SIGKILL and a diagnosis past FAULT_GUARD_MAX.
  */
 #include "proc.h"
 #include "exec.h"
-#include "syscall.h"
+#include "trap.h"
 #include "vm.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
-
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGBUS  7
-#define SIGKILL 9
-#define SIGSEGV 11
 
 static void runq_push(struct kernel *k, struct proc *p)
 {
@@ -232,68 +220,6 @@ void proc_reap(struct kernel *k, struct proc *p)
 	kmem_cache_free(k->proc_cache, p);
 }
 
-static const char *cause_name(uint64_t cause)
-{
-	switch (cause) {
-	case CAUSE_FETCH_PAGE_FAULT: return "instruction page fault";
-	case CAUSE_LOAD_PAGE_FAULT: return "load page fault";
-	case CAUSE_STORE_PAGE_FAULT: return "store page fault";
-	case CAUSE_FETCH_ACCESS: return "instruction access fault";
-	case CAUSE_LOAD_ACCESS: return "load access fault";
-	case CAUSE_STORE_ACCESS: return "store access fault";
-	case CAUSE_MISALIGNED_FETCH: return "misaligned fetch";
-	case CAUSE_MISALIGNED_LOAD: return "misaligned load";
-	case CAUSE_MISALIGNED_STORE: return "misaligned store/AMO";
-	case CAUSE_ILLEGAL_INSN: return "illegal instruction";
-	case CAUSE_BREAKPOINT: return "breakpoint";
-	default: return "exception";
-	}
-}
-
-static const char *region_name(struct proc *p, uint64_t addr)
-{
-	static const char *const names[] = {
-		[VMK_TEXT] = "text", [VMK_RODATA] = "rodata", [VMK_DATA] = "data",
-		[VMK_BSS] = "bss", [VMK_HEAP] = "heap", [VMK_STACK] = "stack",
-		[VMK_ANON] = "mmap", [VMK_VDSO] = "vdso",
-	};
-	struct vm_region *r = vm_map_lookup(&p->map, addr);
-	return r ? names[r->kind] : "none";
-}
-
-/* " (main+0x1c)" for pc if the front end can name it, else "". */
-static const char *pc_name(struct kernel *k, struct proc *p, uint64_t pc, char *buf, size_t n)
-{
-	buf[0] = 0;
-	if (k->cfg.describe_pc)
-		k->cfg.describe_pc(k, p, pc, buf, n);
-	return buf;
-}
-
-void proc_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause, const char *why)
-{
-	char sym[256];
-	fflush(k->cfg.out);
-	fprintf(k->cfg.err,
-		"vmos: pid %u (%s) killed by SIGSEGV: %s at 0x%llx, pc 0x%llx%s, region %s%s%s\n",
-		p->pid, p->name, cause_name(cause), (unsigned long long)addr,
-		(unsigned long long)p->pc, pc_name(k, p, p->pc, sym, sizeof sym),
-		region_name(p, addr), why ? ": " : "", why ? why : "");
-	k->stats.faults_segv++;
-	proc_exit(k, p, 0, SIGSEGV);
-}
-
-static void proc_kill_signal(struct kernel *k, struct proc *p, int sig, const struct trap *t)
-{
-	char sym[256];
-	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by %s: %s at pc 0x%llx%s (tval 0x%llx)\n",
-		p->pid, p->name, sig == SIGILL ? "SIGILL" : sig == SIGTRAP ? "SIGTRAP" : "SIGBUS",
-		cause_name(t->cause), (unsigned long long)t->pc, pc_name(k, p, t->pc, sym, sizeof sym),
-		(unsigned long long)t->tval);
-	proc_exit(k, p, 0, sig);
-}
-
 static void account(struct kernel *k, struct proc *p, const struct mmu_stats *before,
 		    uint64_t instret_before)
 {
@@ -301,127 +227,6 @@ static void account(struct kernel *k, struct proc *p, const struct mmu_stats *be
 	p->st.tlb_hits += k->mmu.stats.tlb_hits - before->tlb_hits;
 	p->st.tlb_misses += k->mmu.stats.tlb_misses - before->tlb_misses;
 	p->st.walks += k->mmu.stats.walks - before->walks;
-}
-
-/* A process's memory footprint for the OOM killer, in pages: its resident
- * pages and its page-table pages, which it cannot give back while it lives
- * (Linux's oom_badness counts rss, page tables and swap entries; swap is
- * not counted here, since killing frees no RAM from it). */
-static uint64_t oom_badness(const struct proc *q)
-{
-	return q->pmap.resident + q->pmap.pt_pages;
-}
-
-/* The OOM killer's choice: the live process with the largest footprint,
- * or NULL if none holds a page beyond its root page table. */
-static struct proc *oom_select(struct kernel *k)
-{
-	struct proc *best = NULL;
-	for (struct proc *q = k->procs; q; q = q->next)
-		if (q->state != P_ZOMBIE && (!best || oom_badness(q) > oom_badness(best)))
-			best = q;
-	return best && oom_badness(best) > 1 ? best : NULL;
-}
-
-static const char *const step_access[3] = { "fetch", "load", "store" };
-
-static unsigned cause_access(uint64_t cause)
-{
-	return cause == CAUSE_FETCH_PAGE_FAULT ? 0 : cause == CAUSE_LOAD_PAGE_FAULT ? 1 : 2;
-}
-
-/* The progress guard's verdict on p, whose instruction at p->pc has
- * faulted FAULT_GUARD_MAX times without retiring and faults again at va:
- * the kernel served every fault and the instruction still cannot run (a
- * livelock: a handler that maps nothing, pages taking each other's frame).
- * Prints the diagnosis - the faults and what the kernel did for each - and
- * kills p with SIGKILL: the program did nothing wrong, the kernel cannot
- * serve it, as with the OOM killer. */
-static void guard_kill(struct kernel *k, struct proc *p, uint64_t va, uint64_t cause)
-{
-	char did[FAULT_GUARD_MAX * 64];
-	size_t n = 0;
-	did[0] = 0;
-	for (unsigned i = 0; i < FAULT_GUARD_MAX && n < sizeof did; i++) {
-		const struct fault_step *s = &p->guard.step[i];
-		n += (size_t)snprintf(did + n, sizeof did - n, "%s%s 0x%llx %s", i ? ", " : "",
-				      step_access[cause_access(s->cause)], (unsigned long long)s->va,
-				      s->kind);
-		if (s->evicted && n < sizeof did)
-			n += (size_t)snprintf(did + n, sizeof did - n, " +%u evicted", s->evicted);
-	}
-	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by SIGKILL: no progress: the instruction at pc 0x%llx faulted %u times without retiring, now on %s at 0x%llx; the kernel did: %s\n",
-		p->pid, p->name, (unsigned long long)p->pc, FAULT_GUARD_MAX + 1, cause_name(cause),
-		(unsigned long long)va, did);
-	k->stats.progress_kills++;
-	proc_exit(k, p, 0, SIGKILL);
-}
-
-/* Handles a page or access fault of p; kills p if it cannot be served. */
-static void handle_fault(struct kernel *k, struct proc *p, const struct trap *t)
-{
-	enum mmu_access acc = t->cause == CAUSE_FETCH_PAGE_FAULT ? ACC_FETCH :
-			      t->cause == CAUSE_LOAD_PAGE_FAULT ? ACC_LOAD : ACC_STORE;
-	if (t->cause != CAUSE_FETCH_PAGE_FAULT && t->cause != CAUSE_LOAD_PAGE_FAULT &&
-	    t->cause != CAUSE_STORE_PAGE_FAULT) {
-		proc_segv(k, p, t->tval, t->cause, "outside physical memory");
-		return;
-	}
-	/* the progress guard: count the faults of this instruction (it has
-	 * not retired while pc and the retired count stay the same) */
-	struct fault_guard *g = &p->guard;
-	if (g->pc != p->pc || g->instret != p->st.instret) {
-		g->pc = p->pc;
-		g->instret = p->st.instret;
-		g->count = 0;
-		g->pin_mask = guard_pin_bit(p->pc) | guard_pin_bit(guard_pc_next_page(p->pc));
-	}
-	if (g->count == FAULT_GUARD_MAX) {
-		guard_kill(k, p, t->tval, t->cause);
-		return;
-	}
-	struct fault_step *step = &g->step[g->count++];
-	if (g->count > k->stats.fault_run_max)
-		k->stats.fault_run_max = g->count;
-	step->va = PGROUNDDOWN(t->tval);
-	g->pin_mask |= guard_pin_bit(step->va);
-	step->cause = (uint8_t)t->cause;
-	uint64_t evicted = k->stats.pages_swapped_out + k->stats.pages_dropped;
-	const char *why = NULL;
-	int rc = 0;
-	k->fault_pin = p;                /* reclaim leaves this instruction's pages */
-	if (__builtin_expect(p->pid != k->test_stuck_pid, 1))
-		rc = vm_fault(k, p, t->tval, acc, &why);
-	else
-		k->fault_kind = "nothing";
-	k->fault_pin = NULL;
-	step->kind = rc == -ENOMEM ? "oom" : k->fault_kind;
-	step->evicted = (uint32_t)(k->stats.pages_swapped_out + k->stats.pages_dropped - evicted);
-	kernel_event(k, p, KEV_FAULT, t->tval, t->cause, rc, rc == -ENOMEM ? "oom" :
-		     rc < 0 ? "segv" : k->fault_kind);
-	if (rc == -ENOMEM) {
-		/* Out of memory: kill the process with the largest footprint and
-		 * let the faulting instruction run again (it faults anew if memory
-		 * is still short, and the next largest goes).  Reclaim has left
-		 * the pages this instruction needs, so this is also where an
-		 * instruction that cannot have all its pages resident at once
-		 * ends: page tables fill RAM, or a frame limit below its need. */
-		struct proc *victim = oom_select(k);
-		if (!victim)
-			victim = p;
-		fflush(k->cfg.out);
-		fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
-			p->pid, (unsigned long long)t->tval, victim->pid, victim->name,
-			(unsigned long long)victim->pmap.resident,
-			(unsigned long long)victim->pmap.pt_pages);
-		k->stats.oom_kills++;
-		g->count = 0;            /* a kill is progress, memory was released:
-					  * count this instruction's faults afresh */
-		proc_exit(k, victim, 0, SIGKILL);
-	} else if (rc < 0) {
-		proc_segv(k, p, t->tval, t->cause, why);
-	}
 }
 
 static uint64_t now_ns(void)
@@ -557,22 +362,8 @@ int kernel_run(struct kernel *k)
 					continue;        /* the tick, not the slice, ended this run */
 				}
 			}
-			if (t.cause == CAUSE_S_TIMER_INTERRUPT)
+			if (trap_handle(k, p, &t) == TRAP_PREEMPT)
 				break;
-			if (t.cause == CAUSE_USER_ECALL) {
-				p->pc += 4;
-				syscall_dispatch(k, p);
-			} else if (t.cause == CAUSE_FETCH_PAGE_FAULT || t.cause == CAUSE_LOAD_PAGE_FAULT ||
-				   t.cause == CAUSE_STORE_PAGE_FAULT || t.cause == CAUSE_FETCH_ACCESS ||
-				   t.cause == CAUSE_LOAD_ACCESS || t.cause == CAUSE_STORE_ACCESS) {
-				handle_fault(k, p, &t);
-			} else if (t.cause == CAUSE_ILLEGAL_INSN) {
-				proc_kill_signal(k, p, SIGILL, &t);
-			} else if (t.cause == CAUSE_BREAKPOINT) {
-				proc_kill_signal(k, p, SIGTRAP, &t);
-			} else {
-				proc_kill_signal(k, p, SIGBUS, &t);
-			}
 			uint64_t done = usage_clock_ns();
 			p->res.stime_ns += done - mark;
 			mark = done;

@@ -12,7 +12,7 @@
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 
-/* The progress guard (proc.c): one instruction may fault at most
+/* The progress guard (trap.c): one instruction may fault at most
  * FAULT_GUARD_MAX times in a row without retiring.  The legitimate worst
  * case is a handful - its fetch page(s) (an instruction may straddle two
  * pages), its data page(s) (a misaligned access may straddle two), a
@@ -106,10 +106,6 @@ int kernel_run(struct kernel *k);
 
 /* Ends process p with an exit code or a signal, releasing its memory. */
 void proc_exit(struct kernel *k, struct proc *p, int code, int sig);
-
-/* Kills p with SIGSEGV after an unresolvable fault, printing the one-line
- * report. */
-void proc_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause, const char *why);
 
 /* Frees the record of a zombie. */
 void proc_reap(struct kernel *k, struct proc *p);

@@ -10,6 +10,8 @@
 #include "uaccess.h"
 #include "vm.h"
 
+#include "abi/lx/signal.h"
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -235,7 +237,7 @@ static int64_t sys_rt_sigaction(struct kernel *k, struct proc *p, int sig, uint6
 		return -EINVAL;
 	if (act && copyin(k, p, sa, act, sizeof sa) < 0)
 		return -EFAULT;
-	if (sig < 1 || sig > 64 || (act && (sig == 9 || sig == 19)))
+	if (sig < 1 || sig > LX_NSIG || (act && (sig == LX_SIGKILL || sig == LX_SIGSTOP)))
 		return -EINVAL;
 	memset(sa, 0, sizeof sa);
 	if (oact && copyout(k, p, oact, sa, sizeof sa) < 0)
@@ -258,11 +260,11 @@ static int64_t sys_rt_sigprocmask(struct kernel *k, struct proc *p, int how, uin
 	if (uset) {
 		if (copyin(k, p, &set, uset, sizeof set) < 0)
 			return -EFAULT;
-		set &= ~((1ULL << (9 - 1)) | (1ULL << (19 - 1)));
+		set &= ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (LX_SIGSTOP - 1)));
 		switch (how) {
-		case 0: p->sigmask |= set; break;
-		case 1: p->sigmask &= ~set; break;
-		case 2: p->sigmask = set; break;
+		case LX_SIG_BLOCK: p->sigmask |= set; break;
+		case LX_SIG_UNBLOCK: p->sigmask &= ~set; break;
+		case LX_SIG_SETMASK: p->sigmask = set; break;
 		default: return -EINVAL;
 		}
 	}
@@ -301,66 +303,66 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	k->stats.syscalls++;
 	p->st.syscalls++;
 	switch (nr) {
-	case SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
-	case SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], a[2]); break;
-	case SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
-	case SYS_exit:
-	case SYS_exit_group:
+	case LX_SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_exit:
+	case LX_SYS_exit_group:
 		kernel_event_syscall(k, p, nr, 0, args);
 		proc_exit(k, p, (int)a[0], 0);
 		return;
-	case SYS_execve:
+	case LX_SYS_execve:
 		rc = sys_execve(k, p, a[0], a[1], a[2]);
 		if (rc == 0) {           /* the new image starts with the registers exec set */
 			kernel_event_syscall(k, p, nr, 0, args);
 			return;
 		}
 		break;
-	case SYS_brk: rc = (int64_t)vm_brk(k, p, a[0]); break;
-	case SYS_mmap:
+	case LX_SYS_brk: rc = (int64_t)vm_brk(k, p, a[0]); break;
+	case LX_SYS_mmap:
 		rc = vm_mmap(k, p, a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
 		break;
-	case SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
-	case SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
-	case SYS_getpid: case SYS_gettid: rc = p->pid; break;
-	case SYS_getppid: rc = p->ppid; break;
-	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: rc = 0; break;
-	case SYS_sched_yield: p->yielded = true; rc = 0; break;
-	case SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
-	case SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
-	case SYS_uname: rc = sys_uname(k, p, a[0]); break;
-	case SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
-	case SYS_clone:
+	case LX_SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
+	case LX_SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
+	case LX_SYS_getpid: case LX_SYS_gettid: rc = p->pid; break;
+	case LX_SYS_getppid: rc = p->ppid; break;
+	case LX_SYS_getuid: case LX_SYS_geteuid: case LX_SYS_getgid: case LX_SYS_getegid: rc = 0; break;
+	case LX_SYS_sched_yield: p->yielded = true; rc = 0; break;
+	case LX_SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
+	case LX_SYS_uname: rc = sys_uname(k, p, a[0]); break;
+	case LX_SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
+	case LX_SYS_clone:
 		rc = sys_clone(k, p, a[0], a[1]);
 		if (rc > 0)
 			res_clone_tids(k, p, proc_find(k, (uint32_t)rc), a[0], a[2], a[4]);
 		break;
-	case SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
-	case SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
-	case SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
-	case SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
-	case SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
-	case SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
+	case LX_SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
+	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
+	case LX_SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
+	case LX_SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
+	case LX_SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
+	case LX_SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
 	case SYS_vmos_marker:
 		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");
 		rc = 0;
 		break;
-	case SYS_set_tid_address: rc = sys_set_tid_address(k, p, a[0]); break;
-	case SYS_set_robust_list: rc = sys_set_robust_list(k, p, a[0], a[1]); break;
-	case SYS_rseq: rc = -ENOSYS; break;       /* deliberately: as qemu-riscv64 (docs/running.md) */
-	case SYS_prlimit64: rc = sys_prlimit64(k, p, (int64_t)(int32_t)a[0], (unsigned)a[1], a[2], a[3]); break;
-	case SYS_getrlimit: rc = sys_getrlimit(k, p, (unsigned)a[0], a[1]); break;
-	case SYS_setrlimit: rc = sys_setrlimit(k, p, (unsigned)a[0], a[1]); break;
-	case SYS_getrusage: rc = sys_getrusage(k, p, (int)a[0], a[1]); break;
-	case SYS_times: rc = sys_times(k, p, a[0]); break;
-	case SYS_sysinfo: rc = sys_sysinfo(k, p, a[0]); break;
-	case SYS_clock_getres: rc = sys_clock_getres(k, p, (int)a[0], a[1]); break;
-	case SYS_gettimeofday: rc = sys_gettimeofday(k, p, a[0], a[1]); break;
-	case SYS_riscv_hwprobe: rc = sys_riscv_hwprobe(k, p, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
-	case SYS_fstat: rc = sys_fstat(k, p, (int)a[0], a[1]); break;
-	case SYS_newfstatat: rc = sys_newfstatat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
-	case SYS_readlinkat: rc = sys_readlinkat(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
-	case SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_set_tid_address: rc = sys_set_tid_address(k, p, a[0]); break;
+	case LX_SYS_set_robust_list: rc = sys_set_robust_list(k, p, a[0], a[1]); break;
+	case LX_SYS_rseq: rc = -ENOSYS; break;       /* deliberately: as qemu-riscv64 (docs/running.md) */
+	case LX_SYS_prlimit64: rc = sys_prlimit64(k, p, (int64_t)(int32_t)a[0], (unsigned)a[1], a[2], a[3]); break;
+	case LX_SYS_getrlimit: rc = sys_getrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case LX_SYS_setrlimit: rc = sys_setrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case LX_SYS_getrusage: rc = sys_getrusage(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_times: rc = sys_times(k, p, a[0]); break;
+	case LX_SYS_sysinfo: rc = sys_sysinfo(k, p, a[0]); break;
+	case LX_SYS_clock_getres: rc = sys_clock_getres(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_gettimeofday: rc = sys_gettimeofday(k, p, a[0], a[1]); break;
+	case LX_SYS_riscv_hwprobe: rc = sys_riscv_hwprobe(k, p, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
+	case LX_SYS_fstat: rc = sys_fstat(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_newfstatat: rc = sys_newfstatat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
+	case LX_SYS_readlinkat: rc = sys_readlinkat(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
+	case LX_SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}
 	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)

@@ -619,9 +619,8 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
  * 0; a range with a hole, or reaching above the user half, ENOMEM. */
 int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice)
 {
-	enum { NORMAL = 0, RANDOM = 1, SEQUENTIAL = 2, WILLNEED = 3, DONTNEED = 4, FREE = 8 };
-	if (advice != NORMAL && advice != RANDOM && advice != SEQUENTIAL && advice != WILLNEED &&
-	    advice != DONTNEED && advice != FREE)
+	if (advice != LX_MADV_NORMAL && advice != LX_MADV_RANDOM && advice != LX_MADV_SEQUENTIAL &&
+	    advice != LX_MADV_WILLNEED && advice != LX_MADV_DONTNEED && advice != LX_MADV_FREE)
 		return -EINVAL;
 	if (addr & PGMASK)
 		return -EINVAL;
@@ -635,7 +634,7 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 	/* as Linux: a hole in the range is reported (-ENOMEM) after the advice
 	 * has been applied to every mapped page of it */
 	int rc = range_mapped(p, addr, end) ? 0 : -ENOMEM;
-	if (advice == DONTNEED || advice == FREE) {
+	if (advice == LX_MADV_DONTNEED || advice == LX_MADV_FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
 		 * file-backed memory as the file's bytes (a hole has no pages) */
 		pmap_remove(&p->pmap, addr, end, release_cb, p);

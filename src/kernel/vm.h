@@ -56,20 +56,9 @@ int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len);
 int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, uint64_t prot);
 int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice);
 
-/* Linux mmap flags and protections (asm-generic). */
-#define LX_PROT_READ  0x1
-#define LX_PROT_WRITE 0x2
-#define LX_PROT_EXEC  0x4
-#define LX_PROT_SEM   0x8            /* accepted, no meaning (as on Linux) */
-#define LX_MAP_SHARED 0x01
-#define LX_MAP_PRIVATE 0x02
-#define LX_MAP_SHARED_VALIDATE 0x03
-#define LX_MAP_TYPE   0x0f
-#define LX_MAP_FIXED  0x10
-#define LX_MAP_ANONYMOUS 0x20
-#define LX_MAP_NORESERVE 0x4000
-#define LX_MAP_POPULATE 0x8000
-#define LX_MAP_FIXED_NOREPLACE 0x100000
+/* vm_mmap, vm_mprotect and vm_madvise take the Linux values: LX_PROT_*,
+ * LX_MAP_*, LX_MADV_* (src/abi/lx/mman.h). */
+#include "abi/lx/mman.h"
 
 /* Checks p's regions against its page tables: every present page lies in a
  * region and is mapped no more permissively than the region allows. */

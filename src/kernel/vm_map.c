@@ -13,7 +13,6 @@
  * neighbour, found from where it lands in the tree.
  */
 #include "vm_map.h"
-#include "pmap.h"
 
 #include <errno.h>
 #include <string.h>

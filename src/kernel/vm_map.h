@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "slab.h"
+#include "vm_prot.h"
 
 enum vm_kind { VMK_TEXT, VMK_RODATA, VMK_DATA, VMK_BSS, VMK_HEAP, VMK_STACK, VMK_ANON, VMK_VDSO,
 	       VMK_NKINDS };
@@ -42,7 +43,7 @@ enum vm_kind { VMK_TEXT, VMK_RODATA, VMK_DATA, VMK_BSS, VMK_HEAP, VMK_STACK, VMK
 
 struct vm_region {
 	uint64_t start, end;      /* page aligned, start < end */
-	uint32_t prot;            /* VM_PROT_* (pmap.h) */
+	uint32_t prot;            /* VM_PROT_* (vm_prot.h) */
 	uint32_t maxprot;         /* the most mprotect may grant: VM_PROT_ALL by default */
 	enum vm_kind kind;
 	uint32_t flags;           /* VMR_* */
@@ -63,8 +64,6 @@ struct vm_map {
 	uint64_t nregions;
 	uint64_t min, max;        /* the user range regions may occupy */
 };
-
-#define VM_PROT_ALL 7
 
 /* Creates the cache of region records that every map of this kmem shares
  * (at boot, so it is not mistaken for a leak later).  Returns 0 or -ENOMEM. */

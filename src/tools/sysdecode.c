@@ -312,17 +312,17 @@ static void put_int(struct out *o, uint64_t v)
 static int nargs(uint64_t nr)
 {
 	switch (nr) {
-	case SYS_getpid: case SYS_getppid: case SYS_getuid: case SYS_geteuid: case SYS_getgid:
-	case SYS_getegid: case SYS_gettid: case SYS_sched_yield:
+	case LX_SYS_getpid: case LX_SYS_getppid: case LX_SYS_getuid: case LX_SYS_geteuid: case LX_SYS_getgid:
+	case LX_SYS_getegid: case LX_SYS_gettid: case LX_SYS_sched_yield:
 		return 0;
-	case SYS_close: case SYS_set_tid_address: case SYS_uname:
+	case LX_SYS_close: case LX_SYS_set_tid_address: case LX_SYS_uname:
 		return 1;
-	case SYS_getcwd: case SYS_fstat: case SYS_nanosleep: case SYS_clock_gettime: case SYS_kill:
+	case LX_SYS_getcwd: case LX_SYS_fstat: case LX_SYS_nanosleep: case LX_SYS_clock_gettime: case LX_SYS_kill:
 	case SYS_vmos_marker:
 		return 2;
-	case SYS_ioctl: case SYS_writev: case SYS_getrandom:
+	case LX_SYS_ioctl: case LX_SYS_writev: case LX_SYS_getrandom:
 		return 3;
-	case SYS_readlinkat: case SYS_rt_sigaction: case SYS_rt_sigprocmask:
+	case LX_SYS_readlinkat: case LX_SYS_rt_sigaction: case LX_SYS_rt_sigprocmask:
 		return 4;
 	default:
 		return 6;
@@ -351,7 +351,7 @@ void sysdecode_format(struct kernel *k, struct proc *p, const struct kevent *ev,
 		put(&o, "syscall_%llu(", (unsigned long long)nr);
 	bool addr_result = false;
 	switch (nr) {
-	case SYS_mmap:
+	case LX_SYS_mmap:
 		put_ptr(&o, a[0]);
 		put(&o, ", %llu, ", (unsigned long long)a[1]);
 		put_prot(&o, a[2]);
@@ -365,22 +365,22 @@ void sysdecode_format(struct kernel *k, struct proc *p, const struct kevent *ev,
 			put(&o, ", 0");
 		addr_result = true;
 		break;
-	case SYS_munmap:
+	case LX_SYS_munmap:
 		put(&o, "0x%llx, %llu", (unsigned long long)a[0], (unsigned long long)a[1]);
 		break;
-	case SYS_mprotect:
+	case LX_SYS_mprotect:
 		put(&o, "0x%llx, %llu, ", (unsigned long long)a[0], (unsigned long long)a[1]);
 		put_prot(&o, a[2]);
 		break;
-	case SYS_madvise:
+	case LX_SYS_madvise:
 		put(&o, "0x%llx, %llu, ", (unsigned long long)a[0], (unsigned long long)a[1]);
 		put_madvise(&o, a[2]);
 		break;
-	case SYS_brk:
+	case LX_SYS_brk:
 		put_ptr(&o, a[0]);
 		addr_result = true;
 		break;
-	case SYS_execve:
+	case LX_SYS_execve:
 		if (rc == 0 && p && p->image) {      /* the old memory is gone: the path opened */
 			put_quoted(&o, (const unsigned char *)p->image->path, strlen(p->image->path), false);
 			put(&o, ", 0x%llx, 0x%llx", (unsigned long long)a[1], (unsigned long long)a[2]);
@@ -391,29 +391,29 @@ void sysdecode_format(struct kernel *k, struct proc *p, const struct kevent *ev,
 			put(&o, ", 0x%llx", (unsigned long long)a[2]);
 		}
 		break;
-	case SYS_clone:          /* riscv64: flags, newsp, parent_tid, tls, child_tid */
+	case LX_SYS_clone:          /* riscv64: flags, newsp, parent_tid, tls, child_tid */
 		put(&o, "child_stack=");
 		put_ptr(&o, a[1]);
 		put(&o, ", flags=");
 		put_clone_flags(&o, a[0]);
 		break;
-	case SYS_wait4:
+	case LX_SYS_wait4:
 		put_int(&o, a[0]);
 		put(&o, ", ");
 		put_wstatus(&o, k, p, a[1], rc);
 		put(&o, ", %d, ", (int)(int32_t)a[2]);
 		put_ptr(&o, a[3]);
 		break;
-	case SYS_exit:
-	case SYS_exit_group:
+	case LX_SYS_exit:
+	case LX_SYS_exit_group:
 		put_int(&o, a[0]);
 		put(&o, ") = ?");
 		return;
-	case SYS_read:
-	case SYS_write:
+	case LX_SYS_read:
+	case LX_SYS_write:
 		put_int(&o, a[0]);
 		put(&o, ", ");
-		if (nr == SYS_write)
+		if (nr == LX_SYS_write)
 			put_buf(&o, k, p, a[1], a[2]);
 		else if (rc >= 0)
 			put_buf(&o, k, p, a[1], (uint64_t)rc);

@@ -64,7 +64,7 @@ static int64_t nanosleep_of(struct proc *p, int64_t sec, int64_t nsec)
 	int64_t v[2] = { sec, nsec };
 	REQUIRE(copyout(&k, p, ts, v, sizeof v) == 0);
 	p->state = P_RUNNABLE;
-	p->x[17] = SYS_nanosleep;
+	p->x[17] = LX_SYS_nanosleep;
 	p->x[10] = ts;
 	p->x[11] = 0;
 	syscall_dispatch(&k, p);
@@ -102,7 +102,7 @@ TEST(nanosleep_of_huge_seconds_does_not_wrap)
 static int64_t read_of(struct proc *p, uint64_t buf, uint64_t len)
 {
 	p->state = P_RUNNABLE;
-	p->x[17] = SYS_read;
+	p->x[17] = LX_SYS_read;
 	p->x[10] = 0;
 	p->x[11] = buf;
 	p->x[12] = len;

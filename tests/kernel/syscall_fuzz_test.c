@@ -23,12 +23,12 @@ static uint64_t rnd(void)
 }
 
 static const int calls[] = {
-	SYS_read, SYS_write, SYS_writev, SYS_brk, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise,
-	SYS_clone, SYS_wait4, SYS_kill, SYS_execve, SYS_getpid, SYS_getppid, SYS_sched_yield,
-	SYS_clock_gettime, SYS_nanosleep, SYS_uname, SYS_getrandom, SYS_close, SYS_ioctl,
-	SYS_set_tid_address, SYS_exit, SYS_set_robust_list, SYS_prlimit64, SYS_getrlimit,
-	SYS_setrlimit, SYS_getrusage, SYS_times, SYS_sysinfo, SYS_clock_getres, SYS_gettimeofday,
-	SYS_riscv_hwprobe, SYS_fstat, SYS_newfstatat, SYS_readlinkat,
+	LX_SYS_read, LX_SYS_write, LX_SYS_writev, LX_SYS_brk, LX_SYS_mmap, LX_SYS_munmap, LX_SYS_mprotect, LX_SYS_madvise,
+	LX_SYS_clone, LX_SYS_wait4, LX_SYS_kill, LX_SYS_execve, LX_SYS_getpid, LX_SYS_getppid, LX_SYS_sched_yield,
+	LX_SYS_clock_gettime, LX_SYS_nanosleep, LX_SYS_uname, LX_SYS_getrandom, LX_SYS_close, LX_SYS_ioctl,
+	LX_SYS_set_tid_address, LX_SYS_exit, LX_SYS_set_robust_list, LX_SYS_prlimit64, LX_SYS_getrlimit,
+	LX_SYS_setrlimit, LX_SYS_getrusage, LX_SYS_times, LX_SYS_sysinfo, LX_SYS_clock_getres, LX_SYS_gettimeofday,
+	LX_SYS_riscv_hwprobe, LX_SYS_fstat, LX_SYS_newfstatat, LX_SYS_readlinkat,
 };
 
 static uint64_t arg(struct proc *p)
@@ -103,11 +103,11 @@ TEST(fuzz_syscalls)
 		p->x[17] = (uint64_t)calls[rnd() % (sizeof calls / sizeof calls[0])];
 		if (rnd() % 16 == 0)
 			p->x[17] = rnd() % 512;
-		if (p->x[17] == SYS_exit && rnd() % 64)
-			p->x[17] = SYS_getpid;       /* exit rarely */
+		if (p->x[17] == LX_SYS_exit && rnd() % 64)
+			p->x[17] = LX_SYS_getpid;       /* exit rarely */
 		for (int a = 10; a <= 15; a++)
 			p->x[a] = arg(p);
-		if (p->x[17] == SYS_kill && rnd() % 32)
+		if (p->x[17] == LX_SYS_kill && rnd() % 32)
 			p->x[11] = 0;                /* mostly probe, sometimes kill */
 		syscall_dispatch(&k, p);
 		/* reap zombie children so they do not pile up */

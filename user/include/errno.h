@@ -6,49 +6,51 @@
 #ifndef _ERRNO_H
 #define _ERRNO_H
 
+#include <lx/errno.h>     /* the values, shared with the kernel */
+
 extern int errno;
 
-#define EPERM    1
-#define ENOENT   2
-#define ESRCH    3
-#define EINTR    4
-#define EIO      5
-#define ENXIO    6
-#define E2BIG    7
-#define ENOEXEC  8
-#define EBADF    9
-#define ECHILD  10
-#define EAGAIN  11
-#define ENOMEM  12
-#define EACCES  13
-#define EFAULT  14
-#define ENOTBLK 15
-#define EBUSY   16
-#define EEXIST  17
-#define EXDEV   18
-#define ENODEV  19
-#define ENOTDIR 20
-#define EISDIR  21
-#define EINVAL  22
-#define ENFILE  23
-#define EMFILE  24
-#define ENOTTY  25
-#define ETXTBSY 26
-#define EFBIG   27
-#define ENOSPC  28
-#define ESPIPE  29
-#define EROFS   30
-#define EMLINK  31
-#define EPIPE   32
-#define EDOM    33
-#define ERANGE  34
-#define EDEADLK 35
-#define ENAMETOOLONG 36
-#define ENOLCK  37
-#define ENOSYS  38
-#define ENOTEMPTY 39
-#define ELOOP   40
+#define EPERM        LX_EPERM
+#define ENOENT       LX_ENOENT
+#define ESRCH        LX_ESRCH
+#define EINTR        LX_EINTR
+#define EIO          LX_EIO
+#define ENXIO        LX_ENXIO
+#define E2BIG        LX_E2BIG
+#define ENOEXEC      LX_ENOEXEC
+#define EBADF        LX_EBADF
+#define ECHILD       LX_ECHILD
+#define EAGAIN       LX_EAGAIN
+#define ENOMEM       LX_ENOMEM
+#define EACCES       LX_EACCES
+#define EFAULT       LX_EFAULT
+#define ENOTBLK      LX_ENOTBLK
+#define EBUSY        LX_EBUSY
+#define EEXIST       LX_EEXIST
+#define EXDEV        LX_EXDEV
+#define ENODEV       LX_ENODEV
+#define ENOTDIR      LX_ENOTDIR
+#define EISDIR       LX_EISDIR
+#define EINVAL       LX_EINVAL
+#define ENFILE       LX_ENFILE
+#define EMFILE       LX_EMFILE
+#define ENOTTY       LX_ENOTTY
+#define ETXTBSY      LX_ETXTBSY
+#define EFBIG        LX_EFBIG
+#define ENOSPC       LX_ENOSPC
+#define ESPIPE       LX_ESPIPE
+#define EROFS        LX_EROFS
+#define EMLINK       LX_EMLINK
+#define EPIPE        LX_EPIPE
+#define EDOM         LX_EDOM
+#define ERANGE       LX_ERANGE
+#define EDEADLK      LX_EDEADLK
+#define ENAMETOOLONG LX_ENAMETOOLONG
+#define ENOLCK       LX_ENOLCK
+#define ENOSYS       LX_ENOSYS
+#define ENOTEMPTY    LX_ENOTEMPTY
+#define ELOOP        LX_ELOOP
 #define EWOULDBLOCK EAGAIN
-#define EOVERFLOW 75
+#define EOVERFLOW    LX_EOVERFLOW
 
 #endif

@@ -3,6 +3,7 @@
 #define _FCNTL_H
 
 #include <sys/types.h>
+#include "linux_abi.h"        /* LX_AT_*: the values, shared with the kernel */
 
 #define O_RDONLY    00
 #define O_WRONLY    01
@@ -16,8 +17,9 @@
 #define O_DIRECTORY 0200000
 #define O_CLOEXEC   02000000
 
-#define AT_FDCWD (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_FDCWD            LX_AT_FDCWD
+#define AT_SYMLINK_NOFOLLOW LX_AT_SYMLINK_NOFOLLOW
+#define AT_EMPTY_PATH       LX_AT_EMPTY_PATH
 
 int open(const char *path, int flags, ...);
 int openat(int dirfd, const char *path, int flags, ...);

@@ -4,23 +4,24 @@
 #define _SIGNAL_H
 
 #include <sys/types.h>
+#include <lx/signal.h>       /* the values, shared with the kernel */
 
-#define SIGHUP   1
-#define SIGINT   2
-#define SIGQUIT  3
-#define SIGILL   4
-#define SIGTRAP  5
-#define SIGABRT  6
-#define SIGBUS   7
-#define SIGFPE   8
-#define SIGKILL  9
-#define SIGUSR1 10
-#define SIGSEGV 11
-#define SIGUSR2 12
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGCHLD 17
+#define SIGHUP   LX_SIGHUP
+#define SIGINT   LX_SIGINT
+#define SIGQUIT  LX_SIGQUIT
+#define SIGILL   LX_SIGILL
+#define SIGTRAP  LX_SIGTRAP
+#define SIGABRT  LX_SIGABRT
+#define SIGBUS   LX_SIGBUS
+#define SIGFPE   LX_SIGFPE
+#define SIGKILL  LX_SIGKILL
+#define SIGUSR1  LX_SIGUSR1
+#define SIGSEGV  LX_SIGSEGV
+#define SIGUSR2  LX_SIGUSR2
+#define SIGPIPE  LX_SIGPIPE
+#define SIGALRM  LX_SIGALRM
+#define SIGTERM  LX_SIGTERM
+#define SIGCHLD  LX_SIGCHLD
 
 int kill(pid_t pid, int sig);
 int raise(int sig);

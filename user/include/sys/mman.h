@@ -3,27 +3,28 @@
 #define _SYS_MMAN_H
 
 #include <sys/types.h>
+#include <lx/mman.h>     /* the values, shared with the kernel */
 
-#define PROT_NONE  0
-#define PROT_READ  1
-#define PROT_WRITE 2
-#define PROT_EXEC  4
+#define PROT_NONE           LX_PROT_NONE
+#define PROT_READ           LX_PROT_READ
+#define PROT_WRITE          LX_PROT_WRITE
+#define PROT_EXEC           LX_PROT_EXEC
 
-#define MAP_SHARED          0x01
-#define MAP_PRIVATE         0x02
-#define MAP_FIXED           0x10
-#define MAP_ANONYMOUS       0x20
+#define MAP_SHARED          LX_MAP_SHARED
+#define MAP_PRIVATE         LX_MAP_PRIVATE
+#define MAP_FIXED           LX_MAP_FIXED
+#define MAP_ANONYMOUS       LX_MAP_ANONYMOUS
 #define MAP_ANON            MAP_ANONYMOUS
-#define MAP_NORESERVE       0x4000
-#define MAP_POPULATE        0x8000
-#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_NORESERVE       LX_MAP_NORESERVE
+#define MAP_POPULATE        LX_MAP_POPULATE
+#define MAP_FIXED_NOREPLACE LX_MAP_FIXED_NOREPLACE
 #define MAP_FAILED          ((void *)-1)
 
-#define MADV_NORMAL   0
-#define MADV_RANDOM   1
-#define MADV_DONTNEED 4
+#define MADV_NORMAL         LX_MADV_NORMAL
+#define MADV_RANDOM         LX_MADV_RANDOM
+#define MADV_DONTNEED       LX_MADV_DONTNEED
 
-#define MREMAP_MAYMOVE 1
+#define MREMAP_MAYMOVE      LX_MREMAP_MAYMOVE
 
 /* mmap returns the mapped address, or MAP_FAILED with errno set. */
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);

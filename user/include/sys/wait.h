@@ -4,9 +4,10 @@
 #define _SYS_WAIT_H
 
 #include <sys/types.h>
+#include <lx/sched.h>    /* the values, shared with the kernel */
 
-#define WNOHANG   1
-#define WUNTRACED 2
+#define WNOHANG   LX_WNOHANG
+#define WUNTRACED LX_WUNTRACED
 
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define WTERMSIG(s)    ((s) & 0x7f)
