@@ -47,17 +47,17 @@ USER_LIB_OBJS_SF = $(patsubst %,$(USER_OBJ_SF)/%.o,$(filter-out user/lib/math.c,
 USER_LIBC_SF  = $(BUILD)/user/sf/libc.a
 USER_CRT0_SF  = $(BUILD)/user/sf/crt0.o
 
-USER_BIN_SRCS = $(wildcard user/bin/*/*.c user/bin/*.c)
+USER_BIN_SRCS := $(wildcard user/bin/*/*.c user/bin/*.c)
 
 # Programs that call malloc (the line `// needs: malloc`) link only once
 # user/lib/malloc/ exists.
-USER_MALLOC_SRCS = $(shell grep -l '^// needs: malloc' $(USER_BIN_SRCS) /dev/null 2>/dev/null)
+USER_MALLOC_SRCS := $(shell grep -l '^// needs: malloc' $(USER_BIN_SRCS) /dev/null 2>/dev/null)
 ifeq ($(wildcard user/lib/malloc/*.c),)
 USER_PROG_SRCS = $(filter-out $(USER_MALLOC_SRCS),$(USER_BIN_SRCS))
 else
 USER_PROG_SRCS = $(USER_BIN_SRCS)
 endif
-USER_SF_SRCS  = $(filter $(USER_PROG_SRCS),$(shell grep -l '^// abi: lp64$$' $(USER_BIN_SRCS) /dev/null 2>/dev/null))
+USER_SF_SRCS  := $(filter $(USER_PROG_SRCS),$(shell grep -l '^// abi: lp64$$' $(USER_BIN_SRCS) /dev/null 2>/dev/null))
 USER_PROG_NAMES = $(notdir $(USER_PROG_SRCS:.c=))
 USER_PROGS    = $(USER_PROG_NAMES:%=$(BUILD)/user/bin/%)
 
