@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/cpu.sh - CPU benchmarks: each user/bin/bench_* program run under
+# bench/cpu.sh - CPU benchmarks: each user/bin/bench/bench_* program run under
 # `$VMOS_BUILD/vmos run --stats` and under qemu-riscv64 (the peer: a JIT
 # translator running the same ELF).  For each program it prints the median
 # wall time of $BENCH_RUNS runs (default 3) on both, the ratio vmos/qemu,

@@ -173,7 +173,7 @@ bench coremark_like "$BIN/bench_coremark_like"
 bench coremark_like_lp64 "$BIN/coremark_like_lp64"
 if command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 &&
    riscv64-linux-gnu-gcc -static -O2 -o "$tmp/coremark_like_glibc" \
-	user/bin/bench_coremark_like.c 2>"$tmp/gcc.err"; then
+	user/bin/bench/bench_coremark_like.c 2>"$tmp/gcc.err"; then
 	bench coremark_like_glibc "$tmp/coremark_like_glibc"
 else
 	echo "SKIP coremark_like_glibc: riscv64-linux-gnu-gcc -static failed or missing: $(head -c 120 "$tmp/gcc.err" 2>/dev/null)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/fork.sh - the cost of fork: user/bin/iso_forkbench under
+# bench/fork.sh - the cost of fork: user/bin/bench/iso_forkbench.c under
 # `$VMOS_BUILD/vmos run --ram 1G`, under qemu-riscv64 (same ELF) and natively
 # on this Linux machine (the same C source built with the host cc -O2,
 # MADV_NOHUGEPAGE: $VMOS_BUILD/bench/native/fork_bench, see mk/iso.mk).

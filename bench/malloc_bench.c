@@ -14,7 +14,7 @@
  * child's CPU time (user + system: page faults and system calls count).
  * Figures, not verdicts: nothing here fails.
  */
-#include "../tools/malloc/trace_replay.h"	/* not src/tools/trace_replay.h */
+#include "mtrace_replay.h"	/* src/tools/mtrace/: malloc traces, not memory-reference traces */
 #include "malloc_api.h"
 
 #include <glob.h>
@@ -66,9 +66,9 @@ int main(int argc, char **argv)
 		printf(" %13s", policies[p]);
 	printf("\n");
 	for (int t = 0; t < nt; t++) {
-		struct trace tr;
+		struct mtrace tr;
 		char err[512];
-		if (trace_load(files[t], &tr, err, sizeof err)) {
+		if (mtrace_load(files[t], &tr, err, sizeof err)) {
 			fprintf(stderr, "malloc_bench: %s\n", err);
 			return 1;
 		}
@@ -82,13 +82,13 @@ int main(int argc, char **argv)
 		int bad[NP] = { 0 };
 		for (int p = 0; p < NP; p++) {
 			al[p] = strcmp(policies[p], "glibc") ? replay_vmos(policies[p]) : replay_glibc;
-			bad[p] = trace_replay_child(&tr, &al[p], REPLAY_FOOTPRINT, &res[t][p]) != 0;
+			bad[p] = mtrace_replay_child(&tr, &al[p], REPLAY_FOOTPRINT, &res[t][p]) != 0;
 		}
 		for (int r = 0; r < RUNS; r++)
 			for (int p = 0; p < NP; p++) {
 				struct replay_result x;
 				if (!bad[p])
-					bad[p] = trace_replay_child(&tr, &al[p], 0, &x) != 0;
+					bad[p] = mtrace_replay_child(&tr, &al[p], 0, &x) != 0;
 				tp[p][r] = x.ops_per_sec;
 			}
 		for (int p = 0; p < NP; p++) {
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 				printf(" %5.1f / %5.1f", 100 * res[t][p].utilization, res[t][p].ops_per_sec / 1e6);
 		}
 		printf("\n");
-		trace_free(&tr);
+		mtrace_free(&tr);
 	}
 	printf("\n%-18s %10s %14s %12s\n", "policy", "avg util", "geomean Mops/s", "vs glibc");
 	double glibc_gm = 0;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/vm.sh - virtual-memory benchmarks: the user/bin/vmbench_* programs run
+# bench/vm.sh - virtual-memory benchmarks: the user/bin/bench/vmbench_* programs run
 # under `$VMOS_BUILD/vmos run`, under qemu-riscv64 (same ELF: a JIT that maps
 # guest memory with the host's own MMU) and natively on this Linux machine
 # (the same C source built with the host cc -O2: $VMOS_BUILD/bench/native/,

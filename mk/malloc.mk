@@ -5,10 +5,10 @@
 #   $(BUILD)/libvmosmalloc_vm.a    the same sources with every public name
 #                                  prefixed vm_ and a simulated break, so tests
 #                                  and benchmarks hold it next to glibc malloc
-#   $(BUILD)/mtrace                the trace driver (tools/malloc/mtrace.c)
+#   $(BUILD)/mtrace                the trace driver (src/tools/mtrace/mtrace.c)
 #   $(BUILD)/tests/malloc/malloc_test   unit + randomized tests
 #   $(BUILD)/bench/malloc_bench    policies vs glibc over tests/malloc/traces
-# The riscv64 build (user/lib/malloc into libc.a, user/bin/malloc_trace and
+# The riscv64 build (user/lib/malloc into libc.a, user/bin/tests/malloc_trace.c and
 # malloc_stress) is mk/user.mk's; tests/malloc/rv.sh runs those programs
 # under qemu-riscv64 and inside vmos.
 
@@ -24,8 +24,8 @@ $(BUILD)/malloc/so/%.o: $(MALLOC_DIR)/%.c $(MALLOC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O2 -g -DNDEBUG -fPIC -fno-semantic-interposition \
 		$(MALLOC_FLAGS) -c $< -o $@
-$(MALLOC_SO): $(MALLOC_SO_OBJS) tools/malloc/libvmosmalloc.map
-	$(CC) -shared -Wl,--version-script=tools/malloc/libvmosmalloc.map \
+$(MALLOC_SO): $(MALLOC_SO_OBJS) $(MALLOC_DIR)/libvmosmalloc.map
+	$(CC) -shared -Wl,--version-script=$(MALLOC_DIR)/libvmosmalloc.map \
 		$(MALLOC_SO_OBJS) -o $@
 
 # --- the prefixed archive --------------------------------------------------
@@ -37,13 +37,14 @@ $(BUILD)/malloc/vm/%.o: $(MALLOC_DIR)/%.c $(MALLOC_HDRS)
 $(MALLOC_VM_A): $(MALLOC_VM_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-MALLOC_TOOL_CFLAGS = $(CFLAGS_HOST) -I$(MALLOC_DIR) -Itools/malloc -DMALLOC_PREFIX=vm_
+MTRACE_DIR   = src/tools/mtrace
+MALLOC_TOOL_CFLAGS = $(CFLAGS_HOST) -I$(MALLOC_DIR) -I$(MTRACE_DIR) -DMALLOC_PREFIX=vm_
 
-$(BUILD)/malloc/tools/%.o: tools/malloc/%.c $(MALLOC_HDRS) $(wildcard tools/malloc/*.h)
+$(BUILD)/malloc/tools/%.o: $(MTRACE_DIR)/%.c $(MALLOC_HDRS) $(wildcard $(MTRACE_DIR)/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(MALLOC_TOOL_CFLAGS) -c $< -o $@
 
-$(BUILD)/mtrace: $(BUILD)/malloc/tools/mtrace.o $(BUILD)/malloc/tools/trace_replay.o $(MALLOC_VM_A)
+$(BUILD)/mtrace: $(BUILD)/malloc/tools/mtrace.o $(BUILD)/malloc/tools/mtrace_replay.o $(MALLOC_VM_A)
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
 
 # --- tests -------------------------------------------------------------------
@@ -57,10 +58,10 @@ $(BUILD)/tests/malloc/malloc_test: $(MALLOC_TEST_OBJS) $(BUILD)/obj/tests/main.o
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
 
 # --- benchmark ---------------------------------------------------------------
-$(BUILD)/bench/malloc_bench: $(BUILD)/malloc/bench/malloc_bench.o $(BUILD)/malloc/tools/trace_replay.o $(MALLOC_VM_A)
+$(BUILD)/bench/malloc_bench: $(BUILD)/malloc/bench/malloc_bench.o $(BUILD)/malloc/tools/mtrace_replay.o $(MALLOC_VM_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_HOST) $^ -o $@ -lm
-$(BUILD)/malloc/bench/%.o: bench/%.c $(MALLOC_HDRS) $(wildcard tools/malloc/*.h)
+$(BUILD)/malloc/bench/%.o: bench/%.c $(MALLOC_HDRS) $(wildcard $(MTRACE_DIR)/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(MALLOC_TOOL_CFLAGS) -c $< -o $@
 

@@ -1,7 +1,7 @@
 /*
- * bench/native/vmbench_brk.c - the native Linux peer of user/bin/vmbench_brk.c:
+ * bench/native/vmbench_brk.c - the native Linux peer of user/bin/bench/vmbench_brk.c:
  * the very same source, compiled with the host cc -O2 against glibc by
  * mk/bench2.mk into $(BUILD)/bench/native/vmbench_brk.  bench/vm.sh runs it
  * next to the riscv64 build under vmos and qemu-riscv64.
  */
-#include "../../user/bin/vmbench_brk.c"
+#include "../../user/bin/bench/vmbench_brk.c"

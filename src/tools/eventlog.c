@@ -13,7 +13,7 @@
  * no escaping beyond quoting is needed.
  */
 #include "eventlog.h"
-#include "explain.h"
+#include "explain_notation.h"
 #include "proc.h"
 #include "syscall.h"
 #include "sysdecode.h"

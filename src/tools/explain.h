@@ -4,6 +4,7 @@
  * simulators give, but for the tables the kernel built), and the options of
  * `vmos run` that choose when it happens (at exit, at an instruction count,
  * or when the program marks a point with the vmos_marker system call).
+ * The command `vmos explain` itself is explain_command.h.
  */
 #ifndef VMOS_TOOLS_EXPLAIN_H
 #define VMOS_TOOLS_EXPLAIN_H
@@ -11,19 +12,7 @@
 #include <stdio.h>
 #include <stdbool.h>
 #include "kernel.h"
-
-/* Writes "vrwxugad" into buf (9 bytes): each letter if the PTE bit is set,
- * '-' if not (QEMU's `info mem` order, with V first). */
-void explain_pte_flags(uint64_t pte, char buf[9]);
-
-/* The name of a page-fault or access-fault cause ("load page fault"), or
- * "fault" for another cause. */
-const char *explain_cause_name(uint64_t cause);
-
-/* "load", "store" or "fetch". */
-const char *explain_access_name(enum mmu_access acc);
-/* Parses "load", "store" or "fetch" (also r, w, x).  Returns 0 or -1. */
-int explain_parse_access(const char *s, enum mmu_access *acc);
+#include "explain_notation.h"
 
 /* Prints the walk of va for an access of type acc under satp, step by step:
  * the VPN fields, each PTE read (level, address, value, decoded flags, what
@@ -88,14 +77,5 @@ void explain_on_event(struct explain_opts *o, struct kernel *k, struct proc *p,
  * Returns 0, or 2 when the pid never existed, or 1 when nothing was
  * explained. */
 int explain_check_done(const struct explain_opts *o, const char *cmd, uint32_t next_pid);
-
-/* `vmos explain [RUN OPTIONS] [--va VA,..] [--at WHEN] [--access A,..]
- * [--pid P] PROGRAM [ARGS]`: vmos run with --explain options under short
- * names; without --va, the addresses marked by the program are explained. */
-int explain_main(int argc, char **argv);
-
-#include "options.h"
-/* Its option table (short names for the vmos run options). */
-extern const struct opt_command explain_command;
 
 #endif

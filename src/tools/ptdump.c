@@ -11,7 +11,7 @@
  * PROT_NONE encodings, pmap.h) form runs of their own.
  */
 #include "ptdump.h"
-#include "explain.h"
+#include "explain_notation.h"
 #include "proc.h"
 
 #include <string.h>

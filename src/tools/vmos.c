@@ -3,7 +3,7 @@
  */
 #include "kmem_demo.h"
 #include "run.h"
-#include "explain.h"
+#include "explain_command.h"
 #include "quiz.h"
 #include "trace.h"
 

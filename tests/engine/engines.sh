@@ -10,7 +10,7 @@
 # per process and for the machine.  This script runs
 #   - every case of tests/user/programs.sh (tests/user/expected/*) and of
 #     tests/engine/expected/* (the stale-translation programs, see
-#     user/bin/stale_code.c) under both engines;
+#     user/bin/tests/stale_code.c) under both engines;
 #   - scenarios that stress what a translating engine can get wrong: small
 #     time slices with several processes (`A --- B`, the interleaving must
 #     match instruction for instruction), few frames plus swap (code pages
@@ -194,7 +194,7 @@ done
 # The benchmark's self-check must catch a wrong result: built on the host
 # with a wrong known CRC, it must say CRC MISMATCH and exit 1.
 if command -v cc >/dev/null 2>&1 &&
-   cc -O1 -DKNOWN_LIST_CRC0=0x1234u -o "$tmp/cml_wrong" user/bin/bench_coremark_like.c 2>"$tmp/cc.err"; then
+   cc -O1 -DKNOWN_LIST_CRC0=0x1234u -o "$tmp/cml_wrong" user/bin/bench/bench_coremark_like.c 2>"$tmp/cc.err"; then
 	out=$("$tmp/cml_wrong" 2 notime); rc=$?
 	if [ $rc -eq 1 ] && grep -q '^CRC MISMATCH: want list 0x1234' <<<"$out" && ! grep -q 'CRC ok' <<<"$out"; then
 		ok "bench_coremark_like: a wrong known CRC is reported (CRC MISMATCH, exit 1)"
@@ -234,7 +234,7 @@ glibc_scenario() {
 		return
 	fi
 	if ! riscv64-linux-gnu-gcc -static -O2 -o "$tmp/coremark_glibc" \
-		user/bin/bench_coremark_like.c 2>"$tmp/gcc.err"; then
+		user/bin/bench/bench_coremark_like.c 2>"$tmp/gcc.err"; then
 		echo "SKIP scenario glibc-coremark: riscv64-linux-gnu-gcc -static failed: $(head -c 160 "$tmp/gcc.err")" >&2
 		return
 	fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ASID reuse must not break isolation.  With a narrow ASID width
 # (--asid-bits 1 or 2: one or three ASIDs) the allocator runs out again and
-# again while user/bin/iso_asid keeps seven processes alive (a parent and
+# again while user/bin/tests/iso_asid.c keeps seven processes alive (a parent and
 # six children at a time, 40 children in all), each writing its own values
 # into the same private virtual pages and reading them back after every
 # switch.  A kernel that let two live processes share an ASID lets one hit

@@ -2,7 +2,7 @@
 # tests/kernel/exec_errors.sh - execve and `vmos run` never lose the caller,
 # never block and never crash vmos, whatever the file is.
 #
-#   1. user/bin/exec_errors calls execve with a missing file, a directory, a
+#   1. user/bin/tests/exec_errors.c calls execve with a missing file, a directory, a
 #      FIFO, a text file, an empty file, a truncated ELF, an ELF without
 #      execute permission, a path too long, bad pointers, argv + envp one
 #      byte over 128 KiB (each under), one argument over 128 KiB and 4097

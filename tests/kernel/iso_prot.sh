@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/kernel/iso_prot.sh - the protection matrix (user/bin/iso_prot and
-# user/bin/iso_prot_elf, every mode) in 16 frames with swap, under two
+# tests/kernel/iso_prot.sh - the protection matrix (user/bin/tests/iso_prot.c and
+# user/bin/tests/iso_prot_elf.c, every mode) in 16 frames with swap, under two
 # replacement policies: pages of every protection are swapped out between
 # their setup and the access (the programs write 64 other pages first), and
 # copy-on-write pages after fork share swap slots.  Output and status must

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/kernel/iso_sysfuzz.sh - the user-program system-call fuzzer
-# (user/bin/iso_sysfuzz.c) under `vmos run --check`, several seeds, 50000
+# (user/bin/tests/iso_sysfuzz.c) under `vmos run --check`, several seeds, 50000
 # calls each: the fuzzer must finish with status 0 and its final line
 # "sysfuzz: N calls done", and vmos must report no broken invariant or
 # panic (the checker runs after every exit, including the fuzzer's forked

@@ -99,7 +99,7 @@ static inline const char *kf_prog(const char *name)
 	return path;
 }
 
-/* A process running user/bin/hello, set up but never run: a real address
+/* A process running hello (user/bin/demos/hello.c), set up but never run: a real address
  * space and exec image, so fork works on it. */
 static inline struct proc *kf_spawn(void)
 {

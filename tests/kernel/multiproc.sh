@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/kernel/multiproc.sh - three processes time-share the machine.
 #
-# Runs three copies of user/bin/vmt_multi at once under
+# Runs three copies of user/bin/tests/vmt_multi.c at once under
 # `vmos run --check --prefix A --- A --- A` (and again with Sv48, with
 # --no-asid, and with a tiny quantum).  Each copy fills the same global
 # array with pid-derived data while yielding between slices, then checks it.

@@ -11,7 +11,7 @@
 #include "options.h"
 #include "run.h"
 #include "trace.h"
-#include "explain.h"
+#include "explain_command.h"
 #include "quiz.h"
 #include "kmem_demo.h"
 

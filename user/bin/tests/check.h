@@ -1,5 +1,5 @@
 /*
- * check.h - self-checking helpers for the test programs in user/bin.
+ * check.h - self-checking helpers for the test programs in user/bin/tests.
  *
  * Each check prints one line, "ok <what> = <value>" or "FAIL <what>: got
  * <x>, want <y>", so a difference between vmos, qemu and the expected

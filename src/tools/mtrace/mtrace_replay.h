@@ -1,5 +1,5 @@
 /*
- * trace_replay.h - allocation traces in the malloc-lab format (CS:APP
+ * mtrace_replay.h - allocation traces in the malloc-lab format (CS:APP
  * malloc lab, Bryant & O'Hallaron) and their replay against an allocator.
  *
  *   <suggested heap size> <number of ids> <number of operations> <weight>
@@ -11,22 +11,22 @@
  * the brk extent plus live mmap bytes of the allocator under test;
  * throughput = operations per second.
  */
-#ifndef TRACE_REPLAY_H
-#define TRACE_REPLAY_H
+#ifndef MTRACE_REPLAY_H
+#define MTRACE_REPLAY_H
 
 #include <stddef.h>
 
-struct trace_op {
+struct mtrace_op {
 	char kind;		/* 'a', 'f' or 'r' */
 	unsigned id;
 	size_t size;
 };
 
-struct trace {
+struct mtrace {
 	char name[256];
 	size_t heap_hint;
 	unsigned nids, nops, weight;
-	struct trace_op *ops;	/* mmap'ed: not from the allocators measured */
+	struct mtrace_op *ops;	/* mmap'ed: not from the allocators measured */
 };
 
 /* An allocator under test. */
@@ -59,23 +59,23 @@ enum { REPLAY_VERIFY = 1, REPLAY_FOOTPRINT = 2, REPLAY_CHECK = 4 };
 
 /* Reads a trace file.  Returns 0, or -1 with a message in err
  * ("file:line: why"). */
-int trace_load(const char *path, struct trace *t, char *err, size_t errlen);
+int mtrace_load(const char *path, struct mtrace *t, char *err, size_t errlen);
 /* Parses a trace held in memory (same contract). */
-int trace_parse(const char *text, size_t len, const char *name, struct trace *t,
+int mtrace_parse(const char *text, size_t len, const char *name, struct mtrace *t,
 		char *err, size_t errlen);
-void trace_free(struct trace *t);
+void mtrace_free(struct mtrace *t);
 
 /* Replays t once against a.  flags: REPLAY_VERIFY fills every block with a
  * pattern and checks it survives (realloc included), REPLAY_FOOTPRINT
  * tracks the footprint after every operation, REPLAY_CHECK runs a->check
  * after every operation.  Every block is freed at the end.  Returns 0, or
  * -1 if the allocator failed an allocation or a check. */
-int trace_replay(const struct trace *t, const struct allocator *a, int flags,
+int mtrace_replay(const struct mtrace *t, const struct allocator *a, int flags,
 		 struct replay_result *r);
 
-/* trace_replay in a new child process forked from the caller (the same
+/* mtrace_replay in a new child process forked from the caller (the same
  * contract); the caller's heaps are not touched. */
-int trace_replay_child(const struct trace *t, const struct allocator *a, int flags,
+int mtrace_replay_child(const struct mtrace *t, const struct allocator *a, int flags,
 		       struct replay_result *r);
 
 /* The same, each replay in a new child process forked from the caller, so
@@ -84,7 +84,7 @@ int trace_replay_child(const struct trace *t, const struct allocator *a, int fla
  * dynamic mmap threshold, the vmos large-mapping cache).  The first replay
  * tracks the footprint (utilization); runs > 0 more are timed and the
  * median throughput reported. */
-int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
+int mtrace_replay_isolated(const struct mtrace *t, const struct allocator *a, int flags,
 			  int runs, struct replay_result *r);
 
 /* The allocators: glibc malloc and the vmos malloc (prefixed vm_). */

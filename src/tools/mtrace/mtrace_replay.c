@@ -1,6 +1,6 @@
 /*
- * trace_replay.c - loading and replaying malloc-lab traces (see
- * trace_replay.h), against glibc malloc or the vmos allocator in the same
+ * mtrace_replay.c - loading and replaying malloc-lab traces (see
+ * mtrace_replay.h), against glibc malloc or the vmos allocator in the same
  * process (the latter prefixed vm_ and over a simulated break, so the two
  * never share memory).
  *
@@ -10,7 +10,7 @@
  * operations of at least 64 KiB (glibc's mmap threshold starts at 128 KiB
  * and only grows), so mallinfo2 is asked only then.
  */
-#include "trace_replay.h"
+#include "mtrace_replay.h"
 #include "malloc_api.h"
 
 #include <errno.h>
@@ -58,7 +58,7 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
-int trace_parse(const char *text, size_t len, const char *name, struct trace *t,
+int mtrace_parse(const char *text, size_t len, const char *name, struct mtrace *t,
 		char *err, size_t errlen)
 {
 	const char *p = text, *end = text + len;
@@ -101,7 +101,7 @@ int trace_parse(const char *text, size_t len, const char *name, struct trace *t,
 			snprintf(err, errlen, "%s:%u: more operations than the header's %u", name, line, t->nops);
 			goto fail;
 		}
-		struct trace_op *op = &t->ops[n];
+		struct mtrace_op *op = &t->ops[n];
 		op->kind = *p++;
 		size_t id = 0, size = 0;
 		if ((op->kind != 'a' && op->kind != 'f' && op->kind != 'r') || num(&p, end, &id) ||
@@ -131,11 +131,11 @@ int trace_parse(const char *text, size_t len, const char *name, struct trace *t,
 	return 0;
 fail:
 	munmap(live, t->nids ? t->nids : 1);
-	trace_free(t);
+	mtrace_free(t);
 	return -1;
 }
 
-int trace_load(const char *path, struct trace *t, char *err, size_t errlen)
+int mtrace_load(const char *path, struct mtrace *t, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY);
 	struct stat st;
@@ -152,13 +152,13 @@ int trace_load(const char *path, struct trace *t, char *err, size_t errlen)
 		return -1;
 	}
 	const char *base = strrchr(path, '/');
-	int rc = trace_parse(text, (size_t)st.st_size, base ? base + 1 : path, t, err, errlen);
+	int rc = mtrace_parse(text, (size_t)st.st_size, base ? base + 1 : path, t, err, errlen);
 	if (st.st_size)
 		munmap(text, (size_t)st.st_size);
 	return rc;
 }
 
-void trace_free(struct trace *t)
+void mtrace_free(struct mtrace *t)
 {
 	if (t->ops)
 		munmap(t->ops, t->nops * sizeof *t->ops);
@@ -195,7 +195,7 @@ static size_t verify(const unsigned char *p, unsigned id, size_t n)
 	return bad;
 }
 
-int trace_replay(const struct trace *t, const struct allocator *a, int flags,
+int mtrace_replay(const struct mtrace *t, const struct allocator *a, int flags,
 		 struct replay_result *r)
 {
 	void **ptr = map(t->nids * sizeof *ptr);
@@ -210,7 +210,7 @@ int trace_replay(const struct trace *t, const struct allocator *a, int flags,
 	int failed = 0;
 	double t0 = now();
 	for (unsigned i = 0; i < t->nops && !failed; i++) {
-		const struct trace_op *op = &t->ops[i];
+		const struct mtrace_op *op = &t->ops[i];
 		unsigned id = op->id;
 		size_t n = op->size;
 		switch (op->kind) {
@@ -350,7 +350,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int trace_replay_child(const struct trace *t, const struct allocator *a, int flags,
+int mtrace_replay_child(const struct mtrace *t, const struct allocator *a, int flags,
 			struct replay_result *r)
 {
 	int fd[2];
@@ -368,7 +368,7 @@ int trace_replay_child(const struct trace *t, const struct allocator *a, int fla
 	if (pid == 0) {
 		close(fd[0]);
 		struct replay_result u;
-		if (trace_replay(t, a, flags, &u))
+		if (mtrace_replay(t, a, flags, &u))
 			u.errors += !u.errors;
 		ssize_t w = write(fd[1], &u, sizeof u);
 		_exit(w == (ssize_t)sizeof u ? 0 : 1);
@@ -386,17 +386,17 @@ int trace_replay_child(const struct trace *t, const struct allocator *a, int fla
 	return r->errors ? -1 : 0;
 }
 
-int trace_replay_isolated(const struct trace *t, const struct allocator *a, int flags,
+int mtrace_replay_isolated(const struct mtrace *t, const struct allocator *a, int flags,
 			  int runs, struct replay_result *r)
 {
 	struct replay_result x;
 	double tp[101];
-	if (trace_replay_child(t, a, flags | REPLAY_FOOTPRINT, r))
+	if (mtrace_replay_child(t, a, flags | REPLAY_FOOTPRINT, r))
 		return -1;
 	if (runs > 101)
 		runs = 101;
 	for (int i = 0; i < runs; i++) {
-		if (trace_replay_child(t, a, flags & ~REPLAY_FOOTPRINT, &x)) {
+		if (mtrace_replay_child(t, a, flags & ~REPLAY_FOOTPRINT, &x)) {
 			*r = x;
 			return -1;
 		}

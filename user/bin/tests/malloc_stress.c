@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "malloc_print.h"
-#include "../lib/malloc/malloc_api.h"
+#include "../../lib/malloc/malloc_api.h"
 
 #define SLOTS 200
 

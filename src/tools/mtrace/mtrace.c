@@ -11,7 +11,7 @@
  *               after every operation (slow), no timing
  * With no -p/-a: the default policy.  Exit status 1 if any replay failed.
  */
-#include "trace_replay.h"
+#include "mtrace_replay.h"
 #include "malloc_api.h"
 
 #include <stdio.h>
@@ -24,11 +24,11 @@ static const char *all_policies[] = {
 };
 
 /* Measures one allocator on one trace; returns 0 or -1. */
-static int measure(const struct trace *t, const struct allocator *a, int runs, int correct)
+static int measure(const struct mtrace *t, const struct allocator *a, int runs, int correct)
 {
 	struct replay_result u;
 	if (correct) {
-		if (trace_replay_isolated(t, a, REPLAY_VERIFY | REPLAY_CHECK, 0, &u)) {
+		if (mtrace_replay_isolated(t, a, REPLAY_VERIFY | REPLAY_CHECK, 0, &u)) {
 			printf("%-24s %-18s FAILED (%lu errors)\n", t->name, a->policy, u.errors);
 			return -1;
 		}
@@ -36,7 +36,7 @@ static int measure(const struct trace *t, const struct allocator *a, int runs, i
 		       t->name, a->policy, 100 * u.utilization, u.peak_live, u.peak_footprint);
 		return 0;
 	}
-	if (trace_replay_isolated(t, a, 0, runs, &u)) {
+	if (mtrace_replay_isolated(t, a, 0, runs, &u)) {
 		printf("%-24s %-18s FAILED\n", t->name, a->policy);
 		return -1;
 	}
@@ -78,9 +78,9 @@ int main(int argc, char **argv)
 		pol[npol++] = vm_malloc_get_policy();
 	int status = 0;
 	for (; i < argc; i++) {
-		struct trace t;
+		struct mtrace t;
 		char err[512];
-		if (trace_load(argv[i], &t, err, sizeof err)) {
+		if (mtrace_load(argv[i], &t, err, sizeof err)) {
 			fprintf(stderr, "mtrace: %s\n", err);
 			status = 1;
 			continue;
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		}
 		if (glibc && measure(&t, &replay_glibc, runs, 0))
 			status = 1;
-		trace_free(&t);
+		mtrace_free(&t);
 	}
 	return status;
 }

@@ -1,6 +1,6 @@
 /*
  * malloc_trace.c - the trace driver inside vmos: replays a malloc-lab
- * trace read from standard input (format: tools/malloc/trace_replay.h)
+ * trace read from standard input (format: src/tools/mtrace/mtrace_replay.h)
  * with the C library's malloc, checks every block's contents, and prints
  * utilization (peak live payload / peak footprint = brk extent + live mmap
  * bytes), throughput when a clock is available, and the allocator's
@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "malloc_print.h"
-#include "../lib/malloc/malloc_api.h"
+#include "../../lib/malloc/malloc_api.h"
 
 #if defined(__has_include)
 #if __has_include(<time.h>)

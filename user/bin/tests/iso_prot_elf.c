@@ -1,7 +1,7 @@
 /*
  * iso_prot_elf - ELF segments with unusual flags, loaded by exec: a
  * write-only (W) segment, a write+execute (W|X) one, an execute-only (X)
- * one and one with no flags at all.  Linked with user/bin/iso_prot_elf.ld
+ * one and one with no flags at all.  Linked with user/bin/tests/iso_prot_elf.ld
  * (mk/prot.mk), whose PHDRS give each its own PT_LOAD:
  *   wonly  W    .wonly (a page and 256 bytes of data) + .bss.wonly (2 pages)
  *   wx     W X  wx_func, wx_data + .bss.wx
