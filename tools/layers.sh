@@ -10,8 +10,8 @@
 #   - A is a .c whose object (OBJDIR/a.o, default build/obj/DIR) refers to a
 #     symbol that B's object defines (`nm`: A calls B's function, uses its
 #     data), or
-#   - A is a header that names a symbol B's object defines, B not A's own .c
-#     (its inline code calls B, or it declares what B defines).
+#   - A is a header whose static inline code names a symbol that B's object
+#     defines, B not A's own .c.
 # The strongly connected components of that graph are the circles; each one
 # of more than one file is printed with the arrows inside it.  Exits 1 if a
 # circle has more than N files (default 2: DESIGN.md's "no circle of more
@@ -55,17 +55,37 @@ for a, sym in uses:
     b = defs.get(sym)
     if b and b != a and a in edges and b in edges:
         edges[a].setdefault(b, 'calls %s' % sym)
-# a header's inline code and declarations: a name defined by another file's
-# object (not the header's own .c)
+# a header's inline code: a name in the body of one of its static inline
+# functions that another file's object defines (declarations do not count:
+# the files that call what a header declares depend on its definer anyway)
 word = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
+def inline_bodies(src):
+    src = re.sub(r'/\*.*?\*/', ' ', src, flags=re.S)
+    out, i = [], 0
+    while True:
+        i = src.find('static inline', i)
+        if i < 0:
+            return ' '.join(out)
+        j = src.find('{', i)
+        semi = src.find(';', i)
+        if j < 0 or (0 <= semi < j):          # a prototype, no body
+            i = i + 13
+            continue
+        depth, k = 0, j
+        while k < len(src):
+            depth += {'{': 1, '}': -1}.get(src[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        out.append(src[j:k + 1])
+        i = k + 1
 for h in files:
     if not h.endswith('.h'):
         continue
-    body = re.sub(r'/\*.*?\*/', ' ', text[h], flags=re.S)
-    for w in sorted(set(word.findall(body))):
+    for w in sorted(set(word.findall(inline_bodies(text[h])))):
         b = defs.get(w)
         if b and b in edges and b != h[:-2] + '.c':
-            edges[h].setdefault(b, 'names %s' % w)
+            edges[h].setdefault(b, 'inline code calls %s' % w)
 # Tarjan's strongly connected components
 index, low, on, stack, sccs, n = {}, {}, set(), [], [], [0]
 sys.setrecursionlimit(10000)

@@ -50,13 +50,13 @@ struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f)
 	return kernel_repl(k, proc_find(k, key_pid(f->key)));
 }
 
-/* Debug builds: the PTE address CLOCK kept for key is still where a walk
- * finds it. */
-void rmap_check_ref_slot(struct kernel *k, uint64_t key, const uint64_t *slot)
+/* Debug builds: the pmap cookie CLOCK kept for key is still the one pmap
+ * gives for its mapping. */
+void rmap_check_ref_cookie(struct kernel *k, uint64_t key, uint64_t cookie)
 {
 	struct proc *p = proc_find(k, key_pid(key));
-	if (!p || pmap_slot(&p->pmap, key_va(key)) != slot)
-		kpanic("clock: the PTE address kept for key 0x%llx is stale", (unsigned long long)key);
+	if (!p || !pmap_ref_cookie_check(&p->pmap, key_va(key), cookie))
+		kpanic("clock: the pmap cookie kept for key 0x%llx is stale", (unsigned long long)key);
 }
 
 /* The rest of rmap_test_clear_ref (rmap.h): a frame that may be mapped

@@ -4,7 +4,6 @@
 #include "swap.h"
 #include "exec.h"
 #include "proc.h"
-#include "replace_impl.h"      /* clock_victim_with */
 #include "rmap.h"
 #include "vm.h"
 
@@ -300,9 +299,7 @@ int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 	unsigned nkept = 0;
 	int rc;
 	for (;;) {
-		/* CLOCK with the kernel's own A-bit test: the scan with the test inline */
-		uint64_t key = r->ops == &repl_clock_ops && r->test_and_clear_ref == kernel_clock_test ?
-			       clock_victim_with(r, rmap_test_clear_ref, r->ctx) : repl_victim(r);
+		uint64_t key = repl_victim(r);
 		if (key == REPL_NONE) {
 			rc = -ENOMEM;      /* nothing, or only what the instruction needs */
 			break;
