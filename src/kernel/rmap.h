@@ -6,13 +6,15 @@
  *
  * The rmap also keeps the replacement policy's view in step: a frame is
  * "resident" for the policy while at least one process maps it, under the
- * key of one of its mappings (pid and virtual page number).
+ * key of one of its mappings (pid and virtual page number).  The functions
+ * declared here are frame.c's (the reverse map is part of a frame's life).
  */
 #ifndef VMOS_KERNEL_RMAP_H
 #define VMOS_KERNEL_RMAP_H
 
 #include "kernel.h"
 #include "proc.h"
+#include "frame.h"
 
 #include <errno.h>
 
@@ -39,7 +41,7 @@ void rmap_check_ref_cookie(struct kernel *k, uint64_t key, uint64_t cookie);
  * word), so later tests need no process lookup and no walk until one finds
  * A set and needs the process for the TLB shootdown.  (Debug builds check
  * the kept cookie against a walk every time.)  The rest is
- * rmap_test_clear_ref_slow in kernel.c.  kernel_clock_test is the same as a
+ * rmap_test_clear_ref_slow in frame.c.  kernel_clock_test is the same as a
  * function, for repl.test_and_clear_ref. */
 static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
@@ -61,7 +63,6 @@ static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 	pmap_ref_cookie_clear(&proc_find(k, key_pid(key))->pmap, key_va(key), c);
 	return true;
 }
-bool kernel_clock_test(void *ctx, uint64_t key, uint64_t *aux);
 
 /* True for frames that have a reverse map (user pages, page-cache pages). */
 static inline bool frame_tracked(const struct frame *f)
