@@ -15,6 +15,7 @@
 
 /* ---- allocation and release ----------------------------------------------- */
 
+/* frame.h. */
 void frame_release(struct kernel *k, uint64_t pa)
 {
 	struct frame *f = pa_frame(&k->pa, pa);
@@ -66,12 +67,18 @@ out:
 	return 0;
 }
 
+/* frame.h. */
 int frame_make_room(struct kernel *k, struct proc *p)
 {
 	return make_room(k, p, NULL);
 }
 
-/* frame_alloc's body (frame.h). */
+/* frame_alloc's body (frame.h): room first (make_room; a zero frame that
+ * reclaim captured is taken over as is), then a frame from page_alloc,
+ * reclaiming one page at a time - and last shrinking the slab caches -
+ * while page_alloc has none.  The frame comes with one reference, an empty
+ * reverse map, no policy key, and FRAME_ZEROFILL if zero.  0 when nothing
+ * more can be freed. */
 static inline __attribute__((always_inline)) uint64_t
 alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id, bool zero)
 {
@@ -104,6 +111,7 @@ fresh:;
 	return pa;
 }
 
+/* frame.h: alloc_frame, out of line. */
 uint64_t frame_alloc(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
 		    bool zero)
 {
@@ -117,6 +125,8 @@ uint64_t frame_alloc(struct kernel *k, struct proc *p, enum frame_owner owner, u
  * the CPU this A-bit sampling at each eviction is all the kernel can see. */
 struct sweep_ctx { struct kernel *k; struct proc *p; };
 
+/* pmap_foreach callback: reports a referenced page to its policy and
+ * clears its A bit. */
 static int sweep_page(void *arg, const struct pmap_page *pg)
 {
 	struct sweep_ctx *c = arg;
@@ -129,6 +139,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 	return 0;
 }
 
+/* sweep_page over every live process. */
 static void sample_references(struct kernel *k)
 {
 	for (struct proc *p = k->procs; p; p = p->next)
@@ -180,6 +191,7 @@ unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot, const struct proc 
 	}
 }
 
+/* frame.h. */
 int vm_reclaim_one(struct kernel *k, struct repl *r)
 {
 	return vm_reclaim(k, r, NULL);
@@ -310,6 +322,8 @@ static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *captu
  * most it can meet is the instruction's pinned pages, one frame each. */
 #define RECLAIM_KEPT_MAX (FAULT_GUARD_MAX + 2)
 
+/* frame.h: asks r for victims until one is evicted, passing over (and then
+ * giving back) the pages the faulting instruction needs. */
 int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture)
 {
 	if (r->ops->needs_every_access && !k->trace_mode)
@@ -386,11 +400,13 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 	return e;
 }
 
+/* rmap.h. */
 void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
 	rmap_entry_free(k, pa_frame(&k->pa, pa), unlink_entry(k, pa, p, va));
 }
 
+/* rmap.h. */
 void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va)
 {
 	struct frame *old = pa_frame(&k->pa, old_pa), *f = pa_frame(&k->pa, new_pa);
@@ -414,6 +430,7 @@ void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *
 		k->ever_shared = true;
 }
 
+/* rmap.h. */
 unsigned rmap_count(struct kernel *k, uint64_t pa)
 {
 	unsigned n = 0;
@@ -465,6 +482,8 @@ bool kernel_clock_test(void *ctx, uint64_t key, uint64_t *aux)
  * test_and_clear_ref also reads, so sampling does not blind the policy. */
 struct wss_ctx { struct kernel *k; struct proc *p; uint64_t n; };
 
+/* pmap_foreach callback: counts and clears a referenced page of c->p,
+ * leaving the soft mark on its frame. */
 static int wss_page(void *arg, const struct pmap_page *pg)
 {
 	struct wss_ctx *c = arg;

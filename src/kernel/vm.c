@@ -59,6 +59,11 @@ static int release_cb(void *ctx, const struct pmap_page *pg)
 	return 0;
 }
 
+/* vm_enter's body (vm.h): maps frame pa, whose reference the caller hands
+ * over, at va in p with prot (write withheld while cow), recording the
+ * mapping in the reverse map first for user and file frames.  On failure
+ * the reference is dropped and nothing stays recorded.  Returns 0 or
+ * -ENOMEM (no rmap entry, no page table). */
 static inline __attribute__((always_inline)) int
 enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
@@ -78,6 +83,7 @@ enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 	return 0;
 }
 
+/* vm.h: enter, out of line. */
 int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 	     bool cow)
 {
@@ -117,6 +123,11 @@ static struct vm_region *grow_stack(struct kernel *k, struct proc *p, uint64_t v
 	return vm_map_lookup(&p->map, start);
 }
 
+/* A write to present copy-on-write page pg at va in region r of p: the
+ * last FO_USER mapping takes its frame over; otherwise a new frame gets a
+ * copy (zeros for the zero page) and replaces the old one in the PTE and
+ * the reverse map, dropping the old reference.  Returns 0 (done, or
+ * reclaim took the page meanwhile: the access faults again) or -ENOMEM. */
 static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
 		     const struct pmap_page *pg)
 {
@@ -165,6 +176,10 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	return 0;
 }
 
+/* A fault on absent page va of file-backed region r (an exec image's
+ * segment): read-only whole pages map the image's page-cache frame,
+ * shared; writable pages (and a last page that is partly bss) get a
+ * private copy, the bytes past file_end zeroed.  Returns 0 or -ENOMEM. */
 static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
 {
 	struct exec_image *im = r->object;
@@ -203,6 +218,9 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	return vm_enter(k, p, va, pa, r->prot, false);
 }
 
+/* A fault on absent page va of anonymous region r: a read or fetch maps
+ * the shared zero page copy-on-write (unless p->no_zero_page), a write a
+ * fresh zeroed frame.  Returns 0 or -ENOMEM. */
 static inline __attribute__((always_inline)) int
 fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va, enum mmu_access acc)
 {
@@ -219,6 +237,10 @@ fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va, e
 	return enter(k, p, va, pa, r->prot, false);
 }
 
+/* A fault on page va of region r that is in swap slot `slot`: reads it
+ * into a new frame, maps it, and drops the PTE's reference to the slot.
+ * Returns 0 (done, or the PTE changed while the frame was found: the
+ * access faults again) or -ENOMEM. */
 static int fault_swapin(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
 			uint64_t slot)
 {
