@@ -191,6 +191,47 @@ out:
 	return cause;
 }
 
+/* Sign-extends a VA built from table indices for a levels-deep tree. */
+static uint64_t canonical_va(uint64_t va, int levels)
+{
+	int bits = PGSHIFT + VPN_BITS * levels;
+	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
+}
+
+/* mmu_tables_visit below the table at pa (level lv) covering VAs from base. */
+static int visit_table(const struct ram *ram, int levels, uint64_t pa, int lv, uint64_t base,
+		       unsigned limit, const struct mmu_tables_visitor *v)
+{
+	if (!ram_contains((struct ram *)ram, pa, PGSIZE))
+		return 0;
+	int rc = v->table ? v->table(v->ctx, lv, pa) : 0;
+	if (rc)
+		return rc;
+	const uint64_t *t = (const uint64_t *)ram_ptr((struct ram *)ram, pa);
+	for (unsigned i = 0; i < limit; i++) {
+		uint64_t pte = t[i];
+		if (!pte)
+			continue;
+		uint64_t va = canonical_va(base + ((uint64_t)i << (PGSHIFT + VPN_BITS * lv)), levels);
+		if (v->entry && (rc = v->entry(v->ctx, lv, pa, i, va, pte)))
+			return rc;
+		if ((pte & PTE_V) && !PTE_IS_LEAF(pte) && lv > 0 &&
+		    (rc = visit_table(ram, levels, PTE_PA(pte), lv - 1, va, PT_ENTRIES, v)))
+			return rc;
+	}
+	return 0;
+}
+
+int mmu_tables_visit(const struct ram *ram, uint64_t satp, unsigned root_limit,
+		     const struct mmu_tables_visitor *v)
+{
+	int levels = satp_levels(SATP_MODE(satp));
+	if (!levels)
+		return 0;
+	return visit_table(ram, levels, SATP_PPN(satp) << PGSHIFT, levels - 1, 0,
+			   root_limit < PT_ENTRIES ? root_limit : PT_ENTRIES, v);
+}
+
 void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 		      enum mmu_access acc, struct mmu_walk *out)
 {

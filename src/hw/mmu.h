@@ -144,6 +144,24 @@ struct mmu_walk {
 void mmu_walk_explain(const struct mmu *m, uint64_t satp, uint64_t va,
 		      enum mmu_access acc, struct mmu_walk *out);
 
+/* The whole tree under satp, side-effect free, for dumps and quizzes (the
+ * one table walker outside the translation path: src/tools use it rather
+ * than reading tables themselves).  Depth first in address order: table()
+ * for each table page in RAM as it is reached (before its entries), entry()
+ * for each non-zero entry in it, with the canonical (sign-extended) VA it
+ * maps; then the walk descends into a valid non-leaf entry above level 0.
+ * At the root only entries below root_limit are visited (PT_ENTRIES / 2:
+ * the user half).  Either callback may be NULL; a nonzero return stops the
+ * walk and is returned.  0 for a bare satp. */
+struct mmu_tables_visitor {
+	void *ctx;
+	int (*table)(void *ctx, int level, uint64_t table_pa);
+	int (*entry)(void *ctx, int level, uint64_t table_pa, unsigned index, uint64_t va,
+		     uint64_t pte);
+};
+int mmu_tables_visit(const struct ram *ram, uint64_t satp, unsigned root_limit,
+		     const struct mmu_tables_visitor *v);
+
 /* Page-fault and access-fault causes for an access type. */
 static inline uint64_t mmu_page_fault_cause(enum mmu_access acc)
 {

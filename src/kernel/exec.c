@@ -130,7 +130,7 @@ static void stack_layout(struct kernel *k, struct exec_plan *plan)
 static int reserve_frames(struct kernel *k, struct proc *p, struct exec_plan *plan, int n)
 {
 	while (plan->nreserved < n) {
-		uint64_t pa = vm_alloc_frame(k, p, FO_KERNEL, 0, false);
+		uint64_t pa = frame_alloc(k, p, FO_KERNEL, 0, false);
 		if (!pa) {
 			while (plan->nreserved)
 				page_free_frames(&k->pa, plan->reserved[--plan->nreserved], 0);
@@ -334,6 +334,52 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 }
 
 /* ---- execve ----------------------------------------------------------------- */
+
+/* proc_spawn (proc.h): a new process from a program file, as vmos run
+ * starts one - exec without a process to replace. */
+struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
+			char *const envp[], int *err)
+{
+	char msg[300];
+	struct exec_plan plan;
+	memset(&plan, 0, sizeof plan);
+	int rc = exec_args_from_host(k, argv, envp, &plan.args);
+	if (rc < 0)
+		snprintf(msg, sizeof msg, "%s: %s", path, rc == -E2BIG ?
+			 "argument list too long (argv and environment over 128 KiB or 4096 strings)" :
+			 "out of kernel memory");
+	else
+		rc = exec_prepare(k, NULL, path, 0, &plan, msg, sizeof msg);
+	struct proc *p = NULL;
+	if (rc == 0 && !(p = proc_create(k, path))) {
+		rc = -ENOMEM;
+		snprintf(msg, sizeof msg, "%s: out of memory creating the process", path);
+	}
+	if (rc < 0) {
+		exec_plan_free(k, &plan);
+		*err = rc;
+		fprintf(k->cfg.err, "vmos: %s\n", msg);
+		return NULL;
+	}
+	struct proc *prev = k->current;
+	proc_activate(k, p);
+	rc = exec_load(k, p, &plan);
+	exec_plan_free(k, &plan);
+	if (prev && prev != p)
+		proc_activate(k, prev);
+	if (rc < 0) {
+		fprintf(k->cfg.err, "vmos: %s: cannot set up the address space: %s\n", path,
+			strerror(-rc));
+		*err = rc;
+		proc_exit(k, p, 127, 0);
+		proc_reap(k, p);
+		return NULL;
+	}
+	p->top_level = true;
+	p->tree = p->pid;
+	proc_make_runnable(k, p);
+	return p;
+}
 
 int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 {

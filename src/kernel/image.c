@@ -4,7 +4,7 @@
  * cache of images by file identity, and the page cache of file frames.
  */
 #include "image.h"
-#include "vm.h"
+#include "frame.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -167,7 +167,7 @@ void image_put(struct kernel *k, struct exec_image *im)
 		return;
 	for (uint64_t i = 0; i < im->npages; i++)
 		if (im->cache[i])
-			vm_frame_release(k, im->cache[i]);
+			frame_release(k, im->cache[i]);
 	struct exec_image **pp = &k->images;
 	while (*pp != im)
 		pp = &(*pp)->next;
@@ -184,7 +184,7 @@ uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *im, uin
 		return 0;
 	if (im->cache[index])
 		return im->cache[index];
-	uint64_t pa = vm_alloc_frame(k, p, FO_FILE, 0, false);
+	uint64_t pa = frame_alloc(k, p, FO_FILE, 0, false);
 	if (!pa)
 		return 0;
 	uint64_t off = index << PGSHIFT;

@@ -98,13 +98,7 @@ void kernel_config_default(struct kernel_config *cfg);
 /* kernel_repl(k, p), the replacement-policy instance that manages the pages
  * of p (its own under local replacement, else the global one), is inline in
  * proc.h; kernel_repl_of_frame(k, f), the instance that manages frame f
- * (mapped, with a key), inline below. */
-/* kernel_repl_of_frame under local replacement for a frame not in the
- * global instance: the owner's instance, found by pid. */
-struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f);
-
-/* Samples every process's working set (see kernel.c). */
-void kernel_sample_wss(struct kernel *k);
+ * (mapped, with a key), in frame.h. */
 
 /* kernel_event(k, p, kind, va, cause, result, what), inline below, reports
  * an event to cfg.on_event if set; this does the reporting. */
@@ -189,14 +183,6 @@ static inline void kernel_event(struct kernel *k, struct proc *p, enum kevent_ki
 {
 	if (k->cfg.on_event)
 		kernel_event_emit(k, p, kind, va, cause, result, what);
-}
-
-/* The replacement-policy instance that manages frame f (mapped, with a key). */
-static inline struct repl *kernel_repl_of_frame(struct kernel *k, const struct frame *f)
-{
-	if (!k->cfg.local_frames || (f->flags & FRAME_REPL_GLOBAL))
-		return &k->repl;
-	return kernel_repl_of_frame_local(k, f);
 }
 
 /* Boots a machine.  Returns 0, or a negative errno with a message on

@@ -20,6 +20,7 @@
 
 #define PTE_SWAP_MARK   PTE_R        /* in an invalid PTE: a swap entry */
 
+/* The host address of the table page at table_pa (in RAM: pmap made it). */
 static inline uint64_t *table_of(struct page_alloc *pa, uint64_t table_pa)
 {
 	return ram_ptr(pa->ram, table_pa);
@@ -31,6 +32,7 @@ static inline struct frame *table_frame(struct page_alloc *pa, uint64_t table_pa
 	return pa_frame(pa, table_pa);
 }
 
+/* A zeroed table page owned by pid, with no entries counted; 0 if no frame. */
 static uint64_t table_alloc(struct page_alloc *pa, uint32_t pid)
 {
 	uint64_t t = page_alloc_frames(pa, 0, PA_ZERO, FO_PAGE_TABLE, pid);
@@ -39,11 +41,13 @@ static uint64_t table_alloc(struct page_alloc *pa, uint32_t pid)
 	return t;
 }
 
+/* True if pte is a swap entry (invalid, swap mark set): pmap's encoding. */
 static inline bool pte_swapped(uint64_t pte)
 {
 	return !(pte & PTE_V) && (pte & PTE_SWAP_MARK);
 }
 
+/* Describes the non-zero leaf pte of va in *pg (present or swapped). */
 static inline void fill_page(struct pmap_page *pg, uint64_t va, uint64_t pte)
 {
 	if (pte_swapped(pte)) {
@@ -88,6 +92,8 @@ static int kmap(struct pmap_kernel *pk, uint64_t va, uint64_t pa, int level)
 	return 0;
 }
 
+/* Frees table (at level) and every table below it, counting them in
+ * *count; for the kernel half at shutdown (leaves are not frames to free). */
 static void free_tables(struct page_alloc *pa, uint64_t table, int level, uint64_t *count)
 {
 	uint64_t *t = table_of(pa, table);
@@ -99,6 +105,7 @@ static void free_tables(struct page_alloc *pa, uint64_t table, int level, uint64
 	(*count)++;
 }
 
+/* pmap.h: the kernel half (direct map) every address space shares. */
 int pmap_kernel_init(struct pmap_kernel *pk, struct page_alloc *pa, struct mmu *mmu, int levels)
 {
 	memset(pk, 0, sizeof *pk);
@@ -122,6 +129,7 @@ int pmap_kernel_init(struct pmap_kernel *pk, struct page_alloc *pa, struct mmu *
 	return 0;
 }
 
+/* pmap.h: frees the kernel half's tables. */
 void pmap_kernel_destroy(struct pmap_kernel *pk)
 {
 	uint64_t n = 0;
@@ -136,6 +144,7 @@ void pmap_kernel_destroy(struct pmap_kernel *pk)
 
 /* ---- user address spaces ------------------------------------------------- */
 
+/* pmap.h: an empty user half over the shared kernel half. */
 int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t pid)
 {
 	memset(pm, 0, sizeof *pm);
@@ -158,11 +167,13 @@ int pmap_create(struct pmap *pm, struct pmap_kernel *pk, uint16_t asid, uint32_t
 	return 0;
 }
 
+/* pmap.h: the satp value that selects pm (mode, ASID, root). */
 uint64_t pmap_satp(const struct pmap *pm)
 {
 	return MAKE_SATP(pm->pk->levels == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39, pm->asid.id, pm->root);
 }
 
+/* True if va is a page-aligned user address of pm. */
 static inline bool user_va_ok(const struct pmap *pm, uint64_t va)
 {
 	return va < pm->top && !(va & PGMASK);
@@ -176,6 +187,11 @@ static inline void wc_drop(struct pmap *pm, uint64_t va)
 		pm->wc_tag[i] = PMAP_WC_EMPTY;
 }
 
+/* pmap.h: the walk below the walk cache.  Returns the level-0 PTE slot for
+ * va, creating tables if create (each counted in its parent's refcount and
+ * in pm->pt_pages); NULL if a table is missing (and !create) or cannot be
+ * allocated.  Fills the walk cache entry of va's 2 MiB range.  kpanics on a
+ * superpage leaf in the user half (pmap never makes one). */
 uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 {
 	unsigned ci = pmap_wc_index(va);
@@ -205,10 +221,11 @@ uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 	return pm->wc_table[ci] + VA_VPN(va, 0);
 }
 
-/* Returns the level-0 PTE slot for va, creating tables if create; NULL if a
- * table is missing (and !create) or cannot be allocated.  A hit in the walk
- * cache skips the upper levels. */
-
+/* pmap_enter (pmap.h) when the walk cache misses or the slot is in use:
+ * maps pa at va with prot (write withheld while cow), replacing whatever
+ * the slot held (keeping A and D when the frame is the same).  A PTE
+ * change point: flushes va's TLB entry if the old PTE was valid.  Returns 0,
+ * -EINVAL for a bad va, -ENOMEM if a table cannot be allocated. */
 int pmap_enter_slow(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
 	if (!user_va_ok(pm, va))
@@ -234,6 +251,8 @@ int pmap_enter_slow(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bo
 	return 0;
 }
 
+/* pmap.h: records swap slot `slot` at va, replacing a mapping.  A PTE
+ * change point: flushes va's TLB entry if the old PTE was valid. */
 int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 {
 	if (!user_va_ok(pm, va))
@@ -254,6 +273,8 @@ int pmap_set_swapped(struct pmap *pm, uint64_t va, uint64_t slot)
 	return 0;
 }
 
+/* pmap_extract (pmap.h) past the walk cache's "known table, empty slot":
+ * fills *pg for a present or swapped page at va; false if none. */
 bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 {
 	if (va >= pm->top)
@@ -266,6 +287,8 @@ bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 	return true;
 }
 
+/* pmap.h: the frame mapped at va (valid or PROT_NONE) with its D bit in
+ * *modified; 0 if none (absent or swapped).  Changes nothing. */
 uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 {
 	if (va >= pm->top)
@@ -277,6 +300,9 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 	return PTE_PA(*pte);
 }
 
+/* pmap.h: undoes pmap_take - puts old back in va's slot, which must still
+ * exist and be empty (kpanic otherwise).  A PTE change point, invalid to
+ * valid: nothing cached to flush. */
 void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old)
 {
 	uint64_t *slot = pmap_walk(pm, va & ~PGMASK, false);
@@ -359,6 +385,8 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 	return table != w->pm->root && table_frame(pa, table)->refcount == 0;
 }
 
+/* Runs w over [w->sva, w->eva) clipped to the user half.  Returns what the
+ * callback stopped with (OP_FOREACH), else 0. */
 static int range_run(struct range_walk *w)
 {
 	uint64_t top = user_top(w->pm->pk->levels);
@@ -370,12 +398,16 @@ static int range_run(struct range_walk *w)
 	return w->stop;
 }
 
+/* pmap.h: calls fn for every page recorded in [sva, eva); changes nothing. */
 int pmap_foreach(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
 {
 	struct range_walk w = { pm, OP_FOREACH, sva & ~PGMASK, eva, 0, fn, ctx, 0 };
 	return range_run(&w);
 }
 
+/* pmap.h: clears every PTE in [sva, eva), then reports each to fn.  The one
+ * PTE change point for "mapping removed" (pmap_clear_leaf flushes the TLB);
+ * tables left empty are freed (page-walk cache flushed). */
 void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
 {
 	sva &= ~PGMASK;
@@ -397,12 +429,17 @@ void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 	range_run(&w);
 }
 
+/* pmap.h: new rights for every present page in [sva, eva).  The PTE change
+ * point for "rights changed": A and D kept, valid entries flushed. */
 void pmap_protect(struct pmap *pm, uint64_t sva, uint64_t eva, unsigned prot)
 {
 	struct range_walk w = { pm, OP_PROTECT, sva & ~PGMASK, eva, prot, NULL, NULL, 0 };
 	range_run(&w);
 }
 
+/* pmap.h: removes every user page (all must be released by then: kpanics
+ * if pages stay resident), frees the root, flushes the ASID's TLB entries if
+ * it is current and gives the ASID back. */
 void pmap_destroy(struct pmap *pm)
 {
 	if (!pm->root)
@@ -423,6 +460,7 @@ void pmap_destroy(struct pmap *pm)
 	asid_release(&pm->pk->asids, &pm->asid);
 }
 
+/* The valid leaf PTE of user va, or NULL (none, or not valid). */
 static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 {
 	if (va >= pm->top)
@@ -431,12 +469,15 @@ static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 	return pte && (*pte & PTE_V) ? pte : NULL;
 }
 
+/* pmap.h: the A bit of va's valid leaf; false without one. */
 bool pmap_is_referenced(struct pmap *pm, uint64_t va)
 {
 	uint64_t *pte = leaf_pte(pm, va);
 	return pte && (*pte & PTE_A);
 }
 
+/* pmap.h: clears va's A bit.  The PTE change point for "referenced
+ * cleared" by va (TLB entry flushed so the MMU sets it again). */
 void pmap_clear_referenced(struct pmap *pm, uint64_t va)
 {
 	uint64_t *pte = leaf_pte(pm, va);
@@ -446,12 +487,15 @@ void pmap_clear_referenced(struct pmap *pm, uint64_t va)
 	}
 }
 
+/* pmap.h: the D bit of va's valid leaf; false without one. */
 bool pmap_is_modified(struct pmap *pm, uint64_t va)
 {
 	uint64_t *pte = leaf_pte(pm, va);
 	return pte && (*pte & PTE_D);
 }
 
+/* pmap.h: clears va's D bit (TLB entry flushed, so the next write sets
+ * it again).  The PTE change point for "modified cleared". */
 void pmap_clear_modified(struct pmap *pm, uint64_t va)
 {
 	uint64_t *pte = leaf_pte(pm, va);
@@ -470,6 +514,8 @@ struct check_state {
 	size_t msglen;
 };
 
+/* pmap_check's walk of table (at level, covering VAs from base): false with
+ * a message in cs when a rule of pmap_check (pmap.h) is broken. */
 static bool check_table(struct check_state *cs, uint64_t table, int level, uint64_t base)
 {
 	struct page_alloc *pa = cs->pm->pk->pa;
@@ -524,6 +570,7 @@ static bool check_table(struct check_state *cs, uint64_t table, int level, uint6
 	return true;
 }
 
+/* pmap.h: checks every table of pm; NULL if all holds. */
 const char *pmap_check(struct pmap *pm)
 {
 	static char msg[200];

@@ -212,8 +212,9 @@ static inline uint64_t *pmap_walk(struct pmap *pm, uint64_t va, bool create)
 	return __builtin_expect(slot != NULL, 1) ? slot : pmap_walk_tables(pm, va, create);
 }
 
-/* The level-0 PTE slot of user va, or NULL if its table does not exist. */
-static inline uint64_t *pmap_slot(struct pmap *pm, uint64_t va)
+/* The level-0 PTE slot of user va, or NULL if its table does not exist.
+ * pmap's own: no PTE pointer leaves pmap (callers get cookies, below). */
+static inline uint64_t *pmap_user_slot_(struct pmap *pm, uint64_t va)
 {
 	return va < pm->top ? pmap_walk(pm, va & ~PGMASK, false) : NULL;
 }
@@ -289,7 +290,7 @@ static inline int pmap_enter(struct pmap *pm, uint64_t va, uint64_t pa, unsigned
 
 static inline uint64_t pmap_take(struct pmap *pm, uint64_t va, bool *modified, uint64_t *old)
 {
-	uint64_t *slot = pmap_slot(pm, va);
+	uint64_t *slot = pmap_user_slot_(pm, va);
 	va &= ~PGMASK;
 	if (!slot || !pmap_pte_present(*slot))
 		return 0;
@@ -326,11 +327,49 @@ pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
 	return 1;
 }
 
-
-
 static inline int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
 {
-	return pmap_test_clear_slot(pm, va, pmap_slot(pm, va), pa);
+	return pmap_test_clear_slot(pm, va, pmap_user_slot_(pm, va), pa);
+}
+
+/* ---- reference cookies -------------------------------------------------------
+ * CLOCK tests the A bit of one page at every step of its hand.  So that the
+ * test need not find the process and walk the tables each time, pmap hands
+ * out a cookie for a mapped user page: an opaque nonzero word that only the
+ * functions below interpret (it is where pmap keeps the page's leaf).  A
+ * cookie stays valid while the page stays mapped at va in pm, because a
+ * table page is freed only when it holds no entry; the holder (the
+ * replacement policy's per-page aux word, see rmap.h) forgets it when the
+ * page stops being resident, which is before it can be unmapped.
+ * pmap_ref_cookie_check verifies one against a fresh walk (debug builds). */
+
+/* The cookie of user page va in pm, or 0 if va has no page table (so no
+ * valid leaf either). */
+static inline uint64_t pmap_ref_cookie(struct pmap *pm, uint64_t va)
+{
+	return (uint64_t)(uintptr_t)pmap_user_slot_(pm, va);
+}
+
+/* True if the page of cookie c has a valid leaf with the A bit set. */
+static inline bool pmap_ref_cookie_referenced(uint64_t c)
+{
+	uint64_t pte = *(const uint64_t *)(uintptr_t)c;
+	return (pte & (PTE_V | PTE_A)) == (PTE_V | PTE_A);
+}
+
+/* Clears the A bit of the page of cookie c, mapped at va in pm, and shoots
+ * down its TLB entry (a PTE change: the one place for "referenced cleared
+ * through a cookie"). */
+static inline void pmap_ref_cookie_clear(struct pmap *pm, uint64_t va, uint64_t c)
+{
+	*(uint64_t *)(uintptr_t)c &= ~PTE_A;
+	pmap_flush_va(pm, va & ~PGMASK);
+}
+
+/* True if c is still the cookie of va in pm. */
+static inline bool pmap_ref_cookie_check(struct pmap *pm, uint64_t va, uint64_t c)
+{
+	return pmap_ref_cookie(pm, va) == c;
 }
 
 #endif

@@ -45,22 +45,6 @@ static struct proc *runq_pop(struct kernel *k)
 	return p;
 }
 
-/* Loads p's address space into the MMU (the kernel then accesses p's
- * memory through it, as copyin/copyout do). */
-void proc_activate(struct kernel *k, struct proc *p)
-{
-	/* one compare unless a rollover took p's ASID (asid.h) */
-	pmap_asid_refresh(&p->pmap, k->current ? &k->current->pmap : NULL);
-	if (k->current == p && k->mmu.satp == pmap_satp(&p->pmap))
-		return;
-	mmu_set_satp(&k->mmu, pmap_satp(&p->pmap));
-	if (!k->cfg.use_asids) {
-		mmu_sfence_vma(&k->mmu, false, 0, false, 0);
-		k->stats.tlb_flushes_on_switch++;
-	}
-	k->current = p;
-}
-
 struct proc *proc_create(struct kernel *k, const char *name)
 {
 	struct proc *p = kmem_cache_zalloc(k->proc_cache);
@@ -100,50 +84,6 @@ static void proc_unlink(struct kernel *k, struct proc *p)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = p->next;
-}
-
-struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
-			char *const envp[], int *err)
-{
-	char msg[300];
-	struct exec_plan plan;
-	memset(&plan, 0, sizeof plan);
-	int rc = exec_args_from_host(k, argv, envp, &plan.args);
-	if (rc < 0)
-		snprintf(msg, sizeof msg, "%s: %s", path, rc == -E2BIG ?
-			 "argument list too long (argv and environment over 128 KiB or 4096 strings)" :
-			 "out of kernel memory");
-	else
-		rc = exec_prepare(k, NULL, path, 0, &plan, msg, sizeof msg);
-	struct proc *p = NULL;
-	if (rc == 0 && !(p = proc_create(k, path))) {
-		rc = -ENOMEM;
-		snprintf(msg, sizeof msg, "%s: out of memory creating the process", path);
-	}
-	if (rc < 0) {
-		exec_plan_free(k, &plan);
-		*err = rc;
-		fprintf(k->cfg.err, "vmos: %s\n", msg);
-		return NULL;
-	}
-	struct proc *prev = k->current;
-	proc_activate(k, p);
-	rc = exec_load(k, p, &plan);
-	exec_plan_free(k, &plan);
-	if (prev && prev != p)
-		proc_activate(k, prev);
-	if (rc < 0) {
-		fprintf(k->cfg.err, "vmos: %s: cannot set up the address space: %s\n", path,
-			strerror(-rc));
-		*err = rc;
-		proc_exit(k, p, 127, 0);
-		proc_reap(k, p);
-		return NULL;
-	}
-	p->top_level = true;
-	p->tree = p->pid;
-	runq_push(k, p);
-	return p;
 }
 
 void proc_make_runnable(struct kernel *k, struct proc *p)

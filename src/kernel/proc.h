@@ -97,7 +97,7 @@ struct proc {
 
 /* Creates a process running `path` (already read into an exec image) with
  * argv/envp.  Returns the process or NULL with *err set to a negative errno
- * and a message on k->cfg.err. */
+ * and a message on k->cfg.err.  (In exec.c: it is an exec.) */
 struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 			char *const envp[], int *err);
 
@@ -129,8 +129,22 @@ void proc_make_runnable(struct kernel *k, struct proc *p);
  * call run again when it wakes. */
 void proc_block_restart(struct kernel *k, struct proc *p);
 
-/* Makes p the process whose address space the MMU translates. */
-void proc_activate(struct kernel *k, struct proc *p);
+/* Makes p the process whose address space the MMU translates (the kernel
+ * then accesses p's memory through it, as copyin/copyout do).  Inline: a
+ * switch of address space is pmap's and the MMU's, below every caller. */
+static inline void proc_activate(struct kernel *k, struct proc *p)
+{
+	/* one compare unless a rollover took p's ASID (asid.h) */
+	pmap_asid_refresh(&p->pmap, k->current ? &k->current->pmap : NULL);
+	if (k->current == p && k->mmu.satp == pmap_satp(&p->pmap))
+		return;
+	mmu_set_satp(&k->mmu, pmap_satp(&p->pmap));
+	if (!k->cfg.use_asids) {
+		mmu_sfence_vma(&k->mmu, false, 0, false, 0);
+		k->stats.tlb_flushes_on_switch++;
+	}
+	k->current = p;
+}
 /* Puts p to sleep for ns nanoseconds. */
 void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
 

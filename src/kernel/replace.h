@@ -85,7 +85,7 @@ struct repl {
 	 * clears it.  Required by clock; NULL means "never referenced".  aux
 	 * points at a word the policy keeps with the page, 0 when the page
 	 * became resident, that the callback may use as it likes while the page
-	 * stays resident (the kernel keeps the address of the page's PTE there). */
+	 * stays resident (the kernel keeps an opaque pmap cookie there: pmap.h). */
 	bool (*test_and_clear_ref)(void *ctx, uint64_t key, uint64_t *aux);
 	void *ctx;
 	/* OPT only (required): the position of the next reference of key

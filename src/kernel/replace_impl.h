@@ -1,9 +1,9 @@
 /*
- * replace_impl.h - what the policy files share and the kernel does not see:
- * an intrusive circular doubly linked list with a sentinel (O(1) insert,
- * unlink, move), and the ops tables for the registry in replace.c.  The
- * kernel includes it for two things only, both to save calls on every page
- * fault: clock_victim_with() (reclaim) and rq_insert_inline() (rmap.h).
+ * replace_impl.h - what the policy files share and the kernel does not see
+ * (only replace_*.c include it; the kernel speaks to policies through
+ * replace.h alone): an intrusive circular doubly linked list with a
+ * sentinel (O(1) insert, unlink, move), and the ops tables for the registry
+ * in replace_registry.c.
  */
 #ifndef VMOS_KERNEL_REPLACE_IMPL_H
 #define VMOS_KERNEL_REPLACE_IMPL_H
@@ -83,9 +83,7 @@ int rq_init(struct repl *r);
 void rq_destroy(struct repl *r);
 /* Adds key as resident at the tail of the list and returns its handle;
  * kpanics when there is no room left (a broken contract).  rq_insert is the
- * ops tables' entry; the kernel calls the inline body directly when it sees
- * that entry (rmap_make_resident), which saves the indirect call of every
- * page fault. */
+ * ops tables' entry; rq_insert_inline its body, for the policy files. */
 uint64_t rq_insert(struct repl *r, uint64_t key);
 __attribute__((noreturn, cold)) void rq_insert_panic(struct repl *r, uint64_t key);
 static inline uint64_t rq_insert_inline(struct repl *r, uint64_t key)
@@ -128,9 +126,8 @@ const char *rq_check(struct repl *r);
  * whose reference bit test() finds set a second chance (moves it behind the
  * hand) and stops at the first with the bit clear; after a full turn every
  * bit is clear and the first page it cleared is under the hand again.  The
- * test is a parameter so that a caller that passes a static inline function
- * (the kernel's reclaim) gets it inlined into the scan; the policy's own
- * victim() passes r->test_and_clear_ref.  NULL test: no page is referenced. */
+ * policy's victim() passes r->test_and_clear_ref.  NULL test: no page is
+ * referenced. */
 static inline __attribute__((always_inline)) uint64_t
 clock_victim_with(struct repl *r, bool (*test)(void *ctx, uint64_t key, uint64_t *aux), void *ctx)
 {

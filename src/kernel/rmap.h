@@ -6,14 +6,15 @@
  *
  * The rmap also keeps the replacement policy's view in step: a frame is
  * "resident" for the policy while at least one process maps it, under the
- * key of one of its mappings (pid and virtual page number).
+ * key of one of its mappings (pid and virtual page number).  The functions
+ * declared here are frame.c's (the reverse map is part of a frame's life).
  */
 #ifndef VMOS_KERNEL_RMAP_H
 #define VMOS_KERNEL_RMAP_H
 
 #include "kernel.h"
 #include "proc.h"
-#include "replace_impl.h"     /* rq_insert_inline, clock_victim_with */
+#include "frame.h"
 
 #include <errno.h>
 
@@ -26,45 +27,42 @@ static inline uint32_t key_pid(uint64_t key) { return (uint32_t)(key >> 36); }
 static inline uint64_t key_va(uint64_t key) { return (key & ((1ULL << 36) - 1)) << PGSHIFT; }
 
 bool rmap_test_clear_ref_slow(struct kernel *k, uint64_t key);
-void rmap_check_ref_slot(struct kernel *k, uint64_t key, const uint64_t *slot);
+void rmap_check_ref_cookie(struct kernel *k, uint64_t key, uint64_t cookie);
 
 /* The hardware reference bit of the page resident under key, for CLOCK
  * (ctx is the kernel): true if any mapping of its frame has A set, or the
  * working-set sampler marked the frame; clears them all.
  *
  * While no frame has ever been mapped twice and the sampler has never
- * marked one (two sticky kernel flags), the PTE of (pid, va) is the whole
- * answer, inline.  The policy's word *aux for the page keeps the address
- * of that PTE after the first test: the PTE cannot move while the page is
- * resident (its table is freed only when empty, and leaving residency
- * forgets the word), so later tests go straight to it - no process lookup,
- * no walk - until one finds A set and needs the process for the TLB
- * shootdown.  (Debug builds check the kept address against a walk every
- * time.)  The rest is rmap_test_clear_ref_slow in kernel.c.
- * kernel_clock_test is the same as a function, for repl.test_and_clear_ref. */
+ * marked one (two sticky kernel flags), the mapping (pid, va) is the whole
+ * answer, inline.  The policy's word *aux for the page keeps pmap's
+ * reference cookie for that mapping after the first test (pmap.h: opaque,
+ * valid while the page stays mapped, and leaving residency forgets the
+ * word), so later tests need no process lookup and no walk until one finds
+ * A set and needs the process for the TLB shootdown.  (Debug builds check
+ * the kept cookie against a walk every time.)  The rest is
+ * rmap_test_clear_ref_slow in frame.c.  kernel_clock_test is the same as a
+ * function, for repl.test_and_clear_ref. */
 static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
 	struct kernel *k = ctx;
 	if (__builtin_expect(k->ever_shared || k->ever_softref, 0))
 		return rmap_test_clear_ref_slow(k, key);
-	uint64_t *slot = (uint64_t *)(uintptr_t)*aux;
-	if (!slot) {
+	uint64_t c = *aux;
+	if (!c) {
 		struct proc *p = proc_find(k, key_pid(key));
-		if (!p || !(slot = pmap_slot(&p->pmap, key_va(key))))
+		if (!p || !(c = pmap_ref_cookie(&p->pmap, key_va(key))))
 			return false;            /* no table, so no valid leaf */
-		*aux = (uintptr_t)slot;
+		*aux = c;
 	}
 #ifdef VMOS_DEBUG
-	rmap_check_ref_slot(k, key, slot);
+	rmap_check_ref_cookie(k, key, c);
 #endif
-	uint64_t pte = *slot;
-	if ((pte & (PTE_V | PTE_A)) != (PTE_V | PTE_A))
+	if (!pmap_ref_cookie_referenced(c))
 		return false;                /* not referenced, or PROT_NONE */
-	*slot = pte & ~PTE_A;
-	pmap_flush_va(&proc_find(k, key_pid(key))->pmap, key_va(key));
+	pmap_ref_cookie_clear(&proc_find(k, key_pid(key))->pmap, key_va(key), c);
 	return true;
 }
-bool kernel_clock_test(void *ctx, uint64_t key, uint64_t *aux);
 
 /* True for frames that have a reverse map (user pages, page-cache pages). */
 static inline bool frame_tracked(const struct frame *f)
@@ -85,8 +83,7 @@ rmap_make_resident(struct kernel *k, struct frame *f, struct proc *p, uint64_t v
 		r = &k->repl;
 		f->flags |= FRAME_REPL_GLOBAL;
 	}
-	f->repl_handle = r->ops->insert == rq_insert ? rq_insert_inline(r, f->key) :
-			 repl_insert(r, f->key);
+	f->repl_handle = repl_insert(r, f->key);
 }
 
 /* A free entry for f: its own, or one from the slab; NULL if out of memory. */

@@ -9,7 +9,7 @@
  * with ENOMEM (as Linux's fork does when swap_duplicate cannot count one
  * more sharer), reclaim keeps a page mapped by more than that.
  *
- * Reclaim (vm_reclaim_one) asks the replacement policy for a victim page and
+ * Reclaim (vm_reclaim_one, in frame.c) asks the replacement policy for a victim page and
  * takes its frame away from every process that maps it (via the rmap):
  *   - a page-cache page of an executable is clean: dropped, and read again
  *     from the file on the next fault;
@@ -22,6 +22,7 @@
 #define VMOS_KERNEL_SWAP_H
 
 #include "kernel.h"
+#include "frame.h"
 
 #define SWAP_MAX_BYTES (4ULL << 30)
 #define SWAP_SHARE_MAX UINT32_MAX  /* the most PTEs sharing one slot */
@@ -40,18 +41,7 @@ void swap_put(struct kernel *k, uint64_t slot);
 void swap_write(struct kernel *k, uint64_t slot, uint64_t pa);
 void swap_read(struct kernel *k, uint64_t slot, uint64_t pa);
 
-/* Evicts one page chosen by the replacement policy instance r.  Returns 0,
- * or -ENOMEM if nothing can be evicted (no resident page, swap full, or
- * only pages that the instruction whose fault is being served needs: while
- * k->fault_pin is set, its pc page and the pages it has faulted on are
- * passed over and given back to the policy). */
-int vm_reclaim_one(struct kernel *k, struct repl *r);
-/* vm_reclaim_one for an allocation that needs a frame: if capture is not
- * NULL and the victim's frame held only zeros (a page never written), the
- * frame is not freed but handed over in *capture, still allocated and
- * known to be zero (as Linux's compaction captures the page it frees for
- * the allocation waiting on it).  Otherwise *capture is left alone. */
-int vm_reclaim(struct kernel *k, struct repl *r, uint64_t *capture);
+/* Reclaim itself (vm_reclaim, vm_reclaim_one) is frame.h's. */
 
 /* Checks slot reference counts against the swap entries in every page
  * table.  NULL if consistent. */

@@ -16,6 +16,7 @@
  */
 #include "vm.h"
 #include "exec.h"
+#include "frame.h"
 #include "proc.h"
 #include "rmap.h"
 #include "swap.h"
@@ -23,107 +24,11 @@
 #include <errno.h>
 #include <string.h>
 
-/* ---- frames -------------------------------------------------------------- */
-
-void vm_frame_release(struct kernel *k, uint64_t pa)
-{
-	struct frame *f = pa_frame(&k->pa, pa);
-	if (f->refcount == 0)
-		kpanic("vm_frame_release: frame 0x%llx has no references", (unsigned long long)pa);
-	if (--f->refcount == 0) {
-		if (f->owner == FO_USER)
-			k->user_frames--;
-		page_free_frames(&k->pa, pa, 0);
-	}
-}
-
-static inline void frame_ref(struct kernel *k, uint64_t pa)
-{
-	pa_frame(&k->pa, pa)->refcount++;
-}
-
-/* Makes room for one more resident page under the frame limit by
- * reclaiming.  Returns 0 or -ENOMEM.  With capture, the frame of the first
- * page reclaimed may come back in *capture (see vm_reclaim), counted here
- * as free; on failure it has been freed. */
-static inline __attribute__((always_inline)) int make_room(struct kernel *k, struct proc *p,
-							   uint64_t *capture)
-{
-	struct repl *r = kernel_repl(k, p);
-	uint64_t got = 0;
-	int rc = 0;
-	/* over the process's own share (local replacement): it pays itself */
-	while (r != &k->repl && r->resident >= k->cfg.local_frames)
-		if ((rc = vm_reclaim(k, r, got ? NULL : &got)) < 0)
-			goto out;
-	/* machine-wide limits: reclaim from the global policy, or under local
-	 * replacement from the faulting process first, then from anyone */
-	while (k->repl.resident >= k->repl.capacity ||
-	       k->pa.free_frames + (got != 0) <= k->reserve_frames) {
-		rc = vm_reclaim(k, r, got ? NULL : &got);
-		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
-			if (q->repl.ops && q->repl.resident)
-				rc = vm_reclaim(k, &q->repl, got ? NULL : &got);
-		if (rc < 0) {   /* nothing left to evict (swap full): the frame limit
-				 * is hard; only the physical reserve may be dipped into */
-			rc = k->repl.resident < k->repl.capacity && (k->pa.free_frames || got) ?
-			     0 : -ENOMEM;
-			break;
-		}
-	}
-out:
-	if (rc < 0 || !capture) {
-		if (got)
-			page_free_frames_hint(&k->pa, got, 0, true);
-		return rc;
-	}
-	*capture = got;
-	return 0;
-}
-
-static inline __attribute__((always_inline)) uint64_t
-alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id, bool zero)
-{
-	uint64_t pa = 0;
-	if (make_room(k, p, &pa) < 0)
-		return 0;
-	if (pa) {                         /* reclaim's frame, zeros: take it over */
-		page_reassign(&k->pa, pa, owner, id);
-		goto fresh;
-	}
-	for (;;) {
-		pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
-		if (pa)
-			goto fresh;
-		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0) {
-			/* last resort: what the slab caches hold for speed */
-			uint64_t before = k->pa.free_frames;
-			kmem_shrink(&k->km);
-			if (k->pa.free_frames == before)
-				return 0;
-		}
-	}
-fresh:;
-	struct frame *f = pa_frame(&k->pa, pa);
-	f->rmap = NULL;
-	f->first.p = NULL;
-	f->key = REPL_NONE;
-	if (zero)
-		f->flags |= FRAME_ZEROFILL;
-	return pa;
-}
-
-uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
-			bool zero)
-{
-	return alloc_frame(k, p, owner, id, zero);
-}
-
 /* A new user frame for p, zeroed or not; 0 if memory is exhausted. */
 static inline __attribute__((always_inline)) uint64_t
 user_frame(struct kernel *k, struct proc *p, bool zero)
 {
-	uint64_t pa = alloc_frame(k, p, FO_USER, p->pid, zero);
+	uint64_t pa = frame_alloc(k, p, FO_USER, p->pid, zero);
 	if (!pa)
 		return 0;
 	if (zero) {
@@ -149,11 +54,16 @@ static int release_cb(void *ctx, const struct pmap_page *pg)
 			f->flags &= (uint16_t)~FRAME_ZEROFILL;   /* another mapping may stay */
 		if (frame_tracked(f))
 			rmap_del(k, pg->pa, p, pg->va);
-		vm_frame_release(k, pg->pa);
+		frame_release(k, pg->pa);
 	}
 	return 0;
 }
 
+/* vm_enter's body (vm.h): maps frame pa, whose reference the caller hands
+ * over, at va in p with prot (write withheld while cow), recording the
+ * mapping in the reverse map first for user and file frames.  On failure
+ * the reference is dropped and nothing stays recorded.  Returns 0 or
+ * -ENOMEM (no rmap entry, no page table). */
 static inline __attribute__((always_inline)) int
 enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
@@ -165,7 +75,7 @@ enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 			rmap_del(k, pa, p, va);
 	}
 	if (rc < 0) {
-		vm_frame_release(k, pa);
+		frame_release(k, pa);
 		return rc;
 	}
 	if (p->pmap.resident > p->st.resident_peak)
@@ -173,6 +83,7 @@ enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 	return 0;
 }
 
+/* vm.h: enter, out of line. */
 int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 	     bool cow)
 {
@@ -212,6 +123,11 @@ static struct vm_region *grow_stack(struct kernel *k, struct proc *p, uint64_t v
 	return vm_map_lookup(&p->map, start);
 }
 
+/* A write to present copy-on-write page pg at va in region r of p: the
+ * last FO_USER mapping takes its frame over; otherwise a new frame gets a
+ * copy (zeros for the zero page) and replaces the old one in the PTE and
+ * the reverse map, dropping the old reference.  Returns 0 (done, or
+ * reclaim took the page meanwhile: the access faults again) or -ENOMEM. */
 static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
 		     const struct pmap_page *pg)
 {
@@ -233,7 +149,7 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	 * (swapped out, or dropped): then let the access fault again. */
 	struct pmap_page now;
 	if (!pmap_extract(&p->pmap, va, &now) || !now.present || now.pa != pg->pa || !now.cow) {
-		vm_frame_release(k, pa);
+		frame_release(k, pa);
 		return 0;
 	}
 	if (!zero) {
@@ -244,7 +160,7 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	if (!frame_tracked(f)) {             /* the zero page */
 		int rc = vm_enter(k, p, va, pa, r->prot, false);
 		if (rc == 0)
-			vm_frame_release(k, pg->pa);
+			frame_release(k, pg->pa);
 		return rc;
 	}
 	if (now.modified)                    /* the old frame's data is real */
@@ -252,14 +168,18 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	/* the PTE slot exists, so this replacement allocates nothing */
 	int rc = pmap_enter(&p->pmap, va, pa, r->prot, false);
 	if (rc < 0) {
-		vm_frame_release(k, pa);
+		frame_release(k, pa);
 		return rc;
 	}
 	rmap_move(k, pg->pa, pa, p, va);
-	vm_frame_release(k, pg->pa);         /* after the PTE no longer points at it */
+	frame_release(k, pg->pa);         /* after the PTE no longer points at it */
 	return 0;
 }
 
+/* A fault on absent page va of file-backed region r (an exec image's
+ * segment): read-only whole pages map the image's page-cache frame,
+ * shared; writable pages (and a last page that is partly bss) get a
+ * private copy, the bytes past file_end zeroed.  Returns 0 or -ENOMEM. */
 static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
 {
 	struct exec_image *im = r->object;
@@ -270,7 +190,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
 	if (!(r->prot & VM_PROT_WRITE) && whole) {
 		uint64_t cpa = im->cache[index];
-		if ((!cpa || !pa_frame(&k->pa, cpa)->rmap) && make_room(k, p, NULL) < 0)
+		if ((!cpa || !pa_frame(&k->pa, cpa)->rmap) && frame_make_room(k, p) < 0)
 			return -ENOMEM;      /* becoming resident (again) needs room */
 		/* read it (or find it) after making room: reclaim may drop it */
 		cpa = image_page(k, p, im, index);
@@ -285,7 +205,7 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 		return -ENOMEM;
 	uint64_t cpa = image_page(k, p, im, index);
 	if (!cpa) {
-		vm_frame_release(k, pa);
+		frame_release(k, pa);
 		return -ENOMEM;
 	}
 	uint8_t *dst = ram_ptr(&k->ram, pa);
@@ -298,6 +218,9 @@ static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uin
 	return vm_enter(k, p, va, pa, r->prot, false);
 }
 
+/* A fault on absent page va of anonymous region r: a read or fetch maps
+ * the shared zero page copy-on-write (unless p->no_zero_page), a write a
+ * fresh zeroed frame.  Returns 0 or -ENOMEM. */
 static inline __attribute__((always_inline)) int
 fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va, enum mmu_access acc)
 {
@@ -314,6 +237,10 @@ fault_anon(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va, e
 	return enter(k, p, va, pa, r->prot, false);
 }
 
+/* A fault on page va of region r that is in swap slot `slot`: reads it
+ * into a new frame, maps it, and drops the PTE's reference to the slot.
+ * Returns 0 (done, or the PTE changed while the frame was found: the
+ * access faults again) or -ENOMEM. */
 static int fault_swapin(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
 			uint64_t slot)
 {
@@ -324,7 +251,7 @@ static int fault_swapin(struct kernel *k, struct proc *p, struct vm_region *r, u
 	/* the PTE may have changed while reclaim ran: it is ours to check again */
 	struct pmap_page pg;
 	if (!pmap_extract(&p->pmap, va, &pg) || !pg.swapped || pg.swap_slot != slot) {
-		vm_frame_release(k, pa);
+		frame_release(k, pa);
 		return 0;                /* retry the access */
 	}
 	swap_read(k, slot, pa);

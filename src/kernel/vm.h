@@ -2,16 +2,14 @@
  * vm.h - the machine-independent virtual memory of a process: page faults
  * (demand zero, file pages, copy-on-write, stack growth) and the system
  * calls that shape an address space (brk, mmap, munmap, mprotect).  Speaks
- * in regions (vm_map) and pages (pmap); never in PTE bits.
- *
- * Frames of user memory are reference counted in their frame metadata: one
- * reference per PTE that maps them, plus one for the page cache (FO_FILE) or
- * forever for the shared zero page (FO_ZERO).
+ * in regions (vm_map) and pages (pmap); never in PTE bits.  Frames
+ * come from frame.h (frame_alloc, frame_ref, frame_release).
  */
 #ifndef VMOS_KERNEL_VM_H
 #define VMOS_KERNEL_VM_H
 
 #include "kernel.h"
+#include "frame.h"
 
 #define VM_STACK_INITIAL   (128 * 1024ULL)     /* stack region at exec */
 #define VM_STACK_GUARD_GAP (1024 * 1024ULL)    /* kept free below the stack limit */
@@ -34,19 +32,11 @@ void vm_space_destroy(struct kernel *k, struct proc *p);
 int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	     const char **why);
 
-/* A frame for a user or file page of p (for whom reclaim happens), taking
- * pages away if memory is short; 0 if nothing more can be reclaimed. */
-uint64_t vm_alloc_frame(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t id,
-			bool zero);
-
 /* Maps frame pa (whose reference the caller hands over) at va in p and
  * records the mapping in the reverse map.  On failure the reference is
  * dropped.  Returns 0 or -ENOMEM. */
 int vm_enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 	     bool cow);
-
-/* Drops one reference to a user, file or zero frame, freeing it at zero. */
-void vm_frame_release(struct kernel *k, uint64_t pa);
 
 /* System calls, Linux semantics; return the result or a negative errno. */
 uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr);

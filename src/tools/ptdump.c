@@ -1,9 +1,9 @@
 /*
  * ptdump.c - page-table dumps.
  *
- * The walk reads the tables straight from simulated RAM, depth first in
- * address order, like the hardware would index them (riscv.h draws the
- * PTE).  Leaves are merged into runs the way QEMU's `info mem` does: a leaf
+ * The walk is the MMU's side-effect-free one (mmu_tables_visit), depth
+ * first in address order, like the hardware would index them (riscv.h
+ * draws the PTE).  Leaves are merged into runs the way QEMU's `info mem` does: a leaf
  * extends the current run when its VA starts where the run ends and its
  * flags (V R W X U G A D and the two software bits) are the same; the
  * physical side is printed as one range when the frames are contiguous too,
@@ -34,19 +34,11 @@ enum { SHARE_NONE, SHARE_COW, SHARE_SHARED };
 
 struct dump {
 	const struct ram *ram;
-	int levels;
 	FILE *out;
 	struct ptdump_stats st;
 	struct run run;
 	const struct vm_map *map;  /* the process's regions, or NULL (COW bit shown as cow) */
 };
-
-/* Sign-extends a VA built from table indices. */
-static uint64_t canon(uint64_t va, int levels)
-{
-	int bits = PGSHIFT + VPN_BITS * levels;
-	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
-}
 
 static void size_str(uint64_t bytes, char *buf, size_t n)
 {
@@ -110,29 +102,28 @@ static void run_add(struct dump *d, uint64_t va, uint64_t size, uint64_t pte)
 	*r = (struct run){ true, va, va + size, flags, pa, pa + size, true, 1, share };
 }
 
-/* Visits the table at pa (level lv) covering VAs from base. */
-static void visit(struct dump *d, uint64_t pa, int lv, uint64_t base, unsigned limit)
+/* mmu_tables_visit's callbacks: count table pages; add leaves and V=0
+ * entries to the runs (valid non-leaf entries are only walked through). */
+static int dump_table(void *ctx, int level, uint64_t table_pa)
 {
-	if (!ram_contains((struct ram *)d->ram, pa, PGSIZE))
-		return;
-	d->st.table_pages[lv]++;
+	struct dump *d = ctx;
+	d->st.table_pages[level]++;
 	d->st.tables++;
-	const uint64_t *t = (const uint64_t *)ram_ptr((struct ram *)d->ram, pa);
-	for (unsigned i = 0; i < limit; i++) {
-		uint64_t pte = t[i];
-		if (!pte)
-			continue;
-		uint64_t va = canon(base + ((uint64_t)i << (PGSHIFT + VPN_BITS * lv)), d->levels);
-		if (!(pte & PTE_V)) {
-			d->st.invalid_entries++;
-			run_add(d, va, LEVEL_SIZE(lv), pte);
-		} else if (PTE_IS_LEAF(pte)) {
-			d->st.leaves++;
-			run_add(d, va, LEVEL_SIZE(lv), pte);
-		} else if (lv > 0) {
-			visit(d, PTE_PA(pte), lv - 1, va, PT_ENTRIES);
-		}
+	return 0;
+}
+
+static int dump_entry(void *ctx, int level, uint64_t table_pa, unsigned index, uint64_t va,
+		      uint64_t pte)
+{
+	struct dump *d = ctx;
+	if (!(pte & PTE_V)) {
+		d->st.invalid_entries++;
+		run_add(d, va, LEVEL_SIZE(level), pte);
+	} else if (PTE_IS_LEAF(pte)) {
+		d->st.leaves++;
+		run_add(d, va, LEVEL_SIZE(level), pte);
 	}
+	return 0;
 }
 
 /* ptdump_satp with the regions that tell shared from copy-on-write pages. */
@@ -143,14 +134,14 @@ static void dump_satp(const struct ram *ram, uint64_t satp, const struct vm_map 
 	memset(&d, 0, sizeof d);
 	d.ram = ram;
 	d.map = map;
-	d.levels = satp_levels(SATP_MODE(satp));
 	d.out = out;
-	if (d.levels) {
+	if (satp_levels(SATP_MODE(satp))) {
 		uint64_t root = SATP_PPN(satp) << PGSHIFT;
 		if (out)
 			fprintf(out, "  %-33s %8s %7s  %-8s %-6s  %s\n", "va range", "size", "pages",
 				"flags", "frame", "pa");
-		visit(&d, root, d.levels - 1, 0, PT_ENTRIES / 2);
+		struct mmu_tables_visitor v = { &d, dump_table, dump_entry };
+		mmu_tables_visit(ram, satp, PT_ENTRIES / 2, &v);
 		run_flush(&d);
 		if (ram_contains((struct ram *)ram, root, PGSIZE)) {
 			const uint64_t *t = (const uint64_t *)ram_ptr((struct ram *)ram, root);

@@ -72,17 +72,23 @@ static int free_page(void *ctx, const struct pmap_page *pg)
 	return 0;
 }
 
-/* Prints the table at pa and, below it, every table its user entries
- * point to. */
-static void dump_tables(struct kernel *k, uint64_t pa, int level, bool root, FILE *out)
+/* Prints every table of the user half, each before the tables below it
+ * (mmu_tables_visit's order), the root without its kernel half. */
+struct dump_ctx { struct kernel *k; uint64_t root; FILE *out; };
+
+static int print_table(void *ctx, int level, uint64_t table_pa)
 {
-	ptdump_table(&k->ram, pa, level, root ? PT_ENTRIES / 2 : PT_ENTRIES, "  ", out);
-	if (level == 0)
-		return;
-	const uint64_t *t = (const uint64_t *)ram_ptr(&k->ram, pa);
-	for (unsigned i = 0; i < (root ? PT_ENTRIES / 2 : PT_ENTRIES); i++)
-		if ((t[i] & PTE_V) && !PTE_IS_LEAF(t[i]))
-			dump_tables(k, PTE_PA(t[i]), level - 1, false, out);
+	struct dump_ctx *c = ctx;
+	ptdump_table(&c->k->ram, table_pa, level, table_pa == c->root ? PT_ENTRIES / 2 : PT_ENTRIES,
+		     "  ", c->out);
+	return 0;
+}
+
+static void dump_tables(struct kernel *k, uint64_t satp, FILE *out)
+{
+	struct dump_ctx c = { k, SATP_PPN(satp) << PGSHIFT, out };
+	struct mmu_tables_visitor v = { &c, print_table, NULL };
+	mmu_tables_visit(&k->ram, satp, PT_ENTRIES / 2, &v);
 }
 
 /* Picks the i-th question: a VA and an access type. */
@@ -157,7 +163,7 @@ int quiz_run(const struct quiz_opts *o, FILE *out)
 			(unsigned long long)(SATP_PPN(satp) << PGSHIFT));
 		fprintf(out, "PTE flags are shown as vrwxugad (a letter if the bit is set). A user-mode access\n"
 			"needs U; a load needs R, a store W, a fetch X. The page tables:\n");
-		dump_tables(k, SATP_PPN(satp) << PGSHIFT, o->levels - 1, true, out);
+		dump_tables(k, satp, out);
 		fprintf(out, "\nFor each access: the physical address, or the fault (and at which level, why)?\n");
 		for (unsigned i = 0; i < o->count; i++) {
 			uint64_t va;
