@@ -1,13 +1,8 @@
 /*
- * proc.c - processes and the scheduler.
- *
- * The scheduler is round-robin: a FIFO queue of runnable processes, each run
- * for a time slice of cfg.quantum instructions (the hart's timer interrupt,
- * CAUSE_S_TIMER_INTERRUPT, ends it).  A trap that the kernel serves (a
- * system call, a page fault) does not end the slice: the process resumes
- * with what is left of it.  What a trap means is not the scheduler's
- * business: kernel_run saves the registers and hands every trap to
- * trap_handle (trap.c, the one door into the kernel).
+ * proc.c - processes: creation, the run queue, sleeping, exit and reaping.
+ * The scheduler loop that runs them, kernel_run, is in sched.c, above the
+ * trap door (trap.c), which is above everything a trap can lead to - so
+ * proc.c, which they all use, sits below them all.
  *
  * A switch loads the next process's registers and satp.  With ASIDs the TLB
  * keeps every process's entries apart and nothing is flushed (asid.h: the
@@ -17,7 +12,6 @@
  */
 #include "proc.h"
 #include "exec.h"
-#include "trap.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -32,17 +26,6 @@ static void runq_push(struct kernel *k, struct proc *p)
 	else
 		k->runq_head = p;
 	k->runq_tail = p;
-}
-
-static struct proc *runq_pop(struct kernel *k)
-{
-	struct proc *p = k->runq_head;
-	if (p) {
-		k->runq_head = p->run_next;
-		if (!k->runq_head)
-			k->runq_tail = NULL;
-	}
-	return p;
 }
 
 struct proc *proc_create(struct kernel *k, const char *name)
@@ -99,16 +82,6 @@ void proc_block_restart(struct kernel *k, struct proc *p)
 	p->wake_time_ns = ~0ULL;       /* no timeout: woken by an event */
 }
 
-/* Reaps zombies nobody will wait for: orphans handed to the kernel. */
-static void reap_orphans(struct kernel *k)
-{
-	for (struct proc *p = k->procs, *next; p; p = next) {
-		next = p->next;
-		if (p->state == P_ZOMBIE && p->ppid == 0 && !p->top_level && p != k->current)
-			proc_reap(k, p);
-	}
-}
-
 void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 {
 	if (p->state == P_ZOMBIE)
@@ -160,15 +133,6 @@ void proc_reap(struct kernel *k, struct proc *p)
 	kmem_cache_free(k->proc_cache, p);
 }
 
-static void account(struct kernel *k, struct proc *p, const struct mmu_stats *before,
-		    uint64_t instret_before)
-{
-	p->st.instret += k->cpu.instret - instret_before;
-	p->st.tlb_hits += k->mmu.stats.tlb_hits - before->tlb_hits;
-	p->st.tlb_misses += k->mmu.stats.tlb_misses - before->tlb_misses;
-	p->st.walks += k->mmu.stats.walks - before->walks;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -176,154 +140,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Wakes sleepers whose time has come; if nothing is runnable, sleeps the
- * host until the first deadline.  Returns false if no process can ever run
- * again. */
-static bool wake_sleepers(struct kernel *k)
-{
-	uint64_t now = now_ns(), first = ~0ULL;
-	bool any = false;
-	for (struct proc *p = k->procs; p; p = p->next) {
-		if (p->state != P_SLEEPING)
-			continue;
-		any = true;
-		if (p->wake_time_ns <= now) {
-			p->state = P_RUNNABLE;
-			runq_push(k, p);
-		} else if (p->wake_time_ns < first) {
-			first = p->wake_time_ns;
-		}
-	}
-	if (!k->runq_head && any && first != ~0ULL) {
-		struct timespec ts = { (time_t)((first - now) / 1000000000ULL),
-				       (long)((first - now) % 1000000000ULL) };
-		nanosleep(&ts, NULL);
-		return wake_sleepers(k);
-	}
-	return k->runq_head != NULL;
-}
-
-/* The clock user and system time are charged by: the host's coarse
- * monotonic clock (a few ns to read, where CLOCK_MONOTONIC costs tens on
- * every trap), which advances in ticks of 1-4 ms.  Each tick is charged to
- * whatever ran when it came - the statistical accounting of Linux's
- * tick-based cputime: exact on average, 0 for a process shorter than a
- * tick. */
-static inline uint64_t usage_clock_ns(void)
-{
-#ifdef CLOCK_MONOTONIC_COARSE
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-#else
-	return now_ns();
-#endif
-}
-
 void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
 {
 	p->state = P_SLEEPING;
 	p->wake_time_ns = now_ns() + ns;
-}
-
-/* The FP registers follow the process lazily, as Linux does with
- * sstatus.FS: the CPU marks its FP state dirty when an instruction writes
- * it, and only then is it saved (fp_save, after every cpu_run).  A process
- * that never wrote FP state (fp_used false) runs with the reset state (all
- * zero, CPU_FS_INITIAL), so switching between such processes copies
- * nothing; one that did gets its 33 words loaded whenever it is resumed. */
-static inline void fp_load(struct kernel *k, struct proc *p)
-{
-	if (p->fp_used) {
-		memcpy(k->cpu.f, p->f, sizeof p->f);
-		k->cpu.fcsr = p->fcsr;
-		k->cpu.fs = CPU_FS_CLEAN;
-	} else if (k->cpu.fs != CPU_FS_INITIAL) {
-		memset(k->cpu.f, 0, sizeof k->cpu.f);
-		k->cpu.fcsr = 0;
-		k->cpu.fs = CPU_FS_INITIAL;
-	}
-}
-
-static inline void fp_save(struct kernel *k, struct proc *p)
-{
-	if (k->cpu.fs == CPU_FS_DIRTY) {
-		memcpy(p->f, k->cpu.f, sizeof p->f);
-		p->fcsr = k->cpu.fcsr;
-		p->fp_used = true;
-		k->cpu.fs = CPU_FS_CLEAN;
-	}
-}
-
-int kernel_run(struct kernel *k)
-{
-	for (;;) {
-		if (!k->runq_head && !wake_sleepers(k))
-			break;
-		struct proc *p = runq_pop(k);
-		if (k->current != p)
-			k->stats.context_switches++;
-		proc_activate(k, p);
-		memcpy(k->cpu.x, p->x, sizeof p->x);
-		fp_load(k, p);
-		k->cpu.pc = p->pc;
-		k->cpu.res_valid = false;
-		uint64_t slice = k->cfg.quantum;
-		bool requeue = true;
-		uint64_t mark = usage_clock_ns();    /* user time, then system time, from here */
-		while (slice > 0) {
-			struct mmu_stats before = k->mmu.stats;
-			uint64_t i0 = k->cpu.instret;
-			uint64_t budget = slice;
-			if (k->cfg.tick_interval && k->next_tick - i0 < budget)
-				budget = k->next_tick - i0;
-			struct trap t = budget ? cpu_run(&k->cpu, budget) :
-				(struct trap){ CAUSE_S_TIMER_INTERRUPT, 0, k->cpu.pc };
-			account(k, p, &before, i0);
-			uint64_t ran_until = usage_clock_ns();
-			p->res.utime_ns += ran_until - mark;
-			mark = ran_until;
-			uint64_t ran = k->cpu.instret - i0;
-			slice = ran >= slice ? 0 : slice - ran;
-			memcpy(p->x, k->cpu.x, sizeof p->x);
-			fp_save(k, p);
-			p->pc = k->cpu.pc;
-			if (k->cfg.tick_interval && k->cpu.instret >= k->next_tick) {
-				k->next_tick += k->cfg.tick_interval;
-				kernel_event(k, p, KEV_TICK, 0, 0, 0, "tick");
-				if (k->cfg.wss_interval && k->cpu.instret >= k->next_wss) {
-					k->next_wss += k->cfg.wss_interval;
-					kernel_sample_wss(k);
-				}
-				if (t.cause == CAUSE_S_TIMER_INTERRUPT && slice > 0) {
-					memcpy(k->cpu.x, p->x, sizeof p->x);
-					fp_load(k, p);
-					k->cpu.pc = p->pc;
-					continue;        /* the tick, not the slice, ended this run */
-				}
-			}
-			if (trap_handle(k, p, &t) == TRAP_PREEMPT)
-				break;
-			uint64_t done = usage_clock_ns();
-			p->res.stime_ns += done - mark;
-			mark = done;
-			if (p->state != P_RUNNABLE) {
-				requeue = false;
-				break;
-			}
-			if (p->yielded) {
-				p->yielded = false;
-				break;
-			}
-			memcpy(k->cpu.x, p->x, sizeof p->x);
-			fp_load(k, p);
-			k->cpu.pc = p->pc;
-		}
-		if (requeue && p->state == P_RUNNABLE)
-			runq_push(k, p);
-		if (p->state == P_ZOMBIE && k->current == p)
-			k->current = NULL;
-		reap_orphans(k);
-	}
-	return 0;
 }
