@@ -25,6 +25,7 @@
  * re-checks with a real fetch.
  */
 #include "cpu_internal.h"
+#include "cpu_alu.h"
 #include "cpu_encode.h"
 
 #include <time.h>
@@ -207,55 +208,15 @@ op_DECODE:
 op_NOP:
 	NEXT();
 
-	ALU(ADDI, x[s->rs1] + (uint64_t)s->imm)
-	ALU(SLTI, (int64_t)x[s->rs1] < s->imm)
-	ALU(SLTIU, x[s->rs1] < (uint64_t)s->imm)
-	ALU(XORI, x[s->rs1] ^ (uint64_t)s->imm)
-	ALU(ORI, x[s->rs1] | (uint64_t)s->imm)
-	ALU(ANDI, x[s->rs1] & (uint64_t)s->imm)
-	ALU(SLLI, x[s->rs1] << s->imm)
-	ALU(SRLI, x[s->rs1] >> s->imm)
-	ALU(SRAI, (uint64_t)((int64_t)x[s->rs1] >> s->imm))
-	ALU(ADDIW, sext32(x[s->rs1] + (uint64_t)s->imm))
-	ALU(SLLIW, sext32((uint32_t)x[s->rs1] << s->imm))
-	ALU(SRLIW, sext32((uint32_t)x[s->rs1] >> s->imm))
-	ALU(SRAIW, sext32((uint64_t)((int32_t)x[s->rs1] >> s->imm)))
-
-	ALU(ADD, x[s->rs1] + x[s->rs2])
-	ALU(SUB, x[s->rs1] - x[s->rs2])
-	ALU(SLL, x[s->rs1] << (x[s->rs2] & 63))
-	ALU(SLT, (int64_t)x[s->rs1] < (int64_t)x[s->rs2])
-	ALU(SLTU, x[s->rs1] < x[s->rs2])
-	ALU(XOR, x[s->rs1] ^ x[s->rs2])
-	ALU(SRL, x[s->rs1] >> (x[s->rs2] & 63))
-	ALU(SRA, (uint64_t)((int64_t)x[s->rs1] >> (x[s->rs2] & 63)))
-	ALU(OR, x[s->rs1] | x[s->rs2])
-	ALU(AND, x[s->rs1] & x[s->rs2])
-	ALU(MUL, x[s->rs1] * x[s->rs2])
-	ALU(MULH, (uint64_t)(((__int128)(int64_t)x[s->rs1] * (__int128)(int64_t)x[s->rs2]) >> 64))
-	ALU(MULHSU, (uint64_t)(((__int128)(int64_t)x[s->rs1] *
-				(__int128)(unsigned __int128)x[s->rs2]) >> 64))
-	ALU(MULHU, (uint64_t)(((unsigned __int128)x[s->rs1] * x[s->rs2]) >> 64))
-	ALU(DIV, div64((int64_t)x[s->rs1], (int64_t)x[s->rs2]))
-	ALU(DIVU, x[s->rs2] == 0 ? ~0ULL : x[s->rs1] / x[s->rs2])
-	ALU(REM, rem64((int64_t)x[s->rs1], (int64_t)x[s->rs2]))
-	ALU(REMU, x[s->rs2] == 0 ? x[s->rs1] : x[s->rs1] % x[s->rs2])
-
-	ALU(ADDW, sext32(x[s->rs1] + x[s->rs2]))
-	ALU(SUBW, sext32(x[s->rs1] - x[s->rs2]))
-	ALU(SLLW, sext32((uint32_t)x[s->rs1] << (x[s->rs2] & 31)))
-	ALU(SRLW, sext32((uint32_t)x[s->rs1] >> (x[s->rs2] & 31)))
-	ALU(SRAW, sext32((uint64_t)((int32_t)x[s->rs1] >> (x[s->rs2] & 31))))
-	ALU(MULW, sext32((uint32_t)x[s->rs1] * (uint32_t)x[s->rs2]))
-	ALU(DIVW, div32((int32_t)x[s->rs1], (int32_t)x[s->rs2]))
-	ALU(DIVUW, sext32((uint32_t)x[s->rs2] == 0 ? ~0u :
-			  (uint32_t)x[s->rs1] / (uint32_t)x[s->rs2]))
-	ALU(REMW, rem32((int32_t)x[s->rs1], (int32_t)x[s->rs2]))
-	ALU(REMUW, sext32((uint32_t)x[s->rs2] == 0 ? (uint32_t)x[s->rs1] :
-			  (uint32_t)x[s->rs1] % (uint32_t)x[s->rs2]))
-
-	ALU(LUI, (uint64_t)s->imm)
-	ALU(AUIPC, pc + (uint64_t)s->imm)
+#define RS1 x[s->rs1]
+#define RS2 x[s->rs2]
+#define IMM ((int64_t)s->imm)
+#define PC pc
+	CPU_ALU_OPS(ALU)
+#undef RS1
+#undef RS2
+#undef IMM
+#undef PC
 
 op_JAL:
 	x[s->rd] = pc + s->len;

@@ -45,6 +45,7 @@
  * host refuses the memory, cpu_run falls back to the interpreter.
  */
 #include "cpu_internal.h"
+#include "cpu_alu.h"
 #include "cpu_encode.h"
 
 #include <stdlib.h>
@@ -485,55 +486,15 @@ op_ILLEGAL:
 op_NOP:
 	NEXT();
 
-	ALU(ADDI, x[op->rs1] + (uint64_t)(int64_t)op->imm)
-	ALU(SLTI, (int64_t)x[op->rs1] < (int64_t)op->imm)
-	ALU(SLTIU, x[op->rs1] < (uint64_t)(int64_t)op->imm)
-	ALU(XORI, x[op->rs1] ^ (uint64_t)(int64_t)op->imm)
-	ALU(ORI, x[op->rs1] | (uint64_t)(int64_t)op->imm)
-	ALU(ANDI, x[op->rs1] & (uint64_t)(int64_t)op->imm)
-	ALU(SLLI, x[op->rs1] << op->imm)
-	ALU(SRLI, x[op->rs1] >> op->imm)
-	ALU(SRAI, (uint64_t)((int64_t)x[op->rs1] >> op->imm))
-	ALU(ADDIW, sext32(x[op->rs1] + (uint64_t)(int64_t)op->imm))
-	ALU(SLLIW, sext32((uint32_t)x[op->rs1] << op->imm))
-	ALU(SRLIW, sext32((uint32_t)x[op->rs1] >> op->imm))
-	ALU(SRAIW, sext32((uint64_t)((int32_t)x[op->rs1] >> op->imm)))
-
-	ALU(ADD, x[op->rs1] + x[op->rs2])
-	ALU(SUB, x[op->rs1] - x[op->rs2])
-	ALU(SLL, x[op->rs1] << (x[op->rs2] & 63))
-	ALU(SLT, (int64_t)x[op->rs1] < (int64_t)x[op->rs2])
-	ALU(SLTU, x[op->rs1] < x[op->rs2])
-	ALU(XOR, x[op->rs1] ^ x[op->rs2])
-	ALU(SRL, x[op->rs1] >> (x[op->rs2] & 63))
-	ALU(SRA, (uint64_t)((int64_t)x[op->rs1] >> (x[op->rs2] & 63)))
-	ALU(OR, x[op->rs1] | x[op->rs2])
-	ALU(AND, x[op->rs1] & x[op->rs2])
-	ALU(MUL, x[op->rs1] * x[op->rs2])
-	ALU(MULH, (uint64_t)(((__int128)(int64_t)x[op->rs1] * (__int128)(int64_t)x[op->rs2]) >> 64))
-	ALU(MULHSU, (uint64_t)(((__int128)(int64_t)x[op->rs1] *
-				(__int128)(unsigned __int128)x[op->rs2]) >> 64))
-	ALU(MULHU, (uint64_t)(((unsigned __int128)x[op->rs1] * x[op->rs2]) >> 64))
-	ALU(DIV, div64((int64_t)x[op->rs1], (int64_t)x[op->rs2]))
-	ALU(DIVU, x[op->rs2] == 0 ? ~0ULL : x[op->rs1] / x[op->rs2])
-	ALU(REM, rem64((int64_t)x[op->rs1], (int64_t)x[op->rs2]))
-	ALU(REMU, x[op->rs2] == 0 ? x[op->rs1] : x[op->rs1] % x[op->rs2])
-
-	ALU(ADDW, sext32(x[op->rs1] + x[op->rs2]))
-	ALU(SUBW, sext32(x[op->rs1] - x[op->rs2]))
-	ALU(SLLW, sext32((uint32_t)x[op->rs1] << (x[op->rs2] & 31)))
-	ALU(SRLW, sext32((uint32_t)x[op->rs1] >> (x[op->rs2] & 31)))
-	ALU(SRAW, sext32((uint64_t)((int32_t)x[op->rs1] >> (x[op->rs2] & 31))))
-	ALU(MULW, sext32((uint32_t)x[op->rs1] * (uint32_t)x[op->rs2]))
-	ALU(DIVW, div32((int32_t)x[op->rs1], (int32_t)x[op->rs2]))
-	ALU(DIVUW, sext32((uint32_t)x[op->rs2] == 0 ? ~0u :
-			  (uint32_t)x[op->rs1] / (uint32_t)x[op->rs2]))
-	ALU(REMW, rem32((int32_t)x[op->rs1], (int32_t)x[op->rs2]))
-	ALU(REMUW, sext32((uint32_t)x[op->rs2] == 0 ? (uint32_t)x[op->rs1] :
-			  (uint32_t)x[op->rs1] % (uint32_t)x[op->rs2]))
-
-	ALU(LUI, (uint64_t)(int64_t)op->imm)
-	ALU(AUIPC, pc + (uint64_t)(int64_t)op->imm)
+#define RS1 x[op->rs1]
+#define RS2 x[op->rs2]
+#define IMM ((int64_t)op->imm)
+#define PC pc
+	CPU_ALU_OPS(ALU)
+#undef RS1
+#undef RS2
+#undef IMM
+#undef PC
 
 op_JAL:
 	x[op->rd] = pc + blen;
