@@ -266,9 +266,18 @@ void mmu_pwc_flush(struct mmu *m)
 void mmu_fast_flush(struct mmu *m)
 {
 	m->fast_used = false;
-	for (int a = 0; a < 3; a++)
-		for (int i = 0; i < MMU_FAST_ENTRIES; i++)
-			m->fast[a][i].tag = MMU_FAST_INVALID;
+	if (m->fast_filled <= MMU_FAST_LOG) {
+		/* only the slots filled since the last flush can hold an entry */
+		for (unsigned n = 0; n < m->fast_filled; n++) {
+			unsigned slot = m->fast_log[n];
+			m->fast[slot / MMU_FAST_ENTRIES][slot % MMU_FAST_ENTRIES].tag = MMU_FAST_INVALID;
+		}
+	} else {
+		for (int a = 0; a < 3; a++)
+			for (int i = 0; i < MMU_FAST_ENTRIES; i++)
+				m->fast[a][i].tag = MMU_FAST_INVALID;
+	}
+	m->fast_filled = 0;
 }
 
 /* tlb_removed_fn: drops every fast entry that may derive from the removed
@@ -305,6 +314,7 @@ int mmu_init(struct mmu *m, struct ram *ram, unsigned tlb_entries, unsigned tlb_
 		return err;
 	m->ram = ram;
 	m->satp = 0;
+	m->fast_filled = MMU_FAST_LOG + 1;    /* every slot: the first flush clears all */
 	mmu_fast_flush(m);
 	mmu_pwc_flush(m);
 	return 0;
@@ -407,8 +417,13 @@ int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t 
 		return 0;
 	if (SATP_MODE(m->satp) != SATP_MODE_BARE) {
 		uint64_t page = va & ~PGMASK;
-		struct mmu_fast *f = &m->fast[acc][mmu_fast_index(va >> PGSHIFT)];
+		unsigned i = mmu_fast_index(va >> PGSHIFT);
+		struct mmu_fast *f = &m->fast[acc][i];
 		m->fast_used = true;
+		if (m->fast_filled < MMU_FAST_LOG)
+			m->fast_log[m->fast_filled] = (uint16_t)(acc * MMU_FAST_ENTRIES + i);
+		if (m->fast_filled <= MMU_FAST_LOG)
+			m->fast_filled++;        /* past the log: the next flush clears all */
 		f->tag = page;
 		f->addend = (uintptr_t)(*host - (va & PGMASK)) - (uintptr_t)page;
 	}

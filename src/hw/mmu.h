@@ -82,6 +82,13 @@ struct mmu {
 	struct mmu_pwc pwc[MMU_PWC_ENTRIES];
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
 	bool fast_used;      /* an entry was filled since the last full flush */
+	/* The slots filled since the last flush (fast_filled of them, each
+	 * acc * MMU_FAST_ENTRIES + index), so that a flush - every address-space
+	 * switch - clears those rather than all 3 x MMU_FAST_ENTRIES; more than
+	 * MMU_FAST_LOG fills and the flush clears everything. */
+#define MMU_FAST_LOG 64
+	uint16_t fast_log[MMU_FAST_LOG];
+	unsigned fast_filled;
 	struct mmu_stats stats;
 	/* Called on every TLB miss (before the walk), for event logs; NULL: off. */
 	void (*miss_hook)(void *ctx, uint64_t va, enum mmu_access acc);

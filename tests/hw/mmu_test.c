@@ -499,3 +499,49 @@ TEST(translating_walk_agrees_with_explain_on_random_tables)
 	CHECK(faults > 1000);
 	hw_teardown(&h);
 }
+
+/* The host-side fast cache (mmu_fast_lookup) is flushed on every satp
+ * switch; the flush clears only the slots filled since the last one while
+ * they fit its log (MMU_FAST_LOG) and everything past that.  Either way no
+ * entry of one address space may serve another: two spaces map the same
+ * VAs to different frames, and after each switch every VA must come from
+ * the new space's frames - with fewer fills than the log holds and with
+ * more. */
+TEST(fast_cache_never_serves_another_address_space)
+{
+	struct hw h;
+	hw_setup(&h, 64, 4);
+	uint64_t root_a, root_b;
+	uint64_t sa = sv39(&h, &root_a);
+	root_b = hw_frame(&h);
+	uint64_t sb = MAKE_SATP(SATP_MODE_SV39, 2, root_b);
+	enum { N = MMU_FAST_LOG + 40 };
+	uint64_t fa[N], fb[N];
+	for (int i = 0; i < N; i++) {
+		fa[i] = hw_frame(&h);
+		fb[i] = hw_frame(&h);
+		hw_map(&h, root_a, 3, 0x400000 + (uint64_t)i * PGSIZE, fa[i], URW, 0);
+		hw_map(&h, root_b, 3, 0x400000 + (uint64_t)i * PGSIZE, fb[i], URW, 0);
+	}
+	for (int n = 1; n <= N; n += N - 1) {   /* n fills: within the log, then past it */
+		for (int round = 0; round < 3; round++) {
+			mmu_set_satp(&h.mmu, round % 2 ? sb : sa);
+			const uint64_t *want = round % 2 ? fb : fa;
+			for (int i = 0; i < n; i++) {
+				uint64_t va = 0x400000 + (uint64_t)i * PGSIZE + 8;
+				uint8_t *host = NULL;
+				REQUIRE(mmu_translate_host(&h.mmu, va, ACC_STORE, &host) == 0);
+				CHECK(host == ram_ptr(&h.ram, want[i] + 8));
+				uint8_t *fast = mmu_fast_lookup(&h.mmu, ACC_STORE, va, 8);
+				CHECK(fast == NULL || fast == ram_ptr(&h.ram, want[i] + 8));
+			}
+		}
+		/* after a switch, none of the previous space's entries answers */
+		mmu_set_satp(&h.mmu, sb);
+		for (int i = 0; i < n; i++) {
+			uint8_t *fast = mmu_fast_lookup(&h.mmu, ACC_STORE, 0x400000 + (uint64_t)i * PGSIZE, 8);
+			CHECK(fast == NULL);
+		}
+	}
+	hw_teardown(&h);
+}
