@@ -232,12 +232,11 @@ op_JALR: {
 	JUMP(target);
 }
 
-	BRANCH(BEQ, x[s->rs1] == x[s->rs2])
-	BRANCH(BNE, x[s->rs1] != x[s->rs2])
-	BRANCH(BLT, (int64_t)x[s->rs1] < (int64_t)x[s->rs2])
-	BRANCH(BGE, (int64_t)x[s->rs1] >= (int64_t)x[s->rs2])
-	BRANCH(BLTU, x[s->rs1] < x[s->rs2])
-	BRANCH(BGEU, x[s->rs1] >= x[s->rs2])
+#define RS1 x[s->rs1]
+#define RS2 x[s->rs2]
+	CPU_BRANCH_OPS(BRANCH)
+#undef RS1
+#undef RS2
 
 op_LB:  LOAD_AS(int8_t, 1); NEXT();
 op_LH:  LOAD_AS(int16_t, 2); NEXT();

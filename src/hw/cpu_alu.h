@@ -7,7 +7,8 @@
  * expressions name their operands RS1 and RS2 (the source registers'
  * values), IMM (the sign-extended immediate, int64_t; the shift amount for
  * shifts) and PC (the instruction's address), which the including engine
- * defines before the expansion and undefines after.
+ * defines before the expansion and undefines after.  CPU_BRANCH_OPS does
+ * the same for the conditional branches' conditions.
  */
 #ifndef VMOS_HW_CPU_ALU_H
 #define VMOS_HW_CPU_ALU_H
@@ -59,5 +60,15 @@
 	(uint32_t)RS1 % (uint32_t)RS2)) \
 	ALU(LUI, (uint64_t)IMM) \
 	ALU(AUIPC, PC + (uint64_t)IMM)
+
+/* CPU_BRANCH_OPS(BRANCH) expands BRANCH(NAME, cond) for the six
+ * conditional branches, with RS1 and RS2 as above. */
+#define CPU_BRANCH_OPS(BRANCH) \
+	BRANCH(BEQ, RS1 == RS2) \
+	BRANCH(BNE, RS1 != RS2) \
+	BRANCH(BLT, (int64_t)RS1 < (int64_t)RS2) \
+	BRANCH(BGE, (int64_t)RS1 >= (int64_t)RS2) \
+	BRANCH(BLTU, RS1 < RS2) \
+	BRANCH(BGEU, RS1 >= RS2)
 
 #endif

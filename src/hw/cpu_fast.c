@@ -508,12 +508,11 @@ op_JALR: {
 	CHAIN(target);
 }
 
-	BRANCH(BEQ, x[op->rs1] == x[op->rs2])
-	BRANCH(BNE, x[op->rs1] != x[op->rs2])
-	BRANCH(BLT, (int64_t)x[op->rs1] < (int64_t)x[op->rs2])
-	BRANCH(BGE, (int64_t)x[op->rs1] >= (int64_t)x[op->rs2])
-	BRANCH(BLTU, x[op->rs1] < x[op->rs2])
-	BRANCH(BGEU, x[op->rs1] >= x[op->rs2])
+#define RS1 x[op->rs1]
+#define RS2 x[op->rs2]
+	CPU_BRANCH_OPS(BRANCH)
+#undef RS1
+#undef RS2
 
 op_LB:  LOAD_AS(int8_t, 1); NEXT();
 op_LH:  LOAD_AS(int16_t, 2); NEXT();
