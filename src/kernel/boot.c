@@ -61,8 +61,9 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	}
 	k->zero_page = page_alloc_frames(&k->pa, 0, PA_ZERO, FO_ZERO, 0);
 	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
+	k->mm_cache = kmem_cache_create(&k->km, "mm", sizeof(struct mm), 16);
 	k->rmap_cache = kmem_cache_create(&k->km, "rmap", sizeof(struct rmap_entry), 8);
-	if (!k->zero_page || !k->proc_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0) {
+	if (!k->zero_page || !k->proc_cache || !k->mm_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0) {
 		rc = -ENOMEM;
 		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
 		goto fail_mmu;
@@ -154,15 +155,15 @@ static const char *check_asids(struct kernel *k)
 	const char *e = NULL;
 	for (struct proc *p = k->procs; p && !e; p = p->next)
 		if (p->state != P_ZOMBIE)
-			e = asid_check_one(a, seen, p->pid, &p->pmap.asid);
+			e = asid_check_one(a, seen, p->pid, &p->mm->pmap.asid);
 	if (!e)
 		e = asid_check_end(a, seen);
 	kfree(&k->km, seen);
 	struct proc *c = k->current;
 	if (!e && c && c->state != P_ZOMBIE &&
-	    (!asid_is_current(a, &c->pmap.asid) || k->mmu.asid != c->pmap.asid.id)) {
+	    (!asid_is_current(a, &c->mm->pmap.asid) || k->mmu.asid != c->mm->pmap.asid.id)) {
 		snprintf(msg, sizeof msg, "asid: current pid %u holds ASID %u (generation %llu of %llu), the MMU runs with %u",
-			 c->pid, c->pmap.asid.id, (unsigned long long)c->pmap.asid.gen,
+			 c->pid, c->mm->pmap.asid.id, (unsigned long long)c->mm->pmap.asid.gen,
 			 (unsigned long long)a->gen, k->mmu.asid);
 		e = msg;
 	}
@@ -189,7 +190,7 @@ const char *kernel_check(struct kernel *k)
 	struct ref_count_ctx c = { k, refs };
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (p->state != P_ZOMBIE)
-			pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), count_ref, &c);
+			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_ref, &c);
 	for (struct exec_image *im = k->images; im; im = im->next)
 		for (uint64_t i = 0; i < im->npages; i++)
 			if (im->cache[i])

@@ -208,21 +208,21 @@ static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im)
 		unsigned prot = elf_to_vm_prot(s->prot);
 		enum vm_kind kind = segment_kind(s);
 		if (file_pages_end > start) {
-			int rc = vm_map_insert(&p->map, start, file_pages_end, prot, kind, im,
+			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im,
 					       PGROUNDDOWN(s->offset), file_end, NULL);
 			if (rc < 0)
 				return rc;
 		}
 		if (end > file_pages_end) {
-			int rc = vm_map_insert(&p->map, file_pages_end, end, prot,
+			int rc = vm_map_insert(&p->mm->map, file_pages_end, end, prot,
 					       kind == VMK_DATA ? VMK_BSS : kind, NULL, 0, 0, NULL);
 			if (rc < 0)
 				return rc;
 		}
-		if (end > p->brk_start)
-			p->brk_start = end;
+		if (end > p->mm->brk_start)
+			p->mm->brk_start = end;
 	}
-	p->brk = p->brk_start;
+	p->mm->brk = p->mm->brk_start;
 	return 0;
 }
 
@@ -314,9 +314,9 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 	int rc = map_segments(k, p, p->image);
 	if (rc < 0)
 		return rc;
-	p->stack_top = user_top(k->cfg.levels);
-	p->mmap_base = p->stack_top - k->cfg.stack_limit - VM_STACK_GUARD_GAP;
-	rc = vm_map_insert(&p->map, plan->stack_start, p->stack_top, VM_PROT_READ | VM_PROT_WRITE,
+	p->mm->stack_top = user_top(k->cfg.levels);
+	p->mm->mmap_base = p->mm->stack_top - k->cfg.stack_limit - VM_STACK_GUARD_GAP;
+	rc = vm_map_insert(&p->mm->map, plan->stack_start, p->mm->stack_top, VM_PROT_READ | VM_PROT_WRITE,
 			   VMK_STACK, NULL, 0, 0, NULL);
 	if (rc < 0)
 		return rc;
@@ -420,7 +420,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	p->image = NULL;
 	k->current = NULL;
 	memset(p->x, 0, sizeof p->x);
-	p->brk_start = 0;
+	p->mm->brk_start = 0;
 	res_exec(p);                           /* clear_child_tid and robust list go */
 	rc = vm_space_init(k, p);
 	if (rc == 0) {

@@ -39,7 +39,7 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 	if (pg->swapped) {
 		/* the slot's count first: at its limit the fork fails (ENOMEM) */
 		int rc = swap_dup(c->k, pg->swap_slot);
-		if (rc == 0 && (rc = pmap_set_swapped(&c->child->pmap, pg->va, pg->swap_slot)) < 0)
+		if (rc == 0 && (rc = pmap_set_swapped(&c->child->mm->pmap, pg->va, pg->swap_slot)) < 0)
 			swap_put(c->k, pg->swap_slot);
 		if (rc < 0) {
 			c->rc = rc;
@@ -49,7 +49,7 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 	}
 	if (!pg->present)
 		return 0;
-	struct vm_region *r = vm_map_lookup(&c->parent->map, pg->va);
+	struct vm_region *r = vm_map_lookup(&c->parent->mm->map, pg->va);
 	/* Every mapping is private, so every page fork shares is
 	 * copy-on-write, read-only ones too: mprotect may make the region
 	 * writable later in either process (Linux marks a private mapping
@@ -63,7 +63,7 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 		return 1;
 	}
 	if (cow && !pg->cow)
-		pmap_enter(&c->parent->pmap, pg->va, pg->pa, prot, true);  /* same table slot: cannot fail */
+		pmap_enter(&c->parent->mm->pmap, pg->va, pg->pa, prot, true);  /* same table slot: cannot fail */
 	return 0;
 }
 
@@ -83,12 +83,12 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 		return -ENOMEM;
 	c->ppid = p->pid;
 	c->tree = p->tree;
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r))
-		if (vm_map_insert(&c->map, r->start, r->end, r->prot, r->kind, r->object,
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r))
+		if (vm_map_insert(&c->mm->map, r->start, r->end, r->prot, r->kind, r->object,
 				  r->obj_offset, r->file_end, NULL) < 0)
 			goto fail;
 	struct fork_ctx ctx = { k, p, c, 0 };
-	pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), copy_page, &ctx);
+	pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), copy_page, &ctx);
 	if (ctx.rc < 0)
 		goto fail;
 	memcpy(c->x, p->x, sizeof c->x);
@@ -101,10 +101,10 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->pc = p->pc;
 	c->image = p->image;
 	p->image->refs++;
-	c->brk_start = p->brk_start;
-	c->brk = p->brk;
-	c->stack_top = p->stack_top;
-	c->mmap_base = p->mmap_base;
+	c->mm->brk_start = p->mm->brk_start;
+	c->mm->brk = p->mm->brk;
+	c->mm->stack_top = p->mm->stack_top;
+	c->mm->mmap_base = p->mm->mmap_base;
 	c->sigmask = p->sigmask;
 	res_fork(c, p);
 	proc_make_runnable(k, c);

@@ -45,7 +45,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 	struct frame *f = pa_frame(&c->k->pa, pg->pa);
 	if (frame_tracked(f) && f->key != REPL_NONE)
 		repl_access(kernel_repl_of_frame(c->k, f), f->key, f->repl_handle);
-	pmap_clear_referenced(&c->p->pmap, pg->va);
+	pmap_clear_referenced(&c->p->mm->pmap, pg->va);
 	return 0;
 }
 
@@ -55,7 +55,7 @@ static void sample_references(struct kernel *k)
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (p->state != P_ZOMBIE) {
 			struct sweep_ctx c = { k, p };
-			pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), sweep_page, &c);
+			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), sweep_page, &c);
 		}
 }
 
@@ -67,7 +67,7 @@ any_dirty(struct frame *f, const struct proc *owner, uint64_t va, bool own_modif
 	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
 		struct pmap_page other;
 		if (e->p == owner && e->va == va ? own_modified :
-		    pmap_extract(&e->p->pmap, e->va, &other) && other.modified)
+		    pmap_extract(&e->p->mm->pmap, e->va, &other) && other.modified)
 			return true;
 	}
 	return false;
@@ -90,10 +90,10 @@ unmap_everywhere(struct kernel *k, uint64_t pa, int64_t slot, const struct proc 
 		if (slot >= 0) {
 			if (!first && swap_dup(k, (uint64_t)slot) < 0)   /* vm_reclaim checked */
 				kpanic("reclaim: swap slot %lld has too many sharers", (long long)slot);
-			pmap_set_swapped(&e->p->pmap, e->va, (uint64_t)slot);  /* existing slot: no allocation */
+			pmap_set_swapped(&e->p->mm->pmap, e->va, (uint64_t)slot);  /* existing slot: no allocation */
 			e->p->st.pages_swapped_out++;
 		} else if (e->p != taken || e->va != va) {
-			pmap_remove(&e->p->pmap, e->va, e->va + PGSIZE, NULL, NULL);
+			pmap_remove(&e->p->mm->pmap, e->va, e->va + PGSIZE, NULL, NULL);
 		}
 		rmap_entry_free(k, f, e);
 		f->refcount--;
@@ -161,10 +161,10 @@ static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *captu
 	struct proc *owner = proc_find(k, key_pid(key));
 	uint64_t va = key_va(key), old = 0;
 	bool modified = false;
-	uint64_t pa = owner ? pmap_take(&owner->pmap, va, &modified, &old) : 0;
+	uint64_t pa = owner ? pmap_take(&owner->mm->pmap, va, &modified, &old) : 0;
 	const struct proc *taken = pa ? owner : NULL;
 	if (!pa && owner)
-		pa = pmap_frame(&owner->pmap, va, &modified);
+		pa = pmap_frame(&owner->mm->pmap, va, &modified);
 	if (!pa)
 		kpanic("reclaim: victim key 0x%llx maps no frame", (unsigned long long)key);
 	struct frame *f = pa_frame(&k->pa, pa);
@@ -173,7 +173,7 @@ static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *captu
 		       (unsigned long long)pa, (unsigned long long)f->key, (unsigned long long)key);
 	if (k->fault_pin && !k->test_no_pin && fault_pinned(k, f)) {
 		if (taken)
-			pmap_untake(&owner->pmap, va, old);
+			pmap_untake(&owner->mm->pmap, va, old);
 		k->stats.pinned_skips++;
 		*pinned = f;
 		return EVICT_PINNED;
@@ -182,7 +182,7 @@ static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *captu
 	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
 	if (f->owner == FO_FILE) {
 		/* clean executable page: drop it from every process and the cache */
-		struct vm_region *r = vm_map_lookup(&owner->map, va);
+		struct vm_region *r = vm_map_lookup(&owner->mm->map, va);
 		struct exec_image *im = r ? r->object : NULL;
 		uint64_t index = r ? (r->obj_offset + (va - r->start)) >> PGSHIFT : 0;
 		/* repl_remove is a no-op for the key already chosen */
@@ -211,7 +211,7 @@ static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *captu
 	int64_t slot = f->refcount <= k->swap.share_max ? swap_alloc(k) : -ENOMEM;
 	if (slot < 0) {
 		if (taken)
-			pmap_untake(&owner->pmap, va, old);
+			pmap_untake(&owner->mm->pmap, va, old);
 		keep_resident(k, r, f, key);            /* keep it: nowhere to put it */
 		return -ENOMEM;
 	}
@@ -274,7 +274,7 @@ struct repl *kernel_repl_of_frame_local(struct kernel *k, const struct frame *f)
 void rmap_check_ref_cookie(struct kernel *k, uint64_t key, uint64_t cookie)
 {
 	struct proc *p = proc_find(k, key_pid(key));
-	if (!p || !pmap_ref_cookie_check(&p->pmap, key_va(key), cookie))
+	if (!p || !pmap_ref_cookie_check(&p->mm->pmap, key_va(key), cookie))
 		kpanic("clock: the pmap cookie kept for key 0x%llx is stale", (unsigned long long)key);
 }
 
@@ -359,10 +359,10 @@ bool rmap_test_clear_ref_slow(struct kernel *k, uint64_t key)
 	if (!p)
 		return false;
 	uint64_t va = key_va(key), pa = 0;
-	int own = pmap_test_clear_referenced(&p->pmap, va, &pa);
+	int own = pmap_test_clear_referenced(&p->mm->pmap, va, &pa);
 	if (own < 0) {                   /* no valid leaf: PROT_NONE keeps its frame */
 		struct pmap_page pg;
-		if (!pmap_extract(&p->pmap, va, &pg) || !pg.present)
+		if (!pmap_extract(&p->mm->pmap, va, &pg) || !pg.present)
 			return false;
 		pa = pg.pa;
 	}
@@ -374,7 +374,7 @@ bool rmap_test_clear_ref_slow(struct kernel *k, uint64_t key)
 	for (struct rmap_entry *e = f->rmap; e; e = e->next) {
 		uint64_t other;
 		if ((e->p != p || e->va != va) &&
-		    pmap_test_clear_referenced(&e->p->pmap, e->va, &other) > 0)
+		    pmap_test_clear_referenced(&e->p->mm->pmap, e->va, &other) > 0)
 			ref = true;
 	}
 	return ref;
@@ -402,7 +402,7 @@ static int wss_page(void *arg, const struct pmap_page *pg)
 	c->n++;
 	pa_frame(&c->k->pa, pg->pa)->flags |= FRAME_SOFTREF;
 	c->k->ever_softref = true;
-	pmap_clear_referenced(&c->p->pmap, pg->va);
+	pmap_clear_referenced(&c->p->mm->pmap, pg->va);
 	return 0;
 }
 
@@ -413,7 +413,7 @@ void kernel_sample_wss(struct kernel *k)
 		if (p->state == P_ZOMBIE)
 			continue;
 		struct wss_ctx c = { k, p, 0 };
-		pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), wss_page, &c);
+		pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), wss_page, &c);
 		p->st.wss_last = c.n;
 		p->st.wss_sum += c.n;
 		p->st.wss_samples++;

@@ -144,6 +144,7 @@ struct kernel {
 	struct pmap_kernel pk;
 	struct alloc_faults faults;
 	struct kmem_cache *proc_cache;
+	struct kmem_cache *mm_cache;     /* struct mm (proc.h) */
 	struct kmem_cache *rmap_cache;
 	struct repl repl;         /* the replacement policy (global) */
 	struct swap_dev swap;

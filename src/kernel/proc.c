@@ -33,6 +33,12 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	struct proc *p = kmem_cache_zalloc(k->proc_cache);
 	if (!p)
 		return NULL;
+	p->mm = kmem_cache_zalloc(k->mm_cache);
+	if (!p->mm) {
+		kmem_cache_free(k->proc_cache, p);
+		return NULL;
+	}
+	p->mm->refs = 1;
 	p->pid = k->next_pid++;
 	p->kernel = k;
 	const char *base = strrchr(name, '/');
@@ -40,6 +46,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	p->line_start = true;
 	res_init(k, p);
 	if (vm_space_init(k, p) < 0) {
+		kmem_cache_free(k->mm_cache, p->mm);
 		kmem_cache_free(k->proc_cache, p);
 		return NULL;
 	}
@@ -47,6 +54,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 		/* room above the share for shared frames that change hands */
 		if (repl_init(&p->repl, k->repl.ops, &k->km, 2 * k->cfg.local_frames + 16) < 0) {
 			vm_space_destroy(k, p);
+			kmem_cache_free(k->mm_cache, p->mm);
 			kmem_cache_free(k->proc_cache, p);
 			return NULL;
 		}
@@ -130,6 +138,8 @@ void proc_reap(struct kernel *k, struct proc *p)
 {
 	proc_unlink(k, p);
 	k->nlive--;
+	if (--p->mm->refs == 0)
+		kmem_cache_free(k->mm_cache, p->mm);
 	kmem_cache_free(k->proc_cache, p);
 }
 

@@ -63,6 +63,20 @@ struct proc_stats {
 	uint64_t wss_last, wss_max, wss_sum, wss_samples;  /* sampled working set, pages */
 };
 
+/* An address space: the regions and the page table that realise them,
+ * with the heap and stack bounds.  Records come from the "mm" slab cache;
+ * today each process has its own (created with it, freed when it is
+ * reaped), and `refs` counts the processes that use it so that threads
+ * can share one. */
+struct mm {
+	struct pmap pmap;
+	struct vm_map map;
+	uint64_t brk_start, brk;       /* heap: [brk_start, brk) */
+	uint64_t stack_top;            /* first VA above the stack */
+	uint64_t mmap_base;            /* mmap allocates top-down below this */
+	int refs;                      /* processes using it */
+};
+
 struct proc {
 	uint32_t pid, ppid;
 	uint32_t tree;                 /* pid of the top-level program it descends from */
@@ -72,12 +86,8 @@ struct proc {
 	uint64_t f[32];                /* FP registers and fcsr, valid if fp_used */
 	uint32_t fcsr;
 	bool fp_used;                  /* has written FP state (else all zero) */
-	struct pmap pmap;
-	struct vm_map map;
+	struct mm *mm;                 /* its address space (from the "mm" cache) */
 	struct exec_image *image;
-	uint64_t brk_start, brk;       /* heap: [brk_start, brk) */
-	uint64_t stack_top;            /* first VA above the stack */
-	uint64_t mmap_base;            /* mmap allocates top-down below this */
 	int exit_code;                 /* valid when P_ZOMBIE */
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
@@ -135,10 +145,10 @@ void proc_block_restart(struct kernel *k, struct proc *p);
 static inline void proc_activate(struct kernel *k, struct proc *p)
 {
 	/* one compare unless a rollover took p's ASID (asid.h) */
-	pmap_asid_refresh(&p->pmap, k->current ? &k->current->pmap : NULL);
-	if (k->current == p && k->mmu.satp == pmap_satp(&p->pmap))
+	pmap_asid_refresh(&p->mm->pmap, k->current ? &k->current->mm->pmap : NULL);
+	if (k->current == p && k->mmu.satp == pmap_satp(&p->mm->pmap))
 		return;
-	mmu_set_satp(&k->mmu, pmap_satp(&p->pmap));
+	mmu_set_satp(&k->mmu, pmap_satp(&p->mm->pmap));
 	if (!k->cfg.use_asids) {
 		mmu_sfence_vma(&k->mmu, false, 0, false, 0);
 		k->stats.tlb_flushes_on_switch++;
@@ -149,7 +159,7 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
 
 /* Resident user pages of p (its pmap's present pages). */
-static inline uint64_t proc_resident(const struct proc *p) { return p->pmap.resident; }
+static inline uint64_t proc_resident(const struct proc *p) { return p->mm->pmap.resident; }
 
 /* The replacement-policy instance that manages the pages of p (its own under
  * local replacement, else the global one); p may be NULL. */

@@ -51,7 +51,7 @@ static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 	uint64_t c = *aux;
 	if (!c) {
 		struct proc *p = proc_find(k, key_pid(key));
-		if (!p || !(c = pmap_ref_cookie(&p->pmap, key_va(key))))
+		if (!p || !(c = pmap_ref_cookie(&p->mm->pmap, key_va(key))))
 			return false;            /* no table, so no valid leaf */
 		*aux = c;
 	}
@@ -60,7 +60,7 @@ static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 #endif
 	if (!pmap_ref_cookie_referenced(c))
 		return false;                /* not referenced, or PROT_NONE */
-	pmap_ref_cookie_clear(&proc_find(k, key_pid(key))->pmap, key_va(key), c);
+	pmap_ref_cookie_clear(&proc_find(k, key_pid(key))->mm->pmap, key_va(key), c);
 	return true;
 }
 

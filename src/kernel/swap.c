@@ -113,7 +113,7 @@ const char *swap_check(struct kernel *k)
 	struct swap_count_ctx c = { seen, k->swap.nslots };
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (p->state != P_ZOMBIE)
-			pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), count_slot, &c);
+			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_slot, &c);
 	const char *e = NULL;
 	uint64_t used = 0;
 	for (uint64_t s = 0; s < k->swap.nslots && !e; s++) {

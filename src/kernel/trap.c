@@ -57,7 +57,7 @@ static const char *region_name(struct proc *p, uint64_t addr)
 		[VMK_BSS] = "bss", [VMK_HEAP] = "heap", [VMK_STACK] = "stack",
 		[VMK_ANON] = "mmap", [VMK_VDSO] = "vdso",
 	};
-	struct vm_region *r = vm_map_lookup(&p->map, addr);
+	struct vm_region *r = vm_map_lookup(&p->mm->map, addr);
 	return r ? names[r->kind] : "none";
 }
 
@@ -105,7 +105,7 @@ static void trap_kill_signal(struct kernel *k, struct proc *p, int sig, const st
  * not counted here, since killing frees no RAM from it). */
 static uint64_t oom_badness(const struct proc *q)
 {
-	return q->pmap.resident + q->pmap.pt_pages;
+	return q->mm->pmap.resident + q->mm->pmap.pt_pages;
 }
 
 /* The OOM killer's choice: the live process with the largest footprint,
@@ -135,8 +135,8 @@ static void oom_kill(struct kernel *k, struct proc *p, uint64_t va)
 	fflush(k->cfg.out);
 	fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
 		p->pid, (unsigned long long)va, victim->pid, victim->name,
-		(unsigned long long)victim->pmap.resident,
-		(unsigned long long)victim->pmap.pt_pages);
+		(unsigned long long)victim->mm->pmap.resident,
+		(unsigned long long)victim->mm->pmap.pt_pages);
 	k->stats.oom_kills++;
 	proc_exit(k, victim, 0, LX_SIGKILL);
 }

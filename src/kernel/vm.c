@@ -70,7 +70,7 @@ enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 	bool tracked = frame_tracked(pa_frame(&k->pa, pa));
 	int rc = tracked ? rmap_add(k, pa, p, va) : 0;
 	if (rc == 0) {
-		rc = pmap_enter(&p->pmap, va, pa, prot, cow);
+		rc = pmap_enter(&p->mm->pmap, va, pa, prot, cow);
 		if (rc < 0 && tracked)
 			rmap_del(k, pa, p, va);
 	}
@@ -78,8 +78,8 @@ enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 		frame_release(k, pa);
 		return rc;
 	}
-	if (p->pmap.resident > p->st.resident_peak)
-		p->st.resident_peak = p->pmap.resident;
+	if (p->mm->pmap.resident > p->st.resident_peak)
+		p->st.resident_peak = p->mm->pmap.resident;
 	return 0;
 }
 
@@ -99,28 +99,28 @@ static const unsigned access_prot[3] = { VM_PROT_EXEC, VM_PROT_READ, VM_PROT_WRI
  * in the way.  Returns the region or NULL. */
 static struct vm_region *grow_stack(struct kernel *k, struct proc *p, uint64_t va)
 {
-	struct vm_region *stack = vm_map_lookup(&p->map, p->stack_top - 1);
+	struct vm_region *stack = vm_map_lookup(&p->mm->map, p->mm->stack_top - 1);
 	if (!stack || stack->kind != VMK_STACK || va >= stack->start ||
-	    va < p->stack_top - p->res.rlim[LX_RLIMIT_STACK].rlim_cur)
+	    va < p->mm->stack_top - p->res.rlim[LX_RLIMIT_STACK].rlim_cur)
 		return NULL;
 	uint64_t start = PGROUNDDOWN(va);
-	struct vm_region *below = vm_map_lookup(&p->map, start);
+	struct vm_region *below = vm_map_lookup(&p->mm->map, start);
 	if (below)
 		return NULL;
 	/* nothing may sit between the new bottom and the old one */
 	uint64_t gap;
-	if (vm_map_find_gap(&p->map, stack->start - start, start, stack->start, false, &gap) < 0 ||
+	if (vm_map_find_gap(&p->mm->map, stack->start - start, start, stack->start, false, &gap) < 0 ||
 	    gap != start)
 		return NULL;
-	if (vm_map_insert(&p->map, start, stack->start, stack->prot, VMK_STACK, NULL, 0, 0,
+	if (vm_map_insert(&p->mm->map, start, stack->start, stack->prot, VMK_STACK, NULL, 0, 0,
 			  NULL) < 0)
 		return NULL;
-	struct vm_region *r = vm_map_lookup(&p->map, start);
-	vm_map_try_merge(&p->map, r);
+	struct vm_region *r = vm_map_lookup(&p->mm->map, start);
+	vm_map_try_merge(&p->mm->map, r);
 	k->stats.faults_stack++;
 	p->st.faults_stack++;
 	k->fault_kind = "stack";
-	return vm_map_lookup(&p->map, start);
+	return vm_map_lookup(&p->mm->map, start);
 }
 
 /* A write to present copy-on-write page pg at va in region r of p: the
@@ -139,7 +139,7 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 		/* the only mapping left: take the frame over, no copy */
 		k->fault_kind = "cow-reuse";
 		k->stats.faults_copy_avoided++;
-		return pmap_enter(&p->pmap, va, pg->pa, r->prot, false);
+		return pmap_enter(&p->mm->pmap, va, pg->pa, r->prot, false);
 	}
 	bool zero = f->owner == FO_ZERO;
 	uint64_t pa = user_frame(k, p, zero);
@@ -148,7 +148,7 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	/* Getting the frame may have reclaimed the very page being copied
 	 * (swapped out, or dropped): then let the access fault again. */
 	struct pmap_page now;
-	if (!pmap_extract(&p->pmap, va, &now) || !now.present || now.pa != pg->pa || !now.cow) {
+	if (!pmap_extract(&p->mm->pmap, va, &now) || !now.present || now.pa != pg->pa || !now.cow) {
 		frame_release(k, pa);
 		return 0;
 	}
@@ -166,7 +166,7 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	if (now.modified)                    /* the old frame's data is real */
 		f->flags &= (uint16_t)~FRAME_ZEROFILL;
 	/* the PTE slot exists, so this replacement allocates nothing */
-	int rc = pmap_enter(&p->pmap, va, pa, r->prot, false);
+	int rc = pmap_enter(&p->mm->pmap, va, pa, r->prot, false);
 	if (rc < 0) {
 		frame_release(k, pa);
 		return rc;
@@ -250,7 +250,7 @@ static int fault_swapin(struct kernel *k, struct proc *p, struct vm_region *r, u
 		return -ENOMEM;
 	/* the PTE may have changed while reclaim ran: it is ours to check again */
 	struct pmap_page pg;
-	if (!pmap_extract(&p->pmap, va, &pg) || !pg.swapped || pg.swap_slot != slot) {
+	if (!pmap_extract(&p->mm->pmap, va, &pg) || !pg.swapped || pg.swap_slot != slot) {
 		frame_release(k, pa);
 		return 0;                /* retry the access */
 	}
@@ -276,7 +276,7 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		return -EFAULT;
 	}
 	va = PGROUNDDOWN(va);
-	struct vm_region *r = vm_map_lookup(&p->map, va);
+	struct vm_region *r = vm_map_lookup(&p->mm->map, va);
 	if (!r && !(r = grow_stack(k, p, va))) {
 		*why = "no region";
 		return -EFAULT;
@@ -287,15 +287,15 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		return -EFAULT;
 	}
 	struct pmap_page pg;
-	bool recorded = pmap_extract(&p->pmap, va, &pg);
+	bool recorded = pmap_extract(&p->mm->pmap, va, &pg);
 	if (recorded && pg.swapped)
 		return fault_swapin(k, p, r, va, pg.swap_slot);
 	if (recorded && pg.present) {
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
 		/* the PTE lags behind the region (cannot happen today): resync */
-		int rc = pmap_enter(&p->pmap, va, pg.pa, r->prot, pg.cow);
-		if (rc == 0 && !(pmap_extract(&p->pmap, va, &pg) && (pg.prot & access_prot[acc])))
+		int rc = pmap_enter(&p->mm->pmap, va, pg.pa, r->prot, pg.cow);
+		if (rc == 0 && !(pmap_extract(&p->mm->pmap, va, &pg) && (pg.prot & access_prot[acc])))
 			kpanic("vm_fault: pid %u va 0x%llx: the region allows the access but its "
 			       "page cannot be mapped so (it would fault forever)", p->pid,
 			       (unsigned long long)va);
@@ -310,12 +310,12 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 
 int vm_space_init(struct kernel *k, struct proc *p)
 {
-	int rc = pmap_create(&p->pmap, &k->pk, 0, p->pid);    /* its ASID: asid.h */
+	int rc = pmap_create(&p->mm->pmap, &k->pk, 0, p->pid);    /* its ASID: asid.h */
 	if (rc < 0)
 		return rc;
-	rc = vm_map_init(&p->map, &k->km, PGSIZE, user_top(k->cfg.levels));
+	rc = vm_map_init(&p->mm->map, &k->km, PGSIZE, user_top(k->cfg.levels));
 	if (rc < 0) {
-		pmap_destroy(&p->pmap);
+		pmap_destroy(&p->mm->pmap);
 		return rc;
 	}
 	return 0;
@@ -323,28 +323,28 @@ int vm_space_init(struct kernel *k, struct proc *p)
 
 void vm_space_destroy(struct kernel *k, struct proc *p)
 {
-	if (!p->pmap.root)
+	if (!p->mm->pmap.root)
 		return;
-	pmap_remove(&p->pmap, 0, user_top(k->cfg.levels), release_cb, p);
-	pmap_destroy(&p->pmap);
-	vm_map_destroy(&p->map);
+	pmap_remove(&p->mm->pmap, 0, user_top(k->cfg.levels), release_cb, p);
+	pmap_destroy(&p->mm->pmap);
+	vm_map_destroy(&p->mm->map);
 }
 
 /* Removes the regions and pages of [start, end). */
 static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_t end)
 {
-	int rc = vm_map_clip(&p->map, start, end);
+	int rc = vm_map_clip(&p->mm->map, start, end);
 	if (rc < 0)
 		return rc;
-	struct vm_region *r = vm_map_lookup(&p->map, start);
+	struct vm_region *r = vm_map_lookup(&p->mm->map, start);
 	if (!r)
-		r = vm_map_next_after(&p->map, start);
+		r = vm_map_next_after(&p->mm->map, start);
 	while (r && r->start < end) {
-		struct vm_region *next = vm_map_next(&p->map, r);
-		vm_map_remove_region(&p->map, r);
+		struct vm_region *next = vm_map_next(&p->mm->map, r);
+		vm_map_remove_region(&p->mm->map, r);
 		r = next;
 	}
-	pmap_remove(&p->pmap, start, end, release_cb, p);
+	pmap_remove(&p->mm->pmap, start, end, release_cb, p);
 	return 0;
 }
 
@@ -359,7 +359,7 @@ static bool rlimit_allows(struct proc *p, uint64_t start, uint64_t end, bool dat
 	if (as_max == LX_RLIM_INFINITY && data_max == LX_RLIM_INFINITY)
 		return true;
 	uint64_t total = end - start, data_total = data ? end - start : 0;
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
 		uint64_t size = r->end - r->start;
 		if (r->start < end && start < r->end)    /* the part that stays mapped */
 			size -= (r->end < end ? r->end : end) - (r->start > start ? r->start : start);
@@ -373,28 +373,28 @@ static bool rlimit_allows(struct proc *p, uint64_t start, uint64_t end, bool dat
 uint64_t vm_brk(struct kernel *k, struct proc *p, uint64_t addr)
 {
 	p->st.brk_calls++;
-	if (addr < p->brk_start || addr >= user_top(k->cfg.levels))
-		return p->brk;
-	uint64_t old_end = PGROUNDUP(p->brk), new_end = PGROUNDUP(addr);
+	if (addr < p->mm->brk_start || addr >= user_top(k->cfg.levels))
+		return p->mm->brk;
+	uint64_t old_end = PGROUNDUP(p->mm->brk), new_end = PGROUNDUP(addr);
 	if (new_end > old_end) {
 		/* refuse to run into another region or the stack's reserve */
-		if (new_end > p->mmap_base && new_end > p->stack_top - k->cfg.stack_limit -
+		if (new_end > p->mm->mmap_base && new_end > p->mm->stack_top - k->cfg.stack_limit -
 							VM_STACK_GUARD_GAP)
-			return p->brk;
+			return p->mm->brk;
 		uint64_t gap;
-		if (vm_map_find_gap(&p->map, new_end - old_end, old_end, new_end, false, &gap) < 0 ||
+		if (vm_map_find_gap(&p->mm->map, new_end - old_end, old_end, new_end, false, &gap) < 0 ||
 		    gap != old_end || !rlimit_allows(p, old_end, new_end, true))
-			return p->brk;
-		if (vm_map_insert(&p->map, old_end, new_end, VM_PROT_READ | VM_PROT_WRITE, VMK_HEAP,
+			return p->mm->brk;
+		if (vm_map_insert(&p->mm->map, old_end, new_end, VM_PROT_READ | VM_PROT_WRITE, VMK_HEAP,
 				  NULL, 0, 0, NULL) < 0)
-			return p->brk;
-		vm_map_try_merge(&p->map, vm_map_lookup(&p->map, old_end));
+			return p->mm->brk;
+		vm_map_try_merge(&p->mm->map, vm_map_lookup(&p->mm->map, old_end));
 	} else if (new_end < old_end) {
 		if (unmap_range(k, p, new_end, old_end) < 0)
-			return p->brk;
+			return p->mm->brk;
 	}
-	p->brk = addr;
-	return p->brk;
+	p->mm->brk = addr;
+	return p->mm->brk;
 }
 
 static unsigned lx_to_vm_prot(int prot)
@@ -434,9 +434,9 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 		if (!rlimit_allows(p, start, start + len, prot & LX_PROT_WRITE))
 			return -ENOMEM;          /* before anything is replaced */
 		bool busy = false;
-		for (struct vm_region *r = vm_map_lookup(&p->map, start) ?
-			vm_map_lookup(&p->map, start) : vm_map_next_after(&p->map, start);
-		     r && r->start < start + len; r = vm_map_next(&p->map, r))
+		for (struct vm_region *r = vm_map_lookup(&p->mm->map, start) ?
+			vm_map_lookup(&p->mm->map, start) : vm_map_next_after(&p->mm->map, start);
+		     r && r->start < start + len; r = vm_map_next(&p->mm->map, r))
 			busy = true;
 		if (busy) {
 			if (flags & LX_MAP_FIXED_NOREPLACE)
@@ -448,20 +448,20 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 	} else {
 		uint64_t hint = PGROUNDDOWN(addr), gap;
 		if (hint >= PGSIZE && hint <= top && len <= top - hint &&
-		    vm_map_find_gap(&p->map, len, hint, hint + len, false, &gap) == 0)
+		    vm_map_find_gap(&p->mm->map, len, hint, hint + len, false, &gap) == 0)
 			start = gap;
-		else if (vm_map_find_gap(&p->map, len, PGSIZE, p->mmap_base, true, &gap) == 0)
+		else if (vm_map_find_gap(&p->mm->map, len, PGSIZE, p->mm->mmap_base, true, &gap) == 0)
 			start = gap;
 		else
 			return -ENOMEM;
 		if (!rlimit_allows(p, start, start + len, prot & LX_PROT_WRITE))
 			return -ENOMEM;
 	}
-	int rc = vm_map_insert(&p->map, start, start + len, lx_to_vm_prot(prot), VMK_ANON, NULL,
+	int rc = vm_map_insert(&p->mm->map, start, start + len, lx_to_vm_prot(prot), VMK_ANON, NULL,
 			       0, 0, NULL);
 	if (rc < 0)
 		return rc;
-	vm_map_try_merge(&p->map, vm_map_lookup(&p->map, start));
+	vm_map_try_merge(&p->mm->map, vm_map_lookup(&p->mm->map, start));
 	return (int64_t)start;
 }
 
@@ -486,7 +486,7 @@ static uint64_t mapped_run_end(struct proc *p, uint64_t addr, uint64_t end)
 {
 	uint64_t a = addr;
 	while (a < end) {
-		struct vm_region *r = vm_map_lookup(&p->map, a);
+		struct vm_region *r = vm_map_lookup(&p->mm->map, a);
 		if (!r)
 			break;
 		a = r->end;
@@ -526,18 +526,18 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
 		return -ENOMEM;
 	int hole = run_end < end ? -ENOMEM : 0;
 	end = run_end;
-	int rc = vm_map_clip(&p->map, addr, end);
+	int rc = vm_map_clip(&p->mm->map, addr, end);
 	if (rc < 0)
 		return rc;
 	unsigned vprot = lx_to_vm_prot((int)prot);
-	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;
-	     r = vm_map_next(&p->map, r))
+	for (struct vm_region *r = vm_map_lookup(&p->mm->map, addr); r && r->start < end;
+	     r = vm_map_next(&p->mm->map, r))
 		r->prot = vprot;
-	pmap_protect(&p->pmap, addr, end, vprot);
+	pmap_protect(&p->mm->pmap, addr, end, vprot);
 	/* merging may free the next region: continue from the survivor */
-	for (struct vm_region *r = vm_map_lookup(&p->map, addr); r && r->start < end;
-	     r = vm_map_next(&p->map, r))
-		r = vm_map_try_merge(&p->map, r);
+	for (struct vm_region *r = vm_map_lookup(&p->mm->map, addr); r && r->start < end;
+	     r = vm_map_next(&p->mm->map, r))
+		r = vm_map_try_merge(&p->mm->map, r);
 	return hole;
 }
 
@@ -564,7 +564,7 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 	if (advice == LX_MADV_DONTNEED || advice == LX_MADV_FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
 		 * file-backed memory as the file's bytes (a hole has no pages) */
-		pmap_remove(&p->pmap, addr, end, release_cb, p);
+		pmap_remove(&p->mm->pmap, addr, end, release_cb, p);
 	}
 	return rc;
 }
@@ -580,7 +580,7 @@ struct vm_check_ctx {
 static int check_page(void *ctx, const struct pmap_page *pg)
 {
 	struct vm_check_ctx *c = ctx;
-	struct vm_region *r = vm_map_lookup(&c->p->map, pg->va);
+	struct vm_region *r = vm_map_lookup(&c->p->mm->map, pg->va);
 	if (!r) {
 		snprintf(c->msg, 200, "pid %u: page 0x%llx mapped outside every region", c->p->pid,
 			 (unsigned long long)pg->va);
@@ -605,13 +605,13 @@ static int check_page(void *ctx, const struct pmap_page *pg)
 const char *vm_check(struct kernel *k, struct proc *p)
 {
 	static char msg[200];
-	const char *e = pmap_check(&p->pmap);
+	const char *e = pmap_check(&p->mm->pmap);
 	if (!e)
-		e = vm_map_check(&p->map);
+		e = vm_map_check(&p->mm->map);
 	if (e)
 		return e;
 	struct vm_check_ctx c = { k, p, msg };
-	if (pmap_foreach(&p->pmap, 0, user_top(k->cfg.levels), check_page, &c))
+	if (pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), check_page, &c))
 		return msg;
 	return NULL;
 }

@@ -122,10 +122,10 @@ uint64_t explain_walk_print_prot(const struct mmu *m, uint64_t satp, uint64_t va
 static const char *fault_outcome(struct proc *p, uint64_t va, enum mmu_access acc,
 				 const struct vm_region *r, const struct pmap_page *pg, bool have_pg)
 {
-	if (va >= user_top(p->pmap.pk->levels))
+	if (va >= user_top(p->mm->pmap.pk->levels))
 		return "not a user address: the process would be killed (SIGSEGV)";
 	if (!r) {
-		const struct vm_region *n = vm_map_next_after(&p->map, va);
+		const struct vm_region *n = vm_map_next_after(&p->mm->map, va);
 		if (n && (n->flags & VMR_GROWSDOWN))
 			return "below the stack: the stack would grow if within --stack-limit, else SIGSEGV";
 		return "no region: the process would be killed (SIGSEGV)";
@@ -146,17 +146,17 @@ static const char *fault_outcome(struct proc *p, uint64_t va, enum mmu_access ac
 uint64_t explain_proc(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		      const char *when, FILE *out)
 {
-	uint64_t satp = pmap_satp(&p->pmap);
+	uint64_t satp = pmap_satp(&p->mm->pmap);
 	fprintf(out, "explain pid %u (%s) %s 0x%llx%s%s: satp 0x%016llx (mode %llu, ASID %llu, root PPN 0x%llx)\n",
 		p->pid, p->name, explain_access_name(acc), (unsigned long long)va,
 		when ? " " : "", when ? when : "", (unsigned long long)satp,
 		(unsigned long long)SATP_MODE(satp), (unsigned long long)SATP_ASID(satp),
 		(unsigned long long)SATP_PPN(satp));
-	struct vm_region *r = va < user_top(k->cfg.levels) ? vm_map_lookup(&p->map, va) : NULL;
+	struct vm_region *r = va < user_top(k->cfg.levels) ? vm_map_lookup(&p->mm->map, va) : NULL;
 	uint64_t cause = explain_walk_print_prot(&k->mmu, satp, va, acc,
 						 r ? (r->prot & VM_PROT_WRITE) != 0 : -1, "  ", out);
 	struct pmap_page pg;
-	bool have = va < user_top(k->cfg.levels) && pmap_extract(&p->pmap, va & ~PGMASK, &pg);
+	bool have = va < user_top(k->cfg.levels) && pmap_extract(&p->mm->pmap, va & ~PGMASK, &pg);
 	if (r)
 		fprintf(out, "  region: %s [0x%llx, 0x%llx) %c%c%c%s\n", vm_kind_name(r->kind),
 			(unsigned long long)r->start, (unsigned long long)r->end,

@@ -315,10 +315,10 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 	}
 	for (int pi = 0; pi < np && !c.truncated; pi++) {
 		c.pid = ps[pi]->pid;
-		for (const struct vm_region *r = vm_map_first(&ps[pi]->map); r && !c.truncated;
-		     r = vm_map_next(&ps[pi]->map, r)) {
+		for (const struct vm_region *r = vm_map_first(&ps[pi]->mm->map); r && !c.truncated;
+		     r = vm_map_next(&ps[pi]->mm->map, r)) {
 			c.r = r;
-			pmap_foreach(&ps[pi]->pmap, r->start, r->end, collect_page, &c);
+			pmap_foreach(&ps[pi]->mm->pmap, r->start, r->end, collect_page, &c);
 		}
 	}
 	/* the distinct frames, in PA order; the mappings by frame (lowest pid first) */

@@ -74,7 +74,7 @@ int figure_walk(struct kernel *k, struct proc *p, uint64_t va, FILE *o)
 		fprintf(o, "<g class=\"fig-walk\"><text x=\"0\" y=\"14\" class=\"t\">page-table walk: no process</text></g>\n");
 		return 24;
 	}
-	uint64_t satp = pmap_satp(&p->pmap);
+	uint64_t satp = pmap_satp(&p->mm->pmap);
 	int levels = k->cfg.levels;
 	struct mmu_walk w;
 	mmu_walk_explain(&k->mmu, satp, va, ACC_LOAD, &w);
@@ -186,7 +186,7 @@ int figure_walk(struct kernel *k, struct proc *p, uint64_t va, FILE *o)
 static uint32_t pid_of_asid(struct kernel *k, uint16_t asid)
 {
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE && SATP_ASID(pmap_satp(&p->pmap)) == asid)
+		if (p->state != P_ZOMBIE && SATP_ASID(pmap_satp(&p->mm->pmap)) == asid)
 			return p->pid;
 	return 0;
 }
@@ -212,7 +212,7 @@ int figure_tlb(struct kernel *k, FILE *o)
 			char fill[24];
 			fig_pid_colour(p->pid, fill);
 			fprintf(o, "<tspan fill=\"%s\" font-weight=\"bold\">&#9632;</tspan> A%u = pid %u   ", fill,
-				(unsigned)SATP_ASID(pmap_satp(&p->pmap)), p->pid);
+				(unsigned)SATP_ASID(pmap_satp(&p->mm->pmap)), p->pid);
 		}
 	fprintf(o, "</text>\n");
 	for (unsigned w = 0; w < ways; w++)

@@ -33,9 +33,9 @@ void inspect_pmap(struct kernel *k, struct proc *p, FILE *out)
 		"swap(KiB)", "shared(KiB)", "mode", "mapping");
 	struct resident_ctx tot = { 0, 0, 0, 0, k };
 	uint64_t size = 0;
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
 		struct resident_ctx c = { 0, 0, 0, 0, k };
-		pmap_foreach(&p->pmap, r->start, r->end, count_resident, &c);
+		pmap_foreach(&p->mm->pmap, r->start, r->end, count_resident, &c);
 		fprintf(out, "  %016llx %10llu %10llu %10llu %10llu %c%c%c-  %s%s\n",
 			(unsigned long long)r->start, (unsigned long long)((r->end - r->start) >> 10),
 			(unsigned long long)c.pages * 4, (unsigned long long)c.swapped * 4,
@@ -49,7 +49,7 @@ void inspect_pmap(struct kernel *k, struct proc *p, FILE *out)
 	fprintf(out, "  %-16s %10llu %10llu %10llu %10llu        + page tables %llu KiB\n", "total",
 		(unsigned long long)(size >> 10), (unsigned long long)tot.pages * 4,
 		(unsigned long long)tot.swapped * 4, (unsigned long long)tot.shared * 4,
-		(unsigned long long)p->pmap.pt_pages * 4);
+		(unsigned long long)p->mm->pmap.pt_pages * 4);
 }
 
 static char frame_char(const struct frame *f)

@@ -155,7 +155,7 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 		pid_colour(p->pid, fill);
 		char nm[200];
 		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">pid %u %s: %llu resident</text>\n",
-			x, y, fill, x + 14, y + 9, p->pid, xml_esc(p->name, nm, sizeof nm), (unsigned long long)p->pmap.resident);
+			x, y, fill, x + 14, y + 9, p->pid, xml_esc(p->name, nm, sizeof nm), (unsigned long long)p->mm->pmap.resident);
 		x += 300;
 		if (x > GRID_W - 150)
 			x = 0, y += 16;
@@ -218,10 +218,10 @@ static int draw_space(struct proc *p, FILE *o, int y0)
 	pid_colour(p->pid, fill);
 	xml_esc(p->name, nm, sizeof nm);
 	fprintf(o, "<g class=\"space\" data-pid=\"%u\"><text x=\"0\" y=\"%d\" class=\"h\">address space of pid %u (%s): %llu regions, %llu resident pages, %llu page-table pages</text>\n",
-		p->pid, y0 + 14, p->pid, nm, (unsigned long long)p->map.nregions,
-		(unsigned long long)p->pmap.resident, (unsigned long long)p->pmap.pt_pages);
+		p->pid, y0 + 14, p->pid, nm, (unsigned long long)p->mm->map.nregions,
+		(unsigned long long)p->mm->pmap.resident, (unsigned long long)p->mm->pmap.pt_pages);
 	int y = y0 + 22;
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
 		uint64_t pages = (r->end - r->start) >> PGSHIFT;
 		fprintf(o, "<text x=\"0\" y=\"%d\" class=\"m\">%09llx-%09llx %c%c%c %-6s</text>\n", y + 10,
 			(unsigned long long)r->start, (unsigned long long)r->end,
@@ -230,7 +230,7 @@ static int draw_space(struct proc *p, FILE *o, int y0)
 		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"12\" fill=\"#ffffff\" stroke=\"#888\"/>\n",
 			BAR_X, y, BAR_W);
 		struct bar_ctx b = { o, r->start, (double)BAR_W / (double)pages, BAR_X, y, fill, 0, 0, 0, 0, 0 };
-		pmap_foreach(&p->pmap, r->start, r->end, bar_page, &b);
+		pmap_foreach(&p->mm->pmap, r->start, r->end, bar_page, &b);
 		bar_flush(&b);
 		fprintf(o, "<text x=\"%d\" y=\"%d\" class=\"m\">%llu/%llu%s</text>\n", BAR_X + BAR_W + 6,
 			y + 10, (unsigned long long)b.resident, (unsigned long long)pages,

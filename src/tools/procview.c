@@ -111,7 +111,7 @@ static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out
 
 void procview_maps(struct kernel *k, struct proc *p, FILE *out)
 {
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r))
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r))
 		maps_line(p, r, out);
 }
 
@@ -165,11 +165,11 @@ static void smaps_field(FILE *out, const char *name, uint64_t bytes)
 
 void procview_smaps(struct kernel *k, struct proc *p, FILE *out)
 {
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r)) {
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
 		struct smaps_acc a;
 		memset(&a, 0, sizeof a);
 		a.k = k;
-		pmap_foreach(&p->pmap, r->start, r->end, smaps_page, &a);
+		pmap_foreach(&p->mm->pmap, r->start, r->end, smaps_page, &a);
 		maps_line(p, r, out);
 		smaps_field(out, "Size:", r->end - r->start);
 		smaps_field(out, "KernelPageSize:", PGSIZE);
@@ -231,7 +231,7 @@ static uint64_t pagemap_of(struct kernel *k, const struct pmap_page *pg)
 uint64_t procview_pagemap_entry(struct kernel *k, struct proc *p, uint64_t va)
 {
 	struct pmap_page pg;
-	if (va >= user_top(k->cfg.levels) || !pmap_extract(&p->pmap, va & ~PGMASK, &pg))
+	if (va >= user_top(k->cfg.levels) || !pmap_extract(&p->mm->pmap, va & ~PGMASK, &pg))
 		return 0;
 	return pagemap_of(k, &pg);
 }
@@ -266,8 +266,8 @@ void procview_pagemap(struct kernel *k, struct proc *p, FILE *out)
 	struct pagemap_ctx c = { k, out, 0, 0 };
 	fprintf(out, "# va              entry            flags (bits 63 present, 62 swapped, 61 file, "
 		"56 exclusive, 55 soft-dirty)\n");
-	for (struct vm_region *r = vm_map_first(&p->map); r; r = vm_map_next(&p->map, r))
-		pmap_foreach(&p->pmap, r->start, r->end, pagemap_page, &c);
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r))
+		pmap_foreach(&p->mm->pmap, r->start, r->end, pagemap_page, &c);
 	fprintf(out, "# %llu present, %llu swapped; every other page of the regions reads as 0\n",
 		(unsigned long long)c.present, (unsigned long long)c.swapped);
 }

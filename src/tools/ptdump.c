@@ -161,11 +161,11 @@ void ptdump_satp(const struct ram *ram, uint64_t satp, FILE *out, struct ptdump_
 void ptdump_proc(struct kernel *k, struct proc *p, FILE *out, struct ptdump_stats *st)
 {
 	struct ptdump_stats s;
-	uint64_t satp = pmap_satp(&p->pmap);
+	uint64_t satp = pmap_satp(&p->mm->pmap);
 	fprintf(out, "page table of pid %u (%s): %s, satp 0x%016llx, root 0x%llx\n", p->pid, p->name,
 		k->cfg.levels == 3 ? "Sv39" : "Sv48", (unsigned long long)satp,
 		(unsigned long long)(SATP_PPN(satp) << PGSHIFT));
-	dump_satp(&k->ram, satp, &p->map, out, &s);
+	dump_satp(&k->ram, satp, &p->mm->map, out, &s);
 	fprintf(out, "  %llu leaves in %llu runs; %llu page-table pages (%llu KiB):",
 		(unsigned long long)s.leaves, (unsigned long long)s.runs,
 		(unsigned long long)s.tables, (unsigned long long)s.tables * 4);

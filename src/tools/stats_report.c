@@ -93,7 +93,7 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)p->st.syscalls, (unsigned long long)p->st.brk_calls,
 			(unsigned long long)p->st.mmap_calls, (unsigned long long)p->st.munmap_calls,
 			(unsigned long long)p->st.mprotect_calls, (unsigned long long)p->st.resident_peak,
-			(unsigned long long)p->pmap.pt_pages_peak);
+			(unsigned long long)p->mm->pmap.pt_pages_peak);
 	}
 }
 
@@ -151,7 +151,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("swapped_out", p->st.pages_swapped_out); J("wss_max", p->st.wss_max);
 		J("wss_samples", p->st.wss_samples);
 		J("wss_sum", p->st.wss_sum); J("resident_peak_pages", p->st.resident_peak);
-		J("page_table_pages_peak", p->pmap.pt_pages_peak);
+		J("page_table_pages_peak", p->mm->pmap.pt_pages_peak);
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}\n");

@@ -46,7 +46,7 @@ size_t sysdecode_peek(struct kernel *k, struct proc *p, uint64_t va, void *dst, 
 		uint64_t a = va + done;
 		struct pmap_page pg;
 		if (a < va || a >= user_top(k->cfg.levels) ||
-		    !pmap_extract(&p->pmap, a & ~PGMASK, &pg) || !pg.present ||
+		    !pmap_extract(&p->mm->pmap, a & ~PGMASK, &pg) || !pg.present ||
 		    !(pg.prot & VM_PROT_READ))
 			break;
 		size_t chunk = PGSIZE - (a & PGMASK);

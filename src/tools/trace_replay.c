@@ -370,7 +370,7 @@ int trace_replay(struct trace *traces, int n, const struct trace_opts *o, struct
 		tp->p->tree = tp->p->pid;
 		tp->p->no_zero_page = true;
 		uint64_t top = user_top(k->cfg.levels);
-		if (vm_map_insert(&tp->p->map, PGSIZE, top, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC,
+		if (vm_map_insert(&tp->p->mm->map, PGSIZE, top, VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC,
 				  VMK_ANON, NULL, 0, 0, NULL) < 0) {
 			fprintf(stderr, "vmos trace: cannot map the address space of %s\n", traces[i].path);
 			rc = -1;

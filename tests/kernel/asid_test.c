@@ -51,7 +51,7 @@ static struct proc *space(void)
 {
 	struct proc *p = proc_create(&k, "p");
 	REQUIRE(p);
-	REQUIRE(vm_map_insert(&p->map, VA, VA + NPAGES * PGSIZE, VM_PROT_READ | VM_PROT_WRITE,
+	REQUIRE(vm_map_insert(&p->mm->map, VA, VA + NPAGES * PGSIZE, VM_PROT_READ | VM_PROT_WRITE,
 			      VMK_ANON, NULL, 0, 0, NULL) == 0);
 	return p;
 }
@@ -98,7 +98,7 @@ static unsigned tlb_entries_of(uint16_t asid)
 
 static bool holds_current(const struct proc *p)
 {
-	return asid_is_current(&k.pk.asids, &p->pmap.asid);
+	return asid_is_current(&k.pk.asids, &p->mm->pmap.asid);
 }
 
 /* No two live processes hold one ASID in the current generation, and a
@@ -109,12 +109,12 @@ static void check_distinct(int line)
 	for (struct proc *p = k.procs; p; p = p->next) {
 		if (p->state == P_ZOMBIE || !holds_current(p))
 			continue;
-		if (p->pmap.asid.id == 0 || p->pmap.asid.id >= k.pk.asids.count)
-			test_fail(__FILE__, line, "pid %u holds ASID %u", p->pid, p->pmap.asid.id);
+		if (p->mm->pmap.asid.id == 0 || p->mm->pmap.asid.id >= k.pk.asids.count)
+			test_fail(__FILE__, line, "pid %u holds ASID %u", p->pid, p->mm->pmap.asid.id);
 		for (struct proc *q = p->next; q; q = q->next)
-			if (q->state != P_ZOMBIE && holds_current(q) && q->pmap.asid.id == p->pmap.asid.id)
+			if (q->state != P_ZOMBIE && holds_current(q) && q->mm->pmap.asid.id == p->mm->pmap.asid.id)
 				test_fail(__FILE__, line, "pids %u and %u share ASID %u", p->pid, q->pid,
-					  p->pmap.asid.id);
+					  p->mm->pmap.asid.id);
 	}
 }
 
@@ -122,9 +122,9 @@ TEST(rollover_flushes_the_old_generation_but_keeps_the_running_asid)
 {
 	boot_bits(2);                         /* ASIDs 1, 2, 3 */
 	struct proc *a = space(), *b = space(), *c = space();
-	CHECK_EQ(a->pmap.asid.id, 1);         /* free ones at creation */
-	CHECK_EQ(b->pmap.asid.id, 2);
-	CHECK_EQ(c->pmap.asid.id, 3);
+	CHECK_EQ(a->mm->pmap.asid.id, 1);         /* free ones at creation */
+	CHECK_EQ(b->mm->pmap.asid.id, 2);
+	CHECK_EQ(c->mm->pmap.asid.id, 3);
 	write_all(a, 100), write_all(b, 200), write_all(c, 300);
 	CHECK_EQ(tlb_entries_of(1), NPAGES);
 	CHECK_EQ(tlb_entries_of(2), NPAGES);
@@ -134,7 +134,7 @@ TEST(rollover_flushes_the_old_generation_but_keeps_the_running_asid)
 	/* d is created while c runs: no free ASID, and creation never rolls
 	 * over (c keeps running on ASID 3) - d gets one when it first runs */
 	struct proc *d = space();
-	CHECK_EQ(d->pmap.asid.gen, 0);
+	CHECK_EQ(d->mm->pmap.asid.gen, 0);
 	CHECK_EQ(k.pk.asids.rollovers, 0);
 	CHECK_EQ(tlb_entries_of(3), NPAGES);
 	CHECK_KERNEL();
@@ -145,11 +145,11 @@ TEST(rollover_flushes_the_old_generation_but_keeps_the_running_asid)
 	CHECK_EQ(k.pk.asids.rollover_flushes, 2);          /* ASIDs 1 and 2 */
 	CHECK(k.mmu.stats.flushes >= sfences + 2);
 	CHECK(!holds_current(a) && !holds_current(b));
-	CHECK(holds_current(c) && c->pmap.asid.id == 3);   /* carried over */
-	CHECK(holds_current(d) && d->pmap.asid.id != 3);
+	CHECK(holds_current(c) && c->mm->pmap.asid.id == 3);   /* carried over */
+	CHECK(holds_current(d) && d->mm->pmap.asid.id != 3);
 	CHECK_EQ(tlb_entries_of(3), NPAGES);               /* c's entries stay */
 	/* a's and b's entries are gone: only d's (new) ASID has entries */
-	CHECK_EQ(tlb_entries_of(d->pmap.asid.id), NPAGES);
+	CHECK_EQ(tlb_entries_of(d->mm->pmap.asid.id), NPAGES);
 	CHECK_EQ(tlb_entries_of(1) + tlb_entries_of(2), NPAGES);
 	check_distinct(__LINE__);
 	CHECK_KERNEL();
@@ -161,9 +161,9 @@ TEST(rollover_flushes_the_old_generation_but_keeps_the_running_asid)
 	check_all(b, 200, __LINE__);
 	CHECK_EQ(k.pk.asids.rollovers, 2);
 	CHECK(holds_current(a) && holds_current(b) && !holds_current(c) && !holds_current(d));
-	CHECK_EQ(tlb_entries_of(a->pmap.asid.id), NPAGES);
-	CHECK_EQ(tlb_entries_of(b->pmap.asid.id), NPAGES);
-	CHECK_EQ(tlb_entries_of(a->pmap.asid.id) + tlb_entries_of(b->pmap.asid.id),
+	CHECK_EQ(tlb_entries_of(a->mm->pmap.asid.id), NPAGES);
+	CHECK_EQ(tlb_entries_of(b->mm->pmap.asid.id), NPAGES);
+	CHECK_EQ(tlb_entries_of(a->mm->pmap.asid.id) + tlb_entries_of(b->mm->pmap.asid.id),
 		 tlb_count(&k.mmu.tlb));              /* nothing else survived */
 	check_all(c, 300, __LINE__);
 	check_all(d, 400, __LINE__);
@@ -177,13 +177,13 @@ TEST(a_destroyed_address_space_gives_its_asid_back_flushed)
 	boot_bits(2);
 	struct proc *a = space(), *b = space(), *c = space();
 	write_all(a, 1), write_all(b, 2), write_all(c, 3);
-	uint16_t bid = b->pmap.asid.id;
+	uint16_t bid = b->mm->pmap.asid.id;
 	destroy(b);
 	CHECK_EQ(tlb_entries_of(bid), 0);     /* flushed before it is reused */
 	CHECK_KERNEL();
 	struct proc *d = space();             /* takes b's ASID: no rollover */
 	CHECK(holds_current(d));
-	CHECK_EQ(d->pmap.asid.id, bid);
+	CHECK_EQ(d->mm->pmap.asid.id, bid);
 	CHECK_EQ(k.pk.asids.rollovers, 0);
 	write_all(d, 4);
 	check_all(a, 1, __LINE__), check_all(c, 3, __LINE__), check_all(d, 4, __LINE__);
@@ -200,7 +200,7 @@ TEST(one_asid_every_switch_is_a_rollover)
 	write_all(a, 10);
 	write_all(b, 20);                     /* rollover: a cannot keep the only ASID */
 	CHECK_EQ(k.pk.asids.rollovers, 1);
-	CHECK(!holds_current(a) && holds_current(b) && b->pmap.asid.id == 1);
+	CHECK(!holds_current(a) && holds_current(b) && b->mm->pmap.asid.id == 1);
 	CHECK_EQ(tlb_count(&k.mmu.tlb), NPAGES);           /* b's alone */
 	for (int i = 0; i < 20; i++) {
 		check_all(a, 10, __LINE__);
@@ -264,8 +264,8 @@ TEST(asid_width_is_checked_and_no_asid_uses_asid_0)
 
 	boot_bits(16);
 	struct proc *a = space(), *b = space();
-	CHECK(a->pmap.asid.id != b->pmap.asid.id);
-	CHECK_EQ(SATP_ASID(pmap_satp(&b->pmap)), b->pmap.asid.id);   /* satp carries it */
+	CHECK(a->mm->pmap.asid.id != b->mm->pmap.asid.id);
+	CHECK_EQ(SATP_ASID(pmap_satp(&b->mm->pmap)), b->mm->pmap.asid.id);   /* satp carries it */
 	halt();
 
 	struct kernel_config off;
@@ -276,8 +276,8 @@ TEST(asid_width_is_checked_and_no_asid_uses_asid_0)
 	off.err = fopen("/dev/null", "w");
 	REQUIRE(kernel_boot(&k, &off) == 0);
 	a = space(), b = space();
-	CHECK_EQ(a->pmap.asid.id, 0);
-	CHECK_EQ(b->pmap.asid.id, 0);
+	CHECK_EQ(a->mm->pmap.asid.id, 0);
+	CHECK_EQ(b->mm->pmap.asid.id, 0);
 	write_all(a, 5), write_all(b, 6);
 	CHECK_EQ(tlb_count(&k.mmu.tlb), NPAGES);           /* each switch flushed */
 	check_all(a, 5, __LINE__), check_all(b, 6, __LINE__);

@@ -248,7 +248,7 @@ static inline bool kf_frame_zero(uint64_t pa)
 static inline struct pmap_page kf_page(struct proc *p, uint64_t va)
 {
 	struct pmap_page pg;
-	if (!pmap_extract(&p->pmap, va, &pg))
+	if (!pmap_extract(&p->mm->pmap, va, &pg))
 		memset(&pg, 0, sizeof pg);
 	return pg;
 }

@@ -135,7 +135,7 @@ static int touch(struct proc *p, uint64_t va, enum mmu_access a, uint8_t **host)
 static int peek(struct proc *p, uint64_t va)
 {
 	struct pmap_page pg;
-	if (!pmap_extract(&p->pmap, va, &pg) || !pg.present)
+	if (!pmap_extract(&p->mm->pmap, va, &pg) || !pg.present)
 		return -1;
 	return *(uint8_t *)ram_ptr(&k.ram, pg.pa + (va & PGMASK));
 }
@@ -174,7 +174,7 @@ static bool access_ok(const char *state, struct proc *p, uint64_t va, unsigned p
 static struct proc *region_proc(unsigned prot)
 {
 	struct proc *p = spawn(prog_path("user/bin/hello"));
-	REQUIRE(vm_map_insert(&p->map, BASE, BASE + 3 * PGSIZE, prot, VMK_ANON, NULL, 0, 0,
+	REQUIRE(vm_map_insert(&p->mm->map, BASE, BASE + 3 * PGSIZE, prot, VMK_ANON, NULL, 0, 0,
 			      NULL) == 0);
 	return p;
 }

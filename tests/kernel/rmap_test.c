@@ -54,7 +54,7 @@ static struct proc *anon_proc(const char *name, uint64_t start, uint64_t end, un
 	struct proc *p = proc_create(&k, name);
 	REQUIRE(p);
 	p->no_zero_page = true;
-	REQUIRE(vm_map_insert(&p->map, start, end, prot, VMK_ANON, NULL, 0, 0, NULL) == 0);
+	REQUIRE(vm_map_insert(&p->mm->map, start, end, prot, VMK_ANON, NULL, 0, 0, NULL) == 0);
 	return p;
 }
 
@@ -190,7 +190,7 @@ TEST(reclaim_hands_clean_frames_to_the_fault)
 	for (uint64_t va = 0x110000; va < 0x200000; va += PGSIZE) {
 		CHECK_EQ(vm_fault(&k, p, va, ACC_LOAD, NULL), 0);
 		struct pmap_page pg;
-		REQUIRE(pmap_extract(&p->pmap, va, &pg) && pg.present);
+		REQUIRE(pmap_extract(&p->mm->pmap, va, &pg) && pg.present);
 		const uint8_t *b = ram_ptr(&k.ram, pg.pa);
 		bool zero = true;
 		for (uint64_t i = 0; i < PGSIZE; i++)
@@ -214,9 +214,9 @@ TEST(clock_sees_the_a_bit_of_every_mapping)
 	struct proc *b = anon_proc("b", 0x200000, 0x201000, VM_PROT_READ);
 	CHECK_EQ(vm_fault(&k, a, 0x100000, ACC_LOAD, NULL), 0);
 	struct pmap_page pg;
-	REQUIRE(pmap_extract(&a->pmap, 0x100000, &pg) && pg.present);
+	REQUIRE(pmap_extract(&a->mm->pmap, 0x100000, &pg) && pg.present);
 	uint64_t key = page_key(a->pid, 0x100000);
-	pmap_clear_referenced(&a->pmap, 0x100000);
+	pmap_clear_referenced(&a->mm->pmap, 0x100000);
 	CHECK(!k.ever_shared);
 	uint64_t aux = 0;
 	CHECK(!k.repl.test_and_clear_ref(k.repl.ctx, key, &aux));      /* A clear, mapped once */
@@ -224,7 +224,7 @@ TEST(clock_sees_the_a_bit_of_every_mapping)
 	pa_frame(&k.pa, pg.pa)->refcount++;                      /* b's reference */
 	CHECK_EQ(vm_enter(&k, b, 0x200000, pg.pa, VM_PROT_READ, false), 0);
 	CHECK(k.ever_shared);
-	mmu_set_satp(&k.mmu, pmap_satp(&b->pmap));
+	mmu_set_satp(&k.mmu, pmap_satp(&b->mm->pmap));
 	uint64_t got;
 	CHECK_EQ(mmu_translate(&k.mmu, 0x200000, ACC_LOAD, &got), 0);
 	CHECK_EQ(got, pg.pa);

@@ -55,7 +55,7 @@ static struct proc *boot(uint32_t share_max)
 	char *argv[] = { "hello", NULL }, *envp[] = { NULL };
 	struct proc *p = proc_spawn(&k, prog("hello"), argv, envp, &err);
 	REQUIRE(p);
-	REQUIRE(vm_map_insert(&p->map, VA, VA + PGSIZE, VM_PROT_READ | VM_PROT_WRITE, VMK_ANON,
+	REQUIRE(vm_map_insert(&p->mm->map, VA, VA + PGSIZE, VM_PROT_READ | VM_PROT_WRITE, VMK_ANON,
 			      NULL, 0, 0, NULL) == 0);
 	uint64_t v = 0x5eed;
 	proc_activate(&k, p);
@@ -75,7 +75,7 @@ static void halt(void)
 static int64_t slot_of(struct proc *p)
 {
 	struct pmap_page pg;
-	return pmap_extract(&p->pmap, VA, &pg) && pg.swapped ? (int64_t)pg.swap_slot : -1;
+	return pmap_extract(&p->mm->pmap, VA, &pg) && pg.swapped ? (int64_t)pg.swap_slot : -1;
 }
 
 /* Evicts pages (FIFO: oldest first) until p's page at VA is in swap. */

@@ -42,7 +42,7 @@ static uint64_t arg(struct proc *p)
 	case 5: return (rnd() % (1ULL << 38)) & ~4095ULL;               /* page in the user half */
 	case 6: return 0x10000 + rnd() % 0x10000;                       /* the program's image */
 	case 7: return p->x[2] - rnd() % 8192;                          /* its stack */
-	case 8: return p->brk + rnd() % (1 << 20) - (1 << 19);         /* around the break */
+	case 8: return p->mm->brk + rnd() % (1 << 20) - (1 << 19);         /* around the break */
 	case 9: return (uint64_t)1 << (rnd() % 64);
 	case 10: return 4096 * (rnd() % 512);
 	default: return rnd() & 0xffff;

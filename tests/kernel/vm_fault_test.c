@@ -81,7 +81,7 @@ TEST(fault_region_checks)
 		for (unsigned i = 0; i < NC; i++) {
 			struct fault_case c = cases[i];
 			if (!c.va)
-				c.va = p->stack_top;
+				c.va = p->mm->stack_top;
 			uint64_t va = c.va + 0x123;  /* round 1: legal pages present now */
 			bool had = kf_page(p, va).present;
 			const char *why = NULL;
@@ -242,7 +242,7 @@ TEST(brk_shrink_frees_and_regrows_zeroed)
 {
 	kf_boot(16 << 20, 0, NULL);
 	struct proc *p = kf_spawn();
-	uint64_t base = PGROUNDUP(p->brk);
+	uint64_t base = PGROUNDUP(p->mm->brk);
 	enum { N = 8, KEEP = 3 };
 	REQUIRE(vm_brk(&k, p, base + N * PGSIZE) == base + N * PGSIZE);
 	for (unsigned i = 0; i < N; i++)
@@ -319,7 +319,7 @@ TEST(madvise_dontneed_frees_and_zero_fills)
 	for (unsigned i = 0; i < N; i++)
 		REQUIRE(kf_fill(p, A + i * PGSIZE, 1) == 0);
 	uint64_t user0 = k.pa.by_owner[FO_USER];
-	struct vm_region before = *vm_map_lookup(&p->map, A);
+	struct vm_region before = *vm_map_lookup(&p->mm->map, A);
 
 	/* pages 1..3 */
 	CHECK_MSG(vm_madvise(&k, p, A + PGSIZE, 3 * PGSIZE, MADV_DONTNEED) == 0, "MADV_DONTNEED refused");
@@ -327,7 +327,7 @@ TEST(madvise_dontneed_frees_and_zero_fills)
 		  (long long)(user0 - k.pa.by_owner[FO_USER]));
 	for (unsigned i = 1; i <= 3; i++)
 		CHECK_MSG(!kf_page(p, A + i * PGSIZE).present, "MADV_DONTNEED left page %u mapped", i);
-	struct vm_region *r = vm_map_lookup(&p->map, A + 2 * PGSIZE);
+	struct vm_region *r = vm_map_lookup(&p->mm->map, A + 2 * PGSIZE);
 	CHECK_MSG(r && r->start == before.start && r->end == before.end && r->prot == before.prot,
 		  "MADV_DONTNEED changed or removed the region");
 	KF_CHECK_KERNEL();
