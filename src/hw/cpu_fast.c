@@ -614,9 +614,18 @@ out:
 	return (struct trap){ cause, tval, pc };
 }
 
-struct trap cpu_run(struct cpu *c, uint64_t budget)
+struct trap cpu_run_fast(struct cpu *c, uint64_t budget)
 {
-	if (cpu_engine == CPU_ENGINE_FAST && fb_ready())
+	if (fb_ready())
 		return run_fast(c, budget);
 	return cpu_run_interp(c, budget);
+}
+
+struct trap cpu_run(struct cpu *c, uint64_t budget)
+{
+	switch (cpu_engine) {
+	case CPU_ENGINE_FAST: return cpu_run_fast(c, budget);
+	case CPU_ENGINE_JIT:  return cpu_run_jit(c, budget);
+	default:              return cpu_run_interp(c, budget);
+	}
 }

@@ -182,8 +182,10 @@ static int opt_engine(const struct opt *o, char **v)
 		cpu_engine = CPU_ENGINE_FAST;
 	else if (!strcmp(v[0], "interp"))
 		cpu_engine = CPU_ENGINE_INTERP;
+	else if (!strcmp(v[0], "jit"))
+		cpu_engine = CPU_ENGINE_JIT;
 	else
-		return bad(o->name, v[0], "fast or interp");
+		return bad(o->name, v[0], "fast, jit or interp");
 	return 0;
 }
 
