@@ -120,6 +120,7 @@ static uint8_t *jit_exit;             /* the exit trampoline */
 static uint32_t jit_epoch;
 static struct ram *jit_ram;
 static uint64_t jit_fast_flushes_seen;
+static uint64_t jit_drops;            /* times the arena was reset, for any reason */
 static bool jit_failed;
 static struct cpu_jit_stats jst;
 
@@ -178,13 +179,15 @@ static void jit_drop_all(void)
 {
 	memset(jit_table, 0, JB_TABLE * sizeof *jit_table);
 	jit_used = JIT_STUB_BYTES;
-	jst.flushes++;
+	jit_drops++;
 }
 
 void cpu_jit_flush(void)
 {
-	if (jit_arena && !jit_failed)
+	if (jit_arena && !jit_failed) {
 		jit_drop_all();
+		jst.flushes++;
+	}
 }
 
 static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
@@ -774,6 +777,7 @@ static struct jblock *jb_translate(struct mmu *m, const uint8_t *h, unsigned off
 		      JB_FIXED_CODE + (size_t)n * JB_INSN_CODE;
 	if (jit_used + need > jit_arena_bytes) {
 		jit_drop_all();
+		jst.flushes++;
 		/* no frame holds code any more (but this one, soon); the fast
 		 * engine's blocks relied on the marks too */
 		memset(ram->code, 0, ram->size >> PGSHIFT);
@@ -901,9 +905,9 @@ next_block:
 			if (b && b->host == bhost && jb_valid(b, bhost)) {
 				b->epoch = epoch;
 			} else {
-				uint64_t fl = jst.flushes;
+				uint64_t fl = jit_drops;
 				b = jb_translate(m, bhost, (unsigned)off);
-				if (fl != jst.flushes)
+				if (fl != jit_drops)
 					patch = NULL;    /* the arena was reused */
 				if (!b)
 					goto step;       /* a 32-bit instruction across pages */
