@@ -59,8 +59,8 @@ struct trap cpu_run(struct cpu *c, uint64_t budget);
  * walks, faults).  cpu_run uses the one in cpu_engine. */
 enum cpu_engine {
 	CPU_ENGINE_INTERP,   /* cpu.c: the interpreter, the reference */
-	CPU_ENGINE_FAST,     /* cpu_fast.c: translated basic blocks (default) */
-	CPU_ENGINE_JIT,      /* cpu_jit.c: blocks translated to x86-64 code */
+	CPU_ENGINE_FAST,     /* cpu_fast.c: threaded code (default off x86-64 Linux) */
+	CPU_ENGINE_JIT,      /* cpu_jit.c: x86-64 code (default on x86-64 Linux) */
 };
 extern enum cpu_engine cpu_engine;
 

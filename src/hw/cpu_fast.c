@@ -53,7 +53,12 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* The default engine: the JIT where it exists (x86-64 Linux), else this one. */
+#if defined(__x86_64__) && defined(__linux__)
+enum cpu_engine cpu_engine = CPU_ENGINE_JIT;
+#else
 enum cpu_engine cpu_engine = CPU_ENGINE_FAST;
+#endif
 
 #define FB_MAX_BYTES 248               /* op offsets fit in a byte */
 #define FB_TABLE     (1u << 16)        /* power of two */

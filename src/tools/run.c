@@ -421,10 +421,10 @@ static const struct opt run_opts[] = {
 	{ .name = "--ram", .arg = "SIZE", .help = "physical memory (default 128M; 1M..64G, multiple of 4K)", .set = opt_ram },
 	{ .name = "--paging", .arg = "MODE", .help = "sv39 (default) or sv48", .set = opt_paging },
 	{ .name = "--tlb", .arg = "N[:WAYS]", .help = "TLB entries and associativity (default 64:4; powers of 2)", .set = opt_tlb },
-	{ .name = "--engine", .arg = "E", .help = "fast (default: translated blocks), jit (blocks translated\n"
-	  "to x86-64 code; elsewhere the same as fast) or interp (the\n"
-	  "reference interpreter); same results and counters\n"
-	  "(docs/hardware.md)", .set = opt_engine },
+	{ .name = "--engine", .arg = "E", .help = "jit (default on x86-64 Linux: blocks translated to\n"
+	  "x86-64 code; elsewhere the same as fast), fast (threaded\n"
+	  "code; the default elsewhere) or interp (the reference\n"
+	  "interpreter); same results and counters (docs/hardware.md)", .set = opt_engine },
 	{ .name = "--jit-cache", .arg = "SIZE", .help = "the JIT's code cache (default 32M; 128K..1G): emptied\n"
 	  "whole when full", .set = opt_jit_cache },
 	{ .name = "--quantum", .arg = "N", .help = "time slice in instructions (default 100000)", .set = opt_quantum },
