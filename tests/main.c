@@ -11,6 +11,9 @@
 #include "test.h"
 #include "cpu.h"
 
+/* Weak: some test binaries (the user libc's) link no CPU at all. */
+extern enum cpu_engine cpu_engine __attribute__((weak));
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -130,7 +133,7 @@ int main(int argc, char **argv)
 	unsigned secs = test_timeout();
 	/* VMOS_TEST_ENGINE=interp|fast|jit: the CPU engine tests start with
 	 * (tests that choose one themselves still do) */
-	const char *eng = getenv("VMOS_TEST_ENGINE");
+	const char *eng = &cpu_engine ? getenv("VMOS_TEST_ENGINE") : NULL;
 	if (eng && !strcmp(eng, "interp"))
 		cpu_engine = CPU_ENGINE_INTERP;
 	else if (eng && !strcmp(eng, "fast"))
