@@ -96,6 +96,8 @@ struct jit_ctx {
 	uint64_t ibase;      /* instret = ibase - left (for rdinstret/rdcycle) */
 	uint32_t epoch;      /* the current epoch */
 	bool code;           /* cpu_store_slow_code's "it was a code frame" */
+	uint64_t code_va;    /* the fetch page (CODE_NONE: none), for jit_lookup */
+	const uint8_t *code_host;
 };
 
 /* A block in the arena: header, the guest bytes (padded to 8), the code. */
@@ -117,6 +119,7 @@ static size_t jit_used;               /* bytes of the arena in use (stubs includ
 static struct jblock **jit_table;
 static jit_enter_fn *jit_enter;
 static uint8_t *jit_exit;             /* the exit trampoline */
+static uint8_t *jit_lookup;           /* go on at rbp through the table (below) */
 static uint32_t jit_epoch;
 static struct ram *jit_ram;
 static uint64_t jit_fast_flushes_seen;
@@ -285,7 +288,7 @@ static void emit_goto(struct jtr *t, int64_t delta)
 		x86_alu_ri(e, 1, ALU_ADD, RBP, (int32_t)delta);
 	int64_t to = (int64_t)t->page_off + delta;
 	if (to < 0 || to > (int64_t)PGSIZE - 2) {
-		emit_exit(e, JX_NEXT);
+		emit_exit(e, JX_NEXT);           /* another page: the dispatcher */
 		return;
 	}
 	/* link: jmp stub (patched to the target block's entry); stub: tell
@@ -632,7 +635,7 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 				x86_store64(e, RCX, RBX, XR(s->rd));
 			}
 			x86_mov_rr(e, RBP, RAX);
-			emit_exit(e, JX_NEXT);
+			x86_jmp(e, jit_lookup);
 			ended = true;
 			break;
 		case CPU_OP_FP:
@@ -837,6 +840,36 @@ static void emit_stubs(void)
 	for (int i = 5; i >= 0; i--)
 		x86_pop(&e, saved[i]);
 	x86_ret(&e);
+	/* lookup: the block at pc (rbp) if pc lies on the fetch page and the
+	 * table holds a block for its host address (the block's entry checks
+	 * epoch and budget), else back to the dispatcher.  The indirect-jump
+	 * target cache of jalr, without leaving the code. */
+	e.p = (uint8_t *)(((uintptr_t)e.p + 15) & ~(uintptr_t)15);
+	jit_lookup = e.p;
+	x86_mov_rr(&e, RAX, RBP);
+	x86_alu_rm(&e, 1, ALU_SUB, RAX, R15, CTX(code_va));
+	x86_alu_ri(&e, 1, ALU_CMP, RAX, PGSIZE - 2);
+	uint8_t *miss1 = x86_jcc(&e, CC_A, NULL);
+	x86_alu_rm(&e, 1, ALU_ADD, RAX, R15, CTX(code_host));   /* the host address */
+	x86_mov_rr(&e, RCX, RAX);                                /* jb_index */
+	x86_shift_ri(&e, 1, SH_SHR, RCX, 1);
+	x86_mov_rr(&e, RDX, RAX);
+	x86_shift_ri(&e, 1, SH_SHR, RDX, 13);
+	x86_alu_rr(&e, 1, ALU_XOR, RCX, RDX);
+	x86_alu_ri(&e, 0, ALU_AND, RCX, (int32_t)(JB_TABLE - 1));
+	x86_shift_ri(&e, 1, SH_SHL, RCX, 3);
+	x86_mov_imm(&e, RSI, (uint64_t)(uintptr_t)jit_table);
+	x86_op_idx(&e, 1, 0x8b, RDX, RSI, RCX, 0);              /* rdx = table[i] */
+	x86_test64(&e, RDX, RDX);
+	uint8_t *miss2 = x86_jcc(&e, CC_E, NULL);
+	x86_alu_rm(&e, 1, ALU_CMP, RAX, RDX, (int32_t)offsetof(struct jblock, host));
+	uint8_t *miss3 = x86_jcc(&e, CC_NE, NULL);
+	x86_jmp_m(&e, RDX, (int32_t)offsetof(struct jblock, entry));
+	x86_bind(miss1, e.p);
+	x86_bind(miss2, e.p);
+	x86_bind(miss3, e.p);
+	x86_mov_imm(&e, RAX, JX_NEXT);
+	x86_jmp(&e, jit_exit);
 	memcpy(&jit_enter, &enter, sizeof enter);
 }
 
@@ -865,6 +898,7 @@ static struct trap run_jit(struct cpu *c, uint64_t budget)
 			m->ram->code = calloc(m->ram->size >> PGSHIFT, 1);
 			if (!m->ram->code)
 				return cpu_run_interp(c, budget);
+			jit_ram = NULL;          /* a new RAM, perhaps at an old one's address */
 		}
 		/* another RAM, or the fast engine cleared the code marks */
 		if (m->ram != jit_ram || cpu_fast_flushes() != jit_fast_flushes_seen)
@@ -925,6 +959,8 @@ next_block:
 		ctx.patch = NULL;
 		ctx.epoch = epoch;
 		ctx.ibase = c->instret + budget;
+		ctx.code_va = code_va;
+		ctx.code_host = code_host;
 		uint32_t r = jit_enter(&ctx, c, b->entry);
 		left = ctx.left;
 		dhits = ctx.dhits;

@@ -23,7 +23,7 @@ enum x86_reg {
 
 /* Condition codes (the low nibble of Jcc / SETcc). */
 enum x86_cc {
-	CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd,
+	CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_A = 7, CC_L = 0xc, CC_GE = 0xd,
 };
 
 /* Group-1 ALU operations: the /digit of 81/83 and the base opcode / 8. */
@@ -257,6 +257,18 @@ static inline void x86_inc(struct x86 *e, int r)
 	x86_rex(e, 1, 0, r, 0);
 	x86_b(e, 0xff);
 	x86_modrm_reg(e, 0, r);
+}
+
+/* test r64, r64 */
+static inline void x86_test64(struct x86 *e, int a, int b)
+{
+	x86_op_rr(e, 1, 0x85, b, a);
+}
+
+/* jmp qword [base + disp] */
+static inline void x86_jmp_m(struct x86 *e, int base, int32_t disp)
+{
+	x86_op_mem(e, 0, 0xff, 4, base, disp);
 }
 
 /* test r32, r32 */
