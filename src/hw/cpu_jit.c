@@ -469,6 +469,11 @@ static void emit_alu(struct jtr *t, unsigned i)
 	case CPU_OP_ADDI: case CPU_OP_XORI: case CPU_OP_ORI: case CPU_OP_ANDI: {
 		enum x86_alu a = op == CPU_OP_ADDI ? ALU_ADD : op == CPU_OP_XORI ? ALU_XOR :
 				 op == CPU_OP_ORI ? ALU_OR : ALU_AND;
+		if (s->rs1 == s->rd) {                  /* c.addi, c.andi, ...: in place */
+			if (imm || a == ALU_AND)
+				x86_alu_mi(e, a, RBX, XR(s->rd), imm);
+			return;
+		}
 		if (s->rs1 == 0) {
 			x86_mov_imm(e, RAX, (uint64_t)(int64_t)(op == CPU_OP_ANDI ? 0 : imm));
 		} else {
@@ -505,12 +510,18 @@ static void emit_alu(struct jtr *t, unsigned i)
 			     RAX, (uint8_t)imm);
 		x86_movsxd_rr(e, RAX, RAX);
 		break;
-	case CPU_OP_ADD: case CPU_OP_SUB: case CPU_OP_XOR: case CPU_OP_OR: case CPU_OP_AND:
+	case CPU_OP_ADD: case CPU_OP_SUB: case CPU_OP_XOR: case CPU_OP_OR: case CPU_OP_AND: {
+		enum x86_alu a = op == CPU_OP_ADD ? ALU_ADD : op == CPU_OP_SUB ? ALU_SUB :
+				 op == CPU_OP_XOR ? ALU_XOR : op == CPU_OP_OR ? ALU_OR : ALU_AND;
+		if (s->rs1 == s->rd) {                  /* c.add, c.sub, ...: in place */
+			x86_load64(e, RAX, RBX, XR(s->rs2));
+			x86_alu_mr(e, 1, a, RBX, XR(s->rd), RAX);
+			return;
+		}
 		x86_load64(e, RAX, RBX, XR(s->rs1));
-		x86_alu_rm(e, 1, op == CPU_OP_ADD ? ALU_ADD : op == CPU_OP_SUB ? ALU_SUB :
-			   op == CPU_OP_XOR ? ALU_XOR : op == CPU_OP_OR ? ALU_OR : ALU_AND,
-			   RAX, RBX, XR(s->rs2));
+		x86_alu_rm(e, 1, a, RAX, RBX, XR(s->rs2));
 		break;
+	}
 	case CPU_OP_ADDW: case CPU_OP_SUBW:
 		x86_load32(e, RAX, RBX, XR(s->rs1));
 		x86_alu_rm(e, 0, op == CPU_OP_ADDW ? ALU_ADD : ALU_SUB, RAX, RBX, XR(s->rs2));

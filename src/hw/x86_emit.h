@@ -169,6 +169,18 @@ static inline void x86_alu_ri(struct x86 *e, int w, enum x86_alu op, int r, int3
 	}
 }
 
+/* alu qword [base + disp], imm (imm fits in 32 bits signed) */
+static inline void x86_alu_mi(struct x86 *e, enum x86_alu op, int base, int32_t disp, int32_t imm)
+{
+	x86_rex(e, 1, 0, base, 0);
+	x86_b(e, x86_fits8(imm) ? 0x83 : 0x81);
+	x86_modrm_mem(e, op, base, disp);
+	if (x86_fits8(imm))
+		x86_b(e, (uint8_t)imm);
+	else
+		x86_d32(e, (uint32_t)imm);
+}
+
 /* alu dst, src (64-bit if w) */
 static inline void x86_alu_rr(struct x86 *e, int w, enum x86_alu op, int dst, int src)
 {
