@@ -599,9 +599,8 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 	x86_load32(e, RAX, R15, CTX(epoch));
 	x86_cmp32_rip(e, RAX, &b->epoch);
 	uint8_t *bounce1 = x86_jcc(e, CC_NE, NULL);
-	x86_alu_ri(e, 1, ALU_CMP, R13, (int32_t)t->n);
-	uint8_t *bounce2 = x86_jcc(e, CC_B, NULL);
 	x86_alu_ri(e, 1, ALU_SUB, R13, (int32_t)t->n);
+	uint8_t *bounce2 = x86_jcc(e, CC_B, NULL);         /* borrow: n > left */
 	bool ended = false;
 	for (unsigned i = 0; i < t->n && !ended; i++) {
 		const struct jinsn *in = &t->ins[i];
@@ -704,8 +703,9 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 	if (!ended)
 		emit_goto(t, (int64_t)t->len);     /* the fall-through */
 	/* cold code */
-	x86_bind(bounce1, e->p);
 	x86_bind(bounce2, e->p);
+	emit_giveback(e, t->n);
+	x86_bind(bounce1, e->p);
 	emit_exit(e, JX_NEXT);
 	for (unsigned k = 0; k < nc; k++) {
 		const struct cold *c = &cold[k];
