@@ -1,6 +1,6 @@
 /*
  * x86_emit.h - a small x86-64 machine-code emitter for the JIT engine
- * (cpu_jit.c): only the instruction forms it needs, written from the
+ * (cpu_jit_emit.c): only the instruction forms it needs, written from the
  * encoding tables of the Intel SDM, volume 2 (REX prefix, ModRM, SIB).
  *
  *   [REX 0100WRXB] [opcode] [ModRM mod|reg|rm] [SIB scale|index|base] [disp] [imm]
