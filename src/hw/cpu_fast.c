@@ -54,7 +54,7 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* The default engine: the JIT where it exists (x86-64 Linux), else this one. */
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__linux__) && !defined(VMOS_NO_JIT)
 enum cpu_engine cpu_engine = CPU_ENGINE_JIT;
 #else
 enum cpu_engine cpu_engine = CPU_ENGINE_FAST;

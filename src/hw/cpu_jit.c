@@ -61,7 +61,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__linux__) && !defined(VMOS_NO_JIT)
 
 #include <sys/mman.h>
 #include "cpu_jit_internal.h"

@@ -6,7 +6,7 @@
  */
 #include "cpu_jit_internal.h"
 
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__x86_64__) && defined(__linux__) && !defined(VMOS_NO_JIT)
 
 #include "cpu_alu.h"
 #include "x86_emit.h"
