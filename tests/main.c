@@ -5,9 +5,14 @@
  * an abort() from a debug check or a sanitizer report fails that test only.
  * A test that runs longer than VMOS_TEST_TIMEOUT seconds (default 120, times
  * VMOS_TIMEOUT_SCALE) is killed and fails by name: "FAIL name: timed out
- * after N s"; the next test runs.
+ * after N s"; the next test runs.  VMOS_TEST_ENGINE=interp|fast|jit picks
+ * the CPU engine the tests start with (default: vmos's default engine).
  */
 #include "test.h"
+#include "cpu.h"
+
+/* Weak: some test binaries (the user libc's) link no CPU at all. */
+extern enum cpu_engine cpu_engine __attribute__((weak));
 
 #include <errno.h>
 #include <signal.h>
@@ -126,6 +131,15 @@ int main(int argc, char **argv)
 {
 	int verbose = 0, passed = 0, failed = 0;
 	unsigned secs = test_timeout();
+	/* VMOS_TEST_ENGINE=interp|fast|jit: the CPU engine tests start with
+	 * (tests that choose one themselves still do) */
+	const char *eng = &cpu_engine ? getenv("VMOS_TEST_ENGINE") : NULL;
+	if (eng && !strcmp(eng, "interp"))
+		cpu_engine = CPU_ENGINE_INTERP;
+	else if (eng && !strcmp(eng, "fast"))
+		cpu_engine = CPU_ENGINE_FAST;
+	else if (eng && !strcmp(eng, "jit"))
+		cpu_engine = CPU_ENGINE_JIT;
 	if (argc > 1 && !strcmp(argv[1], "-v")) {
 		verbose = 1;
 		argc--, argv++;

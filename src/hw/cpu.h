@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include "mmu.h"
 
 struct trap {
@@ -58,7 +59,8 @@ struct trap cpu_run(struct cpu *c, uint64_t budget);
  * walks, faults).  cpu_run uses the one in cpu_engine. */
 enum cpu_engine {
 	CPU_ENGINE_INTERP,   /* cpu.c: the interpreter, the reference */
-	CPU_ENGINE_FAST,     /* cpu_fast.c: translated basic blocks (default) */
+	CPU_ENGINE_FAST,     /* cpu_fast.c: threaded code (default off x86-64 Linux) */
+	CPU_ENGINE_JIT,      /* cpu_jit.c: x86-64 code (default on x86-64 Linux) */
 };
 extern enum cpu_engine cpu_engine;
 
@@ -70,6 +72,31 @@ struct trap cpu_run_interp(struct cpu *c, uint64_t budget);
  * many times it was emptied (on demand or because it was full). */
 void cpu_fast_flush(void);
 uint64_t cpu_fast_flushes(void);
+
+/* The engines alone, whatever cpu_engine says. */
+struct trap cpu_run_fast(struct cpu *c, uint64_t budget);
+struct trap cpu_run_jit(struct cpu *c, uint64_t budget);
+
+/* The JIT (cpu_jit.c; x86-64 Linux hosts, elsewhere cpu_run_jit runs the
+ * fast engine and cpu_jit_available() is false).  Its code cache is one
+ * read-write-execute mapping of `bytes` (JIT_MIN_CACHE..JIT_MAX_CACHE,
+ * default JIT_DEFAULT_CACHE), emptied whole when full.  Setting the size
+ * drops every block; returns 0 or -1 for a size out of range. */
+#define JIT_DEFAULT_CACHE (32u << 20)
+#define JIT_MIN_CACHE (128u << 10)
+#define JIT_MAX_CACHE (1u << 30)
+bool cpu_jit_available(void);
+int cpu_jit_set_cache_size(size_t bytes);
+void cpu_jit_flush(void);
+struct cpu_jit_stats {
+	uint64_t blocks;         /* blocks translated */
+	uint64_t guest_insns;    /* instructions in them */
+	uint64_t translate_ns;   /* host time spent translating */
+	uint64_t flushes;        /* times the code cache was emptied */
+	size_t cache_bytes;      /* the code cache's size */
+	size_t used_bytes;       /* bytes in use now */
+};
+struct cpu_jit_stats cpu_jit_stats(void);
 
 /* rdtime's timebase: a 10 MHz counter from the host's CLOCK_MONOTONIC. */
 #define CPU_TIMEBASE_HZ 10000000ULL

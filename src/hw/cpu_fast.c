@@ -53,7 +53,12 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* The default engine: the JIT where it exists (x86-64 Linux), else this one. */
+#if defined(__x86_64__) && defined(__linux__) && !defined(VMOS_NO_JIT)
+enum cpu_engine cpu_engine = CPU_ENGINE_JIT;
+#else
 enum cpu_engine cpu_engine = CPU_ENGINE_FAST;
+#endif
 
 #define FB_MAX_BYTES 248               /* op offsets fit in a byte */
 #define FB_TABLE     (1u << 16)        /* power of two */
@@ -614,9 +619,18 @@ out:
 	return (struct trap){ cause, tval, pc };
 }
 
-struct trap cpu_run(struct cpu *c, uint64_t budget)
+struct trap cpu_run_fast(struct cpu *c, uint64_t budget)
 {
-	if (cpu_engine == CPU_ENGINE_FAST && fb_ready())
+	if (fb_ready())
 		return run_fast(c, budget);
 	return cpu_run_interp(c, budget);
+}
+
+struct trap cpu_run(struct cpu *c, uint64_t budget)
+{
+	switch (cpu_engine) {
+	case CPU_ENGINE_FAST: return cpu_run_fast(c, budget);
+	case CPU_ENGINE_JIT:  return cpu_run_jit(c, budget);
+	default:              return cpu_run_interp(c, budget);
+	}
 }

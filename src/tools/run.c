@@ -182,8 +182,19 @@ static int opt_engine(const struct opt *o, char **v)
 		cpu_engine = CPU_ENGINE_FAST;
 	else if (!strcmp(v[0], "interp"))
 		cpu_engine = CPU_ENGINE_INTERP;
+	else if (!strcmp(v[0], "jit"))
+		cpu_engine = CPU_ENGINE_JIT;
 	else
-		return bad(o->name, v[0], "fast or interp");
+		return bad(o->name, v[0], "fast, jit or interp");
+	return 0;
+}
+
+static int opt_jit_cache(const struct opt *o, char **v)
+{
+	uint64_t n = 0;
+	if (parse_size(v[0], &n) < 0 || n < JIT_MIN_CACHE || n > JIT_MAX_CACHE ||
+	    cpu_jit_set_cache_size((size_t)n) < 0)
+		return bad(o->name, v[0], "a size from 128K to 1G, e.g. 32M");
 	return 0;
 }
 
@@ -384,8 +395,12 @@ static const struct opt run_opts[] = {
 	{ .name = "--ram", .arg = "SIZE", .help = "physical memory (default 128M; 1M..64G, multiple of 4K)", .set = opt_ram },
 	{ .name = "--paging", .arg = "MODE", .help = "sv39 (default) or sv48", .set = opt_paging },
 	{ .name = "--tlb", .arg = "N[:WAYS]", .help = "TLB entries and associativity (default 64:4; powers of 2)", .set = opt_tlb },
-	{ .name = "--engine", .arg = "E", .help = "fast (default: translated blocks) or interp (the reference\n"
+	{ .name = "--engine", .arg = "E", .help = "jit (default on x86-64 Linux: blocks translated to\n"
+	  "x86-64 code; elsewhere the same as fast), fast (threaded\n"
+	  "code; the default elsewhere) or interp (the reference\n"
 	  "interpreter); same results and counters (docs/hardware.md)", .set = opt_engine },
+	{ .name = "--jit-cache", .arg = "SIZE", .help = "the JIT's code cache (default 32M; 128K..1G): emptied\n"
+	  "whole when full", .set = opt_jit_cache },
 	{ .name = "--quantum", .arg = "N", .help = "time slice in instructions (default 100000)", .set = opt_quantum },
 	{ .name = "--no-asid", .help = "give every process ASID 0 and flush the TLB on each switch", .set = opt_no_asid },
 	{ .name = "--asid-bits", .arg = "N", .help = "ASID width, 1..16 (default 16): with fewer bits the ASIDs\n"
@@ -633,6 +648,14 @@ int run_main(int argc, char **argv)
 	}
 	if (stats)
 		stats_print(k, progs, nprog, stderr);
+	if (stats && cpu_engine == CPU_ENGINE_JIT && cpu_jit_available()) {
+		struct cpu_jit_stats js = cpu_jit_stats();
+		fprintf(stderr, "jit: %llu blocks translated (%llu guest instructions), %.0f ns per block;"
+			" code cache %zu KiB used of %zu KiB, emptied %llu times\n",
+			(unsigned long long)js.blocks, (unsigned long long)js.guest_insns,
+			js.blocks ? (double)js.translate_ns / (double)js.blocks : 0.0,
+			js.used_bytes >> 10, js.cache_bytes >> 10, (unsigned long long)js.flushes);
+	}
 	if (json && stats_write_json(k, progs, nprog, json) < 0) {
 		fprintf(stderr, "vmos run: cannot write %s\n", json);
 		if (!status)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/engine/engines.sh - the execution engines must be indistinguishable.
 #
-# vmos has a reference interpreter (`vmos run --engine interp`) and a faster
-# engine (`--engine fast`).  Every access of both goes through the modelled
+# vmos has a reference interpreter (`vmos run --engine interp`) and two
+# faster engines (`--engine fast`, threaded code, and `--engine jit`, x86-64
+# code; the JIT's runs here also use a small code cache, `--jit-cache 256K`,
+# so that it fills and is emptied in the middle of runs).  Every access of both goes through the modelled
 # TLB and MMU and every count is exact, so for the same program and options
 # the two must give the same stdout, the same exit status and the same
 # counters: instructions, TLB hits and misses, walks, PTE reads, A/D
@@ -54,6 +56,8 @@ if [ ! -x "$VMOS" ] || [ ! -x "$BIN/stale_code" ]; then
 fi
 have_fast=0
 "$VMOS" run --help 2>&1 | grep -q -- --engine && have_fast=1
+have_jit=0
+"$VMOS" run --help 2>&1 | grep -q -- --jit-cache && have_jit=1
 have_qemu=0
 command -v qemu-riscv64 >/dev/null 2>&1 && have_qemu=1
 
@@ -165,14 +169,26 @@ for f in "$EEXP"/*.status; do
 	case=$(basename "$f" .status)
 	load_case "$EEXP" "$case"
 	want=$(tr -d ' \n' <"$f")
-	run "exp.$case" "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
-	if [ "$(cat "$tmp/exp.$case.rc")" = "$want" ] && cmp -s "$tmp/exp.$case.out" "$EEXP/$case.out"; then
-		ok "vmos $case"
-	else
-		bad "vmos $case: status $(cat "$tmp/exp.$case.rc") (want $want)"
-		diff "$EEXP/$case.out" "$tmp/exp.$case.out" | head -n 8 | sed 's/^/    /'
-		head -n 3 "$tmp/exp.$case.err" | sed 's/^/    stderr: /'
-	fi
+	# the default engine, and each translating engine by name (the JIT
+	# also with its smallest code cache)
+	variants=(default)
+	[ $have_fast -eq 1 ] && variants+=(fast)
+	[ $have_jit -eq 1 ] && variants+=(jit jit-128K)
+	for v in "${variants[@]}"; do
+		case $v in
+		default)  eopts=() ;;
+		jit-128K) eopts=(--engine jit --jit-cache 128K) ;;
+		*)        eopts=(--engine "$v") ;;
+		esac
+		run "exp.$case.$v" "${eopts[@]}" "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
+		if [ "$(cat "$tmp/exp.$case.$v.rc")" = "$want" ] && cmp -s "$tmp/exp.$case.$v.out" "$EEXP/$case.out"; then
+			ok "vmos ($v) $case"
+		else
+			bad "vmos ($v) $case: status $(cat "$tmp/exp.$case.$v.rc") (want $want)"
+			diff "$EEXP/$case.out" "$tmp/exp.$case.$v.out" | head -n 8 | sed 's/^/    /'
+			head -n 3 "$tmp/exp.$case.$v.err" | sed 's/^/    stderr: /'
+		fi
+	done
 	if [ -f "$EEXP/$case.noqemu" ]; then
 		echo "SKIP qemu $case: $(head -n 1 "$EEXP/$case.noqemu")"
 		skip=$((skip + 1))
@@ -258,6 +274,12 @@ while read -r label rest; do
 		run "sc.$label.fast" --engine fast -- "${words[@]}"
 		same "scenario $label: fast = interp" "sc.$label.a" "sc.$label.fast"
 	fi
+	if [ $have_jit -eq 1 ]; then
+		run "sc.$label.jit" --engine jit -- "${words[@]}"
+		same "scenario $label: jit = interp" "sc.$label.a" "sc.$label.jit"
+		run "sc.$label.jits" --engine jit --jit-cache 256K -- "${words[@]}"
+		same "scenario $label: jit (256K code cache) = interp" "sc.$label.a" "sc.$label.jits"
+	fi
 done < <(scenarios; glibc_scenario 2>>"$tmp/skips")
 if [ -s "$tmp/skips" ]; then
 	cat "$tmp/skips"
@@ -278,6 +300,10 @@ for dir in "$UEXP" "$EEXP"; do
 			run "c.$case.interp" --engine interp "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
 			run "c.$case.fast" --engine fast "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
 			same "fast = interp: $case" "c.$case.interp" "c.$case.fast"
+			if [ $have_jit -eq 1 ]; then
+				run "c.$case.jit" --engine jit "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
+				same "jit = interp: $case" "c.$case.interp" "c.$case.jit"
+			fi
 		else
 			run "c.$case.1" "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
 			run "c.$case.2" "${vopts[@]}" -- "$BIN/$prog" "${args[@]}"
@@ -295,6 +321,11 @@ else
 fi
 if [ $have_fast -eq 0 ]; then
 	echo "SKIP engines: 'vmos run' has no --engine option (the fast engine is not in this build): $ncases program comparisons and $nsc scenario comparisons fast = interp not run"
+	skip=$((skip + 1))
+fi
+
+if [ $have_fast -eq 1 ] && [ $have_jit -eq 0 ]; then
+	echo "SKIP engines: 'vmos run' has no --jit-cache option (the JIT is not in this build): jit = interp not run"
 	skip=$((skip + 1))
 fi
 

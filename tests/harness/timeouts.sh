@@ -55,9 +55,9 @@ rc=$(VMOS_TIMEOUT_SCALE=3 bash -c '. tests/lib.sh; echo $(scaled 20)')
 
 # --- tests/main.c: one TEST() over its limit ------------------------------------
 unit=$VMOS_BUILD/tests/kernel/rollback_test     # rollback_fork runs for seconds
-if [ -x "$unit" ]; then
+if [ -x "$unit" ]; then                          # (under the interpreter)
 	t0=$SECONDS
-	out=$(VMOS_TEST_TIMEOUT=1 VMOS_TIMEOUT_SCALE=1 run_limited 120 "$unit" rollback_fork missing_program_fails_cleanly 2>&1); rc=$?
+	out=$(VMOS_TEST_ENGINE=interp VMOS_TEST_TIMEOUT=1 VMOS_TIMEOUT_SCALE=1 run_limited 120 "$unit" rollback_fork missing_program_fails_cleanly 2>&1); rc=$?
 	if grep -q '^FAIL rollback_fork: timed out after 1 s$' <<<"$out" && grep -q '^1 passed, 1 failed$' <<<"$out" &&
 	   [ "$rc" = 1 ] && [ $((SECONDS - t0)) -lt 30 ]; then
 		ok "a TEST() over VMOS_TEST_TIMEOUT fails by name, the next one runs"

@@ -14,6 +14,14 @@
  */
 #include "hw_fixture.h"
 
+/* The engine compared with the interpreter: the fast engine here;
+ * cpu_jit_test.c includes this file with the JIT. */
+#ifndef UNDER_TEST
+#define UNDER_TEST CPU_ENGINE_FAST
+#define ENGINE_FLUSH() cpu_fast_flush()
+#define ENGINE_FLUSHES() cpu_fast_flushes()
+#endif
+
 #include <stdlib.h>
 
 #define CODE_VA  0x10000ULL
@@ -135,7 +143,7 @@ struct rec {
 static void run_random(struct hw *h, enum cpu_engine e, uint64_t seed, struct rec *rec)
 {
 	cpu_engine = e;
-	cpu_fast_flush();
+	ENGINE_FLUSH();
 	setup_vm(h);
 	unsigned code_len = CODE_PAGES * PGSIZE;
 	write_code(h, seed, CODE_PA, code_len);
@@ -171,7 +179,7 @@ static void run_random(struct hw *h, enum cpu_engine e, uint64_t seed, struct re
 		}
 		switch (rnd(&s, 40)) {
 		case 0: mmu_sfence_vma(&h->mmu, false, 0, false, 0); break;
-		case 1: cpu_fast_flush(); break;
+		case 1: ENGINE_FLUSH(); break;
 		case 2:     /* the kernel rewrites some code (an ELF load, a COW copy) */
 			write_code(h, seed + (uint64_t)step, CODE_PA + 64 * rnd(&s, 100), 64);
 			break;
@@ -188,7 +196,7 @@ TEST(random_programs_match_the_interpreter)
 	for (uint64_t seed = 1; seed <= 40; seed++) {
 		struct hw a, b;
 		run_random(&a, CPU_ENGINE_INTERP, seed * 0x9e3779b97f4a7c15ULL, ra);
-		run_random(&b, CPU_ENGINE_FAST, seed * 0x9e3779b97f4a7c15ULL, rb);
+		run_random(&b, UNDER_TEST, seed * 0x9e3779b97f4a7c15ULL, rb);
 		for (int i = 0; i < STEPS; i++) {
 			if (memcmp(&ra[i], &rb[i], sizeof ra[i]) != 0) {
 				test_fail(__FILE__, __LINE__,
@@ -230,7 +238,7 @@ TEST(random_programs_match_the_interpreter)
 	CHECK(kinds[CAUSE_BREAKPOINT] > 100);
 	CHECK(kinds[CAUSE_LOAD_PAGE_FAULT] > 1000);
 	CHECK(kinds[CAUSE_STORE_PAGE_FAULT] > 1000);
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 }
 
 /* Runs the words at CODE_VA under the fast engine until a trap. */
@@ -245,7 +253,7 @@ static struct trap run_code(struct hw *h, const uint32_t *p, int n, uint64_t bud
 TEST(store_rewriting_the_next_instruction_takes_effect)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	/* x5 = the bits of "addi x6, x0, 7"; sw x5 -> the instruction after
 	 * the store, which was "addi x6, x0, 1", in the same block */
@@ -270,7 +278,7 @@ TEST(store_rewriting_the_next_instruction_takes_effect)
 TEST(code_rewritten_between_runs_is_retranslated)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	uint32_t p[] = { LI(6, 1), ADDI(6, 6, 1), ECALL };
 	struct trap t = run_code(&h, p, 3, 1000);
@@ -293,7 +301,7 @@ TEST(code_rewritten_between_runs_is_retranslated)
 TEST(code_page_remapped_to_another_frame)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	uint32_t p[] = { LI(6, 1), ECALL };
 	struct trap t = run_code(&h, p, 2, 1000);
@@ -321,7 +329,7 @@ TEST(code_page_remapped_to_another_frame)
 TEST(slice_ends_inside_a_block_exactly)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	uint32_t p[] = { LI(6, 1), ADDI(6, 6, 1), ADDI(6, 6, 1), ADDI(6, 6, 1), ECALL };
 	for (int i = 0; i < 5; i++)
@@ -348,7 +356,7 @@ TEST(slice_ends_inside_a_block_exactly)
 	cpu_run(&r.cpu, 2);
 	cpu_run(&r.cpu, 1);
 	cpu_run(&r.cpu, 100);
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	CHECK_EQ(h.mmu.stats.tlb_misses, r.mmu.stats.tlb_misses);
 	CHECK_EQ(h.mmu.stats.tlb_hits, r.mmu.stats.tlb_hits);
 	CHECK_EQ(h.mmu.stats.tlb_misses, 1);
@@ -360,7 +368,7 @@ TEST(slice_ends_inside_a_block_exactly)
 TEST(instruction_across_pages)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	/* c.li x6, 5 at 4092, addi x6, x6, 3 at 4094..4097, ecall at 4098 */
 	hw_put16(&h, CODE_PA + 4092, 0x4315);
@@ -384,7 +392,7 @@ TEST(instruction_across_pages)
 TEST(store_into_an_already_translated_block_in_the_same_run)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	/* a loop whose second pass runs the instruction its first pass
 	 * patched: the block at 0 was translated before the store */
@@ -408,7 +416,7 @@ TEST(store_into_an_already_translated_block_in_the_same_run)
 TEST(store_to_a_frame_before_it_holds_code)
 {
 	struct hw h;
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	setup_vm(&h);
 	/* page 1 holds a routine T: li x6, 1; ret.  Page 0 stores into page
 	 * 1 (a fast store entry for it), calls T (page 1 becomes a code
@@ -441,6 +449,9 @@ static uint64_t fill_cache(struct hw *h, enum cpu_engine e, uint64_t *flushes)
 {
 	uint64_t before = 0;
 	cpu_engine = e;
+#ifdef ENGINE_SMALL_CACHE
+	ENGINE_SMALL_CACHE();
+#endif
 	setup_vm(h);
 	uint64_t root = (h->mmu.satp & ((1ULL << 44) - 1)) << 12;
 	uint64_t va = 0x100000, pa = ALT_PA;
@@ -454,9 +465,9 @@ static uint64_t fill_cache(struct hw *h, enum cpu_engine e, uint64_t *flushes)
 		struct trap t = cpu_run(&h->cpu, 1 + (pc & 6));
 		CHECK_EQ(t.cause, CAUSE_S_TIMER_INTERRUPT);
 		if (pc == va)
-			before = cpu_fast_flushes();   /* after the new RAM's */
+			before = ENGINE_FLUSHES();   /* after the new RAM's */
 	}
-	*flushes = cpu_fast_flushes() - before;
+	*flushes = ENGINE_FLUSHES() - before;
 	uint32_t p[] = { LI(6, 3), ADDI(6, 6, 4), ECALL };
 	for (int i = 0; i < 3; i++)
 		hw_put32(h, CODE_PA + 4 * (uint64_t)i, p[i]);
@@ -470,10 +481,10 @@ TEST(a_full_code_cache_starts_over)
 {
 	struct hw a, b;
 	uint64_t flushes;
-	CHECK_EQ(fill_cache(&a, CPU_ENGINE_FAST, &flushes), 7);
+	CHECK_EQ(fill_cache(&a, UNDER_TEST, &flushes), 7);
 	CHECK(flushes >= 1);                     /* the arena filled up */
 	CHECK_EQ(fill_cache(&b, CPU_ENGINE_INTERP, &flushes), 7);
-	cpu_engine = CPU_ENGINE_FAST;
+	cpu_engine = UNDER_TEST;
 	CHECK_EQ(a.cpu.instret, b.cpu.instret);
 	CHECK(memcmp(&a.mmu.stats, &b.mmu.stats, sizeof a.mmu.stats) == 0);
 	hw_teardown(&a);
