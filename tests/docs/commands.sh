@@ -9,7 +9,8 @@
 # vmos is deterministic, so the pages paste outputs as they are; a change
 # that moves a number must update the page:
 #   REGEN=1 bash tests/docs/commands.sh     rewrites the transcripts
-# Blocks that need a program not installed (riscv64-linux-gnu-gcc,
+# Under another build (VMOS_BUILD=build/check) the commands' build/ paths
+# are that build's.  Blocks that need a program not installed (riscv64-linux-gnu-gcc,
 # qemu-riscv64) are skipped with the reason.
 set -u
 cd "$(dirname "$0")/../.."
@@ -44,7 +45,10 @@ def run_block(m):
     ok = True
     for c, exp in cmds:
         env = dict(os.environ, VMOS=os.environ["VMOS_ROOT"])
-        r = subprocess.run(["bash", "-c", c], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+        # the pages say build/; a check build runs its own (VMOS_BUILD)
+        b = os.environ.get("VMOS_BUILD", "build")
+        cr = c if b == "build" else c.replace("build/", b + "/")
+        r = subprocess.run(["bash", "-c", cr], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
         got = (r.stdout + r.stderr).rstrip("\n").split("\n") if (r.stdout + r.stderr).strip() else []
         want = exp[:]
         while want and want[-1] == "":
