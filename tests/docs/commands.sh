@@ -9,8 +9,10 @@
 # vmos is deterministic, so the pages paste outputs as they are; a change
 # that moves a number must update the page:
 #   REGEN=1 bash tests/docs/commands.sh     rewrites the transcripts
-# Under another build (VMOS_BUILD=build/check) the commands' build/ paths
-# are that build's.  Blocks that need a program not installed (riscv64-linux-gnu-gcc,
+# The pages show the release build (build/, `make`): a sanitizer build
+# (`make check`, VMOS_DEBUG) pads slab objects and moves physical
+# addresses, so this test always runs build/vmos, and skips, saying so,
+# when it has not been built.  Blocks that need a program not installed (riscv64-linux-gnu-gcc,
 # qemu-riscv64) are skipped with the reason.
 set -u
 cd "$(dirname "$0")/../.."
@@ -45,10 +47,7 @@ def run_block(m):
     ok = True
     for c, exp in cmds:
         env = dict(os.environ, VMOS=os.environ["VMOS_ROOT"])
-        # the pages say build/; a check build runs its own (VMOS_BUILD)
-        b = os.environ.get("VMOS_BUILD", "build")
-        cr = c if b == "build" else c.replace("build/", b + "/")
-        r = subprocess.run(["bash", "-c", cr], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+        r = subprocess.run(["bash", "-c", c], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
         got = (r.stdout + r.stderr).rstrip("\n").split("\n") if (r.stdout + r.stderr).strip() else []
         want = exp[:]
         while want and want[-1] == "":
@@ -75,6 +74,11 @@ for kind, c, why in results:
 PY
 }
 
+if [ ! -x build/vmos ] || [ ! -x build/user/bin/viz_cow ] || [ ! -x build/user/bin/malloc_demo ]; then
+	echo "SKIP docs transcripts: they show the release build, and build/vmos or its programs are not built (make)"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
 mkdir -p "$tmp/outside"
 { check_page docs/experiments.md "$root"; check_page docs/programs.md "$tmp/outside"; } >"$tmp/log"
 cat "$tmp/log"
