@@ -33,6 +33,7 @@ DEPS=(
 	"chromium|chromium|test|optional|renders the HTML pages in tests/viz"
 	"xmllint|libxml2-utils|test|optional|validates the SVG and HTML pages in tests/viz"
 	"parallel|parallel|test|optional|runs a sweep's cells as separate jobs (tests/tools/sweep_jobs.sh)"
+	"gdb-multiarch|gdb-multiarch|test|optional|debugs a program through vmos run --gdb (tests/tools/gdb.sh)"
 )
 
 level=test

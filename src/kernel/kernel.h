@@ -87,6 +87,13 @@ struct kernel_config {
 	/* Names the code at pc for crash reports (" (main+0x1c)"), or leaves
 	 * buf "" (may be NULL: the kernel parses no symbols itself). */
 	void (*describe_pc)(struct kernel *k, struct proc *p, uint64_t pc, char *buf, size_t n);
+	/* A debugger's say before p runs (vmos run --gdb, gdbstub.c): called
+	 * with p's registers loaded in k->cpu, before each cpu_run of p, and may
+	 * stop there (serving the debugger, which may change registers, memory,
+	 * or end p).  Returns how many instructions p may run before it is asked
+	 * again (<= budget; fewer ends this run of p without ending its time
+	 * slice).  NULL: no debugger. */
+	uint64_t (*debug_hook)(struct kernel *k, struct proc *p, uint64_t budget);
 	uint64_t tick_interval;   /* instructions between KEV_TICK events; 0: none */
 	uint64_t wss_interval;    /* instructions between working-set samples; 0: none
 	                             (a multiple of tick_interval) */

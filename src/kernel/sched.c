@@ -148,6 +148,19 @@ int kernel_run(struct kernel *k)
 			uint64_t budget = slice;
 			if (k->cfg.tick_interval && k->next_tick - i0 < budget)
 				budget = k->next_tick - i0;
+			bool cut = false;        /* the debugger shortened this run */
+			if (k->cfg.debug_hook) {
+				uint64_t b = k->cfg.debug_hook(k, p, budget);
+				mark = usage_clock_ns();   /* time stopped in the debugger is no one's */
+				if (p->state != P_RUNNABLE) {
+					requeue = false;
+					break;
+				}
+				if (b < budget) {
+					budget = b;
+					cut = true;
+				}
+			}
 			struct trap t = budget ? cpu_run(&k->cpu, budget) :
 				(struct trap){ CAUSE_S_TIMER_INTERRUPT, 0, k->cpu.pc };
 			account(k, p, &before, i0);
@@ -172,6 +185,12 @@ int kernel_run(struct kernel *k)
 					k->cpu.pc = p->pc;
 					continue;        /* the tick, not the slice, ended this run */
 				}
+			}
+			if (cut && t.cause == CAUSE_S_TIMER_INTERRUPT && slice > 0) {
+				memcpy(k->cpu.x, p->x, sizeof p->x);
+				fp_load(k, p);
+				k->cpu.pc = p->pc;
+				continue;        /* the debugger, not the slice, ended this run */
 			}
 			if (trap_handle(k, p, &t) == TRAP_PREEMPT)
 				break;

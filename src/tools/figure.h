@@ -48,4 +48,16 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o);
 int figure_walk(struct kernel *k, struct proc *p, uint64_t va, FILE *o);
 int figure_tlb(struct kernel *k, FILE *o);
 
+/* The frame map aggregated by owner group (figure_owners.c): a row per
+ * group with its count, and per group a hidden block listing its frames
+ * (the HTML page's drill-down).  Returns its height. */
+int figure_owners(struct kernel *k, FILE *o);
+/* A frame-map cell's group key ("user-3", "pt-3", "slab", "free", ...):
+ * data-g of the cells and of the group rows.  id: the pid for FO_USER and
+ * FO_PAGE_TABLE, else 0. */
+void fig_owner_key(uint8_t owner, uint32_t id, char buf[32]);
+/* Colours by owner kind (FO_*); user pages take their pid's colour. */
+extern const char *const fig_owner_colours[FO_NKINDS];
+void fig_owner_colour(uint8_t owner, uint32_t id, char buf[24]);
+
 #endif

@@ -37,11 +37,7 @@
 
 enum { MAX_COLS = 256, MAX_ROWS = 128, GRID_W = 1024 };
 
-static const char *const owner_colour[FO_NKINDS] = {
-	[FO_FREE] = "#f2f2f2", [FO_BOOT] = "#555555", [FO_PAGE_TABLE] = "#b2182b",
-	[FO_SLAB] = "#ef8a62", [FO_KERNEL] = "#8c510a", [FO_USER] = "#4575b4",
-	[FO_ZERO] = "#ffffbf", [FO_VDSO] = "#762a83", [FO_FILE] = "#1a9850",
-};
+#define owner_colour fig_owner_colours
 
 #define pid_colour fig_pid_colour
 
@@ -62,10 +58,7 @@ static struct cell cell_of(const struct page_alloc *pa, uint64_t first, uint64_t
 
 static void cell_fill(struct cell c, char buf[24])
 {
-	if (c.owner == FO_USER)
-		pid_colour(c.id, buf);
-	else
-		snprintf(buf, 24, "%s", owner_colour[c.owner < FO_NKINDS ? c.owner : FO_FREE]);
+	fig_owner_colour(c.owner, c.id, buf);
 }
 
 static void cell_title(struct cell c, char buf[48])
@@ -105,7 +98,7 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 			(unsigned long long)(pa->ram->base + (n << PGSHIFT)), (unsigned long long)(nall - n),
 			(unsigned long long)((nall - n) >> 8));
 	y0 += 16;
-	fprintf(o, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%u\" fill=\"%s\"><title>free</title></rect>\n",
+	fprintf(o, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%u\" fill=\"%s\" data-g=\"free\"><title>free</title></rect>\n",
 		y0, cw * (int)cols, rows * (unsigned)cw, owner_colour[FO_FREE]);
 	for (unsigned r = 0; r < rows; r++) {
 		unsigned c = 0;
@@ -120,13 +113,14 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 				e++;
 			}
 			if (cl.owner != FO_FREE) {
-				char fill[24], title[48];
+				char fill[24], title[48], key[32];
 				cell_fill(cl, fill);
 				cell_title(cl, title);
+				fig_owner_key(cl.owner, cl.id, key);
 				uint64_t f0 = idx * group, f1 = ((uint64_t)r * cols + e) * group;
-				fprintf(o, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%d\" fill=\"%s\"><title>%s: frames %llu-%llu (PA 0x%llx)</title></rect>\n",
+				fprintf(o, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%d\" fill=\"%s\" data-g=\"%s\"><title>%s: frames %llu-%llu (PA 0x%llx)</title></rect>\n",
 					c * (unsigned)cw, (unsigned)y0 + r * (unsigned)cw, (e - c) * (unsigned)cw, cw,
-					fill, title, (unsigned long long)f0,
+					fill, key, title, (unsigned long long)f0,
 					(unsigned long long)(f1 > n ? n : f1) - 1,
 					(unsigned long long)(pa->ram->base + (f0 << PGSHIFT)));
 			}
@@ -293,8 +287,11 @@ static int draw_all(struct kernel *k, const char *label, const struct picture_fo
 		fig_open(o, y);
 		y += fig_close(o, figure_tlb(k, o));
 	}
-	if (figs & PICTURE_FIG_FRAMES)
+	if (figs & PICTURE_FIG_FRAMES) {
+		fig_open(o, y);
+		y += fig_close(o, figure_owners(k, o));
 		y += draw_frames(k, o, y);
+	}
 	if (!(figs & PICTURE_FIG_REGIONS))
 		return y;
 	/* k->procs is newest first: draw in pid order */
@@ -485,7 +482,9 @@ static const char html_head[] =
 
 /* The page's script: one snapshot shown at a time, chosen by the slider,
  * the buttons, a click on the chart or the list, or the keyboard (arrows,
- * j/k, Home/End).  With #selftest in the URL it drives itself through the
+ * j/k, Home/End).  In the frame map's owner groups (figure_owners.c) a
+ * click on a group or its number key drills down to its frames; Esc or a
+ * click on "back" returns.  With #selftest in the URL it drives itself through the
  * keyboard and sets document.title to "OK ..." or "ERROR ..." (the tests
  * read it with chromium --dump-dom); an uncaught error does the same. */
 static const char html_script[] =
@@ -506,9 +505,20 @@ static const char html_script[] =
 	"  document.getElementById('next').addEventListener('click',function(){show(cur+1);});\n"
 	"  document.querySelectorAll('#chart rect').forEach(function(r){r.addEventListener('click',function(){show(parseInt(r.getAttribute('data-snap'),10));});});\n"
 	"  rows.forEach(function(r,i){r.addEventListener('click',function(){show(i);});});\n"
+	"  function drill(s,g){\n"
+	"    var l=s.querySelector('.og-list'); if(!l)return;\n"
+	"    l.style.display=g?'none':'';\n"
+	"    s.querySelectorAll('.od').forEach(function(d){d.style.display=d.getAttribute('data-g')===g?'inline':'none';});\n"
+	"    s.querySelectorAll('.frames rect[data-g]').forEach(function(r){r.style.opacity=!g||r.getAttribute('data-g')===g?'':'0.12';});\n"
+	"    s.setAttribute('data-drill',g||'');\n"
+	"  }\n"
+	"  document.querySelectorAll('.og').forEach(function(e){e.addEventListener('click',function(){drill(e.closest('.snap'),e.getAttribute('data-g'));});});\n"
+	"  document.querySelectorAll('.oback').forEach(function(e){e.addEventListener('click',function(){drill(e.closest('.snap'),null);});});\n"
 	"  document.addEventListener('keydown',function(e){\n"
 	"    if(e.target===slider||e.altKey||e.ctrlKey||e.metaKey)return;\n"
 	"    var k=e.key, to=null;\n"
+	"    if(k==='Escape'){drill(snaps[cur],null);return;}\n"
+	"    if(/^[1-9]$/.test(k)){var og=snaps[cur].querySelectorAll('.og')[parseInt(k,10)-1];if(og)drill(snaps[cur],og.getAttribute('data-g'));return;}\n"
 	"    if(k==='ArrowRight'||k==='ArrowDown'||k==='j'||k==='n')to=cur+1;\n"
 	"    else if(k==='ArrowLeft'||k==='ArrowUp'||k==='k'||k==='p')to=cur-1;\n"
 	"    else if(k==='Home')to=0; else if(k==='End')to=snaps.length-1;\n"
@@ -533,6 +543,21 @@ static const char html_script[] =
 	"  expect(figs.length>0,'no figure');\n"
 	"  snaps.forEach(function(s,i){figs.forEach(function(c){expect(s.querySelector('.'+c),'snapshot '+i+' has no '+c);});});\n"
 	"  var svg=shown().querySelector('svg'); expect(svg&&svg.getBBox().width>0,'the shown SVG has a size');\n"
+	"  var s=shown(), ogs=s.querySelectorAll('.og'), ow=s.querySelector('.owners');\n"
+	"  if(ow){var sum=0; ogs.forEach(function(e){sum+=parseInt(e.getAttribute('data-count'),10);});\n"
+	"    expect(sum===parseInt(ow.getAttribute('data-total'),10),'owner counts sum to the frames');\n"
+	"    function vis(e){return getComputedStyle(e).display;}\n"
+	"    function drilled(g){var d=s.querySelector('.od[data-g=\"'+g+'\"]'); if(s.getAttribute('data-drill')!==g||!d||vis(d)!=='inline'||!(d.getBBox().height>0))return false;\n"
+	"      if(vis(s.querySelector('.og-list'))!=='none')return false;\n"
+	"      var rs=s.querySelectorAll('.frames rect[data-g]'), okf=rs.length>0;\n"
+	"      rs.forEach(function(r){if((r.getAttribute('data-g')===g)!==(r.style.opacity===''))okf=false;}); return okf;}\n"
+	"    var g0=ogs[0].getAttribute('data-g'); ogs[0].dispatchEvent(new MouseEvent('click',{bubbles:true}));\n"
+	"    expect(drilled(g0),'click on a group drills into '+g0);\n"
+	"    key('Escape'); expect(s.getAttribute('data-drill')===''&&vis(s.querySelector('.og-list'))!=='none'&&vis(s.querySelector('.od'))==='none','Escape goes back');\n"
+	"    if(ogs.length>1){var g1=ogs[1].getAttribute('data-g'); key('2'); expect(drilled(g1),'key 2 drills into '+g1);\n"
+	"      s.querySelector('.od[data-g=\"'+g1+'\"] .oback').dispatchEvent(new MouseEvent('click',{bubbles:true}));\n"
+	"      expect(s.getAttribute('data-drill')==='','back link goes back');}\n"
+	"  }\n"
 	"  document.title=errs.length?'ERROR '+errs.join('; '):'OK selftest '+snaps.length+' snapshots';\n"
 	"  st.setAttribute('data-selftest',document.title);\n"
 	"})();\n"

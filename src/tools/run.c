@@ -18,6 +18,7 @@
 #include "options.h"
 #include "procview.h"
 #include "symbols.h"
+#include "gdbstub.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@ static struct run_args {
 	enum eventlog_format ev_format;
 	char *envp[65];
 	int nenv;
+	const char *gdb_port;         /* --gdb PORT, or NULL */
 } R;
 static struct explain_opts explain;
 static struct picture pic;
@@ -58,6 +60,8 @@ static const struct picture_focus *picture_focus_of(struct proc *p, bool has_va,
 static void on_exit_report(struct kernel *k, struct proc *p)
 {
 	fflush(k->cfg.out);
+	if (R.gdb_port)
+		gdbstub_on_exit(k, p);
 	if (R.proc_files && (!R.proc_at || (R.proc_at & EXPLAIN_AT_EXIT)))
 		procview_print(k, p, R.proc_files, "at exit", stderr);
 	if (R.show_pmap)
@@ -475,6 +479,9 @@ static const struct opt run_opts[] = {
 	{ .name = "--check", .help = "run the system invariant checker after every process exit\n"
 	  "and check that every frame is free at the end", .set = opt_true, .target = &R.cfg.check_invariants },
 	{ .name = "--debug", .help = "allocator poisoning and redzones (on in sanitizer builds)", .set = opt_true, .target = &R.cfg.debug },
+	{ .name = "--gdb", .arg = "PORT", .help = "debug the first program with gdb: listen on 127.0.0.1:PORT\n"
+	  "and wait for `target remote :PORT` before its first\n"
+	  "instruction (docs/debugging.md)", .set = opt_string, .target = &R.gdb_port },
 	{ .name = "--env", .arg = "NAME=VALUE", .help = "add to the programs' environment (default: empty)", .set = opt_env },
 	OPT_HELP_ROW,
 	{ 0 }
@@ -545,6 +552,12 @@ int run_main(int argc, char **argv)
 	}
 	if (check_outputs(cmd))
 		return 2;
+	uint16_t gdb_port = 0;
+	if (R.gdb_port && (gdbstub_parse_port(cmd, R.gdb_port, &gdb_port) < 0 ||
+			   gdbstub_listen(cmd, gdb_port) < 0))
+		return 2;
+	if (R.gdb_port)
+		cfg.debug_hook = gdbstub_hook;
 	pictures = svg || html;
 	cfg.describe_pc = symbols_describe_pc;
 	if (R.proc_at && !R.proc_files) {
@@ -552,7 +565,7 @@ int run_main(int argc, char **argv)
 		return 2;
 	}
 	if (R.proc_files || R.show_frames || R.show_ptdump || R.show_pmap || explain.at || explain.pid ||
-	    pictures)
+	    pictures || R.gdb_port)
 		cfg.on_exit = on_exit_report;
 	if (explain.at || pictures || events || (R.proc_files && R.proc_at))
 		cfg.on_event = on_event;
@@ -584,6 +597,7 @@ int run_main(int argc, char **argv)
 	struct kernel *k = calloc(1, sizeof *k);   /* the host-side root, not kernel memory */
 	if (!k || kernel_boot(k, &cfg) < 0) {
 		free(k);
+		gdbstub_close();
 		if (evfile && evfile != stdout)
 			fclose(evfile);
 		return 1;
@@ -617,8 +631,11 @@ int run_main(int argc, char **argv)
 	}
 	if (pictures)
 		picture_snapshot(&pic, k, "start");
+	if (R.gdb_port && nprog > 0 && gdbstub_accept(progs[0]->pid) < 0)
+		status = 1;
 	if (status == 0 || nprog > 0)
 		kernel_run(k);
+	gdbstub_close();
 	fflush(stdout);
 	if (pictures) {
 		picture_snapshot(&pic, k, "end");

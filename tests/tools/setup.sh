@@ -22,7 +22,7 @@ fakebin() {
 }
 setup() { VMOS_SETUP_INSTALL=no PATH=$1 /bin/bash tools/setup.sh "${@:2}"; }
 required="cc make clang ld.lld llvm-ar llvm-readelf python3"
-optional="qemu-riscv64 riscv64-linux-gnu-gcc valgrind chromium xmllint parallel"
+optional="qemu-riscv64 riscv64-linux-gnu-gcc valgrind chromium xmllint parallel gdb-multiarch"
 
 d=$(fakebin $required $optional)
 out=$(setup "$d" test 2>&1); rc=$?
@@ -46,7 +46,7 @@ out=$(setup "$d" demo 2>&1); rc=$?
 d=$(fakebin $required)
 out=$(setup "$d" test 2>&1); rc=$?
 [ "$rc" = 0 ] && grep -q "some tests will be skipped" <<<"$out" &&
-	grep -q "apt-get install -y qemu-user gcc-riscv64-linux-gnu valgrind chromium libxml2-utils parallel$" <<<"$out" \
+	grep -q "apt-get install -y qemu-user gcc-riscv64-linux-gnu valgrind chromium libxml2-utils parallel gdb-multiarch$" <<<"$out" \
 	&& ok "only optional programs missing: a warning with the apt-get line, status 0" || bad "optional: rc $rc: $out"
 
 d=$(fakebin $required $optional)

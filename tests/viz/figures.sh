@@ -11,7 +11,9 @@
 #   walk             exactly `levels` PTEs highlighted for a translation
 #                    (Sv39 3, Sv48 4), fewer for a fault, root first
 #   TLB              sets x ways cells for three geometries
-#   frame map        zoomed to the used range at 128 MiB
+#   frame map        zoomed to the used range at 128 MiB; aggregated by
+#                    owner with a drill-down (click, number keys, Esc)
+#                    that the #selftest drives
 #   HTML page        event snapshots (--snapshot-events), --explain-at
 #                    instret:N snapshots, keyboard stepping (a #selftest in
 #                    the page; a copy without the key handler must fail it)
@@ -54,6 +56,8 @@ structure "walk of the marked address: 3 PTEs, a frame" "$tmp/cow.html" "marker 
 structure "the marked page is outlined, its line bold" "$tmp/cow.html" "marker 1 of pid 2" focus $shared
 structure "TLB 16 sets x 4 ways (default 64:4)" "$tmp/cow.html" "marker 1 of pid 2" tlb 16 4
 structure "frame map zoomed at 128 MiB" "$tmp/cow.html" "start" zoomed
+structure "frame map by owner: counts, detail blocks, every cell's group" "$tmp/cow.html" "marker 1 of pid 2" owners
+structure "frame map by owner in the SVG too" "$tmp/cow.svg" "" owners
 structure "broken axis: the hole below the stack, with its size" "$tmp/cow.html" "marker 1 of pid 2" hole
 n=$(grep -c 'data-label="copy-on-write fault of pid 2 at ' "$tmp/cow.html")
 [ "$n" -ge 2 ] && ok "--snapshot-events cow: $n COW-break snapshots of pid 2" || bad "COW-break snapshots ($n)"
@@ -134,8 +138,13 @@ if [ -n "$CHROME" ]; then
 	chrome "$tmp/nokeys.dom" "$tmp/nokeys.err" --dump-dom "file://$(realpath "$tmp/nokeys.html")#selftest"
 	grep -q '<title>ERROR [^<]*ArrowRight' "$tmp/nokeys.dom" && ok "#selftest fails without keyboard stepping" \
 		|| bad "#selftest without keys" "$(grep -o '<title>[^<]*</title>' "$tmp/nokeys.dom" | head -1)"
+	# the drill-down's self-test can fail too: without drill() it must say ERROR
+	sed 's/function drill(s,g){/function drill(s,g){return;/' "$tmp/cow.html" >"$tmp/nodrill.html"
+	chrome "$tmp/nodrill.dom" "$tmp/nodrill.err" --dump-dom "file://$(realpath "$tmp/nodrill.html")#selftest"
+	grep -q '<title>ERROR [^<]*click on a group drills into' "$tmp/nodrill.dom" && ok "#selftest fails without the owner drill-down" \
+		|| bad "#selftest without drill-down" "$(grep -o '<title>[^<]*</title>' "$tmp/nodrill.dom" | head -1)"
 else
-	skip=$((skip + 5)); echo "SKIP chromium checks: no chromium (apt-get install chromium)"
+	skip=$((skip + 6)); echo "SKIP chromium checks: no chromium (apt-get install chromium)"
 fi
 
 # --- --figures chooses; the guide's pictures regenerate ---------------------------

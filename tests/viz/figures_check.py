@@ -21,6 +21,11 @@ it as XML and runs each CHECK:
   hole                   a broken axis labelled with a size and "hole"
   lines-match            every line ends at a frame drawn with its data-pa,
                          and every frame's data-mappers equals its lines
+  owners                 the frame map by owner: group counts sum to the
+                         frames, a detail block per group listing runs that
+                         add up to its count when not cut short, every cell
+                         of the frame map in a listed group, user pages and
+                         page tables of pid 1 among the groups
 Prints "ok CHECK" or "FAIL CHECK: why" per check; exits 1 on any failure.
 """
 import re, sys, xml.dom.minidom as md
@@ -150,6 +155,28 @@ while i < len(checks):
                 fy = float(f.getAttribute("y")) + float(f.getAttribute("height")) / 2
                 if abs(float(l.getAttribute("y2")) - fy) > 0.11 or float(l.getAttribute("x2")) != float(f.getAttribute("x")):
                     why = f"line to {l.getAttribute('data-pa')} ends at ({l.getAttribute('x2')},{l.getAttribute('y2')}), frame at y {fy}"
+                    break
+    elif c == "owners":
+        ow = group("owners")
+        ogs = by_class("g", "og")
+        keys = [g.getAttribute("data-g") for g in ogs]
+        total = sum(int(g.getAttribute("data-count")) for g in ogs)
+        ods = {g.getAttribute("data-g"): g for g in by_class("g", "od")}
+        cells = {r.getAttribute("data-g") for r in group("frames").getElementsByTagName("rect") if r.getAttribute("data-g")}
+        if ow is None or total != int(ow.getAttribute("data-total")):
+            why = f"counts sum to {total}, frames {ow.getAttribute('data-total') if ow else None}"
+        elif set(keys) != set(ods) or len(keys) != len(set(keys)):
+            why = f"groups {keys}, detail blocks {list(ods)}"
+        elif not cells <= set(keys):
+            why = f"cells of groups not listed: {cells - set(keys)}"
+        elif not {"user-1", "pt-1", "free"} <= set(keys):
+            why = f"groups {keys}"
+        else:
+            for g in ogs:
+                runs = [t for t in ods[g.getAttribute("data-g")].getElementsByTagName("tspan") if "orun" in t.getAttribute("class")]
+                n = sum(int(t.getAttribute("data-n")) for t in runs)
+                if len(runs) < 24 and n != int(g.getAttribute("data-count")):
+                    why = f"group {g.getAttribute('data-g')}: runs add up to {n}, count {g.getAttribute('data-count')}"
                     break
     else:
         why = "unknown check"

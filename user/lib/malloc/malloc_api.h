@@ -13,8 +13,8 @@
  *   ao | lifo                  order of the explicit free lists
  *   immediate | deferred       coalescing: at free, or delayed (quick lists)
  *   mmap=BYTES  trim=BYTES  pad=BYTES     thresholds (K and M suffixes)
- * Words left out take their defaults (segfit,lifo,deferred, mmap=128K,
- * trim=128K, pad=128K).  Example: VMOS_MALLOC=best,ao   or   VMOS_MALLOC=buddy
+ * Words left out take their defaults (segfit,lifo,deferred, mmap=1M,
+ * trim=1M, pad=128K).  Example: VMOS_MALLOC=best,ao   or   VMOS_MALLOC=buddy
  */
 #ifndef MALLOC_API_H
 #define MALLOC_API_H
