@@ -101,6 +101,10 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->pc = p->pc;
 	c->image = p->image;
 	p->image->refs++;
+	c->interp = p->interp;
+	if (p->interp)
+		p->interp->refs++;
+	c->load_bias = p->load_bias;
 	c->mm->brk_start = p->mm->brk_start;
 	c->mm->brk = p->mm->brk;
 	c->mm->stack_top = p->mm->stack_top;

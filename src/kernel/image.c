@@ -81,12 +81,18 @@ static uint8_t *read_file(int fd, size_t want, size_t *size, int *err)
 
 #define FAIL(code, ...) do { rc = (code); snprintf(msg, msglen, __VA_ARGS__); goto fail; } while (0)
 
-struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
-			     char *msg, size_t msglen)
+/* Opens the program file at path for exec and checks what exec requires
+ * of it before reading a byte (image.h: image_get's -ENOENT ... -ENOMEM
+ * cases).  Returns the open descriptor with *st filled, or a negative errno
+ * with the reason in msg.
+ *
+ * This is the one place where exec turns a path into a file: a host path,
+ * with the rights of the user running vmos, until the VFS resolves it
+ * inside the guest root. */
+static int image_open(struct kernel *k, const char *path, unsigned flags, struct stat *st,
+		      char *msg, size_t msglen)
 {
-	struct exec_image *im = NULL;
-	uint8_t *data = NULL;
-	size_t size = 0;
+	(void)k;
 	int rc;
 	/* O_NONBLOCK: opening a FIFO with no writer would wait forever */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -96,15 +102,59 @@ struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags,
 			FAIL(-EACCES, "%s: not a regular file", path);
 		FAIL(-e, "%s: %s", path, strerror(e));
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		FAIL(-EIO, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		FAIL(-EACCES, "%s: cannot execute %s", path, file_kind(st.st_mode));
-	if ((flags & IMAGE_NEED_EXEC) && !(st.st_mode & 0111))
+	if (!S_ISREG(st->st_mode))
+		FAIL(-EACCES, "%s: cannot execute %s", path, file_kind(st->st_mode));
+	if ((flags & IMAGE_NEED_EXEC) && !(st->st_mode & 0111))
 		FAIL(-EACCES, "%s: no execute permission", path);
-	if (st.st_size == 0)
+	if (st->st_size == 0)
 		FAIL(-ENOEXEC, "%s: empty file", path);
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int image_read_head(struct kernel *k, const char *path, unsigned flags, char *buf, size_t n,
+		    char *msg, size_t msglen)
+{
+	struct stat st;
+	int fd = image_open(k, path, flags, &st, msg, msglen);
+	if (fd < 0)
+		return fd;
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(msg, msglen, "%s: cannot read the file: %s", path, strerror(errno));
+			close(fd);
+			return -EIO;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	return (int)got;
+}
+
+struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
+			     char *msg, size_t msglen)
+{
+	struct exec_image *im = NULL;
+	uint8_t *data = NULL;
+	size_t size = 0;
+	int rc;
+	struct stat st;
+	int fd = image_open(k, path, flags, &st, msg, msglen);
+	if (fd < 0) {
+		*err = fd;
+		return NULL;
+	}
 	if ((uint64_t)st.st_size > IMAGE_MAX_BYTES)
 		FAIL(-ENOMEM, "%s: file too large (%lld bytes; vmos loads programs of at most %llu MiB)",
 		     path, (long long)st.st_size, IMAGE_MAX_BYTES >> 20);

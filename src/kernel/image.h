@@ -61,6 +61,12 @@ struct exec_image {
  *   -EIO      the host could not read it. */
 struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
 			     char *msg, size_t msglen);
+/* Opens path as image_get does (the same checks, errors and messages short
+ * of the ELF ones) and reads its first n bytes (fewer if the file is
+ * shorter) into buf: what exec looks at to recognise a `#!` script.
+ * Returns the number of bytes read (> 0) or a negative errno. */
+int image_read_head(struct kernel *k, const char *path, unsigned flags, char *buf, size_t n,
+		    char *msg, size_t msglen);
 /* Drops a reference; the last one frees the page cache and the bytes. */
 void image_put(struct kernel *k, struct exec_image *img);
 

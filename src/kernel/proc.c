@@ -125,6 +125,8 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 	}
 	image_put(k, p->image);
 	p->image = NULL;
+	image_put(k, p->interp);
+	p->interp = NULL;
 	if (k->current == p)
 		k->current = NULL;
 	if (k->cfg.check_invariants) {

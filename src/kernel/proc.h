@@ -88,6 +88,8 @@ struct proc {
 	bool fp_used;                  /* has written FP state (else all zero) */
 	struct mm *mm;                 /* its address space (from the "mm" cache) */
 	struct exec_image *image;
+	struct exec_image *interp;     /* its dynamic loader (PT_INTERP), or NULL */
+	uint64_t load_bias;            /* image's link addresses + this = its addresses */
 	int exit_code;                 /* valid when P_ZOMBIE */
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
