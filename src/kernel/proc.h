@@ -90,6 +90,9 @@ struct proc {
 	struct exec_image *image;
 	struct exec_image *interp;     /* its dynamic loader (PT_INTERP), or NULL */
 	uint64_t load_bias;            /* image's link addresses + this = its addresses */
+	struct files *files;           /* descriptor table (fs/vfs.h) */
+	char *cwd;                     /* canonical guest path of the cwd (kmalloc'd) */
+	uint32_t umask;
 	int exit_code;                 /* valid when P_ZOMBIE */
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
