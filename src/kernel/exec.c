@@ -153,13 +153,13 @@ static void release_frames(struct kernel *k, struct exec_plan *plan)
  * or plan->file holding the last interpreter named) with plan->args
  * rewritten, or NULL with *rc and msg (exec_prepare's script errors, or
  * image_read_head's). */
-static const char *follow_scripts(struct kernel *k, const char *path, unsigned flags,
+static const char *follow_scripts(struct kernel *k, struct proc *p, const char *path, unsigned flags,
 				  struct exec_plan *plan, int *rc, char *msg, size_t msglen)
 {
 	char head[EXEC_SCRIPT_LINE];
 	const char *file = path;
 	for (int depth = 0;; depth++) {
-		int n = image_read_head(k, file, flags, head, sizeof head, msg, msglen);
+		int n = image_read_head(k, p, file, flags, head, sizeof head, msg, msglen);
 		if (n < 0) {
 			*rc = n;
 			return NULL;
@@ -228,14 +228,14 @@ static int place_images(struct kernel *k, struct exec_plan *plan, const char *pa
 /* Opens the PT_INTERP interpreter of plan->im.  Returns 0 or a negative
  * errno with msg: the open's errors, -ELIBBAD for a file that is no
  * loadable RISC-V ELF (Linux's binfmt_elf). */
-static int open_interp(struct kernel *k, unsigned flags, struct exec_plan *plan, const char *path,
+static int open_interp(struct kernel *k, struct proc *p, unsigned flags, struct exec_plan *plan, const char *path,
 		       char *msg, size_t msglen)
 {
 	const struct exec_image *im = plan->im;
 	const char *name = (const char *)im->data + im->elf.interp_off;
 	int rc = 0;
 	char imsg[300];
-	plan->interp = image_get(k, name, flags, &rc, imsg, sizeof imsg);
+	plan->interp = image_get(k, p, name, flags, &rc, imsg, sizeof imsg);
 	if (!plan->interp) {
 		if (rc == -ENOEXEC)
 			rc = -ELIBBAD;
@@ -250,13 +250,13 @@ int exec_prepare(struct kernel *k, struct proc *p, const char *path, unsigned fl
 {
 	int rc = 0;
 	plan->execfn = path;
-	const char *file = follow_scripts(k, path, flags, plan, &rc, msg, msglen);
+	const char *file = follow_scripts(k, p, path, flags, plan, &rc, msg, msglen);
 	if (!file)
 		return rc;
-	plan->im = image_get(k, file, flags, &rc, msg, msglen);
+	plan->im = image_get(k, p, file, flags, &rc, msg, msglen);
 	if (!plan->im)
 		return rc;
-	if (plan->im->elf.interp_len && (rc = open_interp(k, flags, plan, file, msg, msglen)) < 0)
+	if (plan->im->elf.interp_len && (rc = open_interp(k, p, flags, plan, file, msg, msglen)) < 0)
 		return rc;
 	if ((rc = place_images(k, plan, file, msg, msglen)) < 0)
 		return rc;

@@ -1,17 +1,15 @@
 /*
- * image.c - executable images (see image.h): opening a program file without
- * blocking, reading it once into host memory that stands for the disk, the
+ * image.c - executable images (see image.h): opening a program file through
+ * the VFS without blocking, reading it once into host memory that stands for the disk, the
  * cache of images by file identity, and the page cache of file frames.
  */
 #include "image.h"
 #include "frame.h"
+#include "fs/vfs.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>           /* host memory for images, not guest ABI */
-#include <sys/stat.h>
-#include <unistd.h>
 
 static char *kstrdup(struct kernel *k, const char *s)
 {
@@ -22,29 +20,37 @@ static char *kstrdup(struct kernel *k, const char *s)
 	return d;
 }
 
-static const char *file_kind(mode_t m)
+static const char *file_kind(uint32_t m)
 {
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
-	       S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+	switch (m & LX_S_IFMT) {
+	case LX_S_IFDIR: return "a directory";
+	case LX_S_IFIFO: return "a FIFO";
+	case LX_S_IFCHR: return "a character device";
+	case LX_S_IFBLK: return "a block device";
+	case LX_S_IFSOCK: return "a socket";
+	default: return "not a regular file";
+	}
 }
 
-static int64_t ts_ns(struct timespec t)
+static int64_t ts_ns(int64_t sec, uint64_t nsec)
 {
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+	return sec * 1000000000 + (int64_t)nsec;
 }
 
-static bool same_file(const struct exec_image *im, const struct stat *st)
+static bool same_file(const struct exec_image *im, const struct lx_stat *st)
 {
-	return im->dev == (uint64_t)st->st_dev && im->ino == (uint64_t)st->st_ino &&
-	       im->size == (size_t)st->st_size && im->mtime_ns == ts_ns(st->st_mtim) &&
-	       im->ctime_ns == ts_ns(st->st_ctim);
+	return im->dev == st->st_dev && im->ino == st->st_ino &&
+	       im->size == (size_t)st->st_size &&
+	       im->mtime_ns == ts_ns(st->st_mtime_sec, st->st_mtime_nsec) &&
+	       im->ctime_ns == ts_ns(st->st_ctime_sec, st->st_ctime_nsec);
 }
 
-/* Reads the regular file fd (want bytes, its size by fstat) into a new
- * read-only host mapping of PGROUNDUP(*size) bytes.  Returns it with *size =
- * the bytes read (fewer if the file shrank meanwhile, never more than want),
- * or NULL with *err (-ENOMEM, -EIO, or -ENOEXEC if nothing was left). */
-static uint8_t *read_file(int fd, size_t want, size_t *size, int *err)
+/* Reads the open file f (want bytes, its size by fstat) into a new read-only
+ * host mapping of PGROUNDUP(*size) bytes.  Returns it with *size = the bytes
+ * read (fewer if the file shrank meanwhile, never more than want), or NULL
+ * with *err (-ENOMEM, -EIO, or -ENOEXEC if nothing was left). */
+static uint8_t *read_file(struct kernel *k, struct proc *p, struct file *f, size_t want,
+			  size_t *size, int *err)
 {
 	size_t maplen = PGROUNDUP(want);
 	uint8_t *data = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
@@ -53,29 +59,21 @@ static uint8_t *read_file(int fd, size_t want, size_t *size, int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	size_t got = 0;
-	while (got < want) {
-		ssize_t n = read(fd, data + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*err = -EIO;
-			munmap(data, maplen);
-			return NULL;
-		}
-		if (n == 0)
-			break;               /* shrank since fstat: keep what there was */
-		got += (size_t)n;
+	int64_t got = vfs_pread(k, p, f, data, want, 0);
+	if (got < 0) {
+		*err = -EIO;
+		munmap(data, maplen);
+		return NULL;
 	}
 	if (got == 0) {
 		*err = -ENOEXEC;
 		munmap(data, maplen);
 		return NULL;
 	}
-	if (PGROUNDUP(got) < maplen)
-		munmap(data + PGROUNDUP(got), maplen - PGROUNDUP(got));
-	mprotect(data, PGROUNDUP(got), PROT_READ);
-	*size = got;
+	if (PGROUNDUP((size_t)got) < maplen)
+		munmap(data + PGROUNDUP((size_t)got), maplen - PGROUNDUP((size_t)got));
+	mprotect(data, PGROUNDUP((size_t)got), PROT_READ);
+	*size = (size_t)got;
 	return data;
 }
 
@@ -83,76 +81,74 @@ static uint8_t *read_file(int fd, size_t want, size_t *size, int *err)
 
 /* Opens the program file at path for exec and checks what exec requires
  * of it before reading a byte (image.h: image_get's -ENOENT ... -ENOMEM
- * cases).  Returns the open descriptor with *st filled, or a negative errno
- * with the reason in msg.
+ * cases).  Returns 0 with *out (one reference) and *st filled, or a
+ * negative errno with the reason in msg.
  *
- * This is the one place where exec turns a path into a file: a host path,
- * with the rights of the user running vmos, until the VFS resolves it
- * inside the guest root. */
-static int image_open(struct kernel *k, const char *path, unsigned flags, struct stat *st,
-		      char *msg, size_t msglen)
+ * This is the one place where exec turns a path into a file: resolved by
+ * the VFS inside the guest root, relative to p's cwd (p NULL: vmos run's
+ * initial context), following symlinks. */
+static int image_open(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+		      struct file **out, struct lx_stat *st, char *msg, size_t msglen)
 {
-	(void)k;
-	int rc;
+	struct file *f = NULL;
 	/* O_NONBLOCK: opening a FIFO with no writer would wait forever */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		if (e == ENXIO)          /* a socket or a device without a driver */
+	int rc = vfs_open_path(k, p, LX_AT_FDCWD, path, LX_O_RDONLY | LX_O_NONBLOCK, &f);
+	if (rc < 0) {
+		struct inode *ino;
+		if (rc == -ENXIO && vfs_lookup(k, p, LX_AT_FDCWD, path, LOOKUP_FOLLOW, &ino, NULL) == 0) {
+			/* a host FIFO, device or socket: never opened (Linux: EACCES) */
+			uint32_t mode = ino->mode;
+			inode_put(k, ino);
+			FAIL(-EACCES, "%s: cannot execute %s", path, file_kind(mode));
+		}
+		if (rc == -ENXIO)
 			FAIL(-EACCES, "%s: not a regular file", path);
-		FAIL(-e, "%s: %s", path, strerror(e));
+		FAIL(rc, "%s: %s", path, strerror(-rc));
 	}
-	if (fstat(fd, st) < 0)
-		FAIL(-EIO, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st->st_mode))
+	if ((rc = vfs_fstat(k, f, st)) < 0)
+		FAIL(rc, "%s: %s", path, strerror(-rc));
+	if ((st->st_mode & LX_S_IFMT) != LX_S_IFREG)
 		FAIL(-EACCES, "%s: cannot execute %s", path, file_kind(st->st_mode));
 	if ((flags & IMAGE_NEED_EXEC) && !(st->st_mode & 0111))
 		FAIL(-EACCES, "%s: no execute permission", path);
 	if (st->st_size == 0)
 		FAIL(-ENOEXEC, "%s: empty file", path);
-	return fd;
+	*out = f;
+	return 0;
 fail:
-	if (fd >= 0)
-		close(fd);
+	if (f)
+		file_put(k, f);
 	return rc;
 }
 
-int image_read_head(struct kernel *k, const char *path, unsigned flags, char *buf, size_t n,
-		    char *msg, size_t msglen)
+int image_read_head(struct kernel *k, struct proc *p, const char *path, unsigned flags, char *buf,
+		    size_t n, char *msg, size_t msglen)
 {
-	struct stat st;
-	int fd = image_open(k, path, flags, &st, msg, msglen);
-	if (fd < 0)
-		return fd;
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(msg, msglen, "%s: cannot read the file: %s", path, strerror(errno));
-			close(fd);
-			return -EIO;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
+	struct lx_stat st;
+	struct file *f;
+	int rc = image_open(k, p, path, flags, &f, &st, msg, msglen);
+	if (rc < 0)
+		return rc;
+	int64_t got = vfs_pread(k, p, f, buf, n, 0);
+	file_put(k, f);
+	if (got < 0) {
+		snprintf(msg, msglen, "%s: cannot read the file: %s", path, strerror((int)-got));
+		return -EIO;
 	}
-	close(fd);
 	return (int)got;
 }
 
-struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
-			     char *msg, size_t msglen)
+struct exec_image *image_get(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+			     int *err, char *msg, size_t msglen)
 {
 	struct exec_image *im = NULL;
 	uint8_t *data = NULL;
 	size_t size = 0;
-	int rc;
-	struct stat st;
-	int fd = image_open(k, path, flags, &st, msg, msglen);
-	if (fd < 0) {
-		*err = fd;
+	struct lx_stat st;
+	struct file *f = NULL;
+	int rc = image_open(k, p, path, flags, &f, &st, msg, msglen);
+	if (rc < 0) {
+		*err = rc;
 		return NULL;
 	}
 	if ((uint64_t)st.st_size > IMAGE_MAX_BYTES)
@@ -161,10 +157,10 @@ struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags,
 	for (im = k->images; im; im = im->next)
 		if (same_file(im, &st)) {
 			im->refs++;
-			close(fd);
+			file_put(k, f);
 			return im;
 		}
-	data = read_file(fd, (size_t)st.st_size, &size, &rc);
+	data = read_file(k, p, f, (size_t)st.st_size, &size, &rc);
 	if (!data && rc == -ENOEXEC)
 		FAIL(rc, "%s: empty file", path);
 	if (!data)
@@ -181,25 +177,26 @@ struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags,
 			FAIL(-ENOEXEC, "%s: segments share a page (nmagic link); not supported", path);
 	im->data = data;
 	im->size = size;
-	im->dev = (uint64_t)st.st_dev;
-	im->ino = (uint64_t)st.st_ino;
-	im->mtime_ns = ts_ns(st.st_mtim);
-	im->ctime_ns = ts_ns(st.st_ctim);
+	im->dev = st.st_dev;
+	im->ino = st.st_ino;
+	im->mtime_ns = ts_ns(st.st_mtime_sec, st.st_mtime_nsec);
+	im->ctime_ns = ts_ns(st.st_ctime_sec, st.st_ctime_nsec);
 	im->npages = PGROUNDUP(size) >> PGSHIFT;
 	im->cache = kzalloc(&k->km, im->npages * sizeof(uint64_t));
-	im->path = kstrdup(k, path);
+	/* the guest's name for it: the canonical path inside the root */
+	im->path = kstrdup(k, f->path ? f->path : path);
 	if (!im->cache || !im->path)
 		FAIL(-ENOMEM, "%s: out of kernel memory", path);
 	if (size != (size_t)st.st_size)     /* shrank while read: never match it again */
 		im->ctime_ns = -1;
-	close(fd);
+	file_put(k, f);
 	im->refs = 1;
 	im->next = k->images;
 	k->images = im;
 	return im;
 fail:
-	if (fd >= 0)
-		close(fd);
+	if (f)
+		file_put(k, f);
 	if (im) {
 		kfree(&k->km, im->cache);
 		kfree(&k->km, im->path);

@@ -30,7 +30,7 @@
 #define IMAGE_MAX_BYTES (64ULL << 20)   /* largest program file vmos loads */
 
 struct exec_image {
-	char *path;                /* the path it was first opened by (kmalloc'd) */
+	char *path;                /* the canonical guest path it was first opened by (kmalloc'd) */
 	const uint8_t *data;       /* the file's bytes as read at open (host memory) */
 	size_t size;
 	uint64_t dev, ino;         /* identity of the file read (cache key) */
@@ -45,12 +45,13 @@ struct exec_image {
 /* image_get flags */
 #define IMAGE_NEED_EXEC 0x1   /* refuse a file without an execute bit (execve) */
 
-/* Opens path - a host path, with the rights of the user running vmos - and
+/* Opens path - a guest path, resolved by the VFS inside the guest root
+ * relative to p's working directory (p NULL: vmos run's initial one) - and
  * returns its image with a new reference: the one already cached for the
  * same file, or a new one, read completely and validated.  The open never
  * blocks (O_NONBLOCK: a FIFO or a device is refused, not waited on).
  * Returns NULL with *err and a one-line reason in msg (msglen bytes):
- *   -ENOENT, -EACCES, ... from the host's open(2) of path;
+ *   -ENOENT, -ENOTDIR, -ELOOP, -EACCES, ... from the VFS's open of path;
  *   -EACCES   not a regular file (directory, FIFO, device, socket), or no
  *             execute bit with IMAGE_NEED_EXEC (the guest runs as uid 0, and
  *             Linux lets root run a file with any execute bit);
@@ -59,14 +60,14 @@ struct exec_image {
  *             an executable format");
  *   -ENOMEM   larger than IMAGE_MAX_BYTES, or out of kernel or host memory;
  *   -EIO      the host could not read it. */
-struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
-			     char *msg, size_t msglen);
+struct exec_image *image_get(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+			     int *err, char *msg, size_t msglen);
 /* Opens path as image_get does (the same checks, errors and messages short
  * of the ELF ones) and reads its first n bytes (fewer if the file is
  * shorter) into buf: what exec looks at to recognise a `#!` script.
  * Returns the number of bytes read (> 0) or a negative errno. */
-int image_read_head(struct kernel *k, const char *path, unsigned flags, char *buf, size_t n,
-		    char *msg, size_t msglen);
+int image_read_head(struct kernel *k, struct proc *p, const char *path, unsigned flags, char *buf,
+		    size_t n, char *msg, size_t msglen);
 /* Drops a reference; the last one frees the page cache and the bytes. */
 void image_put(struct kernel *k, struct exec_image *img);
 

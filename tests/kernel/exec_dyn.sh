@@ -30,8 +30,12 @@ cd "$(dirname "$0")/../.."
 DYN=$VMOS_BUILD/dyn
 BIN=$VMOS_BUILD/user/bin
 pass=0 fail=0 skip=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# the scripts live in the build tree: the guest sees the host's files
+# there (its /tmp is a tmpfs of its own)
+mkdir -p "$VMOS_BUILD"
+tmp=$(mktemp -d "$(realpath "$VMOS_BUILD")/exec_dyn.XXXXXX")
+htmp=$(mktemp -d)                       # the host's side only
+trap 'rm -rf "$tmp" "$htmp"' EXIT
 ok()   { echo "ok $1"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $1"; fail=$((fail + 1)); }
 skp()  { echo "SKIP $1"; skip=$((skip + 1)); }
@@ -91,12 +95,12 @@ fi
 ABS_PROBE=$(realpath "$DYN/pie_static")
 # The host's interpreter: /bin/echo by a path as long as the probe's, so a
 # line cut at 256 bytes is cut at the same place of the argument.
-pad=$(( ${#ABS_PROBE} - ${#tmp} - 1 ))
+pad=$(( ${#ABS_PROBE} - ${#htmp} - 1 ))
 if [ $pad -lt 2 ]; then
 	HOST_ECHO=/bin/echo
 	skp "#! long: the probe's path is too short to pad /bin/echo's to"
 else
-	HOST_ECHO=$tmp/$(printf 'e%.0s' $(seq 1 $pad))
+	HOST_ECHO=$htmp/$(printf 'e%.0s' $(seq 1 $pad))
 	ln -s /bin/echo "$HOST_ECHO"
 fi
 # script NAME LINE: a script in $tmp whose first line is LINE with

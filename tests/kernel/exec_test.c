@@ -76,7 +76,7 @@ static void halt(void)
 static int get_err(const char *path, unsigned flags)
 {
 	int err = 0;
-	struct exec_image *im = image_get(&k, path, flags, &err, msg, sizeof msg);
+	struct exec_image *im = image_get(&k, NULL, path, flags, &err, msg, sizeof msg);
 	if (im) {
 		image_put(&k, im);
 		return 0;
@@ -129,14 +129,14 @@ TEST(image_is_a_snapshot_and_the_cache_follows_the_file)
 	REQUIRE(orig && fread(orig, 1, size, f) == size);
 	fclose(f);
 	int err;
-	struct exec_image *a = image_get(&k, file("prog"), 0, &err, msg, sizeof msg);
+	struct exec_image *a = image_get(&k, NULL, file("prog"), 0, &err, msg, sizeof msg);
 	REQUIRE(a != NULL);
 	CHECK_EQ(a->size, size);
 	/* the same file by another path: the same image */
 	char target[256];
 	snprintf(target, sizeof target, "%s", file("prog"));
 	REQUIRE(symlink(target, file("alias")) == 0);   /* (link would change ctime) */
-	struct exec_image *b = image_get(&k, file("alias"), 0, &err, msg, sizeof msg);
+	struct exec_image *b = image_get(&k, NULL, file("alias"), 0, &err, msg, sizeof msg);
 	CHECK(b == a);
 	CHECK_EQ(a->refs, 2);
 	image_put(&k, b);
@@ -150,7 +150,7 @@ TEST(image_is_a_snapshot_and_the_cache_follows_the_file)
 	/* the file is now different: a new get does not return the old image */
 	CHECK_EQ(get_err(file("prog"), 0), -ENOEXEC);
 	copy_file(prog("hello"), file("prog"), 0755);
-	struct exec_image *c = image_get(&k, file("prog"), 0, &err, msg, sizeof msg);
+	struct exec_image *c = image_get(&k, NULL, file("prog"), 0, &err, msg, sizeof msg);
 	REQUIRE(c != NULL);
 	CHECK(c != a);
 	image_put(&k, c);
@@ -229,7 +229,7 @@ TEST(exec_prepare_holds_the_stack_frames_or_fails_cleanly)
 	/* all memory gone: ENOMEM before anything is destroyed, nothing held
 	 * (the arguments copied and the image cached before, as they would be) */
 	int err;
-	struct exec_image *im = image_get(&k, prog("hello"), 0, &err, msg, sizeof msg);
+	struct exec_image *im = image_get(&k, NULL, prog("hello"), 0, &err, msg, sizeof msg);
 	REQUIRE(im != NULL);
 	memset(&plan, 0, sizeof plan);
 	REQUIRE(exec_args_from_host(&k, argv, envp, &plan.args) == 0);
