@@ -7,7 +7,9 @@
 # main), and extracts them with dpkg-deb -x into a guest root:
 #
 #   BUILD/debian/cache/   apt's private state: lists, .deb archives
-#   BUILD/debian/root/    the extracted packages: `vmos run --root` / `qemu-riscv64 -L`
+#   BUILD/debian/root/    the extracted packages: `vmos run --root` / `qemu-riscv64 -L`,
+#                         plus /bin, /lib, /sbin links into /usr and /bb (busybox's
+#                         applets as links to /usr/bin/busybox)
 #   BUILD/debian/root.ok  written last: the root is complete (its package list)
 #
 # apt-get runs with a PRIVATE configuration (its own sources list, lists,
@@ -133,6 +135,14 @@ done
 # makes them on a real system; PT_INTERP says /lib/ld-linux-riscv64-lp64d.so.1)
 for d in bin sbin lib; do
 	[ -e "$ROOT/$d" ] || ln -s "usr/$d" "$ROOT/$d"
+done
+# /bb: busybox's applets as links (Debian's busybox-static installs none),
+# so a busybox sh with PATH=/bb runs applets, never the host's programs
+mkdir -p "$ROOT/bb"
+for a in sh ash seq sort head tail wc uniq md5sum sha256sum gzip gunzip zcat tar find xargs \
+	 sed awk grep cat cp mv rm mkdir rmdir ls touch cut tr od echo printf true false test \
+	 expr sleep env basename dirname tee cmp diff yes; do
+	ln -s /usr/bin/busybox "$ROOT/bb/$a"
 done
 # /tmp for the guest's scratch files (vmos mounts a tmpfs over it)
 mkdir -p "$ROOT/tmp"

@@ -15,7 +15,7 @@
 #   feature_or_skip NAME FEATURE...    true if vmos has every FEATURE (probed
 #                              once: root, pipe, tmp, fork, dynamic), else
 #                              a SKIP line naming what is missing
-DEB_ROOT=$VMOS_BUILD/debian/root
+DEB_ROOT=$(realpath -m "$VMOS_BUILD")/debian/root
 pass=0 fail=0 skip=0
 ok()   { echo "ok $1"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $1"; fail=$((fail + 1)); }
@@ -82,10 +82,10 @@ probe_feature() {
 	case $f in
 	root) [ $VM_HAS_ROOT = 1 ] && VM_FEATURE[root]=1 || VM_FEATURE[root]="vmos has no --root (the VFS of issue 17)"
 	      return ;;
-	pipe) want=x; out=$(vm_guest /usr/bin/busybox sh -c 'echo x | cat' </dev/null 2>&1) ;;
+	pipe) want=x; out=$(vm_guest /usr/bin/busybox sh -c 'PATH=/bb; echo x | cat' </dev/null 2>&1) ;;
 	fcntl) want=x-; out=$(vm_guest /usr/bin/busybox printf '%s-' x </dev/null 2>&1) ;;
 	poll) want=x; out=$(echo x | vm_guest /usr/bin/busybox sh -c 'read -r l; echo "$l"' 2>&1) ;;
-	tmp)  want=ab; out=$(vm_guest /usr/bin/busybox sh -c 'd=/tmp/vmos-probe-$$; mkdir $d && echo a >$d/f && echo b >>$d/f && tr -d "\n" <$d/f && rm -r $d' </dev/null 2>&1) ;;
+	tmp)  want=ab; out=$(vm_guest /usr/bin/busybox sh -c 'PATH=/bb; d=/tmp/vmos-probe-$$; mkdir $d && echo a >$d/f && echo b >>$d/f && tr -d "\n" <$d/f && rm -r $d' </dev/null 2>&1) ;;
 	dynamic) want=ok; out=$(vm_guest /usr/bin/echo ok </dev/null 2>&1) ;;
 	esac
 	if [ "$out" = "$want" ]; then
