@@ -16,6 +16,7 @@
 #                              once: root, pipe, tmp, fork, dynamic), else
 #                              a SKIP line naming what is missing
 DEB_ROOT=$(realpath -m "$VMOS_BUILD")/debian/root
+VMOS=$(realpath -m "$VMOS")           # the tests may cd into the root
 pass=0 fail=0 skip=0
 ok()   { echo "ok $1"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $1"; fail=$((fail + 1)); }
