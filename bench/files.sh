@@ -79,9 +79,9 @@ qpipe() {   # the pipeline for qemu-user: three qemu processes, host pipes
 		"${ENV[@]}" "${QEMU[@]}" "$ROOT/usr/bin/busybox" md5sum
 }
 bench "busybox sh -c 'seq 1 100000 | sort -n | md5sum'" \
-	"$VMOS" run --env LC_ALL=C --env TZ=UTC --root "$ROOT" /usr/bin/busybox sh -c \
+	"$VMOS" run --env LC_ALL=C --env TZ=UTC --root "$ROOT" "$ROOT/usr/bin/busybox" sh -c \
 	'PATH=/bb; seq 1 100000 | sort -n | md5sum' -- qpipe
 IN=$tmp/lines
 bench "coreutils sort (dynamically linked) of 100,000 lines" \
-	"$VMOS" run --env LC_ALL=C --env TZ=UTC --root "$ROOT" /usr/bin/sort -- \
+	"$VMOS" run --env LC_ALL=C --env TZ=UTC --root "$ROOT" "$ROOT/usr/bin/sort" -- \
 	"${ENV[@]}" "${QEMU[@]}" "$ROOT/usr/bin/sort"

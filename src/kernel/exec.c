@@ -159,7 +159,9 @@ static const char *follow_scripts(struct kernel *k, struct proc *p, const char *
 	char head[EXEC_SCRIPT_LINE];
 	const char *file = path;
 	for (int depth = 0;; depth++) {
-		int n = image_read_head(k, p, file, flags, head, sizeof head, msg, msglen);
+		/* only the first file may be a host path: interpreters are the guest's */
+		unsigned fl = depth ? flags & ~IMAGE_HOST_PATH : flags;
+		int n = image_read_head(k, p, file, fl, head, sizeof head, msg, msglen);
 		if (n < 0) {
 			*rc = n;
 			return NULL;
@@ -235,7 +237,7 @@ static int open_interp(struct kernel *k, struct proc *p, unsigned flags, struct 
 	const char *name = (const char *)im->data + im->elf.interp_off;
 	int rc = 0;
 	char imsg[300];
-	plan->interp = image_get(k, p, name, flags, &rc, imsg, sizeof imsg);
+	plan->interp = image_get(k, p, name, flags & ~IMAGE_HOST_PATH, &rc, imsg, sizeof imsg);
 	if (!plan->interp) {
 		if (rc == -ENOEXEC)
 			rc = -ELIBBAD;
@@ -253,7 +255,8 @@ int exec_prepare(struct kernel *k, struct proc *p, const char *path, unsigned fl
 	const char *file = follow_scripts(k, p, path, flags, plan, &rc, msg, msglen);
 	if (!file)
 		return rc;
-	plan->im = image_get(k, p, file, flags, &rc, msg, msglen);
+	plan->im = image_get(k, p, file, file == path ? flags : flags & ~IMAGE_HOST_PATH, &rc, msg,
+			     msglen);
 	if (!plan->im)
 		return rc;
 	if (plan->im->elf.interp_len && (rc = open_interp(k, p, flags, plan, file, msg, msglen)) < 0)
@@ -470,7 +473,7 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 			 "argument list too long (argv and environment over 128 KiB or 4096 strings)" :
 			 "out of kernel memory");
 	else
-		rc = exec_prepare(k, NULL, path, 0, &plan, msg, sizeof msg);
+		rc = exec_prepare(k, NULL, path, IMAGE_HOST_PATH, &plan, msg, sizeof msg);
 	struct proc *p = NULL;
 	if (rc == 0 && (!(p = proc_create(k, path)) || vfs_proc_init(k, p) < 0)) {
 		if (p) {

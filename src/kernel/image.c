@@ -9,7 +9,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>           /* host memory for images, not guest ABI */
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *kstrdup(struct kernel *k, const char *s)
 {
@@ -45,11 +48,47 @@ static bool same_file(const struct exec_image *im, const struct lx_stat *st)
 	       im->ctime_ns == ts_ns(st->st_ctime_sec, st->st_ctime_nsec);
 }
 
-/* Reads the open file f (want bytes, its size by fstat) into a new read-only
+/* Where the bytes come from: a file of the VFS, or (IMAGE_HOST_PATH: the
+ * program `vmos run` starts) a host file descriptor. */
+struct image_src {
+	struct file *f;
+	int fd;
+};
+
+static int64_t src_pread(struct kernel *k, struct proc *p, struct image_src *s, void *buf,
+			 size_t n, uint64_t off)
+{
+	if (s->f)
+		return vfs_pread(k, p, s->f, buf, n, off);
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(s->fd, (char *)buf + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -EIO;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (int64_t)got;
+}
+
+static void src_close(struct kernel *k, struct image_src *s)
+{
+	if (s->f)
+		file_put(k, s->f);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->f = NULL;
+	s->fd = -1;
+}
+
+/* Reads the source (want bytes, its size by fstat) into a new read-only
  * host mapping of PGROUNDUP(*size) bytes.  Returns it with *size = the bytes
  * read (fewer if the file shrank meanwhile, never more than want), or NULL
  * with *err (-ENOMEM, -EIO, or -ENOEXEC if nothing was left). */
-static uint8_t *read_file(struct kernel *k, struct proc *p, struct file *f, size_t want,
+static uint8_t *read_file(struct kernel *k, struct proc *p, struct image_src *src, size_t want,
 			  size_t *size, int *err)
 {
 	size_t maplen = PGROUNDUP(want);
@@ -59,7 +98,7 @@ static uint8_t *read_file(struct kernel *k, struct proc *p, struct file *f, size
 		*err = -ENOMEM;
 		return NULL;
 	}
-	int64_t got = vfs_pread(k, p, f, data, want, 0);
+	int64_t got = src_pread(k, p, src, data, want, 0);
 	if (got < 0) {
 		*err = -EIO;
 		munmap(data, maplen);
@@ -79,45 +118,74 @@ static uint8_t *read_file(struct kernel *k, struct proc *p, struct file *f, size
 
 #define FAIL(code, ...) do { rc = (code); snprintf(msg, msglen, __VA_ARGS__); goto fail; } while (0)
 
+/* Opens a host path (IMAGE_HOST_PATH) with the rights of the user running
+ * vmos, never blocking, and describes it in *st as the VFS would. */
+static int host_open(const char *path, struct image_src *src, struct lx_stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat hs;
+	if (fstat(fd, &hs) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	memset(st, 0, sizeof *st);
+	st->st_dev = (uint64_t)hs.st_dev;
+	st->st_ino = (uint64_t)hs.st_ino;
+	st->st_mode = (uint32_t)hs.st_mode;     /* the S_IF* values are Linux's */
+	st->st_size = (int64_t)hs.st_size;
+	st->st_mtime_sec = hs.st_mtim.tv_sec;
+	st->st_mtime_nsec = (uint64_t)hs.st_mtim.tv_nsec;
+	st->st_ctime_sec = hs.st_ctim.tv_sec;
+	st->st_ctime_nsec = (uint64_t)hs.st_ctim.tv_nsec;
+	src->fd = fd;
+	return 0;
+}
+
 /* Opens the program file at path for exec and checks what exec requires
  * of it before reading a byte (image.h: image_get's -ENOENT ... -ENOMEM
- * cases).  Returns 0 with *out (one reference) and *st filled, or a
- * negative errno with the reason in msg.
+ * cases).  Returns 0 with *src open and *st filled, or a negative errno
+ * with the reason in msg.
  *
  * This is the one place where exec turns a path into a file: resolved by
  * the VFS inside the guest root, relative to p's cwd (p NULL: vmos run's
- * initial context), following symlinks. */
+ * initial context), following symlinks - except the program `vmos run`
+ * names (IMAGE_HOST_PATH), a host path as for qemu-riscv64 -L. */
 static int image_open(struct kernel *k, struct proc *p, const char *path, unsigned flags,
-		      struct file **out, struct lx_stat *st, char *msg, size_t msglen)
+		      struct image_src *src, struct lx_stat *st, char *msg, size_t msglen)
 {
-	struct file *f = NULL;
+	int rc;
+	src->f = NULL;
+	src->fd = -1;
+	if (flags & IMAGE_HOST_PATH)
+		rc = host_open(path, src, st);
 	/* O_NONBLOCK: opening a FIFO with no writer would wait forever */
-	int rc = vfs_open_path(k, p, LX_AT_FDCWD, path, LX_O_RDONLY | LX_O_NONBLOCK, &f);
+	else if ((rc = vfs_open_path(k, p, LX_AT_FDCWD, path, LX_O_RDONLY | LX_O_NONBLOCK,
+				     &src->f)) == 0 && (rc = vfs_fstat(k, src->f, st)) < 0)
+		FAIL(rc, "%s: %s", path, strerror(-rc));
 	if (rc < 0) {
 		struct inode *ino;
-		if (rc == -ENXIO && vfs_lookup(k, p, LX_AT_FDCWD, path, LOOKUP_FOLLOW, &ino, NULL) == 0) {
+		if (rc == -ENXIO && !(flags & IMAGE_HOST_PATH) &&
+		    vfs_lookup(k, p, LX_AT_FDCWD, path, LOOKUP_FOLLOW, &ino, NULL) == 0) {
 			/* a host FIFO, device or socket: never opened (Linux: EACCES) */
 			uint32_t mode = ino->mode;
 			inode_put(k, ino);
 			FAIL(-EACCES, "%s: cannot execute %s", path, file_kind(mode));
 		}
-		if (rc == -ENXIO)
+		if (rc == -ENXIO)        /* a socket or a device without a driver */
 			FAIL(-EACCES, "%s: not a regular file", path);
 		FAIL(rc, "%s: %s", path, strerror(-rc));
 	}
-	if ((rc = vfs_fstat(k, f, st)) < 0)
-		FAIL(rc, "%s: %s", path, strerror(-rc));
 	if ((st->st_mode & LX_S_IFMT) != LX_S_IFREG)
 		FAIL(-EACCES, "%s: cannot execute %s", path, file_kind(st->st_mode));
 	if ((flags & IMAGE_NEED_EXEC) && !(st->st_mode & 0111))
 		FAIL(-EACCES, "%s: no execute permission", path);
 	if (st->st_size == 0)
 		FAIL(-ENOEXEC, "%s: empty file", path);
-	*out = f;
 	return 0;
 fail:
-	if (f)
-		file_put(k, f);
+	src_close(k, src);
 	return rc;
 }
 
@@ -125,12 +193,12 @@ int image_read_head(struct kernel *k, struct proc *p, const char *path, unsigned
 		    size_t n, char *msg, size_t msglen)
 {
 	struct lx_stat st;
-	struct file *f;
-	int rc = image_open(k, p, path, flags, &f, &st, msg, msglen);
+	struct image_src src;
+	int rc = image_open(k, p, path, flags, &src, &st, msg, msglen);
 	if (rc < 0)
 		return rc;
-	int64_t got = vfs_pread(k, p, f, buf, n, 0);
-	file_put(k, f);
+	int64_t got = src_pread(k, p, &src, buf, n, 0);
+	src_close(k, &src);
 	if (got < 0) {
 		snprintf(msg, msglen, "%s: cannot read the file: %s", path, strerror((int)-got));
 		return -EIO;
@@ -145,8 +213,8 @@ struct exec_image *image_get(struct kernel *k, struct proc *p, const char *path,
 	uint8_t *data = NULL;
 	size_t size = 0;
 	struct lx_stat st;
-	struct file *f = NULL;
-	int rc = image_open(k, p, path, flags, &f, &st, msg, msglen);
+	struct image_src src;
+	int rc = image_open(k, p, path, flags, &src, &st, msg, msglen);
 	if (rc < 0) {
 		*err = rc;
 		return NULL;
@@ -157,10 +225,10 @@ struct exec_image *image_get(struct kernel *k, struct proc *p, const char *path,
 	for (im = k->images; im; im = im->next)
 		if (same_file(im, &st)) {
 			im->refs++;
-			file_put(k, f);
+			src_close(k, &src);
 			return im;
 		}
-	data = read_file(k, p, f, (size_t)st.st_size, &size, &rc);
+	data = read_file(k, p, &src, (size_t)st.st_size, &size, &rc);
 	if (!data && rc == -ENOEXEC)
 		FAIL(rc, "%s: empty file", path);
 	if (!data)
@@ -184,19 +252,18 @@ struct exec_image *image_get(struct kernel *k, struct proc *p, const char *path,
 	im->npages = PGROUNDUP(size) >> PGSHIFT;
 	im->cache = kzalloc(&k->km, im->npages * sizeof(uint64_t));
 	/* the guest's name for it: the canonical path inside the root */
-	im->path = kstrdup(k, f->path ? f->path : path);
+	im->path = kstrdup(k, src.f && src.f->path ? src.f->path : path);
 	if (!im->cache || !im->path)
 		FAIL(-ENOMEM, "%s: out of kernel memory", path);
 	if (size != (size_t)st.st_size)     /* shrank while read: never match it again */
 		im->ctime_ns = -1;
-	file_put(k, f);
+	src_close(k, &src);
 	im->refs = 1;
 	im->next = k->images;
 	k->images = im;
 	return im;
 fail:
-	if (f)
-		file_put(k, f);
+	src_close(k, &src);
 	if (im) {
 		kfree(&k->km, im->cache);
 		kfree(&k->km, im->path);

@@ -44,9 +44,12 @@ struct exec_image {
 
 /* image_get flags */
 #define IMAGE_NEED_EXEC 0x1   /* refuse a file without an execute bit (execve) */
+#define IMAGE_HOST_PATH 0x2   /* path is a host path (the program vmos run names,
+                                 as qemu-riscv64 -L takes it), not a guest path */
 
 /* Opens path - a guest path, resolved by the VFS inside the guest root
- * relative to p's working directory (p NULL: vmos run's initial one) - and
+ * relative to p's working directory (p NULL: vmos run's initial one), or a
+ * host path with IMAGE_HOST_PATH - and
  * returns its image with a new reference: the one already cached for the
  * same file, or a new one, read completely and validated.  The open never
  * blocks (O_NONBLOCK: a FIFO or a device is refused, not waited on).

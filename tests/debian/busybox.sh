@@ -14,12 +14,12 @@
 #
 # The root comes from tests/debian/fetch.sh (skipped, with the reason, when
 # it cannot be downloaded).  A case that needs a kernel feature vmos lacks
-# (tests/debian/lib.sh: root, pipe, tmp) is skipped with the name of the
+# (tests/debian/debian.bash: root, pipe, tmp) is skipped with the name of the
 # feature and what the probe printed.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-. tests/debian/lib.sh
+. tests/debian/debian.bash
 tmp=$(mktemp -d)
 W=/tmp/vmos-bb-$$
 trap 'rm -rf "$tmp" "$W"-*' EXIT

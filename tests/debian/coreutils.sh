@@ -16,7 +16,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-. tests/debian/lib.sh
+. tests/debian/debian.bash
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 debian_root_or_skip coreutils

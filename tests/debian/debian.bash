@@ -1,4 +1,4 @@
-# tests/debian/lib.sh - shared by tests/debian/*.sh: the Debian riscv64 guest
+# tests/debian/debian.bash - shared by tests/debian/*.sh (sourced; not a test itself): the Debian riscv64 guest
 # root (tests/debian/fetch.sh), running a program of it under vmos and under
 # qemu-riscv64 -L ROOT, and comparing the two.  Source it after `cd` to the
 # repository root and after tests/lib.sh.
@@ -45,7 +45,8 @@ VM_HAS_ROOT=0
 vm_guest() {
 	local prog=$1; shift
 	if [ $VM_HAS_ROOT = 1 ]; then
-		run_vmos -t 120 run --env LC_ALL=C --env TZ=UTC --root "$DEB_ROOT" "$prog" "$@"
+		# the program is named by its host path, as for qemu-riscv64 -L
+		run_vmos -t 120 run --env LC_ALL=C --env TZ=UTC --root "$DEB_ROOT" "$DEB_ROOT$prog" "$@"
 	else
 		run_vmos -t 120 run --env LC_ALL=C --env TZ=UTC "$DEB_ROOT$prog" "$@"
 	fi
