@@ -45,6 +45,22 @@ compare "head -n / -c" "$tmp/empty" /usr/bin/head -n 7 vmos-data/words
 compare "od -A x -t x1z of a binary" "$tmp/empty" /usr/bin/od -A x -t x1z -N 256 usr/bin/ls
 compare "exit status of a failure (ls of a missing file: 2)" "$tmp/empty" /usr/bin/ls no-such-file
 
+# the auxiliary vector as glibc's loader shows it (LD_SHOW_AUXV=1): the same
+# entries as under qemu-riscv64, and the same values where they are not
+# addresses (AT_SYSINFO_EHDR / AT_MINSIGSTKSZ, which qemu-user 7.2 omits for
+# riscv64, are left out)
+auxv_of() {    # auxv_of FILE: "NAME value" with addresses replaced by "addr"
+	sed -n 's/^AT_\([A-Z0-9_]*\): *\(.*\)/\1 \2/p' "$1" | grep -v -E '^(SYSINFO_EHDR|MINSIGSTKSZ) ' |
+		awk '$1 ~ /^(PHDR|BASE|ENTRY|RANDOM)$/ { $2 = "addr" } $1 == "EXECFN" { $2 = "path" } { print }' | sort
+}
+run_vmos -t 120 run --env LD_SHOW_AUXV=1 --root "$DEB_ROOT" "$DEB_ROOT/usr/bin/true" >"$tmp/va" 2>&1; vr=$?
+run_limited 120 env -i qemu-riscv64 -E LD_SHOW_AUXV=1 -L "$DEB_ROOT" "$DEB_ROOT/usr/bin/true" >"$tmp/qa" 2>&1; qr=$?
+if [ $vr = 0 ] && [ $qr = 0 ] && [ "$(auxv_of "$tmp/va")" = "$(auxv_of "$tmp/qa")" ] && [ -n "$(auxv_of "$tmp/va")" ]; then
+	ok "LD_SHOW_AUXV=1: the same auxv entries as qemu ($(auxv_of "$tmp/va" | wc -l))"
+else
+	bad "LD_SHOW_AUXV=1: vmos status $vr, qemu $qr"; diff <(auxv_of "$tmp/qa") <(auxv_of "$tmp/va")
+fi
+
 # absolute paths: the host's coreutils on the same files are the reference
 host_ref() {    # host_ref NAME GUEST-ARGS -- HOST-ARGS
 	local name=$1; shift
