@@ -109,6 +109,9 @@ void vm_object_invalidate(struct kernel *k, struct vm_object *o, uint64_t off, u
 /* Writes o's name (pager describe, else "[name]") into buf. */
 void vm_object_describe(struct kernel *k, struct vm_object *o, char *buf, size_t n);
 
+/* The frame caching page index of o if it is in a frame now, else 0 (no
+ * read-in, no swap-in). */
+uint64_t pagecache_lookup(struct kernel *k, struct vm_object *o, uint64_t index);
 /* The object and page index a page-cache (FO_FILE) frame caches; NULL if
  * pa is not a cached frame. */
 struct vm_object *pagecache_frame_object(struct kernel *k, uint64_t pa, uint64_t *index);
@@ -142,12 +145,15 @@ static inline bool pagecache_is_key(uint64_t key) { return (key & PAGECACHE_KEY_
 /* Boot and shutdown: the object cache and table.  0 or -ENOMEM. */
 int pagecache_init(struct kernel *k);
 void pagecache_shutdown(struct kernel *k);
-/* Evicts the cached page the policy r chose (key, already out of the
- * policy): out of every mapping, then dropped, written back or swapped.
- * Returns 0, -ENOMEM (swap full or write-back failed: the page stays,
- * back in the policy) or 1 (pinned: the faulting instruction needs it; the
- * page stays and its frame is returned in *pinned for the caller). */
-int pagecache_evict(struct kernel *k, struct repl *r, uint64_t key, struct frame **pinned);
+/* The frame of the cached page under policy key (kpanics if none). */
+uint64_t pagecache_key_frame(struct kernel *k, uint64_t key);
+/* Evicts the cached page under key, which the policy chose (the key is
+ * already out of the policy; frame.c has checked that the faulting
+ * instruction does not need it): out of every mapping, then dropped if
+ * clean, written back by the pager, or written to swap (swap-backed).
+ * Returns 0, or -ENOMEM (swap full, or the write-back failed) with the page
+ * left as it was (the caller gives it back to the policy). */
+int pagecache_evict(struct kernel *k, uint64_t key);
 /* CLOCK's reference test for a page-cache key: any mapping's A bit, or a
  * read()/write() since the last test; clears them. */
 bool pagecache_test_clear_ref(struct kernel *k, uint64_t key);
@@ -157,5 +163,7 @@ bool pagecache_test_clear_ref(struct kernel *k, uint64_t key);
  * held by objects are in use (adds them to swap_refs[slot] if not NULL).
  * NULL if consistent. */
 const char *pagecache_check(struct kernel *k, uint32_t *refs, uint32_t *swap_refs);
+/* pagecache_check(k, NULL, seen): for swap_check. */
+const char *pagecache_check_swap(struct kernel *k, uint32_t *seen);
 
 #endif
