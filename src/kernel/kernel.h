@@ -122,6 +122,7 @@ struct kernel_stats {
 	uint64_t fault_run_max;     /* most page faults of one instruction in a row */
 	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */
 	uint64_t progress_kills;    /* processes killed by the progress guard */
+	uint64_t deadlocks;         /* runs of kernel_run that ended every sleeper (sched.c) */
 };
 
 /* The swap device (swap.c). */
@@ -176,6 +177,9 @@ struct kernel {
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
 	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */
+	/* pipes and procfs (fs/pipe.c, fs/procfs.c) */
+	struct kmem_cache *pipe_cache; /* struct pipe (fs/pipe.h) */
+	uint64_t pipe_ino;            /* the last pipe's inode number */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

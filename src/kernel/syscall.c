@@ -366,7 +366,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}
 	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)
-		return;          /* blocked (proc_block_restart): the ecall re-runs with a0..a5 intact */
+		return;          /* blocked (waitq_sleep): the ecall re-runs with a0..a5 intact */
+	p->sys_done = 0;         /* a call that slept partway is complete now */
 	a[0] = (uint64_t)rc;
 	kernel_event_syscall(k, p, nr, rc, args);
 }

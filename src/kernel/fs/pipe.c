@@ -1,0 +1,285 @@
+/*
+ * pipe.c - pipes (see pipe.h): the byte ring, and read/write with Linux's
+ * blocking rules (fs/pipe.c, pipe(7)).
+ *
+ * The ring is the classic circular buffer of a bounded producer/consumer
+ * (Dijkstra's, as in xv6's pipe.c), here over PIPE_PAGES separately
+ * allocated pages instead of one array, so an idle or lightly used pipe
+ * holds one page, not 64 KiB:
+ *
+ *        page 0          page 1                 page 15
+ *   +--------------+--------------+--- ... ---+--------------+
+ *   |    ....DDDDDD|DDDDDDDDD.....|           |              |
+ *   +--------------+--------------+--- ... ---+--------------+
+ *            ^head           ^head+len (mod PIPE_SIZE): the tail
+ *
+ * Blocking: a reader that finds the ring empty sleeps on rd_wait, a writer
+ * that finds no room on wr_wait (waitq.h: the call re-runs when woken);
+ * each side wakes the other's queue when it changes the ring, and closing
+ * an end wakes both.  A large write that sleeps partway keeps its
+ * progress in p->sys_done, so the re-run goes on from there.
+ */
+#include "pipe.h"
+#include "proc.h"
+#include "uaccess.h"
+
+#include "abi/lx/signal.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Linux's cap on one read or write: INT_MAX rounded down to a page. */
+#define MAX_RW_COUNT 0x7ffff000ULL
+
+/* ---- the ring ------------------------------------------------------------ */
+
+uint8_t *pipe_ring_tail(struct kmem *km, struct pipe_ring *r, size_t *n)
+{
+	if (r->len == PIPE_SIZE || *n == 0) {
+		*n = 0;
+		return NULL;
+	}
+	uint32_t tail = (r->head + r->len) % PIPE_SIZE;
+	unsigned pg = tail / PIPE_PAGE;
+	size_t room = PIPE_PAGE - tail % PIPE_PAGE;
+	if (room > PIPE_SIZE - r->len)
+		room = PIPE_SIZE - r->len;     /* the tail page is also the head page */
+	if (room < *n)
+		*n = room;
+	if (!r->page[pg]) {
+		r->page[pg] = kmalloc(km, PIPE_PAGE);
+		if (!r->page[pg])
+			return NULL;           /* *n != 0: out of memory */
+	}
+	return r->page[pg] + tail % PIPE_PAGE;
+}
+
+void pipe_ring_commit(struct pipe_ring *r, size_t n)
+{
+	r->len += (uint32_t)n;
+}
+
+const uint8_t *pipe_ring_head(const struct pipe_ring *r, size_t *n)
+{
+	if (r->len == 0 || *n == 0) {
+		*n = 0;
+		return NULL;
+	}
+	size_t avail = PIPE_PAGE - r->head % PIPE_PAGE;
+	if (avail > r->len)
+		avail = r->len;
+	if (avail < *n)
+		*n = avail;
+	return r->page[r->head / PIPE_PAGE] + r->head % PIPE_PAGE;
+}
+
+void pipe_ring_consume(struct kmem *km, struct pipe_ring *r, size_t n)
+{
+	r->head = (uint32_t)((r->head + n) % PIPE_SIZE);
+	r->len -= (uint32_t)n;
+	if (r->len)
+		return;
+	/* drained: start again at page 0 and keep only it */
+	r->head = 0;
+	for (unsigned i = 1; i < PIPE_PAGES; i++) {
+		kfree(km, r->page[i]);
+		r->page[i] = NULL;
+	}
+}
+
+long pipe_ring_put(struct kmem *km, struct pipe_ring *r, const void *src, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		size_t m = n - done;
+		uint8_t *dst = pipe_ring_tail(km, r, &m);
+		if (!dst) {
+			if (m)
+				return done ? (long)done : -ENOMEM;
+			break;                 /* full */
+		}
+		memcpy(dst, (const uint8_t *)src + done, m);
+		pipe_ring_commit(r, m);
+		done += m;
+	}
+	return (long)done;
+}
+
+size_t pipe_ring_get(struct kmem *km, struct pipe_ring *r, void *dst, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		size_t m = n - done;
+		const uint8_t *src = pipe_ring_head(r, &m);
+		if (!src)
+			break;
+		memcpy((uint8_t *)dst + done, src, m);
+		pipe_ring_consume(km, r, m);
+		done += m;
+	}
+	return done;
+}
+
+void pipe_ring_free(struct kmem *km, struct pipe_ring *r)
+{
+	for (unsigned i = 0; i < PIPE_PAGES; i++) {
+		kfree(km, r->page[i]);
+		r->page[i] = NULL;
+	}
+	r->head = r->len = 0;
+}
+
+/* ---- the pipe ------------------------------------------------------------ */
+
+int pipe_boot(struct kernel *k)
+{
+	k->pipe_cache = kmem_cache_create(&k->km, "pipe", sizeof(struct pipe), 8);
+	return k->pipe_cache ? 0 : -ENOMEM;
+}
+
+struct pipe *pipe_create(struct kernel *k)
+{
+	struct pipe *pp = kmem_cache_zalloc(k->pipe_cache);
+	if (!pp)
+		return NULL;
+	pp->readers = pp->writers = 1;
+	waitq_init(&pp->rd_wait, "data in a pipe (read)");
+	waitq_init(&pp->wr_wait, "room in a pipe (write)");
+	pp->ino = ++k->pipe_ino;
+	return pp;
+}
+
+void pipe_open_end(struct pipe *pp, bool writer)
+{
+	if (writer)
+		pp->writers++;
+	else
+		pp->readers++;
+}
+
+void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer)
+{
+	if (writer)
+		pp->writers--;
+	else
+		pp->readers--;
+	/* readers see EOF, writers EPIPE: both re-check */
+	waitq_wake_all(k, &pp->rd_wait);
+	waitq_wake_all(k, &pp->wr_wait);
+	if (pp->readers || pp->writers)
+		return;
+	pipe_ring_free(&k->km, &pp->ring);
+	kmem_cache_free(k->pipe_cache, pp);
+}
+
+int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ubuf, uint64_t n,
+		  bool nonblock)
+{
+	if (!uaccess_ok(k, ubuf, n))
+		return -EFAULT;
+	if (n == 0)
+		return 0;
+	if (pp->ring.len == 0) {
+		if (!pp->writers)
+			return 0;               /* end of file */
+		if (nonblock)
+			return -EAGAIN;
+		waitq_sleep(k, p, &pp->rd_wait);
+		return 0;
+	}
+	if (n > pp->ring.len)
+		n = pp->ring.len;
+	/* the bytes that do not fit the buffer stay in the pipe */
+	size_t want = uaccess_writable_prefix(k, p, ubuf, (size_t)n);
+	if (want == 0)
+		return -EFAULT;
+	size_t done = 0;
+	while (done < want) {
+		size_t m = want - done;
+		const uint8_t *src = pipe_ring_head(&pp->ring, &m);
+		if (copyout(k, p, ubuf + done, src, m) < 0)
+			break;                  /* cannot happen after the prefix check */
+		pipe_ring_consume(&k->km, &pp->ring, m);
+		done += m;
+	}
+	waitq_wake_all(k, &pp->wr_wait);
+	return done ? (int64_t)done : -EFAULT;
+}
+
+/* Copies up to n user bytes from ubuf into the ring, a user page at a time
+ * (so a fault stops at a page boundary with what came before it).  Returns
+ * the bytes copied; *fault set if a user page faulted, *err = -ENOMEM if
+ * the ring could not grow. */
+static size_t ring_copyin(struct kernel *k, struct proc *p, struct pipe_ring *r, uint64_t ubuf,
+			  size_t n, bool *fault, int *err)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint64_t at = ubuf + done;
+		size_t m = PGSIZE - (size_t)(at & PGMASK);
+		if (m > n - done)
+			m = n - done;
+		uint8_t *dst = pipe_ring_tail(&k->km, r, &m);
+		if (!dst) {
+			if (m)
+				*err = -ENOMEM;
+			break;
+		}
+		if (copyin(k, p, dst, at, m) < 0) {
+			*fault = true;
+			break;
+		}
+		pipe_ring_commit(r, m);
+		done += m;
+	}
+	return done;
+}
+
+int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ubuf, uint64_t n,
+		   bool nonblock)
+{
+	if (!uaccess_ok(k, ubuf, n))
+		return -EFAULT;
+	if (n > MAX_RW_COUNT)
+		n = MAX_RW_COUNT;
+	if (n == 0)
+		return 0;                       /* a null write succeeds, reader or not */
+	uint64_t done = p->sys_done;            /* written before a sleep (a re-run) */
+	if (!pp->readers) {
+		pipe_sigpipe(k, p);
+		return done ? (int64_t)done : -EPIPE;
+	}
+	if (n <= PIPE_BUF && pipe_ring_room(&pp->ring) < n) {
+		/* atomic: all at once or not yet */
+		if (nonblock)
+			return -EAGAIN;
+		waitq_sleep(k, p, &pp->wr_wait);
+		return 0;
+	}
+	bool fault = false;
+	int err = 0;
+	size_t got = ring_copyin(k, p, &pp->ring, ubuf + done, (size_t)(n - done), &fault, &err);
+	done += got;
+	pp->bytes_written += got;
+	if (got)
+		waitq_wake_all(k, &pp->rd_wait);
+	if (fault || err)
+		return done ? (int64_t)done : fault ? -EFAULT : err;
+	if (done == n)
+		return (int64_t)done;
+	if (nonblock)
+		return done ? (int64_t)done : -EAGAIN;
+	p->sys_done = done;                     /* the rest after a reader made room */
+	waitq_sleep(k, p, &pp->wr_wait);
+	return 0;
+}
+
+void pipe_sigpipe(struct kernel *k, struct proc *p)
+{
+	if (p->sigmask & (1ULL << (LX_SIGPIPE - 1)))
+		return;                         /* blocked: it would stay pending */
+	fflush(k->cfg.out);
+	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by SIGPIPE: write to a pipe with no reader\n",
+		p->pid, p->name);
+	proc_exit(k, p, 0, LX_SIGPIPE);
+}
