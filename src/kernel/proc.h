@@ -75,6 +75,7 @@ struct mm {
 	uint64_t brk_start, brk;       /* heap: [brk_start, brk) */
 	uint64_t stack_top;            /* first VA above the stack */
 	uint64_t mmap_base;            /* mmap allocates top-down below this */
+	uint64_t arg_start, arg_end;   /* the argv strings on the stack (/proc/PID/cmdline) */
 	int refs;                      /* processes using it */
 };
 

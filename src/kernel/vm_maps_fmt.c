@@ -1,0 +1,50 @@
+/*
+ * vm_maps_fmt.c - a region as a line of /proc/PID/maps (see vm_maps_fmt.h).
+ */
+#include "vm_maps_fmt.h"
+#include "image.h"
+#include "vm_prot.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/sysmacros.h>
+
+const char *vm_region_name(const struct vm_region *r, char *buf, size_t n)
+{
+	const struct exec_image *im = r->object;
+	if (im) {
+		char abs[PATH_MAX];
+		if (im->path[0] != '/' && realpath(im->path, abs))
+			snprintf(buf, n, "%s", abs);
+		else
+			snprintf(buf, n, "%s", im->path);
+		return buf;
+	}
+	switch (r->kind) {
+	case VMK_HEAP: return "[heap]";
+	case VMK_STACK: return "[stack]";
+	case VMK_VDSO: return "[vdso]";
+	default: return NULL;
+	}
+}
+
+int vm_maps_line(const struct vm_region *r, char *buf, size_t n)
+{
+	const struct exec_image *im = r->object;
+	char path[PATH_MAX];
+	int len = snprintf(buf, n, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
+			   (unsigned long long)r->start, (unsigned long long)r->end,
+			   (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
+			   (r->prot & VM_PROT_EXEC) ? 'x' : '-', 'p',
+			   (unsigned long long)(im ? r->obj_offset : 0), im ? major(im->dev) : 0,
+			   im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
+	const char *name = vm_region_name(r, path, sizeof path);
+	size_t at = len < 0 ? 0 : (size_t)len < n ? (size_t)len : n;
+	/* Linux ends the prefix with a space (so an anonymous line ends in
+	 * one), and before a name pads to seq_setwidth(25 + 6 * sizeof(void *)
+	 * - 1) = 72 columns and adds one more space: names start at column 73. */
+	int more = name ? snprintf(buf + at, n - at, "%*s %s\n", len < 72 ? 72 - len : 0, "", name) :
+			  snprintf(buf + at, n - at, "\n");
+	return len + more;
+}
