@@ -16,20 +16,18 @@
  * Blocking: a reader that finds the ring empty sleeps on rd_wait, a writer
  * that finds no room on wr_wait (waitq.h: the call re-runs when woken);
  * each side wakes the other's queue when it changes the ring, and closing
- * an end wakes both.  A large write that sleeps partway keeps its
- * progress in p->sys_done, so the re-run goes on from there.
+ * an end wakes both.  A write larger than the room takes what fits and
+ * returns its count; the caller (the VFS's write loop) offers the rest,
+ * and when that must sleep keeps the bytes done in p->sys_done so the
+ * re-run goes on from there.
  */
 #include "pipe.h"
 #include "proc.h"
-#include "uaccess.h"
 
 #include "abi/lx/signal.h"
 
 #include <errno.h>
 #include <string.h>
-
-/* Linux's cap on one read or write: INT_MAX rounded down to a page. */
-#define MAX_RW_COUNT 0x7ffff000ULL
 
 /* ---- the ring ------------------------------------------------------------ */
 
@@ -172,11 +170,9 @@ void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer)
 	kmem_cache_free(k->pipe_cache, pp);
 }
 
-int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ubuf, uint64_t n,
+int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf, size_t n,
 		  bool nonblock)
 {
-	if (!uaccess_ok(k, ubuf, n))
-		return -EFAULT;
 	if (n == 0)
 		return 0;
 	if (pp->ring.len == 0) {
@@ -185,93 +181,36 @@ int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ub
 		if (nonblock)
 			return -EAGAIN;
 		waitq_sleep(k, p, &pp->rd_wait);
-		return 0;
+		return PIPE_BLOCKED;
 	}
-	if (n > pp->ring.len)
-		n = pp->ring.len;
-	/* the bytes that do not fit the buffer stay in the pipe */
-	size_t want = uaccess_writable_prefix(k, p, ubuf, (size_t)n);
-	if (want == 0)
-		return -EFAULT;
-	size_t done = 0;
-	while (done < want) {
-		size_t m = want - done;
-		const uint8_t *src = pipe_ring_head(&pp->ring, &m);
-		if (copyout(k, p, ubuf + done, src, m) < 0)
-			break;                  /* cannot happen after the prefix check */
-		pipe_ring_consume(&k->km, &pp->ring, m);
-		done += m;
-	}
+	size_t got = pipe_ring_get(&k->km, &pp->ring, kbuf, n);
 	waitq_wake_all(k, &pp->wr_wait);
-	return done ? (int64_t)done : -EFAULT;
+	return (int64_t)got;
 }
 
-/* Copies up to n user bytes from ubuf into the ring, a user page at a time
- * (so a fault stops at a page boundary with what came before it).  Returns
- * the bytes copied; *fault set if a user page faulted, *err = -ENOMEM if
- * the ring could not grow. */
-static size_t ring_copyin(struct kernel *k, struct proc *p, struct pipe_ring *r, uint64_t ubuf,
-			  size_t n, bool *fault, int *err)
-{
-	size_t done = 0;
-	while (done < n) {
-		uint64_t at = ubuf + done;
-		size_t m = PGSIZE - (size_t)(at & PGMASK);
-		if (m > n - done)
-			m = n - done;
-		uint8_t *dst = pipe_ring_tail(&k->km, r, &m);
-		if (!dst) {
-			if (m)
-				*err = -ENOMEM;
-			break;
-		}
-		if (copyin(k, p, dst, at, m) < 0) {
-			*fault = true;
-			break;
-		}
-		pipe_ring_commit(r, m);
-		done += m;
-	}
-	return done;
-}
-
-int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ubuf, uint64_t n,
+int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void *kbuf, size_t n,
 		   bool nonblock)
 {
-	if (!uaccess_ok(k, ubuf, n))
-		return -EFAULT;
-	if (n > MAX_RW_COUNT)
-		n = MAX_RW_COUNT;
 	if (n == 0)
 		return 0;                       /* a null write succeeds, reader or not */
-	uint64_t done = p->sys_done;            /* written before a sleep (a re-run) */
 	if (!pp->readers) {
 		pipe_sigpipe(k, p);
-		return done ? (int64_t)done : -EPIPE;
+		return -EPIPE;
 	}
-	if (n <= PIPE_BUF && pipe_ring_room(&pp->ring) < n) {
-		/* atomic: all at once or not yet */
+	uint32_t room = pipe_ring_room(&pp->ring);
+	if (room == 0 || (n <= PIPE_BUF && room < n)) {
+		/* n <= PIPE_BUF is atomic: all at once or not yet */
 		if (nonblock)
 			return -EAGAIN;
 		waitq_sleep(k, p, &pp->wr_wait);
-		return 0;
+		return PIPE_BLOCKED;
 	}
-	bool fault = false;
-	int err = 0;
-	size_t got = ring_copyin(k, p, &pp->ring, ubuf + done, (size_t)(n - done), &fault, &err);
-	done += got;
-	pp->bytes_written += got;
-	if (got)
+	long w = pipe_ring_put(&k->km, &pp->ring, kbuf, n < room ? n : room);
+	if (w > 0) {
+		pp->bytes_written += (uint64_t)w;
 		waitq_wake_all(k, &pp->rd_wait);
-	if (fault || err)
-		return done ? (int64_t)done : fault ? -EFAULT : err;
-	if (done == n)
-		return (int64_t)done;
-	if (nonblock)
-		return done ? (int64_t)done : -EAGAIN;
-	p->sys_done = done;                     /* the rest after a reader made room */
-	waitq_sleep(k, p, &pp->wr_wait);
-	return 0;
+	}
+	return w;
 }
 
 void pipe_sigpipe(struct kernel *k, struct proc *p)

@@ -87,15 +87,20 @@ void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer);
  * fork and dup share it). */
 void pipe_open_end(struct pipe *pp, bool writer);
 
-/* read(2) of n bytes into user buffer ubuf of p: the bytes read, 0 at end
- * of file, -EAGAIN (nonblock), -EFAULT; or, when it must wait, it puts p
- * to sleep (waitq_sleep: the call re-runs when woken) and returns 0. */
-int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ubuf, uint64_t n,
+/* A call that must wait put p to sleep (waitq_sleep: the system call
+ * re-runs when p is woken) and returns this: the VFS's VFS_BLOCKED. */
+#define PIPE_BLOCKED (-512)
+
+/* read(2) of up to n bytes into the kernel buffer kbuf: the bytes read
+ * (what is there, up to n), 0 at end of file or for n = 0, -EAGAIN
+ * (nonblock), or PIPE_BLOCKED. */
+int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf, size_t n,
 		  bool nonblock);
-/* write(2) of n bytes from user buffer ubuf of p: the bytes written,
- * -EAGAIN, -EFAULT, -EPIPE (after pipe_sigpipe); or it sleeps as
- * pipe_read does, keeping the bytes already written in p->sys_done. */
-int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, uint64_t ubuf, uint64_t n,
+/* write(2) of n bytes from the kernel buffer kbuf: the bytes taken - all
+ * n if n <= PIPE_BUF, else as many as fit (the caller offers the rest
+ * again) - or -EPIPE (after pipe_sigpipe), -EAGAIN (nonblock, nothing
+ * fits), -ENOMEM, or PIPE_BLOCKED (nothing fits; p sleeps).  0 for n = 0. */
+int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void *kbuf, size_t n,
 		   bool nonblock);
 
 /* SIGPIPE for p, which wrote to a pipe with no reader: the one place the
