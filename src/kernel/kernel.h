@@ -184,9 +184,8 @@ struct kernel {
 	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
 	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */
 	struct vfs *vfs;          /* mounts, inode and file caches (fs/vfs.c) */
-	/* pipes and procfs (fs/pipe.c, fs/procfs.c) */
+	/* pipes (fs/pipe.c) */
 	struct kmem_cache *pipe_cache; /* struct pipe (fs/pipe.h) */
-	uint64_t pipe_ino;            /* the last pipe's inode number */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

@@ -143,7 +143,6 @@ struct pipe *pipe_create(struct kernel *k)
 	pp->readers = pp->writers = 1;
 	waitq_init(&pp->rd_wait, "data in a pipe (read)");
 	waitq_init(&pp->wr_wait, "room in a pipe (write)");
-	pp->ino = ++k->pipe_ino;
 	return pp;
 }
 

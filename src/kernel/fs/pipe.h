@@ -71,7 +71,6 @@ struct pipe {
 	unsigned readers, writers;
 	struct waitq rd_wait;          /* readers waiting for data (or EOF) */
 	struct waitq wr_wait;          /* writers waiting for room (or no reader) */
-	uint64_t ino;                  /* fstat's st_ino: a number of pipefs */
 	uint64_t bytes_written;        /* in total, for /proc and tests */
 };
 
@@ -102,6 +101,12 @@ int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf,
  * fits), -ENOMEM, or PIPE_BLOCKED (nothing fits; p sleeps).  0 for n = 0. */
 int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void *kbuf, size_t n,
 		   bool nonblock);
+
+/* pipe2(2) (pipe_file.c): a pipe as two open files, the read end at the
+ * lower fd; flags LX_O_CLOEXEC, LX_O_NONBLOCK (EINVAL for others, and for
+ * O_DIRECT: packet mode is not implemented).  0, -EINVAL, -EFAULT (no fd
+ * left open then), -EMFILE, -ENOMEM. */
+int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags);
 
 /* SIGPIPE for p, which wrote to a pipe with no reader: the one place the
  * signal is raised (the signals code makes it a real signal).  Today: a

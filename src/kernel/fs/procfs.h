@@ -55,7 +55,7 @@ void procfs_text_uptime(struct kernel *k, struct ptext *t);
  * by, made absolute; written to buf (n bytes).  Returns its length. */
 int procfs_exe_path(struct kernel *k, struct proc *q, char *buf, size_t n);
 
-/* Mounts /proc (vfs_init's table).  0 or -ENOMEM. */
-int procfs_mount(struct kernel *k);
+/* Mounts procfs at path ("/proc", from vfs_init's table).  0 or -ENOMEM. */
+int procfs_mount(struct kernel *k, const char *path);
 
 #endif
