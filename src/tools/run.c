@@ -9,6 +9,7 @@
 #include "run.h"
 #include "kernel.h"
 #include "proc.h"
+#include "fs/vfs.h"
 #include "stats_report.h"
 #include "inspect.h"
 #include "explain.h"
@@ -692,6 +693,8 @@ int run_main(int argc, char **argv)
 		const char *e = kernel_check(k);
 		if (!e && k->user_frames)
 			e = "user frames remain after every process exited";
+		if (!e)
+			e = vfs_check_idle(k);
 		if (e) {
 			fprintf(stderr, "vmos: invariant broken at the end: %s\n", e);
 			status = status ? status : 1;
