@@ -63,9 +63,10 @@ struct vm_object;
 #define VFS_IO_CHUNK    65536   /* bytes one file_ops read/write call moves at most */
 
 /* A file_ops read/write/... that had to wait put the process to sleep with
- * proc_block_restart (proc.h) and returns this; the system call re-runs
- * from the start when the process is woken (so it must not have consumed
- * anything).  Linux's ERESTARTSYS. */
+ * waitq_sleep (waitq.h) and returns this; the system call re-runs from the
+ * start when the process is woken (so it must not have consumed anything;
+ * a pipe write that took part of its bytes before it slept has the VFS
+ * keep them in p->sys_done).  Linux's ERESTARTSYS. */
 #define VFS_BLOCKED (-512)
 
 /* ---- open files ------------------------------------------------------------ */
@@ -115,6 +116,7 @@ struct file {
 	int refs;
 	void *priv;                     /* the file system's (a pipe end, a procfs buffer) */
 	struct file *prev_all, *next_all;   /* every live file (vfs_check) */
+	int check_refs;                 /* vfs_check's count */
 };
 
 /* A new file with one reference on ops/inode (the inode gains a reference
@@ -175,6 +177,10 @@ struct inode_ops {
 	 * (truncated to n), or a negative errno. */
 	int (*readlink)(struct kernel *k, struct inode *ino, char *buf, size_t n);
 	int (*getattr)(struct kernel *k, struct inode *ino, struct lx_stat *st);
+	/* faccessat's question (LX_R_OK | W_OK | X_OK bits, not 0): 0 or
+	 * -EACCES.  NULL: the guest is root - R and W always, X if any x bit
+	 * is set or it is a directory (EROFS is the VFS's). */
+	int (*access)(struct kernel *k, struct inode *ino, int mode);
 	/* Called when a file is opened on ino (after access checks): may set
 	 * f->ops, f->priv.  0 or a negative errno (the open fails). */
 	int (*open)(struct kernel *k, struct inode *ino, struct file *f);
@@ -214,6 +220,7 @@ struct inode {
 	void *priv;                     /* the file system's */
 	int host_fd;                    /* hostfs: the host descriptor kept open, else -1 */
 	struct inode *prev_all, *next_all;   /* every live inode (vfs_check) */
+	int check_refs;                 /* vfs_check's count */
 };
 
 /* A new inode of mount m (may be NULL for anonymous inodes: pipes) with one
@@ -242,6 +249,9 @@ struct mount {
 	uint64_t dev;                   /* st_dev of its inodes (unless getattr says otherwise) */
 	struct inode *root;             /* one reference */
 	void *priv;                     /* the file system's */
+	uint64_t held;                  /* inodes the file system keeps referenced itself
+	                                   besides root (devfs: its nodes; tmpfs: its files),
+	                                   kept up to date by it: vfs_check_idle counts them */
 	void (*umount)(struct kernel *k, struct mount *m);  /* at shutdown, before root goes; may be NULL */
 	struct mount *next;
 };
@@ -260,11 +270,15 @@ struct mount *vfs_mount(struct kernel *k, const char *path, const char *fstype, 
  * (a --root or --rw that is not a directory).  vfs_shutdown releases every
  * mount (all processes must be gone). */
 int vfs_init(struct kernel *k);
+/* With no process left: no open file remains, and the only inodes are the
+ * mounts' roots and what file systems hold (mount.held).  NULL or a message. */
+const char *vfs_check_idle(struct kernel *k);
 void vfs_shutdown(struct kernel *k);
-/* Accounts for every live file and inode: each file's refs equals the fd
- * slots (over distinct tables) that hold it plus extra holders the caller
- * cannot see (none today); each inode's refs is at least its files and
- * mount.  NULL if all holds, else a message. */
+/* Accounts for every live file and inode: the lists match the counters,
+ * each file's refs is at least the fd slots (over distinct tables) that
+ * hold it, each inode's at least its files and mount; after the last
+ * process and mount, none is left (kernel_shutdown).  NULL if all holds,
+ * else a message. */
 const char *vfs_check(struct kernel *k);
 
 /* ---- per-process state ------------------------------------------------------ */
@@ -275,6 +289,7 @@ struct files {
 	int max;                        /* slots allocated */
 	struct file **fd;               /* kmalloc'd */
 	uint8_t *cloexec;               /* kmalloc'd, one byte per slot */
+	bool checked;                   /* vfs_check: counted already */
 };
 
 /* The open file behind fd of p (borrowed: valid until p's table changes;
@@ -286,6 +301,13 @@ struct file *fd_get(struct proc *p, int fd);
 int fd_install(struct kernel *k, struct proc *p, struct file *f, int min, bool cloexec);
 /* Closes fd: 0 or -EBADF. */
 int fd_close(struct kernel *k, struct proc *p, int fd);
+/* Installs f at exactly slot fd (dup3), closing what was there; fd must be
+ * below RLIMIT_NOFILE.  Returns fd or -ENOMEM (f not consumed then). */
+int fd_install_at(struct kernel *k, struct proc *p, struct file *f, int fd, bool cloexec);
+/* The close-on-exec bit of an open fd (false if not open); setting it on a
+ * closed fd does nothing. */
+bool fd_cloexec(struct proc *p, int fd);
+void fd_set_cloexec(struct proc *p, int fd, bool on);
 
 /* Process hooks (proc.c, fork.c, exec.c):
  *   vfs_proc_init  - a top-level process: fds 0, 1, 2 are the console, cwd

@@ -18,8 +18,10 @@
 #include <unistd.h>
 #include "check.h"
 
+#ifndef F_GETFL
 #define F_GETFL 3
 #define F_SETFL 4
+#endif
 #define SIG_BLOCK 0
 #define FIONREAD 0x541B
 
