@@ -8,19 +8,33 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 
-const char *vm_region_name(const struct vm_region *r, char *buf, size_t n)
+const char *vm_guest_path(const char *host_path, const char *root, char *buf, size_t n)
+{
+	char abs[PATH_MAX], rootabs[PATH_MAX];
+	const char *path = host_path;
+	if (path[0] != '/' && realpath(path, abs))
+		path = abs;
+	if (root && realpath(root, rootabs)) {
+		size_t rl = strlen(rootabs);
+		if (rl == 1)
+			rl = 0;                      /* --root / */
+		if (!strncmp(path, rootabs, rl) && (path[rl] == '/' || !path[rl])) {
+			snprintf(buf, n, "%s", path[rl] ? path + rl : "/");
+			return buf;
+		}
+	}
+	snprintf(buf, n, "%s", path);
+	return buf;
+}
+
+const char *vm_region_name(const struct vm_region *r, const char *root, char *buf, size_t n)
 {
 	const struct exec_image *im = r->object;
-	if (im) {
-		char abs[PATH_MAX];
-		if (im->path[0] != '/' && realpath(im->path, abs))
-			snprintf(buf, n, "%s", abs);
-		else
-			snprintf(buf, n, "%s", im->path);
-		return buf;
-	}
+	if (im)
+		return vm_guest_path(im->path, root, buf, n);
 	switch (r->kind) {
 	case VMK_HEAP: return "[heap]";
 	case VMK_STACK: return "[stack]";
@@ -29,7 +43,7 @@ const char *vm_region_name(const struct vm_region *r, char *buf, size_t n)
 	}
 }
 
-int vm_maps_line(const struct vm_region *r, char *buf, size_t n)
+int vm_maps_line(const struct vm_region *r, const char *root, char *buf, size_t n)
 {
 	const struct exec_image *im = r->object;
 	char path[PATH_MAX];
@@ -39,7 +53,7 @@ int vm_maps_line(const struct vm_region *r, char *buf, size_t n)
 			   (r->prot & VM_PROT_EXEC) ? 'x' : '-', 'p',
 			   (unsigned long long)(im ? r->obj_offset : 0), im ? major(im->dev) : 0,
 			   im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
-	const char *name = vm_region_name(r, path, sizeof path);
+	const char *name = vm_region_name(r, root, path, sizeof path);
 	size_t at = len < 0 ? 0 : (size_t)len < n ? (size_t)len : n;
 	/* Linux ends the prefix with a space (so an anonymous line ends in
 	 * one), and before a name pads to seq_setwidth(25 + 6 * sizeof(void *)

@@ -19,13 +19,19 @@
 /* Room for any maps line: the prefix, padding and a path. */
 #define VM_MAPS_LINE_MAX (128 + 4096)
 
+/* The guest path of a program the host knows as host_path, into buf (n
+ * bytes): made absolute, as the kernel shows d_path(), and with root (the
+ * host directory shown as the guest's /, NULL for the host's /) taken off
+ * its front.  A program outside root keeps its host path. */
+const char *vm_guest_path(const char *host_path, const char *root, char *buf, size_t n);
+
 /* The name Linux shows for r, or NULL (anonymous): written into buf (n
- * bytes) when it is a path.  A relative program path is made absolute, as
- * the kernel shows d_path(). */
-const char *vm_region_name(const struct vm_region *r, char *buf, size_t n);
+ * bytes) when it is a path (vm_guest_path). */
+const char *vm_region_name(const struct vm_region *r, const char *root, char *buf, size_t n);
 
 /* Writes the maps line of r, '\n' included, into buf (n bytes, NUL
- * terminated).  Returns its length (snprintf's: more than n - 1 if cut). */
-int vm_maps_line(const struct vm_region *r, char *buf, size_t n);
+ * terminated); root as for vm_guest_path.  Returns its length (snprintf's:
+ * more than n - 1 if cut). */
+int vm_maps_line(const struct vm_region *r, const char *root, char *buf, size_t n);
 
 #endif

@@ -70,9 +70,8 @@ unsigned procview_parse(const char *s)
  * which the guest's /proc/PID/maps uses too. */
 static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out)
 {
-	(void)p;
 	char line[VM_MAPS_LINE_MAX];
-	vm_maps_line(r, line, sizeof line);
+	vm_maps_line(r, p->kernel->cfg.root, line, sizeof line);
 	fputs(line, out);
 }
 

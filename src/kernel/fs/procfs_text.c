@@ -90,7 +90,7 @@ void procfs_text_maps(struct kernel *k, struct proc *q, struct ptext *t)
 		return;                 /* its address space is gone: empty, as Linux */
 	char line[VM_MAPS_LINE_MAX];
 	for (struct vm_region *r = vm_map_first(&q->mm->map); r; r = vm_map_next(&q->mm->map, r)) {
-		int n = vm_maps_line(r, line, sizeof line);
+		int n = vm_maps_line(r, k->cfg.root, line, sizeof line);
 		ptext_put(k, t, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
 }
@@ -280,11 +280,8 @@ int procfs_exe_path(struct kernel *k, struct proc *q, char *buf, size_t n)
 		buf[0] = 0;
 		return 0;
 	}
-	const char *path = q->image->path;
-	char abs[PATH_MAX];
-	if (path[0] != '/' && realpath(path, abs))
-		path = abs;
-	return snprintf(buf, n, "%s", path);
+	vm_guest_path(q->image->path, k->cfg.root, buf, n);
+	return (int)strlen(buf);
 }
 
 /* ---- the machine ------------------------------------------------------------ */

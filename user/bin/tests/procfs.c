@@ -4,7 +4,8 @@
  * status names it, fd/ lists its descriptors with a pipe as "pipe:[N]",
  * getdents64 on /proc lists its pid, meminfo has MemTotal and MemFree.
  * With an argument "maps" it prints /proc/self/maps on stdout and nothing
- * else, for tests/kernel/procfs.sh to compare with `vmos run --maps`.
+ * else, for tests/kernel/procfs.sh to compare with `vmos run --maps`;
+ * "cat FILE" prints a file, "ls DIR" the names in a directory.
  * The checks print no pid or address, so qemu-riscv64 (reading the host's
  * /proc) agrees.
  */
@@ -65,8 +66,34 @@ static int dir_has(const char *path, const char *name)
 	return found;
 }
 
+/* Prints the names in directory path, one a line, in getdents order. */
+static int list(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return 1;
+	long n;
+	static char dents[8192];
+	while ((n = syscall(SYS_getdents64, fd, dents, sizeof dents)) > 0)
+		for (long off = 0; off < n; ) {
+			printf("%s\n", dents + off + 19);
+			off += *(unsigned short *)(dents + off + 16);
+		}
+	close(fd);
+	return n < 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "cat")) {
+		long n = slurp(argv[2]);
+		if (n < 0)
+			return 1;
+		write(1, buf, (size_t)n);
+		return 0;
+	}
+	if (argc > 2 && !strcmp(argv[1], "ls"))
+		return list(argv[2]);
 	if (argc > 1 && !strcmp(argv[1], "maps")) {
 		/* no allocation, no stdio: the address space stays as it is read */
 		long n = slurp("/proc/self/maps");
