@@ -8,6 +8,7 @@
  * slab allocator, the MMU and hart, the kernel half of the page tables (the
  * direct map), the shared zero page, and the process cache.
  */
+#include "fs/pipe.h"
 #include "kernel.h"
 #include "pagecache.h"
 #include "exec.h"
@@ -66,7 +67,7 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->mm_cache = kmem_cache_create(&k->km, "mm", sizeof(struct mm), 16);
 	k->rmap_cache = kmem_cache_create(&k->km, "rmap", sizeof(struct rmap_entry), 8);
 	if (!k->zero_page || !k->proc_cache || !k->mm_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0 ||
-	    pagecache_init(k) < 0) {
+	    pagecache_init(k) < 0 || pipe_boot(k) < 0) {
 		rc = -ENOMEM;
 		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
 		goto fail_mmu;

@@ -406,11 +406,14 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 	struct word_writer w = { .k = k, .p = p, .at = plan->sp };
 	ww_put(&w, (uint64_t)a->argc);
 	uint64_t str = strings;                /* argv[0], then each next string */
+	p->mm->arg_start = p->mm->arg_end = strings;   /* /proc/PID/cmdline */
 	for (int i = 0; i < a->argc + a->envc; i++) {
 		if (i == a->argc)
 			ww_put(&w, 0);                 /* end of argv */
 		ww_put(&w, str);
 		str += strlen(a->buf + (str - strings)) + 1;
+		if (i < a->argc)
+			p->mm->arg_end = str;
 	}
 	if (a->envc == 0)
 		ww_put(&w, 0);                 /* end of argv (not written above) */

@@ -115,6 +115,8 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->mm->brk = p->mm->brk;
 	c->mm->stack_top = p->mm->stack_top;
 	c->mm->mmap_base = p->mm->mmap_base;
+	c->mm->arg_start = p->mm->arg_start;
+	c->mm->arg_end = p->mm->arg_end;
 	c->sigmask = p->sigmask;
 	res_fork(c, p);
 	if (vfs_proc_fork(k, p, c) < 0)

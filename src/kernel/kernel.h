@@ -137,6 +137,7 @@ struct kernel_stats {
 	uint64_t file_pages_written;    /* dirty pages written back by a pager */
 	uint64_t file_pages_swapped_out, file_pages_swapped_in;  /* of swap-backed objects */
 	uint64_t faults_sigbus;         /* accesses past the end of a mapped file */
+	uint64_t deadlocks;         /* runs of kernel_run that ended every sleeper (sched.c) */
 };
 
 /* The swap device (swap.c). */
@@ -194,6 +195,8 @@ struct kernel {
 	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
 	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */
 	struct vfs *vfs;          /* mounts, inode and file caches (fs/vfs.c) */
+	/* pipes (fs/pipe.c) */
+	struct kmem_cache *pipe_cache; /* struct pipe (fs/pipe.h) */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

@@ -97,8 +97,11 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 	char *kbuf = kmalloc(&k->km, VFS_IO_CHUNK);
 	if (!kbuf)
 		return -ENOMEM;
-	uint64_t done = 0;
 	bool console_like = !f->inode;      /* the console: every byte, like a blocking tty */
+	/* A pipe takes every byte of a blocking write, sleeping for room as
+	 * often as needed: a re-run after a sleep goes on at p->sys_done. */
+	bool fifo = !more && f->inode && (f->inode->mode & LX_S_IFMT) == LX_S_IFIFO;
+	uint64_t done = fifo ? p->sys_done : 0;
 	while (done < len) {
 		size_t chunk = len - done < VFS_IO_CHUNK ? (size_t)(len - done) : VFS_IO_CHUNK;
 		size_t got = copyin_prefix(k, p, kbuf, buf + done, chunk);
@@ -107,17 +110,22 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 				done = (uint64_t)-EFAULT;
 			break;
 		}
-		if ((done || more) && !file_is_reg(f) && !console_like && f->ops->poll &&
+		if ((done || more) && !file_is_reg(f) && !console_like && !fifo && f->ops->poll &&
 		    !(f->ops->poll(k, f) & VFS_POLL_OUT))
 			break;
 		int64_t r = f->ops->write(k, p, f, kbuf, got, off);
+		if (r == VFS_BLOCKED && done) {
+			p->sys_done = done;      /* asleep: the re-run goes on from here */
+			done = (uint64_t)VFS_BLOCKED;
+			break;
+		}
 		if (r < 0) {
 			if (done == 0)
 				done = (uint64_t)r;
 			break;
 		}
 		done += (uint64_t)r;
-		if ((size_t)r < got || got < chunk || (!file_is_reg(f) && !console_like))
+		if (got < chunk || (!fifo && ((size_t)r < got || (!file_is_reg(f) && !console_like))))
 			break;
 	}
 	kfree(&k->km, kbuf);

@@ -4,6 +4,7 @@
  */
 #include "syscall.h"
 #include "fork.h"
+#include "fs/pipe.h"
 #include "proc.h"
 #include "sys_info.h"
 #include "fs/vfs.h"
@@ -58,7 +59,7 @@ static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
 	memset(u, 0, sizeof u);
 	strcpy(u[0], "Linux");        /* the ABI vmos implements */
 	strcpy(u[1], "vmos");
-	strcpy(u[2], "6.1.0-vmos");
+	strcpy(u[2], "6.6.0-vmos");   /* a release with every call vmos offers (riscv_hwprobe: 6.4) */
 	strcpy(u[3], "#1 vmos");
 	strcpy(u[4], "riscv64");
 	strcpy(u[5], "(none)");
@@ -207,6 +208,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
 	case LX_SYS_umask: rc = sys_umask(k, p, (uint32_t)a[0]); break;
 	/* ---- end of files ---- */
+	/* ---- pipes (fs/pipe_file.c) ---- */
+	case LX_SYS_pipe2: rc = sys_pipe2(k, p, a[0], (int)a[1]); break;
 	case LX_SYS_exit:
 	case LX_SYS_exit_group:
 		kernel_event_syscall(k, p, nr, 0, args);
@@ -263,7 +266,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}
 	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)
-		return;          /* blocked (proc_block_restart): the ecall re-runs with a0..a5 intact */
+		return;          /* blocked (waitq_sleep): the ecall re-runs with a0..a5 intact */
+	p->sys_done = 0;         /* a call that slept partway is complete now */
 	a[0] = (uint64_t)rc;
 	kernel_event_syscall(k, p, nr, rc, args);
 }

@@ -137,6 +137,9 @@ static void link_region(struct vm_map *map, struct vm_region *r)
 	else
 		map->last = r;
 	map->nregions++;
+	map->size += r->end - r->start;
+	if (map->size > map->size_peak)
+		map->size_peak = map->size;
 	rebalance(map, parent);
 }
 
@@ -174,6 +177,7 @@ static void unlink_region(struct vm_map *map, struct vm_region *r)
 	else
 		map->last = r->prev;
 	map->nregions--;
+	map->size -= r->end - r->start;
 }
 
 /* --- lookups and iteration ------------------------------------------------------- */
@@ -261,6 +265,7 @@ void vm_map_destroy(struct vm_map *map)
 	}
 	map->root = map->first = map->last = NULL;
 	map->nregions = 0;
+	map->size = 0;
 }
 
 /* --- changes ----------------------------------------------------------------------- */
@@ -309,6 +314,7 @@ static void split(struct vm_map *map, struct vm_region *r, uint64_t va, struct v
 		hi->file_end = va;
 	}
 	r->end = va;
+	map->size -= hi->end - hi->start;   /* r gave it up; linking hi adds it back */
 	link_region(map, hi);
 }
 
@@ -362,6 +368,7 @@ static struct vm_region *absorb(struct vm_map *map, struct vm_region *a, struct 
 		a->file_end = b->file_end;
 	unlink_region(map, b);
 	a->end = b->end;   /* a's start, hence its tree position, is unchanged */
+	map->size += b->end - b->start;
 	region_free(map, b);
 	return a;
 }
@@ -514,6 +521,13 @@ const char *vm_map_check(const struct vm_map *map)
 		return CHECK_FAIL("vm_map_check: %llu regions in the tree, count says %llu",
 				  (unsigned long long)count, (unsigned long long)map->nregions);
 	const struct vm_region *t = leftmost(map->root), *prev = NULL;
+	uint64_t size = 0;
+	for (const struct vm_region *r = map->first; r; r = r->next)
+		size += r->end - r->start;
+	if (size != map->size || map->size > map->size_peak)
+		return CHECK_FAIL("vm_map_check: regions cover %llu bytes, size says %llu (peak %llu)",
+				  (unsigned long long)size, (unsigned long long)map->size,
+				  (unsigned long long)map->size_peak);
 	if (map->first != t)
 		return "vm_map_check: first is not the lowest region";
 	for (const struct vm_region *r = map->first; r; prev = r, r = r->next, t = tree_next(t)) {

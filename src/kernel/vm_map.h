@@ -65,6 +65,7 @@ struct vm_map {
 	struct vm_region *root;
 	struct vm_region *first, *last;
 	uint64_t nregions;
+	uint64_t size, size_peak; /* bytes the regions cover, now and at most (VmSize, VmPeak) */
 	uint64_t min, max;        /* the user range regions may occupy */
 };
 

@@ -5,10 +5,8 @@
  * smaps and pagemap; mm/vmstat.c for buddyinfo and vmstat; mm/slab_common.c
  * for slabinfo 2.1) and proc(5):
  *
- *   maps     "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu", then, if the
- *            region has a name, spaces up to column 73 and the name: the
- *            program's path for its file-backed segments, [heap], [stack],
- *            [vdso]; anonymous regions (bss, mmap) have none.
+ *   maps     the kernel's formatter (src/kernel/vm_maps_fmt.c), the one
+ *            the guest's /proc/PID/maps is made by.
  *   smaps    the maps line, then "Name:" padded to 16 columns, "%8lu kB".
  *            A page mapped by n page-table entries (rmap_count) counts
  *            4 KiB / n in Pss and is Shared_* if n > 1, Private_* if not;
@@ -31,6 +29,8 @@
 #include "image.h"
 #include "pagecache.h"
 #include "rmap.h"
+#include "vm_maps_fmt.h"
+#include "options.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -43,81 +43,22 @@ static const char *const pv_names[] = { "maps", "smaps", "pagemap", "buddyinfo",
 
 unsigned procview_parse(const char *s)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", s);
-	unsigned mask = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "all")) {
-			mask |= (1u << PV_NFILES) - 1;
-			continue;
-		}
-		unsigned i;
-		for (i = 0; i < PV_NFILES && strcmp(t, pv_names[i]); i++)
-			;
-		if (i == PV_NFILES) {
-			fprintf(stderr, "vmos run: bad --proc '%s' (maps, smaps, pagemap, buddyinfo, "
-				"slabinfo, vmstat, all; comma separated)\n", t);
-			return 0;
-		}
-		mask |= 1u << i;
-	}
+	unsigned mask = options_name_mask(s, pv_names, PV_NFILES);
 	if (!mask)
-		fprintf(stderr, "vmos run: empty --proc\n");
+		fprintf(stderr, "vmos run: bad --proc '%s' (maps, smaps, pagemap, buddyinfo, "
+			"slabinfo, vmstat, all; comma separated)\n", s);
 	return mask;
 }
 
 /* ---- maps ---------------------------------------------------------------- */
 
-/* The exec image behind r's object, or NULL (anonymous, or another object). */
-static const struct exec_image *region_image(const struct vm_region *r)
-{
-	return r->object && !strcmp(r->object->ops->name, "image") ? r->object->priv : NULL;
-}
-
-/* The name Linux shows for r, or NULL (anonymous).  A relative program
- * path is made absolute, as the kernel shows d_path(). */
-static const char *region_name(const struct proc *p, const struct vm_region *r, char *buf,
-			       size_t n)
-{
-	const struct exec_image *im = region_image(r);
-	if (im) {
-		if (im->path[0] == '/' || !realpath(im->path, buf))
-			snprintf(buf, n, "%s", im->path);
-		return buf;
-	}
-	if (r->object) {               /* a mapped file, shared memory */
-		vm_object_describe(p->kernel, r->object, buf, n);
-		return buf;
-	}
-	switch (r->kind) {
-	case VMK_HEAP: return "[heap]";
-	case VMK_STACK: return "[stack]";
-	case VMK_VDSO: return "[vdso]";
-	default: return NULL;
-	}
-}
-
-/* One /proc/PID/maps line for r. */
+/* One /proc/PID/maps line for r: the kernel's own formatter (vm_maps_fmt.h),
+ * which the guest's /proc/PID/maps uses too. */
 static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out)
 {
-	const struct exec_image *im = region_image(r);
-	char line[128], path[PATH_MAX];
-	int n = snprintf(line, sizeof line, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
-			 (unsigned long long)r->start, (unsigned long long)r->end,
-			 (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
-			 (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VMR_SHARED) ? 's' : 'p',
-			 (unsigned long long)(r->object ? r->obj_offset : 0), im ? major(im->dev) : 0,
-			 im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
-	const char *name = region_name(p, r, path, sizeof path);
-	/* Linux ends the prefix with a space (so an anonymous line ends in
-	 * one), and before a name pads to seq_setwidth(25 + 6 * sizeof(void *)
-	 * - 1) = 72 columns and adds one more space: names start at column 73. */
-	if (!name) {
-		fprintf(out, "%s \n", line);
-		return;
-	}
-	n++;
-	fprintf(out, "%s %*s %s\n", line, n < 72 ? 72 - n : 0, "", name);
+	char line[VM_MAPS_LINE_MAX];
+	vm_maps_line(r, p->kernel->cfg.root, line, sizeof line);
+	fputs(line, out);
 }
 
 void procview_maps(struct kernel *k, struct proc *p, FILE *out)

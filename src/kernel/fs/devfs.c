@@ -40,7 +40,7 @@ static int console_which(const struct file *f) { return (int)(intptr_t)f->priv; 
 static int console_host_fd(struct kernel *k, int which)
 {
 	switch (which) {
-	case 0: return k->vfs->host_stdin;
+	case 0: return k->stdin_fd;
 	case 1: return fileno(k->cfg.out);
 	default: return fileno(k->cfg.err);
 	}
@@ -66,7 +66,7 @@ static int64_t console_read(struct kernel *k, struct proc *p, struct file *f, vo
 			    size_t n, uint64_t *off)
 {
 	fflush(k->cfg.out);
-	ssize_t got = read(k->vfs->host_stdin, kbuf, n);
+	ssize_t got = read(k->stdin_fd, kbuf, n);
 	return got < 0 ? -EIO : got;
 }
 
@@ -205,7 +205,7 @@ static const struct file_ops random_ops = { .name = "random", .read = random_rea
 
 static int tty_open(struct kernel *k, struct inode *ino, struct file *f)
 {
-	if (!isatty(k->vfs->host_stdin) && !isatty(fileno(k->cfg.out)))
+	if (!isatty(k->stdin_fd) && !isatty(fileno(k->cfg.out)))
 		return -ENXIO;
 	f->ops = &console_ops;
 	f->priv = (void *)(intptr_t)(isatty(fileno(k->cfg.out)) ? 1 : 0);
@@ -343,6 +343,7 @@ int devfs_mount(struct kernel *k, const char *guest_path)
 		if (e->link)
 			ino->size = strlen(e->link);
 		d->node[i] = ino;
+		m->held++;
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include "vfs_impl.h"
 #include "proc.h"
+#include "procfs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -317,6 +318,7 @@ static const struct {
 	int (*mount)(struct kernel *k, const char *path);
 } vfs_filesystems[] = {
 	{ "/dev", devfs_mount },
+	{ "/proc", procfs_mount },
 };
 
 /* Makes the first processes' cwd: the host's cwd (or cfg.cwd) seen from
@@ -363,7 +365,6 @@ int vfs_init(struct kernel *k)
 	if (!v)
 		return -ENOMEM;
 	k->vfs = v;
-	v->host_stdin = k->stdin_fd;
 	v->inode_cache = kmem_cache_create(&k->km, "inode", sizeof(struct inode), 8);
 	v->file_cache = kmem_cache_create(&k->km, "file", sizeof(struct file), 8);
 	if (!v->inode_cache || !v->file_cache) {
@@ -444,6 +445,25 @@ void vfs_shutdown(struct kernel *k)
 }
 
 /* ---- the checker -------------------------------------------------------------- */
+
+const char *vfs_check_idle(struct kernel *k)
+{
+	static char msg[200];
+	struct vfs *v = k->vfs;
+	if (!v)
+		return NULL;
+	uint64_t want = 0;
+	for (struct mount *m = v->mounts; m; m = m->next)
+		want += (m->root != NULL) + m->held;
+	if (v->nfiles || v->ninodes != want) {
+		struct file *f = v->files;
+		snprintf(msg, sizeof msg, "vfs: %llu open files (first: %s) and %llu inodes remain with no process, want 0 and %llu",
+			 (unsigned long long)v->nfiles, f && f->path ? f->path : f ? f->ops->name : "-",
+			 (unsigned long long)v->ninodes, (unsigned long long)want);
+		return msg;
+	}
+	return NULL;
+}
 
 const char *vfs_check(struct kernel *k)
 {

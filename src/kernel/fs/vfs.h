@@ -63,9 +63,10 @@ struct vm_object;
 #define VFS_IO_CHUNK    65536   /* bytes one file_ops read/write call moves at most */
 
 /* A file_ops read/write/... that had to wait put the process to sleep with
- * proc_block_restart (proc.h) and returns this; the system call re-runs
- * from the start when the process is woken (so it must not have consumed
- * anything).  Linux's ERESTARTSYS. */
+ * waitq_sleep (waitq.h) and returns this; the system call re-runs from the
+ * start when the process is woken (so it must not have consumed anything;
+ * a pipe write that took part of its bytes before it slept has the VFS
+ * keep them in p->sys_done).  Linux's ERESTARTSYS. */
 #define VFS_BLOCKED (-512)
 
 /* ---- open files ------------------------------------------------------------ */
@@ -248,6 +249,9 @@ struct mount {
 	uint64_t dev;                   /* st_dev of its inodes (unless getattr says otherwise) */
 	struct inode *root;             /* one reference */
 	void *priv;                     /* the file system's */
+	uint64_t held;                  /* inodes the file system keeps referenced itself
+	                                   besides root (devfs: its nodes; tmpfs: its files),
+	                                   kept up to date by it: vfs_check_idle counts them */
 	void (*umount)(struct kernel *k, struct mount *m);  /* at shutdown, before root goes; may be NULL */
 	struct mount *next;
 };
@@ -266,6 +270,9 @@ struct mount *vfs_mount(struct kernel *k, const char *path, const char *fstype, 
  * (a --root or --rw that is not a directory).  vfs_shutdown releases every
  * mount (all processes must be gone). */
 int vfs_init(struct kernel *k);
+/* With no process left: no open file remains, and the only inodes are the
+ * mounts' roots and what file systems hold (mount.held).  NULL or a message. */
+const char *vfs_check_idle(struct kernel *k);
 void vfs_shutdown(struct kernel *k);
 /* Accounts for every live file and inode: the lists match the counters,
  * each file's refs is at least the fd slots (over distinct tables) that

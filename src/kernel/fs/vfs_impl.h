@@ -16,7 +16,6 @@ struct vfs {
 	uint64_t next_ino;              /* for inodes without a number of their own */
 	uint32_t next_dev;              /* anonymous device minors */
 	char *init_cwd;                 /* canonical guest path: the first processes' cwd */
-	int host_stdin;                 /* the console's host descriptors */
 };
 
 /* The mount whose path is exactly canon (a canonical guest path), or NULL. */
