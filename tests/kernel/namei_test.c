@@ -59,6 +59,16 @@ static void build_tree(void)
 	REQUIRE(symlink("loop1", AT("loop2")) == 0);
 	REQUIRE(symlink("/", AT("rootlink")) == 0);
 	REQUIRE(symlink("", AT("empty")) == 0 || errno == ENOENT);
+	/* 70 nested directories: the walk's stack grows past its first 32 levels */
+	size_t at = strlen(AT("deep"));
+	REQUIRE(mkdir(p, 0755) == 0);
+	for (int i = 0; i < 70; i++) {
+		strcpy(p + at, "/d");
+		at += 2;
+		REQUIRE(mkdir(p, 0755) == 0);
+	}
+	strcpy(p + at, "/f");
+	put(p, "deep\n");
 	/* a chain of 40 links resolves, 41 is ELOOP */
 	for (int i = 0; i < 41; i++) {
 		char name[32], target[32];
@@ -185,6 +195,24 @@ TEST(loops_and_limits)
 	longp[VFS_PATH_MAX - 1] = 0;                        /* 4095 bytes of "/./.": fine */
 	CHECK_EQ(resolve(longp, LOOKUP_FOLLOW, c), 0);
 	CHECK_STR(c, "/");
+	shutdown();
+}
+
+TEST(deep_paths)
+{
+	boot();
+	char path[400] = "/deep", c[VFS_PATH_MAX];
+	for (int i = 0; i < 70; i++)
+		strcat(path, "/d");
+	strcat(path, "/f");
+	CHECK_STR(contents(path), "deep\n");
+	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, c), 0);
+	CHECK_STR(c, path);
+	strcat(path, "/../../../../..");
+	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, c), -ENOTDIR);       /* f is a file */
+	path[strlen(path) - 17] = 0;                                /* drop "/f/../../../../.." */
+	strcat(path, "/../../../../etc/../../../..");
+	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, NULL), -ENOENT);     /* no etc down there */
 	shutdown();
 }
 
