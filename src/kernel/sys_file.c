@@ -11,11 +11,11 @@
  * unwritable page (uaccess_writable_prefix: input that does not fit stays
  * unread, as Linux leaves it in a pipe), a write gives it the bytes before
  * the first unreadable page; either way a fault partway returns the bytes
- * moved before it, and EFAULT only if there are none.  Regular files and
- * console output loop over pages; other files (pipes, devices, console
- * input) go on to the next page only while their poll hook says they are
- * ready, so a call never waits after it has moved bytes (a legal short
- * read or write).
+ * moved before it, and EFAULT only if there are none.  Regular files
+ * loop over pages; other files go on to the next page only while their
+ * poll hook says they are ready (the console: output always, input never),
+ * so a call never waits after it has moved bytes (a legal short read or
+ * write).
  */
 #include "fs/vfs.h"
 #include "proc.h"
@@ -35,13 +35,13 @@ static bool file_is_reg(const struct file *f)
 }
 
 /* May a transfer that has moved bytes already go on with f (mask: the
- * poll bits that mean ready)?  Regular files always; others only when
- * their poll says so. */
+ * poll bits that mean ready)?  Regular files and files without a poll hook
+ * (always ready: /dev/null, zero) yes; others when their poll says so. */
 static bool may_continue(struct kernel *k, struct file *f, unsigned mask)
 {
-	if (file_is_reg(f))
+	if (file_is_reg(f) || !f->ops->poll)
 		return true;
-	return f->ops->poll && (f->ops->poll(k, f) & mask);
+	return (f->ops->poll(k, f) & mask) != 0;
 }
 
 /* Copies up to n bytes from user uva, page by page, stopping at the first
@@ -111,7 +111,6 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 	if (!kbuf)
 		return -ENOMEM;
 	uint64_t done = 0;
-	bool console = !f->inode && !f->ops->poll;   /* the console: every byte, like a blocking tty */
 	while (done < len) {
 		size_t chunk = len - done < IO_BOUNCE ? (size_t)(len - done) : IO_BOUNCE;
 		size_t got = copyin_prefix(k, p, kbuf, buf + done, chunk);
@@ -120,7 +119,7 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 				done = (uint64_t)-EFAULT;
 			break;
 		}
-		if ((done || more) && !console && !may_continue(k, f, VFS_POLL_OUT))
+		if ((done || more) && !may_continue(k, f, VFS_POLL_OUT))
 			break;
 		int64_t r = f->ops->write(k, p, f, kbuf, got, off);
 		if (r < 0) {

@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "fs/vfs.h"
+#include "pagecache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -213,6 +214,45 @@ TEST(deep_paths)
 	path[strlen(path) - 17] = 0;                                /* drop "/f/../../../../.." */
 	strcat(path, "/../../../../etc/../../../..");
 	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, NULL), -ENOENT);     /* no etc down there */
+	shutdown();
+}
+
+/* One host file is one inode and one vm_object, whatever the path to it
+ * and however often it is opened: read() of either fills the same cache
+ * frames.  A file rewritten on the host is a new inode (stale pages are
+ * never reused). */
+TEST(page_cache_shared_by_paths)
+{
+	boot();
+	struct file *a, *b;
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/etc/passwd", LX_O_RDONLY, &a) == 0);
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/abs", LX_O_RDONLY, &b) == 0);
+	CHECK(a->inode == b->inode);
+	struct vm_object *o = vfs_file_object(&k, a);
+	CHECK(o != NULL && o == vfs_file_object(&k, b));
+	char buf[16] = { 0 };
+	CHECK_EQ(vfs_pread(&k, NULL, b, buf, sizeof buf, 0), 7);
+	CHECK_STR(buf, "inside\n");
+	CHECK(o && pagecache_lookup(&k, o, 0) != 0);       /* the page is in the cache */
+	struct pagecache_info pi;
+	pagecache_info(&k, &pi);
+	CHECK_EQ(pi.cached, 1);
+	struct file *d;
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/etc", LX_O_RDONLY, &d) == 0);
+	CHECK(vfs_file_object(&k, d) == NULL);              /* a directory cannot be mapped */
+	file_put(&k, d);
+	char host[600];
+	snprintf(host, sizeof host, "%s/etc/passwd", root);
+	put(host, "rewritten on the host\n");
+	struct file *c;
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/etc/passwd", LX_O_RDONLY, &c) == 0);
+	CHECK(c->inode != a->inode);
+	CHECK_EQ(vfs_pread(&k, NULL, c, buf, 9, 0), 9);
+	CHECK(!memcmp(buf, "rewritten", 9));
+	file_put(&k, a);
+	file_put(&k, b);
+	file_put(&k, c);
+	put(host, "inside\n");
 	shutdown();
 }
 
