@@ -105,6 +105,13 @@ static void paths(void)
 	int fd = open(T "/link_up", O_PATH | O_NOFOLLOW);
 	check_true("O_PATH|O_NOFOLLOW opens the link", fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode));
 	expect_err("read of an O_PATH fd", read(fd, buf, 1), EBADF);
+	n = readlinkat(fd, "", buf, sizeof buf);
+	check_true("readlinkat(O_PATH link fd, \"\")", n == 16 && !memcmp(buf, "../tree/file.txt", 16));
+	close(fd);
+	expect_err("readlinkat(AT_FDCWD, \"\")", readlinkat(AT_FDCWD, "", buf, sizeof buf), ENOENT);
+	fd = open(T "/dir", O_RDONLY);
+	expect_err("readlinkat(dir fd, \"\")", readlinkat(fd, "", buf, sizeof buf), ENOENT);
+	expect_err("fsync of an O_PATH fd", (close(fd), fd = open(T "/dir", O_PATH), fsync(fd)), EBADF);
 	close(fd);
 	expect_err("file in the middle", open(T "/file.txt/x", O_RDONLY), ENOTDIR);
 	expect_err("trailing slash on a file", open(T "/file.txt/", O_RDONLY), ENOTDIR);
