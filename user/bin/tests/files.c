@@ -245,6 +245,29 @@ static void descriptors(void)
 		close(fds[i]);
 	check_u64("lowest free fd reused", (uint64_t)open("/dev/null", O_RDONLY), (uint64_t)fd);
 	close(fd);
+	/* RLIMIT_NOFILE (7) bounds the descriptors: EMFILE beyond it, EBADF for dup3 */
+	uint64_t old[2], lim[2];
+	syscall(SYS_prlimit64, 0, 7, NULL, old);
+	lim[0] = 8;
+	lim[1] = old[1];
+	check_u64("prlimit64 NOFILE 8", (uint64_t)syscall(SYS_prlimit64, 0, 7, lim, NULL), 0);
+	int last = -1, opened = 0;
+	for (int i = 0; i < 10; i++) {
+		int f = open("/dev/null", O_RDONLY);
+		if (f < 0)
+			break;
+		last = f;
+		opened++;
+	}
+	check_u64("fds up to the limit", (uint64_t)last, 7);
+	expect_err("open past RLIMIT_NOFILE", open("/dev/null", O_RDONLY), EMFILE);
+	expect_err("dup past RLIMIT_NOFILE", dup(0), EMFILE);
+	expect_err("dup3 onto fd 8", dup3(0, 8, 0), EBADF);
+	expect_err("F_DUPFD from 8", fcntl(0, F_DUPFD, 8), EINVAL);
+	for (int f = 3; f <= last; f++)
+		close(f);
+	syscall(SYS_prlimit64, 0, 7, old, NULL);
+	(void)opened;
 }
 
 static void devices(void)
