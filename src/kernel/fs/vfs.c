@@ -429,9 +429,9 @@ void vfs_shutdown(struct kernel *k)
 			mp = &(*mp)->next;
 		struct mount *m = *mp;
 		*mp = NULL;
+		inode_put(k, m->root);
 		if (m->umount)
 			m->umount(k, m);
-		inode_put(k, m->root);
 		kfree(&k->km, m->path);
 		kfree(&k->km, m);
 	}
