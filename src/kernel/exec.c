@@ -209,7 +209,7 @@ static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im)
 		unsigned prot = elf_to_vm_prot(s->prot);
 		enum vm_kind kind = segment_kind(s);
 		if (file_pages_end > start) {
-			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im,
+			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im->obj,
 					       PGROUNDDOWN(s->offset), file_end, NULL);
 			if (rc < 0)
 				return rc;

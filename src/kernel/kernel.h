@@ -57,6 +57,8 @@ struct kevent {
  * a0 = an address, a1 = a tag.  Returns 0. */
 #define SYS_vmos_marker 1000
 struct exec_image;
+struct pagecache;
+struct file_frame_ops;
 
 /* Boot-time configuration (vmos run options). */
 struct kernel_config {
@@ -129,6 +131,13 @@ struct kernel_stats {
 	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */
 	uint64_t progress_kills;    /* processes killed by the progress guard */
 	uint64_t deadlocks;         /* runs of kernel_run that ended every sleeper (sched.c) */
+	/* the page cache (pagecache.c) */
+	uint64_t file_page_hits, file_page_misses;  /* pagecache_get found / had to fill */
+	uint64_t file_pages_read;       /* read in by a pager (misses that were not zero/swap) */
+	uint64_t file_pages_dropped;    /* clean cached pages dropped by reclaim or invalidate */
+	uint64_t file_pages_written;    /* dirty pages written back by a pager */
+	uint64_t file_pages_swapped_out, file_pages_swapped_in;  /* of swap-backed objects */
+	uint64_t faults_sigbus;         /* accesses past the end of a mapped file */
 };
 
 /* The swap device (swap.c). */
@@ -167,6 +176,8 @@ struct kernel {
 	struct proc *runq_head, *runq_tail;
 	uint32_t next_pid;
 	struct exec_image *images;
+	struct pagecache *pc;     /* vm_objects by id (pagecache.c) */
+	const struct file_frame_ops *file_frames;  /* the page cache's hooks for frame.c (frame.h) */
 	struct kernel_stats stats;
 	uint64_t user_frames;     /* frames currently owned by user pages */
 	int nlive;                /* processes not yet reaped */

@@ -244,6 +244,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case LX_SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
+	case LX_SYS_msync: rc = vm_msync(k, p, a[0], a[1], (int)a[2]); break;
 	case LX_SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case LX_SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case SYS_vmos_marker:
