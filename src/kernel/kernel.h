@@ -130,6 +130,7 @@ struct kernel_stats {
 	uint64_t fault_run_max;     /* most page faults of one instruction in a row */
 	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */
 	uint64_t progress_kills;    /* processes killed by the progress guard */
+	uint64_t deadlocks;         /* runs of kernel_run that ended every sleeper (sched.c) */
 	/* the page cache (pagecache.c) */
 	uint64_t file_page_hits, file_page_misses;  /* pagecache_get found / had to fill */
 	uint64_t file_pages_read;       /* read in by a pager (misses that were not zero/swap) */
@@ -137,7 +138,6 @@ struct kernel_stats {
 	uint64_t file_pages_written;    /* dirty pages written back by a pager */
 	uint64_t file_pages_swapped_out, file_pages_swapped_in;  /* of swap-backed objects */
 	uint64_t faults_sigbus;         /* accesses past the end of a mapped file */
-	uint64_t deadlocks;         /* runs of kernel_run that ended every sleeper (sched.c) */
 };
 
 /* The swap device (swap.c). */

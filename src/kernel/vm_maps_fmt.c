@@ -3,6 +3,7 @@
  */
 #include "vm_maps_fmt.h"
 #include "image.h"
+#include "kernel.h"
 #include "pagecache.h"
 #include "vm_prot.h"
 
@@ -27,24 +28,28 @@ const char *vm_guest_path(const char *host_path, const char *root, char *buf, si
 			return buf;
 		}
 	}
-	snprintf(buf, n, "%s", path);
+	if (path != buf)
+		snprintf(buf, n, "%s", path);
 	return buf;
 }
 
-/* The exec image behind r's object, or NULL (anonymous, or another object:
- * a mapped file, shared memory). */
+/* The exec image behind r's object, or NULL (anonymous, or another object). */
 static const struct exec_image *region_image(const struct vm_region *r)
 {
 	return r->object && !strcmp(r->object->ops->name, "image") ? r->object->priv : NULL;
 }
 
-const char *vm_region_name(const struct vm_region *r, const char *root, char *buf, size_t n)
+const char *vm_region_name(struct kernel *k, const struct vm_region *r, char *buf, size_t n)
 {
 	const struct exec_image *im = region_image(r);
 	if (im)
-		return vm_guest_path(im->path, root, buf, n);
+		return vm_guest_path(im->path, k->cfg.root, buf, n);
 	if (r->object) {               /* a mapped file, shared memory */
-		vm_object_describe(r->object->kernel, r->object, buf, n);
+		char desc[PATH_MAX];
+		vm_object_describe(k, r->object, desc, sizeof desc);
+		if (desc[0] == '/')        /* a host file: by its guest path */
+			return vm_guest_path(desc, k->cfg.root, buf, n);
+		snprintf(buf, n, "%s", desc);
 		return buf;
 	}
 	switch (r->kind) {
@@ -55,7 +60,7 @@ const char *vm_region_name(const struct vm_region *r, const char *root, char *bu
 	}
 }
 
-int vm_maps_line(const struct vm_region *r, const char *root, char *buf, size_t n)
+int vm_maps_line(struct kernel *k, const struct vm_region *r, char *buf, size_t n)
 {
 	const struct exec_image *im = region_image(r);
 	char path[PATH_MAX];
@@ -65,7 +70,7 @@ int vm_maps_line(const struct vm_region *r, const char *root, char *buf, size_t 
 			   (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VMR_SHARED) ? 's' : 'p',
 			   (unsigned long long)(r->object ? r->obj_offset : 0), im ? major(im->dev) : 0,
 			   im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
-	const char *name = vm_region_name(r, root, path, sizeof path);
+	const char *name = vm_region_name(k, r, path, sizeof path);
 	size_t at = len < 0 ? 0 : (size_t)len < n ? (size_t)len : n;
 	/* Linux ends the prefix with a space (so an anonymous line ends in
 	 * one), and before a name pads to seq_setwidth(25 + 6 * sizeof(void *)

@@ -7,7 +7,8 @@
  *   "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu", then, if the region has
  *   a name, spaces up to column 73 and the name; an anonymous line ends in
  *   one space.  The name is the program's path for its file-backed
- *   segments, [heap], [stack] or [vdso]; anonymous regions (bss, mmap)
+ *   segments, a mapped file's path, the page cache's name for shared
+ *   memory, [heap], [stack] or [vdso]; anonymous regions (bss, mmap)
  *   have none.
  */
 #ifndef VMOS_KERNEL_VM_MAPS_FMT_H
@@ -25,13 +26,16 @@
  * its front.  A program outside root keeps its host path. */
 const char *vm_guest_path(const char *host_path, const char *root, char *buf, size_t n);
 
+struct kernel;
+
 /* The name Linux shows for r, or NULL (anonymous): written into buf (n
- * bytes) when it is a path (vm_guest_path). */
-const char *vm_region_name(const struct vm_region *r, const char *root, char *buf, size_t n);
+ * bytes) when it is a path - the program's or a mapped file's guest path
+ * (vm_guest_path with k's --root), or the page cache's name for other
+ * objects (shared memory). */
+const char *vm_region_name(struct kernel *k, const struct vm_region *r, char *buf, size_t n);
 
 /* Writes the maps line of r, '\n' included, into buf (n bytes, NUL
- * terminated); root as for vm_guest_path.  Returns its length (snprintf's:
- * more than n - 1 if cut). */
-int vm_maps_line(const struct vm_region *r, const char *root, char *buf, size_t n);
+ * terminated).  Returns its length (snprintf's: more than n - 1 if cut). */
+int vm_maps_line(struct kernel *k, const struct vm_region *r, char *buf, size_t n);
 
 #endif

@@ -57,7 +57,7 @@ unsigned procview_parse(const char *s)
 static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out)
 {
 	char line[VM_MAPS_LINE_MAX];
-	vm_maps_line(r, p->kernel->cfg.root, line, sizeof line);
+	vm_maps_line(p->kernel, r, line, sizeof line);
 	fputs(line, out);
 }
 

@@ -97,8 +97,7 @@ static void boot(void)
 #include "fs/vfs_impl.h"
 
 /* Every file object is gone, and only the mounts' inodes remain (the root,
- * the --rw root, devfs's root and its 10 nodes, procfs's root): nothing
- * leaked. */
+ * the --rw root, devfs's root and its 10 nodes, procfs's root): nothing leaked. */
 static void shutdown(void)
 {
 	CHECK(kernel_check(&k) == NULL);

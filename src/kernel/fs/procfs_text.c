@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "frame.h"
 #include "image.h"
+#include "pagecache.h"
 #include "uaccess.h"
 #include "vm_maps_fmt.h"
 
@@ -90,7 +91,7 @@ void procfs_text_maps(struct kernel *k, struct proc *q, struct ptext *t)
 		return;                 /* its address space is gone: empty, as Linux */
 	char line[VM_MAPS_LINE_MAX];
 	for (struct vm_region *r = vm_map_first(&q->mm->map); r; r = vm_map_next(&q->mm->map, r)) {
-		int n = vm_maps_line(r, k->cfg.root, line, sizeof line);
+		int n = vm_maps_line(k, r, line, sizeof line);
 		ptext_put(k, t, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	}
 }
@@ -289,24 +290,27 @@ int procfs_exe_path(struct kernel *k, struct proc *q, char *buf, size_t n)
 void procfs_text_meminfo(struct kernel *k, struct ptext *t)
 {
 	const struct page_alloc *pa = &k->pa;
+	struct pagecache_info pc;
+	pagecache_info(k, &pc);
 	uint64_t total = pa->nframes - pa->by_owner[FO_BOOT];
-	uint64_t file = pa->by_owner[FO_FILE];
 	uint64_t slab = pa->by_owner[FO_SLAB];
 	uint64_t swap_total = k->swap.nslots, swap_free = k->swap.nfree;
+	/* Linux: Cached counts shmem too; what reclaim can drop is the clean rest */
+	uint64_t clean = pc.cached - pc.shmem - (pc.dirty < pc.cached - pc.shmem ? pc.dirty : 0);
 	struct { const char *name; uint64_t pages; } rows[] = {
 		{ "MemTotal:", total },
 		{ "MemFree:", pa->free_frames },
-		{ "MemAvailable:", pa->free_frames + file },   /* free + clean cache to drop */
+		{ "MemAvailable:", pa->free_frames + clean },
 		{ "Buffers:", 0 },
-		{ "Cached:", file },
+		{ "Cached:", pc.cached },
 		{ "SwapCached:", 0 },
 		{ "SwapTotal:", swap_total },
 		{ "SwapFree:", swap_free },
-		{ "Dirty:", 0 },
+		{ "Dirty:", pc.dirty },
 		{ "Writeback:", 0 },
 		{ "AnonPages:", pa->by_owner[FO_USER] },
-		{ "Mapped:", file },
-		{ "Shmem:", 0 },
+		{ "Mapped:", pc.mapped },
+		{ "Shmem:", pc.shmem },
 		{ "KReclaimable:", 0 },
 		{ "Slab:", slab },
 		{ "SReclaimable:", 0 },
@@ -314,7 +318,7 @@ void procfs_text_meminfo(struct kernel *k, struct ptext *t)
 		{ "KernelStack:", 0 },
 		{ "PageTables:", pa->by_owner[FO_PAGE_TABLE] },
 		{ "CommitLimit:", total / 2 + swap_total },
-		{ "Committed_AS:", pa->by_owner[FO_USER] + file },
+		{ "Committed_AS:", pa->by_owner[FO_USER] + pc.cached },
 		{ "HugePages_Total:", 0 },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
