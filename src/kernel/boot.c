@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "pagecache.h"
 #include "exec.h"
+#include "fs/vfs.h"
 #include "proc.h"
 #include "rmap.h"
 #include "swap.h"
@@ -103,6 +104,12 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->boot_ns = (uint64_t)boot.tv_sec * 1000000000ULL + (uint64_t)boot.tv_nsec;
 	k->next_tick = cfg->tick_interval;
 	k->next_wss = cfg->wss_interval;
+	if ((rc = vfs_init(k)) < 0) {
+		vfs_shutdown(k);
+		swap_destroy(k);
+		repl_destroy(&k->repl);
+		goto fail_mmu;
+	}
 	return 0;
 fail_mmu:
 	mmu_destroy(&k->mmu);
@@ -119,6 +126,7 @@ void kernel_shutdown(struct kernel *k)
 		proc_exit(k, p, 0, 9);
 		proc_reap(k, p);
 	}
+	vfs_shutdown(k);                 /* drops the objects of the files */
 	pagecache_shutdown(k);
 	swap_destroy(k);
 	repl_destroy(&k->repl);
@@ -185,6 +193,8 @@ const char *kernel_check(struct kernel *k)
 		if (p->state != P_ZOMBIE && (e = vm_check(k, p)))
 			return e;
 	if ((e = check_asids(k)))
+		return e;
+	if ((e = vfs_check(k)))
 		return e;
 	/* frame reference counts == mappings + caches */
 	uint32_t *refs = kzalloc(&k->km, (size_t)k->pa.nframes * sizeof(uint32_t));

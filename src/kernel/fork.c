@@ -17,6 +17,7 @@
  */
 #include "fork.h"
 #include "exec.h"
+#include "fs/vfs.h"
 #include "proc.h"
 #include "swap.h"
 #include "uaccess.h"
@@ -112,6 +113,8 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->mm->mmap_base = p->mm->mmap_base;
 	c->sigmask = p->sigmask;
 	res_fork(c, p);
+	if (vfs_proc_fork(k, p, c) < 0)
+		goto fail;
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:

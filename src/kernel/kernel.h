@@ -25,6 +25,7 @@
 
 struct proc;
 struct kernel;
+struct vfs;
 
 /* Events the kernel reports to a front end (event logs, snapshots,
  * `vmos explain`): see kernel_config.on_event. */
@@ -93,6 +94,11 @@ struct kernel_config {
 	uint64_t wss_interval;    /* instructions between working-set samples; 0: none
 	                             (a multiple of tick_interval) */
 	void *user;               /* for the front end's own use */
+	/* The guest's file system (fs/vfs.h, docs/files.md). */
+	const char *root;         /* host directory shown as / (NULL: the host's /), read-only */
+	const char *rw[8];        /* host directories mounted writable at their guest path */
+	unsigned nrw;
+	const char *cwd;          /* the first processes' cwd, a host path (NULL: vmos's own) */
 };
 
 void kernel_config_default(struct kernel_config *cfg);
@@ -187,6 +193,7 @@ struct kernel {
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
 	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */
+	struct vfs *vfs;          /* mounts, inode and file caches (fs/vfs.c) */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

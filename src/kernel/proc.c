@@ -12,6 +12,7 @@
  */
 #include "proc.h"
 #include "exec.h"
+#include "fs/vfs.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -118,6 +119,7 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 	struct proc *parent = p->ppid ? proc_find(k, p->ppid) : NULL;
 	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL)
 		proc_make_runnable(k, parent);
+	vfs_proc_exit(k, p);
 	vm_space_destroy(k, p);
 	if (p->repl.ops) {
 		repl_destroy(&p->repl);    /* empty now: every page went with the space */
