@@ -317,6 +317,7 @@ static const struct {
 	int (*mount)(struct kernel *k, const char *path);
 } vfs_filesystems[] = {
 	{ "/dev", devfs_mount },
+	{ "/tmp", tmpfs_mount },
 };
 
 /* Makes the first processes' cwd: the host's cwd (or cfg.cwd) seen from
