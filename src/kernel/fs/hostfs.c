@@ -288,6 +288,10 @@ static int hostfs_sync(struct kernel *k, struct inode *ino)
 
 static void hostfs_release(struct kernel *k, struct inode *ino)
 {
+	if (ino->obj) {                /* mappings may keep it (pcache) */
+		vm_object_put(k, ino->obj);
+		ino->obj = NULL;
+	}
 	struct hostfs_inode *hi = ino->priv;
 	if (hi) {
 		if (hi->io_fd >= 0)
@@ -298,14 +302,17 @@ static void hostfs_release(struct kernel *k, struct inode *ino)
 		close(ino->host_fd);
 	ino->host_fd = -1;
 }
-/* ---- the page cache's view (pcache): a regular file's vm_object ---------- */
+/* ---- the page cache's view (pcache): a regular file's vm_object ----------
+ * The inode holds its object (one reference, dropped when the inode goes);
+ * the object holds a descriptor of its own on the host file (priv: a
+ * kmalloc'd int), so a mapping may outlive every open file and the inode. */
 
 /* Pages come from pread of the host file, zero past its end. */
 static int hostfs_read_page(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst)
 {
-	int64_t r = hostfs_read_bytes(k, o->priv, dst, PGSIZE, index << PGSHIFT);
+	ssize_t r = pread(*(int *)o->priv, dst, PGSIZE, (off_t)(index << PGSHIFT));
 	if (r < 0)
-		return (int)r;
+		return -EIO;
 	memset(dst + r, 0, PGSIZE - (size_t)r);
 	return 0;
 }
@@ -318,16 +325,14 @@ static int hostfs_write_page(struct kernel *k, struct vm_object *o, uint64_t ind
 	if (off >= o->size)
 		return 0;
 	size_t n = o->size - off < PGSIZE ? (size_t)(o->size - off) : PGSIZE;
-	int64_t r = hostfs_write_bytes(k, o->priv, src, n, off);
-	return r < 0 ? (int)r : r == (int64_t)n ? 0 : -EIO;
+	ssize_t r = pwrite(*(int *)o->priv, src, n, (off_t)off);
+	return r == (ssize_t)n ? 0 : -EIO;
 }
 
-/* The object's last reference: it held the inode. */
 static void hostfs_obj_release(struct kernel *k, struct vm_object *o)
 {
-	struct inode *ino = o->priv;
-	ino->obj = NULL;
-	inode_put(k, ino);
+	close(*(int *)o->priv);
+	kfree(&k->km, o->priv);
 }
 
 static const struct pager_ops hostfs_ro_pager = {
@@ -338,22 +343,37 @@ static const struct pager_ops hostfs_rw_pager = {
 	.release = hostfs_obj_release,
 };
 
-/* inode_ops.object: the object of ino with a new reference, created on the
- * first call (it holds the inode; ino->obj points back while it lives). */
+/* inode_ops.object: ino's object with a new reference, created on the
+ * first call.  NULL if out of memory or the host file cannot be opened. */
 static struct vm_object *hostfs_object(struct kernel *k, struct inode *ino)
 {
 	if (ino->obj) {
 		vm_object_ref(ino->obj);
 		return ino->obj;
 	}
-	struct lx_stat st;
-	uint64_t size = vfs_getattr(k, ino, &st) == 0 ? (uint64_t)st.st_size : ino->size;
-	bool rw = ino->mnt && !(ino->mnt->flags & MNT_RDONLY);
-	struct vm_object *o = vm_object_create(k, rw ? &hostfs_rw_pager : &hostfs_ro_pager, ino, size);
-	if (!o)
+	bool rw = mount_writable(ino);
+	int fd = io_fd(k, ino, rw);
+	if (fd < 0 && rw)
+		fd = io_fd(k, ino, rw = false);
+	struct stat hs;
+	if (fd < 0 || fstat(fd, &hs) < 0)
 		return NULL;
-	inode_get(ino);
-	ino->obj = o;
+	int *own = kmalloc(&k->km, sizeof *own);
+	if (!own)
+		return NULL;
+	if ((*own = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		kfree(&k->km, own);
+		return NULL;
+	}
+	struct vm_object *o = vm_object_create(k, rw ? &hostfs_rw_pager : &hostfs_ro_pager, own,
+					       (uint64_t)hs.st_size);
+	if (!o) {
+		close(*own);
+		kfree(&k->km, own);
+		return NULL;
+	}
+	ino->obj = o;                  /* the inode's reference */
+	vm_object_ref(o);              /* the caller's */
 	return o;
 }
 
