@@ -55,7 +55,7 @@ static int64_t do_read(struct kernel *k, struct proc *p, struct file *f, uint64_
 {
 	if (!f->ops->read)
 		return -EINVAL;
-	char *kbuf = kmalloc(&k->km, VFS_IO_CHUNK);
+	char *kbuf = kmalloc(&k->km, len < VFS_IO_CHUNK ? (size_t)len : VFS_IO_CHUNK);
 	if (!kbuf)
 		return -ENOMEM;
 	uint64_t done = 0;
@@ -94,7 +94,7 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 {
 	if (!f->ops->write)
 		return -EINVAL;
-	char *kbuf = kmalloc(&k->km, VFS_IO_CHUNK);
+	char *kbuf = kmalloc(&k->km, len < VFS_IO_CHUNK ? (size_t)len : VFS_IO_CHUNK);
 	if (!kbuf)
 		return -ENOMEM;
 	uint64_t done = 0;
