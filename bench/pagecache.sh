@@ -48,5 +48,5 @@ if [ -s "$tmp/stats.1" ]; then
 	num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$tmp/stats.1" | head -1; }
 	rd=$(num file_pages_read); hit=$(num file_page_hits); miss=$(num file_page_misses)
 	echo "vmos page cache: $miss misses, $hit hits; $rd pages read in = $((rd * 4)) KiB for a $((MB * 1024)) KiB file" \
-	     "($(ratio "$rd" "$((MB * 256))") pages cached per file page; radix-tree nodes: $(( (MB * 256 + 511) / 512 + 1 )) x 4 KiB)"
+	     "($(ratio "$rd" "$((MB * 256))") pages cached per file page; radix tree: about $(( (MB * 256 + 63) / 64 + (MB * 256 + 4095) / 4096 + 1 )) nodes of 512 bytes)"
 fi
