@@ -126,7 +126,7 @@ void kernel_shutdown(struct kernel *k)
 		proc_exit(k, p, 0, 9);
 		proc_reap(k, p);
 	}
-	vfs_shutdown(k);                 /* drops the objects of the files */
+	vfs_shutdown(k);          /* its inodes hold vm_objects */
 	pagecache_shutdown(k);
 	swap_destroy(k);
 	repl_destroy(&k->repl);

@@ -5,14 +5,17 @@
  * (qemu-riscv64 as the reference); the objects are the VFS's (fs/vfs.h),
  * the path calls are in sys_path.c.
  *
- * User buffers move through a kernel bounce buffer of VFS_IO_CHUNK bytes:
+ * User buffers move through a kernel bounce buffer of one page (IO_BOUNCE:
+ * a slab object, so I/O works when memory is short):
  * a read asks the file for no more than the user buffer can take before an
  * unwritable page (uaccess_writable_prefix: input that does not fit stays
  * unread, as Linux leaves it in a pipe), a write gives it the bytes before
  * the first unreadable page; either way a fault partway returns the bytes
- * moved before it, and EFAULT only if there are none.  Regular files loop
- * over chunks; other files (the console, pipes, devices) get one call, a
- * legal short read or write.
+ * moved before it, and EFAULT only if there are none.  Regular files
+ * loop over pages; other files go on to the next page only while their
+ * poll hook says they are ready (the console: output always, input never),
+ * so a call never waits after it has moved bytes (a legal short read or
+ * write).
  */
 #include "fs/vfs.h"
 #include "proc.h"
@@ -24,10 +27,21 @@
 /* Linux's cap on one read or write: INT_MAX rounded down to a page. */
 #define MAX_RW_COUNT 0x7ffff000ULL
 #define UIO_MAXIOV   1024
+#define IO_BOUNCE    PGSIZE
 
 static bool file_is_reg(const struct file *f)
 {
 	return f->inode && inode_is_reg(f->inode);
+}
+
+/* May a transfer that has moved bytes already go on with f (mask: the
+ * poll bits that mean ready)?  Regular files and files without a poll hook
+ * (always ready: /dev/null, zero) yes; others when their poll says so. */
+static bool may_continue(struct kernel *k, struct file *f, unsigned mask)
+{
+	if (file_is_reg(f) || !f->ops->poll)
+		return true;
+	return (f->ops->poll(k, f) & mask) != 0;
 }
 
 /* Copies up to n bytes from user uva, page by page, stopping at the first
@@ -55,20 +69,19 @@ static int64_t do_read(struct kernel *k, struct proc *p, struct file *f, uint64_
 {
 	if (!f->ops->read)
 		return -EINVAL;
-	char *kbuf = kmalloc(&k->km, len < VFS_IO_CHUNK ? (size_t)len : VFS_IO_CHUNK);
+	char *kbuf = kmalloc(&k->km, IO_BOUNCE);
 	if (!kbuf)
 		return -ENOMEM;
 	uint64_t done = 0;
 	while (done < len) {
-		size_t chunk = len - done < VFS_IO_CHUNK ? (size_t)(len - done) : VFS_IO_CHUNK;
+		size_t chunk = len - done < IO_BOUNCE ? (size_t)(len - done) : IO_BOUNCE;
 		chunk = uaccess_writable_prefix(k, p, buf + done, chunk);
 		if (chunk == 0) {
 			if (done == 0 && !more)
 				done = (uint64_t)-EFAULT;
 			break;
 		}
-		if ((done || more) && !file_is_reg(f) && f->ops->poll &&
-		    !(f->ops->poll(k, f) & (VFS_POLL_IN | VFS_POLL_HUP)))
+		if ((done || more) && !may_continue(k, f, VFS_POLL_IN | VFS_POLL_HUP))
 			break;
 		int64_t r = f->ops->read(k, p, f, kbuf, chunk, off);
 		if (r < 0) {
@@ -82,7 +95,7 @@ static int64_t do_read(struct kernel *k, struct proc *p, struct file *f, uint64_
 			break;
 		}
 		done += (uint64_t)r;
-		if ((size_t)r < chunk || !file_is_reg(f))
+		if ((size_t)r < chunk)
 			break;
 	}
 	kfree(&k->km, kbuf);
@@ -94,21 +107,19 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 {
 	if (!f->ops->write)
 		return -EINVAL;
-	char *kbuf = kmalloc(&k->km, len < VFS_IO_CHUNK ? (size_t)len : VFS_IO_CHUNK);
+	char *kbuf = kmalloc(&k->km, IO_BOUNCE);
 	if (!kbuf)
 		return -ENOMEM;
 	uint64_t done = 0;
-	bool console_like = !f->inode;      /* the console: every byte, like a blocking tty */
 	while (done < len) {
-		size_t chunk = len - done < VFS_IO_CHUNK ? (size_t)(len - done) : VFS_IO_CHUNK;
+		size_t chunk = len - done < IO_BOUNCE ? (size_t)(len - done) : IO_BOUNCE;
 		size_t got = copyin_prefix(k, p, kbuf, buf + done, chunk);
-		if (got == 0 && chunk) {
+		if (got == 0) {
 			if (done == 0 && !more)
 				done = (uint64_t)-EFAULT;
 			break;
 		}
-		if ((done || more) && !file_is_reg(f) && !console_like && f->ops->poll &&
-		    !(f->ops->poll(k, f) & VFS_POLL_OUT))
+		if ((done || more) && !may_continue(k, f, VFS_POLL_OUT))
 			break;
 		int64_t r = f->ops->write(k, p, f, kbuf, got, off);
 		if (r < 0) {
@@ -117,7 +128,7 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 			break;
 		}
 		done += (uint64_t)r;
-		if ((size_t)r < got || got < chunk || (!file_is_reg(f) && !console_like))
+		if ((size_t)r < got || got < chunk)
 			break;
 	}
 	kfree(&k->km, kbuf);
@@ -311,8 +322,8 @@ int64_t sys_getdents64(struct kernel *k, struct proc *p, int fd, uint64_t ubuf, 
 		return -ENOTDIR;
 	if (!uaccess_ok(k, ubuf, len))
 		return -EFAULT;
-	size_t n = len < VFS_IO_CHUNK ? (size_t)len : VFS_IO_CHUNK;
-	char *kbuf = kmalloc(&k->km, VFS_IO_CHUNK);
+	size_t n = len < IO_BOUNCE ? (size_t)len : IO_BOUNCE;
+	char *kbuf = kmalloc(&k->km, IO_BOUNCE);
 	if (!kbuf)
 		return -ENOMEM;
 	uint64_t pos = f->pos;

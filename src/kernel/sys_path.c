@@ -192,8 +192,16 @@ int64_t sys_readlinkat(struct kernel *k, struct proc *p, int dirfd, uint64_t upa
 		return rc;
 	}
 	struct inode *ino;
-	rc = vfs_lookup(k, p, dirfd, path, LOOKUP_EMPTY, &ino, NULL);
+	/* "" names an O_PATH descriptor of a symlink itself (Linux 2.6.39+);
+	 * the cwd is never a symlink */
+	bool empty = !path[0];
+	rc = empty && dirfd == LX_AT_FDCWD ? -ENOENT :
+	     vfs_lookup(k, p, dirfd, path, LOOKUP_EMPTY, &ino, NULL);
 	kfree(&k->km, path);
+	if (rc == 0 && empty && !inode_is_lnk(ino)) {
+		inode_put(k, ino);
+		rc = -ENOENT;
+	}
 	if (rc < 0)
 		return rc;
 	char *buf = kmalloc(&k->km, VFS_PATH_MAX);

@@ -424,6 +424,7 @@ static int mmap_file(struct kernel *k, struct proc *p, int fd, int prot, bool sh
 		return -EACCES;
 	if (!(*o = vfs_file_object(k, f)))
 		return -ENODEV;               /* a directory, a pipe, a device */
+	vm_object_ref(*o);                    /* borrowed from the inode: ours now */
 	if (shared && !file_writable(f))
 		*maxprot &= ~(unsigned)VM_PROT_WRITE;
 	return 0;

@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "fs/vfs.h"
+#include "pagecache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +60,16 @@ static void build_tree(void)
 	REQUIRE(symlink("loop1", AT("loop2")) == 0);
 	REQUIRE(symlink("/", AT("rootlink")) == 0);
 	REQUIRE(symlink("", AT("empty")) == 0 || errno == ENOENT);
+	/* 70 nested directories: the walk's stack grows past its first 32 levels */
+	size_t at = strlen(AT("deep"));
+	REQUIRE(mkdir(p, 0755) == 0);
+	for (int i = 0; i < 70; i++) {
+		strcpy(p + at, "/d");
+		at += 2;
+		REQUIRE(mkdir(p, 0755) == 0);
+	}
+	strcpy(p + at, "/f");
+	put(p, "deep\n");
 	/* a chain of 40 links resolves, 41 is ELOOP */
 	for (int i = 0; i < 41; i++) {
 		char name[32], target[32];
@@ -186,6 +197,63 @@ TEST(loops_and_limits)
 	longp[VFS_PATH_MAX - 1] = 0;                        /* 4095 bytes of "/./.": fine */
 	CHECK_EQ(resolve(longp, LOOKUP_FOLLOW, c), 0);
 	CHECK_STR(c, "/");
+	shutdown();
+}
+
+TEST(deep_paths)
+{
+	boot();
+	char path[400] = "/deep", c[VFS_PATH_MAX];
+	for (int i = 0; i < 70; i++)
+		strcat(path, "/d");
+	strcat(path, "/f");
+	CHECK_STR(contents(path), "deep\n");
+	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, c), 0);
+	CHECK_STR(c, path);
+	strcat(path, "/../../../../..");
+	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, c), -ENOTDIR);       /* f is a file */
+	path[strlen(path) - 17] = 0;                                /* drop "/f/../../../../.." */
+	strcat(path, "/../../../../etc/../../../..");
+	CHECK_EQ(resolve(path, LOOKUP_FOLLOW, NULL), -ENOENT);     /* no etc down there */
+	shutdown();
+}
+
+/* One host file is one inode and one vm_object, whatever the path to it
+ * and however often it is opened: read() of either fills the same cache
+ * frames.  A file rewritten on the host is a new inode (stale pages are
+ * never reused). */
+TEST(page_cache_shared_by_paths)
+{
+	boot();
+	struct file *a, *b;
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/etc/passwd", LX_O_RDONLY, &a) == 0);
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/abs", LX_O_RDONLY, &b) == 0);
+	CHECK(a->inode == b->inode);
+	struct vm_object *o = vfs_file_object(&k, a);
+	CHECK(o != NULL && o == vfs_file_object(&k, b));
+	char buf[16] = { 0 };
+	CHECK_EQ(vfs_pread(&k, NULL, b, buf, sizeof buf, 0), 7);
+	CHECK_STR(buf, "inside\n");
+	CHECK(o && pagecache_lookup(&k, o, 0) != 0);       /* the page is in the cache */
+	struct pagecache_info pi;
+	pagecache_info(&k, &pi);
+	CHECK_EQ(pi.cached, 1);
+	struct file *d;
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/etc", LX_O_RDONLY, &d) == 0);
+	CHECK(vfs_file_object(&k, d) == NULL);              /* a directory cannot be mapped */
+	file_put(&k, d);
+	char host[600];
+	snprintf(host, sizeof host, "%s/etc/passwd", root);
+	put(host, "rewritten on the host\n");
+	struct file *c;
+	REQUIRE(vfs_open_path(&k, NULL, LX_AT_FDCWD, "/etc/passwd", LX_O_RDONLY, &c) == 0);
+	CHECK(c->inode != a->inode);
+	CHECK_EQ(vfs_pread(&k, NULL, c, buf, 9, 0), 9);
+	CHECK(!memcmp(buf, "rewritten", 9));
+	file_put(&k, a);
+	file_put(&k, b);
+	file_put(&k, c);
+	put(host, "inside\n");
 	shutdown();
 }
 

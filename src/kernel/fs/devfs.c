@@ -124,7 +124,15 @@ static int64_t console_ioctl(struct kernel *k, struct proc *p, struct file *f, u
 	return copyout(k, p, arg, &lw, sizeof lw) < 0 ? -EFAULT : 0;
 }
 
+/* Output never waits; input is never known to be ready (a read that has
+ * data stops there rather than wait for more). */
+static unsigned console_poll(struct kernel *k, struct file *f)
+{
+	return VFS_POLL_OUT;
+}
+
 static const struct file_ops console_ops = {
+	.poll = console_poll,
 	.name = "console",
 	.read = console_read,
 	.write = console_write,

@@ -16,9 +16,18 @@
  * symlink, truncate and writes on to the host, each relative to the parent
  * directory's descriptor.
  *
- * Regular-file contents: read and written with pread/pwrite behind
- * hostfs_read_bytes/hostfs_write_bytes (the page cache takes this place when
- * it lands: see docs/files.md).
+ * Regular-file contents come through the page cache (pagecache.h): each
+ * regular file's inode has a vm_object whose pager reads a page with pread
+ * from a descriptor of its own (the object may outlive the inode: a
+ * mapping keeps it), so read() and every mapping share the same frames.
+ * Writes on a --rw mount go into the cache and are written through to the
+ * host file at once (vm_object_sync_range), so the host sees them when the
+ * call returns and the cache never holds the only copy.
+ *
+ * An inode cache per mount, keyed by the host's (device, inode number),
+ * makes every path to one file - and every open of it - the same inode and
+ * so the same vm_object; an entry whose size or times changed on the host
+ * is not reused (the file was rewritten: its cached pages are stale).
  */
 #include "vfs_impl.h"
 #include "pagecache.h"
@@ -34,7 +43,32 @@
 struct hostfs_inode {
 	int io_fd;              /* descriptor for read/getdents/write, or -1 until needed */
 	bool io_writable;       /* io_fd is open O_RDWR */
+	uint64_t dev;           /* host identity (the inode cache's key) */
+	int64_t mtime_ns, ctime_ns;
+	struct inode *hnext;    /* inode cache chain */
 };
+
+#define HOSTFS_HASH 256
+
+/* A hostfs mount's own state: the inode cache. */
+struct hostfs_mount {
+	struct inode *hash[HOSTFS_HASH];
+};
+
+/* The pager's side of a regular file's vm_object: a descriptor of its own. */
+struct hostfs_pager {
+	int fd;
+};
+
+static unsigned hash_of(uint64_t dev, uint64_t ino)
+{
+	return (unsigned)((ino * 0x9e3779b97f4a7c15ULL ^ dev) >> 56) % HOSTFS_HASH;
+}
+
+static int64_t ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
 
 static const struct inode_ops hostfs_iops;
 static const struct file_ops hostfs_file_ops, hostfs_dir_ops;
@@ -62,17 +96,61 @@ static int hostfs_inode_from_fd(struct kernel *k, struct mount *m, int fd, struc
 		return -ENOMEM;
 	}
 	hi->io_fd = -1;
+	hi->dev = (uint64_t)hs.st_dev;
+	hi->mtime_ns = ns_of(hs.st_mtim);
+	hi->ctime_ns = ns_of(hs.st_ctim);
 	ino->priv = hi;
 	ino->host_fd = fd;
 	ino->ino = (uint64_t)hs.st_ino;
 	ino->size = (uint64_t)hs.st_size;
 	ino->nlink = (uint32_t)hs.st_nlink;
+	struct hostfs_mount *hm = m->priv;
+	unsigned h = hash_of(hi->dev, ino->ino);
+	hi->hnext = hm->hash[h];
+	hm->hash[h] = ino;
 	*out = ino;
 	return 0;
 }
 
+/* The live inode of mount m for the host object hs describes, if it is
+ * unchanged since it was made; NULL if none. */
+static struct inode *cache_find(struct mount *m, const struct stat *hs)
+{
+	struct hostfs_mount *hm = m->priv;
+	for (struct inode *i = hm->hash[hash_of((uint64_t)hs->st_dev, (uint64_t)hs->st_ino)]; i;
+	     i = ((struct hostfs_inode *)i->priv)->hnext) {
+		struct hostfs_inode *hi = i->priv;
+		if (i->ino == (uint64_t)hs->st_ino && hi->dev == (uint64_t)hs->st_dev &&
+		    hi->mtime_ns == ns_of(hs->st_mtim) && hi->ctime_ns == ns_of(hs->st_ctim) &&
+		    (i->mode & LX_S_IFMT) == (hs->st_mode & S_IFMT))
+			return i;
+	}
+	return NULL;
+}
+
+static void cache_remove(struct inode *ino)
+{
+	struct hostfs_mount *hm = ino->mnt->priv;
+	struct hostfs_inode *hi = ino->priv;
+	struct inode **pp = &hm->hash[hash_of(hi->dev, ino->ino)];
+	while (*pp && *pp != ino)
+		pp = &((struct hostfs_inode *)(*pp)->priv)->hnext;
+	if (*pp)
+		*pp = hi->hnext;
+}
+
 static int hostfs_lookup(struct kernel *k, struct inode *dir, const char *name, struct inode **out)
 {
+	/* the cache first: a stat of the one name (never followed) */
+	struct stat hs;
+	if (fstatat(dir->host_fd, name, &hs, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	struct inode *hit = cache_find(dir->mnt, &hs);
+	if (hit) {
+		inode_get(hit);
+		*out = hit;
+		return 0;
+	}
 	int fd = openat(dir->host_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -140,34 +218,138 @@ static int hostfs_open(struct kernel *k, struct inode *ino, struct file *f)
 	return fd < 0 ? fd : 0;
 }
 
-/* The one place regular-file bytes come from the host (the page cache
- * will take it over). */
-static int64_t hostfs_read_bytes(struct kernel *k, struct inode *ino, void *kbuf, size_t n,
-				 uint64_t off)
+/* ---- the page cache's side --------------------------------------------------- */
+
+static int pager_read_page(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst)
 {
-	int fd = io_fd(k, ino, false);
-	if (fd < 0)
-		return fd;
-	ssize_t r = pread(fd, kbuf, n, (off_t)off);
-	return r < 0 ? -errno : r;
+	struct hostfs_pager *hp = o->priv;
+	size_t got = 0;
+	while (got < PGSIZE) {
+		ssize_t r = pread(hp->fd, dst + got, PGSIZE - got, (off_t)(index * PGSIZE + got));
+		if (r < 0)
+			return errno == EINTR ? 0 : -EIO;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	memset(dst + got, 0, PGSIZE - got);
+	return 0;
 }
 
-static int64_t hostfs_write_bytes(struct kernel *k, struct inode *ino, const void *kbuf,
-				  size_t n, uint64_t off)
+/* Writes the page back, never past the object's size (a partial last page
+ * must not grow the host file to a page boundary). */
+static int pager_write_page(struct kernel *k, struct vm_object *o, uint64_t index,
+			    const uint8_t *src)
+{
+	struct hostfs_pager *hp = o->priv;
+	uint64_t off = index * PGSIZE;
+	if (off >= o->size)
+		return 0;
+	size_t n = o->size - off < PGSIZE ? (size_t)(o->size - off) : PGSIZE;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t r = pwrite(hp->fd, src + done, n - done, (off_t)(off + done));
+		if (r < 0)
+			return errno == ENOSPC ? -ENOSPC : -EIO;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+static void pager_release(struct kernel *k, struct vm_object *o)
+{
+	struct hostfs_pager *hp = o->priv;
+	if (hp) {
+		close(hp->fd);
+		kfree(&k->km, hp);
+	}
+}
+
+/* The host path of the file (what qemu-riscv64's maps show, and the guest
+ * path when the root is the host's /). */
+static void pager_describe(struct kernel *k, struct vm_object *o, char *buf, size_t n)
+{
+	struct hostfs_pager *hp = o->priv;
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", hp->fd);
+	ssize_t r = n ? readlink(proc, buf, n - 1) : -1;
+	if (r < 0)
+		r = 0;
+	if (n)
+		buf[r] = 0;
+}
+
+static const struct pager_ops hostfs_pager_ops = {
+	.name = "hostfs",
+	.read_page = pager_read_page,
+	.write_page = pager_write_page,
+	.release = pager_release,
+	.describe = pager_describe,
+};
+
+/* The vm_object of regular file ino, made on first use with the file's
+ * size now; NULL if out of memory or the host refuses a descriptor. */
+static struct vm_object *hostfs_object(struct kernel *k, struct inode *ino)
+{
+	if (ino->obj)
+		return ino->obj;
+	int fd = io_fd(k, ino, false);
+	if (fd < 0)
+		return NULL;
+	struct stat hs;
+	struct hostfs_pager *hp = kmalloc(&k->km, sizeof *hp);
+	if (!hp)
+		return NULL;
+	hp->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (hp->fd < 0 || fstat(hp->fd, &hs) < 0) {
+		if (hp->fd >= 0)
+			close(hp->fd);
+		kfree(&k->km, hp);
+		return NULL;
+	}
+	ino->obj = vm_object_create(k, &hostfs_pager_ops, hp, (uint64_t)hs.st_size);
+	if (!ino->obj) {
+		close(hp->fd);
+		kfree(&k->km, hp);
+	}
+	return ino->obj;
+}
+
+/* The one place regular-file bytes come from the host: the page cache. */
+static int64_t hostfs_read_bytes(struct kernel *k, struct proc *p, struct inode *ino, void *kbuf,
+				 size_t n, uint64_t off)
+{
+	struct vm_object *o = hostfs_object(k, ino);
+	if (!o)
+		return -ENOMEM;
+	return pagecache_read(k, p, o, off, kbuf, n);
+}
+
+/* Writes into the cache, then through to the host file. */
+static int64_t hostfs_write_bytes(struct kernel *k, struct proc *p, struct inode *ino,
+				  const void *kbuf, size_t n, uint64_t off)
 {
 	int fd = io_fd(k, ino, true);
 	if (fd < 0)
 		return fd;
-	ssize_t r = pwrite(fd, kbuf, n, (off_t)off);
-	if (r > 0 && off + (uint64_t)r > ino->size)
-		ino->size = off + (uint64_t)r;
-	return r < 0 ? -errno : r;
+	struct vm_object *o = hostfs_object(k, ino);
+	if (!o)
+		return -ENOMEM;
+	int64_t r = pagecache_write(k, p, o, off, kbuf, n);
+	if (r > 0) {
+		int rc = vm_object_sync_range(k, o, off, (uint64_t)r);
+		if (rc < 0)
+			return rc;
+		if (off + (uint64_t)r > ino->size)
+			ino->size = off + (uint64_t)r;
+	}
+	return r;
 }
 
 static int64_t hostfs_read(struct kernel *k, struct proc *p, struct file *f, void *kbuf,
 			   size_t n, uint64_t *off)
 {
-	int64_t r = hostfs_read_bytes(k, f->inode, kbuf, n, *off);
+	int64_t r = hostfs_read_bytes(k, p, f->inode, kbuf, n, *off);
 	if (r > 0)
 		*off += (uint64_t)r;
 	return r;
@@ -179,13 +361,12 @@ static int64_t hostfs_write(struct kernel *k, struct proc *p, struct file *f, co
 	if (!mount_writable(f->inode))
 		return -EROFS;
 	if (f->flags & LX_O_APPEND) {
-		struct lx_stat st;
-		int rc = hostfs_getattr(k, f->inode, &st);
-		if (rc < 0)
-			return rc;
-		*off = (uint64_t)st.st_size;
+		struct vm_object *o = hostfs_object(k, f->inode);
+		if (!o)
+			return -ENOMEM;
+		*off = o->size;
 	}
-	int64_t r = hostfs_write_bytes(k, f->inode, kbuf, n, *off);
+	int64_t r = hostfs_write_bytes(k, p, f->inode, kbuf, n, *off);
 	if (r > 0)
 		*off += (uint64_t)r;
 	return r;
@@ -275,7 +456,7 @@ static int hostfs_truncate(struct kernel *k, struct inode *ino, uint64_t size)
 	if (ftruncate(fd, (off_t)size) < 0)
 		return -errno;
 	ino->size = size;
-	return 0;
+	return ino->obj ? vm_object_truncate(k, ino->obj, size) : 0;
 }
 
 static int hostfs_sync(struct kernel *k, struct inode *ino)
@@ -288,12 +469,13 @@ static int hostfs_sync(struct kernel *k, struct inode *ino)
 
 static void hostfs_release(struct kernel *k, struct inode *ino)
 {
-	if (ino->obj) {                /* mappings may keep it (pcache) */
-		vm_object_put(k, ino->obj);
+	struct hostfs_inode *hi = ino->priv;
+	if (ino->obj) {
+		vm_object_put(k, ino->obj);       /* mappings may keep it (and its descriptor) */
 		ino->obj = NULL;
 	}
-	struct hostfs_inode *hi = ino->priv;
 	if (hi) {
+		cache_remove(ino);
 		if (hi->io_fd >= 0)
 			close(hi->io_fd);
 		kfree(&k->km, hi);
@@ -301,80 +483,6 @@ static void hostfs_release(struct kernel *k, struct inode *ino)
 	if (ino->host_fd >= 0)
 		close(ino->host_fd);
 	ino->host_fd = -1;
-}
-/* ---- the page cache's view (pcache): a regular file's vm_object ----------
- * The inode holds its object (one reference, dropped when the inode goes);
- * the object holds a descriptor of its own on the host file (priv: a
- * kmalloc'd int), so a mapping may outlive every open file and the inode. */
-
-/* Pages come from pread of the host file, zero past its end. */
-static int hostfs_read_page(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst)
-{
-	ssize_t r = pread(*(int *)o->priv, dst, PGSIZE, (off_t)(index << PGSHIFT));
-	if (r < 0)
-		return -EIO;
-	memset(dst + r, 0, PGSIZE - (size_t)r);
-	return 0;
-}
-
-/* A writable mount: dirty pages go back with pwrite, up to the size. */
-static int hostfs_write_page(struct kernel *k, struct vm_object *o, uint64_t index,
-			     const uint8_t *src)
-{
-	uint64_t off = index << PGSHIFT;
-	if (off >= o->size)
-		return 0;
-	size_t n = o->size - off < PGSIZE ? (size_t)(o->size - off) : PGSIZE;
-	ssize_t r = pwrite(*(int *)o->priv, src, n, (off_t)off);
-	return r == (ssize_t)n ? 0 : -EIO;
-}
-
-static void hostfs_obj_release(struct kernel *k, struct vm_object *o)
-{
-	close(*(int *)o->priv);
-	kfree(&k->km, o->priv);
-}
-
-static const struct pager_ops hostfs_ro_pager = {
-	.name = "hostfs", .read_page = hostfs_read_page, .release = hostfs_obj_release,
-};
-static const struct pager_ops hostfs_rw_pager = {
-	.name = "hostfs", .read_page = hostfs_read_page, .write_page = hostfs_write_page,
-	.release = hostfs_obj_release,
-};
-
-/* inode_ops.object: ino's object with a new reference, created on the
- * first call.  NULL if out of memory or the host file cannot be opened. */
-static struct vm_object *hostfs_object(struct kernel *k, struct inode *ino)
-{
-	if (ino->obj) {
-		vm_object_ref(ino->obj);
-		return ino->obj;
-	}
-	bool rw = mount_writable(ino);
-	int fd = io_fd(k, ino, rw);
-	if (fd < 0 && rw)
-		fd = io_fd(k, ino, rw = false);
-	struct stat hs;
-	if (fd < 0 || fstat(fd, &hs) < 0)
-		return NULL;
-	int *own = kmalloc(&k->km, sizeof *own);
-	if (!own)
-		return NULL;
-	if ((*own = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
-		kfree(&k->km, own);
-		return NULL;
-	}
-	struct vm_object *o = vm_object_create(k, rw ? &hostfs_rw_pager : &hostfs_ro_pager, own,
-					       (uint64_t)hs.st_size);
-	if (!o) {
-		close(*own);
-		kfree(&k->km, own);
-		return NULL;
-	}
-	ino->obj = o;                  /* the inode's reference */
-	vm_object_ref(o);              /* the caller's */
-	return o;
 }
 
 static const struct inode_ops hostfs_iops = {
@@ -391,8 +499,8 @@ static const struct inode_ops hostfs_iops = {
 	.rename = hostfs_rename,
 	.truncate = hostfs_truncate,
 	.sync = hostfs_sync,
-	.release = hostfs_release,
 	.object = hostfs_object,
+	.release = hostfs_release,
 };
 
 static const struct file_ops hostfs_file_ops = {
@@ -408,6 +516,14 @@ static const struct file_ops hostfs_dir_ops = {
 	.lseek = hostfs_dir_lseek,
 };
 
+/* After the root went (vfs_shutdown): every inode of the mount is gone, so
+ * the inode cache is empty. */
+static void hostfs_umount(struct kernel *k, struct mount *m)
+{
+	kfree(&k->km, m->priv);
+	m->priv = NULL;
+}
+
 int hostfs_mount(struct kernel *k, const char *guest_path, const char *host_dir, unsigned flags,
 		 char *msg, size_t msglen)
 {
@@ -417,11 +533,14 @@ int hostfs_mount(struct kernel *k, const char *guest_path, const char *host_dir,
 		return -errno;
 	}
 	struct mount *m = vfs_mount(k, guest_path, "hostfs", flags);
-	if (!m) {
+	struct hostfs_mount *hm = m ? kzalloc(&k->km, sizeof *hm) : NULL;
+	if (!hm) {
 		close(fd);
 		snprintf(msg, msglen, "cannot mount at %s (out of memory or mounted twice)", guest_path);
 		return -ENOMEM;
 	}
+	m->priv = hm;
+	m->umount = hostfs_umount;
 	int rc = hostfs_inode_from_fd(k, m, fd, &m->root);
 	if (rc < 0)
 		snprintf(msg, msglen, "%s", strerror(-rc));

@@ -27,17 +27,74 @@
 #include <string.h>
 
 #define WALK_DEPTH (VFS_PATH_MAX / 2 + 1)     /* "/a/a/...": at most this many levels */
-#define WALK_BUF   (3 * VFS_PATH_MAX)          /* start dir + path + symlink bodies */
+#define WALK_BUF   (2 * VFS_PATH_MAX)          /* start dir + path, then symlink bodies */
+#define WALK_SMALL 32                          /* levels held without another allocation */
 
+/* A walk in progress.  Small on purpose (the kernel may be short of
+ * memory when a path is resolved): the stack grows past WALK_SMALL levels
+ * by doubling, the text is one two-page block, the path one 4 KiB object. */
 struct walk {
-	struct inode *stack[WALK_DEPTH];
-	uint16_t clen[WALK_DEPTH];      /* canon's length at each level */
+	struct inode **stack;           /* small_stack, or kmalloc'd when deeper */
+	uint16_t *clen;                 /* canon's length at each level */
+	int cap;                        /* levels stack and clen hold */
 	int depth;
 	int links;
 	bool trailing;                  /* the last component was followed by '/' */
-	char canon[VFS_PATH_MAX];       /* "" for the root, else "/a/b" */
-	char buf[WALK_BUF];             /* the text still to walk */
+	char *canon;                    /* VFS_PATH_MAX: "" for the root, else "/a/b" */
+	char *buf;                      /* WALK_BUF: the text still to walk */
+	struct inode *small_stack[WALK_SMALL];
+	uint16_t small_clen[WALK_SMALL];
 };
+
+static struct walk *walk_alloc(struct kernel *k)
+{
+	struct walk *w = kmalloc(&k->km, sizeof *w);
+	if (!w)
+		return NULL;
+	w->canon = kmalloc(&k->km, VFS_PATH_MAX);
+	w->buf = kmalloc(&k->km, WALK_BUF);
+	if (!w->canon || !w->buf) {
+		kfree(&k->km, w->canon);
+		kfree(&k->km, w->buf);
+		kfree(&k->km, w);
+		return NULL;
+	}
+	w->stack = w->small_stack;
+	w->clen = w->small_clen;
+	w->cap = WALK_SMALL;
+	w->depth = -1;
+	w->links = 0;
+	w->trailing = false;
+	w->canon[0] = 0;
+	return w;
+}
+
+/* Room for one more level: 0 or -ENOMEM / -ENAMETOOLONG. */
+static int walk_grow(struct kernel *k, struct walk *w)
+{
+	if (w->depth + 1 < w->cap)
+		return 0;
+	if (w->cap >= WALK_DEPTH)
+		return -ENAMETOOLONG;
+	int cap = w->cap * 2 > WALK_DEPTH ? WALK_DEPTH : w->cap * 2;
+	struct inode **st = kmalloc(&k->km, (size_t)cap * sizeof *st);
+	uint16_t *cl = kmalloc(&k->km, (size_t)cap * sizeof *cl);
+	if (!st || !cl) {
+		kfree(&k->km, st);
+		kfree(&k->km, cl);
+		return -ENOMEM;
+	}
+	memcpy(st, w->stack, (size_t)(w->depth + 1) * sizeof *st);
+	memcpy(cl, w->clen, (size_t)(w->depth + 1) * sizeof *cl);
+	if (w->stack != w->small_stack) {
+		kfree(&k->km, w->stack);
+		kfree(&k->km, w->clen);
+	}
+	w->stack = st;
+	w->clen = cl;
+	w->cap = cap;
+	return 0;
+}
 
 int vfs_path_join(char *out, const char *dir, const char *name)
 {
@@ -58,6 +115,12 @@ static void walk_free(struct kernel *k, struct walk *w)
 		return;
 	for (int i = 0; i <= w->depth; i++)
 		inode_put(k, w->stack[i]);
+	if (w->stack != w->small_stack) {
+		kfree(&k->km, w->stack);
+		kfree(&k->km, w->clen);
+	}
+	kfree(&k->km, w->canon);
+	kfree(&k->km, w->buf);
 	kfree(&k->km, w);
 }
 
@@ -139,7 +202,7 @@ static int walk_start(struct kernel *k, struct proc *p, int dirfd, const char *p
 					return -EBADF;   /* no inode to name (a pipe's is anonymous) */
 				inode_get(f->inode);
 				w->stack[++w->depth] = f->inode;
-				snprintf(w->canon, sizeof w->canon, "%s", f->path ? f->path : "");
+				snprintf(w->canon, VFS_PATH_MAX, "%s", f->path ? f->path : "");
 				w->clen[w->depth] = (uint16_t)strlen(w->canon);
 				*done = true;
 				return 0;
@@ -240,9 +303,12 @@ static int walk_run(struct kernel *k, struct walk *w, unsigned flags, char *last
 			continue;
 		}
 		size_t cl = w->clen[w->depth];
-		if (cl + 1 + len >= VFS_PATH_MAX || w->depth + 1 >= WALK_DEPTH) {
-			inode_put(k, child);
+		if (cl + 1 + len >= VFS_PATH_MAX)
 			rc = -ENAMETOOLONG;
+		else
+			rc = walk_grow(k, w);
+		if (rc < 0) {
+			inode_put(k, child);
 			break;
 		}
 		w->canon[cl] = '/';
@@ -263,7 +329,7 @@ static void canon_out(const struct walk *w, char *canon)
 int vfs_lookup(struct kernel *k, struct proc *p, int dirfd, const char *path, unsigned flags,
 	       struct inode **out, char *canon)
 {
-	struct walk *w = kzalloc(&k->km, sizeof *w);
+	struct walk *w = walk_alloc(k);
 	if (!w)
 		return -ENOMEM;
 	bool done;
@@ -287,7 +353,7 @@ int vfs_lookup(struct kernel *k, struct proc *p, int dirfd, const char *path, un
 int vfs_lookup_parent(struct kernel *k, struct proc *p, int dirfd, const char *path,
 		      struct inode **dir, char *last, char *dcanon, bool *trailing)
 {
-	struct walk *w = kzalloc(&k->km, sizeof *w);
+	struct walk *w = walk_alloc(k);
 	if (!w)
 		return -ENOMEM;
 	bool done;

@@ -289,10 +289,9 @@ static int tmpfs_truncate(struct kernel *k, struct inode *ino, uint64_t size)
 	return rc;
 }
 
+/* The file's object, borrowed (the inode holds it). */
 static struct vm_object *tmpfs_object(struct kernel *k, struct inode *ino)
 {
-	if (ino->obj)
-		vm_object_ref(ino->obj);
 	return ino->obj;
 }
 
@@ -402,18 +401,12 @@ static const struct file_ops tmpfs_dir_ops = {
 	.lseek = vfs_generic_lseek,
 };
 
-static void tmpfs_umount(struct kernel *k, struct mount *m)
-{
-	if (m->root && m->root->priv)
-		tmpfs_release(k, m->root);      /* every entry, recursively */
-}
-
 int tmpfs_mount(struct kernel *k, const char *guest_path)
 {
 	struct mount *m = vfs_mount(k, guest_path, "tmpfs", 0);
 	if (!m)
 		return -ENOMEM;
-	m->umount = tmpfs_umount;
+	/* no umount hook: the root's release frees every entry, recursively */
 	m->root = new_inode(k, m, LX_S_IFDIR | 01777);
 	return m->root ? 0 : -ENOMEM;
 }

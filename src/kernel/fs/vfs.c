@@ -428,13 +428,16 @@ void vfs_shutdown(struct kernel *k)
 			mp = &(*mp)->next;
 		struct mount *m = *mp;
 		*mp = NULL;
+		inode_put(k, m->root);
 		if (m->umount)
 			m->umount(k, m);
-		inode_put(k, m->root);
 		kfree(&k->km, m->path);
 		kfree(&k->km, m);
 	}
 	kfree(&k->km, v->init_cwd);
+	if (v->ninodes || v->nfiles)      /* a leak: say so (kmem_destroy frees them anyway) */
+		fprintf(k->cfg.err, "vmos: vfs: %llu inodes and %llu open files leaked at shutdown\n",
+			(unsigned long long)v->ninodes, (unsigned long long)v->nfiles);
 	if (v->inode_cache && !v->ninodes)
 		kmem_cache_destroy(v->inode_cache);
 	if (v->file_cache && !v->nfiles)

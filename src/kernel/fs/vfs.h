@@ -154,8 +154,9 @@ int64_t vfs_generic_lseek(struct kernel *k, struct file *f, int64_t off, int whe
 bool vfs_dirent_put(void *buf, size_t n, size_t *used, uint64_t ino, int64_t next_off,
 		    uint8_t type, const char *name, size_t namelen);
 
-/* For mmap (pagecache): the object holding f's pages, creating it on first
- * use (hostfs), or NULL if f cannot be mapped (not a regular file, or an
+/* For mmap (pagecache): the object holding f's pages (borrowed: the inode
+ * holds it; vm_object_ref to keep it), creating it on first use (hostfs),
+ * or NULL if f cannot be mapped (not a regular file, or an
  * O_PATH descriptor): mmap then fails with ENODEV, Linux's answer for a
  * file without an mmap method (a directory too). */
 struct vm_object *vfs_file_object(struct kernel *k, struct file *f);
@@ -251,7 +252,7 @@ struct mount {
 	uint64_t held;                  /* inodes the file system keeps referenced itself
 	                                   besides root (devfs: its nodes; tmpfs: its files),
 	                                   kept up to date by it: vfs_check_idle counts them */
-	void (*umount)(struct kernel *k, struct mount *m);  /* at shutdown, before root goes; may be NULL */
+	void (*umount)(struct kernel *k, struct mount *m);  /* at shutdown, after root went; may be NULL */
 	struct mount *next;
 };
 

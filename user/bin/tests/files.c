@@ -105,6 +105,13 @@ static void paths(void)
 	int fd = open(T "/link_up", O_PATH | O_NOFOLLOW);
 	check_true("O_PATH|O_NOFOLLOW opens the link", fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode));
 	expect_err("read of an O_PATH fd", read(fd, buf, 1), EBADF);
+	n = readlinkat(fd, "", buf, sizeof buf);
+	check_true("readlinkat(O_PATH link fd, \"\")", n == 16 && !memcmp(buf, "../tree/file.txt", 16));
+	close(fd);
+	expect_err("readlinkat(AT_FDCWD, \"\")", readlinkat(AT_FDCWD, "", buf, sizeof buf), ENOENT);
+	fd = open(T "/dir", O_RDONLY);
+	expect_err("readlinkat(dir fd, \"\")", readlinkat(fd, "", buf, sizeof buf), ENOENT);
+	expect_err("fsync of an O_PATH fd", (close(fd), fd = open(T "/dir", O_PATH), fsync(fd)), EBADF);
 	close(fd);
 	expect_err("file in the middle", open(T "/file.txt/x", O_RDONLY), ENOTDIR);
 	expect_err("trailing slash on a file", open(T "/file.txt/", O_RDONLY), ENOTDIR);
@@ -238,6 +245,29 @@ static void descriptors(void)
 		close(fds[i]);
 	check_u64("lowest free fd reused", (uint64_t)open("/dev/null", O_RDONLY), (uint64_t)fd);
 	close(fd);
+	/* RLIMIT_NOFILE (7) bounds the descriptors: EMFILE beyond it, EBADF for dup3 */
+	uint64_t old[2], lim[2];
+	syscall(SYS_prlimit64, 0, 7, NULL, old);
+	lim[0] = 8;
+	lim[1] = old[1];
+	check_u64("prlimit64 NOFILE 8", (uint64_t)syscall(SYS_prlimit64, 0, 7, lim, NULL), 0);
+	int last = -1, opened = 0;
+	for (int i = 0; i < 10; i++) {
+		int f = open("/dev/null", O_RDONLY);
+		if (f < 0)
+			break;
+		last = f;
+		opened++;
+	}
+	check_u64("fds up to the limit", (uint64_t)last, 7);
+	expect_err("open past RLIMIT_NOFILE", open("/dev/null", O_RDONLY), EMFILE);
+	expect_err("dup past RLIMIT_NOFILE", dup(0), EMFILE);
+	expect_err("dup3 onto fd 8", dup3(0, 8, 0), EBADF);
+	expect_err("F_DUPFD from 8", fcntl(0, F_DUPFD, 8), EINVAL);
+	for (int f = 3; f <= last; f++)
+		close(f);
+	syscall(SYS_prlimit64, 0, 7, old, NULL);
+	(void)opened;
 }
 
 static void devices(void)
