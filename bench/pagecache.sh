@@ -7,8 +7,7 @@
 #   mmap-first  first touch of each page (vmos: page-cache miss, read in;
 #               native: the host cache is warm, a minor fault)
 #   mmap-again  a new mapping of the same file (vmos: page-cache hit)
-#   read, read-again   read() in 64 KiB chunks (vmos's read() of a host
-#               file goes to the host, not through the page cache)
+#   read, read-again   read() in 64 KiB chunks (through the same page cache)
 # Then the memory the page cache used for the file (vmos --stats-json:
 # pages read in, frames in use at the peak) against the file's size.
 # The file is $BENCH_FILE_MB MiB (default 64) of random bytes in the build
