@@ -26,9 +26,9 @@
 #include <errno.h>
 #include <string.h>
 
-#define PC_SHIFT   9
+#define PC_SHIFT   6                      /* 64 slots: 512-byte nodes (kmalloc) */
 #define PC_FANOUT  (1u << PC_SHIFT)
-#define PC_MAXH    4                      /* 512^4 = 2^36 > 2^32 indexes */
+#define PC_MAXH    6                      /* 64^6 = 2^36 > 2^32 indexes */
 
 #define PCE_FRAME  0x1ULL
 #define PCE_DIRTY  0x2ULL

@@ -18,6 +18,7 @@
 #include "exec.h"
 #include "frame.h"
 #include "pagecache.h"
+#include "fs/vfs.h"
 #include "proc.h"
 #include "rmap.h"
 #include "swap.h"
@@ -411,8 +412,22 @@ static unsigned lx_to_vm_prot(int prot)
 static int mmap_file(struct kernel *k, struct proc *p, int fd, int prot, bool shared,
 		     struct vm_object **o, unsigned *maxprot)
 {
-	(void)k, (void)p, (void)prot, (void)shared, (void)o, (void)maxprot;
-	return fd < 0 ? -EBADF : -ENODEV;   /* no files to map until the VFS */
+	struct file *f = fd_get(p, fd);
+	if (!f)
+		return -EBADF;
+	if (f->flags & LX_O_PATH)
+		return -EBADF;                /* as Linux: an O_PATH fd has no file ops */
+	/* Linux's do_mmap, in its order: reading needs FMODE_READ, MAP_SHARED
+	 * writing FMODE_WRITE (else it may never become writable: maxprot);
+	 * then a file without mmap is ENODEV */
+	if (!file_readable(f) || (shared && (prot & LX_PROT_WRITE) && !file_writable(f)))
+		return -EACCES;
+	if (!(*o = vfs_file_object(k, f)))
+		return -ENODEV;               /* a directory, a pipe, a device */
+	vm_object_ref(*o);                    /* borrowed from the inode: ours now */
+	if (shared && !file_writable(f))
+		*maxprot &= ~(unsigned)VM_PROT_WRITE;
+	return 0;
 }
 
 int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,

@@ -15,7 +15,8 @@ cd "$(dirname "$0")/../.."
 PROBE=$(pwd)/$VMOS_BUILD/user/bin/fsprobe
 VMOS_ABS=$(pwd)/$VMOS_BUILD/vmos
 pass=0 fail=0
-tmp=$(mktemp -d)
+# not under the host's /tmp: the guest's /tmp is tmpfs, which hides it
+tmp=$(mktemp -d -p "$(cd "${VMOS_BUILD:-build}" && pwd)")
 trap 'rm -rf "$tmp"' EXIT
 
 R=$tmp/root

@@ -7,6 +7,8 @@
  * ENOMEM, holding nothing, when memory is gone.
  */
 #include "test.h"
+
+#include <limits.h>
 #include "pagecache.h"
 #include "exec.h"
 #include "kernel.h"
@@ -20,7 +22,9 @@
 
 static struct kernel k;
 static struct kernel_config cfg;
-static char dir[] = "/tmp/vmos_exec_test.XXXXXX";
+/* in the build tree, not /tmp: the guest's /tmp is a tmpfs of its own,
+ * and image_get resolves paths in the guest's file system */
+static char dir[192];
 static char msg[300];
 
 static const char *prog(const char *name)
@@ -33,7 +37,7 @@ static const char *prog(const char *name)
 
 static const char *file(const char *name)
 {
-	static char path[256];
+	static char path[512];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	return path;
 }
@@ -60,6 +64,11 @@ static void boot(uint64_t ram)
 	cfg.out = fopen("/dev/null", "w");
 	cfg.err = fopen("/dev/null", "w");
 	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	const char *b = getenv("VMOS_BUILD");
+	char abs[PATH_MAX];
+	REQUIRE(realpath(b ? b : "build", abs) != NULL);
+	REQUIRE(strlen(abs) < 160);
+	snprintf(dir, sizeof dir, "%.160s/vmos_exec_test.XXXXXX", abs);
 	REQUIRE(mkdtemp(dir) != NULL);
 }
 
@@ -134,7 +143,7 @@ TEST(image_is_a_snapshot_and_the_cache_follows_the_file)
 	REQUIRE(a != NULL);
 	CHECK_EQ(a->size, size);
 	/* the same file by another path: the same image */
-	char target[256];
+	char target[512];
 	snprintf(target, sizeof target, "%s", file("prog"));
 	REQUIRE(symlink(target, file("alias")) == 0);   /* (link would change ctime) */
 	struct exec_image *b = image_get(&k, NULL, file("alias"), 0, &err, msg, sizeof msg);

@@ -97,12 +97,13 @@ static void boot(void)
 #include "fs/vfs_impl.h"
 
 /* Every file object is gone, and only the mounts' inodes remain (the root,
- * the --rw root, devfs's root and its 10 nodes, procfs's root): nothing leaked. */
+ * the --rw root, devfs's root and its 10 nodes, procfs's and tmpfs's roots):
+ * nothing leaked. */
 static void shutdown(void)
 {
 	CHECK(kernel_check(&k) == NULL);
 	CHECK_EQ(k.vfs->nfiles, 0);
-	CHECK_EQ(k.vfs->ninodes, 14);
+	CHECK_EQ(k.vfs->ninodes, 15);
 	kernel_shutdown(&k);
 	fclose(cfg.out);
 }

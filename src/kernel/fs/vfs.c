@@ -318,6 +318,7 @@ static const struct {
 	int (*mount)(struct kernel *k, const char *path);
 } vfs_filesystems[] = {
 	{ "/dev", devfs_mount },
+	{ "/tmp", tmpfs_mount },
 	{ "/proc", procfs_mount },
 };
 

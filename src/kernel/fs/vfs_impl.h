@@ -44,6 +44,7 @@ int vfs_path_join(char *out, const char *dir, const char *name);
 int hostfs_mount(struct kernel *k, const char *guest_path, const char *host_dir, unsigned flags,
 		 char *msg, size_t msglen);
 int devfs_mount(struct kernel *k, const char *guest_path);
+int tmpfs_mount(struct kernel *k, const char *guest_path);   /* tmpfs.c (pcache) */
 /* The console: fds 0, 1, 2 of a top-level process (devfs.c).  fd 0 reads
  * the host's stdin, 1 and 2 write cfg.out and cfg.err. */
 struct file *devfs_console(struct kernel *k, int fd);
