@@ -6,7 +6,8 @@
 #   debian_root_or_skip NAME   makes sure $DEB_ROOT is there (fetch.sh); if it
 #                              cannot be made, prints "SKIP NAME: reason" and
 #                              the result line, and exits 0
-#   vm_guest PROG ARGS...      vmos run of the guest program PROG (a path
+#   vm_guest PROG ARGS...      vmos run --check (the invariant checker after every
+#                              process) of the guest program PROG (a path
 #                              inside the root, /usr/bin/...) with the root as /
 #   qemu_guest PROG ARGS...    the same under qemu-riscv64 -L ROOT
 #   compare NAME STDIN PROG ARGS...   runs both (stdin from the file STDIN),
@@ -46,7 +47,7 @@ vm_guest() {
 	local prog=$1; shift
 	if [ $VM_HAS_ROOT = 1 ]; then
 		# the program is named by its host path, as for qemu-riscv64 -L
-		run_vmos -t 120 run --env LC_ALL=C --env TZ=UTC --root "$DEB_ROOT" "$DEB_ROOT$prog" "$@"
+		run_vmos -t 120 run --check --env LC_ALL=C --env TZ=UTC --root "$DEB_ROOT" "$DEB_ROOT$prog" "$@"
 	else
 		run_vmos -t 120 run --env LC_ALL=C --env TZ=UTC "$DEB_ROOT$prog" "$@"
 	fi
