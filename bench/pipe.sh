@@ -7,7 +7,11 @@
 #   streaming 16 MiB through a pipe in 64 KiB writes and reads (ms per MiB:
 #   the copies in and out of the ring, the sleeps of a full and an empty
 #   pipe), and a one-byte round trip over two pipes (us: two sleeps, two
-#   wake-ups, four system calls).  qemu-user's pipe is the host's, so its
+#   wake-ups, four system calls).  vmos's sleep and wake-up are a few host
+#   function calls on one simulated hart (no host context switch, no other
+#   CPU to wake), so it can beat native Linux here; the stream figure is
+#   dominated by the copies through a one-page bounce buffer and the
+#   simulated instructions of the loop.  qemu-user's pipe is the host's, so its
 #   figures measure the host kernel plus qemu; native pins nothing (the two
 #   processes may run on two CPUs; vmos has one hart).  Never fails; "-" =
 #   engine missing.

@@ -65,10 +65,14 @@ static uint64_t pingpong(long rounds)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char c;
+		close(down[1]);           /* else its own write end keeps EOF away */
+		close(up[0]);
 		while (read(down[0], &c, 1) == 1)
 			write(up[1], &c, 1);
 		_exit(0);
 	}
+	close(down[0]);
+	close(up[1]);
 	char c = 'x';
 	uint64_t t0 = now_ns();
 	for (long i = 0; i < rounds; i++)
