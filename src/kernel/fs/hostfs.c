@@ -484,15 +484,6 @@ static void hostfs_release(struct kernel *k, struct inode *ino)
 		close(ino->host_fd);
 	ino->host_fd = -1;
 }
-/* inode_ops.object (vfs_file_object, mmap): ino's object with a new
- * reference for the caller, as tmpfs gives it. */
-static struct vm_object *hostfs_object_ref(struct kernel *k, struct inode *ino)
-{
-	struct vm_object *o = hostfs_object(k, ino);
-	if (o)
-		vm_object_ref(o);
-	return o;
-}
 
 static const struct inode_ops hostfs_iops = {
 	.lookup = hostfs_lookup,
@@ -508,8 +499,8 @@ static const struct inode_ops hostfs_iops = {
 	.rename = hostfs_rename,
 	.truncate = hostfs_truncate,
 	.sync = hostfs_sync,
+	.object = hostfs_object,
 	.release = hostfs_release,
-	.object = hostfs_object_ref,
 };
 
 static const struct file_ops hostfs_file_ops = {

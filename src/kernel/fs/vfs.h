@@ -155,8 +155,8 @@ int64_t vfs_generic_lseek(struct kernel *k, struct file *f, int64_t off, int whe
 bool vfs_dirent_put(void *buf, size_t n, size_t *used, uint64_t ino, int64_t next_off,
 		    uint8_t type, const char *name, size_t namelen);
 
-/* For mmap (pagecache): the object holding f's pages with a new reference
- * (inode_ops.object's: the caller puts it), creating it on first use (hostfs),
+/* For mmap (pagecache): the object holding f's pages (borrowed: the inode
+ * holds it; vm_object_ref to keep it), creating it on first use (hostfs),
  * or NULL if f cannot be mapped (not a regular file, or an
  * O_PATH descriptor): mmap then fails with ENODEV, Linux's answer for a
  * file without an mmap method (a directory too). */
