@@ -1,11 +1,12 @@
 /*
- * elf.c - validation of static ELF64 RISC-V executables (see elf.h for the
- * rules and the overlap policy).
+ * elf.c - validation of ELF64 RISC-V executables, fixed-address or
+ * position-independent (see elf.h for the rules and the overlap policy).
  *
  * The parse is three passes over a file nobody vouches for:
  *   1. the ELF header: identification, type, machine, ABI, table bounds;
  *   2. each program header: PT_LOAD entries are checked one by one (sizes,
- *      bounds, congruence) and copied out, PT_INTERP is refused;
+ *      bounds, congruence) and copied out, the first PT_INTERP is checked
+ *      and remembered;
  *   3. the set: sorted by address, checked for overlap, total size, entry
  *      point and the address of the program headers.
  * Every number comes from the file, so every addition is done with
@@ -61,10 +62,7 @@ static int check_ehdr(const uint8_t *b, size_t len, char *err, size_t errlen)
 	if (b[EI_ABIVERSION] != 0)
 		return FAIL(-ENOEXEC, "elf: unsupported ABI version (%u)", b[EI_ABIVERSION]);
 	uint16_t type = rd16(b + EH_TYPE);
-	if (type == ET_DYN)
-		return FAIL(-ENOEXEC, "elf: position-independent executable (ET_DYN) not "
-			    "supported; link with -static -no-pie");
-	if (type != ET_EXEC)
+	if (type != ET_EXEC && type != ET_DYN)
 		return FAIL(-ENOEXEC, "elf: not an executable (e_type %u)", type);
 	uint16_t machine = rd16(b + EH_MACHINE);
 	if (machine != EM_RISCV)
@@ -95,7 +93,7 @@ static int check_ehdr(const uint8_t *b, size_t len, char *err, size_t errlen)
 }
 
 /* Checks one PT_LOAD header (pass 2) and fills s.  Returns 0 or -EINVAL. */
-static int check_load(const uint8_t *ph, int idx, size_t len, uint64_t user_top,
+static int check_load(const uint8_t *ph, int idx, size_t len, uint64_t user_top, bool dyn,
 		      struct elf_segment *s, char *err, size_t errlen)
 {
 	uint32_t pf = rd32(ph + PH_FLAGS);
@@ -124,11 +122,30 @@ static int check_load(const uint8_t *ph, int idx, size_t len, uint64_t user_top,
 	if (s->filesz && (s->offset & PGMASK) != (s->vaddr & PGMASK))
 		return FAIL(-EINVAL, "elf: segment %d: p_offset and p_vaddr not congruent "
 			    "modulo the page size", idx);
-	if (s->vaddr < PGSIZE)
+	if (s->vaddr < PGSIZE && !dyn)
 		return FAIL(-EINVAL, "elf: segment %d lies in page 0 (p_vaddr 0x%llx), which "
 			    "stays unmapped", idx, (unsigned long long)s->vaddr);
 	if (__builtin_add_overflow(s->vaddr, s->memsz, &vend) || vend > user_top)
 		return FAIL(-EINVAL, "elf: segment %d lies outside the user half", idx);
+	return 0;
+}
+
+/* Checks the PT_INTERP header ph (index idx) and records the path's place
+ * in img.  Returns 0 or -ENOEXEC (Linux: a path of 2 to PATH_MAX bytes,
+ * NUL-terminated). */
+static int check_interp(const uint8_t *b, const uint8_t *ph, int idx, size_t len,
+			struct elf_image *img, char *err, size_t errlen)
+{
+	uint64_t off = rd64(ph + PH_OFFSET), sz = rd64(ph + PH_FILESZ), end;
+	if (sz < 2 || sz > ELF_INTERP_MAX)
+		return FAIL(-ENOEXEC, "elf: segment %d: interpreter path of %llu bytes (PT_INTERP)",
+			    idx, (unsigned long long)sz);
+	if (__builtin_add_overflow(off, sz, &end) || end > len)
+		return FAIL(-ENOEXEC, "elf: segment %d: interpreter path outside the file", idx);
+	if (b[end - 1] != '\0')
+		return FAIL(-ENOEXEC, "elf: segment %d: interpreter path not NUL-terminated", idx);
+	img->interp_off = off;
+	img->interp_len = (uint32_t)sz;
 	return 0;
 }
 
@@ -202,6 +219,8 @@ int elf_parse(const void *buf, size_t len, uint64_t user_top, struct elf_image *
 		return rc;
 
 	memset(img, 0, sizeof(*img));
+	img->type = rd16(b + EH_TYPE);
+	img->align = PGSIZE;
 	img->entry = rd64(b + EH_ENTRY);
 	img->phnum = rd16(b + EH_PHNUM);
 	img->phentsize = rd16(b + EH_PHENTSIZE);
@@ -209,15 +228,20 @@ int elf_parse(const void *buf, size_t len, uint64_t user_top, struct elf_image *
 	for (int i = 0; i < img->phnum; i++) {
 		const uint8_t *ph = b + phoff + (uint64_t)i * ELF_PHDR_SIZE;
 		uint32_t type = rd32(ph + PH_TYPE);
-		if (type == PT_INTERP)
-			return FAIL(-ENOEXEC, "elf: dynamically linked (PT_INTERP) not supported");
+		if (type == PT_INTERP && !img->interp_len) {
+			if ((rc = check_interp(b, ph, i, len, img, err, errlen)))
+				return rc;
+			continue;
+		}
 		if (type != PT_LOAD)
 			continue;
 		struct elf_segment s;
-		if ((rc = check_load(ph, i, len, user_top, &s, err, errlen)))
+		if ((rc = check_load(ph, i, len, user_top, img->type == ET_DYN, &s, err, errlen)))
 			return rc;
 		if (s.memsz == 0)
 			continue;
+		if (s.align > img->align)
+			img->align = s.align;
 		if (img->nsegs == ELF_MAX_SEGMENTS)
 			return FAIL(-EINVAL, "elf: more than %d loadable segments", ELF_MAX_SEGMENTS);
 		img->seg[img->nsegs++] = s;

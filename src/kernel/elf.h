@@ -1,6 +1,8 @@
 /*
- * elf.h - parser and validator for the programs vmos runs: static ELF64
- * executables for RISC-V (ELF gABI "Program Loading"; RISC-V ELF psABI).
+ * elf.h - parser and validator for the programs vmos runs: ELF64
+ * executables for RISC-V, fixed-address (ET_EXEC) or position-independent
+ * (ET_DYN: PIE, static-pie, and the dynamic loader itself), with or without
+ * an interpreter (PT_INTERP) (ELF gABI "Program Loading"; RISC-V ELF psABI).
  *
  * elf_parse reads an image held in memory, checks everything a loader must
  * be able to trust, and returns the loadable segments sorted by address.  It
@@ -36,17 +38,23 @@
  *
  * What is rejected, and with which error:
  *   -ENOEXEC  not an ELF file, not ELF64, not little-endian, not version 1,
- *             an OS ABI other than System V / Linux, not ET_EXEC (ET_DYN -
- *             PIE, static-pie or a shared object - is refused by name), not
- *             EM_RISCV, the quad-float or RV64E ABI (the CPU is RV64GC: soft,
- *             single- and double-float ABIs all run),
- *             a PT_INTERP (dynamically linked) program.
+ *             an OS ABI other than System V / Linux, neither ET_EXEC nor
+ *             ET_DYN, not EM_RISCV, the quad-float or RV64E ABI (the CPU is
+ *             RV64GC: soft, single- and double-float ABIs all run), a
+ *             PT_INTERP whose path is shorter than 2 or longer than
+ *             ELF_INTERP_MAX bytes, not NUL-terminated, or outside the file
+ *             (Linux's checks in load_elf_binary).
  *   -EINVAL   everything malformed: header sizes, tables or segment data
  *             outside the file, p_filesz > p_memsz, sizes that overflow or
  *             exceed 2^36 bytes, a segment in page 0 or above user_top,
- *             p_offset and p_vaddr not congruent modulo the page size,
+ *             p_offset and p_vaddr not congruent modulo the page size
+ *             (an ET_DYN may start at address 0: the loader adds a bias),
  *             overlapping segments, more than ELF_MAX_SEGMENTS or no
  *             loadable segment, an entry point outside executable memory.
+ * An ET_DYN image is described at its link addresses (usually from 0): the
+ * loader chooses a load bias and adds it to every address (elf_image.align
+ * says what the bias must be a multiple of).  The first PT_INTERP names
+ * the interpreter (the dynamic loader) by its path, like Linux.
  * "segment N" in a message is the index of the program header (as
  * llvm-readelf -l numbers them).  Program headers of other types
  * (PT_PHDR, PT_NOTE, PT_GNU_STACK, PT_GNU_RELRO, PT_RISCV_ATTRIBUTES, ...)
@@ -139,7 +147,10 @@ struct elf_segment {
 	uint16_t phidx;         /* index of its program header */
 };
 
+#define ELF_INTERP_MAX 4096     /* PT_INTERP bytes, NUL included (PATH_MAX) */
+
 struct elf_image {
+	uint16_t type;          /* ET_EXEC or ET_DYN */
 	uint64_t entry;
 	uint64_t phdr_vaddr;    /* VA of the program headers if a PT_LOAD maps
 	                           them from the file (for AT_PHDR), else 0 */
@@ -147,9 +158,12 @@ struct elf_image {
 	int nsegs;
 	struct elf_segment seg[ELF_MAX_SEGMENTS]; /* PT_LOADs sorted by vaddr */
 	uint64_t lo, hi;        /* page-rounded extent of all segments */
+	uint64_t align;         /* largest p_align of a PT_LOAD, at least the page size */
+	uint64_t interp_off;    /* PT_INTERP: file offset of the NUL-terminated path */
+	uint32_t interp_len;    /* its length with the NUL; 0: no PT_INTERP */
 };
 
-/* Parses and validates a static ELF64 RISC-V executable held in buf[0..len).
+/* Parses and validates an ELF64 RISC-V executable held in buf[0..len).
  * user_top is the first address above the user half (1<<38 for Sv39, 1<<47
  * for Sv48); it must be a multiple of the page size.  Returns 0 and fills
  * img, or -ENOEXEC / -EINVAL (see the list above) with a one-line reason

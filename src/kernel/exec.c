@@ -23,6 +23,8 @@
  * before anything is destroyed; exec_load then only writes it.
  */
 #include "exec.h"
+#include "exec_script.h"
+#include "fs/vfs.h"
 #include "sys_info.h"
 #include "fork.h"
 #include "proc.h"
@@ -147,13 +149,119 @@ static void release_frames(struct kernel *k, struct exec_plan *plan)
 		page_free_frames(&k->pa, plan->reserved[--plan->nreserved], 0);
 }
 
+/* Follows `#!` scripts from path: returns the file to load (path itself,
+ * or plan->file holding the last interpreter named) with plan->args
+ * rewritten, or NULL with *rc and msg (exec_prepare's script errors, or
+ * image_read_head's). */
+static const char *follow_scripts(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+				  struct exec_plan *plan, int *rc, char *msg, size_t msglen)
+{
+	char head[EXEC_SCRIPT_LINE];
+	const char *file = path;
+	for (int depth = 0;; depth++) {
+		/* only the first file may be a host path: interpreters are the guest's */
+		unsigned fl = depth ? flags & ~IMAGE_HOST_PATH : flags;
+		int n = image_read_head(k, p, file, fl, head, sizeof head, msg, msglen);
+		if (n < 0) {
+			*rc = n;
+			return NULL;
+		}
+		if (!script_is_script(head, (size_t)n))
+			return file;
+		if (depth == EXEC_SCRIPT_DEPTH) {
+			*rc = -ELOOP;
+			snprintf(msg, msglen, "%s: more than %d nested #! interpreters", path,
+				 EXEC_SCRIPT_DEPTH);
+			return NULL;
+		}
+		const char *name, *arg;
+		if ((*rc = script_parse(head, (size_t)n, &name, &arg)) < 0) {
+			snprintf(msg, msglen, "%s: bad #! line (no interpreter, or its name "
+				 "longer than the first %d bytes)", file, EXEC_SCRIPT_LINE);
+			return NULL;
+		}
+		if ((*rc = script_rewrite_args(&plan->args, name, arg, file)) < 0) {
+			snprintf(msg, msglen, "%s: argument list too long", path);
+			return NULL;
+		}
+		memmove(plan->file, name, strlen(name) + 1);  /* < EXEC_SCRIPT_LINE */
+		file = plan->file;
+	}
+}
+
+/* The load bias of the program and its interpreter (see exec.h), checked
+ * to fit between page 1 and the lowest address the stack may reach.
+ * Returns 0 or -ENOMEM with msg. */
+static int place_images(struct kernel *k, struct exec_plan *plan, const char *path, char *msg,
+			size_t msglen)
+{
+	const struct elf_image *e = &plan->im->elf;
+	uint64_t top = user_top(k->cfg.levels);
+	uint64_t mmap_base = top - k->cfg.stack_limit - VM_STACK_GUARD_GAP;
+	uint64_t limit = mmap_base;
+	plan->bias = 0;
+	if (e->type == ET_DYN)
+		plan->bias = (EXEC_DYN_BASE(top) - e->lo) & ~(e->align - 1);
+	if (plan->interp) {
+		const struct elf_image *ie = &plan->interp->elf;
+		uint64_t span = ie->hi - ie->lo;
+		if (ie->type != ET_DYN || span > mmap_base)
+			plan->interp_bias = 0;       /* fixed (ET_EXEC) interpreter */
+		else
+			plan->interp_bias = ((mmap_base - span) & ~(ie->align - 1)) - ie->lo;
+		uint64_t lo = ie->lo + plan->interp_bias, hi = ie->hi + plan->interp_bias;
+		if (lo < PGSIZE || hi > mmap_base || lo < e->hi + plan->bias) {
+			snprintf(msg, msglen, "%s: its interpreter %s does not fit in the address "
+				 "space (0x%llx-0x%llx)", path, plan->interp->path,
+				 (unsigned long long)lo, (unsigned long long)hi);
+			return -ENOMEM;
+		}
+		limit = lo;
+	}
+	if (e->lo + plan->bias < PGSIZE || e->hi + plan->bias > limit) {
+		snprintf(msg, msglen, "%s: does not fit in the address space below the stack "
+			 "(0x%llx-0x%llx)", path, (unsigned long long)(e->lo + plan->bias),
+			 (unsigned long long)(e->hi + plan->bias));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Opens the PT_INTERP interpreter of plan->im.  Returns 0 or a negative
+ * errno with msg: the open's errors, -ELIBBAD for a file that is no
+ * loadable RISC-V ELF (Linux's binfmt_elf). */
+static int open_interp(struct kernel *k, struct proc *p, unsigned flags, struct exec_plan *plan, const char *path,
+		       char *msg, size_t msglen)
+{
+	const struct exec_image *im = plan->im;
+	const char *name = (const char *)im->data + im->elf.interp_off;
+	int rc = 0;
+	char imsg[300];
+	plan->interp = image_get(k, p, name, flags & ~IMAGE_HOST_PATH, &rc, imsg, sizeof imsg);
+	if (!plan->interp) {
+		if (rc == -ENOEXEC)
+			rc = -ELIBBAD;
+		snprintf(msg, msglen, "%s: interpreter %s", path, imsg);
+		return rc;
+	}
+	return 0;
+}
+
 int exec_prepare(struct kernel *k, struct proc *p, const char *path, unsigned flags,
 		 struct exec_plan *plan, char *msg, size_t msglen)
 {
 	int rc = 0;
 	plan->execfn = path;
-	plan->im = image_get(k, path, flags, &rc, msg, msglen);
+	const char *file = follow_scripts(k, p, path, flags, plan, &rc, msg, msglen);
+	if (!file)
+		return rc;
+	plan->im = image_get(k, p, file, file == path ? flags : flags & ~IMAGE_HOST_PATH, &rc, msg,
+			     msglen);
 	if (!plan->im)
+		return rc;
+	if (plan->im->elf.interp_len && (rc = open_interp(k, p, flags, plan, file, msg, msglen)) < 0)
+		return rc;
+	if ((rc = place_images(k, plan, file, msg, msglen)) < 0)
 		return rc;
 	stack_layout(k, plan);
 	/* the stack's pages (written at once) and the page tables above them:
@@ -175,6 +283,8 @@ void exec_plan_free(struct kernel *k, struct exec_plan *plan)
 	release_frames(k, plan);
 	image_put(k, plan->im);
 	plan->im = NULL;
+	image_put(k, plan->interp);
+	plan->interp = NULL;
 	exec_args_free(k, &plan->args);
 }
 
@@ -195,20 +305,24 @@ static unsigned elf_to_vm_prot(uint32_t p)
 	       ((p & ELF_PROT_X) ? VM_PROT_EXEC : 0);
 }
 
-/* Maps each PT_LOAD as a region: the part with file data backed by the
- * image, the zero-filled rest (bss) beyond the last file page anonymous. */
-static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im)
+/* Maps each PT_LOAD of im, moved by bias, as a region: the part with file
+ * data backed by the image, the zero-filled rest (bss) beyond the last file
+ * page anonymous.  The program's segments (not the interpreter's) set
+ * where the heap starts. */
+static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im, uint64_t bias,
+			bool program)
 {
 	for (int i = 0; i < im->elf.nsegs; i++) {
 		const struct elf_segment *s = &im->elf.seg[i];
-		uint64_t start = PGROUNDDOWN(s->vaddr);
-		uint64_t end = PGROUNDUP(s->vaddr + s->memsz);
-		uint64_t file_end = s->vaddr + s->filesz;
+		uint64_t vaddr = s->vaddr + bias;
+		uint64_t start = PGROUNDDOWN(vaddr);
+		uint64_t end = PGROUNDUP(vaddr + s->memsz);
+		uint64_t file_end = vaddr + s->filesz;
 		uint64_t file_pages_end = s->filesz ? PGROUNDUP(file_end) : start;
 		unsigned prot = elf_to_vm_prot(s->prot);
 		enum vm_kind kind = segment_kind(s);
 		if (file_pages_end > start) {
-			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im,
+			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im->obj,
 					       PGROUNDDOWN(s->offset), file_end, NULL);
 			if (rc < 0)
 				return rc;
@@ -219,10 +333,11 @@ static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im)
 			if (rc < 0)
 				return rc;
 		}
-		if (end > p->mm->brk_start)
+		if (program && end > p->mm->brk_start)
 			p->mm->brk_start = end;
 	}
-	p->mm->brk = p->mm->brk_start;
+	if (program)
+		p->mm->brk = p->mm->brk_start;
 	return 0;
 }
 
@@ -257,6 +372,7 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 {
 	const struct exec_args *a = &plan->args;
 	const struct exec_image *im = p->image;
+	const uint64_t bias = plan->bias;
 	uint64_t top = user_top(k->cfg.levels);
 	size_t fnlen = strlen(plan->execfn) + 1;
 	uint64_t execfn = top - fnlen, strings = execfn - a->bytes;
@@ -275,10 +391,12 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 	uint64_t hwcap = (1u << ('i' - 'a')) | (1u << ('m' - 'a')) | (1u << ('a' - 'a')) |
 			 (1u << ('f' - 'a')) | (1u << ('d' - 'a')) | (1u << ('c' - 'a'));
 	const uint64_t auxv[NAUXV][2] = {
-		{ LX_AT_PHDR, im->elf.phdr_vaddr }, { LX_AT_PHENT, im->elf.phentsize },
+		{ LX_AT_PHDR, im->elf.phdr_vaddr ? im->elf.phdr_vaddr + bias : 0 },
+		{ LX_AT_PHENT, im->elf.phentsize },
 		{ LX_AT_PHNUM, im->elf.phnum },     { LX_AT_PAGESZ, PGSIZE },
-		{ LX_AT_BASE, 0 },                  { LX_AT_FLAGS, 0 },
-		{ LX_AT_ENTRY, im->elf.entry },     { LX_AT_UID, 0 },
+		{ LX_AT_BASE, p->interp ? plan->interp_bias : 0 },
+		{ LX_AT_FLAGS, 0 },
+		{ LX_AT_ENTRY, im->elf.entry + bias }, { LX_AT_UID, 0 },
 		{ LX_AT_EUID, 0 },                  { LX_AT_GID, 0 },
 		{ LX_AT_EGID, 0 },                  { LX_AT_HWCAP, hwcap },
 		{ LX_AT_CLKTCK, 100 },              { LX_AT_SECURE, 0 },
@@ -288,11 +406,14 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 	struct word_writer w = { .k = k, .p = p, .at = plan->sp };
 	ww_put(&w, (uint64_t)a->argc);
 	uint64_t str = strings;                /* argv[0], then each next string */
+	p->mm->arg_start = p->mm->arg_end = strings;   /* /proc/PID/cmdline */
 	for (int i = 0; i < a->argc + a->envc; i++) {
 		if (i == a->argc)
 			ww_put(&w, 0);                 /* end of argv */
 		ww_put(&w, str);
 		str += strlen(a->buf + (str - strings)) + 1;
+		if (i < a->argc)
+			p->mm->arg_end = str;
 	}
 	if (a->envc == 0)
 		ww_put(&w, 0);                 /* end of argv (not written above) */
@@ -311,7 +432,12 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 	release_frames(k, plan);
 	p->image = plan->im;
 	plan->im = NULL;
-	int rc = map_segments(k, p, p->image);
+	p->interp = plan->interp;
+	plan->interp = NULL;
+	p->load_bias = plan->bias;
+	int rc = map_segments(k, p, p->image, plan->bias, true);
+	if (rc == 0 && p->interp)
+		rc = map_segments(k, p, p->interp, plan->interp_bias, false);
 	if (rc < 0)
 		return rc;
 	p->mm->stack_top = user_top(k->cfg.levels);
@@ -329,7 +455,8 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 	memset(p->f, 0, sizeof p->f);        /* a new image starts with FP reset */
 	p->fcsr = 0;
 	p->fp_used = false;
-	p->pc = p->image->elf.entry;
+	p->pc = p->interp ? p->interp->elf.entry + plan->interp_bias
+			  : p->image->elf.entry + plan->bias;
 	return 0;
 }
 
@@ -349,9 +476,14 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 			 "argument list too long (argv and environment over 128 KiB or 4096 strings)" :
 			 "out of kernel memory");
 	else
-		rc = exec_prepare(k, NULL, path, 0, &plan, msg, sizeof msg);
+		rc = exec_prepare(k, NULL, path, IMAGE_HOST_PATH, &plan, msg, sizeof msg);
 	struct proc *p = NULL;
-	if (rc == 0 && !(p = proc_create(k, path))) {
+	if (rc == 0 && (!(p = proc_create(k, path)) || vfs_proc_init(k, p) < 0)) {
+		if (p) {
+			proc_exit(k, p, 127, 0);
+			proc_reap(k, p);
+			p = NULL;
+		}
 		rc = -ENOMEM;
 		snprintf(msg, sizeof msg, "%s: out of memory creating the process", path);
 	}
@@ -418,10 +550,13 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	release_frames(k, &plan);              /* for the allocations below */
 	image_put(k, p->image);
 	p->image = NULL;
+	image_put(k, p->interp);
+	p->interp = NULL;
 	k->current = NULL;
 	memset(p->x, 0, sizeof p->x);
 	p->mm->brk_start = 0;
 	res_exec(p);                           /* clear_child_tid and robust list go */
+	vfs_proc_exec(k, p);                   /* close-on-exec descriptors close */
 	rc = vm_space_init(k, p);
 	if (rc == 0) {
 		proc_activate(k, p);

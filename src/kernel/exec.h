@@ -43,11 +43,36 @@ void exec_args_free(struct kernel *k, struct exec_args *a);
 
 #define EXEC_RESERVE_MAX 64        /* frames: stack pages + page-table pages */
 
-/* A program ready to load: everything exec_load needs, all checked. */
+/* `#!` scripts, as Linux reads them (fs/binfmt_script.c): the first
+ * EXEC_SCRIPT_LINE bytes hold "#!interpreter [one argument]"; a chain of up
+ * to EXEC_SCRIPT_DEPTH scripts, each the interpreter of the one before, ends
+ * in a program (fs/exec.c allows that many binfmt rewrites, then ELOOP). */
+#define EXEC_SCRIPT_LINE  256      /* BINPRM_BUF_SIZE */
+#define EXEC_SCRIPT_DEPTH 5
+
+/* Where an ET_DYN program's lowest page goes: 2/3 of the user half, page
+ * aligned (Linux's ELF_ET_DYN_BASE on riscv64; no randomisation). */
+#define EXEC_DYN_BASE(user_top) (((user_top) / 3 * 2) & ~(uint64_t)0xfff)
+
+/* A program ready to load: everything exec_load needs, all checked.
+ *
+ * Where the images go (Linux's binfmt_elf, without randomisation):
+ *   - an ET_EXEC program at its link addresses (bias 0);
+ *   - an ET_DYN program (PIE, static-pie, ld.so run by name) at a bias that
+ *     puts its lowest page at EXEC_DYN_BASE (2/3 of the user half, Linux's
+ *     ELF_ET_DYN_BASE), rounded down to its largest p_align;
+ *   - its interpreter (PT_INTERP), ET_DYN, just below mmap_base, where
+ *     Linux's first top-down mmap would put it; the dynamic loader's own
+ *     mmaps of libraries then go below it.
+ * The heap (brk) starts after the program's last segment. */
 struct exec_plan {
 	struct exec_image *im;     /* one reference, handed to the process */
+	struct exec_image *interp; /* the PT_INTERP image (one reference), or NULL */
+	uint64_t bias;             /* added to im's link addresses */
+	uint64_t interp_bias;      /* added to interp's (AT_BASE) */
 	struct exec_args args;
 	const char *execfn;        /* the path as given (AT_EXECFN); not owned */
+	char file[EXEC_SCRIPT_LINE]; /* the program loaded when path was a #! script */
 	uint64_t sp;               /* initial stack pointer */
 	uint64_t stack_start;      /* the stack region at exec: [stack_start, top) */
 	/* frames held for the new stack and page tables until exec_load */
@@ -55,12 +80,20 @@ struct exec_plan {
 	int nreserved;
 };
 
-/* The first half: opens and validates path (image_get with flags), lays out
+/* The first half: opens path; while it is a `#!` script, rewrites argv as
+ * Linux does ([interpreter, argument if any, script path, argv[1]...]) and
+ * opens the interpreter instead; validates the program (image_get with
+ * flags) and its PT_INTERP interpreter, places both, lays out
  * the initial stack for the arguments in plan->args (taken over by the
  * plan) and, when p is not NULL, holds the frames the new stack and its
  * page tables will need, reclaiming on p's behalf as a page fault would.
- * Returns 0, or a negative errno (image_get's, -E2BIG, -ENOMEM) with a
- * reason in msg; in every case exec_plan_free releases what is left. */
+ * Returns 0, or a negative errno with a reason in msg: image_get's (for the
+ * program or a script's interpreter: -ENOENT, -EACCES, -ENOEXEC, ...);
+ * -ENOEXEC for a `#!` line without an interpreter name or whose name does
+ * not fit in EXEC_SCRIPT_LINE bytes; -ELOOP past EXEC_SCRIPT_DEPTH scripts;
+ * for a PT_INTERP interpreter image_get's errors, but -ELIBBAD where it is
+ * no loadable RISC-V ELF (Linux's binfmt_elf); -E2BIG; -ENOMEM (also when
+ * the program does not fit below the stack); in every case exec_plan_free releases what is left. */
 int exec_prepare(struct kernel *k, struct proc *p, const char *path, unsigned flags,
 		 struct exec_plan *plan, char *msg, size_t msglen);
 void exec_plan_free(struct kernel *k, struct exec_plan *plan);

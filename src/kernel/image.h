@@ -2,10 +2,12 @@
  * image.h - executable images: a program file as the kernel sees it.
  *
  * An exec_image is the file's bytes, read once when it is opened, its
- * validated ELF headers, and a page cache of frames holding file pages
- * already touched, shared by every process that runs the program.  Images
- * are reference counted by the processes using them (and by exec while it
- * loads one).
+ * validated ELF headers, and its vm_object (pagecache.h, pager "image"):
+ * the page cache of the file pages already touched, shared by every process
+ * that runs the program.  Images are reference counted by the processes
+ * using them (and by exec while it loads one); the object by the image and
+ * by every region mapping it, and the last of those frees the image's
+ * bytes and record (an image leaves k->images with its last reference).
  *
  * Where the bytes live.  The copy read at open stands for the disk: host
  * memory outside simulated RAM (an anonymous host mapping, like the swap
@@ -30,27 +32,30 @@
 #define IMAGE_MAX_BYTES (64ULL << 20)   /* largest program file vmos loads */
 
 struct exec_image {
-	char *path;                /* the path it was first opened by (kmalloc'd) */
+	char *path;                /* the canonical guest path it was first opened by (kmalloc'd) */
 	const uint8_t *data;       /* the file's bytes as read at open (host memory) */
 	size_t size;
 	uint64_t dev, ino;         /* identity of the file read (cache key) */
 	int64_t mtime_ns, ctime_ns;
 	struct elf_image elf;
-	uint64_t *cache;           /* PA of each cached file page, or 0 (kmalloc'd) */
-	uint64_t npages;
+	struct vm_object *obj;     /* its pages (one reference, the image's) */
 	int refs;
 	struct exec_image *next;
 };
 
 /* image_get flags */
 #define IMAGE_NEED_EXEC 0x1   /* refuse a file without an execute bit (execve) */
+#define IMAGE_HOST_PATH 0x2   /* path is a host path (the program vmos run names,
+                                 as qemu-riscv64 -L takes it), not a guest path */
 
-/* Opens path - a host path, with the rights of the user running vmos - and
+/* Opens path - a guest path, resolved by the VFS inside the guest root
+ * relative to p's working directory (p NULL: vmos run's initial one), or a
+ * host path with IMAGE_HOST_PATH - and
  * returns its image with a new reference: the one already cached for the
  * same file, or a new one, read completely and validated.  The open never
  * blocks (O_NONBLOCK: a FIFO or a device is refused, not waited on).
  * Returns NULL with *err and a one-line reason in msg (msglen bytes):
- *   -ENOENT, -EACCES, ... from the host's open(2) of path;
+ *   -ENOENT, -ENOTDIR, -ELOOP, -EACCES, ... from the VFS's open of path;
  *   -EACCES   not a regular file (directory, FIFO, device, socket), or no
  *             execute bit with IMAGE_NEED_EXEC (the guest runs as uid 0, and
  *             Linux lets root run a file with any execute bit);
@@ -59,13 +64,17 @@ struct exec_image {
  *             an executable format");
  *   -ENOMEM   larger than IMAGE_MAX_BYTES, or out of kernel or host memory;
  *   -EIO      the host could not read it. */
-struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
-			     char *msg, size_t msglen);
-/* Drops a reference; the last one frees the page cache and the bytes. */
+struct exec_image *image_get(struct kernel *k, struct proc *p, const char *path, unsigned flags,
+			     int *err, char *msg, size_t msglen);
+/* Opens path as image_get does (the same checks, errors and messages short
+ * of the ELF ones) and reads its first n bytes (fewer if the file is
+ * shorter) into buf: what exec looks at to recognise a `#!` script.
+ * Returns the number of bytes read (> 0) or a negative errno. */
+int image_read_head(struct kernel *k, struct proc *p, const char *path, unsigned flags, char *buf,
+		    size_t n, char *msg, size_t msglen);
+/* Drops a reference; the last one takes the image out of the cache of
+ * images and drops its object's reference (the object frees the page
+ * cache, the bytes and the record when the last region mapping it goes). */
 void image_put(struct kernel *k, struct exec_image *img);
-
-/* Returns the frame caching file page `index` of img, reading it on first
- * use (on behalf of p); 0 if out of memory.  The frame holds one reference for the cache. */
-uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *img, uint64_t index);
 
 #endif

@@ -12,6 +12,7 @@
  */
 #include "proc.h"
 #include "exec.h"
+#include "fs/vfs.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -44,6 +45,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	const char *base = strrchr(name, '/');
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
 	p->line_start = true;
+	waitq_init(&p->child_exit, "a child to exit (wait4)");
 	res_init(k, p);
 	if (vm_space_init(k, p) < 0) {
 		kmem_cache_free(k->mm_cache, p->mm);
@@ -85,9 +87,7 @@ void proc_make_runnable(struct kernel *k, struct proc *p)
 
 void proc_block_restart(struct kernel *k, struct proc *p)
 {
-	p->pc -= 4;                    /* re-run the ecall when woken */
-	p->state = P_SLEEPING;
-	p->wake_time_ns = ~0ULL;       /* no timeout: woken by an event */
+	waitq_sleep(k, p, &p->child_exit);
 }
 
 void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
@@ -107,6 +107,7 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 		if (k->runq_tail == p)
 			k->runq_tail = prevq;
 	}
+	waitq_remove(p);               /* killed while asleep */
 	if (k->cfg.on_exit)
 		k->cfg.on_exit(k, p);
 	kernel_event(k, p, KEV_EXIT, 0, (uint64_t)sig, code & 0xff, sig ? "signal" : "exit");
@@ -116,8 +117,9 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 		if (c->ppid == p->pid && c != p)
 			c->ppid = 0;
 	struct proc *parent = p->ppid ? proc_find(k, p->ppid) : NULL;
-	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL)
-		proc_make_runnable(k, parent);
+	if (parent)
+		waitq_wake_all(k, &parent->child_exit);
+	vfs_proc_exit(k, p);
 	vm_space_destroy(k, p);
 	if (p->repl.ops) {
 		repl_destroy(&p->repl);    /* empty now: every page went with the space */
@@ -125,6 +127,8 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 	}
 	image_put(k, p->image);
 	p->image = NULL;
+	image_put(k, p->interp);
+	p->interp = NULL;
 	if (k->current == p)
 		k->current = NULL;
 	if (k->cfg.check_invariants) {

@@ -9,6 +9,7 @@
 
 #include "kernel.h"
 #include "sys_info.h"
+#include "waitq.h"
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
 
@@ -74,6 +75,7 @@ struct mm {
 	uint64_t brk_start, brk;       /* heap: [brk_start, brk) */
 	uint64_t stack_top;            /* first VA above the stack */
 	uint64_t mmap_base;            /* mmap allocates top-down below this */
+	uint64_t arg_start, arg_end;   /* the argv strings on the stack (/proc/PID/cmdline) */
 	int refs;                      /* processes using it */
 };
 
@@ -88,9 +90,18 @@ struct proc {
 	bool fp_used;                  /* has written FP state (else all zero) */
 	struct mm *mm;                 /* its address space (from the "mm" cache) */
 	struct exec_image *image;
+	struct exec_image *interp;     /* its dynamic loader (PT_INTERP), or NULL */
+	uint64_t load_bias;            /* image's link addresses + this = its addresses */
+	struct files *files;           /* descriptor table (fs/vfs.h) */
+	char *cwd;                     /* canonical guest path of the cwd (kmalloc'd) */
+	uint32_t umask;
 	int exit_code;                 /* valid when P_ZOMBIE */
 	int term_signal;               /* 0, or the signal that killed it */
-	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
+	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline (~0: none) */
+	struct waitq *wq;              /* P_SLEEPING on this queue (waitq.h), or NULL */
+	struct proc *wq_next;          /* the next sleeper of wq */
+	struct waitq child_exit;       /* wait4 sleeps here; a child's exit wakes it */
+	uint64_t sys_done;             /* a call re-run after a sleep: the part done before it */
 	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
 	struct proc_stats st;
 	struct proc_res res;           /* limits and usage (sys_info.h) */
@@ -135,8 +146,8 @@ static inline struct proc *proc_find(struct kernel *k, uint32_t pid)
 struct proc *proc_create(struct kernel *k, const char *name);
 /* Puts p on the run queue. */
 void proc_make_runnable(struct kernel *k, struct proc *p);
-/* Blocks p until an event (a child's exit) and makes its current system
- * call run again when it wakes. */
+/* Blocks p until one of its children exits (on p->child_exit) and makes
+ * its current system call run again when it wakes. */
 void proc_block_restart(struct kernel *k, struct proc *p);
 
 /* Makes p the process whose address space the MMU translates (the kernel

@@ -14,6 +14,8 @@
 #include "trap.h"
 #include "frame.h"
 
+#include "abi/lx/signal.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -66,6 +68,7 @@ static bool wake_sleepers(struct kernel *k)
 			continue;
 		any = true;
 		if (p->wake_time_ns <= now) {
+			waitq_remove(p);     /* a deadline came before the event */
 			proc_make_runnable(k, p);
 		} else if (p->wake_time_ns < first) {
 			first = p->wake_time_ns;
@@ -126,11 +129,30 @@ static inline void fp_save(struct kernel *k, struct proc *p)
 	}
 }
 
+/* Nothing can run and every sleeper waits for an event that no process is
+ * left to cause (a read of a pipe whose writers all sleep too, a wait4
+ * for a child that does): Linux would hang there forever.  Names them all
+ * (waitq_report_deadlock) and ends them with SIGKILL, so the run ends with
+ * a clear message.  Every live process is asleep, so all are ended. */
+static void end_deadlock(struct kernel *k)
+{
+	fflush(k->cfg.out);
+	if (!waitq_report_deadlock(k, k->cfg.err))
+		return;
+	k->stats.deadlocks++;
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state != P_ZOMBIE)
+			proc_exit(k, p, 0, LX_SIGKILL);
+}
+
 int kernel_run(struct kernel *k)
 {
 	for (;;) {
-		if (!k->runq_head && !wake_sleepers(k))
-			break;
+		if (!k->runq_head && !wake_sleepers(k)) {
+			end_deadlock(k);
+			if (!k->runq_head)
+				break;
+		}
 		struct proc *p = runq_pop(k);
 		if (k->current != p)
 			k->stats.context_switches++;

@@ -13,6 +13,7 @@
  * neighbour, found from where it lands in the tree.
  */
 #include "vm_map.h"
+#include "pagecache.h"
 
 #include <errno.h>
 #include <string.h>
@@ -136,6 +137,9 @@ static void link_region(struct vm_map *map, struct vm_region *r)
 	else
 		map->last = r;
 	map->nregions++;
+	map->size += r->end - r->start;
+	if (map->size > map->size_peak)
+		map->size_peak = map->size;
 	rebalance(map, parent);
 }
 
@@ -173,6 +177,7 @@ static void unlink_region(struct vm_map *map, struct vm_region *r)
 	else
 		map->last = r->prev;
 	map->nregions--;
+	map->size -= r->end - r->start;
 }
 
 /* --- lookups and iteration ------------------------------------------------------- */
@@ -221,6 +226,14 @@ struct vm_region *vm_map_prev(const struct vm_map *map, const struct vm_region *
 
 /* --- life cycle ------------------------------------------------------------------- */
 
+/* Frees record r (unlinked), dropping its reference to its object. */
+static void region_free(struct vm_map *map, struct vm_region *r)
+{
+	if (r->object)
+		vm_object_put(r->object->kernel, r->object);
+	kmem_cache_free(map->cache, r);
+}
+
 int vm_map_bootstrap(struct kmem *km)
 {
 	if (kmem_cache_find(km, "vm_region"))
@@ -247,17 +260,18 @@ void vm_map_destroy(struct vm_map *map)
 	struct vm_region *r = map->first;
 	while (r) {
 		struct vm_region *next = r->next;
-		kmem_cache_free(map->cache, r);
+		region_free(map, r);
 		r = next;
 	}
 	map->root = map->first = map->last = NULL;
 	map->nregions = 0;
+	map->size = 0;
 }
 
 /* --- changes ----------------------------------------------------------------------- */
 
 int vm_map_insert(struct vm_map *map, uint64_t start, uint64_t end, uint32_t prot,
-		  enum vm_kind kind, void *object, uint64_t obj_offset, uint64_t file_end,
+		  enum vm_kind kind, struct vm_object *object, uint64_t obj_offset, uint64_t file_end,
 		  struct vm_region **out)
 {
 	if ((start & PGMASK) || (end & PGMASK) || start >= end || start < map->min ||
@@ -276,6 +290,8 @@ int vm_map_insert(struct vm_map *map, uint64_t start, uint64_t end, uint32_t pro
 		.object = object, .obj_offset = object ? obj_offset : 0,
 		.file_end = object ? file_end : start,
 	};
+	if (object)
+		vm_object_ref(object);
 	link_region(map, r);
 	if (out)
 		*out = r;
@@ -289,6 +305,7 @@ static void split(struct vm_map *map, struct vm_region *r, uint64_t va, struct v
 	*hi = *r;
 	hi->start = va;
 	if (r->object) {
+		vm_object_ref(r->object);
 		hi->obj_offset = r->obj_offset + (va - r->start);
 		hi->file_end = r->file_end > va ? r->file_end : va;
 		if (r->file_end > va)
@@ -297,6 +314,7 @@ static void split(struct vm_map *map, struct vm_region *r, uint64_t va, struct v
 		hi->file_end = va;
 	}
 	r->end = va;
+	map->size -= hi->end - hi->start;   /* r gave it up; linking hi adds it back */
 	link_region(map, hi);
 }
 
@@ -327,7 +345,7 @@ int vm_map_clip(struct vm_map *map, uint64_t start, uint64_t end)
 void vm_map_remove_region(struct vm_map *map, struct vm_region *r)
 {
 	unlink_region(map, r);
-	kmem_cache_free(map->cache, r);
+	region_free(map, r);
 }
 
 /* True if b may be appended to a (a->end == b->start assumed). */
@@ -350,7 +368,8 @@ static struct vm_region *absorb(struct vm_map *map, struct vm_region *a, struct 
 		a->file_end = b->file_end;
 	unlink_region(map, b);
 	a->end = b->end;   /* a's start, hence its tree position, is unchanged */
-	kmem_cache_free(map->cache, b);
+	map->size += b->end - b->start;
+	region_free(map, b);
 	return a;
 }
 
@@ -502,6 +521,13 @@ const char *vm_map_check(const struct vm_map *map)
 		return CHECK_FAIL("vm_map_check: %llu regions in the tree, count says %llu",
 				  (unsigned long long)count, (unsigned long long)map->nregions);
 	const struct vm_region *t = leftmost(map->root), *prev = NULL;
+	uint64_t size = 0;
+	for (const struct vm_region *r = map->first; r; r = r->next)
+		size += r->end - r->start;
+	if (size != map->size || map->size > map->size_peak)
+		return CHECK_FAIL("vm_map_check: regions cover %llu bytes, size says %llu (peak %llu)",
+				  (unsigned long long)size, (unsigned long long)map->size,
+				  (unsigned long long)map->size_peak);
 	if (map->first != t)
 		return "vm_map_check: first is not the lowest region";
 	for (const struct vm_region *r = map->first; r; prev = r, r = r->next, t = tree_next(t)) {

@@ -5,10 +5,8 @@
  * smaps and pagemap; mm/vmstat.c for buddyinfo and vmstat; mm/slab_common.c
  * for slabinfo 2.1) and proc(5):
  *
- *   maps     "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu", then, if the
- *            region has a name, spaces up to column 73 and the name: the
- *            program's path for its file-backed segments, [heap], [stack],
- *            [vdso]; anonymous regions (bss, mmap) have none.
+ *   maps     the kernel's formatter (src/kernel/vm_maps_fmt.c), the one
+ *            the guest's /proc/PID/maps is made by.
  *   smaps    the maps line, then "Name:" padded to 16 columns, "%8lu kB".
  *            A page mapped by n page-table entries (rmap_count) counts
  *            4 KiB / n in Pss and is Shared_* if n > 1, Private_* if not;
@@ -29,7 +27,9 @@
 #include "procview.h"
 #include "proc.h"
 #include "image.h"
+#include "pagecache.h"
 #include "rmap.h"
+#include "vm_maps_fmt.h"
 #include "options.h"
 
 #include <limits.h>
@@ -52,46 +52,13 @@ unsigned procview_parse(const char *s)
 
 /* ---- maps ---------------------------------------------------------------- */
 
-/* The name Linux shows for r, or NULL (anonymous).  A relative program
- * path is made absolute, as the kernel shows d_path(). */
-static const char *region_name(const struct proc *p, const struct vm_region *r, char *buf,
-			       size_t n)
-{
-	const struct exec_image *im = r->object;
-	if (im) {
-		if (im->path[0] == '/' || !realpath(im->path, buf))
-			snprintf(buf, n, "%s", im->path);
-		return buf;
-	}
-	switch (r->kind) {
-	case VMK_HEAP: return "[heap]";
-	case VMK_STACK: return "[stack]";
-	case VMK_VDSO: return "[vdso]";
-	default: return NULL;
-	}
-}
-
-/* One /proc/PID/maps line for r. */
+/* One /proc/PID/maps line for r: the kernel's own formatter (vm_maps_fmt.h),
+ * which the guest's /proc/PID/maps uses too. */
 static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out)
 {
-	const struct exec_image *im = r->object;
-	char line[128], path[PATH_MAX];
-	int n = snprintf(line, sizeof line, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
-			 (unsigned long long)r->start, (unsigned long long)r->end,
-			 (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
-			 (r->prot & VM_PROT_EXEC) ? 'x' : '-', 'p',
-			 (unsigned long long)(im ? r->obj_offset : 0), im ? major(im->dev) : 0,
-			 im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
-	const char *name = region_name(p, r, path, sizeof path);
-	/* Linux ends the prefix with a space (so an anonymous line ends in
-	 * one), and before a name pads to seq_setwidth(25 + 6 * sizeof(void *)
-	 * - 1) = 72 columns and adds one more space: names start at column 73. */
-	if (!name) {
-		fprintf(out, "%s \n", line);
-		return;
-	}
-	n++;
-	fprintf(out, "%s %*s %s\n", line, n < 72 ? 72 - n : 0, "", name);
+	char line[VM_MAPS_LINE_MAX];
+	vm_maps_line(p->kernel, r, line, sizeof line);
+	fputs(line, out);
 }
 
 void procview_maps(struct kernel *k, struct proc *p, FILE *out)

@@ -3,6 +3,7 @@
  * (--stats-json).  Counters are kept where events happen (mmu, vm, syscall,
  * allocators); this file only prints them.
  */
+#include "pagecache.h"
 #include "stats_report.h"
 #include "proc.h"
 #include "thrash.h"
@@ -55,6 +56,17 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		(unsigned long long)k->stats.pages_swapped_out, (unsigned long long)k->stats.pages_swapped_in,
 		(unsigned long long)k->stats.pages_dropped, (unsigned long long)k->swap.nslots,
 		(unsigned long long)k->swap.used_peak);
+	struct pagecache_info pci;
+	pagecache_info(k, &pci);
+	fprintf(out, "page cache: %llu hits, %llu misses, %llu pages read in, %llu dropped, %llu written back, %llu swapped out, %llu swapped in, %llu SIGBUS; now %llu objects, %llu pages cached (%llu mapped, %llu shared, %llu dirty, %llu shmem/tmpfs), %llu in swap\n",
+		(unsigned long long)k->stats.file_page_hits, (unsigned long long)k->stats.file_page_misses,
+		(unsigned long long)k->stats.file_pages_read, (unsigned long long)k->stats.file_pages_dropped,
+		(unsigned long long)k->stats.file_pages_written,
+		(unsigned long long)k->stats.file_pages_swapped_out,
+		(unsigned long long)k->stats.file_pages_swapped_in, (unsigned long long)k->stats.faults_sigbus,
+		(unsigned long long)pci.objects, (unsigned long long)pci.cached,
+		(unsigned long long)pci.mapped, (unsigned long long)pci.shared, (unsigned long long)pci.dirty,
+		(unsigned long long)pci.shmem, (unsigned long long)pci.swapped);
 	fprintf(out, "syscalls: %llu, context switches: %llu, TLB flushes on switch: %llu\n",
 		(unsigned long long)k->stats.syscalls, (unsigned long long)k->stats.context_switches,
 		(unsigned long long)k->stats.tlb_flushes_on_switch);
@@ -123,6 +135,19 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
 	J("fault_run_max", k->stats.fault_run_max); J("pinned_skips", k->stats.pinned_skips);
 	J("progress_kills", k->stats.progress_kills);
+	struct pagecache_info pci;
+	pagecache_info(k, &pci);
+	J("file_page_hits", k->stats.file_page_hits); J("file_page_misses", k->stats.file_page_misses);
+	J("file_pages_read", k->stats.file_pages_read);
+	J("file_pages_dropped", k->stats.file_pages_dropped);
+	J("file_pages_written", k->stats.file_pages_written);
+	J("file_pages_swapped_out", k->stats.file_pages_swapped_out);
+	J("file_pages_swapped_in", k->stats.file_pages_swapped_in);
+	J("faults_sigbus", k->stats.faults_sigbus);
+	J("file_objects", pci.objects); J("file_pages_cached", pci.cached);
+	J("file_pages_mapped", pci.mapped); J("file_pages_shared", pci.shared);
+	J("file_pages_dirty", pci.dirty); J("file_pages_shmem", pci.shmem);
+	J("file_pages_in_swap", pci.swapped);
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
 	J("asid_bits", k->pk.asids.bits); J("asids_assigned", k->pk.asids.assigned);

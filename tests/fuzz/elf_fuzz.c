@@ -32,7 +32,8 @@ static void check_image(const struct elf_image *img, size_t size, uint64_t top)
 		const struct elf_segment *s = &img->seg[i];
 		PROMISE(s->memsz > 0 && s->filesz <= s->memsz);
 		PROMISE(s->offset + s->filesz >= s->offset && s->offset + s->filesz <= size);
-		PROMISE(s->vaddr >= PGSIZE && s->vaddr + s->memsz > s->vaddr);
+		/* an ET_DYN is moved by the loader: it may start at 0 */
+		PROMISE((s->vaddr >= PGSIZE || img->type == ET_DYN) && s->vaddr + s->memsz > s->vaddr);
 		PROMISE(s->vaddr + s->memsz <= top);
 		PROMISE(!s->filesz || (s->vaddr & PGMASK) == (s->offset & PGMASK));
 		PROMISE((s->prot & ~7u) == 0);
@@ -56,6 +57,11 @@ static void check_image(const struct elf_image *img, size_t size, uint64_t top)
 	const struct elf_segment *last = &img->seg[img->nsegs - 1];
 	PROMISE(img->hi == PGROUNDUP(last->vaddr + last->memsz) && img->hi <= top);
 	PROMISE(img->phdr_vaddr == 0 || (img->phdr_vaddr >= img->lo && img->phdr_vaddr < img->hi));
+	PROMISE(img->type == ET_EXEC || img->type == ET_DYN);
+	PROMISE(img->align >= PGSIZE && (img->align & (img->align - 1)) == 0);
+	PROMISE(img->interp_len == 0 || (img->interp_len >= 2 && img->interp_len <= ELF_INTERP_MAX &&
+					 img->interp_off + img->interp_len <= size &&
+					 img->interp_off + img->interp_len > img->interp_off));
 }
 
 static void parse_one(const uint8_t *data, size_t size, uint64_t top)

@@ -24,7 +24,9 @@ VMOS_BUILD=${VMOS_BUILD:-build}
 VMOS=${VMOS:-$VMOS_BUILD/vmos}          # VMOS=... tests another binary
 BIN=$VMOS_BUILD/user/bin
 pass=0 fail=0 skip=0
-tmp=$(mktemp -d)
+# in the build tree: the guest's /tmp is a tmpfs of its own
+mkdir -p "$VMOS_BUILD"
+tmp=$(mktemp -d "$(realpath "$VMOS_BUILD")/exec_errors.XXXXXX")
 bgpid=
 trap '[ -n "$bgpid" ] && kill "$bgpid" 2>/dev/null; rm -rf "$tmp"' EXIT
 

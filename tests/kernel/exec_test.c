@@ -7,6 +7,9 @@
  * ENOMEM, holding nothing, when memory is gone.
  */
 #include "test.h"
+
+#include <limits.h>
+#include "pagecache.h"
 #include "exec.h"
 #include "kernel.h"
 #include "proc.h"
@@ -19,7 +22,9 @@
 
 static struct kernel k;
 static struct kernel_config cfg;
-static char dir[] = "/tmp/vmos_exec_test.XXXXXX";
+/* in the build tree, not /tmp: the guest's /tmp is a tmpfs of its own,
+ * and image_get resolves paths in the guest's file system */
+static char dir[192];
 static char msg[300];
 
 static const char *prog(const char *name)
@@ -32,7 +37,7 @@ static const char *prog(const char *name)
 
 static const char *file(const char *name)
 {
-	static char path[256];
+	static char path[512];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	return path;
 }
@@ -59,6 +64,11 @@ static void boot(uint64_t ram)
 	cfg.out = fopen("/dev/null", "w");
 	cfg.err = fopen("/dev/null", "w");
 	REQUIRE(kernel_boot(&k, &cfg) == 0);
+	const char *b = getenv("VMOS_BUILD");
+	char abs[PATH_MAX];
+	REQUIRE(realpath(b ? b : "build", abs) != NULL);
+	REQUIRE(strlen(abs) < 160);
+	snprintf(dir, sizeof dir, "%.160s/vmos_exec_test.XXXXXX", abs);
 	REQUIRE(mkdtemp(dir) != NULL);
 }
 
@@ -76,7 +86,7 @@ static void halt(void)
 static int get_err(const char *path, unsigned flags)
 {
 	int err = 0;
-	struct exec_image *im = image_get(&k, path, flags, &err, msg, sizeof msg);
+	struct exec_image *im = image_get(&k, NULL, path, flags, &err, msg, sizeof msg);
 	if (im) {
 		image_put(&k, im);
 		return 0;
@@ -129,28 +139,28 @@ TEST(image_is_a_snapshot_and_the_cache_follows_the_file)
 	REQUIRE(orig && fread(orig, 1, size, f) == size);
 	fclose(f);
 	int err;
-	struct exec_image *a = image_get(&k, file("prog"), 0, &err, msg, sizeof msg);
+	struct exec_image *a = image_get(&k, NULL, file("prog"), 0, &err, msg, sizeof msg);
 	REQUIRE(a != NULL);
 	CHECK_EQ(a->size, size);
 	/* the same file by another path: the same image */
-	char target[256];
+	char target[512];
 	snprintf(target, sizeof target, "%s", file("prog"));
 	REQUIRE(symlink(target, file("alias")) == 0);   /* (link would change ctime) */
-	struct exec_image *b = image_get(&k, file("alias"), 0, &err, msg, sizeof msg);
+	struct exec_image *b = image_get(&k, NULL, file("alias"), 0, &err, msg, sizeof msg);
 	CHECK(b == a);
 	CHECK_EQ(a->refs, 2);
 	image_put(&k, b);
 	/* truncated and rewritten on the host: the kernel still reads the old
 	 * bytes (a mapped file would raise SIGBUS here) */
 	REQUIRE(truncate(file("prog"), 0) == 0);
-	uint64_t last = a->npages - 1;
-	uint64_t pa = image_page(&k, NULL, a, last);
+	uint64_t last = (a->size - 1) >> PGSHIFT;
+	uint64_t pa = pagecache_get(&k, NULL, a->obj, last, &err);
 	REQUIRE(pa != 0);
 	CHECK(memcmp(ram_ptr(&k.ram, pa), orig + last * PGSIZE, size - last * PGSIZE) == 0);
 	/* the file is now different: a new get does not return the old image */
 	CHECK_EQ(get_err(file("prog"), 0), -ENOEXEC);
 	copy_file(prog("hello"), file("prog"), 0755);
-	struct exec_image *c = image_get(&k, file("prog"), 0, &err, msg, sizeof msg);
+	struct exec_image *c = image_get(&k, NULL, file("prog"), 0, &err, msg, sizeof msg);
 	REQUIRE(c != NULL);
 	CHECK(c != a);
 	image_put(&k, c);
@@ -229,7 +239,7 @@ TEST(exec_prepare_holds_the_stack_frames_or_fails_cleanly)
 	/* all memory gone: ENOMEM before anything is destroyed, nothing held
 	 * (the arguments copied and the image cached before, as they would be) */
 	int err;
-	struct exec_image *im = image_get(&k, prog("hello"), 0, &err, msg, sizeof msg);
+	struct exec_image *im = image_get(&k, NULL, prog("hello"), 0, &err, msg, sizeof msg);
 	REQUIRE(im != NULL);
 	memset(&plan, 0, sizeof plan);
 	REQUIRE(exec_args_from_host(&k, argv, envp, &plan.args) == 0);

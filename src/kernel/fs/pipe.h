@@ -1,0 +1,117 @@
+/*
+ * pipe.h - pipes: a byte ring of PIPE_SIZE bytes between the file
+ * descriptions of a read end and a write end, with Linux's blocking rules
+ * (pipe(7)):
+ *
+ *   read   empty, writers left      sleeps (EAGAIN with O_NONBLOCK)
+ *          empty, no writer left    0: end of file
+ *          otherwise                what is there, up to the count
+ *   write  no reader left           EPIPE, and SIGPIPE (pipe_sigpipe)
+ *          n <= PIPE_BUF            all n bytes at once, never interleaved
+ *                                   with another write: sleeps until there is
+ *                                   room for all (EAGAIN with O_NONBLOCK)
+ *          n >  PIPE_BUF            as much as fits, then sleeps for room
+ *                                   until all is written (O_NONBLOCK: what
+ *                                   fitted, EAGAIN if nothing did)
+ *
+ * The ring's storage is PIPE_PAGES pages from kmalloc (Linux's 16-page
+ * default), each allocated when the ring first reaches it and the ones
+ * past the first given back whenever the ring drains.
+ */
+#ifndef VMOS_KERNEL_FS_PIPE_H
+#define VMOS_KERNEL_FS_PIPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "waitq.h"
+
+struct kernel;
+struct kmem;
+struct proc;
+
+#define PIPE_PAGES 16
+#define PIPE_PAGE  4096
+#define PIPE_SIZE  (PIPE_PAGES * PIPE_PAGE)     /* 65536, Linux's default capacity */
+#define PIPE_BUF   4096                         /* writes up to this are atomic */
+
+/* The byte ring: len bytes from offset head (mod PIPE_SIZE). */
+struct pipe_ring {
+	uint8_t *page[PIPE_PAGES];     /* kmalloc(PIPE_PAGE) each, NULL until used */
+	uint32_t head;                 /* offset of the first unread byte */
+	uint32_t len;                  /* unread bytes, <= PIPE_SIZE */
+};
+
+/* The contiguous free space at the ring's tail: a pointer to it and its
+ * length in *n (at most the *n asked for, never past a page end), its page
+ * allocated if need be.  NULL with *n = 0 if the ring is full; NULL with
+ * *n != 0 if the page could not be allocated (ENOMEM). */
+uint8_t *pipe_ring_tail(struct kmem *km, struct pipe_ring *r, size_t *n);
+/* Appends the n bytes just written at pipe_ring_tail's pointer. */
+void pipe_ring_commit(struct pipe_ring *r, size_t n);
+/* The contiguous unread bytes at the head, *n of them (at most the *n
+ * asked for, never past a page end); NULL with *n = 0 if the ring is empty. */
+const uint8_t *pipe_ring_head(const struct pipe_ring *r, size_t *n);
+/* Drops n bytes read at the head; a drained ring gives back its pages
+ * but the first. */
+void pipe_ring_consume(struct kmem *km, struct pipe_ring *r, size_t n);
+/* Copies up to n bytes in from src.  Returns the bytes taken (fewer if
+ * full), or -ENOMEM if a page was needed and none came. */
+long pipe_ring_put(struct kmem *km, struct pipe_ring *r, const void *src, size_t n);
+/* Copies up to n bytes out to dst and drops them.  Returns the bytes. */
+size_t pipe_ring_get(struct kmem *km, struct pipe_ring *r, void *dst, size_t n);
+/* Frees every page. */
+void pipe_ring_free(struct kmem *km, struct pipe_ring *r);
+static inline uint32_t pipe_ring_room(const struct pipe_ring *r) { return PIPE_SIZE - r->len; }
+
+/* A pipe: the ring, how many open file descriptions each end has, and
+ * the queues its readers and writers sleep on.  From the "pipe" cache. */
+struct pipe {
+	struct pipe_ring ring;
+	unsigned readers, writers;
+	struct waitq rd_wait;          /* readers waiting for data (or EOF) */
+	struct waitq wr_wait;          /* writers waiting for room (or no reader) */
+	uint64_t bytes_written;        /* in total, for /proc and tests */
+};
+
+/* Creates the "pipe" slab cache (at boot).  0 or -ENOMEM. */
+int pipe_boot(struct kernel *k);
+/* A new pipe with one reader and one writer; NULL if out of memory. */
+struct pipe *pipe_create(struct kernel *k);
+/* An end's file description went away (its last fd closed); the pipe is
+ * freed when both ends are gone.  Sleepers of the other end are woken to
+ * see the EOF or the EPIPE. */
+void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer);
+/* A new file description for an end (dup of the description is not one:
+ * fork and dup share it). */
+void pipe_open_end(struct pipe *pp, bool writer);
+
+/* A call that must wait put p to sleep (waitq_sleep: the system call
+ * re-runs when p is woken) and returns this: the VFS's VFS_BLOCKED. */
+#define PIPE_BLOCKED (-512)
+
+/* read(2) of up to n bytes into the kernel buffer kbuf: the bytes read
+ * (what is there, up to n), 0 at end of file or for n = 0, -EAGAIN
+ * (nonblock), or PIPE_BLOCKED. */
+int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf, size_t n,
+		  bool nonblock);
+/* write(2) of n bytes from the kernel buffer kbuf: the bytes taken - all
+ * n if n <= PIPE_BUF, else as many as fit (the caller offers the rest
+ * again) - or -EPIPE (after pipe_sigpipe), -EAGAIN (nonblock, nothing
+ * fits), -ENOMEM, or PIPE_BLOCKED (nothing fits; p sleeps).  0 for n = 0. */
+int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void *kbuf, size_t n,
+		   bool nonblock);
+
+/* pipe2(2) (pipe_file.c): a pipe as two open files, the read end at the
+ * lower fd; flags LX_O_CLOEXEC, LX_O_NONBLOCK (EINVAL for others, and for
+ * O_DIRECT: packet mode is not implemented).  0, -EINVAL, -EFAULT (no fd
+ * left open then), -EMFILE, -ENOMEM. */
+int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags);
+
+/* SIGPIPE for p, which wrote to a pipe with no reader: the one place the
+ * signal is raised (the signals code makes it a real signal).  Today: a
+ * process that blocks SIGPIPE keeps running and gets EPIPE; any other is
+ * ended by it, with a one-line report, as SIGSEGV ends one. */
+void pipe_sigpipe(struct kernel *k, struct proc *p);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * waitq.c - wait queues (see waitq.h): the sleep and wake-up of a process
+ * on an event, with the system call re-run on wake-up.
+ */
+#include "waitq.h"
+#include "proc.h"
+
+#include <assert.h>
+
+void waitq_init(struct waitq *q, const char *what)
+{
+	q->head = q->tail = NULL;
+	q->what = what;
+}
+
+void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q)
+{
+	(void)k;
+	assert(!p->wq && p->state == P_RUNNABLE);
+	p->pc -= 4;                    /* re-run the ecall when woken */
+	p->state = P_SLEEPING;
+	p->wake_time_ns = ~0ULL;       /* no deadline: woken by the event */
+	p->wq = q;
+	p->wq_next = NULL;
+	if (q->tail)
+		q->tail->wq_next = p;
+	else
+		q->head = p;
+	q->tail = p;
+}
+
+unsigned waitq_wake_all(struct kernel *k, struct waitq *q)
+{
+	unsigned n = 0;
+	struct proc *p = q->head;
+	q->head = q->tail = NULL;
+	while (p) {
+		struct proc *next = p->wq_next;
+		p->wq = NULL;
+		p->wq_next = NULL;
+		if (p->state == P_SLEEPING)
+			proc_make_runnable(k, p);
+		n++;
+		p = next;
+	}
+	return n;
+}
+
+void waitq_remove(struct proc *p)
+{
+	struct waitq *q = p->wq;
+	if (!q)
+		return;
+	struct proc *prev = NULL;
+	for (struct proc *s = q->head; s; prev = s, s = s->wq_next) {
+		if (s != p)
+			continue;
+		if (prev)
+			prev->wq_next = p->wq_next;
+		else
+			q->head = p->wq_next;
+		if (q->tail == p)
+			q->tail = prev;
+		break;
+	}
+	p->wq = NULL;
+	p->wq_next = NULL;
+}
+
+unsigned waitq_report_deadlock(struct kernel *k, FILE *err)
+{
+	unsigned n = 0;
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state == P_SLEEPING)
+			n++;
+	if (!n)
+		return 0;
+	fprintf(err, "vmos: deadlock: no process can run and nothing can wake the %u asleep; "
+		"ending them with SIGKILL:\n", n);
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state == P_SLEEPING)
+			fprintf(err, "vmos:   pid %u (%s) waits for %s\n", p->pid, p->name,
+				p->wq ? p->wq->what : "an event");
+	return n;
+}

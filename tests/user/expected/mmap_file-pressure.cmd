@@ -1,0 +1,2 @@
+mmap_file
+pressure

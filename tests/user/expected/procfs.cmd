@@ -1,0 +1,2 @@
+procfs
+one
