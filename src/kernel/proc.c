@@ -19,16 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-static void runq_push(struct kernel *k, struct proc *p)
-{
-	p->run_next = NULL;
-	if (k->runq_tail)
-		k->runq_tail->run_next = p;
-	else
-		k->runq_head = p;
-	k->runq_tail = p;
-}
-
 struct proc *proc_create(struct kernel *k, const char *name)
 {
 	struct proc *p = kmem_cache_zalloc(k->proc_cache);
@@ -77,12 +67,6 @@ static void proc_unlink(struct kernel *k, struct proc *p)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = p->next;
-}
-
-void proc_make_runnable(struct kernel *k, struct proc *p)
-{
-	p->state = P_RUNNABLE;
-	runq_push(k, p);
 }
 
 void proc_block_restart(struct kernel *k, struct proc *p)

@@ -144,8 +144,19 @@ static inline struct proc *proc_find(struct kernel *k, uint32_t pid)
 /* A new process with an empty address space, not yet runnable; NULL if out
  * of memory. */
 struct proc *proc_create(struct kernel *k, const char *name);
-/* Puts p on the run queue. */
-void proc_make_runnable(struct kernel *k, struct proc *p);
+/* Puts p on the run queue (at its tail).  Inline, calling nothing: the
+ * wait queues (waitq.c) make sleepers runnable without calling up into
+ * proc.c. */
+static inline void proc_make_runnable(struct kernel *k, struct proc *p)
+{
+	p->state = P_RUNNABLE;
+	p->run_next = NULL;
+	if (k->runq_tail)
+		k->runq_tail->run_next = p;
+	else
+		k->runq_head = p;
+	k->runq_tail = p;
+}
 /* Blocks p until one of its children exits (on p->child_exit) and makes
  * its current system call run again when it wakes. */
 void proc_block_restart(struct kernel *k, struct proc *p);

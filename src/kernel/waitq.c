@@ -18,6 +18,11 @@ void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q)
 	(void)k;
 	assert(!p->wq && p->state == P_RUNNABLE);
 	p->pc -= 4;                    /* re-run the ecall when woken */
+	/* A served call is progress: the faults of the re-run ecall (its page
+	 * evicted while p slept) start a fresh count for the progress guard,
+	 * whose pc and retired count would otherwise still match. */
+	p->guard.pc = ~0ULL;
+	p->guard.count = 0;
 	p->state = P_SLEEPING;
 	p->wake_time_ns = ~0ULL;       /* no deadline: woken by the event */
 	p->wq = q;

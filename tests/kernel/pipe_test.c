@@ -290,6 +290,27 @@ TEST(large_write_sleeps_partway_and_goes_on)
 	kf_halt();
 }
 
+/* A process that sleeps again and again on the same ecall (a writer of a
+ * full pipe) is making progress: each sleep resets the progress guard,
+ * which would otherwise count the re-run ecall's fetch faults (its page
+ * evicted while it slept) across sleeps and kill it (squeeze.sh found it). */
+TEST(sleep_resets_the_progress_guard)
+{
+	kf_boot(16 << 20, 0, NULL);
+	struct proc *p = test_proc();
+	struct waitq q;
+	waitq_init(&q, "a test");
+	p->guard.pc = p->pc - 4;
+	p->guard.instret = p->st.instret;
+	p->guard.count = FAULT_GUARD_MAX - 1;
+	waitq_sleep(&k, p, &q);
+	CHECK_EQ(p->guard.count, 0);
+	CHECK(p->guard.pc != p->pc);      /* the next fault starts a new count */
+	waitq_wake_all(&k, &q);
+	k.runq_head = k.runq_tail = NULL;
+	kf_halt();
+}
+
 TEST(waitq_wakes_in_order_and_remove_unlinks)
 {
 	kf_boot(16 << 20, 0, NULL);
