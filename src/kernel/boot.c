@@ -154,7 +154,7 @@ static const char *check_asids(struct kernel *k)
 		return NULL;    /* cannot check without memory; not a violation */
 	const char *e = NULL;
 	for (struct proc *p = k->procs; p && !e; p = p->next)
-		if (p->state != P_ZOMBIE)
+		if (proc_space_live(p))
 			e = asid_check_one(a, seen, p->pid, &p->mm->pmap.asid);
 	if (!e)
 		e = asid_check_end(a, seen);
@@ -179,7 +179,7 @@ const char *kernel_check(struct kernel *k)
 	if (e)
 		return e;
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE && (e = vm_check(k, p)))
+		if (proc_space_live(p) && (e = vm_check(k, p)))
 			return e;
 	if ((e = check_asids(k)))
 		return e;
@@ -189,7 +189,7 @@ const char *kernel_check(struct kernel *k)
 		return NULL;    /* cannot check without memory; not a violation */
 	struct ref_count_ctx c = { k, refs };
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE)
+		if (proc_space_live(p))     /* each address space once */
 			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_ref, &c);
 	for (struct exec_image *im = k->images; im; im = im->next)
 		for (uint64_t i = 0; i < im->npages; i++)

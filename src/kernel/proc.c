@@ -12,6 +12,8 @@
  */
 #include "proc.h"
 #include "exec.h"
+#include "futex.h"
+#include "uaccess.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -39,7 +41,10 @@ struct proc *proc_create(struct kernel *k, const char *name)
 		return NULL;
 	}
 	p->mm->refs = 1;
+	p->mm->users = 1;
+	p->mm->owner = p;
 	p->pid = k->next_pid++;
+	p->tgid = p->pid;
 	p->kernel = k;
 	const char *base = strrchr(name, '/');
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
@@ -68,6 +73,32 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	return p;
 }
 
+struct proc *proc_create_thread(struct kernel *k, struct proc *p)
+{
+	struct proc *t = kmem_cache_zalloc(k->proc_cache);
+	if (!t)
+		return NULL;
+	t->mm = p->mm;
+	t->mm->refs++;
+	t->mm->users++;
+	t->pid = k->next_pid++;
+	t->tgid = p->tgid;
+	t->ppid = p->ppid;
+	t->tree = p->tree;
+	t->kernel = k;
+	memcpy(t->name, p->name, sizeof t->name);
+	t->line_start = true;
+	t->res = p->res;                   /* limits; its own usage starts at 0 */
+	t->res.utime_ns = t->res.stime_ns = 0;
+	t->res.clear_child_tid = t->res.robust_list = t->res.robust_len = 0;
+	t->image = p->image;
+	t->image->refs++;
+	t->next = k->procs;
+	k->procs = t;
+	k->nlive++;
+	return t;
+}
+
 static void proc_unlink(struct kernel *k, struct proc *p)
 {
 	struct proc **pp = &k->procs;
@@ -90,13 +121,9 @@ void proc_block_restart(struct kernel *k, struct proc *p)
 	p->wake_time_ns = ~0ULL;       /* no timeout: woken by an event */
 }
 
-void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
+/* Takes p off the run queue if it is there. */
+static void runq_remove(struct kernel *k, struct proc *p)
 {
-	if (p->state == P_ZOMBIE)
-		return;
-	p->exit_code = code & 0xff;
-	p->term_signal = sig;
-	/* drop it from the run queue if it is there */
 	struct proc **pp = &k->runq_head, *prevq = NULL;
 	while (*pp && *pp != p) {
 		prevq = *pp;
@@ -107,31 +134,159 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 		if (k->runq_tail == p)
 			k->runq_tail = prevq;
 	}
+}
+
+/* The address space's last thread has gone: the report hooks see it
+ * (--maps, through its owner, the leader), then every page and page
+ * table goes, with the owner's local replacement instance. */
+static void space_release(struct kernel *k, struct mm *mm)
+{
+	struct proc *o = mm->owner;
 	if (k->cfg.on_exit)
-		k->cfg.on_exit(k, p);
+		k->cfg.on_exit(k, o);
+	vm_space_destroy(k, o);
+	if (o->repl.ops) {
+		repl_destroy(&o->repl);    /* empty now: every page went with the space */
+		o->repl.ops = NULL;
+	}
+}
+
+/* Adds what thread t counted to its leader's record, where the process's
+ * totals are reported (--stats, getrusage, wait4's rusage), and zeroes t's
+ * so no sum counts it twice.  Event counters add up; peaks take the
+ * larger; the resident peak and working set are the address space's and
+ * are kept on the leader already (vm.c counts them there). */
+static void fold_counts(struct proc *leader, struct proc *t)
+{
+	if (leader == t)
+		return;
+	struct proc_stats *a = &leader->st, *b = &t->st;
+	a->instret += b->instret;
+	a->tlb_hits += b->tlb_hits, a->tlb_misses += b->tlb_misses, a->walks += b->walks;
+	a->faults_zero += b->faults_zero, a->faults_file += b->faults_file;
+	a->faults_cow += b->faults_cow, a->faults_stack += b->faults_stack;
+	a->pages_zeroed += b->pages_zeroed, a->pages_copied += b->pages_copied;
+	a->syscalls += b->syscalls, a->brk_calls += b->brk_calls, a->mmap_calls += b->mmap_calls;
+	a->munmap_calls += b->munmap_calls, a->mprotect_calls += b->mprotect_calls;
+	a->faults_swapin += b->faults_swapin, a->pages_swapped_out += b->pages_swapped_out;
+	if (b->resident_peak > a->resident_peak)
+		a->resident_peak = b->resident_peak;
+	memset(b, 0, sizeof *b);
+	leader->res.utime_ns += t->res.utime_ns, leader->res.stime_ns += t->res.stime_ns;
+	t->res.utime_ns = t->res.stime_ns = 0;
+}
+
+/* True while some thread of group tgid runs (or sleeps). */
+static bool group_live(struct kernel *k, uint32_t tgid)
+{
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (q->tgid == tgid && q->state != P_ZOMBIE)
+			return true;
+	return false;
+}
+
+/* Ends thread p: off the run queue and any futex, a zombie.  A thread
+ * other than the leader is reaped by the kernel (it is no child anyone
+ * waits for); the leader stays a zombie for its parent.  The last thread
+ * out releases the address space and makes the group's end visible: its
+ * children go to the kernel, its waiting parent wakes. */
+static void end_thread(struct kernel *k, struct proc *p)
+{
+	struct proc *leader = proc_leader(k, p);
+	runq_remove(k, p);
+	futex_cancel(k, p);
+	int sig = leader->term_signal, code = p == leader || !leader->group_exit ?
+		p->exit_code : leader->exit_code;
 	kernel_event(k, p, KEV_EXIT, 0, (uint64_t)sig, code & 0xff, sig ? "signal" : "exit");
 	p->state = P_ZOMBIE;
-	/* children go to the kernel; a waiting parent wakes */
-	for (struct proc *c = k->procs; c; c = c->next)
-		if (c->ppid == p->pid && c != p)
-			c->ppid = 0;
-	struct proc *parent = p->ppid ? proc_find(k, p->ppid) : NULL;
-	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL)
-		proc_make_runnable(k, parent);
-	vm_space_destroy(k, p);
-	if (p->repl.ops) {
-		repl_destroy(&p->repl);    /* empty now: every page went with the space */
-		p->repl.ops = NULL;
-	}
+	fold_counts(leader, p);
 	image_put(k, p->image);
 	p->image = NULL;
 	if (k->current == p)
 		k->current = NULL;
+	if (--p->mm->users == 0)
+		space_release(k, p->mm);
+	bool ended = !group_live(k, p->tgid);
+	if (ended) {
+		/* the group has ended: children go to the kernel; a waiting parent wakes */
+		for (struct proc *c = k->procs; c; c = c->next)
+			if (c->ppid == p->tgid && c->tgid != p->tgid)
+				c->ppid = 0;
+		struct proc *parent = leader->ppid ? proc_find(k, leader->ppid) : NULL;
+		for (struct proc *q = k->procs; parent && q; q = q->next)   /* any of its threads */
+			if (q->tgid == parent->tgid && q->state == P_SLEEPING &&
+			    q->wake_time_ns == ~0ULL && !q->futex_waiting)
+				proc_make_runnable(k, q);
+	}
 	if (k->cfg.check_invariants) {
 		const char *e = kernel_check(k);
 		if (e)
-			kpanic("invariant broken after pid %u exited: %s", p->pid, e);
+			kpanic("invariant broken after %s %u exited: %s", ended ? "pid" : "thread",
+			       p->pid, e);
 	}
+}
+
+void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
+{
+	struct proc *leader = proc_leader(k, p);
+	if (!group_live(k, p->tgid))
+		return;
+	leader->exit_code = code & 0xff;
+	leader->term_signal = sig;
+	leader->group_exit = true;
+	for (struct proc *q = k->procs; q; q = q->next)   /* the others first, p last */
+		if (q->tgid == p->tgid && q != p && q->state != P_ZOMBIE)
+			end_thread(k, q);
+	if (p->state != P_ZOMBIE)
+		end_thread(k, p);
+}
+
+struct proc *proc_exec_takeover(struct kernel *k, struct proc *p)
+{
+	struct proc *leader = proc_leader(k, p);
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (q->tgid == p->tgid && q != p && q->state != P_ZOMBIE)
+			end_thread(k, q);
+	if (leader == p)
+		return p;
+	/* the leader's record takes p's place (and keeps the address space's
+	 * keys); p's record ends without a trace, as de_thread's old thread */
+	memcpy(leader->x, p->x, sizeof p->x);
+	memcpy(leader->f, p->f, sizeof p->f);
+	leader->fcsr = p->fcsr;
+	leader->fp_used = p->fp_used;
+	leader->pc = p->pc;
+	leader->sigmask = p->sigmask;
+	leader->res.clear_child_tid = 0;
+	leader->exit_code = leader->term_signal = 0;
+	leader->group_exit = false;
+	leader->image = p->image;
+	p->image = NULL;
+	leader->state = P_RUNNABLE;        /* not queued: the caller queues it */
+	leader->mm->users++;
+	fold_counts(leader, p);
+	p->mm->users--;
+	p->state = P_ZOMBIE;
+	if (k->current == p)
+		k->current = NULL;
+	return leader;
+}
+
+void proc_exit_thread(struct kernel *k, struct proc *p, int code)
+{
+	if (p->state == P_ZOMBIE)
+		return;
+	p->exit_code = code & 0xff;
+	/* the clear-tid wake (Linux mm_release): while other threads share the
+	 * space, 0 goes to *clear_child_tid and one waiter there wakes -
+	 * pthread_join's wait.  A fault writing it is ignored, as on Linux. */
+	if (p->res.clear_child_tid && p->mm->users > 1) {
+		uint32_t zero = 0;
+		proc_activate(k, p);
+		if (copyout(k, p, p->res.clear_child_tid, &zero, sizeof zero) == 0)
+			futex_wake_addr(k, p, p->res.clear_child_tid, 1);
+	}
+	end_thread(k, p);
 }
 
 void proc_reap(struct kernel *k, struct proc *p)

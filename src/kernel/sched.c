@@ -13,6 +13,9 @@
 #include "proc.h"
 #include "trap.h"
 #include "frame.h"
+#include "futex.h"
+
+#include "abi/lx/signal.h"
 
 #include <string.h>
 #include <time.h>
@@ -33,7 +36,9 @@ static void reap_orphans(struct kernel *k)
 {
 	for (struct proc *p = k->procs, *next; p; p = next) {
 		next = p->next;
-		if (p->state == P_ZOMBIE && p->ppid == 0 && !p->top_level && p != k->current)
+		if (p->state == P_ZOMBIE && p != k->current &&
+		    (p->pid != p->tgid ||                        /* a thread: no one waits */
+		     (p->ppid == 0 && !p->top_level && p->mm->users == 0)))
 			proc_reap(k, p);
 	}
 }
@@ -66,6 +71,7 @@ static bool wake_sleepers(struct kernel *k)
 			continue;
 		any = true;
 		if (p->wake_time_ns <= now) {
+			futex_cancel(k, p);          /* a futex wait timed out: ETIMEDOUT */
 			proc_make_runnable(k, p);
 		} else if (p->wake_time_ns < first) {
 			first = p->wake_time_ns;
@@ -78,6 +84,40 @@ static bool wake_sleepers(struct kernel *k)
 		return wake_sleepers(k);
 	}
 	return k->runq_head != NULL;
+}
+
+/* Nothing can run and no sleeper has a deadline: every thread left waits
+ * for an event that only another could cause - a futex wake, a child's
+ * exit.  Linux would hang forever; vmos ends the run: it names each
+ * sleeper and what it waits for, and kills with SIGKILL the processes
+ * with a thread asleep on a futex (or, if none, every sleeping one) -
+ * their parents' waits then end as usual.  Returns true if it killed. */
+static bool break_deadlock(struct kernel *k)
+{
+	bool futexed = k->futex_head != NULL, killed = false;
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (p->state != P_SLEEPING)
+			continue;
+		fflush(k->cfg.out);
+		if (p->futex_waiting)
+			fprintf(k->cfg.err, "vmos: deadlock: pid %u (%s) thread %u waits forever on the futex at 0x%llx\n",
+				p->tgid, p->name, p->pid, (unsigned long long)p->futex_key[1]);
+		else
+			fprintf(k->cfg.err, "vmos: deadlock: pid %u (%s) thread %u waits forever (pc 0x%llx, syscall %llu)\n",
+				p->tgid, p->name, p->pid, (unsigned long long)p->pc,
+				(unsigned long long)p->x[17]);
+	}
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (p->state == P_SLEEPING && (p->futex_waiting || !futexed)) {
+			fprintf(k->cfg.err, "vmos: deadlock: no thread can run: pid %u (%s) killed by SIGKILL\n",
+				p->tgid, p->name);
+			proc_exit(k, p, 0, LX_SIGKILL);
+			killed = true;
+			p = k->procs;            /* the list may have changed: start over */
+			if (!p)
+				break;
+		}
+	return killed;
 }
 
 /* The clock user and system time are charged by: the host's coarse
@@ -129,8 +169,11 @@ static inline void fp_save(struct kernel *k, struct proc *p)
 int kernel_run(struct kernel *k)
 {
 	for (;;) {
-		if (!k->runq_head && !wake_sleepers(k))
+		if (!k->runq_head && !wake_sleepers(k)) {
+			if (break_deadlock(k))
+				continue;
 			break;
+		}
 		struct proc *p = runq_pop(k);
 		if (k->current != p)
 			k->stats.context_switches++;

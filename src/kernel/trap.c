@@ -114,7 +114,7 @@ static struct proc *oom_select(struct kernel *k)
 {
 	struct proc *best = NULL;
 	for (struct proc *q = k->procs; q; q = q->next)
-		if (q->state != P_ZOMBIE && (!best || oom_badness(q) > oom_badness(best)))
+		if (proc_space_live(q) && (!best || oom_badness(q) > oom_badness(best)))
 			best = q;
 	return best && oom_badness(best) > 1 ? best : NULL;
 }
