@@ -11,7 +11,10 @@
  * private file mapping, every mapping vmos has today - is (address space,
  * virtual address), whether or not the program passed FUTEX_PRIVATE_FLAG:
  * so copy-on-write cannot move a sleeper's key from under it, and after a
- * fork parent and child never wake each other.  A word in a shared mapping
+ * fork parent and child never wake each other.  A shared operation's key
+ * carries a mark (bit 0 of the address; Linux's FUT_OFF_MMSHARED), so it
+ * never matches a private one on the same word: glibc's pthread_join
+ * waits with a shared key because the kernel's clear-tid wake is shared.  A word in a shared mapping
  * is keyed by what both sides see, its frame's physical address (Linux:
  * the inode or vm_object and the page offset); vmos gets MAP_SHARED with
  * the page cache, and a region with VMR_SHARED takes that branch.
@@ -56,6 +59,7 @@ static int futex_key(struct kernel *k, struct proc *p, uint64_t uaddr, bool priv
 	key[1] = uaddr;
 	if (private)
 		return 0;
+	key[1] |= 1;                                   /* shared: apart from private */
 	uint32_t v;
 	proc_activate(k, p);
 	if (copyin(k, p, &v, uaddr, sizeof v) < 0)     /* the page in, as Linux's gup */

@@ -20,16 +20,6 @@
 #include <string.h>
 #include <time.h>
 
-static void runq_push(struct kernel *k, struct proc *p)
-{
-	p->run_next = NULL;
-	if (k->runq_tail)
-		k->runq_tail->run_next = p;
-	else
-		k->runq_head = p;
-	k->runq_tail = p;
-}
-
 struct proc *proc_create(struct kernel *k, const char *name)
 {
 	struct proc *p = kmem_cache_zalloc(k->proc_cache);
@@ -108,12 +98,6 @@ static void proc_unlink(struct kernel *k, struct proc *p)
 		*pp = p->next;
 }
 
-void proc_make_runnable(struct kernel *k, struct proc *p)
-{
-	p->state = P_RUNNABLE;
-	runq_push(k, p);
-}
-
 void proc_block_restart(struct kernel *k, struct proc *p)
 {
 	p->pc -= 4;                    /* re-run the ecall when woken */
@@ -136,14 +120,11 @@ static void runq_remove(struct kernel *k, struct proc *p)
 	}
 }
 
-/* The address space's last thread has gone: the report hooks see it
- * (--maps, through its owner, the leader), then every page and page
- * table goes, with the owner's local replacement instance. */
+/* The address space's last thread has gone: every page and page table
+ * goes, with the owner's local replacement instance. */
 static void space_release(struct kernel *k, struct mm *mm)
 {
 	struct proc *o = mm->owner;
-	if (k->cfg.on_exit)
-		k->cfg.on_exit(k, o);
 	vm_space_destroy(k, o);
 	if (o->repl.ops) {
 		repl_destroy(&o->repl);    /* empty now: every page went with the space */
@@ -193,6 +174,8 @@ static bool group_live(struct kernel *k, uint32_t tgid)
 static void end_thread(struct kernel *k, struct proc *p)
 {
 	struct proc *leader = proc_leader(k, p);
+	if (p->mm->users == 1 && k->cfg.on_exit)
+		k->cfg.on_exit(k, p->mm->owner);   /* the last thread: --maps etc. see the space */
 	runq_remove(k, p);
 	futex_cancel(k, p);
 	int sig = leader->term_signal, code = p == leader || !leader->group_exit ?

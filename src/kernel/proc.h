@@ -163,8 +163,18 @@ struct proc *proc_create_thread(struct kernel *k, struct proc *p);
  * record ends.  Returns the record that goes on with the exec (runnable
  * but not queued when it is not p). */
 struct proc *proc_exec_takeover(struct kernel *k, struct proc *p);
-/* Puts p on the run queue. */
-void proc_make_runnable(struct kernel *k, struct proc *p);
+/* Puts p on the run queue (inline: futex.c wakes threads without a call
+ * into proc.c, which calls futex.c). */
+static inline void proc_make_runnable(struct kernel *k, struct proc *p)
+{
+	p->state = P_RUNNABLE;
+	p->run_next = NULL;
+	if (k->runq_tail)
+		k->runq_tail->run_next = p;
+	else
+		k->runq_head = p;
+	k->runq_tail = p;
+}
 /* Blocks p until an event (a child's exit) and makes its current system
  * call run again when it wakes. */
 void proc_block_restart(struct kernel *k, struct proc *p);
