@@ -274,6 +274,18 @@ void proc_exit_thread(struct kernel *k, struct proc *p, int code)
 
 void proc_reap(struct kernel *k, struct proc *p)
 {
+	/* the owner's record outlives every other of its address space (the
+	 * keys name it): the group's other zombies go first */
+	for (struct proc *q = k->procs; p->mm->owner == p && p->mm->refs > 1 && q; ) {
+		struct proc *next = q->next;
+		if (q != p && q->mm == p->mm) {
+			if (q->state != P_ZOMBIE)
+				kpanic("proc_reap: pid %u reaped while its thread %u runs", p->pid, q->pid);
+			proc_reap(k, q);
+			next = k->procs;         /* the list changed */
+		}
+		q = next;
+	}
 	proc_unlink(k, p);
 	k->nlive--;
 	if (--p->mm->refs == 0)
