@@ -101,7 +101,7 @@ static bool break_deadlock(struct kernel *k)
 		fflush(k->cfg.out);
 		if (p->futex_waiting)
 			fprintf(k->cfg.err, "vmos: deadlock: pid %u (%s) thread %u waits forever on the futex at 0x%llx\n",
-				p->tgid, p->name, p->pid, (unsigned long long)p->futex_key[1]);
+				p->tgid, p->name, p->pid, (unsigned long long)(p->futex_key[1] & ~1ULL));
 		else
 			fprintf(k->cfg.err, "vmos: deadlock: pid %u (%s) thread %u waits forever (pc 0x%llx, syscall %llu)\n",
 				p->tgid, p->name, p->pid, (unsigned long long)p->pc,

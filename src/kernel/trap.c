@@ -143,8 +143,9 @@ static void oom_kill(struct kernel *k, struct proc *p, uint64_t va)
 	if (!victim)
 		victim = p;
 	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
-		p->pid, (unsigned long long)va, victim->pid, victim->name,
+	char th[24];
+	fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u%s at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
+		p->tgid, thread_of(p, th, sizeof th), (unsigned long long)va, victim->pid, victim->name,
 		(unsigned long long)victim->mm->pmap.resident,
 		(unsigned long long)victim->mm->pmap.pt_pages);
 	k->stats.oom_kills++;
