@@ -55,6 +55,6 @@ printf '  %-34s %12s %12s %12s %12s\n' figure vmos native qemu vmos/native
 for mode in create wake; do
 	v=$(median "$tmp/vmos.$mode"); nat=$(median "$tmp/native.$mode"); q=$(median "$tmp/qemu.$mode")
 	label="pthread_create + join ($N_CREATE)"; [ $mode = wake ] && label="futex wake-up, ping-pong ($N_WAKE)"
-	ratio=$(awk -v v="$v" -v n="$nat" 'BEGIN { if (v == "-" || n == "-" || n == 0) print "-"; else printf "%.1fx", v / n }')
+	ratio=$(awk -v v="$v" -v n="$nat" 'BEGIN { if (v == "-" || n == "-" || n == 0) print "-"; else printf "%.2fx", v / n }')
 	printf '  %-34s %12s %12s %12s %12s\n' "$label" "$v" "$nat" "$q" "$ratio"
 done
