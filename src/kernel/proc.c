@@ -255,11 +255,52 @@ struct proc *proc_exec_takeover(struct kernel *k, struct proc *p)
 	return leader;
 }
 
+/* Linux's exit_robust_list: the robust futexes p still holds (glibc's
+ * robust mutexes, on the list at p's set_robust_list head) are marked
+ * FUTEX_OWNER_DIED and one waiter of each woken, so the next locker gets
+ * EOWNERDEAD instead of waiting forever.  struct robust_list_head is
+ * { list, futex_offset, list_op_pending }; each entry points at the next
+ * and the futex word is at entry + futex_offset.  At most 2048 entries
+ * (ROBUST_LIST_LIMIT: a circular list cannot hang the kernel); an
+ * unreadable list ends the walk quietly, as Linux. */
+static void robust_death(struct kernel *k, struct proc *p, uint64_t uaddr, bool pi)
+{
+	const uint32_t TID_MASK = 0x3fffffff, OWNER_DIED = 0x40000000, WAITERS = 0x80000000u;
+	uint32_t v;
+	if ((uaddr & 3) || copyin(k, p, &v, uaddr, sizeof v) < 0 || (v & TID_MASK) != p->pid)
+		return;
+	uint32_t nv = (v & WAITERS) | OWNER_DIED;
+	if (copyout(k, p, uaddr, &nv, sizeof nv) == 0 && (v & WAITERS) && !pi)
+		futex_wake_addr(k, p, uaddr, 1);
+}
+
+static void robust_list_release(struct kernel *k, struct proc *p)
+{
+	uint64_t head[3];              /* list, futex_offset, list_op_pending */
+	if (!p->res.robust_list || copyin(k, p, head, p->res.robust_list, sizeof head) < 0)
+		return;
+	int64_t off = (int64_t)head[1];
+	uint64_t entry = head[0], pending = head[2];
+	for (int limit = 2048; (entry & ~1ULL) != p->res.robust_list && limit > 0; limit--) {
+		uint64_t next;
+		int rc = copyin(k, p, &next, entry & ~1ULL, sizeof next);
+		if (entry != pending)
+			robust_death(k, p, (entry & ~1ULL) + (uint64_t)off, entry & 1);
+		if (rc < 0)
+			return;
+		entry = next;
+	}
+	if (pending)
+		robust_death(k, p, (pending & ~1ULL) + (uint64_t)off, pending & 1);
+}
+
 void proc_exit_thread(struct kernel *k, struct proc *p, int code)
 {
 	if (p->state == P_ZOMBIE)
 		return;
 	p->exit_code = code & 0xff;
+	proc_activate(k, p);
+	robust_list_release(k, p);
 	/* the clear-tid wake (Linux mm_release): while other threads share the
 	 * space, 0 goes to *clear_child_tid and one waiter there wakes -
 	 * pthread_join's wait.  A fault writing it is ignored, as on Linux. */
