@@ -3,8 +3,9 @@
  * storage through tp (__thread), a detached thread, 64 threads
  * incrementing one counter under a mutex, a condition variable between a
  * producer and consumers, a barrier, a read-write lock, pthread_once,
- * fork from a thread, and a main thread that leaves with pthread_exit
- * while the others finish the work (the process ends with the last). */
+ * fork from a thread, waitpid of children whose threads end them, and a
+ * main thread that leaves with pthread_exit while the others finish the
+ * work (the process ends with the last). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -130,6 +131,49 @@ static void *forker(void *arg)
 	return (void *)(long)(w == c && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
+/* A child process whose main thread leaves first (pthread_exit): its
+ * parent's waitpid must not return before the last thread ends, and the
+ * status is then the main thread's own (0).  Another child ends with a
+ * thread's exit(9) while its main thread is blocked in a join. */
+static void *child_last(void *arg)
+{
+	for (int i = 0; i < 20; i++)
+		sched_yield();
+	printf("child: last thread done\n");
+	fflush(stdout);
+	return arg;
+}
+
+static void *child_exit9(void *arg)
+{
+	(void)arg;
+	exit(9);
+}
+
+static void wait_children(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, NULL, child_last, NULL);
+		pthread_exit(NULL);
+	}
+	int st = 0;
+	waitpid(c, &st, 0);
+	printf("parent: child whose main thread left first: status %d (exited %d)\n",
+	       WEXITSTATUS(st), WIFEXITED(st));
+	fflush(stdout);
+	c = fork();
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, NULL, child_exit9, NULL);
+		pthread_join(t, NULL);
+		_exit(1);
+	}
+	waitpid(c, &st, 0);
+	printf("parent: child whose thread called exit(9): status %d\n", WEXITSTATUS(st));
+}
+
 static volatile int detached_ran;
 static void *detached(void *arg) { detached_ran = 1; return arg; }
 
@@ -202,6 +246,9 @@ int main(void)
 	pthread_create(&t[0], NULL, forker, NULL);
 	pthread_join(t[0], &rv);
 	printf("fork from a thread: child status %ld\n", (long)rv);
+
+	fflush(stdout);
+	wait_children();
 
 	pthread_attr_t a;
 	pthread_attr_init(&a);
