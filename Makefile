@@ -35,7 +35,7 @@ CFLAGS_HOST = $(CSTD) $(WARN) $(OPT) $(INC) $(EXTRA_CFLAGS)
 LDFLAGS_HOST = $(LDOPT) $(EXTRA_LDFLAGS)
 
 # --- the simulator + kernel library, and the vmos command -------------------
-LIB_SRCS  = $(wildcard src/hw/*.c) $(wildcard src/kernel/*.c) \
+LIB_SRCS  = $(wildcard src/hw/*.c) $(wildcard src/kernel/*.c) $(wildcard src/kernel/fs/*.c) \
             $(filter-out src/tools/vmos.c,$(wildcard src/tools/*.c))
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIBVMOS   = $(BUILD)/libvmos.a

@@ -9,7 +9,9 @@
  * direct map), the shared zero page, and the process cache.
  */
 #include "kernel.h"
+#include "pagecache.h"
 #include "exec.h"
+#include "fs/vfs.h"
 #include "proc.h"
 #include "rmap.h"
 #include "swap.h"
@@ -63,7 +65,8 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
 	k->mm_cache = kmem_cache_create(&k->km, "mm", sizeof(struct mm), 16);
 	k->rmap_cache = kmem_cache_create(&k->km, "rmap", sizeof(struct rmap_entry), 8);
-	if (!k->zero_page || !k->proc_cache || !k->mm_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0) {
+	if (!k->zero_page || !k->proc_cache || !k->mm_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0 ||
+	    pagecache_init(k) < 0) {
 		rc = -ENOMEM;
 		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
 		goto fail_mmu;
@@ -101,6 +104,12 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->boot_ns = (uint64_t)boot.tv_sec * 1000000000ULL + (uint64_t)boot.tv_nsec;
 	k->next_tick = cfg->tick_interval;
 	k->next_wss = cfg->wss_interval;
+	if ((rc = vfs_init(k)) < 0) {
+		vfs_shutdown(k);
+		swap_destroy(k);
+		repl_destroy(&k->repl);
+		goto fail_mmu;
+	}
 	return 0;
 fail_mmu:
 	mmu_destroy(&k->mmu);
@@ -117,6 +126,8 @@ void kernel_shutdown(struct kernel *k)
 		proc_exit(k, p, 0, 9);
 		proc_reap(k, p);
 	}
+	vfs_shutdown(k);          /* its inodes hold vm_objects */
+	pagecache_shutdown(k);
 	swap_destroy(k);
 	repl_destroy(&k->repl);
 	pmap_kernel_destroy(&k->pk);
@@ -183,6 +194,8 @@ const char *kernel_check(struct kernel *k)
 			return e;
 	if ((e = check_asids(k)))
 		return e;
+	if ((e = vfs_check(k)))
+		return e;
 	/* frame reference counts == mappings + caches */
 	uint32_t *refs = kzalloc(&k->km, (size_t)k->pa.nframes * sizeof(uint32_t));
 	if (!refs)
@@ -191,29 +204,31 @@ const char *kernel_check(struct kernel *k)
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (proc_space_live(p))     /* each address space once */
 			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_ref, &c);
-	for (struct exec_image *im = k->images; im; im = im->next)
-		for (uint64_t i = 0; i < im->npages; i++)
-			if (im->cache[i])
-				refs[pa_to_frame(&k->pa, im->cache[i])]++;
+	if ((e = pagecache_check(k, refs, NULL))) {
+		kfree(&k->km, refs);
+		return e;
+	}
 	refs[pa_to_frame(&k->pa, k->zero_page)]++;
 	uint64_t user = 0, resident = 0;
-	e = NULL;
 	for (uint32_t fn = 0; fn < k->pa.nframes && !e; fn++) {
 		struct frame *f = &k->pa.frames[fn];
 		bool tracked = f->owner == FO_USER || f->owner == FO_FILE || f->owner == FO_ZERO;
 		if (f->owner == FO_USER)
 			user++;
 		if (frame_tracked(f) && (f->flags & FRAME_HEAD)) {
-			uint32_t mapped = refs[fn] - (f->owner == FO_FILE ? 1 : 0);
+			/* a cached frame: resident under its cache key, mapped or not */
+			bool file = f->owner == FO_FILE;
+			uint32_t mapped = refs[fn] - (file && refs[fn] ? 1 : 0);
 			unsigned n = rmap_count(k, frame_to_pa(&k->pa, fn));
-			if (n != mapped || ((n > 0) != (f->key != REPL_NONE))) {
+			bool keyed = f->key != REPL_NONE;
+			if (n != mapped || (file ? !keyed || !refs[fn] : (n > 0) != keyed)) {
 				snprintf(msg, sizeof msg, "frame 0x%llx: %u reverse mappings for %u mappings, key 0x%llx",
 					 (unsigned long long)frame_to_pa(&k->pa, fn), n, mapped,
 					 (unsigned long long)f->key);
 				e = msg;
 				break;
 			}
-			resident += n > 0;
+			resident += file || n > 0;
 		}
 		if (tracked && f->refcount != refs[fn]) {
 			snprintf(msg, sizeof msg, "frame 0x%llx (%s of pid %u): refcount %u, %u references found",
@@ -241,7 +256,7 @@ const char *kernel_check(struct kernel *k)
 	if (!e)
 		e = repl_check(&k->repl);
 	if (!e)
-		e = swap_check(k);
+		e = swap_check(k, pagecache_check_swap);
 	if (!e && user != k->user_frames) {
 		snprintf(msg, sizeof msg, "%llu user frames allocated, counter says %llu",
 			 (unsigned long long)user, (unsigned long long)k->user_frames);

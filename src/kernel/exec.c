@@ -23,6 +23,7 @@
  * before anything is destroyed; exec_load then only writes it.
  */
 #include "exec.h"
+#include "fs/vfs.h"
 #include "sys_info.h"
 #include "fork.h"
 #include "proc.h"
@@ -208,7 +209,7 @@ static int map_segments(struct kernel *k, struct proc *p, struct exec_image *im)
 		unsigned prot = elf_to_vm_prot(s->prot);
 		enum vm_kind kind = segment_kind(s);
 		if (file_pages_end > start) {
-			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im,
+			int rc = vm_map_insert(&p->mm->map, start, file_pages_end, prot, kind, im->obj,
 					       PGROUNDDOWN(s->offset), file_end, NULL);
 			if (rc < 0)
 				return rc;
@@ -351,7 +352,12 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 	else
 		rc = exec_prepare(k, NULL, path, 0, &plan, msg, sizeof msg);
 	struct proc *p = NULL;
-	if (rc == 0 && !(p = proc_create(k, path))) {
+	if (rc == 0 && (!(p = proc_create(k, path)) || vfs_proc_init(k, p) < 0)) {
+		if (p) {
+			proc_exit(k, p, 127, 0);
+			proc_reap(k, p);
+			p = NULL;
+		}
 		rc = -ENOMEM;
 		snprintf(msg, sizeof msg, "%s: out of memory creating the process", path);
 	}
@@ -424,6 +430,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	memset(p->x, 0, sizeof p->x);
 	p->mm->brk_start = 0;
 	res_exec(p);                           /* clear_child_tid and robust list go */
+	vfs_proc_exec(k, p);                   /* close-on-exec descriptors close */
 	rc = vm_space_init(k, p);
 	if (rc == 0) {
 		proc_activate(k, p);

@@ -3,9 +3,10 @@
  * with SIGCHLD) with copy-on-write, wait4, kill (execve is in exec.c).
  *
  * fork copies the region map and, page by page, the page tables: each
- * present page (of any region: all are private, and mprotect may make a
- * read-only one writable) is entered in both address spaces without write
- * permission and marked copy-on-write, and its frame gains a
+ * present page of a private region (any: mprotect may make a read-only one
+ * writable) is entered in both address spaces without write permission and
+ * marked copy-on-write - a page of a MAP_SHARED region is entered as it is,
+ * the same page-cache frame for both - and its frame gains a
  * reference; the first write on either side copies it (vm.c, fault_cow), and
  * a frame whose other users have gone is taken over without a copy.
  *
@@ -16,6 +17,7 @@
  */
 #include "fork.h"
 #include "exec.h"
+#include "fs/vfs.h"
 #include "proc.h"
 #include "swap.h"
 #include "uaccess.h"
@@ -54,7 +56,7 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 	 * copy-on-write, read-only ones too: mprotect may make the region
 	 * writable later in either process (Linux marks a private mapping
 	 * COW by VM_MAYWRITE, not by its protection of the moment). */
-	bool cow = true;
+	bool cow = !(r && (r->flags & VMR_SHARED));   /* MAP_SHARED stays shared */
 	unsigned prot = r ? r->prot : pg->prot;
 	pa_frame(&c->k->pa, pg->pa)->refcount++;
 	int rc = vm_enter(c->k, c->child, pg->va, pg->pa, prot, cow);
@@ -89,10 +91,14 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 		return -ENOMEM;
 	c->ppid = p->tgid;               /* the parent is the process, not the thread */
 	c->tree = p->tree;
-	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r))
+	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
+		struct vm_region *cr;
 		if (vm_map_insert(&c->mm->map, r->start, r->end, r->prot, r->kind, r->object,
-				  r->obj_offset, r->file_end, NULL) < 0)
+				  r->obj_offset, r->file_end, &cr) < 0)
 			goto fail;
+		cr->maxprot = r->maxprot;
+		cr->flags = r->flags;
+	}
 	struct fork_ctx ctx = { k, p, c, 0 };
 	pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), copy_page, &ctx);
 	if (ctx.rc < 0)
@@ -113,6 +119,8 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->mm->mmap_base = p->mm->mmap_base;
 	c->sigmask = p->sigmask;
 	res_fork(c, p);
+	if (vfs_proc_fork(k, p, c) < 0)
+		goto fail;
 	proc_make_runnable(k, c);
 	return c->pid;
 fail:

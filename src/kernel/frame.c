@@ -28,6 +28,42 @@ void frame_release(struct kernel *k, uint64_t pa)
 	}
 }
 
+/* frame.h. */
+void frame_unmap_all(struct kernel *k, uint64_t pa)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	struct rmap_entry *e = f->rmap;
+	f->rmap = NULL;
+	while (e) {
+		struct rmap_entry *next = e->next;
+		pmap_remove(&e->p->mm->pmap, e->va, e->va + PGSIZE, NULL, NULL);
+		rmap_entry_free(k, f, e);
+		f->refcount--;
+		e = next;
+	}
+}
+
+/* frame.h: a pmap_remove callback. */
+int frame_release_pte(void *ctx, const struct pmap_page *pg)
+{
+	struct proc *p = ctx;
+	struct kernel *k = p->kernel;
+	if (pg->swapped) {
+		swap_put(k, pg->swap_slot);
+	} else if (pg->present) {
+		struct frame *f = pa_frame(&k->pa, pg->pa);
+		if (pg->modified) {
+			f->flags &= (uint16_t)~FRAME_ZEROFILL;   /* another mapping may stay */
+			if (f->owner == FO_FILE)                 /* a shared mapping wrote it */
+				k->file_frames->dirty(k, pg->pa);
+		}
+		if (frame_tracked(f))
+			rmap_del(k, pg->pa, p, pg->va);
+		frame_release(k, pg->pa);
+	}
+	return 0;
+}
+
 /* ---- reclaim ----------------------------------------------------------- */
 
 /* Reports every hardware reference since the last sweep to a policy that
@@ -156,6 +192,23 @@ static void keep_resident(struct kernel *k, struct repl *r, struct frame *f, uin
 static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *capture,
 		 struct frame **pinned)
 {
+	if ((int64_t)key < 0) {
+		/* a page-cache page, mapped or not: pagecache.c knows its object */
+		uint64_t pa = k->file_frames->key_frame(k, key);
+		struct frame *f = pa_frame(&k->pa, pa);
+		/* a reference besides the cache's and the mappings': the kernel
+		 * holds it for a moment (a private copy being made) */
+		if (f->refcount != 1 + rmap_count(k, pa) ||
+		    (k->fault_pin && !k->test_no_pin && fault_pinned(k, f))) {
+			k->stats.pinned_skips++;
+			*pinned = f;
+			return EVICT_PINNED;
+		}
+		int rc = k->file_frames->evict(k, key);
+		if (rc < 0)
+			keep_resident(k, r, f, key);
+		return rc;
+	}
 	/* the owner's mapping is cleared at once when that takes one walk
 	 * (pmap_take); otherwise it is only looked up here */
 	struct proc *owner = proc_find(k, key_pid(key));
@@ -180,21 +233,6 @@ static int evict(struct kernel *k, struct repl *r, uint64_t key, uint64_t *captu
 	}
 	f->key = REPL_NONE;        /* the policy has already forgotten it */
 	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
-	if (f->owner == FO_FILE) {
-		/* clean executable page: drop it from every process and the cache */
-		struct vm_region *r = vm_map_lookup(&owner->mm->map, va);
-		struct exec_image *im = r ? r->object : NULL;
-		uint64_t index = r ? (r->obj_offset + (va - r->start)) >> PGSHIFT : 0;
-		/* repl_remove is a no-op for the key already chosen */
-		unmap_everywhere(k, pa, -1, taken, va);
-		if (im && index < im->npages && im->cache[index] == pa) {
-			im->cache[index] = 0;
-			frame_release(k, pa);             /* the cache's reference */
-		}
-		k->stats.pages_dropped++;
-		kernel_event(k, owner, KEV_EVICT, va, 0, -1, "drop-file");
-		return 0;
-	}
 	if ((f->flags & FRAME_ZEROFILL) && !any_dirty(f, owner, va, modified)) {
 		unmap_everywhere(k, pa, -1, taken, va);   /* still zeros: refault zero-fills */
 		k->user_frames--;
@@ -357,6 +395,8 @@ unsigned rmap_count(struct kernel *k, uint64_t pa)
  * more than once or carry the sampler's mark. */
 bool rmap_test_clear_ref_slow(struct kernel *k, uint64_t key)
 {
+	if ((int64_t)key < 0)                    /* a page-cache key */
+		return k->file_frames->test_clear_ref(k, key);
 	struct proc *p = proc_find(k, key_pid(key));
 	if (!p)
 		return false;

@@ -41,6 +41,28 @@ static inline void frame_ref(struct kernel *k, uint64_t pa)
  * (kpanics if it has none: a caller bug). */
 void frame_release(struct kernel *k, uint64_t pa);
 
+/* What frame.c asks of the owner of page-cache (FO_FILE) frames - the
+ * page cache registers these at boot (k->file_frames), so that reclaim,
+ * below it, reaches it without calling upward (as Linux's reclaim reaches a
+ * file through its address_space_operations).  Keys with bit 63 set are
+ * page-cache keys (pagecache.h). */
+struct file_frame_ops {
+	uint64_t (*key_frame)(struct kernel *k, uint64_t key);  /* the frame under key */
+	int (*evict)(struct kernel *k, uint64_t key);           /* 0 or -ENOMEM (kept) */
+	bool (*test_clear_ref)(struct kernel *k, uint64_t key); /* CLOCK's reference test */
+	void (*dirty)(struct kernel *k, uint64_t pa);           /* a PTE wrote frame pa */
+};
+
+/* Takes frame pa out of every mapping the reverse map knows (PTEs
+ * cleared, TLBs shot down), dropping their references and rmap entries.
+ * Policy keys are the caller's business. */
+void frame_unmap_all(struct kernel *k, uint64_t pa);
+
+/* A pmap_remove callback (ctx: the process whose pages go): releases what
+ * a removed PTE held - its swap slot, or its frame reference and reverse
+ * map entry; a page-cache frame its PTE wrote becomes dirty in the cache. */
+int frame_release_pte(void *ctx, const struct pmap_page *pg);
+
 /* Evicts one page chosen by the replacement policy instance r.  Returns 0,
  * or -ENOMEM if nothing can be evicted (no resident page, swap full, or
  * only pages that the instruction whose fault is being served needs: while

@@ -5,6 +5,7 @@
  */
 #include "image.h"
 #include "frame.h"
+#include "pagecache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,6 +80,40 @@ static uint8_t *read_file(int fd, size_t want, size_t *size, int *err)
 	return data;
 }
 
+/* The "image" pager: pages come from the bytes read at open. */
+static int image_read_page(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst)
+{
+	(void)k;
+	const struct exec_image *im = o->priv;
+	uint64_t off = index << PGSHIFT;
+	uint64_t n = off >= im->size ? 0 : im->size - off < PGSIZE ? im->size - off : PGSIZE;
+	if (n)
+		memcpy(dst, im->data + off, n);
+	memset(dst + n, 0, PGSIZE - n);
+	return 0;
+}
+
+/* The object's last reference: the bytes and the record go. */
+static void image_release(struct kernel *k, struct vm_object *o)
+{
+	struct exec_image *im = o->priv;
+	munmap((void *)im->data, PGROUNDUP(im->size));
+	kfree(&k->km, im->path);
+	kfree(&k->km, im);
+}
+
+static void image_describe(struct kernel *k, struct vm_object *o, char *buf, size_t n)
+{
+	(void)k;
+	const struct exec_image *im = o->priv;
+	snprintf(buf, n, "%s", im->path);
+}
+
+static const struct pager_ops image_pager = {
+	.name = "image", .read_page = image_read_page, .release = image_release,
+	.describe = image_describe,
+};
+
 #define FAIL(code, ...) do { rc = (code); snprintf(msg, msglen, __VA_ARGS__); goto fail; } while (0)
 
 struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
@@ -135,10 +170,8 @@ struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags,
 	im->ino = (uint64_t)st.st_ino;
 	im->mtime_ns = ts_ns(st.st_mtim);
 	im->ctime_ns = ts_ns(st.st_ctim);
-	im->npages = PGROUNDUP(size) >> PGSHIFT;
-	im->cache = kzalloc(&k->km, im->npages * sizeof(uint64_t));
 	im->path = kstrdup(k, path);
-	if (!im->cache || !im->path)
+	if (!im->path || !(im->obj = vm_object_create(k, &image_pager, im, size)))
 		FAIL(-ENOMEM, "%s: out of kernel memory", path);
 	if (size != (size_t)st.st_size)     /* shrank while read: never match it again */
 		im->ctime_ns = -1;
@@ -151,7 +184,6 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	if (im) {
-		kfree(&k->km, im->cache);
 		kfree(&k->km, im->path);
 		kfree(&k->km, im);
 	}
@@ -165,33 +197,9 @@ void image_put(struct kernel *k, struct exec_image *im)
 {
 	if (!im || --im->refs > 0)
 		return;
-	for (uint64_t i = 0; i < im->npages; i++)
-		if (im->cache[i])
-			frame_release(k, im->cache[i]);
 	struct exec_image **pp = &k->images;
 	while (*pp != im)
 		pp = &(*pp)->next;
 	*pp = im->next;
-	munmap((void *)im->data, PGROUNDUP(im->size));
-	kfree(&k->km, im->cache);
-	kfree(&k->km, im->path);
-	kfree(&k->km, im);
-}
-
-uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *im, uint64_t index)
-{
-	if (index >= im->npages)
-		return 0;
-	if (im->cache[index])
-		return im->cache[index];
-	uint64_t pa = frame_alloc(k, p, FO_FILE, 0, false);
-	if (!pa)
-		return 0;
-	uint64_t off = index << PGSHIFT;
-	uint64_t n = im->size - off < PGSIZE ? im->size - off : PGSIZE;
-	uint8_t *dst = ram_ptr(&k->ram, pa);
-	memcpy(dst, im->data + off, n);
-	memset(dst + n, 0, PGSIZE - n);
-	im->cache[index] = pa;       /* refcount 1: the cache's own reference */
-	return pa;
+	vm_object_put(k, im->obj);   /* the last reference frees im (image_release) */
 }

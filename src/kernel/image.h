@@ -2,10 +2,12 @@
  * image.h - executable images: a program file as the kernel sees it.
  *
  * An exec_image is the file's bytes, read once when it is opened, its
- * validated ELF headers, and a page cache of frames holding file pages
- * already touched, shared by every process that runs the program.  Images
- * are reference counted by the processes using them (and by exec while it
- * loads one).
+ * validated ELF headers, and its vm_object (pagecache.h, pager "image"):
+ * the page cache of the file pages already touched, shared by every process
+ * that runs the program.  Images are reference counted by the processes
+ * using them (and by exec while it loads one); the object by the image and
+ * by every region mapping it, and the last of those frees the image's
+ * bytes and record (an image leaves k->images with its last reference).
  *
  * Where the bytes live.  The copy read at open stands for the disk: host
  * memory outside simulated RAM (an anonymous host mapping, like the swap
@@ -36,8 +38,7 @@ struct exec_image {
 	uint64_t dev, ino;         /* identity of the file read (cache key) */
 	int64_t mtime_ns, ctime_ns;
 	struct elf_image elf;
-	uint64_t *cache;           /* PA of each cached file page, or 0 (kmalloc'd) */
-	uint64_t npages;
+	struct vm_object *obj;     /* its pages (one reference, the image's) */
 	int refs;
 	struct exec_image *next;
 };
@@ -61,11 +62,9 @@ struct exec_image {
  *   -EIO      the host could not read it. */
 struct exec_image *image_get(struct kernel *k, const char *path, unsigned flags, int *err,
 			     char *msg, size_t msglen);
-/* Drops a reference; the last one frees the page cache and the bytes. */
+/* Drops a reference; the last one takes the image out of the cache of
+ * images and drops its object's reference (the object frees the page
+ * cache, the bytes and the record when the last region mapping it goes). */
 void image_put(struct kernel *k, struct exec_image *img);
-
-/* Returns the frame caching file page `index` of img, reading it on first
- * use (on behalf of p); 0 if out of memory.  The frame holds one reference for the cache. */
-uint64_t image_page(struct kernel *k, struct proc *p, struct exec_image *img, uint64_t index);
 
 #endif

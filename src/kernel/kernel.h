@@ -25,6 +25,7 @@
 
 struct proc;
 struct kernel;
+struct vfs;
 
 /* Events the kernel reports to a front end (event logs, snapshots,
  * `vmos explain`): see kernel_config.on_event. */
@@ -56,6 +57,8 @@ struct kevent {
  * a0 = an address, a1 = a tag.  Returns 0. */
 #define SYS_vmos_marker 1000
 struct exec_image;
+struct pagecache;
+struct file_frame_ops;
 
 /* Boot-time configuration (vmos run options). */
 struct kernel_config {
@@ -91,6 +94,11 @@ struct kernel_config {
 	uint64_t wss_interval;    /* instructions between working-set samples; 0: none
 	                             (a multiple of tick_interval) */
 	void *user;               /* for the front end's own use */
+	/* The guest's file system (fs/vfs.h, docs/files.md). */
+	const char *root;         /* host directory shown as / (NULL: the host's /), read-only */
+	const char *rw[8];        /* host directories mounted writable at their guest path */
+	unsigned nrw;
+	const char *cwd;          /* the first processes' cwd, a host path (NULL: vmos's own) */
 };
 
 void kernel_config_default(struct kernel_config *cfg);
@@ -122,6 +130,13 @@ struct kernel_stats {
 	uint64_t fault_run_max;     /* most page faults of one instruction in a row */
 	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */
 	uint64_t progress_kills;    /* processes killed by the progress guard */
+	/* the page cache (pagecache.c) */
+	uint64_t file_page_hits, file_page_misses;  /* pagecache_get found / had to fill */
+	uint64_t file_pages_read;       /* read in by a pager (misses that were not zero/swap) */
+	uint64_t file_pages_dropped;    /* clean cached pages dropped by reclaim or invalidate */
+	uint64_t file_pages_written;    /* dirty pages written back by a pager */
+	uint64_t file_pages_swapped_out, file_pages_swapped_in;  /* of swap-backed objects */
+	uint64_t faults_sigbus;         /* accesses past the end of a mapped file */
 };
 
 /* The swap device (swap.c). */
@@ -161,6 +176,8 @@ struct kernel {
 	struct proc *futex_head, *futex_tail;   /* threads asleep in futex waits (futex.c) */
 	uint32_t next_pid;
 	struct exec_image *images;
+	struct pagecache *pc;     /* vm_objects by id (pagecache.c) */
+	const struct file_frame_ops *file_frames;  /* the page cache's hooks for frame.c (frame.h) */
 	struct kernel_stats stats;
 	uint64_t user_frames;     /* frames currently owned by user pages */
 	int nlive;                /* processes not yet reaped */
@@ -177,6 +194,7 @@ struct kernel {
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
 	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */
+	struct vfs *vfs;          /* mounts, inode and file caches (fs/vfs.c) */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

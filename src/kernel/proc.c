@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "futex.h"
 #include "uaccess.h"
+#include "fs/vfs.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -183,6 +184,7 @@ static void end_thread(struct kernel *k, struct proc *p)
 	kernel_event(k, p, KEV_EXIT, 0, (uint64_t)sig, code & 0xff, sig ? "signal" : "exit");
 	p->state = P_ZOMBIE;
 	fold_counts(leader, p);
+	vfs_proc_exit(k, p);                   /* its reference to the fd table and cwd */
 	image_put(k, p->image);
 	p->image = NULL;
 	if (k->current == p)
@@ -245,6 +247,11 @@ struct proc *proc_exec_takeover(struct kernel *k, struct proc *p)
 	leader->group_exit = false;
 	leader->image = p->image;
 	p->image = NULL;
+	leader->files = p->files;          /* the descriptor table and cwd go along */
+	leader->cwd = p->cwd;
+	leader->umask = p->umask;
+	p->files = NULL;
+	p->cwd = NULL;
 	leader->state = P_RUNNABLE;        /* not queued: the caller queues it */
 	leader->mm->users++;
 	fold_counts(leader, p);

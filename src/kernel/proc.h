@@ -98,6 +98,9 @@ struct proc {
 	bool fp_used;                  /* has written FP state (else all zero) */
 	struct mm *mm;                 /* its address space (from the "mm" cache) */
 	struct exec_image *image;
+	struct files *files;           /* descriptor table (fs/vfs.h) */
+	char *cwd;                     /* canonical guest path of the cwd (kmalloc'd) */
+	uint32_t umask;
 	int exit_code;                 /* valid when P_ZOMBIE */
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */

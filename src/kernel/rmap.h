@@ -52,7 +52,8 @@ void rmap_check_ref_cookie(struct kernel *k, uint64_t key, uint64_t cookie);
 static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
 	struct kernel *k = ctx;
-	if (__builtin_expect(k->ever_shared || k->ever_softref, 0))
+	/* page-cache keys (bit 63, pagecache.h) take the slow path too */
+	if (__builtin_expect(k->ever_shared || k->ever_softref || (int64_t)key < 0, 0))
 		return rmap_test_clear_ref_slow(k, key);
 	uint64_t c = *aux;
 	if (!c) {
@@ -121,10 +122,12 @@ rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 	e->va = va;
 	e->next = f->rmap;
 	f->rmap = e;
-	if (!e->next)                      /* first mapping: resident for the policy */
-		rmap_make_resident(k, f, p, va);
-	else
+	if (!e->next) {                    /* first mapping: resident for the policy */
+		if (f->owner != FO_FILE)   /* (a cached page is, from the start) */
+			rmap_make_resident(k, f, p, va);
+	} else {
 		k->ever_shared = true;
+	}
 	return 0;
 }
 

@@ -102,7 +102,7 @@ static int count_slot(void *arg, const struct pmap_page *pg)
 	return 0;
 }
 
-const char *swap_check(struct kernel *k)
+const char *swap_check(struct kernel *k, const char *(*count_more)(struct kernel *k, uint32_t *seen))
 {
 	static char msg[160];
 	if (!k->swap.data)
@@ -114,7 +114,7 @@ const char *swap_check(struct kernel *k)
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (proc_space_live(p))
 			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_slot, &c);
-	const char *e = NULL;
+	const char *e = count_more ? count_more(k, seen) : NULL;
 	uint64_t used = 0;
 	for (uint64_t s = 0; s < k->swap.nslots && !e; s++) {
 		used += k->swap.refs[s] != 0;

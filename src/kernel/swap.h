@@ -44,7 +44,8 @@ void swap_read(struct kernel *k, uint64_t slot, uint64_t pa);
 /* Reclaim itself (vm_reclaim, vm_reclaim_one) is frame.h's. */
 
 /* Checks slot reference counts against the swap entries in every page
- * table.  NULL if consistent. */
-const char *swap_check(struct kernel *k);
+ * table plus what count_more (may be NULL) adds to seen[slot] - the slots
+ * the page cache holds for swap-backed objects.  NULL if consistent. */
+const char *swap_check(struct kernel *k, const char *(*count_more)(struct kernel *k, uint32_t *seen));
 
 #endif

@@ -8,7 +8,7 @@
 #include "thread.h"
 #include "proc.h"
 #include "sys_info.h"
-#include "sys_stat.h"
+#include "fs/vfs.h"
 #include "uaccess.h"
 #include "vm.h"
 
@@ -19,136 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define IO_CHUNK 4096
-
-/* Writes user bytes to a host stream, with "[pid] " at each line start if
- * output prefixing is on. */
-static void emit(struct kernel *k, struct proc *p, FILE *f, const char *buf, size_t n)
-{
-	if (!k->cfg.prefix_output) {
-		fwrite(buf, 1, n, f);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (p->line_start)
-			fprintf(f, "[%u] ", p->pid);
-		fputc(buf[i], f);
-		p->line_start = buf[i] == '\n';
-	}
-}
-
 /* Linux's cap on one read or write: INT_MAX rounded down to a page. */
 #define MAX_RW_COUNT 0x7ffff000ULL
-#define UIO_MAXIOV   1024
-
-/* write(2): EBADF but for stdout and stderr; EFAULT if the buffer is not
- * wholly in the user half (uaccess_ok), before anything is written; at most
- * MAX_RW_COUNT bytes; a fault partway returns the bytes before the faulting
- * page (EFAULT if that is none). */
-static int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
-{
-	if (fd != 1 && fd != 2)
-		return -EBADF;
-	if (!uaccess_ok(k, buf, len))
-		return -EFAULT;
-	if (len > MAX_RW_COUNT)
-		len = MAX_RW_COUNT;
-	FILE *f = fd == 1 ? k->cfg.out : k->cfg.err;
-	char *kbuf = kmalloc(&k->km, IO_CHUNK);
-	if (!kbuf)
-		return -ENOMEM;
-	int64_t done = 0;
-	while ((uint64_t)done < len) {
-		/* a page at a time: a fault partway writes what came before it */
-		uint64_t at = buf + (uint64_t)done;
-		size_t n = (size_t)(PGSIZE - (at & PGMASK));
-		if (n > len - (uint64_t)done)
-			n = (size_t)(len - (uint64_t)done);
-		if (copyin(k, p, kbuf, at, n) < 0) {
-			if (done == 0)
-				done = -EFAULT;
-			break;
-		}
-		emit(k, p, f, kbuf, n);
-		done += (int64_t)n;
-	}
-	if (fd == 2 || k->cfg.prefix_output)
-		fflush(f);
-	kfree(&k->km, kbuf);
-	return done;
-}
-
-/* writev(2), as Linux's import_iovec: more than UIO_MAXIOV vectors EINVAL;
- * the whole iovec array is read (EFAULT), then every vector checked (a
- * length with the top bit set EINVAL, a buffer outside the user half
- * EFAULT), all before anything is written; the total is capped at
- * MAX_RW_COUNT.  Then the buffers are written in order;
- * a fault partway returns the bytes written before it. */
-static int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64_t iovcnt)
-{
-	if (fd != 1 && fd != 2)
-		return -EBADF;
-	if (iovcnt > UIO_MAXIOV)
-		return -EINVAL;
-	uint64_t v[2];
-	if (!uaccess_ok(k, iov, 16 * iovcnt))
-		return -EFAULT;
-	for (uint64_t i = 0; i < iovcnt; i++)          /* the whole array first */
-		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
-			return -EFAULT;
-	for (uint64_t i = 0; i < iovcnt; i++) {         /* then each vector */
-		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
-			return -EFAULT;
-		if ((int64_t)v[1] < 0)
-			return -EINVAL;
-		if (!uaccess_ok(k, v[0], v[1]))
-			return -EFAULT;
-	}
-	int64_t total = 0;
-	for (uint64_t i = 0; i < iovcnt && (uint64_t)total < MAX_RW_COUNT; i++) {
-		if (copyin(k, p, v, iov + 16 * i, sizeof v) < 0)
-			return total ? total : -EFAULT;
-		if (!v[1])
-			continue;
-		if (v[1] > MAX_RW_COUNT - (uint64_t)total)
-			v[1] = MAX_RW_COUNT - (uint64_t)total;
-		int64_t r = sys_write(k, p, fd, v[0], v[1]);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-		if ((uint64_t)r < v[1])
-			break;               /* a fault partway: stop there, as Linux does */
-	}
-	return total;
-}
-
-/* read(2) of stdin: EFAULT for a buffer outside the user half; at most
- * IO_CHUNK bytes per call, and only as many as the buffer can take before
- * an unwritable page: input that does not fit stays unread (EFAULT if not
- * one byte fits), as Linux leaves it in the pipe. */
-static int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len)
-{
-	if (fd != 0)
-		return -EBADF;
-	if (!uaccess_ok(k, buf, len))
-		return -EFAULT;
-	if (len == 0)
-		return 0;
-	size_t n = len < IO_CHUNK ? (size_t)len : IO_CHUNK;
-	n = uaccess_writable_prefix(k, p, buf, n);
-	if (n == 0)
-		return -EFAULT;
-	char *kbuf = kmalloc(&k->km, IO_CHUNK);
-	if (!kbuf)
-		return -ENOMEM;
-	fflush(k->cfg.out);
-	ssize_t got = read(k->stdin_fd, kbuf, n);
-	int64_t rc = got < 0 ? -EIO : got;
-	if (got > 0 && copyout(k, p, buf, kbuf, (size_t)got) < 0)
-		rc = -EFAULT;
-	kfree(&k->km, kbuf);
-	return rc;
-}
 
 static int64_t sys_clock_gettime(struct kernel *k, struct proc *p, int clk, uint64_t tp)
 {
@@ -305,9 +177,38 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	k->stats.syscalls++;
 	p->st.syscalls++;
 	switch (nr) {
-	case LX_SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
-	case LX_SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], a[2]); break;
+	/* ---- files (fs/vfs.h: sys_file.c, sys_path.c) ---- */
 	case LX_SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_write: rc = sys_write(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_readv: rc = sys_readv(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_writev: rc = sys_writev(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_pread64: rc = sys_pread64(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
+	case LX_SYS_pwrite64: rc = sys_pwrite64(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
+	case LX_SYS_lseek: rc = sys_lseek(k, p, (int)a[0], (int64_t)a[1], (int)a[2]); break;
+	case LX_SYS_openat: rc = sys_openat(k, p, (int)a[0], a[1], (int)a[2], (uint32_t)a[3]); break;
+	case LX_SYS_close: rc = sys_close(k, p, (int)a[0]); break;
+	case LX_SYS_fstat: rc = sys_fstat(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_newfstatat: rc = sys_newfstatat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
+	case LX_SYS_statx: rc = sys_statx(k, p, (int)a[0], a[1], (int)a[2], (unsigned)a[3], a[4]); break;
+	case LX_SYS_faccessat: rc = sys_faccessat(k, p, (int)a[0], a[1], (int)a[2], 0); break;
+	case LX_SYS_faccessat2: rc = sys_faccessat(k, p, (int)a[0], a[1], (int)a[2], (int)a[3]); break;
+	case LX_SYS_getdents64: rc = sys_getdents64(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_readlinkat: rc = sys_readlinkat(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
+	case LX_SYS_getcwd: rc = sys_getcwd(k, p, a[0], a[1]); break;
+	case LX_SYS_chdir: rc = sys_chdir(k, p, a[0]); break;
+	case LX_SYS_fchdir: rc = sys_fchdir(k, p, (int)a[0]); break;
+	case LX_SYS_mkdirat: rc = sys_mkdirat(k, p, (int)a[0], a[1], (uint32_t)a[2]); break;
+	case LX_SYS_unlinkat: rc = sys_unlinkat(k, p, (int)a[0], a[1], (int)a[2]); break;
+	case LX_SYS_renameat2: rc = sys_renameat2(k, p, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]); break;
+	case LX_SYS_symlinkat: rc = sys_symlinkat(k, p, a[0], (int)a[1], a[2]); break;
+	case LX_SYS_ftruncate: rc = sys_ftruncate(k, p, (int)a[0], (int64_t)a[1]); break;
+	case LX_SYS_fsync: case LX_SYS_fdatasync: rc = sys_fsync(k, p, (int)a[0]); break;
+	case LX_SYS_dup: rc = sys_dup(k, p, (int)a[0]); break;
+	case LX_SYS_dup3: rc = sys_dup3(k, p, (int)a[0], (int)a[1], (int)a[2]); break;
+	case LX_SYS_fcntl: rc = sys_fcntl(k, p, (int)a[0], (int)a[1], a[2]); break;
+	case LX_SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_umask: rc = sys_umask(k, p, (uint32_t)a[0]); break;
+	/* ---- end of files ---- */
 	case LX_SYS_exit:
 	case LX_SYS_exit_group:
 		kernel_event_syscall(k, p, nr, 0, args);
@@ -340,9 +241,9 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case LX_SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
+	case LX_SYS_msync: rc = vm_msync(k, p, a[0], a[1], (int)a[2]); break;
 	case LX_SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case LX_SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
-	case LX_SYS_close: rc = a[0] <= 2 ? 0 : -EBADF; break;
 	case SYS_vmos_marker:
 		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");
 		rc = 0;
@@ -359,10 +260,6 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_clock_getres: rc = sys_clock_getres(k, p, (int)a[0], a[1]); break;
 	case LX_SYS_gettimeofday: rc = sys_gettimeofday(k, p, a[0], a[1]); break;
 	case LX_SYS_riscv_hwprobe: rc = sys_riscv_hwprobe(k, p, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
-	case LX_SYS_fstat: rc = sys_fstat(k, p, (int)a[0], a[1]); break;
-	case LX_SYS_newfstatat: rc = sys_newfstatat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
-	case LX_SYS_readlinkat: rc = sys_readlinkat(k, p, (int)a[0], a[1], a[2], (int64_t)a[3]); break;
-	case LX_SYS_ioctl: rc = sys_ioctl(k, p, (int)a[0], a[1], a[2]); break;
 	/* ---- threads (thread.c, futex.c) ---- */
 	case LX_SYS_clone: rc = sys_clone_any(k, p, a[0], a[1], a[2], a[3], a[4]); break;
 	case LX_SYS_clone3: rc = sys_clone3(k, p, a[0], a[1]); break;

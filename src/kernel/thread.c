@@ -12,13 +12,14 @@
  *
  * glibc's pthread_create passes CLONE_VM | CLONE_FS | CLONE_FILES |
  * CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
- * CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID.  vmos has no per-process
- * file-system context, fd table or System V semaphores of its own yet:
- * CLONE_FS, CLONE_FILES and CLONE_SYSVSEM share what there is, which is
- * everything.
+ * CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID.  CLONE_FILES shares the
+ * descriptor table (fs/fdtable.c; without it the thread gets a copy);
+ * CLONE_FS does not share the cwd yet (each thread has a copy); vmos has
+ * no System V semaphores.
  */
 #include "thread.h"
 #include "fork.h"
+#include "fs/vfs.h"
 #include "proc.h"
 #include "sys_info.h"
 #include "uaccess.h"
@@ -39,6 +40,10 @@ static int64_t clone_thread(struct kernel *k, struct proc *p, uint64_t flags, ui
 	struct proc *t = proc_create_thread(k, p);
 	if (!t)
 		return -ENOMEM;
+	if (vfs_proc_thread(k, p, t, flags & LX_CLONE_FILES) < 0) {
+		proc_exit_thread(k, t, 0);
+		return -ENOMEM;
+	}
 	memcpy(t->x, p->x, sizeof t->x);
 	memcpy(t->f, p->f, sizeof t->f);
 	t->fcsr = p->fcsr;

@@ -81,18 +81,28 @@ static const char *thread_of(const struct proc *p, char *buf, size_t n)
 	return buf;
 }
 
-void trap_kill_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause,
-		    const char *why)
+/* trap_kill_segv's body, for SIGSEGV or SIGBUS (a mapped file's page
+ * beyond its end, or a pager's read error). */
+static void trap_kill_fault(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause,
+			    const char *why, int sig)
 {
 	char sym[256], th[24];
 	fflush(k->cfg.out);
 	fprintf(k->cfg.err,
-		"vmos: pid %u (%s)%s killed by SIGSEGV: %s at 0x%llx, pc 0x%llx%s, region %s%s%s\n",
-		p->tgid, p->name, thread_of(p, th, sizeof th), cause_name(cause), (unsigned long long)addr,
-		(unsigned long long)p->pc, pc_name(k, p, p->pc, sym, sizeof sym),
-		region_name(p, addr), why ? ": " : "", why ? why : "");
-	k->stats.faults_segv++;
-	proc_exit(k, p, 0, LX_SIGSEGV);
+		"vmos: pid %u (%s)%s killed by %s: %s at 0x%llx, pc 0x%llx%s, region %s%s%s\n",
+		p->tgid, p->name, thread_of(p, th, sizeof th), sig == LX_SIGBUS ? "SIGBUS" : "SIGSEGV",
+		cause_name(cause), (unsigned long long)addr, (unsigned long long)p->pc,
+		pc_name(k, p, p->pc, sym, sizeof sym), region_name(p, addr), why ? ": " : "",
+		why ? why : "");
+	if (sig == LX_SIGSEGV)
+		k->stats.faults_segv++;
+	proc_exit(k, p, 0, sig);
+}
+
+void trap_kill_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause,
+		    const char *why)
+{
+	trap_kill_fault(k, p, addr, cause, why, LX_SIGSEGV);
 }
 
 /* Kills p with sig (SIGILL, SIGTRAP or SIGBUS) for a trap no handler
@@ -234,8 +244,8 @@ static void trap_page_fault(struct kernel *k, struct proc *p, const struct trap 
 		g->count = 0;            /* a kill is progress, memory was released:
 					  * count this instruction's faults afresh */
 		oom_kill(k, p, t->tval);
-	} else if (rc < 0) {
-		trap_kill_segv(k, p, t->tval, t->cause, why);
+	} else if (rc < 0) {           /* -EIO: a bus error (past a mapped file's end) */
+		trap_kill_fault(k, p, t->tval, t->cause, why, rc == -EIO ? LX_SIGBUS : LX_SIGSEGV);
 	}
 }
 

@@ -17,6 +17,7 @@
 #include "vm.h"
 #include "exec.h"
 #include "frame.h"
+#include "pagecache.h"
 #include "proc.h"
 #include "rmap.h"
 #include "swap.h"
@@ -38,25 +39,6 @@ user_frame(struct kernel *k, struct proc *p, bool zero)
 	if (++k->user_frames > k->stats.user_frames_peak)
 		k->stats.user_frames_peak = k->user_frames;
 	return pa;
-}
-
-/* pmap_remove callback: releases what a removed PTE held.  ctx is the
- * process. */
-static int release_cb(void *ctx, const struct pmap_page *pg)
-{
-	struct proc *p = ctx;
-	struct kernel *k = p->kernel;
-	if (pg->swapped) {
-		swap_put(k, pg->swap_slot);
-	} else if (pg->present) {
-		struct frame *f = pa_frame(&k->pa, pg->pa);
-		if (pg->modified)
-			f->flags &= (uint16_t)~FRAME_ZEROFILL;   /* another mapping may stay */
-		if (frame_tracked(f))
-			rmap_del(k, pg->pa, p, pg->va);
-		frame_release(k, pg->pa);
-	}
-	return 0;
 }
 
 /* vm_enter's body (vm.h): maps frame pa, whose reference the caller hands
@@ -177,40 +159,55 @@ static int fault_cow(struct kernel *k, struct proc *p, struct vm_region *r, uint
 	return 0;
 }
 
-/* A fault on absent page va of file-backed region r (an exec image's
- * segment): read-only whole pages map the image's page-cache frame,
- * shared; writable pages (and a last page that is partly bss) get a
- * private copy, the bytes past file_end zeroed.  Returns 0 or -ENOMEM. */
-static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
+/* A fault on absent page va of region r backed by an object (an exec
+ * image's segment, a mapped file, shared memory).  A page wholly past the
+ * object's end is a bus error (-EIO: SIGBUS).  MAP_SHARED regions map the
+ * page-cache frame itself, writable if the region is.  Private regions map
+ * it copy-on-write where the whole page comes from the object and the
+ * access is a read (or the region is read-only; exec segments other than
+ * mmap regions copy writable pages at once, as they always have); else
+ * they get a private copy, the bytes past file_end zeroed (the bss tail of
+ * a data segment).  Returns 0, -ENOMEM, -EIO or another pager error. */
+static int fault_file(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va,
+		      enum mmu_access acc, const char **why)
 {
-	struct exec_image *im = r->object;
-	uint64_t index = (r->obj_offset + (va - r->start)) >> PGSHIFT;
+	struct vm_object *o = r->object;
+	uint64_t off = r->obj_offset + (va - r->start), index = off >> PGSHIFT;
 	k->stats.faults_file++;
 	p->st.faults_file++;
 	k->fault_kind = "file";
-	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
-	if (!(r->prot & VM_PROT_WRITE) && whole) {
-		uint64_t cpa = im->cache[index];
-		if ((!cpa || !pa_frame(&k->pa, cpa)->rmap) && frame_make_room(k, p) < 0)
-			return -ENOMEM;      /* becoming resident (again) needs room */
-		/* read it (or find it) after making room: reclaim may drop it */
-		cpa = image_page(k, p, im, index);
-		if (!cpa)
-			return -ENOMEM;
-		frame_ref(k, cpa);           /* shared with every process running it */
-		return vm_enter(k, p, va, cpa, r->prot, true);
+	if (off >= o->size) {
+		k->fault_kind = "sigbus";
+		k->stats.faults_sigbus++;
+		*why = "beyond the end of the mapped file";
+		return -EIO;
 	}
-	/* the private frame first: getting it may reclaim the cache page */
+	int err = 0;
+	bool whole = va + PGSIZE <= r->file_end || PGROUNDUP(r->file_end) == r->end;
+	bool shared = r->flags & VMR_SHARED;
+	bool share_read = !(r->prot & VM_PROT_WRITE) || (r->kind == VMK_ANON && acc != ACC_STORE);
+	if (shared || (whole && share_read)) {
+		uint64_t cpa = pagecache_get(k, p, o, index, &err);
+		if (!cpa)
+			return err;
+		frame_ref(k, cpa);           /* shared with every process mapping it */
+		return vm_enter(k, p, va, cpa, r->prot, !shared);
+	}
+	/* the cache page first, held while the private frame is found (reclaim
+	 * passes over a cache page with an extra reference), so that the room
+	 * reclaim makes is the private frame's */
+	uint64_t cpa = pagecache_get(k, p, o, index, &err);
+	if (!cpa)
+		return err;
+	frame_ref(k, cpa);
 	uint64_t pa = user_frame(k, p, false);
-	if (!pa)
-		return -ENOMEM;
-	uint64_t cpa = image_page(k, p, im, index);
-	if (!cpa) {
-		frame_release(k, pa);
+	if (!pa) {
+		frame_release(k, cpa);
 		return -ENOMEM;
 	}
 	uint8_t *dst = ram_ptr(&k->ram, pa);
 	memcpy(dst, ram_ptr(&k->ram, cpa), PGSIZE);
+	frame_release(k, cpa);
 	if (r->file_end < va + PGSIZE)   /* the tail of the last file page is bss */
 		memset(dst + (r->file_end > va ? r->file_end - va : 0), 0,
 		       PGSIZE - (r->file_end > va ? r->file_end - va : 0));
@@ -303,7 +300,7 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 		return rc;
 	}
 	if (r->object && va < r->file_end)
-		return fault_file(k, p, r, va);
+		return fault_file(k, p, r, va, acc, why);
 	return fault_anon(k, p, r, va, acc);
 }
 
@@ -326,17 +323,20 @@ void vm_space_destroy(struct kernel *k, struct proc *p)
 {
 	if (!p->mm->pmap.root)
 		return;
-	pmap_remove(&p->mm->pmap, 0, user_top(k->cfg.levels), release_cb, p);
+	pmap_remove(&p->mm->pmap, 0, user_top(k->cfg.levels), frame_release_pte, p);
 	pmap_destroy(&p->mm->pmap);
 	vm_map_destroy(&p->mm->map);
 }
 
-/* Removes the regions and pages of [start, end). */
+/* Removes the pages and regions of [start, end): the pages first, so that
+ * a region's object (whose last reference may go with the region) is
+ * mapped by no one when it goes. */
 static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_t end)
 {
 	int rc = vm_map_clip(&p->mm->map, start, end);
 	if (rc < 0)
 		return rc;
+	pmap_remove(&p->mm->pmap, start, end, frame_release_pte, p);
 	struct vm_region *r = vm_map_lookup(&p->mm->map, start);
 	if (!r)
 		r = vm_map_next_after(&p->mm->map, start);
@@ -345,7 +345,6 @@ static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_
 		vm_map_remove_region(&p->mm->map, r);
 		r = next;
 	}
-	pmap_remove(&p->mm->pmap, start, end, release_cb, p);
 	return 0;
 }
 
@@ -405,11 +404,22 @@ static unsigned lx_to_vm_prot(int prot)
 	       ((prot & LX_PROT_EXEC) ? VM_PROT_EXEC : 0);
 }
 
+/* The object behind fd for mmap and the protections its open mode allows
+ * (vfs.h: vfs_file_object).  Returns 0 with *o (a new reference) and
+ * *maxprot, or Linux's errno: EBADF (not open), EACCES (not open for
+ * reading, or MAP_SHARED with PROT_WRITE on a file not open for writing),
+ * ENODEV (cannot be mapped: a directory, a pipe, a device). */
+static int mmap_file(struct kernel *k, struct proc *p, int fd, int prot, bool shared,
+		     struct vm_object **o, unsigned *maxprot)
+{
+	(void)k, (void)p, (void)prot, (void)shared, (void)o, (void)maxprot;
+	return fd < 0 ? -EBADF : -ENODEV;   /* no files to map until the VFS */
+}
+
 int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,
 		int flags, int fd, uint64_t off)
 {
 	p->st.mmap_calls++;
-	uint64_t top = user_top(k->cfg.levels);
 	if (len == 0 || (off & PGMASK))
 		return -EINVAL;
 	int type = flags & LX_MAP_TYPE;
@@ -417,13 +427,28 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 		return -EINVAL;
 	if (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | LX_PROT_SEM))
 		return -EINVAL;
-	if (!(flags & LX_MAP_ANONYMOUS))
-		return fd < 0 ? -EBADF : -ENODEV;   /* no files to map */
-	if (type != LX_MAP_PRIVATE)
-		return -EINVAL;                    /* shared anonymous memory: not yet */
+	if (flags & LX_MAP_ANONYMOUS)
+		return vm_mmap_object(k, p, addr, len, prot, flags, NULL, 0, VM_PROT_ALL);
+	struct vm_object *o = NULL;
+	unsigned maxprot = VM_PROT_ALL;
+	int rc = mmap_file(k, p, fd, prot, type != LX_MAP_PRIVATE, &o, &maxprot);
+	if (rc < 0)
+		return rc;
+	int64_t r = vm_mmap_object(k, p, addr, len, prot, flags, o, off, maxprot);
+	vm_object_put(k, o);
+	return r;
+}
+
+int64_t vm_mmap_object(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,
+		       int flags, struct vm_object *o, uint64_t off, unsigned maxprot)
+{
+	uint64_t top = user_top(k->cfg.levels);
+	bool shared = (flags & LX_MAP_TYPE) != LX_MAP_PRIVATE;
 	if (len > top)
 		return -ENOMEM;
 	len = PGROUNDUP(len);
+	if (o && off + len < off)
+		return -EOVERFLOW;           /* as Linux: the page offset would wrap */
 	bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
 	uint64_t start = 0;
 	if (fixed) {
@@ -455,14 +480,25 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 			start = gap;
 		else
 			return -ENOMEM;
-		if (!rlimit_allows(p, start, start + len, prot & LX_PROT_WRITE))
+		if (!rlimit_allows(p, start, start + len, (prot & LX_PROT_WRITE) && !shared))
 			return -ENOMEM;
 	}
-	int rc = vm_map_insert(&p->mm->map, start, start + len, lx_to_vm_prot(prot), VMK_ANON, NULL,
-			       0, 0, NULL);
+	struct vm_object *shm = NULL;
+	if (!o && shared) {                  /* MAP_SHARED|MAP_ANONYMOUS: shmem */
+		if (!(o = shm = vm_object_shmem(k, len)))
+			return -ENOMEM;
+		off = 0;
+	}
+	struct vm_region *r;
+	int rc = vm_map_insert(&p->mm->map, start, start + len, lx_to_vm_prot(prot), VMK_ANON, o,
+			       o ? off : 0, start + len, &r);
+	vm_object_put(k, shm);               /* the region holds its own reference */
 	if (rc < 0)
 		return rc;
-	vm_map_try_merge(&p->mm->map, vm_map_lookup(&p->mm->map, start));
+	r->maxprot = maxprot;
+	if (shared && o)
+		r->flags |= VMR_SHARED;
+	vm_map_try_merge(&p->mm->map, r);
 	return (int64_t)start;
 }
 
@@ -527,10 +563,16 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
 		return -ENOMEM;
 	int hole = run_end < end ? -ENOMEM : 0;
 	end = run_end;
+	unsigned vprot = lx_to_vm_prot((int)prot);
+	/* a shared mapping of a file not open for writing never becomes
+	 * writable (Linux: VM_MAYWRITE) */
+	for (struct vm_region *r = vm_map_lookup(&p->mm->map, addr); r && r->start < end;
+	     r = vm_map_next(&p->mm->map, r))
+		if (vprot & ~r->maxprot)
+			return -EACCES;
 	int rc = vm_map_clip(&p->mm->map, addr, end);
 	if (rc < 0)
 		return rc;
-	unsigned vprot = lx_to_vm_prot((int)prot);
 	for (struct vm_region *r = vm_map_lookup(&p->mm->map, addr); r && r->start < end;
 	     r = vm_map_next(&p->mm->map, r))
 		r->prot = vprot;
@@ -562,10 +604,68 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 	/* as Linux: a hole in the range is reported (-ENOMEM) after the advice
 	 * has been applied to every mapped page of it */
 	int rc = range_mapped(p, addr, end) ? 0 : -ENOMEM;
+	if (advice == LX_MADV_FREE)          /* anonymous private memory only (Linux) */
+		for (uint64_t a = addr; a < end;) {
+			struct vm_region *r = vm_map_lookup(&p->mm->map, a);
+			if (!r && !(r = vm_map_next_after(&p->mm->map, a)))
+				break;
+			if (r->start >= end)
+				break;
+			if (r->object)
+				return -EINVAL;
+			a = r->end;
+		}
 	if (advice == LX_MADV_DONTNEED || advice == LX_MADV_FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
 		 * file-backed memory as the file's bytes (a hole has no pages) */
-		pmap_remove(&p->mm->pmap, addr, end, release_cb, p);
+		pmap_remove(&p->mm->pmap, addr, end, frame_release_pte, p);
+	}
+	return rc;
+}
+
+/* Linux's msync (mm/msync.c): unknown flags, an unaligned start, or both
+ * MS_ASYNC and MS_SYNC are EINVAL; a length rounding past 2^64 ENOMEM;
+ * zero length 0; then each region of the range in turn: MS_SYNC writes
+ * back the dirty pages of a shared file mapping (tmpfs and shared
+ * anonymous memory have nothing to write), MS_INVALIDATE drops clean
+ * cached pages no one maps (the next access reads the file again); a hole
+ * in the range is ENOMEM, reported after the rest was done. */
+int vm_msync(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int flags)
+{
+	if (flags & ~(LX_MS_ASYNC | LX_MS_INVALIDATE | LX_MS_SYNC))
+		return -EINVAL;
+	if (addr & PGMASK)
+		return -EINVAL;
+	if ((flags & LX_MS_ASYNC) && (flags & LX_MS_SYNC))
+		return -EINVAL;
+	uint64_t end = addr + PGROUNDUP(len);
+	if (end < addr || (len && !PGROUNDUP(len)))
+		return -ENOMEM;
+	if (end == addr)
+		return 0;
+	int rc = 0;
+	for (uint64_t a = addr; a < end;) {
+		struct vm_region *r = vm_map_lookup(&p->mm->map, a);
+		if (!r) {
+			rc = -ENOMEM;
+			r = vm_map_next_after(&p->mm->map, a);
+			if (!r || r->start >= end)
+				break;
+			a = r->start;
+		}
+		uint64_t hi = r->end < end ? r->end : end;
+		if (r->object) {
+			uint64_t off = r->obj_offset + (a - r->start), n = hi - a;
+			if ((flags & LX_MS_SYNC) && (r->flags & VMR_SHARED)) {
+				/* the D bits of every mapping are folded in */
+				int e = vm_object_sync_range(k, r->object, off, n);
+				if (e < 0 && rc == 0)
+					rc = e;
+			}
+			if (flags & LX_MS_INVALIDATE)
+				vm_object_invalidate(k, r->object, off, n);
+		}
+		a = hi;
 	}
 	return rc;
 }

@@ -45,6 +45,14 @@ int64_t vm_mmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, i
 int vm_munmap(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len);
 int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, uint64_t prot);
 int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice);
+int vm_msync(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int flags);
+/* mmap of object o (a reference of the caller's, not consumed) at offset
+ * off: the body of vm_mmap once the file is known (o NULL: anonymous;
+ * MAP_SHARED anonymous memory gets a new shmem object here).  maxprot is
+ * what mprotect may grant later (VM_PROT_*: an O_RDONLY file shared
+ * cannot become writable).  Same returns as vm_mmap. */
+int64_t vm_mmap_object(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int prot,
+		       int flags, struct vm_object *o, uint64_t off, unsigned maxprot);
 
 /* vm_mmap, vm_mprotect and vm_madvise take the Linux values: LX_PROT_*,
  * LX_MAP_*, LX_MADV_* (src/abi/lx/mman.h). */

@@ -13,6 +13,7 @@
  * neighbour, found from where it lands in the tree.
  */
 #include "vm_map.h"
+#include "pagecache.h"
 
 #include <errno.h>
 #include <string.h>
@@ -221,6 +222,14 @@ struct vm_region *vm_map_prev(const struct vm_map *map, const struct vm_region *
 
 /* --- life cycle ------------------------------------------------------------------- */
 
+/* Frees record r (unlinked), dropping its reference to its object. */
+static void region_free(struct vm_map *map, struct vm_region *r)
+{
+	if (r->object)
+		vm_object_put(r->object->kernel, r->object);
+	kmem_cache_free(map->cache, r);
+}
+
 int vm_map_bootstrap(struct kmem *km)
 {
 	if (kmem_cache_find(km, "vm_region"))
@@ -247,7 +256,7 @@ void vm_map_destroy(struct vm_map *map)
 	struct vm_region *r = map->first;
 	while (r) {
 		struct vm_region *next = r->next;
-		kmem_cache_free(map->cache, r);
+		region_free(map, r);
 		r = next;
 	}
 	map->root = map->first = map->last = NULL;
@@ -257,7 +266,7 @@ void vm_map_destroy(struct vm_map *map)
 /* --- changes ----------------------------------------------------------------------- */
 
 int vm_map_insert(struct vm_map *map, uint64_t start, uint64_t end, uint32_t prot,
-		  enum vm_kind kind, void *object, uint64_t obj_offset, uint64_t file_end,
+		  enum vm_kind kind, struct vm_object *object, uint64_t obj_offset, uint64_t file_end,
 		  struct vm_region **out)
 {
 	if ((start & PGMASK) || (end & PGMASK) || start >= end || start < map->min ||
@@ -276,6 +285,8 @@ int vm_map_insert(struct vm_map *map, uint64_t start, uint64_t end, uint32_t pro
 		.object = object, .obj_offset = object ? obj_offset : 0,
 		.file_end = object ? file_end : start,
 	};
+	if (object)
+		vm_object_ref(object);
 	link_region(map, r);
 	if (out)
 		*out = r;
@@ -289,6 +300,7 @@ static void split(struct vm_map *map, struct vm_region *r, uint64_t va, struct v
 	*hi = *r;
 	hi->start = va;
 	if (r->object) {
+		vm_object_ref(r->object);
 		hi->obj_offset = r->obj_offset + (va - r->start);
 		hi->file_end = r->file_end > va ? r->file_end : va;
 		if (r->file_end > va)
@@ -327,7 +339,7 @@ int vm_map_clip(struct vm_map *map, uint64_t start, uint64_t end)
 void vm_map_remove_region(struct vm_map *map, struct vm_region *r)
 {
 	unlink_region(map, r);
-	kmem_cache_free(map->cache, r);
+	region_free(map, r);
 }
 
 /* True if b may be appended to a (a->end == b->start assumed). */
@@ -350,7 +362,7 @@ static struct vm_region *absorb(struct vm_map *map, struct vm_region *a, struct 
 		a->file_end = b->file_end;
 	unlink_region(map, b);
 	a->end = b->end;   /* a's start, hence its tree position, is unchanged */
-	kmem_cache_free(map->cache, b);
+	region_free(map, b);
 	return a;
 }
 

@@ -40,6 +40,9 @@ enum vm_kind { VMK_TEXT, VMK_RODATA, VMK_DATA, VMK_BSS, VMK_HEAP, VMK_STACK, VMK
 
 /* vm_region.flags: free for the VM layer; regions merge only when equal. */
 #define VMR_GROWSDOWN 0x1        /* a stack that grows on faults below it */
+#define VMR_SHARED    0x2        /* MAP_SHARED: writes go to the object's pages */
+
+struct vm_object;                /* pagecache.h */
 
 struct vm_region {
 	uint64_t start, end;      /* page aligned, start < end */
@@ -47,7 +50,7 @@ struct vm_region {
 	uint32_t maxprot;         /* the most mprotect may grant: VM_PROT_ALL by default */
 	enum vm_kind kind;
 	uint32_t flags;           /* VMR_* */
-	void *object;             /* backing object, NULL = anonymous */
+	struct vm_object *object; /* backing object (one reference per region), NULL = anonymous */
 	uint64_t obj_offset;      /* offset in object of `start` */
 	uint64_t file_end;        /* VA below which bytes come from the object */
 	/* private: the AVL tree and the address-ordered list */
@@ -104,9 +107,11 @@ struct vm_region *vm_map_prev(const struct vm_map *map, const struct vm_region *
  * must lie in [start, end]; for an anonymous one it is ignored.  Returns 0
  * (and *out if out != NULL), -EINVAL for a misaligned, empty or out-of-range
  * request or a bad file_end, -EEXIST if it overlaps a region, -ENOMEM if
- * out of memory; the map is unchanged on failure.  O(log n). */
+ * out of memory; the map is unchanged on failure.  The region takes a
+ * reference to object; every record that holds it later (split halves)
+ * does too, and removing, merging away or destroying drops it.  O(log n). */
 int vm_map_insert(struct vm_map *map, uint64_t start, uint64_t end, uint32_t prot,
-		  enum vm_kind kind, void *object, uint64_t obj_offset, uint64_t file_end,
+		  enum vm_kind kind, struct vm_object *object, uint64_t obj_offset, uint64_t file_end,
 		  struct vm_region **out);
 
 /* Splits regions so that start and end (page aligned) are region

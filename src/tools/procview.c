@@ -29,6 +29,7 @@
 #include "procview.h"
 #include "proc.h"
 #include "image.h"
+#include "pagecache.h"
 #include "rmap.h"
 
 #include <limits.h>
@@ -67,15 +68,25 @@ unsigned procview_parse(const char *s)
 
 /* ---- maps ---------------------------------------------------------------- */
 
+/* The exec image behind r's object, or NULL (anonymous, or another object). */
+static const struct exec_image *region_image(const struct vm_region *r)
+{
+	return r->object && !strcmp(r->object->ops->name, "image") ? r->object->priv : NULL;
+}
+
 /* The name Linux shows for r, or NULL (anonymous).  A relative program
  * path is made absolute, as the kernel shows d_path(). */
 static const char *region_name(const struct proc *p, const struct vm_region *r, char *buf,
 			       size_t n)
 {
-	const struct exec_image *im = r->object;
+	const struct exec_image *im = region_image(r);
 	if (im) {
 		if (im->path[0] == '/' || !realpath(im->path, buf))
 			snprintf(buf, n, "%s", im->path);
+		return buf;
+	}
+	if (r->object) {               /* a mapped file, shared memory */
+		vm_object_describe(p->kernel, r->object, buf, n);
 		return buf;
 	}
 	switch (r->kind) {
@@ -89,13 +100,13 @@ static const char *region_name(const struct proc *p, const struct vm_region *r, 
 /* One /proc/PID/maps line for r. */
 static void maps_line(const struct proc *p, const struct vm_region *r, FILE *out)
 {
-	const struct exec_image *im = r->object;
+	const struct exec_image *im = region_image(r);
 	char line[128], path[PATH_MAX];
 	int n = snprintf(line, sizeof line, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
 			 (unsigned long long)r->start, (unsigned long long)r->end,
 			 (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
-			 (r->prot & VM_PROT_EXEC) ? 'x' : '-', 'p',
-			 (unsigned long long)(im ? r->obj_offset : 0), im ? major(im->dev) : 0,
+			 (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VMR_SHARED) ? 's' : 'p',
+			 (unsigned long long)(r->object ? r->obj_offset : 0), im ? major(im->dev) : 0,
 			 im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
 	const char *name = region_name(p, r, path, sizeof path);
 	/* Linux ends the prefix with a space (so an anonymous line ends in

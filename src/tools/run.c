@@ -9,6 +9,7 @@
 #include "run.h"
 #include "kernel.h"
 #include "proc.h"
+#include "fs/vfs.h"
 #include "stats_report.h"
 #include "inspect.h"
 #include "explain.h"
@@ -401,6 +402,14 @@ static int opt_env(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_rw(const struct opt *o, char **v)
+{
+	if (R.cfg.nrw >= sizeof R.cfg.rw / sizeof R.cfg.rw[0])
+		return bad(o->name, v[0], "at most 8 writable directories");
+	R.cfg.rw[R.cfg.nrw++] = v[0];
+	return 0;
+}
+
 /* The options in --help order.  A new option is one row here (and a field
  * in struct run_args or a handler above when the generic opt_true /
  * opt_string do not fit); options.h says how.  --help and the parser both
@@ -437,6 +446,12 @@ static const struct opt run_opts[] = {
 	  "the A bits) every N instructions; shown by --stats", .set = opt_wss },
 	{ .name = "--max-procs", .arg = "N", .help = "live processes and threads each program and its descendants\n"
 	  "may have (default 256; fork and clone fail with EAGAIN beyond it)", .set = opt_max_procs },
+	OPT_HEADING_ROW(""),
+	OPT_HEADING_ROW("the guest's files (docs/files.md):"),
+	{ .name = "--root", .arg = "DIR", .help = "show host directory DIR as the guest's / (read-only; like\n"
+	  "qemu -L or a chroot: no path leaves it); default: the host's /", .set = opt_string, .target = &R.cfg.root },
+	{ .name = "--rw", .arg = "DIR", .help = "mount host directory DIR writable at its own path (inside\n"
+	  "--root); elsewhere writes fail with EROFS; repeatable", .set = opt_rw },
 	OPT_HEADING_ROW(""),
 	OPT_HEADING_ROW("seeing the system (docs/guide.md):"),
 	{ .name = "--explain", .arg = "VA[,VA..]", .help = "translate each VA step by step on the process's page table:\n"
@@ -678,6 +693,8 @@ int run_main(int argc, char **argv)
 		const char *e = kernel_check(k);
 		if (!e && k->user_frames)
 			e = "user frames remain after every process exited";
+		if (!e)
+			e = vfs_check_idle(k);
 		if (e) {
 			fprintf(stderr, "vmos: invariant broken at the end: %s\n", e);
 			status = status ? status : 1;

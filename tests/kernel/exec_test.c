@@ -7,6 +7,7 @@
  * ENOMEM, holding nothing, when memory is gone.
  */
 #include "test.h"
+#include "pagecache.h"
 #include "exec.h"
 #include "kernel.h"
 #include "proc.h"
@@ -143,8 +144,8 @@ TEST(image_is_a_snapshot_and_the_cache_follows_the_file)
 	/* truncated and rewritten on the host: the kernel still reads the old
 	 * bytes (a mapped file would raise SIGBUS here) */
 	REQUIRE(truncate(file("prog"), 0) == 0);
-	uint64_t last = a->npages - 1;
-	uint64_t pa = image_page(&k, NULL, a, last);
+	uint64_t last = (a->size - 1) >> PGSHIFT;
+	uint64_t pa = pagecache_get(&k, NULL, a->obj, last, &err);
 	REQUIRE(pa != 0);
 	CHECK(memcmp(ram_ptr(&k.ram, pa), orig + last * PGSIZE, size - last * PGSIZE) == 0);
 	/* the file is now different: a new get does not return the old image */

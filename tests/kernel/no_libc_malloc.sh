@@ -13,7 +13,7 @@ if [ -n "$hits" ]; then
 else
 	echo "ok   no libc allocation calls in src/kernel"; pass=$((pass + 1))
 fi
-objs=$(ls "${VMOS_BUILD:-build}"/obj/src/kernel/*.o 2>/dev/null)
+objs=$(ls "${VMOS_BUILD:-build}"/obj/src/kernel/*.o "${VMOS_BUILD:-build}"/obj/src/kernel/fs/*.o 2>/dev/null)
 if [ -z "$objs" ]; then
 	echo "FAIL no kernel objects built in ${VMOS_BUILD:-build}"; fail=$((fail + 1))
 else

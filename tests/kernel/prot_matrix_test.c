@@ -29,6 +29,7 @@
  * once the processes are gone.
  */
 #include "test.h"
+#include "pagecache.h"
 #include "exec.h"
 #include "kernel.h"
 #include "proc.h"
@@ -369,8 +370,8 @@ static void elf_case(const char *state)
 				if (a == ACC_STORE && j == 0) {
 					struct exec_image *im = p->image;
 					uint64_t idx = SEG_OFF(i) >> PGSHIFT;
-					if (im->cache[idx] &&
-					    *(uint8_t *)ram_ptr(&k.ram, im->cache[idx] + 0x100) != SEG_BYTE(i))
+					uint64_t cpa = pagecache_lookup(&k, im->obj, idx);
+					if (cpa && *(uint8_t *)ram_ptr(&k.ram, cpa + 0x100) != SEG_BYTE(i))
 						test_fail(__FILE__, __LINE__, "%s: a store reached the page cache", st);
 				}
 			}

@@ -12,6 +12,7 @@
 #include "pmap.h"
 #include "slab.h"
 #include "vm_map.h"
+#include "pagecache.h"
 
 static struct ram ram;
 static struct page_alloc pa;
@@ -109,7 +110,7 @@ TEST(insert_rejects)
 	CHECK_EQ(vm_map_insert(&map, 0, P(2), RW, VMK_ANON, NULL, 0, 0, &r), -EINVAL);
 	CHECK_EQ(vm_map_insert(&map, P(4095), P(4097), RW, VMK_ANON, NULL, 0, 0, &r), -EINVAL);
 	CHECK_EQ(vm_map_insert(&map, P(5), P(6), RW, VMK_NKINDS, NULL, 0, 0, &r), -EINVAL);
-	int obj;
+	struct vm_object obj = { .refs = 1 };
 	CHECK_EQ(vm_map_insert(&map, P(5), P(6), RW, VMK_DATA, &obj, 0, P(7), &r), -EINVAL);
 	CHECK_EQ(vm_map_insert(&map, P(5), P(6), RW, VMK_DATA, &obj, 0, P(4), &r), -EINVAL);
 	/* overlaps: inside, across either end, covering, identical */
@@ -168,7 +169,7 @@ TEST(remove_region)
 TEST(clip_middle_copies_backing)
 {
 	boot();
-	int obj;
+	struct vm_object obj = { .refs = 1 };
 	struct vm_region *r;
 	/* file part up to 0x1c800, zero fill to 0x1e000 */
 	REQUIRE(vm_map_insert(&map, P(0x10), P(0x1e), RW, VMK_DATA, &obj, 0x5000, 0x1c800, &r) == 0);
@@ -245,7 +246,7 @@ TEST(clip_enomem_leaves_map_unchanged)
 TEST(merge_rules)
 {
 	boot();
-	int o1, o2;
+	struct vm_object o1 = { .refs = 1 }, o2 = { .refs = 1 };
 	/* anonymous neighbours with equal attributes merge, both sides at once */
 	ins(P(10), P(11), RW);
 	ins(P(12), P(13), RW);
@@ -339,7 +340,7 @@ TEST(find_gap)
 TEST(print_like_proc_maps)
 {
 	boot();
-	int obj;
+	struct vm_object obj = { .refs = 1 };
 	REQUIRE(vm_map_insert(&map, 0x10000, 0x12000, RX, VMK_TEXT, &obj, 0x3000, 0x11800, NULL) == 0);
 	ins(0x20000, 0x21000, RW);
 	char buf[512] = "";
@@ -384,6 +385,9 @@ TEST(tree_stays_balanced_under_sequential_inserts)
 
 struct page_model { uint32_t id; uint32_t prot; };  /* id 0: unmapped */
 static struct page_model model[NPAGES];
+/* the objects regions refer to (model id 1..3); each keeps one reference of
+ * the test's own, so the regions' references must balance back to 1 */
+static struct vm_object model_objs[4];
 
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t rnd(uint64_t n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng % n; }
@@ -400,7 +404,7 @@ static void compare(int step)
 				  step, (unsigned long long)p, !!model[p].id, !!r);
 			test_abort();
 		}
-		if (r && (r->prot != model[p].prot || (uintptr_t)r->object != model[p].id)) {
+		if (r && (r->prot != model[p].prot || r->object != &model_objs[model[p].id])) {
 			test_fail(__FILE__, __LINE__, "step %d: page %llu attributes differ", step,
 				  (unsigned long long)p);
 			test_abort();
@@ -417,6 +421,8 @@ static void compare(int step)
 TEST(random_against_model)
 {
 	boot();
+	for (int i = 0; i < 4; i++)
+		model_objs[i] = (struct vm_object){ .refs = 1 };
 	memset(model, 0, sizeof(model));
 	CHECK_EQ(vm_map_init(&map, &km, P(1), P(NPAGES)), 0);
 	int injected = 0;
@@ -431,7 +437,7 @@ TEST(random_against_model)
 			bool free_range = true;
 			for (uint64_t p = s; p < e; p++)
 				free_range &= !model[p].id;
-			int rc = vm_map_insert(&map, P(s), P(e), prot, VMK_DATA, (void *)(uintptr_t)id,
+			int rc = vm_map_insert(&map, P(s), P(e), prot, VMK_DATA, &model_objs[id],
 					       P(s), P(e), NULL);
 			if (!free_range)
 				CHECK_EQ(rc, -EEXIST);
@@ -486,4 +492,6 @@ TEST(random_against_model)
 	CHECK(injected > 50);                /* the failure paths were exercised */
 	vm_map_destroy(&map);
 	CHECK_EQ(live_regions(), 0);
+	for (int i = 1; i < 4; i++)          /* every region's reference was dropped */
+		CHECK_EQ(model_objs[i].refs, 1);
 }

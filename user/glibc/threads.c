@@ -3,7 +3,8 @@
  * storage through tp (__thread), a detached thread, 64 threads
  * incrementing one counter under a mutex, a condition variable between a
  * producer and consumers, a barrier, a read-write lock, pthread_once,
- * fork from a thread, waitpid of children whose threads end them, and a
+ * fork from a thread, waitpid of children whose threads end them, one
+ * descriptor table for all threads (CLONE_FILES), and a
  * main thread that leaves with pthread_exit while the others finish the
  * work (the process ends with the last). */
 #define _GNU_SOURCE
@@ -15,6 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
 
 static __thread int tls_counter = 7;          /* each thread starts with 7 */
 static __thread char tls_name[16];
@@ -174,6 +177,27 @@ static void wait_children(void)
 	printf("parent: child whose thread called exit(9): status %d\n", WEXITSTATUS(st));
 }
 
+/* One descriptor table (CLONE_FILES): a descriptor a thread opens is the
+ * process's, and one the main thread closes is gone for every thread. */
+static void *dup_stdout(void *arg) { (void)arg; return (void *)(long)dup(1); }
+static void *fd_flags(void *arg) { return (void *)(long)(fcntl((int)(long)arg, F_GETFD) < 0 ? -errno : 0); }
+
+static void shared_fds(void)
+{
+	pthread_t t;
+	void *rv;
+	pthread_create(&t, NULL, dup_stdout, NULL);
+	pthread_join(t, &rv);
+	int fd = (int)(long)rv;
+	fflush(stdout);
+	dprintf(fd, "written through fd %d, which a thread opened\n", fd);
+	close(fd);
+	pthread_create(&t, NULL, fd_flags, (void *)(long)fd);
+	pthread_join(t, &rv);
+	printf("after the main thread closed it, a thread's fcntl: %s\n",
+	       (long)rv == -EBADF ? "EBADF" : "still open");
+}
+
 static volatile int detached_ran;
 static void *detached(void *arg) { detached_ran = 1; return arg; }
 
@@ -249,6 +273,7 @@ int main(void)
 
 	fflush(stdout);
 	wait_children();
+	shared_fds();
 
 	pthread_attr_t a;
 	pthread_attr_init(&a);

@@ -22,6 +22,27 @@ off_t   lseek(int fd, off_t off, int whence);
 int     pipe(int fds[2]);
 int     dup(int fd);
 int     dup2(int oldfd, int newfd);
+int     dup3(int oldfd, int newfd, int flags);
+ssize_t pread(int fd, void *buf, size_t n, off_t off);
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off);
+char   *getcwd(char *buf, size_t size);
+int     chdir(const char *path);
+int     fchdir(int fd);
+int     rmdir(const char *path);
+int     unlink(const char *path);
+int     unlinkat(int dirfd, const char *path, int flags);
+int     symlink(const char *target, const char *path);
+ssize_t readlink(const char *path, char *buf, size_t n);
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t n);
+int     access(const char *path, int mode);
+int     faccessat(int dirfd, const char *path, int mode, int flags);
+int     ftruncate(int fd, off_t len);
+int     fsync(int fd);
+
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
 
 _Noreturn void _exit(int status);
 pid_t   getpid(void);

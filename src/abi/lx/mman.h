@@ -32,4 +32,8 @@
 
 #define LX_MREMAP_MAYMOVE  1
 
+#define LX_MS_ASYNC      1
+#define LX_MS_INVALIDATE 2
+#define LX_MS_SYNC       4
+
 #endif

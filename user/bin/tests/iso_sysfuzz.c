@@ -22,6 +22,7 @@
  *   nanosleep, clock_nanosleep         only a short or invalid timespec, or
  *                                      a bad pointer
  *   read/readv from fd 0, write/writev/pwrite to fds 0-2      skipped
+ *   close of fds 0-2, dup3 onto them (its own output)           skipped
  *   kill, tkill, tgkill of pid <= 0, itself or its parent      skipped
  *   mmap/munmap/mprotect/madvise/mremap/brk of a range outside the arena
  *     (unless wholly above the user half) are moved into the arena
@@ -207,6 +208,12 @@ static void one(void)
 		break;
 	case 64: case 66: case 68: case 70:		/* write, writev, pwrite64, pwritev */
 		if (fd >= 0 && fd <= 2) { skipped++; return; }
+		break;
+	case 57:					/* close */
+		if (fd >= 0 && fd <= 2) { skipped++; return; }
+		break;
+	case 24:					/* dup3 */
+		if ((int)a[1] >= 0 && (int)a[1] <= 2) { skipped++; return; }
 		break;
 	case 129: case 130: case 131: {			/* kill, tkill, tgkill */
 		int pid = (int)a[0];

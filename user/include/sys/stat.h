@@ -48,5 +48,8 @@ int fstat(int fd, struct stat *st);
 int stat(const char *path, struct stat *st);
 int lstat(const char *path, struct stat *st);
 int fstatat(int dirfd, const char *path, struct stat *st, int flags);
+int mkdir(const char *path, mode_t mode);
+int mkdirat(int dirfd, const char *path, mode_t mode);
+mode_t umask(mode_t mask);
 
 #endif
