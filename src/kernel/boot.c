@@ -192,6 +192,29 @@ const char *kernel_check(struct kernel *k)
 	for (struct proc *p = k->procs; p; p = p->next)
 		if (proc_space_live(p) && (e = vm_check(k, p)))
 			return e;
+	/* threads: each address space's refs are the records that point at
+	 * it, its users the threads alive in it, and its owner one of them */
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (p->mm->owner != p)
+			continue;
+		int refs = 0, users = 0;
+		for (struct proc *q = k->procs; q; q = q->next)
+			if (q->mm == p->mm) {
+				refs++;
+				users += q->state != P_ZOMBIE;
+			}
+		if (refs != p->mm->refs || users != p->mm->users) {
+			snprintf(msg, sizeof msg, "pid %u: its address space has refs %d users %d, "
+				 "but %d records and %d live threads use it",
+				 p->pid, p->mm->refs, p->mm->users, refs, users);
+			return msg;
+		}
+	}
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (!proc_find(k, p->mm->owner->pid) || p->mm->owner->mm != p->mm) {
+			snprintf(msg, sizeof msg, "pid %u: its address space's owner is gone", p->pid);
+			return msg;
+		}
 	if ((e = check_asids(k)))
 		return e;
 	if ((e = vfs_check(k)))
