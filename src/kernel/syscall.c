@@ -60,7 +60,7 @@ static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
 	memset(u, 0, sizeof u);
 	strcpy(u[0], "Linux");        /* the ABI vmos implements */
 	strcpy(u[1], "vmos");
-	strcpy(u[2], "6.1.0-vmos");
+	strcpy(u[2], "6.6.0-vmos");   /* a release with every call vmos offers (riscv_hwprobe: 6.4) */
 	strcpy(u[3], "#1 vmos");
 	strcpy(u[4], "riscv64");
 	strcpy(u[5], "(none)");

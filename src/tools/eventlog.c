@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "syscall.h"
 #include "sysdecode.h"
+#include "options.h"
 
 #include <string.h>
 
@@ -36,32 +37,32 @@ unsigned eventlog_default_mask(void)
 	return ((1u << KEV_NKINDS) - 1) & ~(1u << KEV_TICK) & ~(1u << KEV_TLB_MISS);
 }
 
-unsigned eventlog_parse_filter(const char *s)
+/* One name of an --events-filter list into the mask at ctx. */
+static int filter_item(const char *t, void *ctx)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", s);
-	unsigned mask = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "all")) {
-			mask = (1u << KEV_NKINDS) - 1;
-			continue;
-		}
-		unsigned k;
-		for (k = 0; k < KEV_NKINDS; k++)
-			if (!strcmp(t, kind_names[k]) ||
-			    (k == KEV_FAULT && !strcmp(t, "faults")) ||
-			    (k == KEV_SYSCALL && !strcmp(t, "syscalls")))
-				break;
-		if (k == KEV_NKINDS) {
-			fprintf(stderr, "vmos run: unknown event kind '%s' in --events-filter "
-				"(fault, syscall, exit, marker, tick, evict, tlb-miss, all)\n", t);
+	unsigned *mask = ctx;
+	if (!strcmp(t, "all")) {
+		*mask = (1u << KEV_NKINDS) - 1;
+		return 0;
+	}
+	for (unsigned k = 0; k < KEV_NKINDS; k++)
+		if (!strcmp(t, kind_names[k]) || (k == KEV_FAULT && !strcmp(t, "faults")) ||
+		    (k == KEV_SYSCALL && !strcmp(t, "syscalls"))) {
+			*mask |= 1u << k;
 			return 0;
 		}
-		mask |= 1u << k;
-	}
-	if (!mask)
-		fprintf(stderr, "vmos run: empty --events-filter\n");
-	return mask;
+	fprintf(stderr, "vmos run: unknown event kind '%s' in --events-filter "
+		"(fault, syscall, exit, marker, tick, evict, tlb-miss, all)\n", t);
+	return -2;                      /* said why */
+}
+
+unsigned eventlog_parse_filter(const char *s)
+{
+	unsigned mask = 0;
+	int rc = options_each(s, filter_item, &mask);
+	if (rc == -1)
+		fprintf(stderr, "vmos run: bad --events-filter '%s' (an empty kind; comma separated)\n", s);
+	return rc < 0 ? 0 : mask;
 }
 
 const char *eventlog_syscall_name(uint64_t nr)

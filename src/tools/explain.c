@@ -15,6 +15,7 @@
  */
 #include "explain.h"
 #include "proc.h"
+#include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -182,72 +183,87 @@ uint64_t explain_proc(struct kernel *k, struct proc *p, uint64_t va, enum mmu_ac
 
 /* ---- vmos run options -------------------------------------------------- */
 
+static int va_item(const char *t, void *ctx)
+{
+	struct explain_opts *o = ctx;
+	uint64_t v;
+	if (options_parse_u64(t, &v) < 0 || o->nva >= EXPLAIN_MAX_VAS) {
+		fprintf(stderr, "vmos run: bad --explain address '%s' (hex or decimal, at most %d)\n",
+			t, EXPLAIN_MAX_VAS);
+		return -2;
+	}
+	o->va[o->nva++] = v;
+	return 0;
+}
+
 int explain_parse_vas(struct explain_opts *o, const char *s)
 {
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", s);
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *end;
-		errno = 0;
-		unsigned long long v = strtoull(t, &end, 0);
-		if (errno || end == t || *end || *t == '-' || o->nva >= EXPLAIN_MAX_VAS) {
-			fprintf(stderr, "vmos run: bad --explain address '%s' (hex or decimal, at most %d)\n",
-				t, EXPLAIN_MAX_VAS);
-			return -1;
-		}
-		o->va[o->nva++] = v;
-	}
+	int rc = options_each(s, va_item, o);
+	if (rc == -1)
+		fprintf(stderr, "vmos run: bad --explain '%s' (an empty address)\n", s);
+	if (rc < 0)
+		return -1;
 	if (!o->at)
 		o->at = EXPLAIN_AT_EXIT;
 	return o->nva ? 0 : -1;
 }
 
+struct when { unsigned at; uint64_t instret; };
+
+static int when_item(const char *t, void *ctx)
+{
+	struct when *w = ctx;
+	if (!strcmp(t, "exit"))
+		w->at |= EXPLAIN_AT_EXIT;
+	else if (!strcmp(t, "marker"))
+		w->at |= EXPLAIN_AT_MARKER;
+	else if (!strncmp(t, "instret:", 8) && options_parse_u64(t + 8, &w->instret) == 0 &&
+		 w->instret > 0)
+		w->at |= EXPLAIN_AT_INSTRET;
+	else
+		return -1;
+	return 0;
+}
+
+int explain_parse_when(const char *s, unsigned *at, uint64_t *instret)
+{
+	struct when w = { 0, *instret };
+	if (options_each(s, when_item, &w) < 0)
+		return -1;
+	*at = w.at;
+	*instret = w.instret;
+	return 0;
+}
+
 int explain_parse_at(struct explain_opts *o, const char *s)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", s);
-	unsigned at = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "exit"))
-			at |= EXPLAIN_AT_EXIT;
-		else if (!strcmp(t, "marker"))
-			at |= EXPLAIN_AT_MARKER;
-		else if (!strncmp(t, "instret:", 8)) {
-			char *end;
-			errno = 0;
-			o->instret = strtoull(t + 8, &end, 0);
-			if (errno || end == t + 8 || *end || o->instret == 0) {
-				fprintf(stderr, "vmos run: bad --explain-at '%s' (instret:N, N > 0)\n", t);
-				return -1;
-			}
-			at |= EXPLAIN_AT_INSTRET;
-		} else {
-			fprintf(stderr, "vmos run: bad --explain-at '%s' (exit, instret:N or marker)\n", t);
-			return -1;
-		}
-	}
-	if (!at) {
-		fprintf(stderr, "vmos run: empty --explain-at\n");
+	if (explain_parse_when(s, &o->at, &o->instret) < 0) {
+		fprintf(stderr, "vmos run: bad --explain-at '%s' (exit, marker or instret:N with N > 0; "
+			"comma separated)\n", s);
 		return -1;
 	}
-	o->at = at;
+	return 0;
+}
+
+static int access_item(const char *t, void *ctx)
+{
+	unsigned *accesses = ctx;
+	enum mmu_access a;
+	if (explain_parse_access(t, &a) < 0)
+		return -1;
+	*accesses |= 1u << a;
 	return 0;
 }
 
 int explain_parse_accesses(struct explain_opts *o, const char *s)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", s);
 	o->accesses = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		enum mmu_access a;
-		if (explain_parse_access(t, &a) < 0) {
-			fprintf(stderr, "vmos run: bad --explain-access '%s' (load, store, fetch)\n", t);
-			return -1;
-		}
-		o->accesses |= 1u << a;
+	if (options_each(s, access_item, &o->accesses) < 0) {
+		fprintf(stderr, "vmos run: bad --explain-access '%s' (load, store, fetch; comma "
+			"separated)\n", s);
+		return -1;
 	}
-	return o->accesses ? 0 : -1;
+	return 0;
 }
 
 /* Explains every requested VA (and extra, if not ~0) for every requested

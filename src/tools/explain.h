@@ -61,6 +61,10 @@ int explain_parse_vas(struct explain_opts *o, const char *s);
 /* Parses the value of --explain-at (exit|instret:N|marker, comma separated).
  * Returns 0 or -1 with a message on stderr. */
 int explain_parse_at(struct explain_opts *o, const char *s);
+/* A list of exit, marker, instret:N (N > 0) as EXPLAIN_AT_* bits in *at (and
+ * N in *instret); -1 (nothing stored) for anything else or an empty list.
+ * --explain-at and --proc-at share it. */
+int explain_parse_when(const char *s, unsigned *at, uint64_t *instret);
 /* Parses --explain-access (load,store,fetch, comma separated). */
 int explain_parse_accesses(struct explain_opts *o, const char *s);
 

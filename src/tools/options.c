@@ -133,6 +133,44 @@ int options_parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+int options_each(const char *s, int (*item)(const char *name, void *ctx), void *ctx)
+{
+	char buf[1024];
+	size_t n = strlen(s);
+	if (!n || n >= sizeof buf || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
+		return -1;
+	memcpy(buf, s, n + 1);
+	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int rc = item(t, ctx);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct name_table { const char *const *names; unsigned n; unsigned mask; };
+
+static int name_bit(const char *name, void *ctx)
+{
+	struct name_table *t = ctx;
+	if (!strcmp(name, "all")) {
+		t->mask |= t->n >= 32 ? ~0u : (1u << t->n) - 1;
+		return 0;
+	}
+	for (unsigned i = 0; i < t->n; i++)
+		if (!strcmp(name, t->names[i])) {
+			t->mask |= 1u << i;
+			return 0;
+		}
+	return -1;
+}
+
+unsigned options_name_mask(const char *s, const char *const names[], unsigned n)
+{
+	struct name_table t = { names, n, 0 };
+	return options_each(s, name_bit, &t) < 0 ? 0 : t.mask;
+}
+
 int opt_true(const struct opt *o, char **val)
 {
 	*(bool *)o->target = true;

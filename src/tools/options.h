@@ -101,6 +101,17 @@ int opt_u64(const struct opt *o, char **val);
  * Returns 0 or -1. */
 int options_parse_u64(const char *s, uint64_t *v);
 
+/* The comma-separated lists of the options that take several names
+ * (--proc, --figures, --events-filter, --snapshot-events, --explain-at, ...):
+ * options_each calls item(name, ctx) on each element in order and returns
+ * 0, -1 for an empty list, an empty element (",,", a leading or trailing
+ * comma) or a list over 1023 bytes, or the first negative value item
+ * returns. */
+int options_each(const char *s, int (*item)(const char *name, void *ctx), void *ctx);
+/* A list of names from names[0..n-1] (n <= 32), or "all", as a mask with bit
+ * i for names[i]; 0 if the list is empty or holds any other name. */
+unsigned options_name_mask(const char *s, const char *const names[], unsigned n);
+
 /* Checks before a long run that the output file path can be written: the
  * file exists and is writable and not a directory, or its directory exists
  * and is writable.  "-" (stdout) passes.  Creates and truncates nothing.

@@ -28,6 +28,7 @@
 #include "picture.h"
 #include "figure.h"
 #include "proc.h"
+#include "options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -363,24 +364,7 @@ void picture_init(struct picture *pic)
 unsigned picture_parse_figures(const char *s)
 {
 	static const char *const names[] = { "spaces", "walk", "tlb", "frames", "regions" };
-	char buf[128];
-	size_t n = strlen(s);
-	if (!n || n >= sizeof buf || s[0] == ',' || s[n - 1] == ',' || strstr(s, ",,"))
-		return 0;                /* an empty name */
-	snprintf(buf, sizeof buf, "%s", s);
-	unsigned mask = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		unsigned j = 0;
-		while (j < 5 && strcmp(t, names[j]))
-			j++;
-		if (j < 5)
-			mask |= 1u << j;
-		else if (!strcmp(t, "all"))
-			mask |= PICTURE_FIG_ALL;
-		else
-			return 0;
-	}
-	return mask;
+	return options_name_mask(s, names, sizeof names / sizeof names[0]);
 }
 
 void picture_free(struct picture *pic)

@@ -31,6 +31,7 @@
 #include "image.h"
 #include "pagecache.h"
 #include "rmap.h"
+#include "options.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -43,26 +44,10 @@ static const char *const pv_names[] = { "maps", "smaps", "pagemap", "buddyinfo",
 
 unsigned procview_parse(const char *s)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", s);
-	unsigned mask = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "all")) {
-			mask |= (1u << PV_NFILES) - 1;
-			continue;
-		}
-		unsigned i;
-		for (i = 0; i < PV_NFILES && strcmp(t, pv_names[i]); i++)
-			;
-		if (i == PV_NFILES) {
-			fprintf(stderr, "vmos run: bad --proc '%s' (maps, smaps, pagemap, buddyinfo, "
-				"slabinfo, vmstat, all; comma separated)\n", t);
-			return 0;
-		}
-		mask |= 1u << i;
-	}
+	unsigned mask = options_name_mask(s, pv_names, PV_NFILES);
 	if (!mask)
-		fprintf(stderr, "vmos run: empty --proc\n");
+		fprintf(stderr, "vmos run: bad --proc '%s' (maps, smaps, pagemap, buddyinfo, "
+			"slabinfo, vmstat, all; comma separated)\n", s);
 	return mask;
 }
 

@@ -334,41 +334,15 @@ static int opt_proc_file(const struct opt *o, char **v)
 /* --proc-at exit,marker,instret:N */
 static int opt_proc_at(const struct opt *o, char **v)
 {
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", v[0]);
-	R.proc_at = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "exit"))
-			R.proc_at |= EXPLAIN_AT_EXIT;
-		else if (!strcmp(t, "marker"))
-			R.proc_at |= EXPLAIN_AT_MARKER;
-		else if (!strncmp(t, "instret:", 8) && options_parse_u64(t + 8, &R.proc_instret) == 0 &&
-			 R.proc_instret > 0)
-			R.proc_at |= EXPLAIN_AT_INSTRET;
-		else
-			return bad(o->name, t, "exit, marker or instret:N with N > 0; comma separated");
-	}
-	return R.proc_at ? 0 : bad(o->name, v[0], "exit, marker or instret:N");
+	if (explain_parse_when(v[0], &R.proc_at, &R.proc_instret) < 0)
+		return bad(o->name, v[0], "exit, marker or instret:N with N > 0; comma separated");
+	return 0;
 }
 
 static int opt_snapshot_events(const struct opt *o, char **v)
 {
-	char buf[128];
-	size_t n = strlen(v[0]);
-	if (!n || n >= sizeof buf || v[0][0] == ',' || v[0][n - 1] == ',' || strstr(v[0], ",,"))
-		return bad(o->name, v[0], "fault, cow, evict; comma separated");
-	snprintf(buf, sizeof buf, "%s", v[0]);
-	snap_events = 0;
-	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "fault"))
-			snap_events |= SNAP_EV_FAULT;
-		else if (!strcmp(t, "cow"))
-			snap_events |= SNAP_EV_COW;
-		else if (!strcmp(t, "evict"))
-			snap_events |= SNAP_EV_EVICT;
-		else
-			return bad(o->name, v[0], "fault, cow, evict; comma separated");
-	}
+	static const char *const names[] = { "fault", "cow", "evict" };  /* SNAP_EV_* bits */
+	snap_events = options_name_mask(v[0], names, 3);
 	return snap_events ? 0 : bad(o->name, v[0], "fault, cow, evict; comma separated");
 }
 

@@ -211,3 +211,43 @@ TEST(check_output_paths)
 	if (f)
 		fclose(f);
 }
+
+static int collect(const char *name, void *ctx)
+{
+	char *out = ctx;
+	if (!strcmp(name, "stop"))
+		return -7;
+	strcat(out, name);
+	strcat(out, "|");
+	return 0;
+}
+
+TEST(comma_lists_split_in_order_and_refuse_empty_elements)
+{
+	char got[256] = "";
+	CHECK_EQ(options_each("a,bb,c", collect, got), 0);
+	CHECK_STR(got, "a|bb|c|");
+	got[0] = 0;
+	CHECK_EQ(options_each("a,stop,c", collect, got), -7);   /* the item's error, and no further */
+	CHECK_STR(got, "a|");
+	CHECK_EQ(options_each("", collect, got), -1);
+	CHECK_EQ(options_each(",a", collect, got), -1);
+	CHECK_EQ(options_each("a,", collect, got), -1);
+	CHECK_EQ(options_each("a,,b", collect, got), -1);
+	char big[1100];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	CHECK_EQ(options_each(big, collect, got), -1);
+}
+
+TEST(comma_lists_of_names_become_masks)
+{
+	static const char *const names[] = { "one", "two", "three" };
+	CHECK_EQ(options_name_mask("one", names, 3), 1u);
+	CHECK_EQ(options_name_mask("three,one", names, 3), 5u);
+	CHECK_EQ(options_name_mask("all", names, 3), 7u);
+	CHECK_EQ(options_name_mask("two,all", names, 3), 7u);
+	CHECK_EQ(options_name_mask("one,four", names, 3), 0u);   /* one bad name spoils the list */
+	CHECK_EQ(options_name_mask("", names, 3), 0u);
+	CHECK_EQ(options_name_mask("one,,two", names, 3), 0u);
+}
