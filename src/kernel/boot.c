@@ -166,7 +166,7 @@ static const char *check_asids(struct kernel *k)
 		return NULL;    /* cannot check without memory; not a violation */
 	const char *e = NULL;
 	for (struct proc *p = k->procs; p && !e; p = p->next)
-		if (p->state != P_ZOMBIE)
+		if (proc_space_live(p))
 			e = asid_check_one(a, seen, p->pid, &p->mm->pmap.asid);
 	if (!e)
 		e = asid_check_end(a, seen);
@@ -191,8 +191,31 @@ const char *kernel_check(struct kernel *k)
 	if (e)
 		return e;
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE && (e = vm_check(k, p)))
+		if (proc_space_live(p) && (e = vm_check(k, p)))
 			return e;
+	/* threads: each address space's refs are the records that point at
+	 * it, its users the threads alive in it, and its owner one of them */
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (p->mm->owner != p)
+			continue;
+		int refs = 0, users = 0;
+		for (struct proc *q = k->procs; q; q = q->next)
+			if (q->mm == p->mm) {
+				refs++;
+				users += q->state != P_ZOMBIE;
+			}
+		if (refs != p->mm->refs || users != p->mm->users) {
+			snprintf(msg, sizeof msg, "pid %u: its address space has refs %d users %d, "
+				 "but %d records and %d live threads use it",
+				 p->pid, p->mm->refs, p->mm->users, refs, users);
+			return msg;
+		}
+	}
+	for (struct proc *p = k->procs; p; p = p->next)
+		if (!proc_find(k, p->mm->owner->pid) || p->mm->owner->mm != p->mm) {
+			snprintf(msg, sizeof msg, "pid %u: its address space's owner is gone", p->pid);
+			return msg;
+		}
 	if ((e = check_asids(k)))
 		return e;
 	if ((e = vfs_check(k)))
@@ -203,7 +226,7 @@ const char *kernel_check(struct kernel *k)
 		return NULL;    /* cannot check without memory; not a violation */
 	struct ref_count_ctx c = { k, refs };
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE)
+		if (proc_space_live(p))     /* each address space once */
 			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_ref, &c);
 	if ((e = pagecache_check(k, refs, NULL))) {
 		kfree(&k->km, refs);

@@ -546,6 +546,8 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	 * and the process is then killed with SIGKILL, as Linux does.
 	 */
 	/* ======== the point of no return: the old address space goes ======== */
+	struct proc *caller = p;
+	p = proc_exec_takeover(k, p);          /* threads: the others end (thread.c) */
 	vm_space_destroy(k, p);
 	release_frames(k, &plan);              /* for the allocations below */
 	image_put(k, p->image);
@@ -570,6 +572,8 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 		const char *base = strrchr(path, '/');
 		memset(p->name, 0, sizeof p->name);
 		strncpy(p->name, base ? base + 1 : path, sizeof p->name - 1);
+		if (p != caller)
+			proc_make_runnable(k, p);  /* the leader goes on in the caller's place */
 	}
 out:
 	exec_plan_free(k, &plan);

@@ -69,21 +69,27 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 	return 0;
 }
 
+bool fork_limit_reached(struct kernel *k, struct proc *p)
+{
+	unsigned live = 0;               /* threads count, as Linux's nr_threads */
+	for (struct proc *q = k->procs; q; q = q->next)
+		live += q->tree == p->tree && q->state != P_ZOMBIE;
+	if (live < p->res.rlim[LX_RLIMIT_NPROC].rlim_cur)   /* at most --max-procs */
+		return false;
+	k->stats.fork_refused++;
+	return true;
+}
+
 int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t stack)
 {
 	if (flags & (LX_CLONE_VM | LX_CLONE_THREAD | LX_CLONE_SIGHAND))
-		return -EINVAL;          /* threads are not supported */
-	unsigned live = 0;
-	for (struct proc *q = k->procs; q; q = q->next)
-		live += q->tree == p->tree && q->state != P_ZOMBIE;
-	if (live >= p->res.rlim[LX_RLIMIT_NPROC].rlim_cur) {   /* at most --max-procs */
-		k->stats.fork_refused++;
+		return -EINVAL;          /* threads: thread.c; CLONE_VM alone: not supported */
+	if (fork_limit_reached(k, p))
 		return -EAGAIN;          /* as Linux does at RLIMIT_NPROC */
-	}
 	struct proc *c = proc_create(k, p->name);
 	if (!c)
 		return -ENOMEM;
-	c->ppid = p->pid;
+	c->ppid = p->tgid;               /* the parent is the process, not the thread */
 	c->tree = p->tree;
 	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
 		struct vm_region *cr;
@@ -134,7 +140,7 @@ fail:
  * process of a program tree is in the group of its top-level process). */
 static bool wait_match(const struct proc *p, const struct proc *c, int64_t pid)
 {
-	if (c->ppid != p->pid)
+	if (c->ppid != p->tgid || c->pid != c->tgid)   /* any thread waits; threads are no children */
 		return false;
 	if (pid > 0)
 		return (int64_t)c->pid == pid;
@@ -164,8 +170,8 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 		if (!wait_match(p, c, pid) || clone_only)
 			continue;
 		have_child = true;
-		if (c->state != P_ZOMBIE)
-			continue;
+		if (c->state != P_ZOMBIE || c->mm->users > 0)
+			continue;            /* a leader waits for its group to end (Linux) */
 		int status = c->term_signal ? c->term_signal : (c->exit_code & 0xff) << 8;
 		/* what rusage needs, kept across the reap */
 		struct proc snap = *c;

@@ -89,7 +89,7 @@ static int sweep_page(void *arg, const struct pmap_page *pg)
 static void sample_references(struct kernel *k)
 {
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE) {
+		if (proc_space_live(p)) {
 			struct sweep_ctx c = { k, p };
 			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), sweep_page, &c);
 		}
@@ -166,7 +166,7 @@ static inline bool fault_pinned(const struct kernel *k, const struct frame *f)
 {
 	const struct proc *p = k->fault_pin;
 	for (const struct rmap_entry *e = f->rmap; e; e = e->next)
-		if (e->p == p && (p->guard.pin_mask & guard_pin_bit(e->va)) && guard_needs(p, e->va))
+		if (e->p == p->mm->owner && (p->guard.pin_mask & guard_pin_bit(e->va)) && guard_needs(p, e->va))
 			return true;
 	return false;
 }
@@ -351,6 +351,7 @@ static struct rmap_entry *unlink_entry(struct kernel *k, uint64_t pa, struct pro
 /* rmap.h. */
 void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 {
+	p = p->mm->owner;                  /* the address space's record (proc.h) */
 	rmap_entry_free(k, pa_frame(&k->pa, pa), unlink_entry(k, pa, p, va));
 }
 
@@ -358,6 +359,7 @@ void rmap_del(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *p, uint64_t va)
 {
 	struct frame *old = pa_frame(&k->pa, old_pa), *f = pa_frame(&k->pa, new_pa);
+	p = p->mm->owner;                  /* the address space's record (proc.h) */
 	struct rmap_entry *e = unlink_entry(k, old_pa, p, va);
 	if (e == &old->first || !f->first.p) {
 		/* the entry cannot leave its frame, or the new frame has room:
@@ -450,7 +452,7 @@ static int wss_page(void *arg, const struct pmap_page *pg)
 void kernel_sample_wss(struct kernel *k)
 {
 	for (struct proc *p = k->procs; p; p = p->next) {
-		if (p->state == P_ZOMBIE)
+		if (!proc_space_live(p))
 			continue;
 		struct wss_ctx c = { k, p, 0 };
 		pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), wss_page, &c);

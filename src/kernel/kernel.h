@@ -181,6 +181,7 @@ struct kernel {
 	struct proc *procs;       /* every process, by creation */
 	struct proc *current;
 	struct proc *runq_head, *runq_tail;
+	struct proc *futex_head, *futex_tail;   /* threads asleep in futex waits (futex.c) */
 	uint32_t next_pid;
 	struct exec_image *images;
 	struct pagecache *pc;     /* vm_objects by id (pagecache.c) */

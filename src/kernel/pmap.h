@@ -257,6 +257,12 @@ static inline uint64_t pmap_make_leaf(uint64_t pa, unsigned prot, bool cow)
 	return pte | PTE_V | PTE_U | b;
 }
 
+/* The TLB shootdown of one page of address space pm: every change to a
+ * valid leaf goes through here, so it is the one place that would grow
+ * into a cross-hart shootdown (docs/threads.md): the threads sharing pm
+ * share its ASID, and on one hart an sfence.vma by that ASID reaches what
+ * any of them cached; with several harts this would also send an IPI to
+ * each hart that runs pm (a cpumask in pm) and wait for their fences. */
 static inline void pmap_flush_va(struct pmap *pm, uint64_t va)
 {
 	mmu_sfence_page(pm->pk->mmu, va, pm->asid.id);

@@ -65,10 +65,17 @@ struct proc_stats {
 };
 
 /* An address space: the regions and the page table that realise them,
- * with the heap and stack bounds.  Records come from the "mm" slab cache;
- * today each process has its own (created with it, freed when it is
- * reaped), and `refs` counts the processes that use it so that threads
- * can share one. */
+ * with the heap and stack bounds.  Records come from the "mm" slab cache.
+ * The threads of one group share it (thread.c): `users` counts the
+ * threads still running in it (the space is torn down when it reaches 0),
+ * `refs` the process records that point at it (the record is freed when
+ * the last is reaped).  Everything keyed by address space - the reverse
+ * map, the replacement policy's page keys (pid of the owner and virtual
+ * page), local replacement, --maps, the OOM killer - speaks of it through
+ * `owner`: the record of the thread-group leader, which outlives every
+ * other thread of the group (a leader that exits stays a zombie until the
+ * group ends, as on Linux), so the owner's pid - the tgid - names the
+ * space for as long as it lives. */
 struct mm {
 	struct pmap pmap;
 	struct vm_map map;
@@ -76,11 +83,14 @@ struct mm {
 	uint64_t stack_top;            /* first VA above the stack */
 	uint64_t mmap_base;            /* mmap allocates top-down below this */
 	uint64_t arg_start, arg_end;   /* the argv strings on the stack (/proc/PID/cmdline) */
-	int refs;                      /* processes using it */
+	int refs;                      /* process records pointing at it */
+	int users;                     /* threads running in it */
+	struct proc *owner;            /* the group leader: its pid keys the pages */
 };
 
 struct proc {
-	uint32_t pid, ppid;
+	uint32_t pid, ppid;            /* pid is the thread id; ppid the parent's tgid */
+	uint32_t tgid;                 /* thread group (getpid): the leader's pid */
 	uint32_t tree;                 /* pid of the top-level program it descends from */
 	enum proc_state state;
 	char name[32];
@@ -114,6 +124,12 @@ struct proc {
 	bool yielded;                  /* gave up the rest of its slice */
 	bool no_zero_page;             /* reads get their own frame (trace replay) */
 	bool top_level;                /* started by vmos run: reaped by the run */
+	bool group_exit;               /* leader: the group ended by exit_group or a signal */
+	/* futex wait (futex.c): the key slept on, the bitset, the queue */
+	uint64_t futex_key[2];
+	uint32_t futex_bitset;
+	bool futex_waiting;
+	struct proc *futex_next;
 };
 
 /* Creates a process running `path` (already read into an exec image) with
@@ -125,8 +141,12 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 /* Runs every process until all have exited.  Returns 0. */
 int kernel_run(struct kernel *k);
 
-/* Ends process p with an exit code or a signal, releasing its memory. */
+/* Ends the process (every thread of p's group) with an exit code or a
+ * signal, releasing its memory: exit_group, and every kill. */
 void proc_exit(struct kernel *k, struct proc *p, int code, int sig);
+/* Ends thread p alone (exit(2) of one thread): the group goes on while
+ * other threads run; the last one ends it with the leader's code. */
+void proc_exit_thread(struct kernel *k, struct proc *p, int code);
 
 /* Frees the record of a zombie. */
 void proc_reap(struct kernel *k, struct proc *p);
@@ -144,9 +164,19 @@ static inline struct proc *proc_find(struct kernel *k, uint32_t pid)
 /* A new process with an empty address space, not yet runnable; NULL if out
  * of memory. */
 struct proc *proc_create(struct kernel *k, const char *name);
+/* A new thread in p's group: same address space (its users and refs
+ * counted), same parent, program and limits, not yet runnable; NULL if out
+ * of memory. */
+struct proc *proc_create_thread(struct kernel *k, struct proc *p);
+/* execve from a thread (Linux de_thread): ends every other thread of p's
+ * group; if p is not the leader, the leader's record takes over p's
+ * registers and state (its pid is the tgid the program keeps) and p's
+ * record ends.  Returns the record that goes on with the exec (runnable
+ * but not queued when it is not p). */
+struct proc *proc_exec_takeover(struct kernel *k, struct proc *p);
 /* Puts p on the run queue (at its tail).  Inline, calling nothing: the
- * wait queues (waitq.c) make sleepers runnable without calling up into
- * proc.c. */
+ * wait queues (waitq.c) and futex.c make sleepers runnable without calling
+ * up into proc.c. */
 static inline void proc_make_runnable(struct kernel *k, struct proc *p)
 {
 	p->state = P_RUNNABLE;
@@ -168,8 +198,10 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 {
 	/* one compare unless a rollover took p's ASID (asid.h) */
 	pmap_asid_refresh(&p->mm->pmap, k->current ? &k->current->mm->pmap : NULL);
-	if (k->current == p && k->mmu.satp == pmap_satp(&p->mm->pmap))
+	if (k->current && k->current->mm == p->mm && k->mmu.satp == pmap_satp(&p->mm->pmap)) {
+		k->current = p;            /* a thread of the same address space: no switch */
 		return;
+	}
 	mmu_set_satp(&k->mmu, pmap_satp(&p->mm->pmap));
 	if (!k->cfg.use_asids) {
 		mmu_sfence_vma(&k->mmu, false, 0, false, 0);
@@ -180,6 +212,27 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 /* Puts p to sleep for ns nanoseconds. */
 void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
 
+/* The record an address space is kept under (its owner, the group
+ * leader) while the space is in use: loops over address spaces visit each
+ * once through it. */
+static inline bool proc_space_live(const struct proc *p)
+{
+	return p->mm->owner == p && p->mm->users > 0;
+}
+
+/* The leader of p's thread group (live or zombie: it is reaped last). */
+static inline struct proc *proc_leader(struct kernel *k, struct proc *p)
+{
+	if (p->pid == p->tgid)
+		return p;
+	if (p->mm->owner->tgid == p->tgid)
+		return p->mm->owner;
+	struct proc *l = proc_find(k, p->tgid);
+	if (!l)
+		kpanic("thread %u: the leader of group %u is gone", p->pid, p->tgid);
+	return l;
+}
+
 /* Resident user pages of p (its pmap's present pages). */
 static inline uint64_t proc_resident(const struct proc *p) { return p->mm->pmap.resident; }
 
@@ -187,6 +240,8 @@ static inline uint64_t proc_resident(const struct proc *p) { return p->mm->pmap.
  * local replacement, else the global one); p may be NULL. */
 static inline struct repl *kernel_repl(struct kernel *k, struct proc *p)
 {
+	if (p)
+		p = p->mm->owner;          /* threads: their address space's */
 	return p && p->repl.ops ? &p->repl : &k->repl;
 }
 

@@ -6,7 +6,10 @@
  *
  * The rmap also keeps the replacement policy's view in step: a frame is
  * "resident" for the policy while at least one process maps it, under the
- * key of one of its mappings (pid and virtual page number).  The functions
+ * key of one of its mappings (pid and virtual page number).  A mapping
+ * belongs to an address space, not to a thread: the entries and keys name
+ * the space's owner (mm->owner, the thread-group leader), whichever of the
+ * threads sharing it took the fault or unmapped the page.  The functions
  * declared here are frame.c's (the reverse map is part of a frame's life).
  */
 #ifndef VMOS_KERNEL_RMAP_H
@@ -18,7 +21,10 @@
 
 #include <errno.h>
 
-/* The policy key of a page: pid and virtual page number. */
+/* The policy key of a page: pid and virtual page number.  The pid is that
+ * of the address space's owner (struct mm, proc.h): the tgid of the thread
+ * group using it, so proc_find(key_pid(key)) finds the record through
+ * which the space is reached, whichever thread mapped the page. */
 static inline uint64_t page_key(uint32_t pid, uint64_t va)
 {
 	return ((uint64_t)pid << 36) | (va >> PGSHIFT);
@@ -111,6 +117,7 @@ rmap_add(struct kernel *k, uint64_t pa, struct proc *p, uint64_t va)
 	struct rmap_entry *e = rmap_entry_alloc(k, f);
 	if (!e)
 		return -ENOMEM;
+	p = p->mm->owner;                  /* threads: their address space's record */
 	e->p = p;
 	e->va = va;
 	e->next = f->rmap;

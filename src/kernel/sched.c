@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "trap.h"
 #include "frame.h"
+#include "futex.h"
 
 #include "abi/lx/signal.h"
 
@@ -35,7 +36,9 @@ static void reap_orphans(struct kernel *k)
 {
 	for (struct proc *p = k->procs, *next; p; p = next) {
 		next = p->next;
-		if (p->state == P_ZOMBIE && p->ppid == 0 && !p->top_level && p != k->current)
+		if (p->state == P_ZOMBIE && p != k->current &&
+		    (p->pid != p->tgid ||                        /* a thread: no one waits */
+		     (p->ppid == 0 && !p->top_level && p->mm->users == 0)))
 			proc_reap(k, p);
 	}
 }
@@ -68,7 +71,8 @@ static bool wake_sleepers(struct kernel *k)
 			continue;
 		any = true;
 		if (p->wake_time_ns <= now) {
-			waitq_remove(p);     /* a deadline came before the event */
+			waitq_remove(p);             /* a deadline came before the event */
+			futex_cancel(k, p);          /* a futex wait timed out: ETIMEDOUT */
 			proc_make_runnable(k, p);
 		} else if (p->wake_time_ns < first) {
 			first = p->wake_time_ns;
@@ -129,29 +133,42 @@ static inline void fp_save(struct kernel *k, struct proc *p)
 	}
 }
 
-/* Nothing can run and every sleeper waits for an event that no process is
- * left to cause (a read of a pipe whose writers all sleep too, a wait4
- * for a child that does): Linux would hang there forever.  Names them all
- * (waitq_report_deadlock) and ends them with SIGKILL, so the run ends with
- * a clear message.  Every live process is asleep, so all are ended. */
-static void end_deadlock(struct kernel *k)
+/* Nothing can run and no sleeper has a deadline: every thread left waits
+ * for an event that only another could cause (data in a pipe whose
+ * writers sleep too, a child's exit, a futex wake).  Linux would hang
+ * there forever; vmos ends the run with a clear message: it names each
+ * sleeper and what it waits for (waitq_report_deadlock), then kills with
+ * SIGKILL the processes with a thread asleep on a futex - their parents'
+ * waits then end as usual - or, if there are none, every process left
+ * (all asleep on pipes and wait4s: none could go on).
+ * Returns true if it killed. */
+static bool end_deadlock(struct kernel *k)
 {
 	fflush(k->cfg.out);
 	if (!waitq_report_deadlock(k, k->cfg.err))
-		return;
+		return false;
 	k->stats.deadlocks++;
+	bool futexed = k->futex_head != NULL, killed = false;
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE)
+		if (futexed ? p->state == P_SLEEPING && p->futex_waiting : p->state != P_ZOMBIE) {
+			fprintf(k->cfg.err, "vmos: deadlock: pid %u (%s) killed by SIGKILL\n",
+				p->tgid, p->name);
 			proc_exit(k, p, 0, LX_SIGKILL);
+			killed = true;
+			p = k->procs;            /* the list may have changed: start over */
+			if (!p)
+				break;
+		}
+	return killed;
 }
 
 int kernel_run(struct kernel *k)
 {
 	for (;;) {
 		if (!k->runq_head && !wake_sleepers(k)) {
-			end_deadlock(k);
-			if (!k->runq_head)
-				break;
+			if (end_deadlock(k))
+				continue;
+			break;
 		}
 		struct proc *p = runq_pop(k);
 		if (k->current != p)

@@ -112,7 +112,7 @@ const char *swap_check(struct kernel *k, const char *(*count_more)(struct kernel
 		return NULL;
 	struct swap_count_ctx c = { seen, k->swap.nslots };
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE)
+		if (proc_space_live(p))
 			pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), count_slot, &c);
 	const char *e = count_more ? count_more(k, seen) : NULL;
 	uint64_t used = 0;

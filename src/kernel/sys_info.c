@@ -175,9 +175,18 @@ static int put_rusage(struct kernel *k, struct proc *p, uint64_t uru, uint64_t u
 int64_t sys_getrusage(struct kernel *k, struct proc *p, int who, uint64_t uru)
 {
 	const struct proc_res *r = &p->res;
-	if (who == LX_RUSAGE_SELF || who == LX_RUSAGE_THREAD)
-		return put_rusage(k, p, uru, r->utime_ns, r->stime_ns, p->st.resident_peak,
+	if (who == LX_RUSAGE_THREAD)
+		return put_rusage(k, p, uru, r->utime_ns, r->stime_ns, p->mm->owner->st.resident_peak,
 				  res_minflt(p), res_majflt(p));
+	if (who == LX_RUSAGE_SELF) {   /* the process: every thread (ended ones are in the leader) */
+		uint64_t ut = 0, st = 0, minflt = 0, majflt = 0;
+		for (struct proc *q = k->procs; q; q = q->next)
+			if (q->tgid == p->tgid) {
+				ut += q->res.utime_ns, st += q->res.stime_ns;
+				minflt += res_minflt(q), majflt += res_majflt(q);
+			}
+		return put_rusage(k, p, uru, ut, st, p->mm->owner->st.resident_peak, minflt, majflt);
+	}
 	if (who == LX_RUSAGE_CHILDREN)
 		return put_rusage(k, p, uru, r->cutime_ns, r->cstime_ns, r->cmaxrss_pages,
 				  r->cminflt, r->cmajflt);

@@ -5,6 +5,8 @@
 #include "syscall.h"
 #include "fork.h"
 #include "fs/pipe.h"
+#include "futex.h"
+#include "thread.h"
 #include "proc.h"
 #include "sys_info.h"
 #include "fs/vfs.h"
@@ -213,7 +215,10 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_exit:
 	case LX_SYS_exit_group:
 		kernel_event_syscall(k, p, nr, 0, args);
-		proc_exit(k, p, (int)a[0], 0);
+		if (nr == LX_SYS_exit)
+			proc_exit_thread(k, p, (int)a[0]);    /* this thread (proc.c) */
+		else
+			proc_exit(k, p, (int)a[0], 0);        /* every thread */
 		return;
 	case LX_SYS_execve:
 		rc = sys_execve(k, p, a[0], a[1], a[2]);
@@ -228,7 +233,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		break;
 	case LX_SYS_munmap: rc = vm_munmap(k, p, a[0], a[1]); break;
 	case LX_SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
-	case LX_SYS_getpid: case LX_SYS_gettid: rc = p->pid; break;
+	case LX_SYS_getpid: rc = p->tgid; break;
 	case LX_SYS_getppid: rc = p->ppid; break;
 	case LX_SYS_getuid: case LX_SYS_geteuid: case LX_SYS_getgid: case LX_SYS_getegid: rc = 0; break;
 	case LX_SYS_sched_yield: p->yielded = true; rc = 0; break;
@@ -236,11 +241,6 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case LX_SYS_uname: rc = sys_uname(k, p, a[0]); break;
 	case LX_SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
-	case LX_SYS_clone:
-		rc = sys_clone(k, p, a[0], a[1]);
-		if (rc > 0)
-			res_clone_tids(k, p, proc_find(k, (uint32_t)rc), a[0], a[2], a[4]);
-		break;
 	case LX_SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
 	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case LX_SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
@@ -263,6 +263,23 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_clock_getres: rc = sys_clock_getres(k, p, (int)a[0], a[1]); break;
 	case LX_SYS_gettimeofday: rc = sys_gettimeofday(k, p, a[0], a[1]); break;
 	case LX_SYS_riscv_hwprobe: rc = sys_riscv_hwprobe(k, p, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
+	/* ---- threads (thread.c, futex.c) ---- */
+	case LX_SYS_clone: rc = sys_clone_any(k, p, a[0], a[1], a[2], a[3], a[4]); break;
+	case LX_SYS_clone3: rc = sys_clone3(k, p, a[0], a[1]); break;
+	case LX_SYS_gettid: rc = p->pid; break;
+	case LX_SYS_futex:
+		rc = sys_futex(k, p, a[0], (int)a[1], (uint32_t)a[2], a[3], a[4], (uint32_t)a[5]);
+		break;
+	case LX_SYS_tkill: rc = sys_tgkill(k, p, -1, (int64_t)(int32_t)a[0], (int)a[1]); break;
+	case LX_SYS_tgkill:
+		rc = sys_tgkill(k, p, (int64_t)(int32_t)a[0], (int64_t)(int32_t)a[1], (int)a[2]);
+		break;
+	case LX_SYS_sched_getaffinity:
+		rc = sys_sched_getaffinity(k, p, (int64_t)(int32_t)a[0], a[1], a[2]);
+		break;
+	case LX_SYS_sched_setaffinity:
+		rc = sys_sched_setaffinity(k, p, (int64_t)(int32_t)a[0], a[1], a[2]);
+		break;
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}
 	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)

@@ -71,17 +71,27 @@ static const char *pc_name(struct kernel *k, struct proc *p, uint64_t pc, char *
 	return buf;
 }
 
+/* " thread T" for a thread other than its group's leader (the report
+ * names the process, pid = tgid, as Linux's signal does), else "". */
+static const char *thread_of(const struct proc *p, char *buf, size_t n)
+{
+	buf[0] = 0;
+	if (p->pid != p->tgid)
+		snprintf(buf, n, " thread %u", p->pid);
+	return buf;
+}
+
 /* trap_kill_segv's body, for SIGSEGV or SIGBUS (a mapped file's page
  * beyond its end, or a pager's read error). */
 static void trap_kill_fault(struct kernel *k, struct proc *p, uint64_t addr, uint64_t cause,
 			    const char *why, int sig)
 {
-	char sym[256];
+	char sym[256], th[24];
 	fflush(k->cfg.out);
 	fprintf(k->cfg.err,
-		"vmos: pid %u (%s) killed by %s: %s at 0x%llx, pc 0x%llx%s, region %s%s%s\n",
-		p->pid, p->name, sig == LX_SIGBUS ? "SIGBUS" : "SIGSEGV", cause_name(cause),
-		(unsigned long long)addr, (unsigned long long)p->pc,
+		"vmos: pid %u (%s)%s killed by %s: %s at 0x%llx, pc 0x%llx%s, region %s%s%s\n",
+		p->tgid, p->name, thread_of(p, th, sizeof th), sig == LX_SIGBUS ? "SIGBUS" : "SIGSEGV",
+		cause_name(cause), (unsigned long long)addr, (unsigned long long)p->pc,
 		pc_name(k, p, p->pc, sym, sizeof sym), region_name(p, addr), why ? ": " : "",
 		why ? why : "");
 	if (sig == LX_SIGSEGV)
@@ -100,10 +110,10 @@ void trap_kill_segv(struct kernel *k, struct proc *p, uint64_t addr, uint64_t ca
  * with a one-line report naming the cause, pc and tval. */
 static void trap_kill_signal(struct kernel *k, struct proc *p, int sig, const struct trap *t)
 {
-	char sym[256];
+	char sym[256], th[24];
 	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by %s: %s at pc 0x%llx%s (tval 0x%llx)\n",
-		p->pid, p->name, sig == LX_SIGILL ? "SIGILL" : sig == LX_SIGTRAP ? "SIGTRAP" : "SIGBUS",
+	fprintf(k->cfg.err, "vmos: pid %u (%s)%s killed by %s: %s at pc 0x%llx%s (tval 0x%llx)\n",
+		p->tgid, p->name, thread_of(p, th, sizeof th), sig == LX_SIGILL ? "SIGILL" : sig == LX_SIGTRAP ? "SIGTRAP" : "SIGBUS",
 		cause_name(t->cause), (unsigned long long)t->pc, pc_name(k, p, t->pc, sym, sizeof sym),
 		(unsigned long long)t->tval);
 	proc_exit(k, p, 0, sig);
@@ -124,7 +134,7 @@ static struct proc *oom_select(struct kernel *k)
 {
 	struct proc *best = NULL;
 	for (struct proc *q = k->procs; q; q = q->next)
-		if (q->state != P_ZOMBIE && (!best || oom_badness(q) > oom_badness(best)))
+		if (proc_space_live(q) && (!best || oom_badness(q) > oom_badness(best)))
 			best = q;
 	return best && oom_badness(best) > 1 ? best : NULL;
 }
@@ -143,8 +153,9 @@ static void oom_kill(struct kernel *k, struct proc *p, uint64_t va)
 	if (!victim)
 		victim = p;
 	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
-		p->pid, (unsigned long long)va, victim->pid, victim->name,
+	char th[24];
+	fprintf(k->cfg.err, "vmos: out of memory serving a fault of pid %u%s at 0x%llx: killed pid %u (%s) with %llu resident pages, %llu page-table pages\n",
+		p->tgid, thread_of(p, th, sizeof th), (unsigned long long)va, victim->pid, victim->name,
 		(unsigned long long)victim->mm->pmap.resident,
 		(unsigned long long)victim->mm->pmap.pt_pages);
 	k->stats.oom_kills++;
@@ -179,8 +190,9 @@ static void guard_kill(struct kernel *k, struct proc *p, uint64_t va, uint64_t c
 			n += (size_t)snprintf(did + n, sizeof did - n, " +%u evicted", s->evicted);
 	}
 	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by SIGKILL: no progress: the instruction at pc 0x%llx faulted %u times without retiring, now on %s at 0x%llx; the kernel did: %s\n",
-		p->pid, p->name, (unsigned long long)p->pc, FAULT_GUARD_MAX + 1, cause_name(cause),
+	char th[24];
+	fprintf(k->cfg.err, "vmos: pid %u (%s)%s killed by SIGKILL: no progress: the instruction at pc 0x%llx faulted %u times without retiring, now on %s at 0x%llx; the kernel did: %s\n",
+		p->tgid, p->name, thread_of(p, th, sizeof th), (unsigned long long)p->pc, FAULT_GUARD_MAX + 1, cause_name(cause),
 		(unsigned long long)va, did);
 	k->stats.progress_kills++;
 	proc_exit(k, p, 0, LX_SIGKILL);

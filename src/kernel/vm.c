@@ -30,7 +30,7 @@
 static inline __attribute__((always_inline)) uint64_t
 user_frame(struct kernel *k, struct proc *p, bool zero)
 {
-	uint64_t pa = frame_alloc(k, p, FO_USER, p->pid, zero);
+	uint64_t pa = frame_alloc(k, p, FO_USER, p->tgid, zero);
 	if (!pa)
 		return 0;
 	if (zero) {
@@ -61,8 +61,9 @@ enter(struct kernel *k, struct proc *p, uint64_t va, uint64_t pa, unsigned prot,
 		frame_release(k, pa);
 		return rc;
 	}
-	if (p->mm->pmap.resident > p->st.resident_peak)
-		p->st.resident_peak = p->mm->pmap.resident;
+	struct proc *o = p->mm->owner;     /* the address space's peak */
+	if (o->mm->pmap.resident > o->st.resident_peak)
+		o->st.resident_peak = o->mm->pmap.resident;
 	return 0;
 }
 

@@ -80,11 +80,21 @@ unsigned waitq_report_deadlock(struct kernel *k, FILE *err)
 			n++;
 	if (!n)
 		return 0;
-	fprintf(err, "vmos: deadlock: no process can run and nothing can wake the %u asleep; "
-		"ending them with SIGKILL:\n", n);
-	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state == P_SLEEPING)
-			fprintf(err, "vmos:   pid %u (%s) waits for %s\n", p->pid, p->name,
-				p->wq ? p->wq->what : "an event");
+	fprintf(err, "vmos: deadlock: no thread can run and nothing can wake the %u asleep:\n", n);
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (p->state != P_SLEEPING)
+			continue;
+		if (p->tgid != p->pid || p->futex_waiting)   /* a thread: name it too */
+			fprintf(err, "vmos:   pid %u (%s) thread %u waits for ", p->tgid, p->name, p->pid);
+		else
+			fprintf(err, "vmos:   pid %u (%s) waits for ", p->pid, p->name);
+		if (p->futex_waiting)
+			fprintf(err, "the futex at 0x%llx\n", (unsigned long long)(p->futex_key[1] & ~1ULL));
+		else if (p->wq)
+			fprintf(err, "%s\n", p->wq->what);
+		else
+			fprintf(err, "an event (pc 0x%llx, syscall %llu)\n", (unsigned long long)p->pc,
+				(unsigned long long)p->x[17]);
+	}
 	return n;
 }

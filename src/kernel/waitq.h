@@ -16,7 +16,8 @@
  *
  * Every queue has a name for the deadlock report: when no process can run
  * and none sleeps with a deadline, kernel_run (sched.c) names each sleeper
- * and its queue and ends them all (waitq_report_deadlock).
+ * and its queue or futex (waitq_report_deadlock) and ends them with
+ * SIGKILL.
  *
  * A process sleeps on at most one queue; the queue is a FIFO through
  * p->wq_next, so wake-ups are in arrival order.  A queue lives inside the

@@ -102,7 +102,7 @@ static int procs_by_pid(struct kernel *k, struct proc **out, int max)
 	while (n < max) {
 		struct proc *next = NULL;
 		for (struct proc *p = k->procs; p; p = p->next)
-			if (p->state != P_ZOMBIE && p->pid > last && (!next || p->pid < next->pid))
+			if (proc_space_live(p) && p->pid > last && (!next || p->pid < next->pid))
 				next = p;
 		if (!next)
 			break;

@@ -186,7 +186,7 @@ int figure_walk(struct kernel *k, struct proc *p, uint64_t va, FILE *o)
 static uint32_t pid_of_asid(struct kernel *k, uint16_t asid)
 {
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE && SATP_ASID(pmap_satp(&p->mm->pmap)) == asid)
+		if (proc_space_live(p) && SATP_ASID(pmap_satp(&p->mm->pmap)) == asid)
 			return p->pid;
 	return 0;
 }
@@ -208,7 +208,7 @@ int figure_tlb(struct kernel *k, FILE *o)
 	/* which process holds which ASID (the cells say "A<asid>") */
 	fprintf(o, "<text x=\"0\" y=\"44\" class=\"s\">");
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE) {
+		if (proc_space_live(p)) {
 			char fill[24];
 			fig_pid_colour(p->pid, fill);
 			fprintf(o, "<tspan fill=\"%s\" font-weight=\"bold\">&#9632;</tspan> A%u = pid %u   ", fill,

@@ -50,7 +50,7 @@
 #include "procview.h"
 #include "ptdump.h"
 #include "tlbview.h"
-#include "image.h"
+#include "pagecache.h"
 #include "uaccess.h"
 
 #include "abi/lx/signal.h"
@@ -351,11 +351,11 @@ static bool peek_absent(struct kernel *k, struct proc *p, uint64_t va, uint8_t *
 	}
 	memset(buf, 0, n);
 	if (r->object && va < r->file_end) {
-		const struct exec_image *im = r->object;
+		/* the file's bytes, through the page cache as a read() would see them */
 		uint64_t off = r->obj_offset + (va - r->start);
 		uint64_t avail = r->file_end - va < n ? r->file_end - va : n;
-		if (off < im->size)
-			memcpy(buf, im->data + off, im->size - off < avail ? im->size - off : avail);
+		if (pagecache_read(k, NULL, r->object, off, buf, avail) < 0)
+			return false;
 	}
 	return true;
 }

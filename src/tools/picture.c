@@ -142,7 +142,7 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 			x = 0, y += 16;
 	}
 	for (struct proc *p = k->procs; p; p = p->next) {
-		if (p->state == P_ZOMBIE)
+		if (!proc_space_live(p))
 			continue;
 		if (x > GRID_W - 300)
 			x = 0, y += 16;
@@ -243,12 +243,12 @@ static struct proc *focus_proc(struct kernel *k, const struct picture_focus *f, 
 {
 	struct proc *best = NULL;
 	for (struct proc *p = k->procs; p; p = p->next)
-		if (p->state != P_ZOMBIE && ((f && f->pid && p->pid == f->pid) ||
+		if (proc_space_live(p) && ((f && f->pid && p->pid == f->pid) ||
 					      (!(f && f->pid) && (!best || p->pid < best->pid))))
 			best = p;
 	if (!best)   /* the focus pid is gone: the lowest */
 		for (struct proc *p = k->procs; p; p = p->next)
-			if (p->state != P_ZOMBIE && (!best || p->pid < best->pid))
+			if (proc_space_live(p) && (!best || p->pid < best->pid))
 				best = p;
 	*va = f && f->has_va ? f->va : best ? best->pc : 0;
 	return best;
@@ -299,7 +299,7 @@ static int draw_all(struct kernel *k, const char *label, const struct picture_fo
 	for (;;) {
 		struct proc *next = NULL;
 		for (struct proc *p = k->procs; p; p = p->next)
-			if (p->state != P_ZOMBIE && p->pid > last && (!next || p->pid < next->pid))
+			if (proc_space_live(p) && p->pid > last && (!next || p->pid < next->pid))
 				next = p;
 		if (!next)
 			break;

@@ -437,8 +437,8 @@ static const struct opt run_opts[] = {
 	  "evicts only its own pages (default: global replacement)", .set = opt_local, .target = &R.cfg.local_frames },
 	{ .name = "--wss", .arg = "N", .help = "sample each process's working set (pages referenced, from\n"
 	  "the A bits) every N instructions; shown by --stats", .set = opt_wss },
-	{ .name = "--max-procs", .arg = "N", .help = "live processes each program and its descendants may have\n"
-	  "(default 64; fork fails with EAGAIN beyond it)", .set = opt_max_procs },
+	{ .name = "--max-procs", .arg = "N", .help = "live processes and threads each program and its descendants\n"
+	  "may have (default 256; fork and clone fail with EAGAIN beyond it)", .set = opt_max_procs },
 	OPT_HEADING_ROW(""),
 	OPT_HEADING_ROW("the guest's files (docs/files.md):"),
 	{ .name = "--root", .arg = "DIR", .help = "show host directory DIR as the guest's / (read-only; like\n"

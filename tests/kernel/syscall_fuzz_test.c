@@ -83,8 +83,10 @@ TEST(fuzz_syscalls)
 	long respawns = 0;
 	for (long i = 0; i < n; i++) {
 		if (!p || p->state == P_ZOMBIE) {
-			if (p)
+			if (p) {
+				proc_exit(&k, p, 0, 9);   /* its threads too (exit ends one thread) */
 				proc_reap(&k, p);
+			}
 			/* children never run here: end them with their parent */
 			while (k.procs) {
 				struct proc *q = k.procs;
@@ -113,8 +115,11 @@ TEST(fuzz_syscalls)
 		/* reap zombie children so they do not pile up */
 		for (struct proc *q = k.procs, *next; q; q = next) {
 			next = q->next;
-			if (q != p && q->state == P_ZOMBIE)
-				proc_reap(&k, q);
+			if (q != p && q->state == P_ZOMBIE && q->mm != p->mm &&
+			    (q->pid != q->tgid || q->mm->users == 0)) {  /* a leader waits for its threads */
+				proc_reap(&k, q);   /* may reap the group's other records too */
+				next = k.procs;
+			}
 		}
 		if (i % 50000 == 0) {
 			const char *e = kernel_check(&k);

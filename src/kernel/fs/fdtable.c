@@ -203,6 +203,17 @@ int vfs_proc_fork(struct kernel *k, struct proc *parent, struct proc *child)
 	return 0;
 }
 
+int vfs_proc_thread(struct kernel *k, struct proc *parent, struct proc *child, bool share_files)
+{
+	int rc = vfs_proc_fork(k, parent, child);
+	if (rc < 0 || !share_files || !parent->files)
+		return rc;
+	files_put(k, child->files);            /* CLONE_FILES: the same table */
+	child->files = parent->files;
+	child->files->refs++;
+	return 0;
+}
+
 void vfs_proc_exec(struct kernel *k, struct proc *p)
 {
 	struct files *t = p->files;

@@ -320,6 +320,12 @@ void fd_set_cloexec(struct proc *p, int fd, bool on);
  * init and fork return 0 or -ENOMEM (nothing to undo for the caller). */
 int vfs_proc_init(struct kernel *k, struct proc *p);
 int vfs_proc_fork(struct kernel *k, struct proc *parent, struct proc *child);
+/* A new thread (thread.c): with share_files (CLONE_FILES) the very table
+ * of the parent, one more reference (a descriptor opened or closed by
+ * either is seen by both); else a copy as fork's.  The cwd and umask are
+ * copied (CLONE_FS is not shared yet: a chdir in one thread is not seen by
+ * the others).  0 or -ENOMEM. */
+int vfs_proc_thread(struct kernel *k, struct proc *parent, struct proc *child, bool share_files);
 void vfs_proc_exec(struct kernel *k, struct proc *p);
 void vfs_proc_exit(struct kernel *k, struct proc *p);
 
