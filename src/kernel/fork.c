@@ -1,6 +1,7 @@
 /*
  * fork.c - process creation and ending as the program sees it: fork (clone
- * with SIGCHLD) with copy-on-write, wait4, kill (execve is in exec.c).
+ * with SIGCHLD) with copy-on-write, wait4 (execve is in exec.c; kill is in
+ * signal.c).
  *
  * fork copies the region map and, page by page, the page tables: each
  * present page (of any region: all are private, and mprotect may make a
@@ -105,7 +106,8 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->mm->brk = p->mm->brk;
 	c->mm->stack_top = p->mm->stack_top;
 	c->mm->mmap_base = p->mm->mmap_base;
-	c->sigmask = p->sigmask;
+	c->mm->vdso_base = p->mm->vdso_base;
+	signal_clone(k, p, c, flags);         /* actions, mask, altstack (signal.c) */
 	res_fork(c, p);
 	proc_make_runnable(k, c);
 	return c->pid;
@@ -169,23 +171,5 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 	if (options & LX_WNOHANG)
 		return 0;
 	proc_block_restart(k, p);      /* woken by a child's exit; re-runs wait4 */
-	return 0;
-}
-
-int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
-{
-	if (sig < 0 || sig > LX_NSIG)
-		return -EINVAL;
-	if (pid <= 0)
-		return -EINVAL;          /* process groups: not supported */
-	struct proc *t = proc_find(k, (uint32_t)pid);
-	if (!t)
-		return -ESRCH;
-	if (sig == 0 || t->state == P_ZOMBIE)
-		return 0;
-	if (sig == LX_SIGCHLD || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ ||
-	    sig == 18 /* SIGCONT */)
-		return 0;                /* ignored by default */
-	proc_exit(k, t, 0, sig);
 	return 0;
 }

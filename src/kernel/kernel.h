@@ -122,6 +122,9 @@ struct kernel_stats {
 	uint64_t fault_run_max;     /* most page faults of one instruction in a row */
 	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */
 	uint64_t progress_kills;    /* processes killed by the progress guard */
+	uint64_t signals_delivered[65]; /* by signal: handlers run and default actions taken */
+	uint64_t faults_user_handled;   /* faults turned into a signal for the program's handler */
+	uint64_t sigreturns;            /* rt_sigreturn calls */
 };
 
 /* The swap device (swap.c). */
@@ -146,6 +149,9 @@ struct kernel {
 	struct kmem_cache *proc_cache;
 	struct kmem_cache *mm_cache;     /* struct mm (proc.h) */
 	struct kmem_cache *rmap_cache;
+	struct kmem_cache *sighand_cache, *sigshared_cache, *sigqueue_cache;   /* signal.h */
+	unsigned sig_timers;      /* armed ITIMER_REALs (signal_timers_run) */
+	uint64_t vdso_vvar, vdso_text;   /* PAs of the vDSO's frames (vdso.h) */
 	struct repl repl;         /* the replacement policy (global) */
 	struct swap_dev swap;
 	uint64_t reserve_frames;  /* kept free for page tables and kernel objects */

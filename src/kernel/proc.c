@@ -45,7 +45,13 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
 	p->line_start = true;
 	res_init(k, p);
+	if (signal_proc_init(k, p) < 0) {
+		kmem_cache_free(k->mm_cache, p->mm);
+		kmem_cache_free(k->proc_cache, p);
+		return NULL;
+	}
 	if (vm_space_init(k, p) < 0) {
+		signal_proc_free(k, p);
 		kmem_cache_free(k->mm_cache, p->mm);
 		kmem_cache_free(k->proc_cache, p);
 		return NULL;
@@ -54,6 +60,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 		/* room above the share for shared frames that change hands */
 		if (repl_init(&p->repl, k->repl.ops, &k->km, 2 * k->cfg.local_frames + 16) < 0) {
 			vm_space_destroy(k, p);
+			signal_proc_free(k, p);
 			kmem_cache_free(k->mm_cache, p->mm);
 			kmem_cache_free(k->proc_cache, p);
 			return NULL;
@@ -87,6 +94,7 @@ void proc_block_restart(struct kernel *k, struct proc *p)
 {
 	p->pc -= 4;                    /* re-run the ecall when woken */
 	p->state = P_SLEEPING;
+	p->sig.sleep_kind = SLEEP_RESTART;   /* a signal: EINTR, or a restart (signals.h) */
 	p->wake_time_ns = ~0ULL;       /* no timeout: woken by an event */
 }
 
@@ -111,12 +119,18 @@ void proc_exit(struct kernel *k, struct proc *p, int code, int sig)
 		k->cfg.on_exit(k, p);
 	kernel_event(k, p, KEV_EXIT, 0, (uint64_t)sig, code & 0xff, sig ? "signal" : "exit");
 	p->state = P_ZOMBIE;
-	/* children go to the kernel; a waiting parent wakes */
+	/* children go to the kernel; the parent gets SIGCHLD (and, if it
+	 * asked for no zombies, the kernel reaps this one); a parent waiting
+	 * in wait4 wakes */
+	signal_proc_exit(k, p);
 	for (struct proc *c = k->procs; c; c = c->next)
 		if (c->ppid == p->pid && c != p)
 			c->ppid = 0;
 	struct proc *parent = p->ppid ? proc_find(k, p->ppid) : NULL;
-	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL)
+	if (parent && signal_child_exit(k, parent, p) && !p->top_level)
+		p->ppid = 0;
+	if (parent && parent->state == P_SLEEPING && parent->wake_time_ns == ~0ULL &&
+	    parent->sig.sleep_kind == SLEEP_RESTART)
 		proc_make_runnable(k, parent);
 	vm_space_destroy(k, p);
 	if (p->repl.ops) {
@@ -138,6 +152,7 @@ void proc_reap(struct kernel *k, struct proc *p)
 {
 	proc_unlink(k, p);
 	k->nlive--;
+	signal_proc_free(k, p);
 	if (--p->mm->refs == 0)
 		kmem_cache_free(k->mm_cache, p->mm);
 	kmem_cache_free(k->proc_cache, p);
@@ -154,4 +169,5 @@ void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
 {
 	p->state = P_SLEEPING;
 	p->wake_time_ns = now_ns() + ns;
+	p->sig.sleep_kind = SLEEP_EINTR;
 }

@@ -8,6 +8,7 @@
 #define VMOS_KERNEL_PROC_H
 
 #include "kernel.h"
+#include "signals.h"
 #include "sys_info.h"
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
@@ -61,6 +62,7 @@ struct proc_stats {
 	uint64_t resident_peak;
 	uint64_t faults_swapin, pages_swapped_out;
 	uint64_t wss_last, wss_max, wss_sum, wss_samples;  /* sampled working set, pages */
+	uint64_t signals_handled, faults_user_handled;     /* handlers run; of them, for faults */
 };
 
 /* An address space: the regions and the page table that realise them,
@@ -74,6 +76,7 @@ struct mm {
 	uint64_t brk_start, brk;       /* heap: [brk_start, brk) */
 	uint64_t stack_top;            /* first VA above the stack */
 	uint64_t mmap_base;            /* mmap allocates top-down below this */
+	uint64_t vdso_base;            /* the [vvar] page, then the [vdso] page; 0: none */
 	int refs;                      /* processes using it */
 };
 
@@ -92,6 +95,9 @@ struct proc {
 	int term_signal;               /* 0, or the signal that killed it */
 	uint64_t wake_time_ns;         /* P_SLEEPING: nanosleep deadline */
 	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
+	struct sigthread sig;          /* its own pending signals, altstack, sleep (signals.h) */
+	struct sighand *sighand;       /* handlers: shared under CLONE_SIGHAND */
+	struct sigshared *sigshared;   /* its thread group's signal state: shared under CLONE_THREAD */
 	struct proc_stats st;
 	struct proc_res res;           /* limits and usage (sys_info.h) */
 	struct fault_guard guard;      /* the faults of the current instruction */
@@ -157,6 +163,13 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 }
 /* Puts p to sleep for ns nanoseconds. */
 void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
+
+/* The signals pending for p (its own or its group's) that it does not
+ * block (signals.h). */
+static inline uint64_t signal_deliverable(const struct proc *p)
+{
+	return (p->sig.pending.set | p->sigshared->pending.set) & ~p->sigmask;
+}
 
 /* Resident user pages of p (its pmap's present pages). */
 static inline uint64_t proc_resident(const struct proc *p) { return p->mm->pmap.resident; }

@@ -82,6 +82,7 @@ static const char *region_name(const struct proc *p, const struct vm_region *r, 
 	case VMK_HEAP: return "[heap]";
 	case VMK_STACK: return "[stack]";
 	case VMK_VDSO: return "[vdso]";
+	case VMK_VVAR: return "[vvar]";
 	default: return NULL;
 	}
 }
