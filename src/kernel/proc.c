@@ -18,16 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-static void runq_push(struct kernel *k, struct proc *p)
-{
-	p->run_next = NULL;
-	if (k->runq_tail)
-		k->runq_tail->run_next = p;
-	else
-		k->runq_head = p;
-	k->runq_tail = p;
-}
-
 struct proc *proc_create(struct kernel *k, const char *name)
 {
 	struct proc *p = kmem_cache_zalloc(k->proc_cache);
@@ -82,12 +72,6 @@ static void proc_unlink(struct kernel *k, struct proc *p)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = p->next;
-}
-
-void proc_make_runnable(struct kernel *k, struct proc *p)
-{
-	p->state = P_RUNNABLE;
-	runq_push(k, p);
 }
 
 void proc_block_restart(struct kernel *k, struct proc *p)
@@ -156,18 +140,4 @@ void proc_reap(struct kernel *k, struct proc *p)
 	if (--p->mm->refs == 0)
 		kmem_cache_free(k->mm_cache, p->mm);
 	kmem_cache_free(k->proc_cache, p);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
-{
-	p->state = P_SLEEPING;
-	p->wake_time_ns = now_ns() + ns;
-	p->sig.sleep_kind = SLEEP_EINTR;
 }

@@ -9,6 +9,8 @@
 
 #include "kernel.h"
 #include "signals.h"
+
+#include <time.h>
 #include "sys_info.h"
 
 enum proc_state { P_RUNNABLE, P_SLEEPING, P_ZOMBIE };
@@ -139,8 +141,18 @@ static inline struct proc *proc_find(struct kernel *k, uint32_t pid)
 /* A new process with an empty address space, not yet runnable; NULL if out
  * of memory. */
 struct proc *proc_create(struct kernel *k, const char *name);
-/* Puts p on the run queue. */
-void proc_make_runnable(struct kernel *k, struct proc *p);
+/* Puts p on the run queue.  Inline (as proc_sleep below): signals wake
+ * sleepers, and signal.c stays below proc.c. */
+static inline void proc_make_runnable(struct kernel *k, struct proc *p)
+{
+	p->state = P_RUNNABLE;
+	p->run_next = NULL;
+	if (k->runq_tail)
+		k->runq_tail->run_next = p;
+	else
+		k->runq_head = p;
+	k->runq_tail = p;
+}
 /* Blocks p until an event (a child's exit) and makes its current system
  * call run again when it wakes. */
 void proc_block_restart(struct kernel *k, struct proc *p);
@@ -161,8 +173,16 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 	}
 	k->current = p;
 }
-/* Puts p to sleep for ns nanoseconds. */
-void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
+/* Puts p to sleep for ns nanoseconds (host CLOCK_MONOTONIC); a signal
+ * ends the sleep (SLEEP_EINTR, signals.h). */
+static inline void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p->state = P_SLEEPING;
+	p->wake_time_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + ns;
+	p->sig.sleep_kind = SLEEP_EINTR;
+}
 
 /* The signals pending for p (its own or its group's) that it does not
  * block (signals.h). */

@@ -285,14 +285,6 @@ static void signal_wake(struct kernel *k, struct proc *t, int sig)
 	proc_make_runnable(k, t);
 }
 
-void signal_kill_group(struct kernel *k, struct proc *p, int sig)
-{
-	for (struct proc *q = k->procs; q; q = q->next)
-		if (q != p && q->sigshared == p->sigshared && q->state != P_ZOMBIE)
-			proc_exit(k, q, 0, sig);
-	proc_exit(k, p, 0, sig);
-}
-
 void signal_info_user(struct lx_siginfo *info, int sig, int code, const struct proc *from)
 {
 	memset(info, 0, sizeof *info);
@@ -306,12 +298,11 @@ int signal_send_group(struct kernel *k, struct proc *p, int sig, const struct lx
 {
 	if (sig == 0 || p->state == P_ZOMBIE)
 		return 0;
-	if (sig == LX_SIGKILL) {
-		signal_kill_group(k, p, sig);
-		return 0;
-	}
 	if (sig_ignored(p, sig))
 		return 0;
+	/* SIGKILL too is queued (it cannot be blocked): the group ends when a
+	 * thread next returns to user mode (signal_deliver), at once for the
+	 * caller itself */
 	int rc = pending_add(k, &p->sigshared->pending, sig, info);
 	if (rc < 0)
 		return rc;
@@ -333,10 +324,6 @@ int signal_send_thread(struct kernel *k, struct proc *p, int sig, const struct l
 {
 	if (sig == 0 || p->state == P_ZOMBIE)
 		return 0;
-	if (sig == LX_SIGKILL) {
-		signal_kill_group(k, p, sig);
-		return 0;
-	}
 	if (sig_ignored(p, sig))
 		return 0;
 	int rc = pending_add(k, &p->sig.pending, sig, info);

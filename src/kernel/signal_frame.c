@@ -29,6 +29,14 @@
 #include <errno.h>
 #include <string.h>
 
+void signal_kill_group(struct kernel *k, struct proc *p, int sig)
+{
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (q != p && q->sigshared == p->sigshared && q->state != P_ZOMBIE)
+			proc_exit(k, q, 0, sig);
+	proc_exit(k, p, 0, sig);
+}
+
 /* Ends a system call that a signal interrupted: a call that sleeps until
  * an event (SLEEP_RESTART: the pc is still on its ecall) re-runs after a
  * handler with SA_RESTART and otherwise fails with EINTR; a sleep
