@@ -147,7 +147,79 @@ struct lx_hwprobe { int64_t key; uint64_t value; };
 #define LX_HWPROBE_KEY_TIME_CSR_FREQ      8
 #define LX_HWPROBE_KEY_MISALIGNED_SCALAR_PERF 9
 
+/* ---- signals (arch/riscv/include/uapi/asm/{sigcontext,ucontext,ptrace}.h,
+ * asm-generic/signal.h, asm-generic/siginfo.h) ----
+ *
+ * rt_sigaction's struct sigaction: riscv64 has no sa_restorer field.
+ * The signal frame the kernel pushes on the user stack (16-byte aligned,
+ * sp points at it when the handler starts; a0 = signal, a1 = &info,
+ * a2 = &uc, ra = __vdso_rt_sigreturn):
+ *
+ *   +0     siginfo (128)        si_signo, si_errno, si_code, then the union
+ *   +128   ucontext (960)
+ *            +0    uc_flags, +8 uc_link, +16 uc_stack (24)
+ *            +40   uc_sigmask (8), then padding to 128 bytes of sigset
+ *            +176  uc_mcontext = struct sigcontext (16-aligned):
+ *                    +0   sc_regs: pc, x1 .. x31 (user_regs_struct)
+ *                    +256 the FP union, sized for the Q state (528):
+ *                         f[32] (the D state) at +256, fcsr at +512,
+ *                         unused to +772, 12 reserved bytes at +772, zero
+ *                         (the extension header's `reserved' word and an
+ *                         END header {0, 0}: no vector state follows)
+ *   = 1088 bytes (struct lx_rt_sigframe)
+ */
+struct lx_sigaction { uint64_t handler, flags, mask; };
+
+struct lx_siginfo {
+	int32_t si_signo, si_errno, si_code, pad0;
+	union {
+		struct { int32_t pid; uint32_t uid; } kill;
+		struct { int32_t pid; uint32_t uid; uint64_t value; } rt;
+		struct { int32_t tid, overrun; uint64_t value; } timer;
+		struct { int32_t pid; uint32_t uid; int32_t status, pad; int64_t utime, stime; } chld;
+		struct { uint64_t addr; } fault;
+		uint8_t pad[112];
+	} u;
+};
+
+struct lx_stack { uint64_t ss_sp; int32_t ss_flags, pad; uint64_t ss_size; };
+
+struct lx_sigcontext {
+	uint64_t regs[32];           /* regs[0] = pc, regs[i] = x_i */
+	uint64_t f[32];              /* __riscv_d_ext_state: f0 .. f31, fcsr */
+	uint32_t fcsr;
+	uint32_t qpad[64];           /* the rest of the Q-sized union */
+	uint32_t reserved[3];        /* zero: no extension state follows */
+} __attribute__((aligned(16)));
+
+struct lx_ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	struct lx_stack uc_stack;
+	uint64_t uc_sigmask;
+	uint8_t unused[128 - 8];     /* sigset_t is room for 1024 signals */
+	struct lx_sigcontext uc_mcontext;
+};
+
+struct lx_rt_sigframe {
+	struct lx_siginfo info;
+	struct lx_ucontext uc;
+};
+
+/* setitimer/getitimer */
+struct lx_itimerval { struct lx_timeval it_interval, it_value; };
+
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(struct lx_sigaction) == 24, "struct sigaction is 24 bytes on riscv64");
+_Static_assert(sizeof(struct lx_siginfo) == 128, "siginfo is 128 bytes");
+_Static_assert(sizeof(struct lx_stack) == 24, "stack_t is 24 bytes");
+_Static_assert(sizeof(struct lx_sigcontext) == 784, "struct sigcontext is 784 bytes (with the Q-sized FP union)");
+_Static_assert(__builtin_offsetof(struct lx_sigcontext, fcsr) == 512, "fcsr at 512 in sigcontext");
+_Static_assert(__builtin_offsetof(struct lx_sigcontext, reserved) == 772, "reserved at 772 in sigcontext");
+_Static_assert(__builtin_offsetof(struct lx_ucontext, uc_sigmask) == 40, "uc_sigmask at 40");
+_Static_assert(__builtin_offsetof(struct lx_ucontext, uc_mcontext) == 176, "uc_mcontext at 176");
+_Static_assert(sizeof(struct lx_ucontext) == 960, "struct ucontext is 960 bytes");
+_Static_assert(sizeof(struct lx_rt_sigframe) == 1088, "the rt signal frame is 1088 bytes");
 _Static_assert(sizeof(struct lx_stat) == 128, "struct stat is 128 bytes on riscv64");
 _Static_assert(sizeof(struct lx_rusage) == 144, "struct rusage is 144 bytes");
 _Static_assert(sizeof(struct lx_sysinfo) == 112, "struct sysinfo is 112 bytes");

@@ -17,6 +17,7 @@
 #include "rmap.h"
 #include "swap.h"
 #include "vm.h"
+#include "vdso.h"
 
 #include <errno.h>
 #include <string.h>
@@ -66,8 +67,12 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 	k->proc_cache = kmem_cache_create(&k->km, "proc", sizeof(struct proc), 16);
 	k->mm_cache = kmem_cache_create(&k->km, "mm", sizeof(struct mm), 16);
 	k->rmap_cache = kmem_cache_create(&k->km, "rmap", sizeof(struct rmap_entry), 8);
-	if (!k->zero_page || !k->proc_cache || !k->mm_cache || !k->rmap_cache || vm_map_bootstrap(&k->km) < 0 ||
-	    pagecache_init(k) < 0 || pipe_boot(k) < 0) {
+	k->sighand_cache = kmem_cache_create(&k->km, "sighand", sizeof(struct sighand), 8);
+	k->sigshared_cache = kmem_cache_create(&k->km, "sigshared", sizeof(struct sigshared), 8);
+	k->sigqueue_cache = kmem_cache_create(&k->km, "sigqueue", sizeof(struct sigqueue), 8);
+	if (!k->zero_page || !k->proc_cache || !k->mm_cache || !k->rmap_cache || !k->sighand_cache ||
+	    !k->sigshared_cache || !k->sigqueue_cache || vdso_boot(k) < 0 ||
+	    vm_map_bootstrap(&k->km) < 0 || pagecache_init(k) < 0 || pipe_boot(k) < 0) {
 		rc = -ENOMEM;
 		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
 		goto fail_mmu;
@@ -233,10 +238,15 @@ const char *kernel_check(struct kernel *k)
 		return e;
 	}
 	refs[pa_to_frame(&k->pa, k->zero_page)]++;
+	if (k->vdso_text) {
+		refs[pa_to_frame(&k->pa, k->vdso_vvar)]++;
+		refs[pa_to_frame(&k->pa, k->vdso_text)]++;
+	}
 	uint64_t user = 0, resident = 0;
 	for (uint32_t fn = 0; fn < k->pa.nframes && !e; fn++) {
 		struct frame *f = &k->pa.frames[fn];
-		bool tracked = f->owner == FO_USER || f->owner == FO_FILE || f->owner == FO_ZERO;
+		bool tracked = f->owner == FO_USER || f->owner == FO_FILE || f->owner == FO_ZERO ||
+			       f->owner == FO_VDSO;
 		if (f->owner == FO_USER)
 			user++;
 		if (frame_tracked(f) && (f->flags & FRAME_HEAD)) {

@@ -29,6 +29,7 @@
 #include "fork.h"
 #include "proc.h"
 #include "uaccess.h"
+#include "vdso.h"
 #include "vm.h"
 
 #include "abi/lx/auxvec.h"
@@ -38,7 +39,7 @@
 #include <string.h>
 
 
-#define NAUXV 17                   /* auxv pairs, LX_AT_NULL included */
+#define NAUXV 18                   /* auxv pairs, LX_AT_NULL included */
 
 /* ---- arguments ----------------------------------------------------------- */
 
@@ -401,7 +402,7 @@ static int write_stack(struct kernel *k, struct proc *p, const struct exec_plan 
 		{ LX_AT_EGID, 0 },                  { LX_AT_HWCAP, hwcap },
 		{ LX_AT_CLKTCK, 100 },              { LX_AT_SECURE, 0 },
 		{ LX_AT_RANDOM, random },           { LX_AT_EXECFN, execfn },
-		{ LX_AT_NULL, 0 },
+		{ LX_AT_SYSINFO_EHDR, p->mm->vdso_base }, { LX_AT_NULL, 0 },
 	};
 	struct word_writer w = { .k = k, .p = p, .at = plan->sp };
 	ww_put(&w, (uint64_t)a->argc);
@@ -444,6 +445,9 @@ int exec_load(struct kernel *k, struct proc *p, struct exec_plan *plan)
 	p->mm->mmap_base = p->mm->stack_top - k->cfg.stack_limit - VM_STACK_GUARD_GAP;
 	rc = vm_map_insert(&p->mm->map, plan->stack_start, p->mm->stack_top, VM_PROT_READ | VM_PROT_WRITE,
 			   VMK_STACK, NULL, 0, 0, NULL);
+	if (rc < 0)
+		return rc;
+	rc = vdso_map(k, p, p->mm->mmap_base);     /* [vvar] [vdso]: vdso.c */
 	if (rc < 0)
 		return rc;
 	rc = write_stack(k, p, plan);
@@ -545,6 +549,9 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	 * freed just before them, only under injected failures in practice -
 	 * and the process is then killed with SIGKILL, as Linux does.
 	 */
+	rc = signal_exec(k, p);                /* caught signals back to SIG_DFL */
+	if (rc < 0)
+		goto out;
 	/* ======== the point of no return: the old address space goes ======== */
 	struct proc *caller = p;
 	p = proc_exec_takeover(k, p);          /* threads: the others end (thread.c) */

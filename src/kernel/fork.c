@@ -1,6 +1,7 @@
 /*
  * fork.c - process creation and ending as the program sees it: fork (clone
- * with SIGCHLD) with copy-on-write, wait4, kill (execve is in exec.c).
+ * with SIGCHLD) with copy-on-write, wait4 (execve is in exec.c; kill is in
+ * signal.c).
  *
  * fork copies the region map and, page by page, the page tables: each
  * present page of a private region (any: mprotect may make a read-only one
@@ -123,7 +124,8 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 	c->mm->mmap_base = p->mm->mmap_base;
 	c->mm->arg_start = p->mm->arg_start;
 	c->mm->arg_end = p->mm->arg_end;
-	c->sigmask = p->sigmask;
+	c->mm->vdso_base = p->mm->vdso_base;
+	signal_clone(k, p, c, flags);         /* actions, mask, altstack (signal.c) */
 	res_fork(c, p);
 	if (vfs_proc_fork(k, p, c) < 0)
 		goto fail;
@@ -189,23 +191,5 @@ int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatu
 	if (options & LX_WNOHANG)
 		return 0;
 	proc_block_restart(k, p);      /* woken by a child's exit; re-runs wait4 */
-	return 0;
-}
-
-int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
-{
-	if (sig < 0 || sig > LX_NSIG)
-		return -EINVAL;
-	if (pid <= 0)
-		return -EINVAL;          /* process groups: not supported */
-	struct proc *t = proc_find(k, (uint32_t)pid);
-	if (!t)
-		return -ESRCH;
-	if (sig == 0 || t->state == P_ZOMBIE)
-		return 0;
-	if (sig == LX_SIGCHLD || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ ||
-	    sig == 18 /* SIGCONT */)
-		return 0;                /* ignored by default */
-	proc_exit(k, t, 0, sig);
 	return 0;
 }

@@ -9,6 +9,5 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 bool fork_limit_reached(struct kernel *k, struct proc *p);
 int64_t sys_wait4(struct kernel *k, struct proc *p, int64_t pid, uint64_t ustatus, int options,
 		  uint64_t urusage);
-int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig);
 int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t uargv, uint64_t uenvp);
 #endif

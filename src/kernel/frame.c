@@ -384,7 +384,10 @@ void rmap_move(struct kernel *k, uint64_t old_pa, uint64_t new_pa, struct proc *
 unsigned rmap_count(struct kernel *k, uint64_t pa)
 {
 	unsigned n = 0;
-	for (struct rmap_entry *e = pa_frame(&k->pa, pa)->rmap; e; e = e->next)
+	const struct frame *f = pa_frame(&k->pa, pa);
+	if (!frame_tracked(f))
+		return 0;                /* zero page, vDSO: no reverse map */
+	for (struct rmap_entry *e = f->rmap; e; e = e->next)
 		n++;
 	return n;
 }

@@ -179,8 +179,10 @@ int64_t futex_wake_addr(struct kernel *k, struct proc *p, uint64_t uaddr, int n)
 }
 
 /* FUTEX_WAIT(_BITSET): sleeps on uaddr if it still holds val (else
- * EAGAIN), until a wake (0), the deadline (ETIMEDOUT), or - with the
- * signals - a signal (EINTR). */
+ * EAGAIN), until a wake (0), the deadline (ETIMEDOUT), or a signal
+ * that is handled (EINTR: the handler runs first; Linux would restart the
+ * wait under SA_RESTART, but a0 here already holds the result, and glibc
+ * retries on EINTR either way). */
 static int64_t futex_wait(struct kernel *k, struct proc *p, uint64_t uaddr, bool private,
 			  uint32_t val, uint64_t deadline, uint32_t bitset)
 {
@@ -195,10 +197,13 @@ static int64_t futex_wait(struct kernel *k, struct proc *p, uint64_t uaddr, bool
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
+	if (signal_deliverable(p))
+		return -EINTR;            /* a signal is there already: no sleep */
 	p->futex_bitset = bitset;
 	queue_append(k, p);
 	p->state = P_SLEEPING;
 	p->wake_time_ns = deadline;
+	p->sig.sleep_kind = SLEEP_EINTR;   /* a signal ends the wait: EINTR (signal.c) */
 	return -ETIMEDOUT;        /* unless a wake makes it 0 */
 }
 

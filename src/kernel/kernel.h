@@ -145,6 +145,9 @@ struct kernel_stats {
 	uint64_t file_pages_written;    /* dirty pages written back by a pager */
 	uint64_t file_pages_swapped_out, file_pages_swapped_in;  /* of swap-backed objects */
 	uint64_t faults_sigbus;         /* accesses past the end of a mapped file */
+	uint64_t signals_delivered[65]; /* by signal: handlers run and default actions taken */
+	uint64_t faults_user_handled;   /* faults turned into a signal for the program's handler */
+	uint64_t sigreturns;            /* rt_sigreturn calls */
 };
 
 /* The swap device (swap.c). */
@@ -169,6 +172,9 @@ struct kernel {
 	struct kmem_cache *proc_cache;
 	struct kmem_cache *mm_cache;     /* struct mm (proc.h) */
 	struct kmem_cache *rmap_cache;
+	struct kmem_cache *sighand_cache, *sigshared_cache, *sigqueue_cache;   /* signal.h */
+	unsigned sig_timers;      /* armed ITIMER_REALs (signal_timers_run) */
+	uint64_t vdso_vvar, vdso_text;   /* PAs of the vDSO's frames (vdso.h) */
 	struct repl repl;         /* the replacement policy (global) */
 	struct swap_dev swap;
 	uint64_t reserve_frames;  /* kept free for page tables and kernel objects */

@@ -42,7 +42,13 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	p->line_start = true;
 	waitq_init(&p->child_exit, "a child to exit (wait4)");
 	res_init(k, p);
+	if (signal_proc_init(k, p) < 0) {
+		kmem_cache_free(k->mm_cache, p->mm);
+		kmem_cache_free(k->proc_cache, p);
+		return NULL;
+	}
 	if (vm_space_init(k, p) < 0) {
+		signal_proc_free(k, p);
 		kmem_cache_free(k->mm_cache, p->mm);
 		kmem_cache_free(k->proc_cache, p);
 		return NULL;
@@ -51,6 +57,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 		/* room above the share for shared frames that change hands */
 		if (repl_init(&p->repl, k->repl.ops, &k->km, 2 * k->cfg.local_frames + 16) < 0) {
 			vm_space_destroy(k, p);
+			signal_proc_free(k, p);
 			kmem_cache_free(k->mm_cache, p->mm);
 			kmem_cache_free(k->proc_cache, p);
 			return NULL;
@@ -84,6 +91,12 @@ struct proc *proc_create_thread(struct kernel *k, struct proc *p)
 	t->res.utime_ns = t->res.stime_ns = 0;
 	t->res.clear_child_tid = t->res.robust_list = t->res.robust_len = 0;
 	waitq_init(&t->child_exit, "a child to exit (wait4)");
+	if (signal_proc_init(k, t) < 0) {  /* signal_clone shares the group's */
+		t->mm->refs--;
+		t->mm->users--;
+		kmem_cache_free(k->proc_cache, t);
+		return NULL;
+	}
 	t->image = p->image;
 	t->image->refs++;
 	t->interp = p->interp;             /* the dynamic loader's image, if any */
@@ -106,7 +119,7 @@ static void proc_unlink(struct kernel *k, struct proc *p)
 
 void proc_block_restart(struct kernel *k, struct proc *p)
 {
-	waitq_sleep(k, p, &p->child_exit);
+	waitq_sleep(k, p, &p->child_exit);   /* a signal: EINTR, or a restart (waitq.c) */
 }
 
 /* Takes p off the run queue if it is there. */
@@ -189,6 +202,7 @@ static void end_thread(struct kernel *k, struct proc *p)
 	p->state = P_ZOMBIE;
 	fold_counts(leader, p);
 	vfs_proc_exit(k, p);                   /* its reference to the fd table and cwd */
+	signal_proc_exit(k, p);                /* its pending signals; the group's if last */
 	image_put(k, p->image);
 	p->image = NULL;
 	image_put(k, p->interp);
@@ -203,7 +217,11 @@ static void end_thread(struct kernel *k, struct proc *p)
 		for (struct proc *c = k->procs; c; c = c->next)
 			if (c->ppid == p->tgid && c->tgid != p->tgid)
 				c->ppid = 0;
+		/* the parent gets SIGCHLD (and if it asked for no zombies, the
+		 * kernel reaps this one); its threads waiting in wait4 wake */
 		struct proc *parent = leader->ppid ? proc_find(k, leader->ppid) : NULL;
+		if (parent && signal_child_exit(k, parent, leader) && !leader->top_level)
+			leader->ppid = 0;
 		for (struct proc *q = k->procs; parent && q; q = q->next)   /* any of its threads */
 			if (q->tgid == parent->tgid)
 				waitq_wake_all(k, &q->child_exit);
@@ -343,20 +361,8 @@ void proc_reap(struct kernel *k, struct proc *p)
 	}
 	proc_unlink(k, p);
 	k->nlive--;
+	signal_proc_free(k, p);
 	if (--p->mm->refs == 0)
 		kmem_cache_free(k->mm_cache, p->mm);
 	kmem_cache_free(k->proc_cache, p);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
-{
-	p->state = P_SLEEPING;
-	p->wake_time_ns = now_ns() + ns;
 }

@@ -8,6 +8,9 @@
 #define VMOS_KERNEL_PROC_H
 
 #include "kernel.h"
+#include "signals.h"
+
+#include <time.h>
 #include "sys_info.h"
 #include "waitq.h"
 
@@ -62,6 +65,7 @@ struct proc_stats {
 	uint64_t resident_peak;
 	uint64_t faults_swapin, pages_swapped_out;
 	uint64_t wss_last, wss_max, wss_sum, wss_samples;  /* sampled working set, pages */
+	uint64_t signals_handled, faults_user_handled;     /* handlers run; of them, for faults */
 };
 
 /* An address space: the regions and the page table that realise them,
@@ -83,6 +87,7 @@ struct mm {
 	uint64_t stack_top;            /* first VA above the stack */
 	uint64_t mmap_base;            /* mmap allocates top-down below this */
 	uint64_t arg_start, arg_end;   /* the argv strings on the stack (/proc/PID/cmdline) */
+	uint64_t vdso_base;            /* the [vvar] page, then the [vdso] page; 0: none */
 	int refs;                      /* process records pointing at it */
 	int users;                     /* threads running in it */
 	struct proc *owner;            /* the group leader: its pid keys the pages */
@@ -113,6 +118,9 @@ struct proc {
 	struct waitq child_exit;       /* wait4 sleeps here; a child's exit wakes it */
 	uint64_t sys_done;             /* a call re-run after a sleep: the part done before it */
 	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
+	struct sigthread sig;          /* its own pending signals, altstack, sleep (signals.h) */
+	struct sighand *sighand;       /* handlers: shared under CLONE_SIGHAND */
+	struct sigshared *sigshared;   /* its thread group's signal state: shared under CLONE_THREAD */
 	struct proc_stats st;
 	struct proc_res res;           /* limits and usage (sys_info.h) */
 	struct fault_guard guard;      /* the faults of the current instruction */
@@ -175,8 +183,8 @@ struct proc *proc_create_thread(struct kernel *k, struct proc *p);
  * but not queued when it is not p). */
 struct proc *proc_exec_takeover(struct kernel *k, struct proc *p);
 /* Puts p on the run queue (at its tail).  Inline, calling nothing: the
- * wait queues (waitq.c) and futex.c make sleepers runnable without calling
- * up into proc.c. */
+ * wait queues (waitq.c), futex.c and the signals (signal.c) make sleepers
+ * runnable without calling up into proc.c. */
 static inline void proc_make_runnable(struct kernel *k, struct proc *p)
 {
 	p->state = P_RUNNABLE;
@@ -209,8 +217,23 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 	}
 	k->current = p;
 }
-/* Puts p to sleep for ns nanoseconds. */
-void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns);
+/* Puts p to sleep for ns nanoseconds (host CLOCK_MONOTONIC); a signal
+ * ends the sleep (SLEEP_EINTR, signals.h). */
+static inline void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	p->state = P_SLEEPING;
+	p->wake_time_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + ns;
+	p->sig.sleep_kind = SLEEP_EINTR;
+}
+
+/* The signals pending for p (its own or its group's) that it does not
+ * block (signals.h). */
+static inline uint64_t signal_deliverable(const struct proc *p)
+{
+	return (p->sig.pending.set | p->sigshared->pending.set) & ~p->sigmask;
+}
 
 /* The record an address space is kept under (its owner, the group
  * leader) while the space is in use: loops over address spaces visit each

@@ -14,6 +14,8 @@
 #include "trap.h"
 #include "frame.h"
 #include "futex.h"
+#include "signals.h"
+#include "vdso.h"
 
 #include "abi/lx/signal.h"
 
@@ -66,6 +68,10 @@ static bool wake_sleepers(struct kernel *k)
 {
 	uint64_t now = now_ns(), first = ~0ULL;
 	bool any = false;
+	if (k->sig_timers) {          /* alarms: SIGALRM may wake a sleeper */
+		first = signal_timers_run(k, vdso_monotonic_ns());
+		any = first != ~0ULL;
+	}
 	for (struct proc *p = k->procs; p; p = p->next) {
 		if (p->state != P_SLEEPING)
 			continue;
@@ -102,6 +108,14 @@ static inline uint64_t usage_clock_ns(void)
 #else
 	return now_ns();
 #endif
+}
+
+/* True if p has signals to take, or a system call a signal interrupted,
+ * or a mask to restore after rt_sigsuspend: signal_deliver's business
+ * before p returns to user mode. */
+static inline bool signal_work(const struct proc *p)
+{
+	return signal_deliverable(p) || p->sig.interrupted || p->sig.restore_mask;
 }
 
 /* The FP registers follow the process lazily, as Linux does with
@@ -170,10 +184,23 @@ int kernel_run(struct kernel *k)
 				continue;
 			break;
 		}
+		if (k->sig_timers)
+			signal_timers_run(k, vdso_monotonic_ns());
 		struct proc *p = runq_pop(k);
+		if (!p)
+			continue;
 		if (k->current != p)
 			k->stats.context_switches++;
 		proc_activate(k, p);
+		if (__builtin_expect(signal_work(p), 0)) {
+			signal_deliver(k, p);
+			if (p->state != P_RUNNABLE) {
+				if (p->state == P_ZOMBIE && k->current == p)
+					k->current = NULL;
+				reap_orphans(k);
+				continue;
+			}
+		}
 		memcpy(k->cpu.x, p->x, sizeof p->x);
 		fp_load(k, p);
 		k->cpu.pc = p->pc;
@@ -233,6 +260,8 @@ int kernel_run(struct kernel *k)
 			}
 			if (trap_handle(k, p, &t) == TRAP_PREEMPT)
 				break;
+			if (__builtin_expect(signal_work(p), 0) && p->state == P_RUNNABLE)
+				signal_deliver(k, p);
 			uint64_t done = usage_clock_ns();
 			p->res.stime_ns += done - mark;
 			mark = done;

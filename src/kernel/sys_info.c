@@ -16,6 +16,7 @@
 #include "sys_info.h"
 #include "proc.h"
 #include "uaccess.h"
+#include "vdso.h"
 
 #include <errno.h>
 #include <string.h>
@@ -253,7 +254,7 @@ int64_t sys_clock_getres(struct kernel *k, struct proc *p, int clk, uint64_t ure
 int64_t sys_gettimeofday(struct kernel *k, struct proc *p, uint64_t utv, uint64_t utz)
 {
 	if (utv) {
-		uint64_t ns = host_ns(CLOCK_REALTIME);
+		uint64_t ns = vdso_clock_ns(k, 0);      /* the vDSO's clock (vdso.h) */
 		struct lx_timeval tv = ns_to_tv(ns);
 		if (copyout(k, p, utv, &tv, sizeof tv) < 0)
 			return -EFAULT;

@@ -10,7 +10,9 @@
 #include "proc.h"
 #include "sys_info.h"
 #include "fs/vfs.h"
+#include "signals.h"
 #include "uaccess.h"
+#include "vdso.h"
 #include "vm.h"
 
 #include "abi/lx/signal.h"
@@ -32,27 +34,16 @@ static int64_t sys_clock_gettime(struct kernel *k, struct proc *p, int clk, uint
 	case 2: case 3: id = CLOCK_PROCESS_CPUTIME_ID; break;
 	default: return -EINVAL;
 	}
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	int64_t v[2] = { ts.tv_sec, ts.tv_nsec };
-	return copyout(k, p, tp, v, sizeof v);
-}
-
-/* nanosleep(2): EFAULT, or EINVAL for a negative or out-of-range field.
- * A sleep longer than 2^62 ns (146 years) is cut to that, so adding it to
- * the clock cannot wrap around into a short sleep. */
-static int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uint64_t rem)
-{
 	int64_t v[2];
-	if (copyin(k, p, v, req, sizeof v) < 0)
-		return -EFAULT;
-	if (v[0] < 0 || v[1] < 0 || v[1] >= 1000000000)
-		return -EINVAL;
-	const uint64_t forever = 1ULL << 62;
-	uint64_t ns = (uint64_t)v[0] >= forever / 1000000000ULL ? forever :
-		      (uint64_t)v[0] * 1000000000ULL + (uint64_t)v[1];
-	proc_sleep(k, p, ns);
-	return 0;
+	if (id == CLOCK_PROCESS_CPUTIME_ID) {
+		struct timespec ts;
+		clock_gettime(id, &ts);
+		v[0] = ts.tv_sec, v[1] = ts.tv_nsec;
+	} else {               /* the vDSO's clock, to the nanosecond (vdso.h) */
+		uint64_t ns = vdso_clock_ns(k, clk);
+		v[0] = (int64_t)(ns / 1000000000ULL), v[1] = (int64_t)(ns % 1000000000ULL);
+	}
+	return copyout(k, p, tp, v, sizeof v);
 }
 
 static int64_t sys_uname(struct kernel *k, struct proc *p, uint64_t buf)
@@ -97,55 +88,6 @@ static int64_t sys_getrandom(struct kernel *k, struct proc *p, uint64_t buf, uin
 		b[i] = (uint8_t)k->rng;
 	}
 	return copyout(k, p, buf, b, (size_t)len) < 0 ? -EFAULT : (int64_t)len;
-}
-
-/* rt_sigaction(2).  vmos runs no signal handlers yet (a signal ends the
- * process), so an action is not kept and every old action reads back as
- * SIG_DFL; the arguments are checked as Linux checks them: sigsetsize must
- * be 8 (EINVAL), act is read (EFAULT), the signal must be 1..64 and not
- * SIGKILL or SIGSTOP when act is given (EINVAL), oact is written (EFAULT). */
-static int64_t sys_rt_sigaction(struct kernel *k, struct proc *p, int sig, uint64_t act,
-				uint64_t oact, uint64_t sigsetsize)
-{
-	uint64_t sa[3];           /* handler, flags, mask (asm-generic struct sigaction) */
-	if (sigsetsize != 8)
-		return -EINVAL;
-	if (act && copyin(k, p, sa, act, sizeof sa) < 0)
-		return -EFAULT;
-	if (sig < 1 || sig > LX_NSIG || (act && (sig == LX_SIGKILL || sig == LX_SIGSTOP)))
-		return -EINVAL;
-	memset(sa, 0, sizeof sa);
-	if (oact && copyout(k, p, oact, sa, sizeof sa) < 0)
-		return -EFAULT;
-	return 0;
-}
-
-/* rt_sigprocmask(2): keeps the mask (inherited by fork, kept by execve;
- * SIGKILL and SIGSTOP cannot be blocked) and returns the old one, with
- * Linux's checks: sigsetsize 8 (EINVAL), set read (EFAULT), how
- * SIG_BLOCK/UNBLOCK/SETMASK when set is given (EINVAL), oldset written
- * (EFAULT).  The mask does not hold back kill(), which vmos carries out at
- * once. */
-static int64_t sys_rt_sigprocmask(struct kernel *k, struct proc *p, int how, uint64_t uset,
-				  uint64_t uoldset, uint64_t sigsetsize)
-{
-	if (sigsetsize != 8)
-		return -EINVAL;
-	uint64_t old = p->sigmask, set;
-	if (uset) {
-		if (copyin(k, p, &set, uset, sizeof set) < 0)
-			return -EFAULT;
-		set &= ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (LX_SIGSTOP - 1)));
-		switch (how) {
-		case LX_SIG_BLOCK: p->sigmask |= set; break;
-		case LX_SIG_UNBLOCK: p->sigmask &= ~set; break;
-		case LX_SIG_SETMASK: p->sigmask = set; break;
-		default: return -EINVAL;
-		}
-	}
-	if (uoldset && copyout(k, p, uoldset, &old, sizeof old) < 0)
-		return -EFAULT;
-	return 0;
 }
 
 /* A number vmos does not implement: -ENOSYS, and with --warn-syscalls a
@@ -238,15 +180,25 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_getuid: case LX_SYS_geteuid: case LX_SYS_getgid: case LX_SYS_getegid: rc = 0; break;
 	case LX_SYS_sched_yield: p->yielded = true; rc = 0; break;
 	case LX_SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
-	case LX_SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
 	case LX_SYS_uname: rc = sys_uname(k, p, a[0]); break;
 	case LX_SYS_getrandom: rc = sys_getrandom(k, p, a[0], a[1], (uint32_t)a[2]); break;
 	case LX_SYS_wait4: rc = sys_wait4(k, p, (int64_t)(int32_t)a[0], a[1], (int)a[2], a[3]); break;
-	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
 	case LX_SYS_madvise: rc = vm_madvise(k, p, a[0], a[1], (int)a[2]); break;
 	case LX_SYS_msync: rc = vm_msync(k, p, a[0], a[1], (int)a[2]); break;
+	/* ---- signals and timers (signal.c, signal_frame.c) ---- */
 	case LX_SYS_rt_sigaction: rc = sys_rt_sigaction(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case LX_SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
+	case LX_SYS_rt_sigpending: rc = sys_rt_sigpending(k, p, a[0], a[1]); break;
+	case LX_SYS_rt_sigsuspend: rc = sys_rt_sigsuspend(k, p, a[0], a[1]); break;
+	case LX_SYS_rt_sigreturn: rc = sys_rt_sigreturn(k, p); break;
+	case LX_SYS_sigaltstack: rc = sys_sigaltstack(k, p, a[0], a[1]); break;
+	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
+	case LX_SYS_tkill: rc = sys_tkill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
+	case LX_SYS_tgkill: rc = sys_tgkill(k, p, (int64_t)(int32_t)a[0], (int64_t)(int32_t)a[1], (int)a[2]); break;
+	case LX_SYS_setitimer: rc = sys_setitimer(k, p, (int)a[0], a[1], a[2]); break;
+	case LX_SYS_getitimer: rc = sys_getitimer(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_nanosleep: rc = sys_nanosleep(k, p, a[0], a[1]); break;
+	case LX_SYS_clock_nanosleep: rc = sys_clock_nanosleep(k, p, (int)a[0], (int)a[1], a[2], a[3]); break;
 	case SYS_vmos_marker:
 		kernel_event(k, p, KEV_MARKER, a[0], a[1], 0, "marker");
 		rc = 0;
@@ -270,10 +222,6 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_futex:
 		rc = sys_futex(k, p, a[0], (int)a[1], (uint32_t)a[2], a[3], a[4], (uint32_t)a[5]);
 		break;
-	case LX_SYS_tkill: rc = sys_tgkill(k, p, -1, (int64_t)(int32_t)a[0], (int)a[1]); break;
-	case LX_SYS_tgkill:
-		rc = sys_tgkill(k, p, (int64_t)(int32_t)a[0], (int64_t)(int32_t)a[1], (int)a[2]);
-		break;
 	case LX_SYS_sched_getaffinity:
 		rc = sys_sched_getaffinity(k, p, (int64_t)(int32_t)a[0], a[1], a[2]);
 		break;
@@ -282,8 +230,9 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		break;
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}
-	if (p->pc == pc0 - 4 && p->state == P_SLEEPING)
-		return;          /* blocked (waitq_sleep): the ecall re-runs with a0..a5 intact */
+	if (p->pc == pc0 - 4 && (p->state == P_SLEEPING || p->sig.interrupted))
+		return;          /* blocked (waitq_sleep), or interrupted before it slept: the
+				  * ecall re-runs with a0..a5 intact, or signal_deliver ends it */
 	p->sys_done = 0;         /* a call that slept partway is complete now */
 	a[0] = (uint64_t)rc;
 	kernel_event_syscall(k, p, nr, rc, args);

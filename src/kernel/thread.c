@@ -1,6 +1,6 @@
 /*
- * thread.c - threads: clone with CLONE_THREAD, clone3, tkill/tgkill, and
- * the affinity calls of a one-hart machine (thread.h).
+ * thread.c - threads: clone with CLONE_THREAD, clone3, and the affinity
+ * calls of a one-hart machine (thread.h).
  *
  * A thread is a process record (struct proc) that shares its address space
  * (struct mm: one page table, one ASID) with the others of its thread
@@ -21,6 +21,7 @@
 #include "fork.h"
 #include "fs/vfs.h"
 #include "proc.h"
+#include "signals.h"
 #include "sys_info.h"
 #include "uaccess.h"
 
@@ -54,7 +55,7 @@ static int64_t clone_thread(struct kernel *k, struct proc *p, uint64_t flags, ui
 	if (flags & LX_CLONE_SETTLS)
 		t->x[4] = tls;         /* tp */
 	t->pc = p->pc;
-	t->sigmask = p->sigmask;
+	signal_clone(k, p, t, flags);  /* the group's handlers and pending set; p's mask */
 	proc_make_runnable(k, t);
 	return t->pid;
 }
@@ -141,22 +142,6 @@ int64_t sys_clone3(struct kernel *k, struct proc *p, uint64_t uargs, uint64_t si
 	uint64_t sp = a.stack ? a.stack + a.stack_size : 0;
 	uint64_t flags = (a.flags & 0xffffff00ULL) | a.exit_signal;
 	return sys_clone_any(k, p, flags, sp, a.parent_tid, a.tls, a.child_tid);
-}
-
-/* tkill (tgid < 0) and tgkill: tid (and tgid) positive (EINVAL), the
- * signal 0..64 (EINVAL), thread tid of group tgid (ESRCH).  Delivery is
- * kill's for now: the default action, which ends the whole group for a
- * terminating signal (signals are the next room: signal.c). */
-int64_t sys_tgkill(struct kernel *k, struct proc *p, int64_t tgid, int64_t tid, int sig)
-{
-	if (tid <= 0 || tgid == 0 || (tgid < 0 && tgid != -1) || tid > UINT32_MAX || tgid > UINT32_MAX)
-		return -EINVAL;
-	if (sig < 0 || sig > LX_NSIG)
-		return -EINVAL;
-	struct proc *t = proc_find(k, (uint32_t)tid);
-	if (!t || t->state == P_ZOMBIE || (tgid > 0 && t->tgid != (uint32_t)tgid))
-		return -ESRCH;
-	return sys_kill(k, p, t->tgid, sig);
 }
 
 /* The thread pid names (0: p) for the affinity calls, or NULL. */

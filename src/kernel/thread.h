@@ -19,8 +19,6 @@ int64_t sys_clone_any(struct kernel *k, struct proc *p, uint64_t flags, uint64_t
 		      uint64_t uptid, uint64_t tls, uint64_t uctid);
 /* clone3(2): struct clone_args at uargs, size bytes. */
 int64_t sys_clone3(struct kernel *k, struct proc *p, uint64_t uargs, uint64_t size);
-/* tkill(2), tgkill(2) (tgid < 0 for tkill). */
-int64_t sys_tgkill(struct kernel *k, struct proc *p, int64_t tgid, int64_t tid, int sig);
 int64_t sys_sched_getaffinity(struct kernel *k, struct proc *p, int64_t pid, uint64_t len,
 			      uint64_t umask);
 int64_t sys_sched_setaffinity(struct kernel *k, struct proc *p, int64_t pid, uint64_t len,

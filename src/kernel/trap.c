@@ -22,6 +22,7 @@
  */
 #include "trap.h"
 #include "proc.h"
+#include "signals.h"
 #include "syscall.h"
 #include "vm.h"
 
@@ -55,7 +56,7 @@ static const char *region_name(struct proc *p, uint64_t addr)
 	static const char *const names[] = {
 		[VMK_TEXT] = "text", [VMK_RODATA] = "rodata", [VMK_DATA] = "data",
 		[VMK_BSS] = "bss", [VMK_HEAP] = "heap", [VMK_STACK] = "stack",
-		[VMK_ANON] = "mmap", [VMK_VDSO] = "vdso",
+		[VMK_ANON] = "mmap", [VMK_VDSO] = "vdso", [VMK_VVAR] = "vvar",
 	};
 	struct vm_region *r = vm_map_lookup(&p->mm->map, addr);
 	return r ? names[r->kind] : "none";
@@ -244,8 +245,17 @@ static void trap_page_fault(struct kernel *k, struct proc *p, const struct trap 
 		g->count = 0;            /* a kill is progress, memory was released:
 					  * count this instruction's faults afresh */
 		oom_kill(k, p, t->tval);
-	} else if (rc < 0) {           /* -EIO: a bus error (past a mapped file's end) */
-		trap_kill_fault(k, p, t->tval, t->cause, why, rc == -EIO ? LX_SIGBUS : LX_SIGSEGV);
+	} else if (rc == -EIO) {
+		/* past the end of a file mapping: SIGBUS (BUS_ADRERR) */
+		if (!signal_fault(k, p, LX_SIGBUS, LX_BUS_ADRERR, t->tval))
+			trap_kill_fault(k, p, t->tval, t->cause, why, LX_SIGBUS);
+	} else if (rc < 0) {
+		/* no region there (or a kernel address): SEGV_MAPERR; a region
+		 * that forbids the access: SEGV_ACCERR */
+		bool mapped = t->tval < user_top(k->cfg.levels) &&
+			      vm_map_lookup(&p->mm->map, t->tval) != NULL;
+		if (!signal_fault(k, p, LX_SIGSEGV, mapped ? LX_SEGV_ACCERR : LX_SEGV_MAPERR, t->tval))
+			trap_kill_segv(k, p, t->tval, t->cause, why);
 	}
 }
 
@@ -275,16 +285,20 @@ enum trap_next trap_handle(struct kernel *k, struct proc *p, const struct trap *
 	case CAUSE_LOAD_ACCESS:
 	case CAUSE_STORE_ACCESS:
 		/* the MMU translated, but the frame is not RAM */
-		trap_kill_segv(k, p, t->tval, t->cause, "outside physical memory");
+		if (!signal_fault(k, p, LX_SIGSEGV, LX_SEGV_ACCERR, t->tval))
+			trap_kill_segv(k, p, t->tval, t->cause, "outside physical memory");
 		break;
 	case CAUSE_ILLEGAL_INSN:
-		trap_kill_signal(k, p, LX_SIGILL, t);
+		if (!signal_fault(k, p, LX_SIGILL, LX_ILL_ILLOPC, t->pc))
+			trap_kill_signal(k, p, LX_SIGILL, t);
 		break;
 	case CAUSE_BREAKPOINT:
-		trap_kill_signal(k, p, LX_SIGTRAP, t);
+		if (!signal_fault(k, p, LX_SIGTRAP, LX_TRAP_BRKPT, t->pc))
+			trap_kill_signal(k, p, LX_SIGTRAP, t);
 		break;
 	default:
-		trap_kill_signal(k, p, LX_SIGBUS, t);
+		if (!signal_fault(k, p, LX_SIGBUS, LX_BUS_ADRALN, t->tval))
+			trap_kill_signal(k, p, LX_SIGBUS, t);
 		break;
 	}
 	return TRAP_RESUME;

@@ -709,7 +709,8 @@ static int check_page(void *ctx, const struct pmap_page *pg)
 	}
 	if (pg->present) {
 		struct frame *f = pa_frame(&c->k->pa, pg->pa);
-		if (f->owner != FO_USER && f->owner != FO_FILE && f->owner != FO_ZERO) {
+		if (f->owner != FO_USER && f->owner != FO_FILE && f->owner != FO_ZERO &&
+		    f->owner != FO_VDSO) {
 			snprintf(c->msg, 200, "pid %u: page 0x%llx maps a %s frame", c->p->pid,
 				 (unsigned long long)pg->va, frame_owner_name(f->owner));
 			return 1;

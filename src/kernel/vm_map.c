@@ -19,7 +19,7 @@
 #include <string.h>
 
 static const char *const kind_names[VMK_NKINDS] = {
-	"text", "rodata", "data", "bss", "heap", "stack", "mmap", "vdso",
+	"text", "rodata", "data", "bss", "heap", "stack", "mmap", "vdso", "vvar",
 };
 
 const char *vm_kind_name(enum vm_kind kind)

@@ -35,7 +35,7 @@
 #include "slab.h"
 #include "vm_prot.h"
 
-enum vm_kind { VMK_TEXT, VMK_RODATA, VMK_DATA, VMK_BSS, VMK_HEAP, VMK_STACK, VMK_ANON, VMK_VDSO,
+enum vm_kind { VMK_TEXT, VMK_RODATA, VMK_DATA, VMK_BSS, VMK_HEAP, VMK_STACK, VMK_ANON, VMK_VDSO, VMK_VVAR,
 	       VMK_NKINDS };
 
 /* vm_region.flags: free for the VM layer; regions merge only when equal. */

@@ -56,6 +56,7 @@ const char *vm_region_name(struct kernel *k, const struct vm_region *r, char *bu
 	case VMK_HEAP: return "[heap]";
 	case VMK_STACK: return "[stack]";
 	case VMK_VDSO: return "[vdso]";
+	case VMK_VVAR: return "[vvar]";
 	default: return NULL;
 	}
 }

@@ -25,6 +25,14 @@ void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q)
 	p->guard.count = 0;
 	p->state = P_SLEEPING;
 	p->wake_time_ns = ~0ULL;       /* no deadline: woken by the event */
+	p->sig.sleep_kind = SLEEP_RESTART;   /* a signal: EINTR, or a restart (signals.h) */
+	if (signal_deliverable(p)) {
+		/* a signal is already there: no sleep, the call is interrupted
+		 * at once (the dispatcher keeps a0; signal_deliver ends it) */
+		p->sig.interrupted = true;
+		p->state = P_RUNNABLE;     /* never left the CPU: the scheduler resumes it */
+		return;
+	}
 	p->wq = q;
 	p->wq_next = NULL;
 	if (q->tail)

@@ -5,6 +5,7 @@
  */
 #include "pagecache.h"
 #include "stats_report.h"
+#include "signals.h"
 #include "proc.h"
 #include "thrash.h"
 
@@ -51,6 +52,23 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 	fprintf(out, "progress guard: most faults of one instruction %llu (bound %d), victims kept for the faulting instruction %llu, no-progress kills %llu\n",
 		(unsigned long long)k->stats.fault_run_max, FAULT_GUARD_MAX,
 		(unsigned long long)k->stats.pinned_skips, (unsigned long long)k->stats.progress_kills);
+	{
+		uint64_t total = 0;
+		char by[512];
+		size_t n = 0;
+		by[0] = 0;
+		for (int sig = 1; sig <= 64; sig++) {
+			uint64_t c = k->stats.signals_delivered[sig];
+			total += c;
+			if (c && n < sizeof by - 40)
+				n += (size_t)snprintf(by + n, sizeof by - n, "%s%s %llu", n ? ", " : " (",
+						      signal_abbrev(sig), (unsigned long long)c);
+		}
+		fprintf(out, "signals: delivered %llu%s%s, user-handled faults %llu, sigreturns %llu\n",
+			(unsigned long long)total, by, n ? ")" : "",
+			(unsigned long long)k->stats.faults_user_handled,
+			(unsigned long long)k->stats.sigreturns);
+	}
 	fprintf(out, "replacement: %s over %llu frames; swapped out %llu, swapped in %llu, dropped %llu; swap slots %llu, peak used %llu\n",
 		k->repl.ops->name, (unsigned long long)k->repl.capacity,
 		(unsigned long long)k->stats.pages_swapped_out, (unsigned long long)k->stats.pages_swapped_in,
@@ -148,6 +166,13 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("file_pages_mapped", pci.mapped); J("file_pages_shared", pci.shared);
 	J("file_pages_dirty", pci.dirty); J("file_pages_shmem", pci.shmem);
 	J("file_pages_in_swap", pci.swapped);
+	{
+		uint64_t total = 0;
+		for (int sig = 1; sig <= 64; sig++)
+			total += k->stats.signals_delivered[sig];
+		J("signals_delivered", total); J("faults_user_handled", k->stats.faults_user_handled);
+		J("sigreturns", k->stats.sigreturns);
+	}
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
 	J("asid_bits", k->pk.asids.bits); J("asids_assigned", k->pk.asids.assigned);

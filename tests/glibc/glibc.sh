@@ -36,7 +36,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 ok()   { echo "ok $*"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
-skp()  { echo "skip $*"; skip=$((skip + 1)); }
+skp()  { echo "SKIP $*"; skip=$((skip + 1)); }
 
 have_gcc=0
 command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 && have_gcc=1

@@ -178,12 +178,17 @@ TEST(write_without_reader_is_epipe_and_sigpipe)
 	k.runq_head = k.runq_tail = NULL;
 	CHECK_EQ(pipe_write(&k, p, pp, buf, 0, false), 0);    /* a null write succeeds */
 	CHECK_EQ(p->state, P_RUNNABLE);
-	/* SIGPIPE blocked: only EPIPE */
+	/* EPIPE, and SIGPIPE raised for this thread: pending (delivered on
+	 * the way back to user mode), while blocked and while not */
 	p->sigmask = 1ULL << (LX_SIGPIPE - 1);
 	CHECK_EQ(pipe_write(&k, p, pp, buf, 10, false), -EPIPE);
 	CHECK_EQ(p->state, P_RUNNABLE);
+	CHECK(p->sig.pending.set & (1ULL << (LX_SIGPIPE - 1)));
+	CHECK_EQ(signal_deliverable(p), 0);       /* blocked: it waits */
 	p->sigmask = 0;
 	CHECK_EQ(pipe_write(&k, p, pp, buf, 10, true), -EPIPE);
+	CHECK_EQ(signal_deliverable(p), 1ULL << (LX_SIGPIPE - 1));
+	signal_deliver(&k, p);                    /* default action: the end */
 	CHECK_EQ(p->state, P_ZOMBIE);
 	CHECK_EQ(p->term_signal, LX_SIGPIPE);
 	pipe_close_end(&k, pp, true);

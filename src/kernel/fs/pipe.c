@@ -23,6 +23,7 @@
  */
 #include "pipe.h"
 #include "proc.h"
+#include "signals.h"
 
 #include "abi/lx/signal.h"
 
@@ -214,10 +215,5 @@ int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void
 
 void pipe_sigpipe(struct kernel *k, struct proc *p)
 {
-	if (p->sigmask & (1ULL << (LX_SIGPIPE - 1)))
-		return;                         /* blocked: it would stay pending */
-	fflush(k->cfg.out);
-	fprintf(k->cfg.err, "vmos: pid %u (%s) killed by SIGPIPE: write to a pipe with no reader\n",
-		p->pid, p->name);
-	proc_exit(k, p, 0, LX_SIGPIPE);
+	signal_send_thread(k, p, LX_SIGPIPE, NULL);   /* delivered on the way out of the call */
 }

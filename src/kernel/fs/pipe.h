@@ -108,10 +108,11 @@ int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void
  * left open then), -EMFILE, -ENOMEM. */
 int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags);
 
-/* SIGPIPE for p, which wrote to a pipe with no reader: the one place the
- * signal is raised (the signals code makes it a real signal).  Today: a
- * process that blocks SIGPIPE keeps running and gets EPIPE; any other is
- * ended by it, with a one-line report, as SIGSEGV ends one. */
+/* SIGPIPE for thread p, which wrote to a pipe with no reader: the one
+ * place the signal is raised (signal_send_thread).  The write returns
+ * EPIPE; the signal is delivered on the way back to user mode - its
+ * handler runs, or its default action ends the process (status 141), or
+ * it stays pending while blocked. */
 void pipe_sigpipe(struct kernel *k, struct proc *p);
 
 #endif
