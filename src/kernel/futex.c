@@ -179,10 +179,11 @@ int64_t futex_wake_addr(struct kernel *k, struct proc *p, uint64_t uaddr, int n)
 }
 
 /* FUTEX_WAIT(_BITSET): sleeps on uaddr if it still holds val (else
- * EAGAIN), until a wake (0), the deadline (ETIMEDOUT), or a signal
- * that is handled (EINTR: the handler runs first; Linux would restart the
- * wait under SA_RESTART, but a0 here already holds the result, and glibc
- * retries on EINTR either way). */
+ * EAGAIN), until a wake (0), the deadline (ETIMEDOUT), or a signal that is
+ * handled.  As in Linux, a wait with no deadline is restarted after a
+ * handler with SA_RESTART (and then finds the word changed, or sleeps
+ * again), else fails with EINTR; a wait with a deadline fails with EINTR
+ * (signals.h: SLEEP_REWIND, SLEEP_EINTR). */
 static int64_t futex_wait(struct kernel *k, struct proc *p, uint64_t uaddr, bool private,
 			  uint32_t val, uint64_t deadline, uint32_t bitset)
 {
@@ -197,13 +198,18 @@ static int64_t futex_wait(struct kernel *k, struct proc *p, uint64_t uaddr, bool
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	if (signal_deliverable(p))
-		return -EINTR;            /* a signal is there already: no sleep */
+	/* a0 will hold the result before the signal comes: a restart
+	 * puts uaddr back (signal_frame.c) */
+	p->sig.sleep_kind = deadline == ~0ULL ? SLEEP_REWIND : SLEEP_EINTR;
+	p->sig.restart_a0 = uaddr;
+	if (signal_deliverable(p)) {
+		p->sig.interrupted = true;    /* a signal is there already: no sleep */
+		return -EINTR;
+	}
 	p->futex_bitset = bitset;
 	queue_append(k, p);
 	p->state = P_SLEEPING;
 	p->wake_time_ns = deadline;
-	p->sig.sleep_kind = SLEEP_EINTR;   /* a signal ends the wait: EINTR (signal.c) */
 	return -ETIMEDOUT;        /* unless a wake makes it 0 */
 }
 

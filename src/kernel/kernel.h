@@ -22,6 +22,7 @@
 #include "pmap.h"
 #include "vm_map.h"
 #include "replace.h"
+#include "waitq.h"
 
 struct proc;
 struct kernel;
@@ -211,6 +212,7 @@ struct kernel {
 	struct vfs *vfs;          /* mounts, inode and file caches (fs/vfs.c) */
 	/* pipes (fs/pipe.c) */
 	struct kmem_cache *pipe_cache; /* struct pipe (fs/pipe.h) */
+	struct waitq poll_wait;        /* ppoll, pselect6 (sys_poll.c); pipes wake it */
 };
 
 /* Reports an event to cfg.on_event if set (a test inline on the fault path). */

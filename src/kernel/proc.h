@@ -117,6 +117,9 @@ struct proc {
 	struct proc *wq_next;          /* the next sleeper of wq */
 	struct waitq child_exit;       /* wait4 sleeps here; a child's exit wakes it */
 	uint64_t sys_done;             /* a call re-run after a sleep: the part done before it */
+	uint64_t sys_wait;             /* a call re-run after a sleep with a timeout (ppoll,
+	                                  pselect6): its deadline (host CLOCK_MONOTONIC ns, ~0
+	                                  none); 0 until the call first runs */
 	uint64_t sigmask;              /* blocked signals (rt_sigprocmask), bit N-1 for signal N */
 	struct sigthread sig;          /* its own pending signals, altstack, sleep (signals.h) */
 	struct sighand *sighand;       /* handlers: shared under CLONE_SIGHAND */

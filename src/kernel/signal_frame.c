@@ -37,12 +37,28 @@ void signal_kill_group(struct kernel *k, struct proc *p, int sig)
 	proc_exit(k, p, 0, sig);
 }
 
-/* Ends a system call that a signal interrupted: a call that sleeps until
- * an event (SLEEP_RESTART: the pc is still on its ecall) re-runs after a
- * handler with SA_RESTART and otherwise fails with EINTR; a sleep
- * (SLEEP_EINTR) fails with EINTR, nanosleep writing the time left.
- * handler: a handler is about to run (else the call just goes on: a
- * restart re-runs the ecall). */
+/* Writes the time left before p's deadline to the timespec at
+ * p->sig.sleep_rem, if there is one.  False if that write faulted. */
+static bool write_time_left(struct kernel *k, struct proc *p)
+{
+	uint64_t at = p->sig.sleep_rem, now = vdso_monotonic_ns();
+	p->sig.sleep_rem = 0;
+	if (!at || p->wake_time_ns == ~0ULL)
+		return true;
+	uint64_t left = p->wake_time_ns > now ? p->wake_time_ns - now : 0;
+	struct lx_timespec ts = { (int64_t)(left / 1000000000ULL), (int64_t)(left % 1000000000ULL) };
+	return copyout(k, p, at, &ts, sizeof ts) == 0;
+}
+
+/* Ends a system call that a signal interrupted, by how it slept
+ * (signals.h): SLEEP_RESTART re-runs after a handler with SA_RESTART and
+ * otherwise fails with EINTR (or returns the part already done);
+ * SLEEP_NOHAND fails with EINTR when a handler runs, writing the time left
+ * (a fault there is ignored, as Linux's poll_select_finish does);
+ * SLEEP_REWIND re-runs unless a handler without SA_RESTART runs (EINTR);
+ * SLEEP_EINTR fails with EINTR, nanosleep writing the time
+ * left.  handler: a handler is about to run (else the call just goes on:
+ * a restart re-runs the ecall). */
 static void end_interrupted_call(struct kernel *k, struct proc *p, bool handler, bool restart)
 {
 	if (!p->sig.interrupted)
@@ -50,7 +66,8 @@ static void end_interrupted_call(struct kernel *k, struct proc *p, bool handler,
 	p->sig.interrupted = false;
 	uint8_t kind = p->sig.sleep_kind;
 	p->sig.sleep_kind = SLEEP_NONE;
-	if (kind == SLEEP_RESTART) {
+	switch (kind) {
+	case SLEEP_RESTART:
 		if (handler && !restart) {
 			p->pc += 4;
 			/* a call that did part of its work before it slept (a pipe
@@ -58,19 +75,27 @@ static void end_interrupted_call(struct kernel *k, struct proc *p, bool handler,
 			p->x[10] = p->sys_done ? p->sys_done : (uint64_t)-EINTR;
 			p->sys_done = 0;
 		}
-		return;
+		break;
+	case SLEEP_NOHAND:
+		if (handler) {
+			write_time_left(k, p);
+			p->pc += 4;
+			p->x[10] = (uint64_t)-EINTR;
+			p->sys_wait = 0;
+		}
+		break;
+	case SLEEP_REWIND:
+		if (!handler || restart) {
+			p->pc -= 4;
+			p->x[10] = p->sig.restart_a0;
+		} else {
+			p->x[10] = (uint64_t)-EINTR;
+		}
+		break;
+	case SLEEP_EINTR:
+		p->x[10] = write_time_left(k, p) ? (uint64_t)-EINTR : (uint64_t)-EFAULT;
+		break;
 	}
-	if (kind != SLEEP_EINTR)
-		return;
-	p->x[10] = (uint64_t)-EINTR;
-	uint64_t now = vdso_monotonic_ns();
-	if (p->sig.sleep_rem && p->wake_time_ns != ~0ULL) {
-		uint64_t left = p->wake_time_ns > now ? p->wake_time_ns - now : 0;
-		struct lx_timespec ts = { (int64_t)(left / 1000000000ULL), (int64_t)(left % 1000000000ULL) };
-		if (copyout(k, p, p->sig.sleep_rem, &ts, sizeof ts) < 0)
-			p->x[10] = (uint64_t)-EFAULT;
-	}
-	p->sig.sleep_rem = 0;
 }
 
 /* Pushes the frame for sig and points p at its handler.  Returns 0, or
@@ -165,7 +190,8 @@ void signal_deliver(struct kernel *k, struct proc *p)
 		p->st.signals_handled++;
 	}
 	end_interrupted_call(k, p, false, false);
-	if (p->sig.restore_mask) {
+	if (p->sig.restore_mask && !p->sys_wait) {
+		/* (a ppoll or pselect6 about to run again keeps its mask) */
 		p->sigmask = p->sig.saved_mask;
 		p->sig.restore_mask = false;
 	}

@@ -34,8 +34,17 @@
  *   SLEEP_RESTART  (proc_block_restart: wait4, pipes, futexes) the ecall
  *                  re-runs after the handler if it has SA_RESTART, else the
  *                  call fails with EINTR (Linux's -ERESTARTSYS)
+ *   SLEEP_NOHAND   (ppoll, pselect6: the pc is still on its ecall) the call
+ *                  fails with EINTR whenever a handler runs, SA_RESTART or not
+ *                  (Linux's -ERESTARTNOHAND), and re-runs otherwise
  *   SLEEP_EINTR    (nanosleep, pause, rt_sigsuspend, rt_sigtimedwait) the
  *                  call fails with EINTR, SA_RESTART or not (-ERESTARTNOHAND)
+ *   SLEEP_REWIND   (FUTEX_WAIT without a timeout: a0 already holds a result)
+ *                  like SLEEP_RESTART, but a restart puts the pc back on the
+ *                  ecall and a0 back to sig.restart_a0 first
+ * A timed FUTEX_WAIT sleeps SLEEP_EINTR: Linux restarts it through
+ * restart_syscall only when no handler runs (-ERESTART_RESTARTBLOCK), which
+ * here is never: a signal that runs no handler does not wake a sleeper.
  */
 #ifndef VMOS_KERNEL_SIGNALS_H
 #define VMOS_KERNEL_SIGNALS_H
@@ -80,7 +89,7 @@ struct sigshared {
 };
 
 /* How a blocked thread's system call ends when a signal wakes it. */
-enum sleep_kind { SLEEP_NONE, SLEEP_RESTART, SLEEP_EINTR };
+enum sleep_kind { SLEEP_NONE, SLEEP_RESTART, SLEEP_NOHAND, SLEEP_EINTR, SLEEP_REWIND };
 
 /* A thread's own signal state (struct proc, field sig).  The blocked mask
  * is p->sigmask. */
@@ -91,7 +100,9 @@ struct sigthread {
 	bool restore_mask;             /* saved_mask is valid */
 	uint8_t sleep_kind;            /* enum sleep_kind of the call it is blocked in */
 	bool interrupted;              /* a signal woke it: signal_deliver ends the call */
-	uint64_t sleep_rem;            /* nanosleep: where to write the time left, or 0 */
+	uint64_t sleep_rem;            /* nanosleep, ppoll, pselect6: where to write the time
+	                                  left when a signal ends the call, or 0 */
+	uint64_t restart_a0;           /* SLEEP_REWIND: a0 for the ecall's re-run */
 };
 
 /* Sets up p's signal state at creation: its own handler table (all

@@ -154,6 +154,10 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	/* ---- end of files ---- */
 	/* ---- pipes (fs/pipe_file.c) ---- */
 	case LX_SYS_pipe2: rc = sys_pipe2(k, p, a[0], (int)a[1]); break;
+	case LX_SYS_ppoll: rc = sys_ppoll(k, p, a[0], a[1], a[2], a[3], a[4]); break;
+	case LX_SYS_pselect6:
+		rc = sys_pselect6(k, p, (int64_t)(int32_t)a[0], a[1], a[2], a[3], a[4], a[5]);
+		break;
 	case LX_SYS_exit:
 	case LX_SYS_exit_group:
 		kernel_event_syscall(k, p, nr, 0, args);
@@ -234,6 +238,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		return;          /* blocked (waitq_sleep), or interrupted before it slept: the
 				  * ecall re-runs with a0..a5 intact, or signal_deliver ends it */
 	p->sys_done = 0;         /* a call that slept partway is complete now */
+	p->sys_wait = 0;
 	a[0] = (uint64_t)rc;
 	kernel_event_syscall(k, p, nr, rc, args);
 }

@@ -9,6 +9,8 @@
 #include "test.h"
 #include "kernel.h"
 #include "proc.h"
+#include "futex.h"
+#include "signals.h"
 #include "syscall.h"
 
 #include <fcntl.h>
@@ -29,6 +31,7 @@ static const int calls[] = {
 	LX_SYS_set_tid_address, LX_SYS_exit, LX_SYS_set_robust_list, LX_SYS_prlimit64, LX_SYS_getrlimit,
 	LX_SYS_setrlimit, LX_SYS_getrusage, LX_SYS_times, LX_SYS_sysinfo, LX_SYS_clock_getres, LX_SYS_gettimeofday,
 	LX_SYS_riscv_hwprobe, LX_SYS_fstat, LX_SYS_newfstatat, LX_SYS_readlinkat,
+	LX_SYS_pipe2, LX_SYS_ppoll, LX_SYS_pselect6, LX_SYS_futex, LX_SYS_dup3,
 };
 
 static uint64_t arg(struct proc *p)
@@ -100,7 +103,14 @@ TEST(fuzz_syscalls)
 			REQUIRE(p);
 			respawns++;
 		}
-		p->state = P_RUNNABLE;       /* undo blocking calls (wait4, nanosleep) */
+		/* undo a blocking call (wait4, a pipe, a futex, ppoll, nanosleep):
+		 * off its queue, its re-run abandoned */
+		waitq_remove(p);
+		futex_cancel(&k, p);
+		p->state = P_RUNNABLE;
+		p->sys_done = p->sys_wait = 0;
+		p->sig.interrupted = false;
+		p->sig.sleep_kind = SLEEP_NONE;
 		proc_activate(&k, p);
 		p->x[17] = (uint64_t)calls[rnd() % (sizeof calls / sizeof calls[0])];
 		if (rnd() % 16 == 0)

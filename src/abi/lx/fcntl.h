@@ -111,4 +111,23 @@ struct lx_statx {
 _Static_assert(sizeof(struct lx_statx) == 256, "struct statx is 256 bytes");
 #endif
 
+/* poll(2) events (include/uapi/asm-generic/poll.h) and struct pollfd */
+#define LX_POLLIN     0x0001
+#define LX_POLLPRI    0x0002
+#define LX_POLLOUT    0x0004
+#define LX_POLLERR    0x0008
+#define LX_POLLHUP    0x0010
+#define LX_POLLNVAL   0x0020
+#define LX_POLLRDNORM 0x0040
+#define LX_POLLRDBAND 0x0080
+#define LX_POLLWRNORM 0x0100
+#define LX_POLLWRBAND 0x0200
+#define LX_POLLRDHUP  0x2000
+
+struct lx_pollfd {
+	int32_t fd;
+	int16_t events;
+	int16_t revents;
+};
+
 #endif

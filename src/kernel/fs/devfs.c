@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
@@ -124,15 +125,24 @@ static int64_t console_ioctl(struct kernel *k, struct proc *p, struct file *f, u
 	return copyout(k, p, arg, &lw, sizeof lw) < 0 ? -EFAULT : 0;
 }
 
-/* Output never waits; input is never known to be ready (a read that has
- * data stops there rather than wait for more). */
+/* Output never waits; input is ready when the host's is (a poll with no
+ * wait): data, or its end (POLLHUP: a read returns 0), or an error. */
 static unsigned console_poll(struct kernel *k, struct file *f)
 {
-	return VFS_POLL_OUT;
+	if (console_which(f) != 0)
+		return VFS_POLL_OUT;
+	struct pollfd pfd = { .fd = k->stdin_fd, .events = POLLIN };
+	if (pfd.fd < 0)
+		return VFS_POLL_IN;       /* a read fails at once: nothing to wait for */
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	return (pfd.revents & POLLIN ? VFS_POLL_IN : 0) | (pfd.revents & POLLHUP ? VFS_POLL_HUP : 0) |
+	       (pfd.revents & (POLLERR | POLLNVAL) ? VFS_POLL_ERR : 0);
 }
 
 static const struct file_ops console_ops = {
 	.poll = console_poll,
+	.poll_by_timer = true,
 	.name = "console",
 	.read = console_read,
 	.write = console_write,

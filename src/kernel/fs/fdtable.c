@@ -85,6 +85,13 @@ struct file *fd_get(struct proc *p, int fd)
 	return t->fd[fd];
 }
 
+int fd_table_size(const struct proc *p)
+{
+	/* Linux's table starts at NR_OPEN_DEFAULT (BITS_PER_LONG) slots */
+	int n = p->files ? p->files->max : 0;
+	return n < 64 ? 64 : n;
+}
+
 int fd_install(struct kernel *k, struct proc *p, struct file *f, int min, bool cloexec)
 {
 	struct files *t = p->files;

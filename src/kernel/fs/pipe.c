@@ -130,8 +130,18 @@ void pipe_ring_free(struct kmem *km, struct pipe_ring *r)
 
 /* ---- the pipe ------------------------------------------------------------ */
 
+/* Wakes the sleepers of q, and every ppoll and pselect6 waiting (they
+ * look at every pipe they wait for again: sys_poll.c). */
+static void pipe_wake(struct kernel *k, struct waitq *q)
+{
+	waitq_wake_all(k, q);
+	if (!waitq_empty(&k->poll_wait))
+		waitq_wake_all(k, &k->poll_wait);
+}
+
 int pipe_boot(struct kernel *k)
 {
+	waitq_init(&k->poll_wait, "a descriptor to be ready (ppoll, pselect6)");
 	k->pipe_cache = kmem_cache_create(&k->km, "pipe", sizeof(struct pipe), 8);
 	return k->pipe_cache ? 0 : -ENOMEM;
 }
@@ -162,8 +172,8 @@ void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer)
 	else
 		pp->readers--;
 	/* readers see EOF, writers EPIPE: both re-check */
-	waitq_wake_all(k, &pp->rd_wait);
-	waitq_wake_all(k, &pp->wr_wait);
+	pipe_wake(k, &pp->rd_wait);
+	pipe_wake(k, &pp->wr_wait);
 	if (pp->readers || pp->writers)
 		return;
 	pipe_ring_free(&k->km, &pp->ring);
@@ -184,7 +194,7 @@ int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf,
 		return PIPE_BLOCKED;
 	}
 	size_t got = pipe_ring_get(&k->km, &pp->ring, kbuf, n);
-	waitq_wake_all(k, &pp->wr_wait);
+	pipe_wake(k, &pp->wr_wait);
 	return (int64_t)got;
 }
 
@@ -208,7 +218,7 @@ int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void
 	long w = pipe_ring_put(&k->km, &pp->ring, kbuf, n < room ? n : room);
 	if (w > 0) {
 		pp->bytes_written += (uint64_t)w;
-		waitq_wake_all(k, &pp->rd_wait);
+		pipe_wake(k, &pp->rd_wait);
 	}
 	return w;
 }

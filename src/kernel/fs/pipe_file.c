@@ -45,7 +45,8 @@ static unsigned pipe_file_poll(struct kernel *k, struct file *f)
 {
 	const struct pipe *pp = f->priv;
 	if (is_writer(f))
-		return pp->readers && pipe_ring_room(&pp->ring) >= PIPE_BUF ? VFS_POLL_OUT : 0;
+		return (pipe_ring_room(&pp->ring) >= PIPE_BUF ? VFS_POLL_OUT : 0) |
+		       (pp->readers ? 0 : VFS_POLL_ERR);
 	return (pp->ring.len ? VFS_POLL_IN : 0) | (pp->writers ? 0 : VFS_POLL_HUP);
 }
 

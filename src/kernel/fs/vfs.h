@@ -98,10 +98,15 @@ struct file_ops {
 	int64_t (*getdents)(struct kernel *k, struct file *f, void *kbuf, size_t n);
 	int (*stat)(struct kernel *k, struct file *f, struct lx_stat *st);
 	unsigned (*poll)(struct kernel *k, struct file *f);   /* VFS_POLL_* bits */
+	/* readiness changes with no kernel event (the host's input): a
+	 * waiting ppoll or pselect6 looks again now and then (sys_poll.c) */
+	bool poll_by_timer;
 	void (*release)(struct kernel *k, struct file *f);
 };
+/* poll bits: Linux's POLLIN, POLLOUT, POLLERR and POLLHUP values */
 #define VFS_POLL_IN  1
 #define VFS_POLL_OUT 4
+#define VFS_POLL_ERR 8
 #define VFS_POLL_HUP 16
 
 /* An open file description (what open returns; dup and fork share it). */
@@ -300,6 +305,9 @@ struct file *fd_get(struct proc *p, int fd);
  * free slot >= min, within p's RLIMIT_NOFILE.  Returns the fd, or -EMFILE
  * (f is not consumed then), -ENOMEM. */
 int fd_install(struct kernel *k, struct proc *p, struct file *f, int min, bool cloexec);
+/* The size of p's descriptor table as select sees it (at least 64, as
+ * Linux's): no fd at or above it is open. */
+int fd_table_size(const struct proc *p);
 /* Closes fd: 0 or -EBADF. */
 int fd_close(struct kernel *k, struct proc *p, int fd);
 /* Installs f at exactly slot fd (dup3), closing what was there; fd must be
@@ -363,6 +371,11 @@ int64_t sys_openat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, 
 int64_t sys_close(struct kernel *k, struct proc *p, int fd);
 int64_t sys_read(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len);
 int64_t sys_write(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len);
+/* (sys_poll.c) */
+int64_t sys_ppoll(struct kernel *k, struct proc *p, uint64_t ufds, uint64_t nfds, uint64_t utsp,
+		  uint64_t umask, uint64_t sigsetsize);
+int64_t sys_pselect6(struct kernel *k, struct proc *p, int64_t nfds, uint64_t uin, uint64_t uout,
+		     uint64_t uex, uint64_t utsp, uint64_t usigarg);
 int64_t sys_pread64(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len,
 		    int64_t off);
 int64_t sys_pwrite64(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len,

@@ -118,7 +118,8 @@ int main(int argc, char **argv)
 	check_str("/proc/self/root", link, "/");
 
 	n = slurp("/proc/self/cmdline");
-	check_u64("cmdline length", (uint64_t)n, strlen(argv[0]) + 1 + 4);
+	/* (no number printed: argv[0] is longer in the sanitizer build's tree) */
+	check_true("cmdline length is argv's", n == (long)(strlen(argv[0]) + 1 + 4));
 	check_true("cmdline is argv", n > 0 && !strcmp(buf, argv[0]) &&
 		   !strcmp(buf + strlen(argv[0]) + 1, "one"));
 
