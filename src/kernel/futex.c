@@ -8,16 +8,18 @@
  * the walk is as long as the number of sleepers.
  *
  * Keys (Linux get_futex_key): a word in a private mapping - anonymous or a
- * private file mapping, every mapping vmos has today - is (address space,
- * virtual address), whether or not the program passed FUTEX_PRIVATE_FLAG:
+ * private file mapping - is (address space, virtual address), whether or
+ * not the program passed FUTEX_PRIVATE_FLAG:
  * so copy-on-write cannot move a sleeper's key from under it, and after a
  * fork parent and child never wake each other.  A shared operation's key
  * carries a mark (bit 0 of the address; Linux's FUT_OFF_MMSHARED), so it
  * never matches a private one on the same word: glibc's pthread_join
- * waits with a shared key because the kernel's clear-tid wake is shared.  A word in a shared mapping
- * is keyed by what both sides see, its frame's physical address (Linux:
- * the inode or vm_object and the page offset); vmos gets MAP_SHARED with
- * the page cache, and a region with VMR_SHARED takes that branch.
+ * waits with a shared key because the kernel's clear-tid wake is shared.
+ * A word in a shared mapping (VMR_SHARED: a MAP_SHARED file, or
+ * MAP_SHARED|MAP_ANONYMOUS memory) is keyed by what every process that
+ * maps it sees: its object and its offset there (Linux: the inode and the
+ * page index), so the key holds at any address and while the page is out
+ * of memory and comes back in another frame.
  * FUTEX_PRIVATE_FLAG lets the kernel skip the page lookup: a private wake
  * of an unmapped word finds nobody (0), a shared one is EFAULT - as Linux.
  *
@@ -32,10 +34,6 @@
 
 #include <errno.h>
 #include <time.h>
-
-#ifndef VMR_SHARED
-#define VMR_SHARED 0          /* MAP_SHARED regions come with the page cache */
-#endif
 
 enum {
 	FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4,
@@ -65,10 +63,9 @@ static int futex_key(struct kernel *k, struct proc *p, uint64_t uaddr, bool priv
 	if (copyin(k, p, &v, uaddr, sizeof v) < 0)     /* the page in, as Linux's gup */
 		return -EFAULT;
 	struct vm_region *r = vm_map_lookup(&p->mm->map, uaddr);
-	struct pmap_page pg;
-	if (r && (r->flags & VMR_SHARED) && pmap_extract(&p->mm->pmap, uaddr, &pg) && pg.present) {
-		key[0] = 0;                            /* no address space: the frame */
-		key[1] = pg.pa | (uaddr & PGMASK);
+	if (r && (r->flags & VMR_SHARED) && r->object) {
+		key[0] = (uint64_t)(uintptr_t)r->object;   /* no address space: the object */
+		key[1] = r->obj_offset + (uaddr - r->start);
 	}
 	return 0;
 }
