@@ -74,6 +74,9 @@ struct lx_stat {
 
 struct lx_timeval { int64_t tv_sec, tv_usec; };
 struct lx_timespec { int64_t tv_sec, tv_nsec; };
+/* utimensat's special tv_nsec values (include/uapi/linux/stat.h) */
+#define LX_UTIME_NOW  ((1L << 30) - 1L)
+#define LX_UTIME_OMIT ((1L << 30) - 2L)
 struct lx_timezone { int32_t tz_minuteswest, tz_dsttime; };
 
 /* Resource limits: prlimit64, getrlimit, setrlimit. */

@@ -85,6 +85,69 @@ static int64_t stat_at(struct kernel *k, struct proc *p, int dirfd, uint64_t upa
 	return rc;
 }
 
+/* utimensat(2): path NULL means dirfd itself (futimens); times NULL means
+ * now for both, else each tv_nsec is a time, UTIME_NOW or UTIME_OMIT
+ * (EINVAL otherwise); a read-only mount is EROFS. */
+int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint64_t utimes,
+		      int flags)
+{
+	if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+		return -EINVAL;
+	struct lx_timespec t[2] = { { 0, LX_UTIME_NOW }, { 0, LX_UTIME_NOW } };
+	if (utimes && copyin(k, p, t, utimes, sizeof t) < 0)
+		return -EFAULT;
+	for (int i = 0; i < 2; i++)
+		if ((t[i].tv_nsec < 0 || t[i].tv_nsec >= 1000000000) &&
+		    t[i].tv_nsec != LX_UTIME_NOW && t[i].tv_nsec != LX_UTIME_OMIT)
+			return -EINVAL;
+	struct inode *ino;
+	int64_t rc;
+	if (!upath) {
+		if (dirfd == LX_AT_FDCWD)
+			return -EFAULT;
+		if (flags)
+			return -EINVAL;
+		struct file *f = fd_get(p, dirfd);
+		if (!f || !f->inode)
+			return -EBADF;
+		ino = f->inode;
+		inode_get(ino);
+	} else {
+		char *path = get_path(k, p, upath, &rc);
+		if (!path)
+			return rc;
+		rc = vfs_lookup(k, p, dirfd, path,
+				(flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+				(flags & LX_AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &ino, NULL);
+		kfree(&k->km, path);
+		if (rc < 0)
+			return rc;
+	}
+	rc = 0;
+	if (t[0].tv_nsec == LX_UTIME_OMIT && t[1].tv_nsec == LX_UTIME_OMIT)
+		goto out;                        /* nothing to change: Linux returns 0 */
+	if (read_only(ino)) {
+		rc = -EROFS;
+		goto out;
+	}
+	struct lx_timespec now = vfs_now();
+	for (int i = 0; i < 2; i++)
+		if (t[i].tv_nsec == LX_UTIME_NOW)
+			t[i] = now;
+	if (ino->ops && ino->ops->settimes) {
+		rc = ino->ops->settimes(k, ino, t);
+	} else {
+		if (t[0].tv_nsec != LX_UTIME_OMIT)
+			ino->atime = t[0];
+		if (t[1].tv_nsec != LX_UTIME_OMIT)
+			ino->mtime = t[1];
+		ino->ctime = now;
+	}
+out:
+	inode_put(k, ino);
+	return rc;
+}
+
 int64_t sys_newfstatat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath,
 		       uint64_t ubuf, int flags)
 {

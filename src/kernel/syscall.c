@@ -144,6 +144,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_unlinkat: rc = sys_unlinkat(k, p, (int)a[0], a[1], (int)a[2]); break;
 	case LX_SYS_renameat2: rc = sys_renameat2(k, p, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]); break;
 	case LX_SYS_symlinkat: rc = sys_symlinkat(k, p, a[0], (int)a[1], a[2]); break;
+	case LX_SYS_utimensat: rc = sys_utimensat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
 	case LX_SYS_ftruncate: rc = sys_ftruncate(k, p, (int)a[0], (int64_t)a[1]); break;
 	case LX_SYS_fsync: case LX_SYS_fdatasync: rc = sys_fsync(k, p, (int)a[0]); break;
 	case LX_SYS_dup: rc = sys_dup(k, p, (int)a[0]); break;

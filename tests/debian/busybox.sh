@@ -122,6 +122,8 @@ case_ "xargs" "pipe" \
 	'seq 1 10 | xargs echo; seq 1 7 | xargs -n 3 echo n; echo "a b c" | xargs printf "<%s>\n"'
 case_ "sed, awk, grep" "pipe" \
 	'seq 1 20 | sed -n "s/^1\(.\)$/ten+\1/p"; seq 1 10 | awk "{ s += \$1 } END { print s, NR }"; seq 1 30 | grep -c 1; printf "x=1\ny=2\n" | grep -E "^y" | sed "s/=/ is /"'
+case_ "touch: create, set a date, -c of a missing file (utimensat)" "tmp" \
+	'mkdir -p $W && cd $W && touch f && touch -d "2020-01-02 03:04:05" f && stat -c "%Y %X %s %n" f && touch -c nothere; echo st=$? && ls && touch -r f g && stat -c "%Y %n" g'
 case_ "ls of the root's /usr/bin, counted" "pipe" \
 	'ls /usr/bin | grep -c . ; ls -d /usr/lib/riscv64-linux-gnu'
 finish

@@ -67,6 +67,8 @@ expect "fd opened before chdir" "catat ../../../../secret: ENOENT${nl}inside${nl
 expect "/dev is the guest's" "/dev: . .. fd full null random stderr stdin stdout tty urandom zero" ls /dev
 expect "writes are EROFS" "write /etc/passwd: EROFS${nl}mkdir /newdir: EROFS${nl}rm /etc/passwd: EROFS${nl}mv /etc/passwd: EROFS" \
 	write /etc/passwd x mkdir /newdir rm /etc/passwd mv /etc/passwd /etc/p2
+expect "utimensat: EROFS outside --rw, ENOENT, ok in --rw" "touch /etc/passwd: EROFS${nl}touch /rw/none: ENOENT" \
+	touch /etc/passwd touch /rw/none touch /rw
 expect "--rw takes writes" "hello${nl}again${nl}/rw: . .. sub x" \
 	write /rw/x hello append /rw/x again cat /rw/x mkdir /rw/sub ls /rw
 [ "$(cat "$R/rw/x" 2>/dev/null)" = "hello${nl}again" ] && { echo "ok --rw wrote the host file"; pass=$((pass + 1)); } ||

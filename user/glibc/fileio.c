@@ -4,7 +4,8 @@
  * fread, fseek/ftell, fdopen), dirent (opendir/readdir, sorted), realpath,
  * stat/lstat, access, getcwd/chdir, openat/fstatat with a dirfd, dup2 and
  * fcntl, and strerror of the errors paths give.  Reads the fixtures in
- * tests/fs/tree (run from the repository root); writes only to /dev/null.
+ * tests/fs/tree (run from the repository root); writes only to /dev/null
+ * and to one temporary file in /tmp (file times: utimensat, futimens).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define T "tests/fs/tree"
@@ -32,6 +34,45 @@ static void try_open(const char *path, int flags)
 		printf("open %s: ok\n", path);
 		close(fd);
 	}
+}
+
+static const char *e(int rc)
+{
+	return rc == 0 ? "ok" : strerror(errno);
+}
+
+/* utimensat and futimens on a file of /tmp: times set, one left alone
+ * (UTIME_OMIT), now (NULL), and the errors. */
+static void file_times(void)
+{
+	char path[] = "/tmp/vmos-fileio-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		printf("mkstemp: %s\n", strerror(errno));
+		return;
+	}
+	struct timespec t[2] = { { 1000000000, 5 }, { 1200000000, 7 } };
+	struct stat st;
+	printf("utimensat: %s", e(utimensat(AT_FDCWD, path, t, 0)));
+	stat(path, &st);
+	printf(", atime %lld.%09ld mtime %lld.%09ld\n", (long long)st.st_atim.tv_sec,
+	       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	t[0].tv_nsec = UTIME_OMIT;
+	t[1] = (struct timespec){ 1300000000, 0 };
+	printf("futimens, atime omitted: %s", e(futimens(fd, t)));
+	fstat(fd, &st);
+	printf(", atime %lld.%09ld mtime %lld.%09ld\n", (long long)st.st_atim.tv_sec,
+	       st.st_atim.tv_nsec, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	time_t before = time(NULL);
+	printf("utimensat(NULL): %s", e(utimensat(AT_FDCWD, path, NULL, 0)));
+	stat(path, &st);
+	printf(", mtime is now: %d\n", st.st_mtim.tv_sec >= before - 1);
+	struct timespec bad[2] = { { 0, 1000000000 }, { 0, 0 } };
+	printf("utimensat, tv_nsec 1e9: %s\n", e(utimensat(AT_FDCWD, path, bad, 0)));
+	printf("utimensat, bad flag: %s\n", e(utimensat(AT_FDCWD, path, NULL, 0x4)));
+	printf("utimensat, no such file: %s\n", e(utimensat(AT_FDCWD, "/tmp/vmos-fileio-none", NULL, 0)));
+	close(fd);
+	unlink(path);
 }
 
 int main(void)
@@ -112,5 +153,6 @@ int main(void)
 	close(nul);
 	close(dfd);
 	printf("back on stdout\n");
+	file_times();
 	return 0;
 }

@@ -459,6 +459,31 @@ static int hostfs_truncate(struct kernel *k, struct inode *ino, uint64_t size)
 	return ino->obj ? vm_object_truncate(k, ino->obj, size) : 0;
 }
 
+/* utimensat on a writable mount: the host's times, through the
+ * descriptor the inode keeps (/proc/self/fd names it); the inode cache's
+ * idea of the file's identity follows the new times. */
+static int hostfs_settimes(struct kernel *k, struct inode *ino, const struct lx_timespec t[2])
+{
+	if (!mount_writable(ino))
+		return -EROFS;
+	struct timespec hts[2];
+	for (int i = 0; i < 2; i++) {
+		hts[i].tv_sec = (time_t)t[i].tv_sec;
+		hts[i].tv_nsec = t[i].tv_nsec == LX_UTIME_OMIT ? UTIME_OMIT : (long)t[i].tv_nsec;
+	}
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", ino->host_fd);
+	if (utimensat(AT_FDCWD, proc, hts, 0) < 0)
+		return -errno;
+	struct stat hs;
+	if (fstat(ino->host_fd, &hs) == 0) {
+		struct hostfs_inode *hi = ino->priv;
+		hi->mtime_ns = ns_of(hs.st_mtim);
+		hi->ctime_ns = ns_of(hs.st_ctim);
+	}
+	return 0;
+}
+
 static int hostfs_sync(struct kernel *k, struct inode *ino)
 {
 	struct hostfs_inode *hi = ino->priv;
@@ -498,6 +523,7 @@ static const struct inode_ops hostfs_iops = {
 	.rmdir = hostfs_rmdir,
 	.rename = hostfs_rename,
 	.truncate = hostfs_truncate,
+	.settimes = hostfs_settimes,
 	.sync = hostfs_sync,
 	.object = hostfs_object,
 	.release = hostfs_release,

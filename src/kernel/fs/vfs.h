@@ -203,6 +203,10 @@ struct inode_ops {
 	int (*rename)(struct kernel *k, struct inode *odir, const char *oname, struct inode *ndir,
 		      const char *nname, unsigned flags);
 	int (*truncate)(struct kernel *k, struct inode *ino, uint64_t size);
+	/* utimensat: sets the access (t[0]) and modification (t[1]) times,
+	 * a tv_nsec of LX_UTIME_OMIT leaving one as it is; the change time
+	 * becomes now.  NULL: the VFS sets the inode's own fields. */
+	int (*settimes)(struct kernel *k, struct inode *ino, const struct lx_timespec t[2]);
 	int (*sync)(struct kernel *k, struct inode *ino);
 	/* The vm_object of a regular file (ino->obj), created on first call;
 	 * NULL if out of memory. */
@@ -384,6 +388,8 @@ int64_t sys_readv(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64
 int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64_t iovcnt);
 int64_t sys_lseek(struct kernel *k, struct proc *p, int fd, int64_t off, int whence);
 int64_t sys_fstat(struct kernel *k, struct proc *p, int fd, uint64_t ubuf);
+int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint64_t utimes,
+		      int flags);
 int64_t sys_newfstatat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath,
 		       uint64_t ubuf, int flags);
 int64_t sys_statx(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, int flags,

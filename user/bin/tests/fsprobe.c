@@ -12,7 +12,8 @@
  *   catat REL         ... reading REL relative to it (openat),
  *   fchdir            ... and fchdir
  *   mkdir PATH, rmdir PATH, rm PATH, mv OLD NEW, ln TARGET PATH,
- *   write PATH TEXT (create or truncate), append PATH TEXT
+ *   write PATH TEXT (create or truncate), append PATH TEXT,
+ *   touch PATH (utimensat: both times now)
  *
  * Errors print "OP PATH: ENAME".  Exit status 0.
  */
@@ -190,6 +191,10 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(op, "rmdir")) {
 			if (rmdir(a) < 0)
+				fail(op, a);
+			i++;
+		} else if (!strcmp(op, "touch")) {      /* utimensat(path, now) */
+			if (syscall(SYS_utimensat, AT_FDCWD, a, 0L, 0L) < 0)
 				fail(op, a);
 			i++;
 		} else if (!strcmp(op, "rm")) {
