@@ -46,6 +46,12 @@ void cpu_init(struct cpu *c, struct mmu *m)
 	cpu_rvc_init();
 }
 
+uint64_t cpu_read_time(struct cpu *c)
+{
+	c->time_reads++;
+	return cpu_time();
+}
+
 uint64_t cpu_time(void)
 {
 	struct timespec ts;
@@ -287,7 +293,7 @@ op_CSR_COUNT:
 	NEXT();
 
 op_CSR_TIME:
-	x[s->rd] = cpu_time();
+	x[s->rd] = cpu_read_time(c);
 	NEXT();
 
 op_ECALL:

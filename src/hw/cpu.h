@@ -31,6 +31,7 @@ struct cpu {
 	uint64_t f[32];      /* F/D registers; a binary32 value is NaN-boxed */
 	uint32_t fcsr;       /* frm [7:5] | fflags NV DZ OF UF NX [4:0] */
 	uint8_t fs;          /* CPU_FS_*: has the FP state changed? (see below) */
+	uint64_t time_reads; /* rdtime (csrr time) executed, ever: the vDSO's clock reads */
 };
 
 /* The FP state's status, as sstatus.FS tracks it for a kernel's lazy

@@ -570,7 +570,7 @@ op_CSR_COUNT:
 	NEXT();
 
 op_CSR_TIME:
-	x[op->rd] = cpu_time();
+	x[op->rd] = cpu_read_time(c);
 	NEXT();
 
 op_ECALL:

@@ -35,6 +35,8 @@ int cpu_fetch_slow(struct mmu *m, uint64_t pc, uint32_t *insn, uint64_t *page_va
 /* Executes the A-extension instruction insn (opcode AMO): returns 0, or a
  * cause (illegal: tval = insn; misaligned or fault: tval = address). */
 int cpu_exec_amo(struct cpu *c, uint32_t insn, uint64_t *tval);
+/* rdtime: the time CSR (cpu_time), counted in c->time_reads. */
+uint64_t cpu_read_time(struct cpu *c);
 
 /* Executes an F/D computational instruction (opcodes OP-FP, MADD, MSUB,
  * NMSUB, NMADD; cpu_fp.c): returns 0, or CAUSE_ILLEGAL_INSN for a reserved

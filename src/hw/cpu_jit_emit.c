@@ -459,7 +459,8 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 			}
 			break;
 		case CPU_OP_CSR_TIME:
-			x86_call(e, (const void *)cpu_time);
+			x86_mov_rr(e, RDI, RBX);
+			x86_call(e, (const void *)cpu_read_time);
 			if (s->rd)
 				x86_store64(e, RAX, RBX, XR(s->rd));
 			break;

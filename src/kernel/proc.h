@@ -66,6 +66,7 @@ struct proc_stats {
 	uint64_t faults_swapin, pages_swapped_out;
 	uint64_t wss_last, wss_max, wss_sum, wss_samples;  /* sampled working set, pages */
 	uint64_t signals_handled, faults_user_handled;     /* handlers run; of them, for faults */
+	uint64_t time_reads;           /* rdtime executed: clock reads the vDSO served */
 };
 
 /* An address space: the regions and the page table that realise them,

@@ -46,9 +46,10 @@ static void reap_orphans(struct kernel *k)
 }
 
 static void account(struct kernel *k, struct proc *p, const struct mmu_stats *before,
-		    uint64_t instret_before)
+		    uint64_t instret_before, uint64_t time_reads_before)
 {
 	p->st.instret += k->cpu.instret - instret_before;
+	p->st.time_reads += k->cpu.time_reads - time_reads_before;
 	p->st.tlb_hits += k->mmu.stats.tlb_hits - before->tlb_hits;
 	p->st.tlb_misses += k->mmu.stats.tlb_misses - before->tlb_misses;
 	p->st.walks += k->mmu.stats.walks - before->walks;
@@ -210,7 +211,7 @@ int kernel_run(struct kernel *k)
 		uint64_t mark = usage_clock_ns();    /* user time, then system time, from here */
 		while (slice > 0) {
 			struct mmu_stats before = k->mmu.stats;
-			uint64_t i0 = k->cpu.instret;
+			uint64_t i0 = k->cpu.instret, t0 = k->cpu.time_reads;
 			uint64_t budget = slice;
 			if (k->cfg.tick_interval && k->next_tick - i0 < budget)
 				budget = k->next_tick - i0;
@@ -229,7 +230,7 @@ int kernel_run(struct kernel *k)
 			}
 			struct trap t = budget ? cpu_run(&k->cpu, budget) :
 				(struct trap){ CAUSE_S_TIMER_INTERRUPT, 0, k->cpu.pc };
-			account(k, p, &before, i0);
+			account(k, p, &before, i0, t0);
 			uint64_t ran_until = usage_clock_ns();
 			p->res.utime_ns += ran_until - mark;
 			mark = ran_until;

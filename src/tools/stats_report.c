@@ -88,6 +88,9 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 	fprintf(out, "syscalls: %llu, context switches: %llu, TLB flushes on switch: %llu\n",
 		(unsigned long long)k->stats.syscalls, (unsigned long long)k->stats.context_switches,
 		(unsigned long long)k->stats.tlb_flushes_on_switch);
+	if (k->cpu.time_reads)
+		fprintf(out, "vDSO: %llu clock reads in user mode (rdtime), system calls saved\n",
+			(unsigned long long)k->cpu.time_reads);
 	if (k->cfg.use_asids)
 		fprintf(out, "asids: %llu assigned, %llu rollovers (generation %llu), %llu sfence.vma for rollovers\n",
 			(unsigned long long)k->pk.asids.assigned, (unsigned long long)k->pk.asids.rollovers,
@@ -124,6 +127,9 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)p->st.mmap_calls, (unsigned long long)p->st.munmap_calls,
 			(unsigned long long)p->st.mprotect_calls, (unsigned long long)p->st.resident_peak,
 			(unsigned long long)p->mm->pmap.pt_pages_peak);
+		if (p->st.time_reads)
+			fprintf(out, "  vDSO clock reads %llu: clock_gettime/gettimeofday answered in user mode (rdtime), each a system call saved\n",
+				(unsigned long long)p->st.time_reads);
 	}
 }
 
@@ -174,6 +180,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("sigreturns", k->stats.sigreturns);
 	}
 	J("syscalls", k->stats.syscalls); J("context_switches", k->stats.context_switches);
+	J("vdso_clock_reads", k->cpu.time_reads);
 	J("tlb_flushes_on_switch", k->stats.tlb_flushes_on_switch);
 	J("asid_bits", k->pk.asids.bits); J("asids_assigned", k->pk.asids.assigned);
 	J("asid_rollovers", k->pk.asids.rollovers);
@@ -196,6 +203,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("faults_cow", p->st.faults_cow); J("faults_stack", p->st.faults_stack);
 		J("pages_zeroed", p->st.pages_zeroed); J("pages_copied", p->st.pages_copied);
 		J("syscalls", p->st.syscalls); J("brk_calls", p->st.brk_calls);
+		J("vdso_clock_reads", p->st.time_reads);
 		J("mmap_calls", p->st.mmap_calls); J("munmap_calls", p->st.munmap_calls);
 		J("mprotect_calls", p->st.mprotect_calls); J("swap_ins", p->st.faults_swapin);
 		J("swapped_out", p->st.pages_swapped_out); J("wss_max", p->st.wss_max);

@@ -31,6 +31,18 @@ if [ -x "$VMOS_BUILD/glibc/vdsoclock" ]; then
 	[ "$rc" = 0 ] && [ "$n" = 401 ] && ok "glibc's clock_gettime goes through the vDSO (401 syscalls, not 1202)" ||
 		bad "vdsoclock: status $rc, $n clock_gettime syscalls (want 401)"
 	grep -q 'ordered: 1' "$tmp/out" && ok "vDSO and syscall clocks agree" || bad "clocks disagree"
+	# --stats counts the clock reads the vDSO answered: 800 clock_gettime
+	# and 1 gettimeofday, each one rdtime, under every engine
+	for eng in interp fast jit; do
+		run_vmos run --engine "$eng" --stats "$VMOS_BUILD/glibc/vdsoclock" >/dev/null 2>"$tmp/st"
+		if grep -q '^  vDSO clock reads 801:' "$tmp/st" && grep -q '^vDSO: 801 clock reads' "$tmp/st"; then
+			ok "--stats --engine $eng: 801 vDSO clock reads (system calls saved)"
+		elif grep -q 'engine.*not available\|unknown engine' "$tmp/st"; then
+			echo "SKIP --engine $eng: not on this host"
+		else
+			bad "--stats --engine $eng: $(grep -i vdso "$tmp/st")"
+		fi
+	done
 else
 	echo "SKIP vdsoclock: not built (riscv64-linux-gnu-gcc missing)"
 fi
