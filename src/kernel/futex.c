@@ -86,14 +86,10 @@ static int futex_deadline(struct kernel *k, struct proc *p, uint64_t utime, bool
 	*deadline = ~0ULL;
 	if (!utime)
 		return 0;
-	int64_t ts[2];
-	if (copyin(k, p, ts, utime, sizeof ts) < 0)
-		return -EFAULT;
-	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-		return -EINVAL;
-	const uint64_t forever = 1ULL << 62;          /* as nanosleep: no wrap-around */
-	uint64_t t = (uint64_t)ts[0] >= forever / 1000000000ULL ? forever :
-		     (uint64_t)ts[0] * 1000000000ULL + (uint64_t)ts[1];
+	uint64_t t;
+	int rc = copyin_timespec_ns(k, p, utime, &t);
+	if (rc < 0)
+		return rc;
 	uint64_t now = mono_ns();
 	if (relative) {
 		*deadline = now + t;

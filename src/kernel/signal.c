@@ -698,14 +698,10 @@ int64_t sys_getitimer(struct kernel *k, struct proc *p, int which, uint64_t uval
  * it with EINTR and the time left in rem (signal_frame.c). */
 int64_t sys_nanosleep(struct kernel *k, struct proc *p, uint64_t req, uint64_t rem)
 {
-	struct lx_timespec ts;
-	if (copyin(k, p, &ts, req, sizeof ts) < 0)
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	const uint64_t forever = 1ULL << 62;
-	uint64_t ns = (uint64_t)ts.tv_sec >= forever / 1000000000ULL ? forever :
-		      (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	uint64_t ns;
+	int rc = copyin_timespec_ns(k, p, req, &ns);
+	if (rc < 0)
+		return rc;
 	p->sig.sleep_rem = rem;
 	sleep_eintr(k, p, ns);
 	return 0;
@@ -720,14 +716,10 @@ int64_t sys_clock_nanosleep(struct kernel *k, struct proc *p, int clk, int flags
 {
 	if (clk != 0 && clk != 1 && clk != 7)
 		return clk == 2 || clk == 3 ? -EOPNOTSUPP : -EINVAL;
-	struct lx_timespec ts;
-	if (copyin(k, p, &ts, req, sizeof ts) < 0)
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-		return -EINVAL;
-	const uint64_t forever = 1ULL << 62;
-	uint64_t ns = (uint64_t)ts.tv_sec >= forever / 1000000000ULL ? forever :
-		      (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	uint64_t ns;
+	int rc = copyin_timespec_ns(k, p, req, &ns);
+	if (rc < 0)
+		return rc;
 	if (flags & 1) {           /* TIMER_ABSTIME */
 		uint64_t now = vdso_clock_ns(k, clk);
 		ns = ns > now ? ns - now : 0;

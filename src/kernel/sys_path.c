@@ -59,25 +59,35 @@ int64_t sys_openat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, 
 	return rc;
 }
 
-/* The attributes path names (the *at conventions: dirfd, AT_EMPTY_PATH,
- * AT_SYMLINK_NOFOLLOW), for newfstatat and statx. */
-static int64_t stat_at(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, int flags,
-		       struct lx_stat *st)
+/* The inode the user path at upath names (the *at conventions: dirfd,
+ * AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH), with a new reference in *out. */
+static int64_t lookup_at(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, int flags,
+			 struct inode **out)
 {
 	int64_t rc;
 	char *path = get_path(k, p, upath, &rc);
 	if (!path)
 		return rc;
-	if (!path[0] && (flags & LX_AT_EMPTY_PATH) && dirfd != LX_AT_FDCWD) {
-		kfree(&k->km, path);
+	rc = vfs_lookup(k, p, dirfd, path,
+			(flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
+			(flags & LX_AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), out, NULL);
+	kfree(&k->km, path);
+	return rc;
+}
+
+/* The attributes path names, for newfstatat and statx: as lookup_at, and
+ * an empty path with AT_EMPTY_PATH is the open file dirfd itself. */
+static int64_t stat_at(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, int flags,
+		       struct lx_stat *st)
+{
+	char first;
+	if ((flags & LX_AT_EMPTY_PATH) && dirfd != LX_AT_FDCWD &&
+	    copyin(k, p, &first, upath, 1) == 0 && !first) {
 		struct file *f = fd_get(p, dirfd);
 		return f ? vfs_fstat(k, f, st) : -EBADF;
 	}
 	struct inode *ino;
-	rc = vfs_lookup(k, p, dirfd, path,
-			(flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-			(flags & LX_AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &ino, NULL);
-	kfree(&k->km, path);
+	int64_t rc = lookup_at(k, p, dirfd, upath, flags, &ino);
 	if (rc < 0)
 		return rc;
 	rc = vfs_getattr(k, ino, st);
@@ -112,16 +122,8 @@ int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upat
 			return -EBADF;
 		ino = f->inode;
 		inode_get(ino);
-	} else {
-		char *path = get_path(k, p, upath, &rc);
-		if (!path)
-			return rc;
-		rc = vfs_lookup(k, p, dirfd, path,
-				(flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW) |
-				(flags & LX_AT_EMPTY_PATH ? LOOKUP_EMPTY : 0), &ino, NULL);
-		kfree(&k->km, path);
-		if (rc < 0)
-			return rc;
+	} else if ((rc = lookup_at(k, p, dirfd, upath, flags, &ino)) < 0) {
+		return rc;
 	}
 	rc = 0;
 	if (t[0].tv_nsec == LX_UTIME_OMIT && t[1].tv_nsec == LX_UTIME_OMIT)

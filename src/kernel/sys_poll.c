@@ -75,14 +75,10 @@ static int wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t 
 		return 0;
 	uint64_t deadline = ~0ULL, set = 0;
 	if (utsp) {
-		struct lx_timespec ts;
-		if (copyin(k, p, &ts, utsp, sizeof ts) < 0)
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -EINVAL;
-		const uint64_t forever = 1ULL << 62;
-		uint64_t ns = (uint64_t)ts.tv_sec >= forever / 1000000000ULL ? forever :
-			      (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+		uint64_t ns;
+		int rc = copyin_timespec_ns(k, p, utsp, &ns);
+		if (rc < 0)
+			return rc;
 		deadline = mono_ns() + ns;
 	}
 	if (umask) {

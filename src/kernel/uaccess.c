@@ -88,3 +88,16 @@ long copyinstr(struct kernel *k, struct proc *p, char *dst, uint64_t uva, size_t
 	}
 	return -ENAMETOOLONG;
 }
+
+int copyin_timespec_ns(struct kernel *k, struct proc *p, uint64_t uva, uint64_t *ns)
+{
+	struct lx_timespec ts;
+	if (copyin(k, p, &ts, uva, sizeof ts) < 0)
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	const uint64_t forever = 1ULL << 62;
+	*ns = (uint64_t)ts.tv_sec >= forever / 1000000000ULL ? forever :
+	      (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return 0;
+}

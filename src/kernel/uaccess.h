@@ -34,4 +34,9 @@ size_t uaccess_writable_prefix(struct kernel *k, struct proc *p, uint64_t uva, s
  * Returns its length, -EFAULT, or -ENAMETOOLONG. */
 long copyinstr(struct kernel *k, struct proc *p, char *dst, uint64_t uva, size_t max);
 
+/* A struct timespec at uva as nanoseconds in *ns, capped at 2^62 (146
+ * years: later arithmetic cannot wrap).  0, -EFAULT, or -EINVAL for a
+ * negative field or tv_nsec of a second or more (nanosleep, ppoll, futex). */
+int copyin_timespec_ns(struct kernel *k, struct proc *p, uint64_t uva, uint64_t *ns);
+
 #endif
