@@ -91,6 +91,17 @@ got=$(cd "$R" && run_limited "$VMOS_RUN_TIMEOUT" "$VMOS_ABS" run "$PROBE" cat et
 [ "$got" = "inside${nl}write etc/passwd: EROFS" ] && { echo "ok host root, relative paths, EROFS"; pass=$((pass + 1)); } ||
 	{ echo "FAIL host root: $got"; fail=$((fail + 1)); }
 
+# a working directory in the host's /tmp, which the guest's own tmpfs hides:
+# the directory below /tmp that holds it is shown read-only at its path, so
+# a program there runs another by a relative path (exec through the VFS)
+H=$(mktemp -d /tmp/vmos-root-XXXXXX)
+mkdir -p "$H/sub" && cp "$PROBE" "$H/sub/fsprobe" && echo here >"$H/sub/f"
+got=$(cd "$H/sub" && run_limited "$VMOS_RUN_TIMEOUT" "$VMOS_ABS" run --check ./fsprobe pwd cat f write ./new x cat /tmp/nothing 2>&1)
+want="$H/sub${nl}here${nl}write ./new: EROFS${nl}cat /tmp/nothing: ENOENT"
+[ "$got" = "$want" ] && { echo "ok cwd under the host's /tmp: shown read-only, the rest of /tmp is the guest's"; pass=$((pass + 1)); } ||
+	{ echo "FAIL cwd under /tmp: $got"; fail=$((fail + 1)); }
+rm -rf "$H"
+
 # bad options
 for bad in "--root $tmp/nonexistent" "--root $R/etc/passwd" "--rw $tmp/outside --root $R" "--rw $tmp/nonexistent"; do
 	# shellcheck disable=SC2086

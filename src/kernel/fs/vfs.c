@@ -322,6 +322,30 @@ static const struct {
 	{ "/proc", procfs_mount },
 };
 
+/* The working directory cwd (canonical, inside the guest) lies below the
+ * guest's own /tmp, a tmpfs that hides the host's: shows the host directory
+ * just below /tmp that holds it, read-only, at its own path, so that a tree
+ * kept in the host's /tmp (a clone made there) runs by relative paths as
+ * under qemu-riscv64.  0, or a negative errno (cwd then falls back to /). */
+static int show_hidden_cwd(struct kernel *k, const char *cwd)
+{
+	const char *tmp = "/tmp/";
+	size_t n = strlen(tmp);
+	if (strncmp(cwd, tmp, n) || !cwd[n])
+		return -ENOENT;
+	char guest[VFS_PATH_MAX], host[2 * VFS_PATH_MAX], msg[VFS_PATH_MAX + 200];
+	size_t len = strcspn(cwd + n, "/") + n;   /* "/tmp/NAME" */
+	if (len >= sizeof guest)
+		return -ENAMETOOLONG;
+	memcpy(guest, cwd, len);
+	guest[len] = 0;
+	if (vfs_mount_at(k, guest))
+		return -EEXIST;
+	const char *root = k->cfg.root && strcmp(k->cfg.root, "/") ? k->cfg.root : "";
+	snprintf(host, sizeof host, "%s%s", root, guest);
+	return hostfs_mount(k, guest, host, MNT_RDONLY, msg, sizeof msg);
+}
+
 /* Makes the first processes' cwd: the host's cwd (or cfg.cwd) seen from
  * inside the root, or "/" if it lies outside. */
 static int init_cwd(struct kernel *k)
@@ -350,9 +374,13 @@ static int init_cwd(struct kernel *k)
 		}
 	}
 	k->vfs->init_cwd = cwd;
-	/* it must resolve inside the guest (a mount may hide it) */
+	/* it must resolve inside the guest (a mount may hide it: the guest's
+	 * /tmp shows the host directory that holds it) */
 	struct inode *ino;
-	if (vfs_lookup(k, NULL, LX_AT_FDCWD, cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino, NULL) < 0)
+	int rc = vfs_lookup(k, NULL, LX_AT_FDCWD, cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino, NULL);
+	if (rc < 0 && show_hidden_cwd(k, cwd) == 0)
+		rc = vfs_lookup(k, NULL, LX_AT_FDCWD, cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ino, NULL);
+	if (rc < 0)
 		strcpy(cwd, "/");
 	else
 		inode_put(k, ino);
