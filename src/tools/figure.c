@@ -64,7 +64,8 @@ const char *fig_share_name(enum fig_share s)
 	return (unsigned)s < SH_NCLASSES ? share_class[s].name : "?";
 }
 
-enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 65536, DENSE_ROWS = 400, VX = 190, VW = 60, PX = 700, PW = 70 };
+enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 65536, DENSE_ROWS = 400, VX = 190, VW = 60, PX = 700, PW = 70,
+       MAPPERS_NAMED = 8 /* mappings named in a frame's tooltip */ };
 
 struct fmap {                   /* one virtual page of one process */
 	uint32_t pid;
@@ -166,6 +167,29 @@ static int cmp_map_by_pa(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->va < y->va ? -1 : x->va > y->va;
+}
+
+/* The mappings of one frame, n of them from m (byp order: pid, then VA),
+ * as text: pids "1,2" (each pid once) and who "pid 1 VA 0x10000, pid 2 VA
+ * 0x10000", the first MAPPERS_NAMED mappings named and the rest counted; a
+ * shared frame's mapping in a writable region with the COW bit is marked
+ * "(cow)" (in text or rodata the frame is simply shared: ptdump.c). */
+static void mappers_text(const struct fmap *const *m, unsigned n, char *pids, size_t np, char *who,
+			 size_t nw)
+{
+	size_t jp = 0, jw = 0;
+	pids[0] = who[0] = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if ((i == 0 || m[i]->pid != m[i - 1]->pid) && jp + 12 < np)
+			jp += (size_t)snprintf(pids + jp, np - jp, "%s%u", jp ? "," : "", m[i]->pid);
+		if (i < MAPPERS_NAMED)
+			jw += (size_t)snprintf(who + jw, nw - jw, "%spid %u VA 0x%llx%s", i ? ", " : "",
+					       m[i]->pid, (unsigned long long)m[i]->va,
+					       n > 1 && m[i]->cow && (m[i]->r->prot & VM_PROT_WRITE) ?
+					       " (cow)" : "");
+	}
+	if (n > MAPPERS_NAMED)
+		snprintf(who + jw, nw - jw, ", ... %u more", n - MAPPERS_NAMED);
 }
 
 /* A run of consecutive frames of one fill, each mapped once (dense mode). */
@@ -389,6 +413,7 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 		unsigned mappers = 0;
 		bool cow = false;
 		uint32_t pid0 = 0;
+		size_t first_map = nbyp;
 		for (; byp && nbyp < npresent && byp[nbyp]->pa == pas[i]; nbyp++) {
 			if (!mappers++)
 				pid0 = byp[nbyp]->pid;
@@ -418,11 +443,13 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 			next_frame = fr + 1;
 			continue;
 		}
-		fprintf(o, "<rect class=\"frame\" data-pa=\"0x%llx\" data-share=\"%s\" data-mappers=\"%u\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>frame PA 0x%llx: %s, %s, %u mapping%s</title></rect>\n",
-			(unsigned long long)pas[i], share_class[sh].name, mappers, PX, y, PW, rh, fill,
+		char pids[MAPPERS_NAMED * 12], who[MAPPERS_NAMED * 40];
+		mappers_text(byp + first_map, mappers, pids, sizeof pids, who, sizeof who);
+		fprintf(o, "<rect class=\"frame\" data-pa=\"0x%llx\" data-share=\"%s\" data-mappers=\"%u\" data-pids=\"%s\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>frame PA 0x%llx: %s, %s, %u mapping%s: %s</title></rect>\n",
+			(unsigned long long)pas[i], share_class[sh].name, mappers, pids, PX, y, PW, rh, fill,
 			mappers > 1 ? "#222" : "#fff", mappers > 1 ? "1.2" : "0.5",
 			(unsigned long long)pas[i], frame_owner_name((enum frame_owner)f->owner),
-			share_class[sh].name, mappers, mappers == 1 ? "" : "s");
+			share_class[sh].name, mappers, mappers == 1 ? "" : "s", who);
 		if (rh >= 8 || (mappers > 1 && !dense))
 			fprintf(o, "<text x=\"%d\" y=\"%.1f\" class=\"s\">0x%llx%s%s</text>\n", PX + PW + 4,
 				y + rh / 2 + 3, (unsigned long long)pas[i], mappers > 1 ? " " : "",
