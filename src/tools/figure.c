@@ -53,7 +53,7 @@ static const struct {
 } share_class[SH_NCLASSES] = {
 	[SH_PRIVATE] = { "private", NULL, "one mapping (the process's colour)" },
 	[SH_COW] = { "cow", "#fdae61", "copy-on-write: shared read-only until a write copies it" },
-	[SH_SHARED] = { "shared", "#d7191c", "shared writable mapping" },
+	[SH_SHARED] = { "shared", "#d7191c", "several mappings that never copy it (read-only private memory)" },
 	[SH_ZERO] = { "zero", "#ffffbf", "the zero page: every untouched page read" },
 	[SH_FILE] = { "file", "#1a9850", "a file's page (program text/data, page cache)" },
 	[SH_VDSO] = { "vdso", "#762a83", "the vDSO, in every process" },
@@ -70,7 +70,7 @@ enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 65536, DENSE_ROWS = 400, VX = 190
 struct fmap {                   /* one virtual page of one process */
 	uint32_t pid;
 	uint64_t va, pa;
-	bool present, swapped, cow;
+	bool present, swapped, cow;   /* cow: the COW bit in a writable region */
 	const struct vm_region *r;
 	double y;                     /* its row's centre */
 };
@@ -90,8 +90,11 @@ static int collect_page(void *ctx, const struct pmap_page *pg)
 		c->truncated = true;
 		return 1;
 	}
+	/* copy-on-write: the COW bit in a region the process may write (in
+	 * text, rodata or the vDSO the frame is simply shared; ptdump.c) */
+	bool cow = pg->cow && (c->r->prot & VM_PROT_WRITE);
 	c->m[c->n++] = (struct fmap){ c->pid, pg->va, pg->present ? pg->pa : 0, pg->present,
-				      pg->swapped, pg->cow, c->r, 0 };
+				      pg->swapped, cow, c->r, 0 };
 	return 0;
 }
 
@@ -172,8 +175,7 @@ static int cmp_map_by_pa(const void *a, const void *b)
 /* The mappings of one frame, n of them from m (byp order: pid, then VA),
  * as text: pids "1,2" (each pid once) and who "pid 1 VA 0x10000, pid 2 VA
  * 0x10000", the first MAPPERS_NAMED mappings named and the rest counted; a
- * shared frame's mapping in a writable region with the COW bit is marked
- * "(cow)" (in text or rodata the frame is simply shared: ptdump.c). */
+ * shared frame's copy-on-write mappings are marked "(cow)". */
 static void mappers_text(const struct fmap *const *m, unsigned n, char *pids, size_t np, char *who,
 			 size_t nw)
 {
@@ -185,8 +187,7 @@ static void mappers_text(const struct fmap *const *m, unsigned n, char *pids, si
 		if (i < MAPPERS_NAMED)
 			jw += (size_t)snprintf(who + jw, nw - jw, "%spid %u VA 0x%llx%s", i ? ", " : "",
 					       m[i]->pid, (unsigned long long)m[i]->va,
-					       n > 1 && m[i]->cow && (m[i]->r->prot & VM_PROT_WRITE) ?
-					       " (cow)" : "");
+					       n > 1 && m[i]->cow ? " (cow)" : "");
 	}
 	if (n > MAPPERS_NAMED)
 		snprintf(who + jw, nw - jw, ", ... %u more", n - MAPPERS_NAMED);
