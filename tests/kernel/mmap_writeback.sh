@@ -9,7 +9,9 @@
 #     one page makes a touch of the second SIGBUS, and growing the file back
 #     reads zeros there, on the host as well;
 #   - a child's write through the mapping, after fork, reaches the parent,
-#     read() and the host file.
+#     read() and the host file;
+#   - where qemu-riscv64 is installed, coherent and fork print the same and
+#     leave the same file as under it.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -63,5 +65,23 @@ else
 	bad "fork: status $rc; $(grep -m3 FAIL "$tmp/out" | tr '\n' ' ') file '$(head -c 2 "$f" | tr '\0' 0)'"
 fi
 
-echo "$pass passed, $fail failed"
+# the same runs under qemu-riscv64 (Linux's semantics): same output, same files
+skip=0
+if command -v qemu-riscv64 >/dev/null; then
+	mkdir "$tmp/q"
+	for mode in coherent fork; do
+		run_limited "$VMOS_RUN_TIMEOUT" qemu-riscv64 "$BIN/mmap_share" $mode "$tmp/q/$mode" >"$tmp/q.out" 2>/dev/null
+		run_vmos run --rw "$tmp" "$BIN/mmap_share" $mode "$tmp/rw/v_$mode" >"$tmp/v.out" 2>/dev/null
+		if cmp -s "$tmp/q.out" "$tmp/v.out" && cmp -s "$tmp/q/$mode" "$tmp/rw/v_$mode"; then
+			ok "$mode: output and file as under qemu-riscv64"
+		else
+			bad "$mode against qemu-riscv64: $(diff "$tmp/q.out" "$tmp/v.out" | head -4 | tr '\n' ' ')"
+		fi
+	done
+else
+	echo "SKIP mmap_writeback: qemu-riscv64 not installed (the comparison with Linux's semantics)"
+	skip=1
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
