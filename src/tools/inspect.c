@@ -3,7 +3,8 @@
  * (pmap(1)-like, with resident, swapped and shared pages per region; the
  * /proc/PID/maps format is procview.c's) and the physical
  * frame map (which frame belongs to which process, to page tables, to
- * kernel objects, or is free).
+ * kernel objects, or is free; which frames several processes share, and
+ * who they are: the frame's reverse map, rmap.h, names every mapping).
  */
 #include "inspect.h"
 #include "pagecache.h"
@@ -118,6 +119,7 @@ unsigned inspect_frame_mappers(struct kernel *k, uint64_t pa, struct frame_mappe
 {
 	return frame_mappers(pa_frame(&k->pa, pa), out, max, cow);
 }
+
 /* The character of frame f in the map, mapped by nproc processes. */
 static char frame_char(const struct frame *f, unsigned nproc)
 {
