@@ -266,6 +266,10 @@ void vm_object_put(struct kernel *k, struct vm_object *o)
 		return;
 	if (o->refs < 0)
 		kpanic("vm_object_put: object %u has no references", o->id);
+	/* dirty pages no mapping's end wrote back (a failed write, a page
+	 * dropped by madvise): the file gets them before the cache goes */
+	if (o->ndirty)
+		(void)vm_object_sync(k, o);
 	pc_walk(k, o, 0, UINT64_MAX, pc_free_entry, NULL);
 	if (o->root)
 		pc_free_node(k, o->root, o->height);

@@ -63,6 +63,9 @@ struct vm_object {
 	void *priv;               /* the inode, the exec image, ... */
 	uint64_t size;            /* bytes */
 	int refs;                 /* open files, mappings, images */
+	uint64_t dev, ino;        /* the file's identity as stat() gives it, for
+	                             /proc/PID/maps (its creator sets them; 0:
+	                             anonymous memory) */
 	/* the rest is pagecache.c's */
 	struct kernel *kernel;    /* the machine (vm_map drops region references) */
 	uint32_t id;              /* index in the kernel's object table (frame owner_id) */

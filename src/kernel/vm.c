@@ -320,24 +320,50 @@ int vm_space_init(struct kernel *k, struct proc *p)
 	return 0;
 }
 
+/* Writes back what the shared file mappings of [start, end) wrote, once
+ * their pages are gone (pmap_remove has folded each PTE's D bit into the
+ * page cache, frame_release_pte): a MAP_SHARED mapping that ends - munmap,
+ * exit, exec, a mapping replaced - leaves its bytes in the file, as Linux's
+ * writeback does sooner or later; here at once, so that the cache of a
+ * --rw host file never holds the only copy of a write (hostfs.c).  A page
+ * whose write fails stays dirty in the cache, and the object's last
+ * reference tries again (vm_object_put).  Objects without a pager that
+ * writes (shmem, tmpfs) have nothing to do. */
+static void writeback_shared(struct kernel *k, struct proc *p, uint64_t start, uint64_t end)
+{
+	struct vm_region *r = vm_map_lookup(&p->mm->map, start);
+	if (!r)
+		r = vm_map_next_after(&p->mm->map, start);
+	for (; r && r->start < end; r = vm_map_next(&p->mm->map, r)) {
+		if (!r->object || !(r->flags & VMR_SHARED) || !r->object->ops->write_page)
+			continue;
+		uint64_t lo = r->start > start ? r->start : start;
+		uint64_t hi = r->end < end ? r->end : end;
+		(void)vm_object_sync_range(k, r->object, r->obj_offset + (lo - r->start), hi - lo);
+	}
+}
+
 void vm_space_destroy(struct kernel *k, struct proc *p)
 {
 	if (!p->mm->pmap.root)
 		return;
 	pmap_remove(&p->mm->pmap, 0, user_top(k->cfg.levels), frame_release_pte, p);
+	writeback_shared(k, p, 0, user_top(k->cfg.levels));
 	pmap_destroy(&p->mm->pmap);
 	vm_map_destroy(&p->mm->map);
 }
 
 /* Removes the pages and regions of [start, end): the pages first, so that
  * a region's object (whose last reference may go with the region) is
- * mapped by no one when it goes. */
+ * mapped by no one when it goes; what shared file mappings wrote goes to
+ * the file before the regions go. */
 static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_t end)
 {
 	int rc = vm_map_clip(&p->mm->map, start, end);
 	if (rc < 0)
 		return rc;
 	pmap_remove(&p->mm->pmap, start, end, frame_release_pte, p);
+	writeback_shared(k, p, start, end);
 	struct vm_region *r = vm_map_lookup(&p->mm->map, start);
 	if (!r)
 		r = vm_map_next_after(&p->mm->map, start);

@@ -65,12 +65,15 @@ int vm_maps_line(struct kernel *k, const struct vm_region *r, char *buf, size_t 
 {
 	const struct exec_image *im = region_image(r);
 	char path[PATH_MAX];
+	/* the file's device and inode: the program's, or a mapped file's */
+	uint64_t dev = im ? im->dev : r->object ? r->object->dev : 0;
+	uint64_t ino = im ? im->ino : r->object ? r->object->ino : 0;
 	int len = snprintf(buf, n, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
 			   (unsigned long long)r->start, (unsigned long long)r->end,
 			   (r->prot & VM_PROT_READ) ? 'r' : '-', (r->prot & VM_PROT_WRITE) ? 'w' : '-',
 			   (r->prot & VM_PROT_EXEC) ? 'x' : '-', (r->flags & VMR_SHARED) ? 's' : 'p',
-			   (unsigned long long)(r->object ? r->obj_offset : 0), im ? major(im->dev) : 0,
-			   im ? minor(im->dev) : 0, (unsigned long long)(im ? im->ino : 0));
+			   (unsigned long long)(r->object ? r->obj_offset : 0), major(dev), minor(dev),
+			   (unsigned long long)ino);
 	const char *name = vm_region_name(k, r, path, sizeof path);
 	size_t at = len < 0 ? 0 : (size_t)len < n ? (size_t)len : n;
 	/* Linux ends the prefix with a space (so an anonymous line ends in

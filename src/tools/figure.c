@@ -53,7 +53,7 @@ static const struct {
 } share_class[SH_NCLASSES] = {
 	[SH_PRIVATE] = { "private", NULL, "one mapping (the process's colour)" },
 	[SH_COW] = { "cow", "#fdae61", "copy-on-write: shared read-only until a write copies it" },
-	[SH_SHARED] = { "shared", "#d7191c", "shared writable mapping" },
+	[SH_SHARED] = { "shared", "#d7191c", "several mappings that never copy it (read-only private memory)" },
 	[SH_ZERO] = { "zero", "#ffffbf", "the zero page: every untouched page read" },
 	[SH_FILE] = { "file", "#1a9850", "a file's page (program text/data, page cache)" },
 	[SH_VDSO] = { "vdso", "#762a83", "the vDSO, in every process" },
@@ -64,12 +64,13 @@ const char *fig_share_name(enum fig_share s)
 	return (unsigned)s < SH_NCLASSES ? share_class[s].name : "?";
 }
 
-enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 65536, DENSE_ROWS = 400, VX = 190, VW = 60, PX = 700, PW = 70 };
+enum { SMALL_GAP = 4, BREAK_H = 20, MAX_MAPS = 65536, DENSE_ROWS = 400, VX = 190, VW = 60, PX = 700, PW = 70,
+       MAPPERS_NAMED = 8 /* mappings named in a frame's tooltip */ };
 
 struct fmap {                   /* one virtual page of one process */
 	uint32_t pid;
 	uint64_t va, pa;
-	bool present, swapped, cow;
+	bool present, swapped, cow;   /* cow: the COW bit in a writable region */
 	const struct vm_region *r;
 	double y;                     /* its row's centre */
 };
@@ -89,8 +90,11 @@ static int collect_page(void *ctx, const struct pmap_page *pg)
 		c->truncated = true;
 		return 1;
 	}
+	/* copy-on-write: the COW bit in a region the process may write (in
+	 * text, rodata or the vDSO the frame is simply shared; ptdump.c) */
+	bool cow = pg->cow && (c->r->prot & VM_PROT_WRITE);
 	c->m[c->n++] = (struct fmap){ c->pid, pg->va, pg->present ? pg->pa : 0, pg->present,
-				      pg->swapped, pg->cow, c->r, 0 };
+				      pg->swapped, cow, c->r, 0 };
 	return 0;
 }
 
@@ -166,6 +170,27 @@ static int cmp_map_by_pa(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return x->va < y->va ? -1 : x->va > y->va;
+}
+
+/* The mappings of one frame, n of them from m (byp order: pid, then VA),
+ * as text: pids "1,2" (each pid once) and who "pid 1 VA 0x10000, pid 2 VA
+ * 0x10000", the first MAPPERS_NAMED mappings named and the rest counted; a
+ * shared frame's copy-on-write mappings are marked "(cow)". */
+static void mappers_text(const struct fmap *const *m, unsigned n, char *pids, size_t np, char *who,
+			 size_t nw)
+{
+	size_t jp = 0, jw = 0;
+	pids[0] = who[0] = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if ((i == 0 || m[i]->pid != m[i - 1]->pid) && jp + 12 < np)
+			jp += (size_t)snprintf(pids + jp, np - jp, "%s%u", jp ? "," : "", m[i]->pid);
+		if (i < MAPPERS_NAMED)
+			jw += (size_t)snprintf(who + jw, nw - jw, "%spid %u VA 0x%llx%s", i ? ", " : "",
+					       m[i]->pid, (unsigned long long)m[i]->va,
+					       n > 1 && m[i]->cow ? " (cow)" : "");
+	}
+	if (n > MAPPERS_NAMED)
+		snprintf(who + jw, nw - jw, ", ... %u more", n - MAPPERS_NAMED);
 }
 
 /* A run of consecutive frames of one fill, each mapped once (dense mode). */
@@ -389,6 +414,7 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 		unsigned mappers = 0;
 		bool cow = false;
 		uint32_t pid0 = 0;
+		size_t first_map = nbyp;
 		for (; byp && nbyp < npresent && byp[nbyp]->pa == pas[i]; nbyp++) {
 			if (!mappers++)
 				pid0 = byp[nbyp]->pid;
@@ -418,11 +444,13 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 			next_frame = fr + 1;
 			continue;
 		}
-		fprintf(o, "<rect class=\"frame\" data-pa=\"0x%llx\" data-share=\"%s\" data-mappers=\"%u\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>frame PA 0x%llx: %s, %s, %u mapping%s</title></rect>\n",
-			(unsigned long long)pas[i], share_class[sh].name, mappers, PX, y, PW, rh, fill,
+		char pids[MAPPERS_NAMED * 12], who[MAPPERS_NAMED * 40];
+		mappers_text(byp + first_map, mappers, pids, sizeof pids, who, sizeof who);
+		fprintf(o, "<rect class=\"frame\" data-pa=\"0x%llx\" data-share=\"%s\" data-mappers=\"%u\" data-pids=\"%s\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>frame PA 0x%llx: %s, %s, %u mapping%s: %s</title></rect>\n",
+			(unsigned long long)pas[i], share_class[sh].name, mappers, pids, PX, y, PW, rh, fill,
 			mappers > 1 ? "#222" : "#fff", mappers > 1 ? "1.2" : "0.5",
 			(unsigned long long)pas[i], frame_owner_name((enum frame_owner)f->owner),
-			share_class[sh].name, mappers, mappers == 1 ? "" : "s");
+			share_class[sh].name, mappers, mappers == 1 ? "" : "s", who);
 		if (rh >= 8 || (mappers > 1 && !dense))
 			fprintf(o, "<text x=\"%d\" y=\"%.1f\" class=\"s\">0x%llx%s%s</text>\n", PX + PW + 4,
 				y + rh / 2 + 3, (unsigned long long)pas[i], mappers > 1 ? " " : "",

@@ -7,9 +7,11 @@
  * the memory" first: one row per owner group - each process's user pages
  * (anonymous, copy-on-write and private file copies, counted for the pid
  * that first owned the frame), each process's page tables, the page cache
- * (program files), the zero page, the vDSO, the kernel's slab caches, its
- * whole-page allocations from the buddy allocator, the frame metadata, and
- * the free frames - with its frame count and a bar.  Each group also has a
+ * (files and shared memory), the zero page, the vDSO, the kernel's slab
+ * caches, its whole-page allocations from the buddy allocator, the frame
+ * metadata, and the free frames - with its frame count, how many of them
+ * several processes map (the reverse map, inspect_frame_mappers), and a
+ * bar.  Each group also has a
  * detail block (hidden, display="none"): its frames as runs of frame
  * numbers and physical addresses.  The HTML page's script (picture.c)
  * shows a group's block and fades the other groups' cells in the frame map
@@ -19,6 +21,7 @@
  * same key as the group's row.
  */
 #include "figure.h"
+#include "inspect.h"
 #include "proc.h"
 
 #include <stdlib.h>
@@ -47,6 +50,7 @@ struct owner_group {
 	uint8_t owner;
 	uint32_t id;                    /* pid for user pages and page tables */
 	uint64_t count, nruns;
+	uint64_t shared;                /* frames mapped by several processes */
 	struct run runs[RUNS_SHOWN];
 };
 
@@ -104,7 +108,7 @@ static void group_name(struct kernel *k, const struct owner_group *g, char *buf,
 		else
 			snprintf(buf, n, "kernel page tables (shared upper half)");
 		break;
-	case FO_FILE: snprintf(buf, n, "page cache (program files)"); break;
+	case FO_FILE: snprintf(buf, n, "page cache (files, shared memory)"); break;
 	case FO_ZERO: snprintf(buf, n, "the zero page"); break;
 	case FO_VDSO: snprintf(buf, n, "vDSO"); break;
 	case FO_SLAB: snprintf(buf, n, "kernel slab caches"); break;
@@ -119,8 +123,9 @@ static void group_name(struct kernel *k, const struct owner_group *g, char *buf,
  * first RUNS_SHOWN runs of each.  Returns the groups (malloc'd, host
  * memory: a front end's scratch), sorted, and their number in *n; NULL if
  * out of memory. */
-static struct owner_group *collect(const struct page_alloc *pa, size_t *n)
+static struct owner_group *collect(struct kernel *k, size_t *n)
 {
+	const struct page_alloc *pa = &k->pa;
 	size_t cap = 16, ng = 0;
 	struct owner_group *g = malloc(cap * sizeof *g);
 	if (!g)
@@ -153,6 +158,10 @@ static struct owner_group *collect(const struct page_alloc *pa, size_t *n)
 		}
 		struct owner_group *o = &g[cur];
 		o->count++;
+		bool cow;
+		if ((f->owner == FO_USER || f->owner == FO_FILE) &&
+		    inspect_frame_mappers(k, frame_to_pa(&k->pa, i), NULL, 0, &cow) > 1)
+			o->shared++;
 		if (o->nruns <= RUNS_SHOWN)
 			o->runs[o->nruns - 1].n++;
 	}
@@ -165,7 +174,7 @@ int figure_owners(struct kernel *k, FILE *o)
 {
 	const struct page_alloc *pa = &k->pa;
 	size_t ng = 0;
-	struct owner_group *g = collect(pa, &ng);
+	struct owner_group *g = collect(k, &ng);
 	if (!g)
 		return 0;
 	enum { COLS = 3, COL_W = 360, ROW_H = 16, Y0 = 34, DETAIL_LINES = RUNS_SHOWN / RUNS_PER_LINE + 2 };
@@ -186,13 +195,20 @@ int figure_owners(struct kernel *k, FILE *o)
 		group_name(k, &g[i], name, sizeof name);
 		fig_owner_colour(g[i].owner, g[i].id, fill);
 		int bar = g[i].owner == FO_FREE ? 60 : (int)(1 + 59 * g[i].count / most);
-		fprintf(o, "<g class=\"og\" data-g=\"%s\" data-count=\"%llu\" data-n=\"%zu\" style=\"cursor:pointer\">"
-			"<title>%s: %llu frames (%llu KiB) in %llu runs; click for the frames</title>"
+		char shared[48] = "", sharedt[80] = "";
+		if (g[i].shared) {
+			snprintf(shared, sizeof shared, " (%llu shared)", (unsigned long long)g[i].shared);
+			snprintf(sharedt, sizeof sharedt, ", %llu of them mapped by several processes",
+				 (unsigned long long)g[i].shared);
+		}
+		fprintf(o, "<g class=\"og\" data-g=\"%s\" data-count=\"%llu\" data-shared=\"%llu\" data-n=\"%zu\" style=\"cursor:pointer\">"
+			"<title>%s: %llu frames (%llu KiB) in %llu runs%s; click for the frames</title>"
 			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"11\" fill=\"%s\" stroke=\"#999\"/>"
-			"<text x=\"%d\" y=\"%d\" class=\"s\">%zu. %s: %llu</text></g>\n",
-			key, (unsigned long long)g[i].count, i + 1, name, (unsigned long long)g[i].count,
-			(unsigned long long)g[i].count * 4, (unsigned long long)g[i].nruns, x, y, bar, fill,
-			x + 64, y + 10, i + 1, name, (unsigned long long)g[i].count);
+			"<text x=\"%d\" y=\"%d\" class=\"s\">%zu. %s: %llu%s</text></g>\n",
+			key, (unsigned long long)g[i].count, (unsigned long long)g[i].shared, i + 1, name,
+			(unsigned long long)g[i].count, (unsigned long long)g[i].count * 4,
+			(unsigned long long)g[i].nruns, sharedt, x, y, bar, fill,
+			x + 64, y + 10, i + 1, name, (unsigned long long)g[i].count, shared);
 	}
 	fprintf(o, "</g>\n");
 	for (size_t i = 0; i < ng; i++) {

@@ -27,6 +27,7 @@
  */
 #include "picture.h"
 #include "figure.h"
+#include "inspect.h"
 #include "proc.h"
 #include "options.h"
 
@@ -43,17 +44,61 @@ enum { MAX_COLS = 256, MAX_ROWS = 128, GRID_W = 1024 };
 
 /* A cell's class: owner kind, and for user pages and page tables the pid
  * (page tables are drawn in the owner colour with the pid in the title). */
-struct cell { uint8_t owner; uint32_t id; };
+struct cell { uint8_t owner; uint32_t id; bool shared; };
 
-static struct cell cell_of(const struct page_alloc *pa, uint64_t first, uint64_t count)
+/* The class of the cell for frames [first, first + count): its first
+ * non-free frame's; shared if that frame is mapped by several processes
+ * (inspect.h: its reverse map). */
+static struct cell cell_of(struct kernel *k, uint64_t first, uint64_t count)
 {
+	const struct page_alloc *pa = &k->pa;
 	for (uint64_t i = first; i < first + count && i < pa->nframes; i++) {
 		const struct frame *f = &pa->frames[i];
-		if (f->owner != FO_FREE)
-			return (struct cell){ f->owner, f->owner == FO_USER || f->owner == FO_PAGE_TABLE ?
-						 f->owner_id : 0 };
+		if (f->owner == FO_FREE)
+			continue;
+		bool cow;
+		bool shared = inspect_frame_mappers(k, frame_to_pa(&k->pa, i), NULL, 0, &cow) > 1;
+		return (struct cell){ f->owner, f->owner == FO_USER || f->owner == FO_PAGE_TABLE ?
+					 f->owner_id : 0, shared };
 	}
-	return (struct cell){ FO_FREE, 0 };
+	return (struct cell){ FO_FREE, 0, false };
+}
+
+/* " mapped by several processes: pids 1,2" for the shared frames of
+ * [f0, f1): every pid that maps one of them, in order, at most 8. */
+static void cell_sharers(struct kernel *k, uint64_t f0, uint64_t f1, char *buf, size_t n)
+{
+	enum { MAXP = 8 };
+	uint32_t pids[MAXP + 1];
+	unsigned np = 0;
+	bool more = false;
+	for (uint64_t i = f0; i < f1 && i < k->pa.nframes; i++) {
+		struct frame_mapper m[MAXP];
+		bool cow;
+		unsigned c = inspect_frame_mappers(k, frame_to_pa(&k->pa, i), m, MAXP, &cow);
+		more |= c > MAXP;
+		for (unsigned j = 0; c > 1 && j < c && j < MAXP; j++) {
+			unsigned at = 0;
+			while (at < np && pids[at] < m[j].pid)
+				at++;
+			if (at < np && pids[at] == m[j].pid)
+				continue;
+			if (np == MAXP) {
+				more = true;
+				if (at == np)
+					continue;
+				np--;
+			}
+			memmove(pids + at + 1, pids + at, (np - at) * sizeof *pids);
+			pids[at] = m[j].pid;
+			np++;
+		}
+	}
+	size_t j = (size_t)snprintf(buf, n, ", mapped by several processes: pid%s", np > 1 ? "s" : "");
+	for (unsigned i = 0; i < np && j < n; i++)
+		j += (size_t)snprintf(buf + j, n - j, "%s%u", i ? "," : " ", pids[i]);
+	if (more && j < n)
+		snprintf(buf + j, n - j, ",...");
 }
 
 static void cell_fill(struct cell c, char buf[24])
@@ -88,6 +133,7 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 		cols *= 2;
 	unsigned rows = (unsigned)((cells + cols - 1) / cols);
 	int cw = GRID_W / (int)cols;
+	bool any_shared = false;
 	fprintf(o, "<g class=\"frames\" data-drawn=\"%llu\"><text x=\"0\" y=\"%d\" class=\"h\">frame map: %llu frames of 4 KiB at 0x%llx, %u per row%s</text>\n",
 		(unsigned long long)n, y0 + 14, (unsigned long long)nall, (unsigned long long)pa->ram->base, cols,
 		group > 1 ? " (one cell per group of frames)" : "");
@@ -104,11 +150,11 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 		unsigned c = 0;
 		while (c < cols && (uint64_t)r * cols + c < cells) {
 			uint64_t idx = (uint64_t)r * cols + c;
-			struct cell cl = cell_of(pa, idx * group, group);
+			struct cell cl = cell_of(k, idx * group, group);
 			unsigned e = c + 1;
 			while (e < cols && (uint64_t)r * cols + e < cells) {
-				struct cell d = cell_of(pa, ((uint64_t)r * cols + e) * group, group);
-				if (d.owner != cl.owner || d.id != cl.id)
+				struct cell d = cell_of(k, ((uint64_t)r * cols + e) * group, group);
+				if (d.owner != cl.owner || d.id != cl.id || d.shared != cl.shared)
 					break;
 				e++;
 			}
@@ -118,11 +164,16 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 				cell_title(cl, title);
 				fig_owner_key(cl.owner, cl.id, key);
 				uint64_t f0 = idx * group, f1 = ((uint64_t)r * cols + e) * group;
-				fprintf(o, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%d\" fill=\"%s\" data-g=\"%s\"><title>%s: frames %llu-%llu (PA 0x%llx)</title></rect>\n",
+				char who[128] = "";
+				any_shared |= cl.shared;
+				if (cl.shared)
+					cell_sharers(k, f0, f1 > n ? n : f1, who, sizeof who);
+				fprintf(o, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%d\" fill=\"%s\" data-g=\"%s\"%s><title>%s: frames %llu-%llu (PA 0x%llx)%s</title></rect>\n",
 					c * (unsigned)cw, (unsigned)y0 + r * (unsigned)cw, (e - c) * (unsigned)cw, cw,
-					fill, key, title, (unsigned long long)f0,
+					fill, key, cl.shared ? " class=\"shared\" stroke=\"#222\" stroke-width=\"1\"" : "",
+					title, (unsigned long long)f0,
 					(unsigned long long)(f1 > n ? n : f1) - 1,
-					(unsigned long long)(pa->ram->base + (f0 << PGSHIFT)));
+					(unsigned long long)(pa->ram->base + (f0 << PGSHIFT)), who);
 			}
 			c = e;
 		}
@@ -154,6 +205,13 @@ static int draw_frames(struct kernel *k, FILE *o, int y0)
 		x += 300;
 		if (x > GRID_W - 150)
 			x = 0, y += 16;
+	}
+	if (any_shared) {
+		if (x > GRID_W - 450)
+			x = 0, y += 16;
+		fprintf(o, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#fff\" stroke=\"#222\"/><text x=\"%d\" y=\"%d\">outlined: frames mapped by several processes (hover: which)</text>\n",
+			x, y, x + 14, y + 9);
+		x += 450;
 	}
 	h += (y - (y0 + (int)rows * cw + 8)) + 24;
 	fprintf(o, "</g>\n");

@@ -427,7 +427,8 @@ static const struct opt run_opts[] = {
 	{ .name = "--maps", .help = "print each process's regions on stderr when it exits, in\n"
 	  "/proc/PID/maps format (same as --proc maps)", .set = opt_proc_file, .tag = PV_MAPS },
 	{ .name = "--frame-map", .help = "print the physical frame map (who owns each frame) on\n"
-	  "stderr whenever a process exits, before its frames go", .set = opt_true, .target = &R.show_frames },
+	  "stderr whenever a process exits, before its frames go;\n"
+	  "frames several processes map are marked and listed", .set = opt_true, .target = &R.show_frames },
 	{ .name = "--swap", .arg = "SIZE", .help = "swap area (default none; up to 4G): pages go there when\n"
 	  "RAM runs short, and come back on the next touch", .set = opt_swap },
 	{ .name = "--policy", .arg = "NAME", .help = "page replacement policy: clock (default), fifo, lru, random,\n"

@@ -2,7 +2,8 @@
 # /proc and pipes as whole runs see them:
 #   - /proc/self/maps read by a program equals what `vmos run --maps`
 #     prints for the same process at its exit (one formatter, vm_maps_fmt.c),
-#     with the host's / and with --root (guest paths);
+#     with the host's / and with --root (guest paths), and with a file and
+#     anonymous memory mapped MAP_SHARED (named, 's', the file's dev:inode);
 #   - /proc/meminfo agrees with --stats (frames, peak) and --swap;
 #   - /proc of one program does not show another program's processes;
 #   - /proc/self/root and /proc/self/exe stay inside --root;
@@ -18,9 +19,9 @@ ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # maps: the program's own reading and --maps at exit
-maps_case() {   # LABEL VMOS-ARGS... -- PROGRAM
+maps_case() {   # LABEL VMOS-ARGS... PROGRAM (MAPS_FILE: a file it maps shared)
 	local label=$1; shift
-	run_vmos run --check --maps "$@" maps >"$tmp/out" 2>"$tmp/err"
+	run_vmos run --check --maps "$@" maps ${MAPS_FILE:+"$MAPS_FILE"} >"$tmp/out" 2>"$tmp/err"
 	local rc=$?
 	sed -n '/^==> \/proc\/[0-9]*\/maps (procfs) at exit <==$/,$p' "$tmp/err" | tail -n +2 |
 		grep -v '^vmos' >"$tmp/atexit"
@@ -31,6 +32,16 @@ maps_case() {   # LABEL VMOS-ARGS... -- PROGRAM
 	fi
 }
 maps_case "host root" "$BIN/procfs"
+# a file mapped MAP_SHARED and shared anonymous memory: named, 's', the
+# file's device and inode as stat(1) gives them
+MAPS_FILE=tests/fs/tree/file.txt maps_case "MAP_SHARED file and anonymous" "$BIN/procfs"
+want=$(python3 -c 'import os, sys; s = os.stat(sys.argv[1]); print("%02x:%02x %d" % (os.major(s.st_dev), os.minor(s.st_dev), s.st_ino))' tests/fs/tree/file.txt)
+if grep -qE "^[0-9a-f]+-[0-9a-f]+ r--s 00000000 $want +$(realpath tests/fs/tree/file.txt)\$" "$tmp/out" &&
+   grep -qE '^[0-9a-f]+-[0-9a-f]+ rw-s 00000000 00:00 0 +/dev/zero \(deleted\)$' "$tmp/out"; then
+	ok "maps: the shared file mapping names the file with its device and inode ($want), shared anonymous memory /dev/zero (deleted)"
+else
+	bad "maps of shared mappings (want $want): $(grep -E ' [r-][w-][x-]s ' "$tmp/out" | tr '\n' ' ')"
+fi
 mkdir -p "$tmp/root/bin" && cp "$BIN/procfs" "$tmp/root/bin/" && touch "$tmp/root/marker"
 maps_case "--root" --root "$tmp/root" "$tmp/root/bin/procfs"
 if grep -q ' /bin/procfs$' "$tmp/out"; then

@@ -311,7 +311,10 @@ static struct vm_object *hostfs_object(struct kernel *k, struct inode *ino)
 	if (!ino->obj) {
 		close(hp->fd);
 		kfree(&k->km, hp);
+		return NULL;
 	}
+	ino->obj->dev = (uint64_t)hs.st_dev;
+	ino->obj->ino = (uint64_t)hs.st_ino;
 	return ino->obj;
 }
 

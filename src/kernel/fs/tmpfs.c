@@ -54,8 +54,10 @@ static struct inode *new_inode(struct kernel *k, struct mount *m, uint32_t mode)
 	ino->nlink = isdir ? 2 : 1;
 	if (isdir)
 		ino->priv = kzalloc(&k->km, sizeof(struct tmpfs_dir));
-	else
-		ino->obj = vm_object_create(k, &tmpfs_pager, ino, 0);
+	else if ((ino->obj = vm_object_create(k, &tmpfs_pager, ino, 0))) {
+		ino->obj->dev = m->dev;           /* as stat() says (vfs.c) */
+		ino->obj->ino = ino->ino;
+	}
 	if (isdir ? !ino->priv : !ino->obj) {
 		inode_put(k, ino);
 		return NULL;

@@ -4,7 +4,8 @@
  * status names it, fd/ lists its descriptors with a pipe as "pipe:[N]",
  * getdents64 on /proc lists its pid, meminfo has MemTotal and MemFree.
  * With an argument "maps" it prints /proc/self/maps on stdout and nothing
- * else, for tests/kernel/procfs.sh to compare with `vmos run --maps`;
+ * else, for tests/kernel/procfs.sh to compare with `vmos run --maps`
+ * ("maps FILE" maps FILE and a page of anonymous memory MAP_SHARED first);
  * "cat FILE" prints a file, "ls DIR" the names in a directory.
  * The checks print no pid or address, so qemu-riscv64 (reading the host's
  * /proc) agrees.
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "check.h"
@@ -95,7 +97,19 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "ls"))
 		return list(argv[2]);
 	if (argc > 1 && !strcmp(argv[1], "maps")) {
-		/* no allocation, no stdio: the address space stays as it is read */
+		/* no allocation, no stdio: the address space stays as it is read.
+		 * "maps FILE": FILE mapped MAP_SHARED (and written, so its page
+		 * is in), and a MAP_SHARED|MAP_ANONYMOUS page, are in it too */
+		if (argc > 2) {
+			int fd = open(argv[2], O_RDONLY);
+			volatile char *f = fd < 0 ? MAP_FAILED :
+				mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+			volatile char *a = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+						MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+			if (f == MAP_FAILED || a == MAP_FAILED)
+				return 1;
+			a[0] = f[0];
+		}
 		long n = slurp("/proc/self/maps");
 		if (n < 0)
 			return 1;
