@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #define PC_SHIFT   6                      /* 64 slots: 512-byte nodes (kmalloc) */
 #define PC_FANOUT  (1u << PC_SHIFT)
@@ -216,7 +217,14 @@ static const struct pager_ops shmem_pager = { .name = "shmem", .describe = shmem
 
 struct vm_object *vm_object_shmem(struct kernel *k, uint64_t size)
 {
-	return vm_object_create(k, &shmem_pager, NULL, size);
+	struct vm_object *o = vm_object_create(k, &shmem_pager, NULL, size);
+	if (o) {
+		/* maps shows Linux's shmem identity: device 00:01, an inode
+		 * number of its own (here the object's, unique while it lives) */
+		o->dev = makedev(0, 1);
+		o->ino = (uint64_t)o->id + 1;
+	}
+	return o;
 }
 
 void vm_object_ref(struct vm_object *o)
