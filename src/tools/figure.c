@@ -23,6 +23,7 @@
  * kernel state is changed.
  */
 #include "figure.h"
+#include "inspect.h"
 #include "proc.h"
 
 #include <stdlib.h>
@@ -57,6 +58,7 @@ static const struct {
 	[SH_ZERO] = { "zero", "#ffffbf", "the zero page: every untouched page read" },
 	[SH_FILE] = { "file", "#1a9850", "a file's page (program text/data, page cache)" },
 	[SH_VDSO] = { "vdso", "#762a83", "the vDSO, in every process" },
+	[SH_SHMEM] = { "shmem", "#2c7bb6", "shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS), swap-backed" },
 };
 
 const char *fig_share_name(enum fig_share s)
@@ -142,11 +144,12 @@ static void draw_break(FILE *o, int x, int w, double y, const char *label, const
 		x + w + 4, y + BREAK_H / 2.0 + 4, label);
 }
 
-static enum fig_share share_of(const struct frame *f, unsigned mappers, bool cow)
+static enum fig_share share_of(struct kernel *k, uint64_t pa, const struct frame *f,
+			       unsigned mappers, bool cow)
 {
 	switch (f->owner) {
 	case FO_ZERO: return SH_ZERO;
-	case FO_FILE: return SH_FILE;
+	case FO_FILE: return strcmp(inspect_share_kind(k, pa, cow), "shmem") ? SH_FILE : SH_SHMEM;
 	case FO_VDSO: return SH_VDSO;
 	default: break;
 	}
@@ -420,7 +423,7 @@ int figure_spaces(struct kernel *k, uint32_t fpid, uint64_t fva, FILE *o)
 				pid0 = byp[nbyp]->pid;
 			cow |= byp[nbyp]->cow;
 		}
-		enum fig_share sh = share_of(f, mappers, cow);
+		enum fig_share sh = share_of(k, pas[i], f, mappers, cow);
 		nshare[sh]++;
 		char fill[24];
 		if (share_class[sh].fill)

@@ -38,6 +38,7 @@ enum fig_share {
 	SH_ZERO,       /* the zero page */
 	SH_FILE,       /* a file's page (program text and data, page cache) */
 	SH_VDSO,       /* the vDSO */
+	SH_SHMEM,      /* shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS) */
 	SH_NCLASSES
 };
 const char *fig_share_name(enum fig_share s);

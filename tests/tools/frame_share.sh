@@ -74,16 +74,17 @@ PY
 # 3. the pictures name the processes
 run_vmos run --svg "$tmp/a.svg" --figures spaces,frames --rw "$tmp" "$BIN/mmap_share" fork "$tmp/e" \
 	>/dev/null 2>&1; rc=$?
-python3 - "$tmp/a.svg" <<'PY' && ok "--svg: shared frames' tooltips name pids 1,2 and their VAs; frame-map cells outlined with the pids; owner groups count shared frames" || bad "svg: status $rc"
+python3 - "$tmp/a.svg" <<'PY' && ok "--svg: shared frames' tooltips name pids 1,2 and their VAs, shared anonymous memory drawn as shmem; frame-map cells outlined with the pids; owner groups count shared frames" || bad "svg: status $rc"
 import re, sys
 s = open(sys.argv[1]).read()
 frames = re.findall(r'<rect class="frame" data-pa="(0x[0-9a-f]+)" data-share="(\w+)" data-mappers="(\d+)" data-pids="([\d,]*)"[^>]*><title>([^<]*)</title>', s)
-shared = [f for f in frames if int(f[2]) > 1 and f[1] in ("cow", "file")]
+shared = [f for f in frames if int(f[2]) > 1 and f[1] in ("cow", "file", "shmem")]
 assert len(shared) >= 7, frames
 for pa, sh, n, pids, title in shared:
     assert pids == "1,2", (pa, pids)
     assert re.search(r'pid 1 VA 0x[0-9a-f]+.*pid 2 VA 0x[0-9a-f]+', title), title
 assert any(sh == "cow" and "(cow)" in t for _, sh, _, _, t in shared)
+assert [f for f in shared if f[1] == "shmem"], "the MAP_SHARED|MAP_ANONYMOUS page is not drawn as shmem"
 cells = re.findall(r'<rect [^>]*class="shared"[^>]*><title>([^<]*)</title>', s)
 assert cells and all(t.endswith("mapped by several processes: pids 1,2") for t in cells), cells
 groups = dict(re.findall(r'<g class="og" data-g="([\w-]+)" data-count="\d+" data-shared="(\d+)"', s))
