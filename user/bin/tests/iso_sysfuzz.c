@@ -13,17 +13,19 @@
  * unmapped and non-canonical addresses.  Pointer classes never point at the
  * program's live data or stack.  Calls that would end it, block it, flood
  * its output or destroy its own memory are rewritten or skipped:
- *   exit, exit_group, rt_sigreturn     skipped
+ *   exit, exit_group, rt_sigreturn,    skipped
+ *   rt_sigsuspend
  *   clone                              raw ecall; a child exits at once
  *   execve                             only a missing path, bad pointers, or
  *                                      its own path with a bad argv/envp
  *                                      (must fail with EFAULT, not exec)
  *   wait4, waitid                      WNOHANG forced
- *   nanosleep, clock_nanosleep         only a short or invalid timespec, or
- *                                      a bad pointer
+ *   nanosleep, clock_nanosleep,        only a short or invalid timespec, or
+ *   ppoll, pselect6                    a bad pointer (not NULL for these)
  *   read/readv from fd 0, write/writev/pwrite to fds 0-2      skipped
  *   close of fds 0-2, dup3 onto them (its own output)           skipped
  *   kill, tkill, tgkill of pid <= 0, itself or its parent      skipped
+ *   rt_sigaction of SIGPIPE (ignored from the start)            skipped
  *   mmap/munmap/mprotect/madvise/mremap/brk of a range outside the arena
  *     (unless wholly above the user half) are moved into the arena
  * Every ~400 calls it forks a child that checks a canary page it shares
@@ -195,12 +197,14 @@ static void one(void)
 	for (int i = 0; i < 6; i++)
 		a[i] = arg();
 	static const short impl[] = { 63, 64, 66, 93, 94, 96, 101, 113, 124, 129, 134, 135, 160,
-				      172, 173, 178, 214, 215, 220, 221, 222, 226, 233, 260, 278, 57, 29 };
+				      172, 173, 178, 214, 215, 220, 221, 222, 226, 233, 260, 278, 57, 29,
+				      72, 73, 88 };
 	n = below(3) ? impl[below(sizeof impl / sizeof impl[0])] : (long)below(301);
 	int fd = (int)a[0];
 	long r;
 	switch (n) {
 	case 93: case 94: case 139:			/* exit, exit_group, rt_sigreturn */
+	case 133:					/* rt_sigsuspend: no signal comes */
 		skipped++;
 		return;
 	case 63: case 65:				/* read, readv */
@@ -224,6 +228,9 @@ static void one(void)
 		}
 		break;
 	}
+	case 134:					/* rt_sigaction: SIGPIPE stays ignored */
+		if ((int)a[0] == 13) { skipped++; return; }
+		break;
 	case 260: a[2] |= WNOHANG; break;		/* wait4 */
 	case 95: a[3] |= WNOHANG; break;		/* waitid */
 	case 101: case 115: {				/* nanosleep, clock_nanosleep */
@@ -232,6 +239,13 @@ static void one(void)
 		a[k] = c == 0 ? (uintptr_t)&short_ts : c == 1 ? (uintptr_t)&bad_ts : bad_ptr();
 		if (n == 115)
 			a[1] &= ~1ULL;			/* not TIMER_ABSTIME */
+		break;
+	}
+	case 72: case 73: {				/* pselect6, ppoll: never wait long */
+		int k = n == 72 ? 4 : 2;
+		uint64_t c = below(3);
+		/* (NULL would be no timeout at all) */
+		a[k] = c == 0 ? (uintptr_t)&short_ts : c == 1 ? (uintptr_t)&bad_ts : bad_nonnull();
 		break;
 	}
 	case 220:					/* clone */
@@ -297,6 +311,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	verbose = getenv("SYSFUZZ_VERBOSE") != NULL;
+	/* a write into a pipe whose reader it closed must not end it: SIGPIPE
+	 * ignored (the write then fails with EPIPE), as the rewrites below
+	 * keep it so */
+	long ign[3] = { 1 /* SIG_IGN */, 0, 0 };
+	syscall(SYS_rt_sigaction, 13 /* SIGPIPE */, ign, 0L, 8L);
 	self_path = (const char *)getauxval(AT_EXECFN);	/* argv[0] may be a basename */
 	rng = strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
 	long n = argc > 2 ? strtol(argv[2], NULL, 0) : 20000;
