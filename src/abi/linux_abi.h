@@ -71,6 +71,7 @@ struct lx_stat {
 #define LX_AT_FDCWD       (-100)
 #define LX_AT_EMPTY_PATH  0x1000
 #define LX_AT_SYMLINK_NOFOLLOW 0x100
+#define LX_AT_SYMLINK_FOLLOW   0x400
 
 struct lx_timeval { int64_t tv_sec, tv_usec; };
 struct lx_timespec { int64_t tv_sec, tv_nsec; };

@@ -52,6 +52,54 @@ void res_init(struct kernel *k, struct proc *p)
 void res_fork(struct proc *child, const struct proc *parent)
 {
 	memcpy(child->res.rlim, parent->res.rlim, sizeof child->res.rlim);
+	child->res.nice = parent->res.nice;
+}
+
+/* getpriority(2) and setpriority(2): the nice value of a thread (PRIO_PROCESS,
+ * who a tid or 0 for the caller), of the caller's process group (PRIO_PGRP:
+ * every process vmos runs is one group, 0 or the caller's tgid), or of a
+ * user's processes (PRIO_USER: every process is root's, uid 0).  The raw
+ * getpriority returns 20 - nice (1..40; glibc converts); setpriority clamps
+ * to -20..19.  EINVAL for another `which`, ESRCH if nothing matches.  vmos
+ * keeps the value and reports it; its scheduler gives every process the
+ * same quantum (docs/running.md). */
+static bool prio_match(const struct proc *q, const struct proc *p, int which, int64_t who)
+{
+	if (q->state == P_ZOMBIE)
+		return false;
+	switch (which) {
+	case 0: return who == 0 ? q == p : q->pid == (uint64_t)who;
+	case 1: return who == 0 || (uint64_t)who == p->tgid;
+	default: return who == 0;
+	}
+}
+
+int64_t sys_getpriority(struct kernel *k, struct proc *p, int which, int64_t who)
+{
+	if (which < 0 || which > 2)
+		return -EINVAL;
+	int best = 99;
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (prio_match(q, p, which, who) && q->res.nice < best)
+			best = q->res.nice;
+	return best == 99 ? -ESRCH : 20 - best;
+}
+
+int64_t sys_setpriority(struct kernel *k, struct proc *p, int which, int64_t who, int prio)
+{
+	if (which < 0 || which > 2)
+		return -EINVAL;
+	if (prio < -20)
+		prio = -20;
+	if (prio > 19)
+		prio = 19;
+	bool any = false;
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (prio_match(q, p, which, who)) {
+			q->res.nice = prio;
+			any = true;
+		}
+	return any ? 0 : -ESRCH;
 }
 
 #define LX_CLONE_PARENT_SETTID  0x00100000

@@ -33,6 +33,8 @@ struct proc_res {
 	uint64_t utime_ns, stime_ns;     /* own time */
 	/* children waited for (and, recursively, what they waited for) */
 	uint64_t cutime_ns, cstime_ns, cminflt, cmajflt, cmaxrss_pages;
+	int nice;                        /* setpriority: -20..19, inherited; the one-hart
+	                                    scheduler runs every process alike */
 };
 
 /* Linux's default limits, with the stack from --stack-limit and the
@@ -63,6 +65,8 @@ int64_t sys_prlimit64(struct kernel *k, struct proc *p, int64_t pid, unsigned re
 int64_t sys_getrlimit(struct kernel *k, struct proc *p, unsigned resource, uint64_t uold);
 int64_t sys_setrlimit(struct kernel *k, struct proc *p, unsigned resource, uint64_t unew);
 int64_t sys_getrusage(struct kernel *k, struct proc *p, int who, uint64_t uru);
+int64_t sys_getpriority(struct kernel *k, struct proc *p, int which, int64_t who);
+int64_t sys_setpriority(struct kernel *k, struct proc *p, int which, int64_t who, int prio);
 int64_t sys_times(struct kernel *k, struct proc *p, uint64_t ubuf);
 int64_t sys_sysinfo(struct kernel *k, struct proc *p, uint64_t uinfo);
 int64_t sys_clock_getres(struct kernel *k, struct proc *p, int clk, uint64_t ures);

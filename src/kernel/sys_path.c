@@ -75,6 +75,24 @@ static int64_t lookup_at(struct kernel *k, struct proc *p, int dirfd, uint64_t u
 	return rc;
 }
 
+/* The inode for the *at calls that also take a descriptor alone: fd
+ * (upath 0, or "" with AT_EMPTY_PATH) or the path; a new reference. */
+static int64_t inode_of(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, int flags,
+			struct inode **out)
+{
+	char first = 0;
+	bool fd_only = !upath ||
+		       ((flags & LX_AT_EMPTY_PATH) && copyin(k, p, &first, upath, 1) == 0 && !first);
+	if (!fd_only)
+		return lookup_at(k, p, dirfd, upath, flags, out);
+	struct file *f = fd_get(p, dirfd);
+	if (!f || !f->inode)
+		return -EBADF;
+	inode_get(f->inode);
+	*out = f->inode;
+	return 0;
+}
+
 /* The attributes path names, for newfstatat and statx: as lookup_at, and
  * an empty path with AT_EMPTY_PATH is the open file dirfd itself. */
 static int64_t stat_at(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, int flags,
@@ -111,20 +129,13 @@ int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upat
 		    t[i].tv_nsec != LX_UTIME_NOW && t[i].tv_nsec != LX_UTIME_OMIT)
 			return -EINVAL;
 	struct inode *ino;
-	int64_t rc;
-	if (!upath) {
-		if (dirfd == LX_AT_FDCWD)
-			return -EFAULT;
-		if (flags)
-			return -EINVAL;
-		struct file *f = fd_get(p, dirfd);
-		if (!f || !f->inode)
-			return -EBADF;
-		ino = f->inode;
-		inode_get(ino);
-	} else if ((rc = lookup_at(k, p, dirfd, upath, flags, &ino)) < 0) {
+	if (!upath && dirfd == LX_AT_FDCWD)
+		return -EFAULT;
+	if (!upath && flags)
+		return -EINVAL;
+	int64_t rc = inode_of(k, p, dirfd, upath, flags, &ino);
+	if (rc < 0)
 		return rc;
-	}
 	rc = 0;
 	if (t[0].tv_nsec == LX_UTIME_OMIT && t[1].tv_nsec == LX_UTIME_OMIT)
 		goto out;                        /* nothing to change: Linux returns 0 */
@@ -520,6 +531,137 @@ int64_t sys_renameat2(struct kernel *k, struct proc *p, int olddirfd, uint64_t u
 	inode_put(k, dst);
 	put_parent(k, o);
 	put_parent(k, n);
+	return rc;
+}
+
+/* chmod and chown of ino: EROFS on a read-only mount; chown clears
+ * set-user-ID (and set-group-ID with group execute) of a non-directory,
+ * as Linux does even for root. */
+static int64_t set_mode_owner(struct kernel *k, struct inode *ino, bool chmod, uint32_t mode,
+			      uint32_t uid, uint32_t gid)
+{
+	if (read_only(ino))
+		return -EROFS;
+	uint32_t nmode = ino->mode;
+	if (chmod) {
+		nmode = (ino->mode & LX_S_IFMT) | (mode & 07777);
+	} else if (!inode_is_dir(ino)) {     /* even for -1, -1, as Linux */
+		nmode &= ~(uint32_t)04000;
+		if (nmode & 010)
+			nmode &= ~(uint32_t)02000;
+	}
+	int rc = 0;
+	if (chmod || nmode != ino->mode)
+		rc = ino->ops && ino->ops->setmode ? ino->ops->setmode(k, ino, nmode & 07777) : 0;
+	if (rc == 0 && !chmod && ino->ops && ino->ops->setowner)
+		rc = ino->ops->setowner(k, ino, uid, gid);
+	if (rc < 0)
+		return rc;
+	ino->mode = nmode;
+	if (uid != ~0u)
+		ino->uid = uid;
+	if (gid != ~0u)
+		ino->gid = gid;
+	ino->ctime = vfs_now();
+	return 0;
+}
+
+/* fchmodat(2) (the system call has no flags; fchmodat2's are 0,
+ * AT_SYMLINK_NOFOLLOW - EOPNOTSUPP on a symlink, as Linux - and
+ * AT_EMPTY_PATH) and fchmod(2). */
+int64_t sys_fchmodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t mode,
+		     int flags)
+{
+	if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *ino;
+	int64_t rc = upath ? inode_of(k, p, dirfd, upath, flags, &ino) : -EFAULT;
+	if (rc < 0)
+		return rc;
+	rc = inode_is_lnk(ino) ? -EOPNOTSUPP : set_mode_owner(k, ino, true, mode, ~0u, ~0u);
+	inode_put(k, ino);
+	return rc;
+}
+
+int64_t sys_fchmod(struct kernel *k, struct proc *p, int fd, uint32_t mode)
+{
+	struct inode *ino;
+	int64_t rc = inode_of(k, p, fd, 0, 0, &ino);
+	if (rc < 0)
+		return rc;
+	rc = set_mode_owner(k, ino, true, mode, ~0u, ~0u);
+	inode_put(k, ino);
+	return rc;
+}
+
+/* fchownat(2) (AT_SYMLINK_NOFOLLOW changes a symlink itself,
+ * AT_EMPTY_PATH the descriptor's file) and fchown(2); -1 leaves an id. */
+int64_t sys_fchownat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t uid,
+		     uint32_t gid, int flags)
+{
+	if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *ino;
+	int64_t rc = upath ? inode_of(k, p, dirfd, upath, flags, &ino) : -EFAULT;
+	if (rc < 0)
+		return rc;
+	rc = set_mode_owner(k, ino, false, 0, uid, gid);
+	inode_put(k, ino);
+	return rc;
+}
+
+int64_t sys_fchown(struct kernel *k, struct proc *p, int fd, uint32_t uid, uint32_t gid)
+{
+	struct inode *ino;
+	int64_t rc = inode_of(k, p, fd, 0, 0, &ino);
+	if (rc < 0)
+		return rc;
+	rc = set_mode_owner(k, ino, false, 0, uid, gid);
+	inode_put(k, ino);
+	return rc;
+}
+
+/* linkat(2): a new name (newdirfd, newpath) for the file (olddirfd,
+ * oldpath), AT_SYMLINK_FOLLOW following a final symlink (not by default),
+ * AT_EMPTY_PATH naming olddirfd's file; a directory is EPERM, another
+ * mount EXDEV, a read-only mount EROFS, an existing name EEXIST. */
+int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold, int newdirfd,
+		   uint64_t unew, int flags)
+{
+	if (flags & ~(LX_AT_SYMLINK_FOLLOW | LX_AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *src;
+	int64_t rc = lookup_at(k, p, olddirfd, uold,
+			       (flags & LX_AT_SYMLINK_FOLLOW ? 0 : LX_AT_SYMLINK_NOFOLLOW) |
+			       (flags & LX_AT_EMPTY_PATH), &src);
+	if (rc < 0)
+		return rc;
+	struct parent *pa = NULL;
+	struct inode *ino;
+	bool mnt;
+	if (inode_is_dir(src))
+		rc = -EPERM;
+	else
+		rc = get_parent(k, p, newdirfd, unew, &pa);
+	if (rc == 0) {
+		if (is_dot(pa->last) || pa->trailing)
+			rc = -EEXIST;
+		else if ((rc = child_of(k, pa, &ino, &mnt)) == 0) {
+			inode_put(k, ino);
+			rc = -EEXIST;
+		} else if (rc == -ENOENT) {
+			if (pa->dir->mnt != src->mnt)
+				rc = -EXDEV;
+			else if (read_only(pa->dir))
+				rc = -EROFS;
+			else if (!pa->dir->ops->link)
+				rc = -EPERM;
+			else
+				rc = pa->dir->ops->link(k, src, pa->dir, pa->last);
+		}
+	}
+	put_parent(k, pa);
+	inode_put(k, src);
 	return rc;
 }
 

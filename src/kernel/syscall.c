@@ -144,6 +144,13 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_unlinkat: rc = sys_unlinkat(k, p, (int)a[0], a[1], (int)a[2]); break;
 	case LX_SYS_renameat2: rc = sys_renameat2(k, p, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]); break;
 	case LX_SYS_symlinkat: rc = sys_symlinkat(k, p, a[0], (int)a[1], a[2]); break;
+	case LX_SYS_fchmodat: rc = sys_fchmodat(k, p, (int)a[0], a[1], (uint32_t)a[2], 0); break;
+	case LX_SYS_fchmod: rc = sys_fchmod(k, p, (int)a[0], (uint32_t)a[1]); break;
+	case LX_SYS_fchownat:
+		rc = sys_fchownat(k, p, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3], (int)a[4]);
+		break;
+	case LX_SYS_fchown: rc = sys_fchown(k, p, (int)a[0], (uint32_t)a[1], (uint32_t)a[2]); break;
+	case LX_SYS_linkat: rc = sys_linkat(k, p, (int)a[0], a[1], (int)a[2], a[3], (int)a[4]); break;
 	case LX_SYS_utimensat: rc = sys_utimensat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
 	case LX_SYS_ftruncate: rc = sys_ftruncate(k, p, (int)a[0], (int64_t)a[1]); break;
 	case LX_SYS_fsync: case LX_SYS_fdatasync: rc = sys_fsync(k, p, (int)a[0]); break;
@@ -214,6 +221,10 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_prlimit64: rc = sys_prlimit64(k, p, (int64_t)(int32_t)a[0], (unsigned)a[1], a[2], a[3]); break;
 	case LX_SYS_getrlimit: rc = sys_getrlimit(k, p, (unsigned)a[0], a[1]); break;
 	case LX_SYS_setrlimit: rc = sys_setrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case LX_SYS_getpriority: rc = sys_getpriority(k, p, (int)a[0], (int64_t)(int32_t)a[1]); break;
+	case LX_SYS_setpriority:
+		rc = sys_setpriority(k, p, (int)a[0], (int64_t)(int32_t)a[1], (int)a[2]);
+		break;
 	case LX_SYS_getrusage: rc = sys_getrusage(k, p, (int)a[0], a[1]); break;
 	case LX_SYS_times: rc = sys_times(k, p, a[0]); break;
 	case LX_SYS_sysinfo: rc = sys_sysinfo(k, p, a[0]); break;

@@ -102,6 +102,21 @@ want="$H/sub${nl}here${nl}write ./new: EROFS${nl}cat /tmp/nothing: ENOENT"
 	{ echo "FAIL cwd under /tmp: $got"; fail=$((fail + 1)); }
 rm -rf "$H"
 
+# links, chmod, chown and utimes on a --rw host directory: the same answers
+# as on the guest's tmpfs and as Linux (tests/glibc/expected/fsops.out; the
+# guest is root, so the host run must be too for chown to the guest's ids)
+FSOPS=$VMOS_BUILD/glibc/fsops
+if [ -x "$FSOPS" ] && [ "$(id -u)" = 0 ]; then
+	H=$(mktemp -d -p "$tmp")
+	if run_vmos run --check --rw "$H" "$FSOPS" "$H" 2>&1 | diff tests/glibc/expected/fsops.out - >"$tmp/d"; then
+		echo "ok links, chmod, chown on a --rw host directory as on Linux"; pass=$((pass + 1))
+	else
+		echo "FAIL fsops on --rw: $(head -5 "$tmp/d")"; fail=$((fail + 1))
+	fi
+else
+	echo "SKIP fsops on --rw: $FSOPS not built or not run as root"
+fi
+
 # bad options
 for bad in "--root $tmp/nonexistent" "--root $R/etc/passwd" "--rw $tmp/outside --root $R" "--rw $tmp/nonexistent"; do
 	# shellcheck disable=SC2086

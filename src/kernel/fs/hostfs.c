@@ -432,6 +432,15 @@ static int hostfs_symlink(struct kernel *k, struct inode *dir, const char *name,
 	return symlinkat(target, dir->host_fd, name) < 0 ? -errno : 0;
 }
 
+/* A hard link through the descriptor the inode keeps: /proc/self/fd/N
+ * followed names the very file, whatever its path. */
+static int hostfs_link(struct kernel *k, struct inode *ino, struct inode *dir, const char *name)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", ino->host_fd);
+	return linkat(AT_FDCWD, proc, dir->host_fd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+}
+
 static int hostfs_unlink(struct kernel *k, struct inode *dir, const char *name)
 {
 	return unlinkat(dir->host_fd, name, 0) < 0 ? -errno : 0;
@@ -462,6 +471,18 @@ static int hostfs_truncate(struct kernel *k, struct inode *ino, uint64_t size)
 	return ino->obj ? vm_object_truncate(k, ino->obj, size) : 0;
 }
 
+/* After a change of times, mode or owner: the inode cache's idea of the
+ * file's identity follows the new times. */
+static void hostfs_refresh(struct inode *ino)
+{
+	struct stat hs;
+	if (fstat(ino->host_fd, &hs) == 0) {
+		struct hostfs_inode *hi = ino->priv;
+		hi->mtime_ns = ns_of(hs.st_mtim);
+		hi->ctime_ns = ns_of(hs.st_ctim);
+	}
+}
+
 /* utimensat on a writable mount: the host's times, through the
  * descriptor the inode keeps (/proc/self/fd names it); the inode cache's
  * idea of the file's identity follows the new times. */
@@ -478,12 +499,31 @@ static int hostfs_settimes(struct kernel *k, struct inode *ino, const struct lx_
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", ino->host_fd);
 	if (utimensat(AT_FDCWD, proc, hts, 0) < 0)
 		return -errno;
-	struct stat hs;
-	if (fstat(ino->host_fd, &hs) == 0) {
-		struct hostfs_inode *hi = ino->priv;
-		hi->mtime_ns = ns_of(hs.st_mtim);
-		hi->ctime_ns = ns_of(hs.st_ctim);
-	}
+	hostfs_refresh(ino);
+	return 0;
+}
+
+/* chmod and chown on a writable mount, through the descriptor the inode
+ * keeps. */
+static int hostfs_setmode(struct kernel *k, struct inode *ino, uint32_t mode)
+{
+	if (!mount_writable(ino))
+		return -EROFS;
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", ino->host_fd);
+	if (chmod(proc, (mode_t)mode) < 0)
+		return -errno;
+	hostfs_refresh(ino);
+	return 0;
+}
+
+static int hostfs_setowner(struct kernel *k, struct inode *ino, uint32_t uid, uint32_t gid)
+{
+	if (!mount_writable(ino))
+		return -EROFS;
+	if (fchownat(ino->host_fd, "", (uid_t)uid, (gid_t)gid, AT_EMPTY_PATH) < 0)
+		return -errno;
+	hostfs_refresh(ino);
 	return 0;
 }
 
@@ -522,11 +562,14 @@ static const struct inode_ops hostfs_iops = {
 	.create = hostfs_create,
 	.mkdir = hostfs_mkdir,
 	.symlink = hostfs_symlink,
+	.link = hostfs_link,
 	.unlink = hostfs_unlink,
 	.rmdir = hostfs_rmdir,
 	.rename = hostfs_rename,
 	.truncate = hostfs_truncate,
 	.settimes = hostfs_settimes,
+	.setmode = hostfs_setmode,
+	.setowner = hostfs_setowner,
 	.sync = hostfs_sync,
 	.object = hostfs_object,
 	.release = hostfs_release,

@@ -6,6 +6,9 @@
  * read(), write() and every mapping, and go to swap under memory pressure
  * like anonymous memory.  Everything is lost when vmos exits.
  *
+ * A symlink keeps its target (kmalloc'd) in priv; a hard link is a second
+ * entry holding the same inode (nlink counts the entries).
+ *
  * References: a directory entry holds its inode (mount.held counts them);
  * a regular file's inode holds its object; open files and mappings hold
  * the inode or the object, so an unlinked file lives on while open or
@@ -42,16 +45,20 @@ static struct tmpfs_dirent *find(struct inode *dir, const char *name)
 	return NULL;
 }
 
-/* A new inode of dir's mount: a directory (with its entry list) or a
- * regular file (with its object).  NULL if out of memory. */
+/* A new inode of dir's mount: a directory (with its entry list), a
+ * regular file (with its object) or a symlink (priv set by the caller).
+ * NULL if out of memory. */
 static struct inode *new_inode(struct kernel *k, struct mount *m, uint32_t mode)
 {
-	bool isdir = (mode & LX_S_IFMT) == LX_S_IFDIR;
+	uint32_t type = mode & LX_S_IFMT;
+	bool isdir = type == LX_S_IFDIR;
 	struct inode *ino = vfs_inode_alloc(k, m, mode, &tmpfs_iops,
 					    isdir ? &tmpfs_dir_ops : &tmpfs_file_ops);
 	if (!ino)
 		return NULL;
 	ino->nlink = isdir ? 2 : 1;
+	if (type == LX_S_IFLNK)
+		return ino;
 	if (isdir)
 		ino->priv = kzalloc(&k->km, sizeof(struct tmpfs_dir));
 	else if ((ino->obj = vm_object_create(k, &tmpfs_pager, ino, 0))) {
@@ -172,6 +179,57 @@ static int tmpfs_mkdir(struct kernel *k, struct inode *dir, const char *name, ui
 	return 0;
 }
 
+static int tmpfs_symlink(struct kernel *k, struct inode *dir, const char *name, const char *target)
+{
+	if (find(dir, name))
+		return -EEXIST;
+	struct inode *ino = new_inode(k, dir->mnt, LX_S_IFLNK | 0777);
+	size_t n = strlen(target);
+	char *copy = ino ? kmalloc(&k->km, n + 1) : NULL;
+	if (!copy) {
+		if (ino)
+			inode_put(k, ino);
+		return -ENOMEM;
+	}
+	memcpy(copy, target, n + 1);
+	ino->priv = copy;
+	ino->size = n;
+	int rc = add_entry(k, dir, name, ino);
+	if (rc < 0)
+		inode_put(k, ino);
+	return rc;
+}
+
+static int tmpfs_readlink(struct kernel *k, struct inode *ino, char *buf, size_t n)
+{
+	const char *t = ino->priv;
+	if (!inode_is_lnk(ino) || !t)
+		return -EINVAL;
+	size_t len = strlen(t);
+	if (len > n)
+		len = n;
+	memcpy(buf, t, len);
+	return (int)len;
+}
+
+/* linkat: a second name for ino (not a directory) in dir. */
+static int tmpfs_link(struct kernel *k, struct inode *ino, struct inode *dir, const char *name)
+{
+	if (find(dir, name))
+		return -EEXIST;
+	if (inode_is_dir(ino))
+		return -EPERM;
+	inode_get(ino);
+	int rc = add_entry(k, dir, name, ino);
+	if (rc < 0) {
+		inode_put(k, ino);
+		return rc;
+	}
+	ino->nlink++;
+	ino->ctime = vfs_now();
+	return 0;
+}
+
 static bool dir_empty(struct inode *ino)
 {
 	struct tmpfs_dir *d = ino->priv;
@@ -186,7 +244,7 @@ static int tmpfs_unlink(struct kernel *k, struct inode *dir, const char *name)
 	if (inode_is_dir(e->ino))
 		return -EISDIR;
 	struct inode *ino = take_entry(k, dir, name);
-	ino->nlink = 0;
+	ino->nlink--;                        /* other hard links may remain */
 	ino->ctime = vfs_now();
 	inode_put(k, ino);
 	return 0;
@@ -266,9 +324,12 @@ static int tmpfs_rename(struct kernel *k, struct inode *odir, const char *oname,
 	}
 	inode_put(k, take_entry(k, odir, oname));
 	if (old) {
-		if (inode_is_dir(old))
+		if (inode_is_dir(old)) {
 			ndir->nlink--;
-		old->nlink = 0;
+			old->nlink = 0;
+		} else {
+			old->nlink--;              /* its other hard links stay */
+		}
 		inode_put(k, old);
 	}
 	if (inode_is_dir(moving) && odir != ndir) {
@@ -302,6 +363,11 @@ static void tmpfs_release(struct kernel *k, struct inode *ino)
 	if (ino->obj) {
 		vm_object_put(k, ino->obj);
 		ino->obj = NULL;
+	}
+	if (inode_is_lnk(ino)) {
+		kfree(&k->km, ino->priv);
+		ino->priv = NULL;
+		return;
 	}
 	struct tmpfs_dir *d = ino->priv;
 	if (d && inode_is_dir(ino)) {
@@ -381,6 +447,9 @@ static const struct inode_ops tmpfs_iops = {
 	.getattr = tmpfs_getattr,
 	.create = tmpfs_create,
 	.mkdir = tmpfs_mkdir,
+	.symlink = tmpfs_symlink,
+	.readlink = tmpfs_readlink,
+	.link = tmpfs_link,
 	.unlink = tmpfs_unlink,
 	.rmdir = tmpfs_rmdir,
 	.rename = tmpfs_rename,

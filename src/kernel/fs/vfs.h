@@ -196,6 +196,9 @@ struct inode_ops {
 		      struct inode **out);
 	int (*mkdir)(struct kernel *k, struct inode *dir, const char *name, uint32_t mode);
 	int (*symlink)(struct kernel *k, struct inode *dir, const char *name, const char *target);
+	/* linkat: a new name in dir for ino (of the same mount, not a
+	 * directory); -EEXIST if the name exists. */
+	int (*link)(struct kernel *k, struct inode *ino, struct inode *dir, const char *name);
 	int (*unlink)(struct kernel *k, struct inode *dir, const char *name);   /* not dirs */
 	int (*rmdir)(struct kernel *k, struct inode *dir, const char *name);    /* empty dirs */
 	/* renameat2 within one mount (the VFS refuses EXDEV); flags
@@ -207,6 +210,11 @@ struct inode_ops {
 	 * a tv_nsec of LX_UTIME_OMIT leaving one as it is; the change time
 	 * becomes now.  NULL: the VFS sets the inode's own fields. */
 	int (*settimes)(struct kernel *k, struct inode *ino, const struct lx_timespec t[2]);
+	/* chmod (mode: the permission bits) and chown (uid or gid ~0u: left
+	 * as it is) on the file system's own copy; the VFS then updates the
+	 * inode's fields.  NULL: only the inode's fields (tmpfs, devices). */
+	int (*setmode)(struct kernel *k, struct inode *ino, uint32_t mode);
+	int (*setowner)(struct kernel *k, struct inode *ino, uint32_t uid, uint32_t gid);
 	int (*sync)(struct kernel *k, struct inode *ino);
 	/* The vm_object of a regular file (ino->obj), created on first call;
 	 * NULL if out of memory. */
@@ -388,6 +396,14 @@ int64_t sys_readv(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64
 int64_t sys_writev(struct kernel *k, struct proc *p, int fd, uint64_t iov, uint64_t iovcnt);
 int64_t sys_lseek(struct kernel *k, struct proc *p, int fd, int64_t off, int whence);
 int64_t sys_fstat(struct kernel *k, struct proc *p, int fd, uint64_t ubuf);
+int64_t sys_fchmodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t mode,
+		     int flags);
+int64_t sys_fchmod(struct kernel *k, struct proc *p, int fd, uint32_t mode);
+int64_t sys_fchownat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t uid,
+		     uint32_t gid, int flags);
+int64_t sys_fchown(struct kernel *k, struct proc *p, int fd, uint32_t uid, uint32_t gid);
+int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold, int newdirfd,
+		   uint64_t unew, int flags);
 int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint64_t utimes,
 		      int flags);
 int64_t sys_newfstatat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath,
