@@ -377,6 +377,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 		uint64_t span = LEVEL_SIZE(tlb_tag_level(tlb_entry_tag(&m->tlb, e))) - 1;
 		uint64_t p = (PTE_PA(e->pte) & ~span) | (va & span);
 		m->stats.tlb_hits++;
+		m->stats.tlb_super_hits += span >= LEVEL_SIZE(1) - 1;
 		if (!ram_contains(m->ram, p & ~PGMASK, PGSIZE))
 			return (int)mmu_access_fault_cause(acc);
 		*pa = p;

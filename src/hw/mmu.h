@@ -44,6 +44,9 @@ struct mmu_stats {
 	uint64_t pte_reads;   /* PTEs read by walks */
 	uint64_t ad_updates;  /* PTE writes that set A and/or D */
 	uint64_t flushes;     /* sfence.vma operations */
+	uint64_t tlb_super_hits;  /* TLB lookups (past the host fast cache, which
+	                             holds 4 KiB pages only) that a superpage
+	                             entry (level >= 1) satisfied */
 };
 
 #define MMU_FAST_ENTRIES 1024         /* per access type; power of two */

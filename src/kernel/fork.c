@@ -100,6 +100,10 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 		cr->maxprot = r->maxprot;
 		cr->flags = r->flags;
 	}
+	/* superpages are shared as 4 KiB copy-on-write pages: split first
+	 * (thp.h; docs/thp.md measures the choice) */
+	if (pmap_demote_range(&p->mm->pmap, 0, user_top(k->cfg.levels)) < 0)
+		goto fail;
 	struct fork_ctx ctx = { k, p, c, 0 };
 	pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), copy_page, &ctx);
 	if (ctx.rc < 0)

@@ -22,6 +22,7 @@
 #include "pmap.h"
 #include "vm_map.h"
 #include "replace.h"
+#include "thp.h"
 
 struct proc;
 struct kernel;
@@ -80,6 +81,8 @@ struct kernel_config {
 	const char *policy;       /* replacement policy name (NULL: clock) */
 	uint64_t frames_limit;    /* user frames before reclaim starts (0: all RAM) */
 	uint64_t local_frames;    /* >0: local replacement, each process holds at most this many */
+	enum thp_mode thp;        /* transparent superpages (thp.h): never (default), madvise, always */
+	enum thp_strategy thp_strategy;  /* reserve (default) or eager */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
@@ -183,6 +186,10 @@ struct kernel {
 	 * mapping (rmap_add); the working-set sampler has left a soft reference
 	 * mark on some frame.  While both are false the test needs no frame. */
 	bool ever_shared, ever_softref;
+	/* A superpage has been made: a cookie kept before it may point into a
+	 * table freed by a promotion, so CLOCK's test takes the slow path. */
+	bool ever_super;
+	struct thp_state thp;     /* superpage reservations and counters (thp.c) */
 	uint64_t zero_page;       /* PA of the shared zero page */
 	struct proc *procs;       /* every process, by creation */
 	struct proc *current;

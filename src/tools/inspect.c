@@ -64,6 +64,7 @@ static char frame_char(const struct frame *f)
 	case FO_ZERO: return 'Z';
 	case FO_VDSO: return 'V';
 	case FO_FILE: return 'F';
+	case FO_RESERVED: return 'R';
 	case FO_USER: return f->owner_id >= 1 && f->owner_id <= 35 ? digits[f->owner_id - 1] : '#';
 	default: return '?';
 	}
@@ -73,7 +74,8 @@ void inspect_frame_map(struct kernel *k, FILE *out)
 {
 	enum { PER_LINE = 64 };
 	fprintf(out, "frame map (one character per 4 KiB frame): . free  M frame metadata  P page table  "
-		"S slab  K kernel  Z zero page  F file cache  1-9a-z user page of that pid  # other pid\n");
+		"S slab  K kernel  Z zero page  F file cache  1-9a-z user page of that pid  # other pid%s\n",
+		k->pa.by_owner[FO_RESERVED] ? "  R reserved for a superpage (--thp)" : "");
 	uint32_t n = k->pa.nframes;
 	uint32_t free_lines = 0;
 	char line[PER_LINE + 1];

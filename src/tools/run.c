@@ -268,6 +268,17 @@ static int opt_policy(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_thp(const struct opt *o, char **v)
+{
+	return thp_parse_mode(v[0], &R.cfg.thp) < 0 ? bad(o->name, v[0], "never, madvise or always") : 0;
+}
+
+static int opt_thp_strategy(const struct opt *o, char **v)
+{
+	return thp_parse_strategy(v[0], &R.cfg.thp_strategy) < 0 ?
+	       bad(o->name, v[0], "reserve or eager") : 0;
+}
+
 /* A positive count into the uint64_t at o->target; why is the error hint. */
 static int positive(const struct opt *o, char **v, const char *why)
 {
@@ -437,6 +448,14 @@ static const struct opt run_opts[] = {
 	  "evicts only its own pages (default: global replacement)", .set = opt_local, .target = &R.cfg.local_frames },
 	{ .name = "--wss", .arg = "N", .help = "sample each process's working set (pages referenced, from\n"
 	  "the A bits) every N instructions; shown by --stats", .set = opt_wss },
+	{ .name = "--thp", .arg = "MODE", .help = "transparent superpages for private anonymous memory, as\n"
+	  "Linux's transparent_hugepage: never (default), madvise (only\n"
+	  "ranges marked MADV_HUGEPAGE), always (all but MADV_NOHUGEPAGE):\n"
+	  "2 MiB-aligned ranges get one 2 MiB leaf at level 1 (docs/thp.md)", .set = opt_thp },
+	{ .name = "--thp-strategy", .arg = "S", .help = "how a range becomes a superpage: reserve (default: an\n"
+	  "aligned 2 MiB block is reserved at the first fault, its 4 KiB\n"
+	  "pages mapped one by one, promoted when all 512 are) or eager\n"
+	  "(a zero-filled 2 MiB leaf at the first fault)", .set = opt_thp_strategy },
 	{ .name = "--max-procs", .arg = "N", .help = "live processes and threads each program and its descendants\n"
 	  "may have (default 256; fork and clone fail with EAGAIN beyond it)", .set = opt_max_procs },
 	OPT_HEADING_ROW(""),

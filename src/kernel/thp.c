@@ -1,0 +1,416 @@
+/*
+ * thp.c - transparent superpages (see thp.h and docs/thp.md): eligibility,
+ * reservations (FreeBSD's vm_reserv: Navarro, Iyer, Druschel and Cox,
+ * "Practical, transparent operating system support for superpages", OSDI
+ * 2002), eager 2 MiB mappings, promotion, and the checks.
+ *
+ * A reservation is found by (address space, 2 MiB range) in a small hash;
+ * all of them are also on an age list, oldest first, which is the order
+ * pressure breaks them in (FreeBSD breaks the least recently populated
+ * reservation; here the least recently made one).
+ */
+#include "thp.h"
+#include "frame.h"
+#include "proc.h"
+#include "rmap.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const char *const mode_names[] = { "never", "madvise", "always" };
+static const char *const strategy_names[] = { "reserve", "eager" };
+
+/* thp.h. */
+int thp_parse_mode(const char *s, enum thp_mode *mode)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, mode_names[i])) {
+			*mode = (enum thp_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* thp.h. */
+int thp_parse_strategy(const char *s, enum thp_strategy *st)
+{
+	for (int i = 0; i < 2; i++)
+		if (!strcmp(s, strategy_names[i])) {
+			*st = (enum thp_strategy)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *thp_mode_name(enum thp_mode m) { return mode_names[m]; }
+const char *thp_strategy_name(enum thp_strategy s) { return strategy_names[s]; }
+
+/* thp.h: the reservation table, unless THP is off. */
+int thp_init(struct kernel *k)
+{
+	memset(&k->thp, 0, sizeof k->thp);
+	if (k->cfg.thp == THP_NEVER)
+		return 0;
+	k->thp.hash = kzalloc(&k->km, THP_HASH * sizeof *k->thp.hash);
+	return k->thp.hash ? 0 : -ENOMEM;
+}
+
+/* thp.h. */
+void thp_shutdown(struct kernel *k)
+{
+	while (thp_break_oldest(k))
+		;
+	kfree(&k->km, k->thp.hash);
+	k->thp.hash = NULL;
+}
+
+/* ---- reservations --------------------------------------------------------- */
+
+static unsigned resv_hash(const struct mm *mm, uint64_t va)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)mm >> 6) ^ (va >> 21);
+	return (unsigned)((h * 0x9e3779b97f4a7c15ull) >> 56) & (THP_HASH - 1);
+}
+
+/* The reservation of mm for the 2 MiB range at va, or NULL. */
+static struct thp_resv *resv_find(struct kernel *k, const struct mm *mm, uint64_t va)
+{
+	if (!k->thp.count)
+		return NULL;
+	for (struct thp_resv *r = k->thp.hash[resv_hash(mm, va)]; r; r = r->hnext)
+		if (r->mm == mm && r->va == va)
+			return r;
+	return NULL;
+}
+
+static bool resv_bit(const struct thp_resv *r, unsigned i)
+{
+	return (r->populated[i / 64] >> (i % 64)) & 1;
+}
+
+/* Takes r off the hash and the age list and frees it; its frames must be
+ * accounted for already. */
+static void resv_free(struct kernel *k, struct thp_resv *r)
+{
+	struct thp_resv **pp = &k->thp.hash[resv_hash(r->mm, r->va)];
+	while (*pp != r)
+		pp = &(*pp)->hnext;
+	*pp = r->hnext;
+	if (r->older)
+		r->older->newer = r->newer;
+	else
+		k->thp.oldest = r->newer;
+	if (r->newer)
+		r->newer->older = r->older;
+	else
+		k->thp.newest = r->older;
+	k->thp.count--;
+	kfree(&k->km, r);
+}
+
+/* Breaks r: its frames not mapped yet go back to the buddy allocator. */
+static void resv_break(struct kernel *k, struct thp_resv *r)
+{
+	for (unsigned i = 0; i < THP_PAGES; i++)
+		if (!resv_bit(r, i)) {
+			page_free_frames(&k->pa, r->pa + ((uint64_t)i << PGSHIFT), 0);
+			k->thp.frames_returned++;
+		}
+	k->thp.free_frames -= THP_PAGES - r->npop;
+	k->thp.resv_broken++;
+	resv_free(k, r);
+}
+
+/* thp.h. */
+bool thp_break_oldest(struct kernel *k)
+{
+	if (!k->thp.oldest)
+		return false;
+	resv_break(k, k->thp.oldest);
+	return true;
+}
+
+/* thp.h. */
+void thp_break_range(struct kernel *k, struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (struct thp_resv *r = k->thp.oldest, *next; r; r = next) {
+		next = r->newer;
+		if (r->mm == mm && r->va < end && start < r->va + THP_SIZE)
+			resv_break(k, r);
+	}
+}
+
+/* True if the machine can spare an order-9 block now: the frame limit and
+ * the physical reserve both leave room for 512 more frames. */
+static bool room_for_block(struct kernel *k)
+{
+	return k->repl.resident + k->thp.free_frames + THP_PAGES <= k->repl.capacity &&
+	       k->pa.free_frames >= k->reserve_frames + THP_PAGES + 64;
+}
+
+/* Makes reserved frame pa a zeroed (if zero) user frame of p with one
+ * reference, as frame_alloc would hand it out. */
+static void take_frame(struct kernel *k, struct proc *p, uint64_t pa, bool zero)
+{
+	page_retag(&k->pa, pa, FO_USER, p->tgid);
+	struct frame *f = pa_frame(&k->pa, pa);
+	f->refcount = 1;
+	f->flags = FRAME_HEAD | FRAME_ZEROFILL;
+	f->rmap = NULL;
+	f->first.p = NULL;
+	f->key = REPL_NONE;
+	if (zero)
+		memset(ram_ptr(&k->ram, pa), 0, PGSIZE);
+	k->stats.pages_zeroed++;
+	p->st.pages_zeroed++;
+	if (++k->user_frames > k->stats.user_frames_peak)
+		k->stats.user_frames_peak = k->user_frames;
+}
+
+/* True if the 2 MiB range of va in region r may be mapped by a superpage
+ * under the --thp mode. */
+static bool eligible(struct kernel *k, const struct vm_region *r, uint64_t va)
+{
+	uint64_t va2 = va & ~(THP_SIZE - 1);
+	if (k->cfg.local_frames || r->object || (r->flags & VMR_SHARED))
+		return false;
+	if (r->kind != VMK_HEAP && r->kind != VMK_ANON && r->kind != VMK_BSS)
+		return false;
+	if ((r->prot & (VM_PROT_READ | VM_PROT_WRITE)) != (VM_PROT_READ | VM_PROT_WRITE))
+		return false;
+	if (va2 < r->start || va2 + THP_SIZE > r->end)
+		return false;
+	if (k->cfg.thp == THP_MADVISE)
+		return r->flags & VMR_HUGEPAGE;
+	return !(r->flags & VMR_NOHUGEPAGE);
+}
+
+/* Promotes the full reservation rv of p if its 512 frames are still p's
+ * alone (one reference, one reverse mapping each, at their own address). */
+static void try_promote(struct kernel *k, struct proc *p, struct thp_resv *rv)
+{
+	for (unsigned i = 0; i < THP_PAGES; i++) {
+		struct frame *f = pa_frame(&k->pa, rv->pa + ((uint64_t)i << PGSHIFT));
+		if (f->owner != FO_USER || f->refcount != 1 || !f->rmap || f->rmap->next ||
+		    f->rmap->p != p->mm->owner || f->rmap->va != rv->va + ((uint64_t)i << PGSHIFT)) {
+			k->thp.promotion_failed++;
+			return;
+		}
+	}
+	k->ever_super = true;            /* CLOCK: kept pmap cookies may go stale */
+	if (pmap_promote(&p->mm->pmap, rv->va) == 0)
+		k->thp.promotions++;
+	else
+		k->thp.promotion_failed++;
+}
+
+/* Eager: maps the zeroed, split block at pa as one superpage at va2 in p
+ * with region r's rights.  Returns 0, 1 (could not: the block is freed and
+ * the fault goes on with 4 KiB pages) or -ENOMEM. */
+static int map_eager(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va2,
+		     uint64_t pa)
+{
+	for (unsigned i = 0; i < THP_PAGES; i++) {
+		uint64_t fpa = pa + ((uint64_t)i << PGSHIFT);
+		take_frame(k, p, fpa, false);
+		rmap_add(k, fpa, p, va2 + ((uint64_t)i << PGSHIFT));   /* its own entry: no allocation */
+	}
+	k->ever_super = true;
+	int rc = pmap_enter_super(&p->mm->pmap, va2, pa, r->prot);
+	if (rc < 0) {
+		for (unsigned i = 0; i < THP_PAGES; i++) {
+			uint64_t fpa = pa + ((uint64_t)i << PGSHIFT);
+			rmap_del(k, fpa, p, va2 + ((uint64_t)i << PGSHIFT));
+			frame_release(k, fpa);
+		}
+		k->thp.eager_failed++;
+		return rc == -ENOMEM ? -ENOMEM : 1;
+	}
+	k->thp.eager_maps++;
+	struct proc *o = p->mm->owner;
+	if (o->mm->pmap.resident > o->st.resident_peak)
+		o->st.resident_peak = o->mm->pmap.resident;
+	return 0;
+}
+
+/* thp.h: the fault handler's door. */
+int thp_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
+{
+	if (k->cfg.thp == THP_NEVER || !eligible(k, r, va))
+		return 1;
+	uint64_t va2 = va & ~(THP_SIZE - 1);
+	struct mm *mm = p->mm;
+	struct thp_resv *rv = resv_find(k, mm, va2);
+	if (!rv) {
+		if (!pmap_range_empty(&mm->pmap, va2))
+			return 1;            /* pages there already: they cannot join */
+		if (!room_for_block(k)) {
+			k->thp.resv_failed++;
+			return 1;
+		}
+		bool eager = k->cfg.thp_strategy == THP_EAGER;
+		uint64_t pa = page_alloc_frames(&k->pa, 9, eager ? PA_ZERO : 0, FO_RESERVED, p->tgid);
+		if (!pa) {
+			k->thp.resv_failed++;    /* fragmented: no free aligned block */
+			return 1;
+		}
+		page_alloc_split(&k->pa, pa, 9);
+		if (eager) {
+			k->fault_kind = "thp-eager";
+			return map_eager(k, p, r, va2, pa);
+		}
+		if (!(rv = kzalloc(&k->km, sizeof *rv))) {
+			for (unsigned i = 0; i < THP_PAGES; i++)
+				page_free_frames(&k->pa, pa + ((uint64_t)i << PGSHIFT), 0);
+			return 1;
+		}
+		rv->mm = mm;
+		rv->va = va2;
+		rv->pa = pa;
+		unsigned h = resv_hash(mm, va2);
+		rv->hnext = k->thp.hash[h];
+		k->thp.hash[h] = rv;
+		rv->older = k->thp.newest;
+		if (k->thp.newest)
+			k->thp.newest->newer = rv;
+		else
+			k->thp.oldest = rv;
+		k->thp.newest = rv;
+		k->thp.count++;
+		k->thp.free_frames += THP_PAGES;
+		k->thp.resv_made++;
+	}
+	unsigned i = (unsigned)((va - va2) >> PGSHIFT);
+	if (resv_bit(rv, i))
+		return 1;                    /* mapped once, then removed: a plain page now */
+	uint64_t fpa = rv->pa + ((uint64_t)i << PGSHIFT);
+	rv->populated[i / 64] |= 1ULL << (i % 64);
+	rv->npop++;
+	k->thp.free_frames--;
+	take_frame(k, p, fpa, true);
+	k->fault_kind = "thp-reserve";
+	int rc = vm_enter(k, p, va, fpa, r->prot, false);
+	if (rc < 0)
+		return rc;
+	if (rv->npop == THP_PAGES) {
+		try_promote(k, p, rv);
+		k->thp.resv_completed++;
+		resv_free(k, rv);
+	}
+	return 0;
+}
+
+/* ---- looking and checking ------------------------------------------------- */
+
+struct super_ctx {
+	struct kernel *k;
+	struct proc *p;
+	uint64_t start, end, bytes;
+	char *msg;
+};
+
+static int count_super(void *arg, uint64_t va, uint64_t pa)
+{
+	struct super_ctx *c = arg;
+	uint64_t lo = va > c->start ? va : c->start;
+	uint64_t hi = va + THP_SIZE < c->end ? va + THP_SIZE : c->end;
+	if (lo < hi)
+		c->bytes += hi - lo;
+	return 0;
+}
+
+/* thp.h. */
+uint64_t thp_mapped_bytes(struct proc *p, uint64_t start, uint64_t end)
+{
+	struct super_ctx c = { NULL, p, start, end, 0, NULL };
+	pmap_foreach_super(&p->mm->pmap, start, end, count_super, &c);
+	return c.bytes;
+}
+
+static int check_super(void *arg, uint64_t va, uint64_t pa)
+{
+	struct super_ctx *c = arg;
+	struct proc *owner = c->p->mm->owner;
+	for (unsigned i = 0; i < THP_PAGES; i++) {
+		uint64_t fpa = pa + ((uint64_t)i << PGSHIFT), fva = va + ((uint64_t)i << PGSHIFT);
+		const struct frame *f = pa_frame(&c->k->pa, fpa);
+		if (f->owner != FO_USER || f->refcount != 1 || !f->rmap || f->rmap->next ||
+		    f->rmap->p != owner || f->rmap->va != fva) {
+			snprintf(c->msg, 200, "pid %u: superpage 0x%llx: frame 0x%llx of page 0x%llx is "
+				 "%s with %u references%s", c->p->pid, (unsigned long long)va,
+				 (unsigned long long)fpa, (unsigned long long)fva,
+				 frame_owner_name(f->owner), f->refcount,
+				 f->rmap && !f->rmap->next && f->rmap->p == owner && f->rmap->va == fva ?
+				 "" : ", not its one reverse mapping");
+			return 1;
+		}
+	}
+	struct vm_region *r = vm_map_lookup(&c->p->mm->map, va);
+	if (!r || r->start > va || r->end < va + THP_SIZE || r->object) {
+		snprintf(c->msg, 200, "pid %u: superpage 0x%llx is not inside one anonymous region",
+			 c->p->pid, (unsigned long long)va);
+		return 1;
+	}
+	return 0;
+}
+
+/* thp.h. */
+const char *thp_check_space(struct kernel *k, struct proc *p)
+{
+	static char msg[200];
+	struct super_ctx c = { k, p, 0, 0, 0, msg };
+	if (pmap_foreach_super(&p->mm->pmap, 0, user_top(k->cfg.levels), check_super, &c))
+		return msg;
+	return NULL;
+}
+
+/* thp.h. */
+const char *thp_check(struct kernel *k)
+{
+	static char msg[200];
+	uint64_t count = 0, free = 0;
+	for (struct thp_resv *r = k->thp.oldest; r; r = r->newer) {
+		count++;
+		if (resv_find(k, r->mm, r->va) != r || (r->va & (THP_SIZE - 1)) || (r->pa & (THP_SIZE - 1)) ||
+		    !ram_contains(&k->ram, r->pa, THP_SIZE)) {
+			snprintf(msg, sizeof msg, "reservation 0x%llx -> 0x%llx: misaligned, outside RAM "
+				 "or not in the table", (unsigned long long)r->va, (unsigned long long)r->pa);
+			return msg;
+		}
+		bool live = false;
+		for (struct proc *p = k->procs; p; p = p->next)
+			live |= p->mm == r->mm && proc_space_live(p);
+		unsigned pop = 0;
+		for (unsigned i = 0; i < THP_PAGES; i++) {
+			if (resv_bit(r, i)) {
+				pop++;
+				continue;
+			}
+			const struct frame *f = pa_frame(&k->pa, r->pa + ((uint64_t)i << PGSHIFT));
+			if (f->owner != FO_RESERVED || f->refcount != 1 || f->order != 0 ||
+			    (f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD) {
+				snprintf(msg, sizeof msg, "reservation 0x%llx: unmapped frame %u is %s, "
+					 "refcount %u", (unsigned long long)r->va, i,
+					 frame_owner_name(f->owner), f->refcount);
+				return msg;
+			}
+			free++;
+		}
+		if (pop != r->npop || !live) {
+			snprintf(msg, sizeof msg, "reservation 0x%llx: %u frames mapped, counter %u%s",
+				 (unsigned long long)r->va, pop, r->npop, live ? "" : "; its space is gone");
+			return msg;
+		}
+	}
+	if (count != k->thp.count || free != k->thp.free_frames ||
+	    free != k->pa.by_owner[FO_RESERVED]) {
+		snprintf(msg, sizeof msg, "reservations: %llu held holding %llu unmapped frames; counters "
+			 "say %llu and %llu, the allocator %llu", (unsigned long long)count,
+			 (unsigned long long)free, (unsigned long long)k->thp.count,
+			 (unsigned long long)k->thp.free_frames,
+			 (unsigned long long)k->pa.by_owner[FO_RESERVED]);
+		return msg;
+	}
+	return NULL;
+}
