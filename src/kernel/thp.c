@@ -168,22 +168,33 @@ static void take_frame(struct kernel *k, struct proc *p, uint64_t pa, bool zero)
 		k->stats.user_frames_peak = k->user_frames;
 }
 
-/* True if the 2 MiB range of va in region r may be mapped by a superpage
- * under the --thp mode. */
-static bool eligible(struct kernel *k, const struct vm_region *r, uint64_t va)
+/* True if region r may hold superpages under the --thp mode, wherever a
+ * 2 MiB-aligned range fits in it. */
+static bool region_ok(struct kernel *k, const struct vm_region *r)
 {
-	uint64_t va2 = va & ~(THP_SIZE - 1);
-	if (k->cfg.local_frames || r->object || (r->flags & VMR_SHARED))
+	if (k->cfg.thp == THP_NEVER || k->cfg.local_frames || r->object || (r->flags & VMR_SHARED))
 		return false;
 	if (r->kind != VMK_HEAP && r->kind != VMK_ANON && r->kind != VMK_BSS)
 		return false;
 	if ((r->prot & (VM_PROT_READ | VM_PROT_WRITE)) != (VM_PROT_READ | VM_PROT_WRITE))
 		return false;
-	if (va2 < r->start || va2 + THP_SIZE > r->end)
-		return false;
 	if (k->cfg.thp == THP_MADVISE)
 		return r->flags & VMR_HUGEPAGE;
 	return !(r->flags & VMR_NOHUGEPAGE);
+}
+
+/* True if the 2 MiB range of va in region r may be mapped by a superpage. */
+static bool eligible(struct kernel *k, const struct vm_region *r, uint64_t va)
+{
+	uint64_t va2 = va & ~(THP_SIZE - 1);
+	return va2 >= r->start && va2 + THP_SIZE <= r->end && region_ok(k, r);
+}
+
+/* thp.h. */
+bool thp_region_eligible(struct kernel *k, const struct vm_region *r)
+{
+	uint64_t first = (r->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
+	return first >= r->start && first + THP_SIZE <= r->end && region_ok(k, r);
 }
 
 /* Promotes the full reservation rv of p if its 512 frames are still p's

@@ -106,6 +106,8 @@ bool thp_break_oldest(struct kernel *k);
 const char *thp_check(struct kernel *k);
 const char *thp_check_space(struct kernel *k, struct proc *p);
 
+/* True if region r may hold a superpage (smaps THPeligible). */
+bool thp_region_eligible(struct kernel *k, const struct vm_region *r);
 /* Bytes of p's [start, end) mapped by superpages (smaps AnonHugePages). */
 uint64_t thp_mapped_bytes(struct proc *p, uint64_t start, uint64_t end);
 

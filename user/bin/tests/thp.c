@@ -173,13 +173,24 @@ static void test_brk(void)
  * --frames and --swap, pages go to swap and return). */
 static void test_pressure(size_t mib)
 {
+	/* first one page in each of four 2 MiB ranges (with --thp, four
+	 * reservations that pressure must break before it swaps) */
+	unsigned char *sparse = aligned_anon(4 * HUGE);
+	check_true("pressure: sparse mapped", sparse != NULL);
+	for (int i = 0; i < 4; i++)
+		sparse[i * HUGE + 4 * PAGE + i] = (unsigned char)(0x40 + i);
 	unsigned char *p = aligned_anon(mib * MB);
 	check_true("pressure: mapped", p != NULL);
 	for (int round = 0; round < 2; round++) {
 		fill(p, mib * MB, 7 + round);
 		check_u64("pressure: contents", first_bad(p, mib * MB, 7 + round, 0, 0), mib * MB);
 	}
+	unsigned sum = 0;
+	for (int i = 0; i < 4; i++)
+		sum += sparse[i * HUGE + 4 * PAGE + i] == 0x40 + i;
+	check_u64("pressure: sparse pages kept", sum, 4);
 	munmap(p, mib * MB);
+	munmap(sparse, 4 * HUGE);
 }
 
 int main(int argc, char **argv)
