@@ -142,11 +142,18 @@ void thp_break_range(struct kernel *k, struct mm *mm, uint64_t start, uint64_t e
 }
 
 /* True if the machine can spare an order-9 block now: the frame limit and
- * the physical reserve both leave room for 512 more frames. */
-static bool room_for_block(struct kernel *k)
+ * the physical reserve both leave room for 512 more frames.  An eager
+ * superpage cannot be given back under pressure the way a reservation can
+ * (its 512 pages are mapped, and after a write all of them look dirty), so
+ * eager mapping also leaves an eighth of memory for 4 KiB pages: a program
+ * that touches one byte per 2 MiB does not run out of memory where 4 KiB
+ * pages would have sufficed. */
+static bool room_for_block(struct kernel *k, bool eager)
 {
-	return k->repl.resident + k->thp.free_frames + THP_PAGES <= k->repl.capacity &&
-	       k->pa.free_frames >= k->reserve_frames + THP_PAGES + 64;
+	uint64_t cap_slack = eager ? k->repl.capacity / 8 : 0;
+	uint64_t phys_slack = eager ? k->pa.nframes / 8 : 64;
+	return k->repl.resident + k->thp.free_frames + THP_PAGES + cap_slack <= k->repl.capacity &&
+	       k->pa.free_frames >= k->reserve_frames + THP_PAGES + phys_slack;
 }
 
 /* Makes reserved frame pa a zeroed (if zero) user frame of p with one
@@ -256,11 +263,11 @@ int thp_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va
 	if (!rv) {
 		if (!pmap_range_empty(&mm->pmap, va2))
 			return 1;            /* pages there already: they cannot join */
-		if (!room_for_block(k)) {
+		bool eager = k->cfg.thp_strategy == THP_EAGER;
+		if (!room_for_block(k, eager)) {
 			k->thp.resv_failed++;
 			return 1;
 		}
-		bool eager = k->cfg.thp_strategy == THP_EAGER;
 		uint64_t pa = page_alloc_frames(&k->pa, 9, eager ? PA_ZERO : 0, FO_RESERVED, p->tgid);
 		if (!pa) {
 			k->thp.resv_failed++;    /* fragmented: no free aligned block */
