@@ -99,7 +99,7 @@ static inline __attribute__((always_inline)) int frame_make_room_(struct kernel 
 	       k->pa.free_frames + (got != 0) <= k->reserve_frames) {
 		/* superpage reservations hold frames no page uses yet: they
 		 * go back first, before any page is evicted (thp.h) */
-		if (thp_break_oldest(k))
+		if (k->thp.count && k->thp_break(k))
 			continue;
 		rc = vm_reclaim(k, r, got ? NULL : &got);
 		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
@@ -143,7 +143,7 @@ frame_alloc_(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t 
 		pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
 		if (pa)
 			goto fresh;
-		if (thp_break_oldest(k))
+		if (k->thp.count && k->thp_break(k))
 			continue;
 		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0) {
 			/* last resort: what the slab caches hold for speed */

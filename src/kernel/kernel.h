@@ -190,6 +190,10 @@ struct kernel {
 	 * table freed by a promotion, so CLOCK's test takes the slow path. */
 	bool ever_super;
 	struct thp_state thp;     /* superpage reservations and counters (thp.c) */
+	/* thp_break_oldest, registered by thp_init, so that frame_make_room
+	 * (below thp) breaks a reservation without calling upward, as reclaim
+	 * reaches the page cache through file_frames. */
+	bool (*thp_break)(struct kernel *k);
 	uint64_t zero_page;       /* PA of the shared zero page */
 	struct proc *procs;       /* every process, by creation */
 	struct proc *current;

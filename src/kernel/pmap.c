@@ -217,7 +217,6 @@ static int demote_slot(struct pmap *pm, uint64_t va, uint64_t *slot)
 	pmap_flush_va(pm, va & ~(LEVEL_SIZE(1) - 1));
 	mmu_pwc_flush(pm->pk->mmu);
 	pm->nsuper--;
-	pm->demotions++;
 	pm->pk->demotions++;
 	return 0;
 }
@@ -806,7 +805,6 @@ int pmap_promote(struct pmap *pm, uint64_t va)
 	page_free_frames(pa, table, 0);
 	pm->pt_pages--;
 	pm->nsuper++;
-	pm->promotions++;
 	return 0;
 }
 

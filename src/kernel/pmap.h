@@ -78,7 +78,6 @@ struct pmap {
 	uint64_t pt_pages_peak;
 	uint64_t resident;        /* user pages present (a superpage counts 512) */
 	uint64_t nsuper;          /* superpage leaves */
-	uint64_t promotions, demotions;   /* of this address space, ever */
 	uint64_t top;             /* user_top(levels): the end of the user half */
 	/* software walk cache: the last-level tables of recently walked 2 MiB
 	 * ranges (like a hardware paging-structure cache, but for the kernel's

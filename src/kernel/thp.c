@@ -13,7 +13,6 @@
 #include "frame.h"
 #include "proc.h"
 #include "rmap.h"
-#include "vm.h"
 
 #include <errno.h>
 #include <string.h>
@@ -50,6 +49,7 @@ const char *thp_strategy_name(enum thp_strategy s) { return strategy_names[s]; }
 int thp_init(struct kernel *k)
 {
 	memset(&k->thp, 0, sizeof k->thp);
+	k->thp_break = thp_break_oldest;
 	if (k->cfg.thp == THP_NEVER)
 		return 0;
 	k->thp.hash = kzalloc(&k->km, THP_HASH * sizeof *k->thp.hash);
@@ -308,9 +308,18 @@ int thp_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va
 	k->thp.free_frames--;
 	take_frame(k, p, fpa, true);
 	k->fault_kind = "thp-reserve";
-	int rc = vm_enter(k, p, va, fpa, r->prot, false);
-	if (rc < 0)
+	/* as vm_enter: the reverse map first, then the PTE; on failure the
+	 * frame goes (its bit stays set: a plain page next time) */
+	int rc = rmap_add(k, fpa, p, va);
+	if (rc == 0 && (rc = pmap_enter(&p->mm->pmap, va, fpa, r->prot, false)) < 0)
+		rmap_del(k, fpa, p, va);
+	if (rc < 0) {
+		frame_release(k, fpa);
 		return rc;
+	}
+	struct proc *o = p->mm->owner;
+	if (o->mm->pmap.resident > o->st.resident_peak)
+		o->st.resident_peak = o->mm->pmap.resident;
 	if (rv->npop == THP_PAGES) {
 		try_promote(k, p, rv);
 		k->thp.resv_completed++;

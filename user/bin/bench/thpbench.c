@@ -7,6 +7,8 @@
  *                                reads one byte per 4 KiB page PASSES times
  *   thpbench random MIB N        the same touch pass, then N reads at
  *                                pseudo-random offsets (a fixed LCG)
+ *   thpbench sparse MIB N        writes one byte per 2 MiB (the bloat case:
+ *                                a superpage per byte), then reads them N times
  * A fourth argument `nohuge` advises MADV_NOHUGEPAGE instead (the native
  * run without superpages on a host in "madvise" or "always" mode).
  *
@@ -73,12 +75,14 @@ static uint64_t now_ns(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 4 || argc > 5 || (strcmp(argv[1], "sweep") && strcmp(argv[1], "random")) ||
+	if (argc < 4 || argc > 5 ||
+	    (strcmp(argv[1], "sweep") && strcmp(argv[1], "random") && strcmp(argv[1], "sparse")) ||
 	    (argc == 5 && strcmp(argv[4], "nohuge"))) {
-		fprintf(stderr, "usage: thpbench sweep|random MIB N [nohuge]\n");
+		fprintf(stderr, "usage: thpbench sweep|random|sparse MIB N [nohuge]\n");
 		return 2;
 	}
-	int sweep = !strcmp(argv[1], "sweep");
+	int sweep = !strcmp(argv[1], "sweep"), sparse = !strcmp(argv[1], "sparse");
+	size_t step = sparse ? HUGE : PAGE;
 	size_t size = (size_t)strtoul(argv[2], NULL, 10) << 20;
 	uint64_t n = strtoull(argv[3], NULL, 10);
 	unsigned char *raw = mmap(NULL, size + HUGE, PROT_READ | PROT_WRITE,
@@ -98,7 +102,7 @@ int main(int argc, char **argv)
 	}
 #endif
 	uint64_t t0 = now_ns();
-	for (size_t off = 0; off < size; off += PAGE)
+	for (size_t off = 0; off < size; off += step)
 		p[off] = (unsigned char)(off >> 12);
 	uint64_t t1 = now_ns();
 #ifdef THPBENCH_NATIVE
@@ -109,9 +113,9 @@ int main(int argc, char **argv)
 		ioctl(fd, PERF_EVENT_IOC_RESET, 0);
 #endif
 	uint64_t sum = 0;
-	if (sweep) {
+	if (sweep || sparse) {
 		for (uint64_t pass = 0; pass < n; pass++)
-			for (size_t off = 0; off < size; off += PAGE)
+			for (size_t off = 0; off < size; off += step)
 				sum += p[off];
 	} else {
 		uint64_t x = 12345;
