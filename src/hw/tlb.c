@@ -89,8 +89,10 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 /* Reports and removes the valid entry at index i. */
 static inline void flush_at(struct tlb *t, size_t i, tlb_removed_fn *removed, void *ctx)
 {
-	if (removed)
+	if (removed) {
+		t->removed_mask = t->e[i].fast_mask;
 		removed(ctx, tlb_tag_vpn(t->tag[i]), tlb_tag_level(t->tag[i]));
+	}
 	remove_at(t, i);
 }
 

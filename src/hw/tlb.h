@@ -60,6 +60,12 @@ struct tlb_entry {
 	uint64_t pte;        /* the leaf PTE as stored after the walk's A/D update */
 	uint16_t asid;
 	bool     global;
+	/* A superpage entry (level >= 1): bit g set if a 4 KiB page in the g-th
+	 * 64th of it may have an entry in the MMU's host fast cache derived
+	 * from this one (set by the MMU; 0 when filled, kept when refreshed),
+	 * so that evicting it drops 8 candidate slots per set bit instead of
+	 * scanning the whole fast cache.  Unused at level 0. */
+	uint64_t fast_mask;
 };
 
 struct tlb_set_state {
@@ -78,6 +84,8 @@ struct tlb {
 	uint32_t *filt;                /* presence filter (see above) */
 	uint64_t filt_mask;            /* its size - 1 (a power of two) */
 	unsigned filt_shift;           /* 64 - log2(its size) */
+	uint64_t removed_mask;         /* fast_mask of the entry being reported
+	                                  to a tlb_removed_fn, during the call */
 };
 
 /* Called for every entry a flush or an eviction removes, with the page
@@ -241,8 +249,10 @@ tlb_fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint
 	i = base + v;
 	uint64_t old = t->tag[i];
 	int old_level = tlb_tag_level(old);
-	if (removed)
+	if (removed) {
+		t->removed_mask = t->e[i].fast_mask;
 		removed(ctx, tlb_tag_vpn(old), old_level);
+	}
 	t->filt[tlb_filt_index(t, old)]--;
 	t->filt[tlb_filt_index(t, tag)]++;
 	if (old_level != level) {
