@@ -96,6 +96,7 @@ native_run() {
 m() { [ -s "$tmp/$1.$2" ] && median <"$tmp/$1.$2" || echo -; }
 # sub A B: A - B, or "-".
 sub() { case "$1$2" in *-*|*fail*) echo -;; *) echo $(( $1 - $2 ));; esac; }
+kib_mib() { case "$1" in -|fail) echo -;; *) echo $(( $1 / 1024 ));; esac; }
 ms() { case "$1" in -|fail) echo -;; *) awk -v v="$1" 'BEGIN { printf "%.1f", v / 1e6 }';; esac; }
 ratio() { case "$1$2" in *-*|*fail*) echo -;; *) awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "inf" }';; esac; }
 
@@ -141,7 +142,7 @@ pattern() {
 		# shellcheck disable=SC2086
 		native_run nohuge $args nohuge
 		printf '%-30s %14s %14s\n' "native (host Linux)" "MADV_NOHUGEPAGE" "MADV_HUGEPAGE"
-		printf '%-30s %14s %14s\n' "AnonHugePages, MiB" "$(( $(m native-nohuge huge) / 1024 ))" "$(( $(m native-huge huge) / 1024 ))"
+		printf '%-30s %14s %14s\n' "AnonHugePages, MiB" "$(kib_mib "$(m native-nohuge huge)")" "$(kib_mib "$(m native-huge huge)")"
 		printf '%-30s %14s %14s\n' "dTLB misses, access phase" "$(m native-nohuge misses)" "$(m native-huge misses)"
 		printf '%-30s %14s %14s\n' "peak RSS, MiB" "$(m native-nohuge rss)" "$(m native-huge rss)"
 		printf '%-30s %14s %14s\n' "touch phase, ms" "$(ms "$(m native-nohuge touch_ns)")" "$(ms "$(m native-huge touch_ns)")"
