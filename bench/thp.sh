@@ -18,6 +18,7 @@
 # phase, and vmos's host wall time.  Natively: the access phase's time,
 # AnonHugePages, peak RSS (/usr/bin/time), and dTLB misses if perf events
 # are allowed ("-" otherwise).  Medians of $BENCH_THP_RUNS runs (default 3).
+# Last, copy-on-write after fork: thpfork with --thp-cow split and copy.
 # A benchmark: it never fails.
 set -u
 cd "$(dirname "$0")/.."
@@ -155,3 +156,27 @@ pattern() {
 pattern "sweep" 384M "sweep $SWEEP_MIB $SWEEP_PASSES" "sweep $SWEEP_MIB 0"
 pattern "random" 1280M "random $RANDOM_MIB $RANDOM_N" "random $RANDOM_MIB 0"
 pattern "sparse (bloat)" 384M "sparse $SWEEP_MIB $SWEEP_PASSES" "sparse $SWEEP_MIB 0"
+
+# Copy-on-write after fork: --thp-cow split against copy (thpfork: 64 MiB of
+# eager superpages written, fork, the child writes one byte per STEP and
+# reads everything 4 times).
+echo
+echo "== fork: thpfork 64 STEP 4 under --thp always --thp-strategy eager (medians of $RUNS runs)"
+printf '%-34s %12s %12s %12s %12s %12s %12s\n' "child writes one byte per" "cow" "COW faults" "pages copied" "TLB misses" "write, ms" "read, ms"
+for step in 4 2048; do
+	for cow in split copy; do
+		rm -f "$tmp"/f.*
+		for _ in $(seq "$RUNS"); do
+			"$VMOS" run --ram 256M --stats --thp always --thp-strategy eager --thp-cow $cow \
+				"$BIN/thpfork" 64 $step 4 >"$tmp/out" 2>"$tmp/err" || { echo fail >>"$tmp/f.faults"; continue; }
+			stat 'copy-on-write' "$tmp/err" >>"$tmp/f.faults"
+			grep -o -m1 -E 'copied: [0-9]+' "$tmp/err" | grep -o -E '[0-9]+' >>"$tmp/f.copied"
+			stat 'tlb misses:' "$tmp/err" >>"$tmp/f.misses"
+			field child_write_ns "$tmp/out" >>"$tmp/f.write"
+			field child_read_ns "$tmp/out" >>"$tmp/f.read"
+		done
+		label=$([ $step = 4 ] && echo "4 KiB (every page)" || echo "2 MiB (one per superpage)")
+		printf '%-34s %12s %12s %12s %12s %12s %12s\n' "$label" $cow "$(m f faults)" "$(m f copied)" "$(m f misses)" \
+			"$(ms "$(m f write)")" "$(ms "$(m f read)")"
+	done
+done

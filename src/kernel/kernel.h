@@ -83,6 +83,7 @@ struct kernel_config {
 	uint64_t local_frames;    /* >0: local replacement, each process holds at most this many */
 	enum thp_mode thp;        /* transparent superpages (thp.h): never (default), madvise, always */
 	enum thp_strategy thp_strategy;  /* reserve (default) or eager */
+	enum thp_cow thp_cow;     /* split (default) or copy: superpages after fork */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */

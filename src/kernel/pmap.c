@@ -368,6 +368,7 @@ bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 	if (!pte || !*pte)
 		return false;
 	fill_page(pg, va, super ? sub_pte(*pte, (unsigned)VA_VPN(va, 0)) : *pte);
+	pg->super = super;
 	return true;
 }
 
@@ -448,13 +449,15 @@ static bool range_super(struct range_walk *w, uint64_t *slot, uint64_t table, ui
 			if (sva < w->sva || sva >= w->eva)
 				continue;
 			fill_page(&pg, sva, sub_pte(leaf, j));
+			pg.super = true;
 			w->stop = w->fn(w->ctx, &pg);
 		}
 		return true;
 	}
 	unsigned eff = pmap_effective_prot(w->prot);
 	if (whole && w->op == OP_PROTECT && (eff & VM_PROT_READ)) {
-		*slot = pmap_make_leaf(PTE_PA(leaf), w->prot, false) | (leaf & (PTE_A | PTE_D));
+		*slot = pmap_make_leaf(PTE_PA(leaf), w->prot, (leaf & PTE_SW_COW) != 0) |
+			(leaf & (PTE_A | PTE_D));
 		pmap_flush_va(w->pm, va);
 		return true;
 	}
@@ -466,6 +469,7 @@ static bool range_super(struct range_walk *w, uint64_t *slot, uint64_t table, ui
 		w->pm->nsuper--;
 		for (unsigned j = 0; j < PT_ENTRIES; j++) {
 			fill_page(&pg, va + ((uint64_t)j << PGSHIFT), sub_pte(leaf, j));
+			pg.super = true;
 			if (w->fn)
 				w->fn(w->ctx, &pg);
 		}
@@ -696,7 +700,7 @@ static bool check_table(struct check_state *cs, uint64_t table, int level, uint6
 		if (level == 1 && super_leaf(pte)) {
 			uint64_t fpa = PTE_PA(pte);
 			bool ok = !(fpa & (LEVEL_SIZE(1) - 1)) && ram_contains(pa->ram, fpa, LEVEL_SIZE(1)) &&
-				  (pte & PTE_U) && (pte & PTE_R) && !(pte & PTE_SW_COW);
+				  (pte & PTE_U) && (pte & PTE_R) && !((pte & PTE_SW_COW) && (pte & PTE_W));
 			for (unsigned j = 0; ok && j < PT_ENTRIES; j++) {
 				const struct frame *sf = pa_frame(pa, fpa + ((uint64_t)j << PGSHIFT));
 				ok = sf->owner == FO_USER && sf->refcount >= 1;
@@ -809,7 +813,7 @@ int pmap_promote(struct pmap *pm, uint64_t va)
 }
 
 /* pmap.h: one leaf over an aligned block, in an empty 2 MiB range. */
-int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot)
+int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {
 	struct page_alloc *pga = pm->pk->pa;
 	const uint64_t span = LEVEL_SIZE(1);
@@ -831,10 +835,24 @@ int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot)
 		*s1 = 0;
 		l1f->refcount--;
 	}
-	*s1 = pmap_make_leaf(pa, prot, false);
+	*s1 = pmap_make_leaf(pa, prot, cow);
 	l1f->refcount++;
 	pm->resident += PT_ENTRIES;
 	pm->nsuper++;
+	return 0;
+}
+
+/* pmap.h: a superpage leaf gets a new block, rights or COW state. */
+int pmap_super_set(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
+{
+	const uint64_t span = LEVEL_SIZE(1);
+	struct frame *tf;
+	uint64_t *s1 = (va & (span - 1)) || va >= pm->top ? NULL : level1_slot(pm, va, false, &tf);
+	if (!s1 || !super_leaf(*s1) || (pa & (span - 1)) || !(pmap_effective_prot(prot) & VM_PROT_READ))
+		return -EINVAL;
+	uint64_t old = *s1;
+	*s1 = pmap_make_leaf(pa, prot, cow) | (PTE_PA(old) == pa ? old & (PTE_A | PTE_D) : 0);
+	pmap_flush_va(pm, va);
 	return 0;
 }
 

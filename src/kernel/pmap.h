@@ -24,8 +24,9 @@
  * Transparent superpages (docs/thp.md): a user 2 MiB range may be mapped by
  * one level-1 leaf over an aligned block of 512 frames, each still its own
  * frame (refcount, reverse-map entry, policy key), made by pmap_promote or
- * pmap_enter_super.  A superpage leaf is always valid (V=1), never
- * copy-on-write and never PROT_NONE.  Every operation that needs one 4 KiB
+ * pmap_enter_super.  A superpage leaf is always valid (V=1) and never
+ * PROT_NONE; it is copy-on-write only when fork shares it whole (--thp-cow
+ * copy).  Every operation that needs one 4 KiB
  * page of it (enter, take, set_swapped, untake, clear_modified, a remove or
  * protect of part of it, PROT_NONE) first splits it into 512 level-0 PTEs
  * with the same rights and A/D bits (a demotion), shooting the 2 MiB TLB
@@ -137,6 +138,7 @@ struct pmap_page {
 	bool referenced, modified; /* hardware A and D */
 	bool swapped;
 	uint64_t swap_slot;
+	bool super;               /* one of the 512 pages of a superpage leaf */
 };
 
 /* Looks up va.  Returns true and fills *pg if the page is present or
@@ -203,7 +205,12 @@ int pmap_promote(struct pmap *pm, uint64_t va);
  * prot (at least readable).  The range must hold no page (an empty table
  * left there is freed).  Returns 0, -EEXIST (a page is mapped in the range),
  * -EINVAL or -ENOMEM. */
-int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot);
+int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
+/* Rewrites the superpage leaf at 2 MiB-aligned va to map the aligned block
+ * at pa with prot, write withheld while cow (A and D kept if pa is the
+ * same block), and shoots the old translation down.  Returns 0, or -EINVAL
+ * if va is not mapped by a superpage. */
+int pmap_super_set(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
 /* Splits every superpage that overlaps [sva, eva).  Returns 0 or -ENOMEM
  * (a table could not be allocated; the superpages split so far stay split). */
 int pmap_demote_range(struct pmap *pm, uint64_t sva, uint64_t eva);

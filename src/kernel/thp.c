@@ -19,6 +19,20 @@
 
 static const char *const mode_names[] = { "never", "madvise", "always" };
 static const char *const strategy_names[] = { "reserve", "eager" };
+static const char *const cow_names[] = { "split", "copy" };
+
+/* thp.h. */
+int thp_parse_cow(const char *s, enum thp_cow *c)
+{
+	for (int i = 0; i < 2; i++)
+		if (!strcmp(s, cow_names[i])) {
+			*c = (enum thp_cow)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *thp_cow_name(enum thp_cow c) { return cow_names[c]; }
 
 /* thp.h. */
 int thp_parse_mode(const char *s, enum thp_mode *mode)
@@ -156,9 +170,10 @@ static bool room_for_block(struct kernel *k, bool eager)
 	       k->pa.free_frames >= k->reserve_frames + THP_PAGES + phys_slack;
 }
 
-/* Makes reserved frame pa a zeroed (if zero) user frame of p with one
- * reference, as frame_alloc would hand it out. */
-static void take_frame(struct kernel *k, struct proc *p, uint64_t pa, bool zero)
+/* Makes reserved frame pa a user frame of p with one reference, as
+ * frame_alloc would hand it out: zeroed here if zero, counted as zeroed if
+ * zeroed (zero, or zeroed already by the allocator). */
+static void take_frame(struct kernel *k, struct proc *p, uint64_t pa, bool zero, bool zeroed)
 {
 	page_retag(&k->pa, pa, FO_USER, p->tgid);
 	struct frame *f = pa_frame(&k->pa, pa);
@@ -169,8 +184,10 @@ static void take_frame(struct kernel *k, struct proc *p, uint64_t pa, bool zero)
 	f->key = REPL_NONE;
 	if (zero)
 		memset(ram_ptr(&k->ram, pa), 0, PGSIZE);
-	k->stats.pages_zeroed++;
-	p->st.pages_zeroed++;
+	if (zeroed) {
+		k->stats.pages_zeroed++;
+		p->st.pages_zeroed++;
+	}
 	if (++k->user_frames > k->stats.user_frames_peak)
 		k->stats.user_frames_peak = k->user_frames;
 }
@@ -231,11 +248,11 @@ static int map_eager(struct kernel *k, struct proc *p, struct vm_region *r, uint
 {
 	for (unsigned i = 0; i < THP_PAGES; i++) {
 		uint64_t fpa = pa + ((uint64_t)i << PGSHIFT);
-		take_frame(k, p, fpa, false);
+		take_frame(k, p, fpa, false, true);
 		rmap_add(k, fpa, p, va2 + ((uint64_t)i << PGSHIFT));   /* its own entry: no allocation */
 	}
 	k->ever_super = true;
-	int rc = pmap_enter_super(&p->mm->pmap, va2, pa, r->prot);
+	int rc = pmap_enter_super(&p->mm->pmap, va2, pa, r->prot, false);
 	if (rc < 0) {
 		for (unsigned i = 0; i < THP_PAGES; i++) {
 			uint64_t fpa = pa + ((uint64_t)i << PGSHIFT);
@@ -306,7 +323,7 @@ int thp_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va
 	rv->populated[i / 64] |= 1ULL << (i % 64);
 	rv->npop++;
 	k->thp.free_frames--;
-	take_frame(k, p, fpa, true);
+	take_frame(k, p, fpa, true, true);
 	k->fault_kind = "thp-reserve";
 	/* as vm_enter: the reverse map first, then the PTE; on failure the
 	 * frame goes (its bit stays set: a plain page next time) */
@@ -325,6 +342,105 @@ int thp_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va
 		k->thp.resv_completed++;
 		resv_free(k, rv);
 	}
+	return 0;
+}
+
+/* ---- copy-on-write ---------------------------------------------------------- */
+
+struct fork_share {
+	struct kernel *k;
+	struct proc *parent, *child;
+	int rc;
+};
+
+/* pmap_foreach_super callback: shares the parent's superpage at va, over
+ * the block at pa, whole with the child, copy-on-write on both sides. */
+static int share_super(void *arg, uint64_t va, uint64_t pa)
+{
+	struct fork_share *s = arg;
+	struct kernel *k = s->k;
+	struct vm_region *r = vm_map_lookup(&s->parent->mm->map, va);
+	unsigned i;
+	for (i = 0; i < THP_PAGES; i++) {
+		uint64_t fpa = pa + ((uint64_t)i << PGSHIFT);
+		if (rmap_add(k, fpa, s->child, va + ((uint64_t)i << PGSHIFT)) < 0)
+			break;
+		frame_ref(k, fpa);
+	}
+	int rc = i < THP_PAGES ? -ENOMEM : pmap_enter_super(&s->child->mm->pmap, va, pa, r->prot, true);
+	if (rc < 0) {
+		while (i-- > 0) {
+			uint64_t fpa = pa + ((uint64_t)i << PGSHIFT);
+			rmap_del(k, fpa, s->child, va + ((uint64_t)i << PGSHIFT));
+			frame_release(k, fpa);
+		}
+		s->rc = rc;
+		return 1;
+	}
+	pmap_super_set(&s->parent->mm->pmap, va, pa, r->prot, true);   /* cannot fail: it is one */
+	k->thp.fork_shared++;
+	return 0;
+}
+
+/* thp.h. */
+int thp_fork(struct kernel *k, struct proc *parent, struct proc *child)
+{
+	struct pmap *pm = &parent->mm->pmap;
+	if (!pm->nsuper)
+		return 0;
+	if (k->cfg.thp_cow == THP_COW_SPLIT)
+		return pmap_demote_range(pm, 0, user_top(k->cfg.levels));
+	struct fork_share s = { k, parent, child, 0 };
+	pmap_foreach_super(pm, 0, user_top(k->cfg.levels), share_super, &s);
+	return s.rc;
+}
+
+/* thp.h: a store to a copy-on-write superpage. */
+int thp_cow_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va)
+{
+	if (k->cfg.thp_cow != THP_COW_COPY) {
+		k->thp.cow_split++;
+		return 1;
+	}
+	uint64_t va2 = va & ~(THP_SIZE - 1);
+	struct pmap_page pg;
+	if (!pmap_extract(&p->mm->pmap, va2, &pg) || !pg.super || !pg.cow)
+		return 1;
+	uint64_t old = pg.pa;
+	bool alone = true;
+	for (unsigned i = 0; i < THP_PAGES && alone; i++)
+		alone = pa_frame(&k->pa, old + ((uint64_t)i << PGSHIFT))->refcount == 1;
+	k->stats.faults_cow++;
+	p->st.faults_cow++;
+	if (alone) {                     /* the other side has gone: no copy */
+		k->fault_kind = "thp-cow-reuse";
+		k->stats.faults_copy_avoided++;
+		k->thp.cow_reuses++;
+		return pmap_super_set(&p->mm->pmap, va2, old, r->prot, false);
+	}
+	uint64_t pa = room_for_block(k, false) ? page_alloc_frames(&k->pa, 9, 0, FO_RESERVED, p->tgid) : 0;
+	if (!pa) {
+		k->thp.cow_split++;
+		k->stats.faults_cow--;       /* fault_cow counts it */
+		p->st.faults_cow--;
+		return 1;
+	}
+	page_alloc_split(&k->pa, pa, 9);
+	memcpy(ram_ptr(&k->ram, pa), ram_ptr(&k->ram, old), THP_SIZE);
+	for (unsigned i = 0; i < THP_PAGES; i++) {
+		uint64_t fva = va2 + ((uint64_t)i << PGSHIFT), opa = old + ((uint64_t)i << PGSHIFT);
+		uint64_t npa = pa + ((uint64_t)i << PGSHIFT);
+		take_frame(k, p, npa, false, false);
+		pa_frame(&k->pa, npa)->flags &= (uint16_t)~FRAME_ZEROFILL;
+		rmap_move(k, opa, npa, p, fva);
+	}
+	pmap_super_set(&p->mm->pmap, va2, pa, r->prot, false);
+	for (unsigned i = 0; i < THP_PAGES; i++)   /* after the PTE no longer points at them */
+		frame_release(k, old + ((uint64_t)i << PGSHIFT));
+	k->stats.pages_copied += THP_PAGES;
+	p->st.pages_copied += THP_PAGES;
+	k->thp.cow_copies++;
+	k->fault_kind = "thp-cow-copy";
 	return 0;
 }
 
@@ -359,17 +475,24 @@ static int check_super(void *arg, uint64_t va, uint64_t pa)
 {
 	struct super_ctx *c = arg;
 	struct proc *owner = c->p->mm->owner;
+	struct pmap_page pg;
+	bool cow = pmap_extract(&c->p->mm->pmap, va, &pg) && pg.cow;
 	for (unsigned i = 0; i < THP_PAGES; i++) {
 		uint64_t fpa = pa + ((uint64_t)i << PGSHIFT), fva = va + ((uint64_t)i << PGSHIFT);
 		const struct frame *f = pa_frame(&c->k->pa, fpa);
-		if (f->owner != FO_USER || f->refcount != 1 || !f->rmap || f->rmap->next ||
-		    f->rmap->p != owner || f->rmap->va != fva) {
+		unsigned n = 0;
+		bool mine = false;
+		for (const struct rmap_entry *e = f->rmap; e; e = e->next) {
+			n++;
+			mine |= e->p == owner && e->va == fva;
+		}
+		/* its own frames; shared (copy-on-write) only if the leaf is COW */
+		if (f->owner != FO_USER || f->refcount != n || !mine || (n > 1 && !cow)) {
 			snprintf(c->msg, 200, "pid %u: superpage 0x%llx: frame 0x%llx of page 0x%llx is "
-				 "%s with %u references%s", c->p->pid, (unsigned long long)va,
-				 (unsigned long long)fpa, (unsigned long long)fva,
-				 frame_owner_name(f->owner), f->refcount,
-				 f->rmap && !f->rmap->next && f->rmap->p == owner && f->rmap->va == fva ?
-				 "" : ", not its one reverse mapping");
+				 "%s with %u references and %u reverse mappings%s%s", c->p->pid,
+				 (unsigned long long)va, (unsigned long long)fpa, (unsigned long long)fva,
+				 frame_owner_name(f->owner), f->refcount, n, mine ? "" : ", none of them this page",
+				 n > 1 && !cow ? ", shared under a writable leaf" : "");
 			return 1;
 		}
 	}

@@ -29,9 +29,16 @@
  * reservation is also broken when its range is unmapped, reprotected,
  * advised DONTNEED/FREE/NOHUGEPAGE, or its address space goes.
  *
- * Copy-on-write after fork: fork splits the parent's superpages and
- * shares 4 KiB pages (Linux since 5.8 splits on the COW fault as well);
- * docs/thp.md measures it against copying the whole 2 MiB.
+ * Copy-on-write after fork (--thp-cow):
+ *   split    (the default) fork splits the parent's superpages and shares
+ *            4 KiB pages; the first write copies 4 KiB (Linux since 5.8
+ *            splits on the COW fault as well)
+ *   copy     fork shares each superpage whole, copy-on-write in both
+ *            spaces; the first write copies all 2 MiB into a new block
+ *            (or, if the writer's frames are its alone again, takes them
+ *            over), so the writer keeps a superpage; without a free block
+ *            it falls back to splitting
+ * docs/thp.md measures the two.
  */
 #ifndef VMOS_KERNEL_THP_H
 #define VMOS_KERNEL_THP_H
@@ -46,6 +53,7 @@ struct vm_region;
 
 enum thp_mode { THP_NEVER = 0, THP_MADVISE, THP_ALWAYS };
 enum thp_strategy { THP_RESERVE = 0, THP_EAGER };
+enum thp_cow { THP_COW_SPLIT = 0, THP_COW_COPY };
 
 #define THP_PAGES      512u            /* 4 KiB pages in a superpage */
 #define THP_SIZE       (2ULL << 20)
@@ -74,11 +82,16 @@ struct thp_state {
 	uint64_t frames_returned;     /* unmapped frames given back by breaking */
 	uint64_t eager_maps, eager_failed;
 	uint64_t promotions, promotion_failed;
+	uint64_t fork_shared;         /* superpages fork shared whole (--thp-cow copy) */
+	uint64_t cow_copies, cow_reuses, cow_split;   /* COW faults on them: copied 2 MiB,
+	                                                 took the frames over, split */
 };
 
 /* Parses a --thp value into *mode.  Returns 0 or -1. */
 int thp_parse_mode(const char *s, enum thp_mode *mode);
 int thp_parse_strategy(const char *s, enum thp_strategy *st);
+int thp_parse_cow(const char *s, enum thp_cow *c);
+const char *thp_cow_name(enum thp_cow c);
 const char *thp_mode_name(enum thp_mode m);
 const char *thp_strategy_name(enum thp_strategy s);
 
@@ -92,6 +105,19 @@ void thp_shutdown(struct kernel *k);
  * eager, the whole range as a superpage, and returns 0; returns 1 if THP
  * does not apply (the caller maps a 4 KiB page as usual), or -ENOMEM. */
 int thp_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va);
+
+/* fork: makes child's page tables share parent's superpages under
+ * --thp-cow (split: splits them all in parent, child gets 4 KiB pages from
+ * fork's page copy; copy: each superpage becomes copy-on-write in parent
+ * and is entered whole in child, each frame gaining a reference and a
+ * reverse mapping).  fork's page-by-page copy then passes over pages with
+ * pg->super.  Returns 0 or -ENOMEM (what was shared stays, for the child's
+ * exit to release). */
+int thp_fork(struct kernel *k, struct proc *parent, struct proc *child);
+/* A store to the copy-on-write superpage at va of region r of p (pmap says
+ * va is in one and its leaf is COW).  Returns 0 (served: copied or taken
+ * over), 1 (not served: the caller splits and copies 4 KiB) or -ENOMEM. */
+int thp_cow_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va);
 
 /* Breaks the reservations of mm that overlap [start, end) (all of them for
  * start = 0, end = UINT64_MAX). */

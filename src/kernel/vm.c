@@ -290,6 +290,11 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	if (recorded && pg.swapped)
 		return fault_swapin(k, p, r, va, pg.swap_slot);
 	if (recorded && pg.present) {
+		if (acc == ACC_STORE && pg.cow && pg.super) {
+			int rc = thp_cow_fault(k, p, r, va);   /* --thp-cow copy: 2 MiB */
+			if (rc <= 0)
+				return rc;
+		}
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
 		/* the PTE lags behind the region (cannot happen today): resync */

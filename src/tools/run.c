@@ -279,6 +279,11 @@ static int opt_thp_strategy(const struct opt *o, char **v)
 	       bad(o->name, v[0], "reserve or eager") : 0;
 }
 
+static int opt_thp_cow(const struct opt *o, char **v)
+{
+	return thp_parse_cow(v[0], &R.cfg.thp_cow) < 0 ? bad(o->name, v[0], "split or copy") : 0;
+}
+
 /* A positive count into the uint64_t at o->target; why is the error hint. */
 static int positive(const struct opt *o, char **v, const char *why)
 {
@@ -456,6 +461,9 @@ static const struct opt run_opts[] = {
 	  "aligned 2 MiB block is reserved at the first fault, its 4 KiB\n"
 	  "pages mapped one by one, promoted when all 512 are) or eager\n"
 	  "(a zero-filled 2 MiB leaf at the first fault)", .set = opt_thp_strategy },
+	{ .name = "--thp-cow", .arg = "C", .help = "superpages after fork: split (default: 4 KiB pages shared\n"
+	  "copy-on-write) or copy (shared whole; the first write copies\n"
+	  "2 MiB and keeps the writer's superpage)", .set = opt_thp_cow },
 	{ .name = "--max-procs", .arg = "N", .help = "live processes and threads each program and its descendants\n"
 	  "may have (default 256; fork and clone fail with EAGAIN beyond it)", .set = opt_max_procs },
 	OPT_HEADING_ROW(""),

@@ -83,6 +83,10 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)t->promotions, (unsigned long long)t->promotion_failed,
 			(unsigned long long)t->eager_maps, (unsigned long long)k->pk.demotions,
 			(unsigned long long)k->mmu.stats.tlb_super_hits);
+		fprintf(out, "thp: after fork (--thp-cow %s): shared whole %llu; copy-on-write faults on superpages: "
+			"2 MiB copies %llu, taken over %llu, split %llu\n", thp_cow_name(k->cfg.thp_cow),
+			(unsigned long long)t->fork_shared, (unsigned long long)t->cow_copies,
+			(unsigned long long)t->cow_reuses, (unsigned long long)t->cow_split);
 	}
 	fprintf(out, "replacement: %s over %llu frames; swapped out %llu, swapped in %llu, dropped %llu; swap slots %llu, peak used %llu\n",
 		k->repl.ops->name, (unsigned long long)k->repl.capacity,
@@ -208,6 +212,8 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("thp_promotions_refused", k->thp.promotion_failed);
 		J("thp_eager_maps", k->thp.eager_maps);
 		J("thp_demotions", k->pk.demotions);
+		J("thp_fork_shared", k->thp.fork_shared); J("thp_cow_copies", k->thp.cow_copies);
+		J("thp_cow_reuses", k->thp.cow_reuses); J("thp_cow_split", k->thp.cow_split);
 		J("tlb_super_hits", k->mmu.stats.tlb_super_hits);
 	}
 	fprintf(f, "}, \"processes\": [");

@@ -25,8 +25,8 @@
 #define SP  (2ULL << 20)
 #define NP  512u
 
-/* kf_boot with --thp always and a strategy. */
-static void thp_boot(enum thp_strategy s, uint64_t ram)
+/* kf_boot with --thp always, a strategy and a copy-on-write choice. */
+static void thp_boot_cow(enum thp_strategy s, uint64_t ram, enum thp_cow cow)
 {
 	struct kernel_config cfg;
 	kernel_config_default(&cfg);
@@ -34,12 +34,18 @@ static void thp_boot(enum thp_strategy s, uint64_t ram)
 	cfg.debug = true;
 	cfg.thp = THP_ALWAYS;
 	cfg.thp_strategy = s;
+	cfg.thp_cow = cow;
 	cfg.out = fopen("/dev/null", "w");
 	cfg.err = stderr;
 	REQUIRE(cfg.out);
 	REQUIRE(kernel_boot(&k, &cfg) == 0);
 	kf_objs0 = kmem_objects_in_use(&k.km);
 	kf_pt0 = k.pa.by_owner[FO_PAGE_TABLE];
+}
+
+static void thp_boot(enum thp_strategy s, uint64_t ram)
+{
+	thp_boot_cow(s, ram, THP_COW_SPLIT);
 }
 
 /* The level of the TLB entry that translates va for p now, -1 if none. */
@@ -207,5 +213,44 @@ TEST(thp_reservations_go_back_on_munmap_and_under_pressure)
 		  (unsigned long long)(k.pa.free_frames - free0));
 	CHECK_MSG(kf_differs(p, A, 5) == -1, "the mapped page of a broken reservation lost its bytes");
 	KF_CHECK_KERNEL();
+	kf_halt();
+}
+
+TEST(thp_cow_copy_shares_whole_then_copies_2mib)
+{
+	thp_boot_cow(THP_EAGER, 32 << 20, THP_COW_COPY);
+	struct proc *p = kf_spawn();
+	kf_map(p, A, NP, LX_PROT_READ | LX_PROT_WRITE);
+	fill_range(p, A, 6);
+	REQUIRE(pmap_is_super(&p->mm->pmap, A));
+	uint64_t base = kf_page(p, A).pa;
+	struct proc *c = kf_fork(p);
+	CHECK_MSG(pmap_is_super(&p->mm->pmap, A) && pmap_is_super(&c->mm->pmap, A),
+		  "--thp-cow copy: fork did not keep the superpage whole on both sides");
+	struct pmap_page pp = kf_page(p, A + 33 * PGSIZE), cp = kf_page(c, A + 33 * PGSIZE);
+	CHECK_MSG(pp.cow && cp.cow && pp.pa == cp.pa && kf_refs(pp.pa) == 2,
+		  "a shared superpage page: cow %d/%d, same frame %d, refs %u (want COW, one frame, 2)",
+		  pp.cow, cp.cow, pp.pa == cp.pa, kf_refs(pp.pa));
+	CHECK_MSG(kf_mmu(p, A, ACC_STORE) == CAUSE_STORE_PAGE_FAULT && kf_mmu(c, A + SP - 1, ACC_STORE) == CAUSE_STORE_PAGE_FAULT,
+		  "a shared superpage is writable through the MMU");
+	KF_CHECK_KERNEL();
+	uint64_t copied0 = k.stats.pages_copied;
+	REQUIRE(kf_fill(c, A + 40 * PGSIZE, 7) == 0);
+	CHECK_MSG(k.stats.pages_copied == copied0 + NP && k.thp.cow_copies == 1,
+		  "the child's write copied %llu pages, want 512 (the whole superpage)",
+		  (unsigned long long)(k.stats.pages_copied - copied0));
+	CHECK_MSG(pmap_is_super(&c->mm->pmap, A) && kf_page(c, A).pa != base && !kf_page(c, A).cow,
+		  "the child's copy is not a writable superpage of its own");
+	CHECK_MSG(first_bad_page(c, A, 6, 40, 1) == NP && kf_differs(c, A + 40 * PGSIZE, 7) == -1,
+		  "the child's copy lost bytes");
+	CHECK_MSG(first_bad_page(p, A, 6, 0, 0) == NP, "the parent's superpage changed");
+	KF_CHECK_KERNEL();
+	kf_exit(c);
+	uint64_t copied1 = k.stats.pages_copied;
+	REQUIRE(kf_fill(p, A + 2 * PGSIZE, 8) == 0);
+	CHECK_MSG(k.stats.pages_copied == copied1 && k.thp.cow_reuses == 1 && kf_page(p, A).pa == base &&
+		  !kf_page(p, A).cow && pmap_is_super(&p->mm->pmap, A),
+		  "the parent's write after the child exited copied %llu pages (want 0: its frames again)",
+		  (unsigned long long)(k.stats.pages_copied - copied1));
 	kf_halt();
 }

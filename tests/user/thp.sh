@@ -14,7 +14,8 @@
 #  4. Trace replay with superpages: fewer TLB misses on a sweep trace.
 #  5. --thp bogus is refused with a clear message and status 2.
 #  6. Every program case of tests/user/expected again with --thp always
-#     (reserve and eager) under --check: the same output as without.
+#     (reserve with --thp-cow split, eager with --thp-cow copy) under
+#     --check: the same output as without.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -52,6 +53,17 @@ for mode in madvise always; do
 done
 run_vmos run --stats "$BIN/thp" >/dev/null 2>"$tmp/err"
 ! grep -q '^thp:' "$tmp/err" && ok "--thp never: no superpage counters" || bad "--thp never printed thp counters"
+# --thp-cow copy: fork shares superpages whole, the first write copies 2 MiB
+for s in reserve eager; do
+	run_vmos run --check --stats --thp always --thp-strategy $s --thp-cow copy "$BIN/thp" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	copies=$(stat '2 MiB copies' "$tmp/err")
+	if [ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/ref.out" && ! grep -q invariant "$tmp/err" && [ "$copies" -ge 1 ]; then
+		ok "thp --thp-cow copy ($s): same output, $copies superpages copied whole after fork"
+	else
+		bad "thp --thp-cow copy ($s): status $rc, $copies 2 MiB copies: $(diff "$tmp/ref.out" "$tmp/out" | head -3 | tr '\n' ' ')"
+	fi
+done
 
 # 2. pressure: reservations go back before anything is swapped
 for s in reserve eager; do
@@ -131,14 +143,15 @@ rc=$?
 
 # 6. every program, again with superpages
 for s in reserve eager; do
-	USER_TEST_QEMU=0 USER_TEST_VMOS_FLAGS="--thp always --thp-strategy $s" bash tests/user/programs.sh >"$tmp/progs" 2>&1
+	cow=split; [ $s = eager ] && cow=copy
+	USER_TEST_QEMU=0 USER_TEST_VMOS_FLAGS="--thp always --thp-strategy $s --thp-cow $cow" bash tests/user/programs.sh >"$tmp/progs" 2>&1
 	grep '^FAIL' "$tmp/progs" | sed "s/^FAIL/FAIL (--thp always, $s)/"
 	line=$(tail -1 "$tmp/progs")
 	p=$(grep -o -E '^[0-9]+ passed' <<<"$line" | grep -o -E '[0-9]+'); f=$(grep -o -E '[0-9]+ failed' <<<"$line" | grep -o -E '[0-9]+')
 	if [ -z "$p" ] || [ -z "$f" ]; then
 		bad "programs with --thp always ($s): no result line"
 	else
-		echo "ok   programs with --thp always --thp-strategy $s: $p passed, $f failed"
+		echo "ok   programs with --thp always --thp-strategy $s --thp-cow $cow: $p passed, $f failed"
 		pass=$((pass + p)); fail=$((fail + f))
 	fi
 done
