@@ -14,7 +14,8 @@
 #
 # For vmos: TLB misses and page walks in the access phase (a run with the
 # passes minus one with none: the touch pass alone), demand-zero faults,
-# the process's resident peak (RSS), the guest's own timing of the access
+# the process's resident peak (RSS) and the machine's peak of frames in use
+# (reservations included), the guest's own timing of the access
 # phase, and vmos's host wall time.  Natively: the access phase's time,
 # AnonHugePages, peak RSS (/usr/bin/time), and dTLB misses if perf events
 # are allowed ("-" otherwise).  Medians of $BENCH_THP_RUNS runs (default 3).
@@ -71,6 +72,7 @@ vmos_run() {
 		stat 'page walks:' "$tmp/err" >>"$tmp/$label.walks"
 		stat 'faults: demand-zero' "$tmp/err" >>"$tmp/$label.faults"
 		echo $(( $(stat 'resident peak' "$tmp/err") * 4 / 1024 )) >>"$tmp/$label.rss"
+		echo $(( $(grep -o -m1 -E 'in use now, peak [0-9]+' "$tmp/err" | grep -o -E '[0-9]+$') * 4 / 1024 )) >>"$tmp/$label.inuse"
 		field run_ns "$tmp/out" >>"$tmp/$label.run_ns"
 		field touch_ns "$tmp/out" >>"$tmp/$label.touch_ns"
 		grep -o -E 'superpage entries [0-9]+' "$tmp/err" | grep -o -E '[0-9]+$' >>"$tmp/$label.superhits"
@@ -99,7 +101,7 @@ m() { [ -s "$tmp/$1.$2" ] && median <"$tmp/$1.$2" || echo -; }
 sub() { case "$1$2" in *-*|*fail*) echo -;; *) echo $(( $1 - $2 ));; esac; }
 kib_mib() { case "$1" in -|fail) echo -;; *) echo $(( $1 / 1024 ));; esac; }
 ms() { case "$1" in -|fail) echo -;; *) awk -v v="$1" 'BEGIN { printf "%.1f", v / 1e6 }';; esac; }
-ratio() { case "$1$2" in *-*|*fail*) echo -;; *) awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "inf" }';; esac; }
+ratio() { case "$1$2" in *-*|*fail*) echo -;; *) awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf (a / b >= 10 ? "%.0fx" : "%.2fx"), a / b; else print "inf" }';; esac; }
 
 # pattern NAME RAM ARGS(with N) ARGS0(with 0): one table.
 pattern() {
@@ -133,6 +135,7 @@ pattern() {
 	printf '%-30s %14s %14s %14s\n' "demand-zero faults" "$(m never faults)" "$(m reserve faults)" "$(m eager faults)"
 	printf '%-30s %14s %14s %14s\n' "superpages (promoted/eager)" "0" "$(m reserve promotions)" "$(m eager eager)"
 	printf '%-30s %14s %14s %14s\n' "resident peak (RSS), MiB" "$(m never rss)" "$(m reserve rss)" "$(m eager rss)"
+	printf '%-30s %14s %14s %14s\n' "RAM in use peak (all owners), MiB" "$(m never inuse)" "$(m reserve inuse)" "$(m eager inuse)"
 	printf '%-30s %14s %14s %14s\n' "guest touch phase, ms" "$(ms "$(m never touch_ns)")" "$(ms "$(m reserve touch_ns)")" "$(ms "$(m eager touch_ns)")"
 	printf '%-30s %14s %14s %14s\n' "guest access phase, ms" "$(ms "$(m never run_ns)")" "$(ms "$(m reserve run_ns)")" "$(ms "$(m eager run_ns)")"
 	printf '%-30s %14s %14s %14s\n' "vmos wall time, ms" "$(m never wall)" "$(m reserve wall)" "$(m eager wall)"
