@@ -84,6 +84,7 @@ struct kernel_config {
 	enum thp_mode thp;        /* transparent superpages (thp.h): never (default), madvise, always */
 	enum thp_strategy thp_strategy;  /* reserve (default) or eager */
 	enum thp_cow thp_cow;     /* split (default) or copy: superpages after fork */
+	uint64_t thp_collapse;    /* instructions between collapse passes (0: none) */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */

@@ -812,6 +812,38 @@ int pmap_promote(struct pmap *pm, uint64_t va)
 	return 0;
 }
 
+/* pmap.h: 512 valid PTEs become one leaf over a new block. */
+int pmap_collapse(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot)
+{
+	struct page_alloc *pga = pm->pk->pa;
+	const uint64_t span = LEVEL_SIZE(1);
+	if ((va & (span - 1)) || (pa & (span - 1)) || va >= pm->top ||
+	    !(pmap_effective_prot(prot) & VM_PROT_READ))
+		return -EINVAL;
+	struct frame *l1f;
+	uint64_t *s1 = level1_slot(pm, va, false, &l1f);
+	if (!s1 || !(*s1 & PTE_V) || PTE_IS_LEAF(*s1))
+		return -EINVAL;
+	uint64_t table = PTE_PA(*s1), ad = 0;
+	if (table_frame(pga, table)->refcount != PT_ENTRIES)
+		return -EINVAL;
+	const uint64_t *t = table_of(pga, table);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (!(t[i] & PTE_V))
+			return -EINVAL;
+		ad |= t[i] & (PTE_A | PTE_D);
+	}
+	*s1 = pmap_make_leaf(pa, prot, false) | ad;
+	wc_drop(pm, va);
+	mmu_pwc_flush(pm->pk->mmu);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		pmap_flush_va(pm, va + ((uint64_t)i << PGSHIFT));
+	page_free_frames(pga, table, 0);
+	pm->pt_pages--;
+	pm->nsuper++;
+	return 0;
+}
+
 /* pmap.h: one leaf over an aligned block, in an empty 2 MiB range. */
 int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
 {

@@ -201,6 +201,13 @@ const char *pmap_check(struct pmap *pm);
  * shot down from the TLB.  Returns 0, or -EINVAL (not promotable; nothing
  * changed). */
 int pmap_promote(struct pmap *pm, uint64_t va);
+/* Replaces the 512 level-0 PTEs of the 2 MiB-aligned range at va - all
+ * valid, whatever frames they map - by one level-1 leaf over the aligned
+ * block at pa with prot (not copy-on-write), A and D the OR of theirs; the
+ * table is freed and the 512 pages shot down.  The caller has copied the
+ * pages into the block and moved their reverse mappings (khugepaged's
+ * collapse).  Returns 0 or -EINVAL (not 512 valid PTEs; nothing changed). */
+int pmap_collapse(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot);
 /* Maps the 2 MiB-aligned block at pa as one leaf at 2 MiB-aligned va with
  * prot (at least readable).  The range must hold no page (an empty table
  * left there is freed).  Returns 0, -EEXIST (a page is mapped in the range),

@@ -64,6 +64,7 @@ int thp_init(struct kernel *k)
 {
 	memset(&k->thp, 0, sizeof k->thp);
 	k->thp_break = thp_break_oldest;
+	k->thp.next_collapse = k->cfg.thp_collapse;
 	if (k->cfg.thp == THP_NEVER)
 		return 0;
 	k->thp.hash = kzalloc(&k->km, THP_HASH * sizeof *k->thp.hash);
@@ -442,6 +443,101 @@ int thp_cow_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_
 	k->thp.cow_copies++;
 	k->fault_kind = "thp-cow-copy";
 	return 0;
+}
+
+/* ---- collapse (khugepaged) ------------------------------------------------ */
+
+struct collapse_scan {
+	struct kernel *k;
+	uint64_t va;                      /* the range */
+	unsigned n;                       /* pages found */
+	bool ok;
+	uint64_t pa[THP_PAGES];
+};
+
+/* pmap_foreach callback: records page pg's frame if it may be collapsed
+ * (present, accessible, a user frame of this space alone). */
+static int collect_page(void *arg, const struct pmap_page *pg)
+{
+	struct collapse_scan *c = arg;
+	const struct frame *f = pg->present ? pa_frame(&c->k->pa, pg->pa) : NULL;
+	if (!f || !pg->prot || pg->super || f->owner != FO_USER || f->refcount != 1) {
+		c->ok = false;
+		return 1;
+	}
+	c->pa[(pg->va - c->va) >> PGSHIFT] = pg->pa;
+	c->n++;
+	return 0;
+}
+
+/* Collapses the range at va2 of p's region r if it can be.  Returns 1 if
+ * it was, 0 if it cannot be, -1 if no block can be had (the pass stops). */
+static int collapse_range(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va2)
+{
+	static struct collapse_scan c;      /* 4 KiB of frame addresses: not on the stack */
+	c.k = k;
+	c.va = va2;
+	c.n = 0;
+	c.ok = true;
+	pmap_foreach(&p->mm->pmap, va2, va2 + THP_SIZE, collect_page, &c);
+	if (!c.ok || c.n != THP_PAGES || resv_find(k, p->mm, va2))
+		return 0;                    /* a reservation will promote it itself */
+	if (!room_for_block(k, false))
+		return -1;
+	uint64_t pa = page_alloc_frames(&k->pa, 9, 0, FO_RESERVED, p->tgid);
+	if (!pa)
+		return -1;
+	page_alloc_split(&k->pa, pa, 9);
+	for (unsigned i = 0; i < THP_PAGES; i++) {
+		uint64_t npa = pa + ((uint64_t)i << PGSHIFT);
+		memcpy(ram_ptr(&k->ram, npa), ram_ptr(&k->ram, c.pa[i]), PGSIZE);
+		take_frame(k, p, npa, false, false);
+		struct frame *nf = pa_frame(&k->pa, npa);
+		nf->flags = (uint16_t)((nf->flags & ~FRAME_ZEROFILL) |
+				       (pa_frame(&k->pa, c.pa[i])->flags & FRAME_ZEROFILL));
+		rmap_move(k, c.pa[i], npa, p, va2 + ((uint64_t)i << PGSHIFT));
+	}
+	k->ever_super = true;
+	if (pmap_collapse(&p->mm->pmap, va2, pa, r->prot) < 0)
+		kpanic("thp collapse: the PTEs of 0x%llx changed under the copy", (unsigned long long)va2);
+	for (unsigned i = 0; i < THP_PAGES; i++)   /* after the PTEs no longer point at them */
+		frame_release(k, c.pa[i]);
+	k->stats.pages_copied += THP_PAGES;
+	p->st.pages_copied += THP_PAGES;
+	k->thp.collapses++;
+	return 1;
+}
+
+/* thp.h: one khugepaged pass. */
+void thp_collapse_pass(struct kernel *k)
+{
+	unsigned scanned = 0, done = 0;
+	k->thp.collapse_passes++;
+	for (struct proc *p = k->procs; p; p = p->next) {
+		if (!proc_space_live(p) || p->mm->owner != p || p->pid < k->thp.scan_pid)
+			continue;
+		uint64_t from = p->pid == k->thp.scan_pid ? k->thp.scan_va : 0;
+		for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
+			if (r->end <= from || !region_ok(k, r))
+				continue;
+			uint64_t va2 = (r->start + THP_SIZE - 1) & ~(THP_SIZE - 1);
+			if (va2 < from)
+				va2 = from;
+			for (; va2 + THP_SIZE <= r->end; va2 += THP_SIZE) {
+				if (pmap_range_empty(&p->mm->pmap, va2) || pmap_is_super(&p->mm->pmap, va2))
+					continue;
+				int rc = scanned++ < THP_COLLAPSE_SCAN ? collapse_range(k, p, r, va2) : -1;
+				done += rc > 0;
+				if (rc < 0 || done == THP_COLLAPSE_MAX) {
+					k->thp.scan_pid = p->pid;
+					k->thp.scan_va = va2 + (rc > 0 ? THP_SIZE : 0);
+					return;
+				}
+			}
+		}
+	}
+	k->thp.scan_pid = 0;                 /* every space seen: start again */
+	k->thp.scan_va = 0;
 }
 
 /* ---- looking and checking ------------------------------------------------- */

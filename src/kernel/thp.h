@@ -83,6 +83,10 @@ struct thp_state {
 	uint64_t eager_maps, eager_failed;
 	uint64_t promotions, promotion_failed;
 	uint64_t fork_shared;         /* superpages fork shared whole (--thp-cow copy) */
+	uint64_t collapse_passes, collapses;   /* --thp-collapse: passes run, ranges collapsed */
+	uint64_t next_collapse;       /* instret of the next pass */
+	uint32_t scan_pid;            /* where the last pass stopped: address space */
+	uint64_t scan_va;             /* and 2 MiB range */
 	uint64_t cow_copies, cow_reuses, cow_split;   /* COW faults on them: copied 2 MiB,
 	                                                 took the frames over, split */
 };
@@ -118,6 +122,19 @@ int thp_fork(struct kernel *k, struct proc *parent, struct proc *child);
  * va is in one and its leaf is COW).  Returns 0 (served: copied or taken
  * over), 1 (not served: the caller splits and copies 4 KiB) or -ENOMEM. */
 int thp_cow_fault(struct kernel *k, struct proc *p, struct vm_region *r, uint64_t va);
+
+/* khugepaged's pass (--thp-collapse N: every N instructions, sched.c): looks
+ * at up to THP_COLLAPSE_SCAN non-empty 2 MiB ranges of eligible regions,
+ * going on where the last pass stopped, and collapses each whose 512 pages
+ * are all present, valid and this space's alone (one reference) into a
+ * new superpage: the pages are copied into an aligned block, their reverse
+ * mappings moved, the table replaced by one leaf (pmap_collapse).  At most
+ * THP_COLLAPSE_MAX ranges a pass; none when memory is short or no free
+ * block is left.  A range with absent pages is left alone (Linux's
+ * max_ptes_none = 0: no memory bloat). */
+#define THP_COLLAPSE_SCAN 64
+#define THP_COLLAPSE_MAX  8
+void thp_collapse_pass(struct kernel *k);
 
 /* Breaks the reservations of mm that overlap [start, end) (all of them for
  * start = 0, end = UINT64_MAX). */

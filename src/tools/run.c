@@ -279,6 +279,13 @@ static int opt_thp_strategy(const struct opt *o, char **v)
 	       bad(o->name, v[0], "reserve or eager") : 0;
 }
 
+static int opt_thp_collapse(const struct opt *o, char **v)
+{
+	if (options_parse_u64(v[0], &R.cfg.thp_collapse) < 0 || R.cfg.thp_collapse < 1000)
+		return bad(o->name, v[0], "instructions between passes, at least 1000");
+	return 0;
+}
+
 static int opt_thp_cow(const struct opt *o, char **v)
 {
 	return thp_parse_cow(v[0], &R.cfg.thp_cow) < 0 ? bad(o->name, v[0], "split or copy") : 0;
@@ -464,6 +471,9 @@ static const struct opt run_opts[] = {
 	{ .name = "--thp-cow", .arg = "C", .help = "superpages after fork: split (default: 4 KiB pages shared\n"
 	  "copy-on-write) or copy (shared whole; the first write copies\n"
 	  "2 MiB and keeps the writer's superpage)", .set = opt_thp_cow },
+	{ .name = "--thp-collapse", .arg = "N", .help = "every N instructions, a khugepaged-like pass collapses\n"
+	  "up to 8 fully mapped 2 MiB ranges of 4 KiB pages (after a\n"
+	  "split, or pages not from one reservation) into superpages", .set = opt_thp_collapse },
 	{ .name = "--max-procs", .arg = "N", .help = "live processes and threads each program and its descendants\n"
 	  "may have (default 256; fork and clone fail with EAGAIN beyond it)", .set = opt_max_procs },
 	OPT_HEADING_ROW(""),

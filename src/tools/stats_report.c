@@ -83,6 +83,10 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)t->promotions, (unsigned long long)t->promotion_failed,
 			(unsigned long long)t->eager_maps, (unsigned long long)k->pk.demotions,
 			(unsigned long long)k->mmu.stats.tlb_super_hits);
+		if (k->cfg.thp_collapse)
+			fprintf(out, "thp: collapse passes %llu (every %llu instructions), ranges collapsed %llu\n",
+				(unsigned long long)t->collapse_passes, (unsigned long long)k->cfg.thp_collapse,
+				(unsigned long long)t->collapses);
 		fprintf(out, "thp: after fork (--thp-cow %s): shared whole %llu; copy-on-write faults on superpages: "
 			"2 MiB copies %llu, taken over %llu, split %llu\n", thp_cow_name(k->cfg.thp_cow),
 			(unsigned long long)t->fork_shared, (unsigned long long)t->cow_copies,
@@ -214,6 +218,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 		J("thp_demotions", k->pk.demotions);
 		J("thp_fork_shared", k->thp.fork_shared); J("thp_cow_copies", k->thp.cow_copies);
 		J("thp_cow_reuses", k->thp.cow_reuses); J("thp_cow_split", k->thp.cow_split);
+		J("thp_collapse_passes", k->thp.collapse_passes); J("thp_collapses", k->thp.collapses);
 		J("tlb_super_hits", k->mmu.stats.tlb_super_hits);
 	}
 	fprintf(f, "}, \"processes\": [");

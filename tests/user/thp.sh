@@ -65,6 +65,24 @@ for s in reserve eager; do
 	fi
 done
 
+# --thp-collapse: after fork split the parent's superpages, the pass puts
+# them back once the child is gone: fewer TLB misses, the same bytes
+for col in 0 100000; do
+	opt=(); [ $col != 0 ] && opt=(--thp-collapse $col)
+	run_vmos run --check --stats --thp always --thp-strategy eager "${opt[@]}" "$BIN/thpfork" 16 2048 40 \
+		>"$tmp/fork.$col" 2>"$tmp/fork.$col.err"
+	echo $? >"$tmp/fork.$col.rc"
+done
+c=$(stat 'ranges collapsed' "$tmp/fork.100000.err")
+m0=$(stat 'tlb misses:' "$tmp/fork.0.err"); m1=$(stat 'tlb misses:' "$tmp/fork.100000.err")
+sums0=$(grep -o 'sum=[0-9]*' "$tmp/fork.0"); sums1=$(grep -o 'sum=[0-9]*' "$tmp/fork.100000")
+if [ "$(cat "$tmp/fork.0.rc")" = 0 ] && [ "$(cat "$tmp/fork.100000.rc")" = 0 ] && [ "$c" -ge 8 ] &&
+   [ "$m1" -lt "$m0" ] && [ -n "$sums0" ] && [ "$sums0" = "$sums1" ] && ! grep -q invariant "$tmp/fork.100000.err"; then
+	ok "--thp-collapse: $c ranges collapsed after fork's split, TLB misses $m0 -> $m1, same sums"
+else
+	bad "--thp-collapse: status $(cat "$tmp/fork.100000.rc"), $c collapsed, TLB misses $m0 -> $m1: $(grep -m1 invariant "$tmp/fork.100000.err")"
+fi
+
 # 2. pressure: reservations go back before anything is swapped
 for s in reserve eager; do
 	run_vmos -t 120 run --check --stats --thp always --thp-strategy $s --ram 64M --frames 3000 --swap 64M \
