@@ -395,7 +395,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 		uint64_t p = (PTE_PA(e->pte) & ~span) | (va & span);
 		m->stats.tlb_hits++;
 		m->stats.tlb_super_hits += span >= LEVEL_SIZE(1) - 1;
-		m->last_super = span == LEVEL_SIZE(1) - 1 ? e : NULL;
+		m->last_super = span == LEVEL_SIZE(1) - 1 ? &m->tlb.fast_mask[e - m->tlb.e] : NULL;
 		if (!ram_contains(m->ram, p & ~PGMASK, PGSIZE))
 			return (int)mmu_access_fault_cause(acc);
 		*pa = p;
@@ -421,7 +421,7 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 		ne = tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
 	else
 		ne = tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
-	m->last_super = r.level == 1 ? ne : NULL;
+	m->last_super = r.level == 1 ? &m->tlb.fast_mask[ne - m->tlb.e] : NULL;
 	*pa = r.pa;
 	return 0;
 }
@@ -448,7 +448,7 @@ int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t 
 		f->tag = page;
 		f->addend = (uintptr_t)(*host - (va & PGMASK)) - (uintptr_t)page;
 		if (m->last_super)       /* derived from a 2 MiB entry: say where */
-			m->last_super->fast_mask |= 1ULL << (((va >> PGSHIFT) & (PT_ENTRIES - 1)) / (PT_ENTRIES / 64));
+			*m->last_super |= 1ULL << (((va >> PGSHIFT) & (PT_ENTRIES - 1)) / (PT_ENTRIES / 64));
 	}
 	return 0;
 }

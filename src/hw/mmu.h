@@ -85,9 +85,9 @@ struct mmu {
 	struct mmu_pwc pwc[MMU_PWC_ENTRIES];
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
 	bool fast_used;      /* an entry was filled since the last full flush */
-	struct tlb_entry *last_super;  /* the level-1 entry the last mmu_translate
-	                                  used, else NULL: the fast-cache fill after
-	                                  it marks the entry's fast_mask */
+	uint64_t *last_super;  /* tlb.fast_mask word of the level-1 entry the last
+	                          mmu_translate used, else NULL: the fast-cache
+	                          fill after it marks it */
 	/* The slots filled since the last flush (fast_filled of them, each
 	 * acc * MMU_FAST_ENTRIES + index), so that a flush - every address-space
 	 * switch - clears those rather than all 3 x MMU_FAST_ENTRIES; more than

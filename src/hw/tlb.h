@@ -60,12 +60,6 @@ struct tlb_entry {
 	uint64_t pte;        /* the leaf PTE as stored after the walk's A/D update */
 	uint16_t asid;
 	bool     global;
-	/* A superpage entry (level >= 1): bit g set if a 4 KiB page in the g-th
-	 * 64th of it may have an entry in the MMU's host fast cache derived
-	 * from this one (set by the MMU; 0 when filled, kept when refreshed),
-	 * so that evicting it drops 8 candidate slots per set bit instead of
-	 * scanning the whole fast cache.  Unused at level 0. */
-	uint64_t fast_mask;
 };
 
 struct tlb_set_state {
@@ -84,6 +78,14 @@ struct tlb {
 	uint32_t *filt;                /* presence filter (see above) */
 	uint64_t filt_mask;            /* its size - 1 (a power of two) */
 	unsigned filt_shift;           /* 64 - log2(its size) */
+	/* Per entry (same index as e), for superpage entries (level >= 1): bit
+	 * g set if a 4 KiB page in the g-th 64th of the entry may have a slot
+	 * in the MMU's host fast cache derived from it (set by the MMU; 0 when
+	 * a superpage entry is filled, kept when refreshed), so that evicting
+	 * it drops 8 candidate slots per set bit instead of scanning the whole
+	 * fast cache.  Not kept for 4 KiB entries (a separate array: the
+	 * entries of the miss path stay 16 bytes). */
+	uint64_t *fast_mask;
 	uint64_t removed_mask;         /* fast_mask of the entry being reported
 	                                  to a tlb_removed_fn, during the call */
 };
@@ -250,7 +252,7 @@ tlb_fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint
 	uint64_t old = t->tag[i];
 	int old_level = tlb_tag_level(old);
 	if (removed) {
-		t->removed_mask = t->e[i].fast_mask;
+		t->removed_mask = t->fast_mask[i];
 		removed(ctx, tlb_tag_vpn(old), old_level);
 	}
 	t->filt[tlb_filt_index(t, old)]--;
@@ -270,6 +272,8 @@ fill_free:
 set_entry:
 	t->tag[i] = tag;
 	t->e[i] = (struct tlb_entry){ .pte = pte, .asid = asid, .global = global };
+	if (level)
+		t->fast_mask[i] = 0;
 	return &t->e[i];
 }
 
