@@ -254,3 +254,43 @@ TEST(thp_cow_copy_shares_whole_then_copies_2mib)
 		  (unsigned long long)(k.stats.pages_copied - copied1));
 	kf_halt();
 }
+
+/* No free aligned 2 MiB block (fragmented memory): the fault maps a plain
+ * 4 KiB page and counts the reservation not made; when a block is free
+ * again the next range gets one. */
+TEST(thp_fragmented_memory_falls_back_to_4k_pages)
+{
+	thp_boot(THP_RESERVE, 32 << 20);
+	struct proc *p = kf_spawn();
+	kf_map(p, A, 4 * NP, LX_PROT_READ | LX_PROT_WRITE);
+	/* take every block of order 9 or more, then give back one frame of
+	 * each: plenty of free memory, no free aligned 2 MiB */
+	static uint64_t held[64];
+	unsigned n = 0;
+	while (n < 64 && (held[n] = page_alloc_frames(&k.pa, 9, 0, FO_KERNEL, 0)) != 0)
+		n++;
+	REQUIRE(n > 0 && n < 64);
+	for (unsigned i = 0; i < n; i++) {
+		page_alloc_split(&k.pa, held[i], 9);
+		page_free_frames(&k.pa, held[i] + 7 * PGSIZE, 0);
+	}
+	uint64_t failed0 = k.thp.resv_failed;
+	REQUIRE(kf_fill(p, A, 1) == 0);
+	CHECK_MSG(k.thp.count == 0 && k.thp.resv_failed == failed0 + 1 && kf_page(p, A).present,
+		  "with no free 2 MiB block: %llu reservations, %llu not made (want 0 and 1 more), page present %d",
+		  (unsigned long long)k.thp.count, (unsigned long long)(k.thp.resv_failed - failed0),
+		  kf_page(p, A).present);
+	KF_CHECK_KERNEL();
+	/* one block whole again: the next range reserves it */
+	for (unsigned j = 0; j < NP; j++)
+		if (j != 7)
+			page_free_frames(&k.pa, held[0] + (uint64_t)j * PGSIZE, 0);
+	page_alloc_drain(&k.pa);
+	REQUIRE(kf_fill(p, A + SP, 2) == 0);
+	CHECK_MSG(k.thp.count == 1, "a free block again, but no reservation (%llu)", (unsigned long long)k.thp.count);
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = 0; j < NP; j++)
+			if (j != 7)
+				page_free_frames(&k.pa, held[i] + (uint64_t)j * PGSIZE, 0);
+	kf_halt();
+}
