@@ -32,7 +32,8 @@ struct vfs;
  * `vmos explain`): see kernel_config.on_event. */
 enum kevent_kind {
 	KEV_FAULT,       /* a page fault was handled: what = how ("zero", "file", "cow",
-	                    "cow-reuse", "stack", "swap-in", "segv", "oom") */
+	                    "cow-reuse", "stack", "swap-in", "segv", "oom"; with --thp
+	                    "thp-reserve", "thp-eager", "thp-cow-copy", "thp-cow-reuse") */
 	KEV_SYSCALL,     /* cause = number, result = return value */
 	KEV_EXIT,        /* a process ended: result = exit code, cause = signal */
 	KEV_MARKER,      /* the program called vmos_marker(va, tag): cause = tag */
