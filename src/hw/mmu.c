@@ -295,6 +295,23 @@ static void fast_drop(void *ctx, uint64_t vpn, int level)
 				m->fast[a][i].tag = MMU_FAST_INVALID;
 		return;
 	}
+	if (level == 1) {
+		/* only the pages whose 64ths the entry's fast_mask names (the
+		 * fast cache holds 4 KiB pages: one slot per page) */
+		uint64_t mask = m->tlb.removed_mask, first = vpn << VPN_BITS;
+		while (mask) {
+			unsigned g = (unsigned)__builtin_ctzll(mask);
+			mask &= mask - 1;
+			for (unsigned j = 0; j < PT_ENTRIES / 64; j++) {
+				uint64_t page = first + g * (PT_ENTRIES / 64) + j;
+				unsigned i = mmu_fast_index(page);
+				for (int a = 0; a < 3; a++)
+					if (m->fast[a][i].tag == page << PGSHIFT)
+						m->fast[a][i].tag = MMU_FAST_INVALID;
+			}
+		}
+		return;
+	}
 	int shift = PGSHIFT + VPN_BITS * level;
 	for (int a = 0; a < 3; a++)
 		for (int i = 0; i < MMU_FAST_ENTRIES; i++) {
@@ -377,6 +394,8 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 		uint64_t span = LEVEL_SIZE(tlb_tag_level(tlb_entry_tag(&m->tlb, e))) - 1;
 		uint64_t p = (PTE_PA(e->pte) & ~span) | (va & span);
 		m->stats.tlb_hits++;
+		m->stats.tlb_super_hits += span >= LEVEL_SIZE(1) - 1;
+		m->last_super = span == LEVEL_SIZE(1) - 1 ? &m->tlb.fast_mask[e - m->tlb.e] : NULL;
 		if (!ram_contains(m->ram, p & ~PGMASK, PGSIZE))
 			return (int)mmu_access_fault_cause(acc);
 		*pa = p;
@@ -397,10 +416,12 @@ int mmu_translate(struct mmu *m, uint64_t va, enum mmu_access acc, uint64_t *pa)
 	/* with the fast cache empty since its last flush, fast_drop has
 	 * nothing to drop (trace replay): no call per eviction */
 	tlb_removed_fn *drop = m->fast_used ? fast_drop : NULL;
+	struct tlb_entry *ne;
 	if (e)        /* a cached entry without the needed permission: refresh it */
-		tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
+		ne = tlb_insert(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
 	else
-		tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
+		ne = tlb_insert_new(&m->tlb, va, r.level, asid, r.global, r.pte, drop, m);
+	m->last_super = r.level == 1 ? &m->tlb.fast_mask[ne - m->tlb.e] : NULL;
 	*pa = r.pa;
 	return 0;
 }
@@ -426,6 +447,8 @@ int mmu_translate_host(struct mmu *m, uint64_t va, enum mmu_access acc, uint8_t 
 			m->fast_filled++;        /* past the log: the next flush clears all */
 		f->tag = page;
 		f->addend = (uintptr_t)(*host - (va & PGMASK)) - (uintptr_t)page;
+		if (m->last_super)       /* derived from a 2 MiB entry: say where */
+			*m->last_super |= 1ULL << (((va >> PGSHIFT) & (PT_ENTRIES - 1)) / (PT_ENTRIES / 64));
 	}
 	return 0;
 }

@@ -44,6 +44,9 @@ struct mmu_stats {
 	uint64_t pte_reads;   /* PTEs read by walks */
 	uint64_t ad_updates;  /* PTE writes that set A and/or D */
 	uint64_t flushes;     /* sfence.vma operations */
+	uint64_t tlb_super_hits;  /* TLB lookups (past the host fast cache, which
+	                             holds 4 KiB pages only) that a superpage
+	                             entry (level >= 1) satisfied */
 };
 
 #define MMU_FAST_ENTRIES 1024         /* per access type; power of two */
@@ -82,6 +85,9 @@ struct mmu {
 	struct mmu_pwc pwc[MMU_PWC_ENTRIES];
 	struct mmu_fast fast[3][MMU_FAST_ENTRIES]; /* indexed by enum mmu_access */
 	bool fast_used;      /* an entry was filled since the last full flush */
+	uint64_t *last_super;  /* tlb.fast_mask word of the level-1 entry the last
+	                          mmu_translate used, else NULL: the fast-cache
+	                          fill after it marks it */
 	/* The slots filled since the last flush (fast_filled of them, each
 	 * acc * MMU_FAST_ENTRIES + index), so that a flush - every address-space
 	 * switch - clears those rather than all 3 x MMU_FAST_ENTRIES; more than

@@ -35,12 +35,13 @@ int tlb_init(struct tlb *t, unsigned entries, unsigned ways)
 	t->nsets = entries / ways;
 	t->tag = zalloc_lines(entries, sizeof *t->tag);
 	t->e = zalloc_lines(entries, sizeof *t->e);
+	t->fast_mask = calloc(entries, sizeof *t->fast_mask);
 	t->way_shift = (unsigned)__builtin_ctz(ways);
 	t->set = calloc(t->nsets, sizeof *t->set);
 	t->filt_mask = (entries < 4096 ? 16ull * entries : 65536) - 1;   /* <= 256 KiB */
 	t->filt_shift = 64 - (unsigned)__builtin_ctzll(t->filt_mask + 1);
 	t->filt = calloc(t->filt_mask + 1, sizeof *t->filt);
-	if (!t->tag || !t->e || !t->set || !t->filt) {
+	if (!t->tag || !t->e || !t->fast_mask || !t->set || !t->filt) {
 		tlb_destroy(t);
 		return -ENOMEM;
 	}
@@ -51,6 +52,7 @@ void tlb_destroy(struct tlb *t)
 {
 	free(t->tag);
 	free(t->e);
+	free(t->fast_mask);
 	free(t->set);
 	free(t->filt);
 	t->tag = NULL;
@@ -89,8 +91,10 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, int level, uint16_t asi
 /* Reports and removes the valid entry at index i. */
 static inline void flush_at(struct tlb *t, size_t i, tlb_removed_fn *removed, void *ctx)
 {
-	if (removed)
+	if (removed) {
+		t->removed_mask = t->fast_mask[i];
 		removed(ctx, tlb_tag_vpn(t->tag[i]), tlb_tag_level(t->tag[i]));
+	}
 	remove_at(t, i);
 }
 

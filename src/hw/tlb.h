@@ -78,6 +78,16 @@ struct tlb {
 	uint32_t *filt;                /* presence filter (see above) */
 	uint64_t filt_mask;            /* its size - 1 (a power of two) */
 	unsigned filt_shift;           /* 64 - log2(its size) */
+	/* Per entry (same index as e), for superpage entries (level >= 1): bit
+	 * g set if a 4 KiB page in the g-th 64th of the entry may have a slot
+	 * in the MMU's host fast cache derived from it (set by the MMU; 0 when
+	 * a superpage entry is filled, kept when refreshed), so that evicting
+	 * it drops 8 candidate slots per set bit instead of scanning the whole
+	 * fast cache.  Not kept for 4 KiB entries (a separate array: the
+	 * entries of the miss path stay 16 bytes). */
+	uint64_t *fast_mask;
+	uint64_t removed_mask;         /* fast_mask of the entry being reported
+	                                  to a tlb_removed_fn, during the call */
 };
 
 /* Called for every entry a flush or an eviction removes, with the page
@@ -241,8 +251,10 @@ tlb_fill(struct tlb *t, uint64_t va, int level, uint16_t asid, bool global, uint
 	i = base + v;
 	uint64_t old = t->tag[i];
 	int old_level = tlb_tag_level(old);
-	if (removed)
+	if (removed) {
+		t->removed_mask = t->fast_mask[i];
 		removed(ctx, tlb_tag_vpn(old), old_level);
+	}
 	t->filt[tlb_filt_index(t, old)]--;
 	t->filt[tlb_filt_index(t, tag)]++;
 	if (old_level != level) {
@@ -260,6 +272,8 @@ fill_free:
 set_entry:
 	t->tag[i] = tag;
 	t->e[i] = (struct tlb_entry){ .pte = pte, .asid = asid, .global = global };
+	if (level)
+		t->fast_mask[i] = 0;
 	return &t->e[i];
 }
 

@@ -102,6 +102,12 @@ int kernel_boot(struct kernel *k, const struct kernel_config *cfg)
 		repl_destroy(&k->repl);
 		goto fail_mmu;
 	}
+	if ((rc = thp_init(k)) < 0) {
+		fprintf(err, "vmos: RAM too small for the kernel's own structures\n");
+		swap_destroy(k);
+		repl_destroy(&k->repl);
+		goto fail_mmu;
+	}
 	k->next_pid = 1;
 	k->stdin_fd = STDIN_FILENO;
 	k->rng = 0x853c49e6748fea9bULL;
@@ -132,6 +138,7 @@ void kernel_shutdown(struct kernel *k)
 		proc_exit(k, p, 0, 9);
 		proc_reap(k, p);
 	}
+	thp_shutdown(k);
 	vfs_shutdown(k);          /* its inodes hold vm_objects */
 	pagecache_shutdown(k);
 	swap_destroy(k);
@@ -222,6 +229,8 @@ const char *kernel_check(struct kernel *k)
 			return msg;
 		}
 	if ((e = check_asids(k)))
+		return e;
+	if ((e = thp_check(k)))
 		return e;
 	if ((e = vfs_check(k)))
 		return e;

@@ -50,8 +50,8 @@ static int copy_page(void *arg, const struct pmap_page *pg)
 		}
 		return 0;
 	}
-	if (!pg->present)
-		return 0;
+	if (!pg->present || pg->super)
+		return 0;                /* superpages: thp_fork shared them */
 	struct vm_region *r = vm_map_lookup(&c->parent->mm->map, pg->va);
 	/* Every mapping is private, so every page fork shares is
 	 * copy-on-write, read-only ones too: mprotect may make the region
@@ -100,6 +100,9 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 		cr->maxprot = r->maxprot;
 		cr->flags = r->flags;
 	}
+	/* superpages: split, or shared whole (--thp-cow; thp.h, docs/thp.md) */
+	if (thp_fork(k, p, c) < 0)
+		goto fail;
 	struct fork_ctx ctx = { k, p, c, 0 };
 	pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), copy_page, &ctx);
 	if (ctx.rc < 0)

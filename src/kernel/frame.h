@@ -95,8 +95,12 @@ static inline __attribute__((always_inline)) int frame_make_room_(struct kernel 
 			goto out;
 	/* machine-wide limits: reclaim from the global policy, or under local
 	 * replacement from the faulting process first, then from anyone */
-	while (k->repl.resident >= k->repl.capacity ||
+	while (k->repl.resident + k->thp.free_frames >= k->repl.capacity ||
 	       k->pa.free_frames + (got != 0) <= k->reserve_frames) {
+		/* superpage reservations hold frames no page uses yet: they
+		 * go back first, before any page is evicted (thp.h) */
+		if (k->thp.count && k->thp_break(k))
+			continue;
 		rc = vm_reclaim(k, r, got ? NULL : &got);
 		for (struct proc *q = k->procs; rc < 0 && q; q = q->next)
 			if (q->repl.ops && q->repl.resident)
@@ -139,6 +143,8 @@ frame_alloc_(struct kernel *k, struct proc *p, enum frame_owner owner, uint32_t 
 		pa = page_alloc_frames(&k->pa, 0, zero ? PA_ZERO : 0, owner, id);
 		if (pa)
 			goto fresh;
+		if (k->thp.count && k->thp_break(k))
+			continue;
 		if (vm_reclaim_one(k, kernel_repl(k, p)) < 0 && vm_reclaim_one(k, &k->repl) < 0) {
 			/* last resort: what the slab caches hold for speed */
 			uint64_t before = k->pa.free_frames;

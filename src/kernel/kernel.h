@@ -23,6 +23,7 @@
 #include "vm_map.h"
 #include "replace.h"
 #include "waitq.h"
+#include "thp.h"
 
 struct proc;
 struct kernel;
@@ -32,7 +33,8 @@ struct vfs;
  * `vmos explain`): see kernel_config.on_event. */
 enum kevent_kind {
 	KEV_FAULT,       /* a page fault was handled: what = how ("zero", "file", "cow",
-	                    "cow-reuse", "stack", "swap-in", "segv", "oom") */
+	                    "cow-reuse", "stack", "swap-in", "segv", "oom"; with --thp
+	                    "thp-reserve", "thp-eager", "thp-cow-copy", "thp-cow-reuse") */
 	KEV_SYSCALL,     /* cause = number, result = return value */
 	KEV_EXIT,        /* a process ended: result = exit code, cause = signal */
 	KEV_MARKER,      /* the program called vmos_marker(va, tag): cause = tag */
@@ -81,6 +83,10 @@ struct kernel_config {
 	const char *policy;       /* replacement policy name (NULL: clock) */
 	uint64_t frames_limit;    /* user frames before reclaim starts (0: all RAM) */
 	uint64_t local_frames;    /* >0: local replacement, each process holds at most this many */
+	enum thp_mode thp;        /* transparent superpages (thp.h): never (default), madvise, always */
+	enum thp_strategy thp_strategy;  /* reserve (default) or eager */
+	enum thp_cow thp_cow;     /* split (default) or copy: superpages after fork */
+	uint64_t thp_collapse;    /* instructions between collapse passes (0: none) */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
@@ -184,6 +190,14 @@ struct kernel {
 	 * mapping (rmap_add); the working-set sampler has left a soft reference
 	 * mark on some frame.  While both are false the test needs no frame. */
 	bool ever_shared, ever_softref;
+	/* A superpage has been made: a cookie kept before it may point into a
+	 * table freed by a promotion, so CLOCK's test takes the slow path. */
+	bool ever_super;
+	struct thp_state thp;     /* superpage reservations and counters (thp.c) */
+	/* thp_break_oldest, registered by thp_init, so that frame_make_room
+	 * (below thp) breaks a reservation without calling upward, as reclaim
+	 * reaches the page cache through file_frames. */
+	bool (*thp_break)(struct kernel *k);
 	uint64_t zero_page;       /* PA of the shared zero page */
 	struct proc *procs;       /* every process, by creation */
 	struct proc *current;

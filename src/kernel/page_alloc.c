@@ -364,6 +364,7 @@ const char *page_alloc_check(const struct page_alloc *pa)
 
 static const char *const owner_names[FO_NKINDS] = {
 	"free", "frame-meta", "page-table", "slab", "kernel", "user", "zero-page", "vdso", "file",
+	"reserved",
 };
 
 const char *frame_owner_name(enum frame_owner o)

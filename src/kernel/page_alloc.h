@@ -40,6 +40,8 @@ enum frame_owner {
 	FO_ZERO,           /* the shared zero page */
 	FO_VDSO,           /* vDSO code and data */
 	FO_FILE,           /* cached page of an executable */
+	FO_RESERVED,       /* held in a superpage reservation, not yet mapped;
+	                      owner_id = pid (thp.h) */
 	FO_NKINDS
 };
 
@@ -266,6 +268,40 @@ static inline void page_reassign(struct page_alloc *pa, uint64_t addr, enum fram
 	f->owner = (uint8_t)owner;
 	f->owner_id = owner_id;
 	pa->handed_over++;
+}
+
+/* Turns the allocated block at addr of order `order` into 2^order
+ * allocated single frames, each with the block's owner and one reference,
+ * so that each can be freed (and retagged) on its own; they merge back in
+ * the buddy lists as they are freed.  kpanics if addr is not such a block. */
+static inline void page_alloc_split(struct page_alloc *pa, uint64_t addr, unsigned order)
+{
+	struct frame *f = pa_frame(pa, addr);
+	if ((f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD || f->order != order)
+		kpanic("page_alloc_split: 0x%llx is not an allocated block of order %u",
+		       (unsigned long long)addr, order);
+	for (uint32_t i = 0; i < (1u << order); i++) {
+		f[i].flags = FRAME_HEAD;
+		f[i].order = 0;
+		f[i].refcount = 1;
+		f[i].next = f[i].prev = FRAME_NONE;
+		f[i].priv = 0;
+	}
+	pa->allocs += (1u << order) - 1;     /* each frame is freed on its own */
+}
+
+/* Gives the allocated single frame addr a new owner (the owner counts
+ * follow).  kpanics on anything but an allocated order-0 block. */
+static inline void page_retag(struct page_alloc *pa, uint64_t addr, enum frame_owner owner,
+			      uint32_t owner_id)
+{
+	struct frame *f = pa_frame(pa, addr);
+	if ((f->flags & (FRAME_HEAD | FRAME_FREE)) != FRAME_HEAD || f->order != 0 || f->owner == FO_FREE)
+		kpanic("page_retag: 0x%llx is not an allocated frame", (unsigned long long)addr);
+	pa->by_owner[f->owner]--;
+	pa->by_owner[owner]++;
+	f->owner = (uint8_t)owner;
+	f->owner_id = owner_id;
 }
 
 /* Frees a block allocated with page_alloc_frames with the same order.  A

@@ -4,8 +4,9 @@
  * A virtual address is cut into `levels` 9-bit VPN fields above the 12-bit
  * page offset; table walks take the number of levels as a parameter, so
  * Sv39 (3 levels) and Sv48 (4 levels) share every line.  User mappings are
- * always 4 KiB leaves at level 0; superpage leaves appear only in the
- * kernel's direct map.
+ * 4 KiB leaves at level 0, or 2 MiB superpage leaves at level 1 (made by
+ * pmap_promote and pmap_enter_super, split by demote_slot whenever a
+ * 4 KiB operation meets one; the rules are in pmap.h).
  *
  * Range operations (foreach, remove, protect, destroy) descend the tree once
  * and skip whole subtrees that hold nothing, so they cost time in proportion
@@ -187,11 +188,75 @@ static inline void wc_drop(struct pmap *pm, uint64_t va)
 		pm->wc_tag[i] = PMAP_WC_EMPTY;
 }
 
+/* A superpage PTE for the 4 KiB page at offset i of its block: the leaf's
+ * rights and A/D bits over that frame. */
+static inline uint64_t sub_pte(uint64_t leaf, unsigned i)
+{
+	return PA_TO_PTE(PTE_PA(leaf) + ((uint64_t)i << PGSHIFT)) | PTE_FLAGS(leaf);
+}
+
+/* Splits the superpage leaf *slot (in a level-1 table) of the 2 MiB range
+ * at va into a new level-0 table of 512 PTEs with the same rights and A/D
+ * bits, and shoots the 2 MiB translation down (TLB and the host walk
+ * cache).  The level-1 table's refcount is unchanged (one entry for
+ * another).  Returns 0 or -ENOMEM (nothing changed). */
+static int demote_slot(struct pmap *pm, uint64_t va, uint64_t *slot)
+{
+	struct page_alloc *pa = pm->pk->pa;
+	uint64_t leaf = *slot;
+	uint64_t t = table_alloc(pa, pm->pid);
+	if (!t)
+		return -ENOMEM;
+	if (++pm->pt_pages > pm->pt_pages_peak)
+		pm->pt_pages_peak = pm->pt_pages;
+	uint64_t *tt = table_of(pa, t);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		tt[i] = sub_pte(leaf, i);
+	table_frame(pa, t)->refcount = PT_ENTRIES;
+	*slot = PA_TO_PTE(t) | PTE_V;
+	pmap_flush_va(pm, va & ~(LEVEL_SIZE(1) - 1));
+	mmu_pwc_flush(pm->pk->mmu);
+	pm->nsuper--;
+	pm->pk->demotions++;
+	return 0;
+}
+
+/* True if pte, in a level-1 table of the user half, is a superpage leaf. */
+static inline bool super_leaf(uint64_t pte)
+{
+	return (pte & PTE_V) && PTE_IS_LEAF(pte);
+}
+
+/* The level-1 slot of va (NULL if a table above it is missing). */
+static uint64_t *level1_slot(struct pmap *pm, uint64_t va, bool create, struct frame **tf)
+{
+	struct page_alloc *pa = pm->pk->pa;
+	uint64_t table = pm->root;
+	for (int l = pm->pk->levels - 1; l > 1; l--) {
+		uint64_t *pte = table_of(pa, table) + VA_VPN(va, l);
+		if (!(*pte & PTE_V)) {
+			if (!create)
+				return NULL;
+			uint64_t t = table_alloc(pa, pm->pid);
+			if (!t)
+				return NULL;
+			if (++pm->pt_pages > pm->pt_pages_peak)
+				pm->pt_pages_peak = pm->pt_pages;
+			*pte = PA_TO_PTE(t) | PTE_V;
+			table_frame(pa, table)->refcount++;
+		}
+		table = PTE_PA(*pte);
+	}
+	*tf = table_frame(pa, table);
+	return table_of(pa, table) + VA_VPN(va, 1);
+}
+
 /* pmap.h: the walk below the walk cache.  Returns the level-0 PTE slot for
  * va, creating tables if create (each counted in its parent's refcount and
  * in pm->pt_pages); NULL if a table is missing (and !create) or cannot be
- * allocated.  Fills the walk cache entry of va's 2 MiB range.  kpanics on a
- * superpage leaf in the user half (pmap never makes one). */
+ * allocated.  Fills the walk cache entry of va's 2 MiB range.  A superpage
+ * met on the way is split (demote_slot): the caller is about to work on
+ * one 4 KiB page of it; kpanics if that split finds no memory. */
 uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 {
 	unsigned ci = pmap_wc_index(va);
@@ -210,8 +275,9 @@ uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 			*pte = PA_TO_PTE(t) | PTE_V;
 			table_frame(pa, table)->refcount++;
 		} else if (PTE_IS_LEAF(*pte)) {
-			kpanic("pmap walk: superpage leaf in the user half at va 0x%llx",
-			       (unsigned long long)va);
+			if (l != 1 || demote_slot(pm, va, pte) < 0)
+				kpanic("pmap walk: cannot split the superpage at va 0x%llx",
+				       (unsigned long long)va);
 		}
 		table = PTE_PA(*pte);
 	}
@@ -219,6 +285,23 @@ uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 	pm->wc_table[ci] = table_of(pa, table);
 	pm->wc_frame[ci] = table_frame(pa, table);
 	return pm->wc_table[ci] + VA_VPN(va, 0);
+}
+
+/* pmap.h: the slot mapping va, splitting nothing. */
+uint64_t *pmap_peek_slow(struct pmap *pm, uint64_t va, bool *super)
+{
+	*super = false;
+	if (pm->nsuper) {
+		struct frame *tf;
+		uint64_t *s1 = level1_slot(pm, va, false, &tf);
+		if (!s1)
+			return NULL;
+		if (super_leaf(*s1)) {
+			*super = true;
+			return s1;
+		}
+	}
+	return pmap_walk_tables(pm, va, false);
 }
 
 /* pmap_enter (pmap.h) when the walk cache misses or the slot is in use:
@@ -280,10 +363,12 @@ bool pmap_extract_slow(struct pmap *pm, uint64_t va, struct pmap_page *pg)
 	if (va >= pm->top)
 		return false;
 	va &= ~PGMASK;
-	uint64_t *pte = pmap_walk(pm, va, false);
+	bool super;
+	uint64_t *pte = pmap_peek_slot_(pm, va, &super);
 	if (!pte || !*pte)
 		return false;
-	fill_page(pg, va, *pte);
+	fill_page(pg, va, super ? sub_pte(*pte, (unsigned)VA_VPN(va, 0)) : *pte);
+	pg->super = super;
 	return true;
 }
 
@@ -293,11 +378,12 @@ uint64_t pmap_frame(struct pmap *pm, uint64_t va, bool *modified)
 {
 	if (va >= pm->top)
 		return 0;
-	uint64_t *pte = pmap_walk(pm, va & ~PGMASK, false);
+	bool super;
+	uint64_t *pte = pmap_peek_slot_(pm, va, &super);
 	if (!pte || !*pte || pte_swapped(*pte))
 		return 0;
 	*modified = (*pte & PTE_D) != 0;
-	return PTE_PA(*pte);
+	return pmap_leaf_pa(*pte, va, super);
 }
 
 /* pmap.h: undoes pmap_take - puts old back in va's slot, which must still
@@ -314,7 +400,7 @@ void pmap_untake(struct pmap *pm, uint64_t va, uint64_t old)
 }
 
 /* The range walker behind foreach/remove/protect. */
-enum range_op { OP_FOREACH, OP_REMOVE, OP_PROTECT };
+enum range_op { OP_FOREACH, OP_REMOVE, OP_PROTECT, OP_DEMOTE, OP_SUPERS };
 struct range_walk {
 	struct pmap *pm;
 	enum range_op op;
@@ -323,6 +409,7 @@ struct range_walk {
 	pmap_page_fn fn;
 	void *ctx;
 	int stop;
+	pmap_super_fn sfn;       /* OP_SUPERS */
 };
 
 /* Clears the leaf slot *slot (described by pg) of the table whose frame is
@@ -333,6 +420,64 @@ static inline void remove_leaf(struct pmap *pm, uint64_t *slot, struct frame *tf
 	pmap_clear_leaf(pm, pg->va, slot, tf);
 	if (fn)
 		fn(ctx, pg);
+}
+
+/* The range walker meets the superpage leaf *slot (in level-1 table
+ * `table`) of the 2 MiB range at va.  Foreach reports its pages in the
+ * range; a remove or protect that covers it all changes the one leaf (a
+ * protect to PROT_NONE excepted: a superpage is never PROT_NONE).  Returns
+ * true if done; false after splitting it for a partial remove or protect
+ * (the caller descends into the new table).  kpanics if the split finds no
+ * memory. */
+static bool range_super(struct range_walk *w, uint64_t *slot, uint64_t table, uint64_t va)
+{
+	uint64_t leaf = *slot, span = LEVEL_SIZE(1);
+	bool whole = va >= w->sva && va + span <= w->eva;
+	struct pmap_page pg;
+	if (w->op == OP_SUPERS) {
+		w->stop = w->sfn(w->ctx, va, PTE_PA(leaf));
+		return true;
+	}
+	if (w->op == OP_DEMOTE) {
+		if (demote_slot(w->pm, va, slot) < 0)
+			w->stop = -ENOMEM;
+		return true;
+	}
+	if (w->op == OP_FOREACH) {
+		for (unsigned j = 0; j < PT_ENTRIES && !w->stop; j++) {
+			uint64_t sva = va + ((uint64_t)j << PGSHIFT);
+			if (sva < w->sva || sva >= w->eva)
+				continue;
+			fill_page(&pg, sva, sub_pte(leaf, j));
+			pg.super = true;
+			w->stop = w->fn(w->ctx, &pg);
+		}
+		return true;
+	}
+	unsigned eff = pmap_effective_prot(w->prot);
+	if (whole && w->op == OP_PROTECT && (eff & VM_PROT_READ)) {
+		*slot = pmap_make_leaf(PTE_PA(leaf), w->prot, (leaf & PTE_SW_COW) != 0) |
+			(leaf & (PTE_A | PTE_D));
+		pmap_flush_va(w->pm, va);
+		return true;
+	}
+	if (whole && w->op == OP_REMOVE) {
+		*slot = 0;
+		table_frame(w->pm->pk->pa, table)->refcount--;
+		pmap_flush_va(w->pm, va);
+		w->pm->resident -= PT_ENTRIES;
+		w->pm->nsuper--;
+		for (unsigned j = 0; j < PT_ENTRIES; j++) {
+			fill_page(&pg, va + ((uint64_t)j << PGSHIFT), sub_pte(leaf, j));
+			pg.super = true;
+			if (w->fn)
+				w->fn(w->ctx, &pg);
+		}
+		return true;
+	}
+	if (demote_slot(w->pm, va, slot) < 0)
+		kpanic("pmap: cannot split the superpage at va 0x%llx", (unsigned long long)va);
+	return false;
 }
 
 /* Visits the slots of `table` (at `level`, covering VAs from base) that
@@ -350,6 +495,13 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 		uint64_t pte = t[i];
 		if (!pte)
 			continue;
+		if (level == 1 && super_leaf(pte)) {
+			if (range_super(w, &t[i], table, va))
+				continue;        /* handled whole */
+			pte = t[i];              /* split: go on into its new table */
+		}
+		if (level == 1 && (w->op == OP_DEMOTE || w->op == OP_SUPERS))
+			continue;                /* only superpage leaves matter */
 		if (level > 0) {
 			if (range_table(w, PTE_PA(pte), level - 1, va)) {
 				if (level == 1)
@@ -380,6 +532,9 @@ static bool range_table(struct range_walk *w, uint64_t table, int level, uint64_
 			if (pte & PTE_V)
 				pmap_flush_va(w->pm, va);
 			break;
+		case OP_DEMOTE:
+		case OP_SUPERS:
+			break;               /* not reached: stopped at level 1 */
 		}
 	}
 	return table != w->pm->root && table_frame(pa, table)->refcount == 0;
@@ -401,7 +556,7 @@ static int range_run(struct range_walk *w)
 /* pmap.h: calls fn for every page recorded in [sva, eva); changes nothing. */
 int pmap_foreach(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, void *ctx)
 {
-	struct range_walk w = { pm, OP_FOREACH, sva & ~PGMASK, eva, 0, fn, ctx, 0 };
+	struct range_walk w = { pm, OP_FOREACH, sva & ~PGMASK, eva, 0, fn, ctx, 0, NULL };
 	return range_run(&w);
 }
 
@@ -425,7 +580,7 @@ void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
 			return;
 		}
 	}
-	struct range_walk w = { pm, OP_REMOVE, sva & ~PGMASK, eva, 0, fn, ctx, 0 };
+	struct range_walk w = { pm, OP_REMOVE, sva & ~PGMASK, eva, 0, fn, ctx, 0, NULL };
 	range_run(&w);
 }
 
@@ -433,7 +588,7 @@ void pmap_remove(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_page_fn fn, v
  * point for "rights changed": A and D kept, valid entries flushed. */
 void pmap_protect(struct pmap *pm, uint64_t sva, uint64_t eva, unsigned prot)
 {
-	struct range_walk w = { pm, OP_PROTECT, sva & ~PGMASK, eva, prot, NULL, NULL, 0 };
+	struct range_walk w = { pm, OP_PROTECT, sva & ~PGMASK, eva, prot, NULL, NULL, 0, NULL };
 	range_run(&w);
 }
 
@@ -460,12 +615,12 @@ void pmap_destroy(struct pmap *pm)
 	asid_release(&pm->pk->asids, &pm->asid);
 }
 
-/* The valid leaf PTE of user va, or NULL (none, or not valid). */
+/* The valid leaf PTE of user va (a superpage's leaf too), or NULL (none,
+ * or not valid). */
 static inline uint64_t *leaf_pte(struct pmap *pm, uint64_t va)
 {
-	if (va >= pm->top)
-		return NULL;
-	uint64_t *pte = pmap_walk(pm, va & ~PGMASK, false);
+	bool super;
+	uint64_t *pte = pmap_peek_slot_(pm, va, &super);
 	return pte && (*pte & PTE_V) ? pte : NULL;
 }
 
@@ -498,7 +653,11 @@ bool pmap_is_modified(struct pmap *pm, uint64_t va)
  * it again).  The PTE change point for "modified cleared". */
 void pmap_clear_modified(struct pmap *pm, uint64_t va)
 {
-	uint64_t *pte = leaf_pte(pm, va);
+	/* one page's D bit: a superpage is split first, so that its other
+	 * pages keep theirs */
+	uint64_t *pte = va < pm->top ? pmap_walk(pm, va & ~PGMASK, false) : NULL;
+	if (pte && !(*pte & PTE_V))
+		pte = NULL;
 	if (pte && (*pte & PTE_D)) {
 		*pte &= ~PTE_D;
 		pmap_flush_va(pm, va & ~PGMASK);
@@ -509,7 +668,7 @@ void pmap_clear_modified(struct pmap *pm, uint64_t va)
 
 struct check_state {
 	struct pmap *pm;
-	uint64_t tables, leaves;
+	uint64_t tables, leaves, supers;
 	char *msg;
 	size_t msglen;
 };
@@ -538,6 +697,24 @@ static bool check_table(struct check_state *cs, uint64_t table, int level, uint6
 		if (!pte)
 			continue;
 		used++;
+		if (level == 1 && super_leaf(pte)) {
+			uint64_t fpa = PTE_PA(pte);
+			bool ok = !(fpa & (LEVEL_SIZE(1) - 1)) && ram_contains(pa->ram, fpa, LEVEL_SIZE(1)) &&
+				  (pte & PTE_U) && (pte & PTE_R) && !((pte & PTE_SW_COW) && (pte & PTE_W));
+			for (unsigned j = 0; ok && j < PT_ENTRIES; j++) {
+				const struct frame *sf = pa_frame(pa, fpa + ((uint64_t)j << PGSHIFT));
+				ok = sf->owner == FO_USER && sf->refcount >= 1;
+			}
+			if (!ok) {
+				snprintf(cs->msg, cs->msglen, "bad superpage leaf 0x%llx for va 0x%llx "
+					 "(misaligned, outside RAM, not user, or over frames not user-owned)",
+					 (unsigned long long)pte, (unsigned long long)va);
+				return false;
+			}
+			cs->leaves += PT_ENTRIES;
+			cs->supers++;
+			continue;
+		}
 		if (level > 0) {
 			if (!(pte & PTE_V) || PTE_IS_LEAF(pte) || (pte & (PTE_A | PTE_D | PTE_U))) {
 				snprintf(cs->msg, cs->msglen, "bad non-leaf PTE 0x%llx for va 0x%llx",
@@ -574,9 +751,14 @@ static bool check_table(struct check_state *cs, uint64_t table, int level, uint6
 const char *pmap_check(struct pmap *pm)
 {
 	static char msg[200];
-	struct check_state cs = { pm, 0, 0, msg, sizeof msg };
+	struct check_state cs = { pm, 0, 0, 0, msg, sizeof msg };
 	if (!check_table(&cs, pm->root, pm->pk->levels - 1, 0))
 		return msg;
+	if (cs.supers != pm->nsuper) {
+		snprintf(msg, sizeof msg, "pid %u: %llu superpage leaves, counter says %llu", pm->pid,
+			 (unsigned long long)cs.supers, (unsigned long long)pm->nsuper);
+		return msg;
+	}
 	if (cs.tables != pm->pt_pages || cs.leaves != pm->resident) {
 		snprintf(msg, sizeof msg, "pid %u: %llu tables / %llu present pages, counters say %llu / %llu",
 			 pm->pid, (unsigned long long)cs.tables, (unsigned long long)cs.leaves,
@@ -591,4 +773,156 @@ const char *pmap_check(struct pmap *pm)
 			return msg;
 		}
 	return NULL;
+}
+
+/* ---- superpages (pmap.h) ------------------------------------------------- */
+
+/* pmap.h: 512 PTEs over one aligned block become one level-1 leaf. */
+int pmap_promote(struct pmap *pm, uint64_t va)
+{
+	struct page_alloc *pa = pm->pk->pa;
+	const uint64_t span = LEVEL_SIZE(1);
+	if ((va & (span - 1)) || va >= pm->top)
+		return -EINVAL;
+	struct frame *l1f;
+	uint64_t *s1 = level1_slot(pm, va, false, &l1f);
+	if (!s1 || !(*s1 & PTE_V) || PTE_IS_LEAF(*s1))
+		return -EINVAL;
+	uint64_t table = PTE_PA(*s1);
+	if (table_frame(pa, table)->refcount != PT_ENTRIES)
+		return -EINVAL;
+	const uint64_t *t = table_of(pa, table);
+	const uint64_t rights = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_SW_COW | PTE_SW_NONE;
+	uint64_t base = PTE_PA(t[0]), ad = 0;
+	if ((base & (span - 1)) || !(t[0] & PTE_V) || (t[0] & PTE_SW_COW))
+		return -EINVAL;
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if ((t[i] & rights) != (t[0] & rights) || PTE_PA(t[i]) != base + ((uint64_t)i << PGSHIFT))
+			return -EINVAL;
+		ad |= t[i] & (PTE_A | PTE_D);
+	}
+	*s1 = PA_TO_PTE(base) | (t[0] & rights) | ad;
+	wc_drop(pm, va);
+	mmu_pwc_flush(pm->pk->mmu);          /* a non-leaf PTE goes */
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		pmap_flush_va(pm, va + ((uint64_t)i << PGSHIFT));
+	page_free_frames(pa, table, 0);
+	pm->pt_pages--;
+	pm->nsuper++;
+	return 0;
+}
+
+/* pmap.h: 512 valid PTEs become one leaf over a new block. */
+int pmap_collapse(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot)
+{
+	struct page_alloc *pga = pm->pk->pa;
+	const uint64_t span = LEVEL_SIZE(1);
+	if ((va & (span - 1)) || (pa & (span - 1)) || va >= pm->top ||
+	    !(pmap_effective_prot(prot) & VM_PROT_READ))
+		return -EINVAL;
+	struct frame *l1f;
+	uint64_t *s1 = level1_slot(pm, va, false, &l1f);
+	if (!s1 || !(*s1 & PTE_V) || PTE_IS_LEAF(*s1))
+		return -EINVAL;
+	uint64_t table = PTE_PA(*s1), ad = 0;
+	if (table_frame(pga, table)->refcount != PT_ENTRIES)
+		return -EINVAL;
+	const uint64_t *t = table_of(pga, table);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (!(t[i] & PTE_V))
+			return -EINVAL;
+		ad |= t[i] & (PTE_A | PTE_D);
+	}
+	*s1 = pmap_make_leaf(pa, prot, false) | ad;
+	wc_drop(pm, va);
+	mmu_pwc_flush(pm->pk->mmu);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		pmap_flush_va(pm, va + ((uint64_t)i << PGSHIFT));
+	page_free_frames(pga, table, 0);
+	pm->pt_pages--;
+	pm->nsuper++;
+	return 0;
+}
+
+/* pmap.h: one leaf over an aligned block, in an empty 2 MiB range. */
+int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
+{
+	struct page_alloc *pga = pm->pk->pa;
+	const uint64_t span = LEVEL_SIZE(1);
+	if ((va & (span - 1)) || (pa & (span - 1)) || va >= pm->top ||
+	    !(pmap_effective_prot(prot) & VM_PROT_READ))
+		return -EINVAL;
+	struct frame *l1f;
+	uint64_t *s1 = level1_slot(pm, va, true, &l1f);
+	if (!s1)
+		return -ENOMEM;
+	if (*s1) {
+		if (PTE_IS_LEAF(*s1) || table_frame(pga, PTE_PA(*s1))->refcount)
+			return -EEXIST;
+		/* an empty table left behind: it goes */
+		wc_drop(pm, va);
+		mmu_pwc_flush(pm->pk->mmu);
+		page_free_frames(pga, PTE_PA(*s1), 0);
+		pm->pt_pages--;
+		*s1 = 0;
+		l1f->refcount--;
+	}
+	*s1 = pmap_make_leaf(pa, prot, cow);
+	l1f->refcount++;
+	pm->resident += PT_ENTRIES;
+	pm->nsuper++;
+	return 0;
+}
+
+/* pmap.h: a superpage leaf gets a new block, rights or COW state. */
+int pmap_super_set(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow)
+{
+	const uint64_t span = LEVEL_SIZE(1);
+	struct frame *tf;
+	uint64_t *s1 = (va & (span - 1)) || va >= pm->top ? NULL : level1_slot(pm, va, false, &tf);
+	if (!s1 || !super_leaf(*s1) || (pa & (span - 1)) || !(pmap_effective_prot(prot) & VM_PROT_READ))
+		return -EINVAL;
+	uint64_t old = *s1;
+	*s1 = pmap_make_leaf(pa, prot, cow) | (PTE_PA(old) == pa ? old & (PTE_A | PTE_D) : 0);
+	pmap_flush_va(pm, va);
+	return 0;
+}
+
+/* pmap.h: splits the superpages overlapping [sva, eva). */
+int pmap_demote_range(struct pmap *pm, uint64_t sva, uint64_t eva)
+{
+	if (!pm->nsuper)
+		return 0;
+	struct range_walk w = { pm, OP_DEMOTE, sva & ~(LEVEL_SIZE(1) - 1), eva, 0, NULL, NULL, 0, NULL };
+	return range_run(&w);
+}
+
+/* pmap.h: is va in a superpage? */
+bool pmap_is_super(struct pmap *pm, uint64_t va)
+{
+	if (!pm->nsuper || va >= pm->top)
+		return false;
+	struct frame *tf;
+	uint64_t *s1 = level1_slot(pm, va, false, &tf);
+	return s1 && super_leaf(*s1);
+}
+
+/* pmap.h: does the 2 MiB range at va hold nothing? */
+bool pmap_range_empty(struct pmap *pm, uint64_t va)
+{
+	struct frame *tf;
+	uint64_t *s1 = va < pm->top ? level1_slot(pm, va, false, &tf) : NULL;
+	if (!s1 || !*s1)
+		return true;
+	return !PTE_IS_LEAF(*s1) && table_frame(pm->pk->pa, PTE_PA(*s1))->refcount == 0;
+}
+
+/* pmap.h: each superpage leaf in [sva, eva). */
+int pmap_foreach_super(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_super_fn fn, void *ctx)
+{
+	if (!pm->nsuper)
+		return 0;
+	struct range_walk w = { pm, OP_SUPERS, sva & ~(LEVEL_SIZE(1) - 1), eva, 0, NULL, ctx, 0, NULL };
+	w.sfn = fn;
+	return range_run(&w);
 }

@@ -20,6 +20,18 @@
  *   PTE_SW_COW   a valid leaf shared copy-on-write (write permission withheld)
  *   PTE_SW_NONE  V=0, but the page is present: PROT_NONE; PPN kept
  *   swap entry   V=0, bit 1 set: bits 10.. hold a swap slot
+ *
+ * Transparent superpages (docs/thp.md): a user 2 MiB range may be mapped by
+ * one level-1 leaf over an aligned block of 512 frames, each still its own
+ * frame (refcount, reverse-map entry, policy key), made by pmap_promote or
+ * pmap_enter_super.  A superpage leaf is always valid (V=1) and never
+ * PROT_NONE; it is copy-on-write only when fork shares it whole (--thp-cow
+ * copy).  Every operation that needs one 4 KiB
+ * page of it (enter, take, set_swapped, untake, clear_modified, a remove or
+ * protect of part of it, PROT_NONE) first splits it into 512 level-0 PTEs
+ * with the same rights and A/D bits (a demotion), shooting the 2 MiB TLB
+ * entry down; lookups (extract, frame, the reference bits, cookies) read
+ * the superpage leaf itself and split nothing.
  */
 #ifndef VMOS_KERNEL_PMAP_H
 #define VMOS_KERNEL_PMAP_H
@@ -53,6 +65,7 @@ struct pmap_kernel {
 	uint64_t kroot;           /* a root table holding only the kernel half */
 	uint64_t kpt_pages;       /* page-table pages of the kernel half */
 	struct asid_space asids;  /* off (zeroed) unless asid_space_init is called */
+	uint64_t demotions;       /* superpages split, in every address space */
 };
 
 #define PMAP_WALK_CACHE 64       /* entries; power of two */
@@ -64,7 +77,8 @@ struct pmap {
 	uint32_t pid;
 	uint64_t pt_pages;        /* page-table pages of the user half, root included */
 	uint64_t pt_pages_peak;
-	uint64_t resident;        /* valid user leaves */
+	uint64_t resident;        /* user pages present (a superpage counts 512) */
+	uint64_t nsuper;          /* superpage leaves */
 	uint64_t top;             /* user_top(levels): the end of the user half */
 	/* software walk cache: the last-level tables of recently walked 2 MiB
 	 * ranges (like a hardware paging-structure cache, but for the kernel's
@@ -124,6 +138,7 @@ struct pmap_page {
 	bool referenced, modified; /* hardware A and D */
 	bool swapped;
 	uint64_t swap_slot;
+	bool super;               /* one of the 512 pages of a superpage leaf */
 };
 
 /* Looks up va.  Returns true and fills *pg if the page is present or
@@ -176,6 +191,46 @@ void pmap_clear_modified(struct pmap *pm, uint64_t va);
  * free frame, the kernel half matches the shared tables.  NULL if fine. */
 const char *pmap_check(struct pmap *pm);
 
+/* ---- superpages ----------------------------------------------------------- */
+
+/* Replaces the 512 level-0 PTEs of the 2 MiB-aligned range at va by one
+ * level-1 leaf, if they all map, in order, the frames of one 2 MiB-aligned
+ * block, with the same rights, valid and not copy-on-write (the caller
+ * has checked that the frames are this space's alone).  The leaf gets the
+ * OR of their A and D bits; the level-0 table is freed and the 512 pages
+ * shot down from the TLB.  Returns 0, or -EINVAL (not promotable; nothing
+ * changed). */
+int pmap_promote(struct pmap *pm, uint64_t va);
+/* Replaces the 512 level-0 PTEs of the 2 MiB-aligned range at va - all
+ * valid, whatever frames they map - by one level-1 leaf over the aligned
+ * block at pa with prot (not copy-on-write), A and D the OR of theirs; the
+ * table is freed and the 512 pages shot down.  The caller has copied the
+ * pages into the block and moved their reverse mappings (khugepaged's
+ * collapse).  Returns 0 or -EINVAL (not 512 valid PTEs; nothing changed). */
+int pmap_collapse(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot);
+/* Maps the 2 MiB-aligned block at pa as one leaf at 2 MiB-aligned va with
+ * prot (at least readable).  The range must hold no page (an empty table
+ * left there is freed).  Returns 0, -EEXIST (a page is mapped in the range),
+ * -EINVAL or -ENOMEM. */
+int pmap_enter_super(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
+/* Rewrites the superpage leaf at 2 MiB-aligned va to map the aligned block
+ * at pa with prot, write withheld while cow (A and D kept if pa is the
+ * same block), and shoots the old translation down.  Returns 0, or -EINVAL
+ * if va is not mapped by a superpage. */
+int pmap_super_set(struct pmap *pm, uint64_t va, uint64_t pa, unsigned prot, bool cow);
+/* Splits every superpage that overlaps [sva, eva).  Returns 0 or -ENOMEM
+ * (a table could not be allocated; the superpages split so far stay split). */
+int pmap_demote_range(struct pmap *pm, uint64_t sva, uint64_t eva);
+/* True if va lies in a superpage of pm. */
+bool pmap_is_super(struct pmap *pm, uint64_t va);
+/* True if the 2 MiB-aligned range at va holds no page (present or
+ * swapped) and no superpage. */
+bool pmap_range_empty(struct pmap *pm, uint64_t va);
+/* Calls fn(ctx, va, pa) for each superpage leaf in [sva, eva), in address
+ * order; fn returns nonzero to stop (returned). */
+typedef int (*pmap_super_fn)(void *ctx, uint64_t va, uint64_t pa);
+int pmap_foreach_super(struct pmap *pm, uint64_t sva, uint64_t eva, pmap_super_fn fn, void *ctx);
+
 /* ---- inline paths ----------------------------------------------------------
  * A page fault maps one page and evicts one; when the walk cache holds the
  * page's table (nearly always), both run inline, below; anything else
@@ -217,6 +272,25 @@ static inline uint64_t *pmap_walk(struct pmap *pm, uint64_t va, bool create)
 static inline uint64_t *pmap_user_slot_(struct pmap *pm, uint64_t va)
 {
 	return va < pm->top ? pmap_walk(pm, va & ~PGMASK, false) : NULL;
+}
+
+/* The PTE slot that maps user va without splitting anything: the level-0
+ * slot, or the level-1 leaf of a superpage (*super set); NULL if no table.
+ * Out of line past the walk cache. */
+uint64_t *pmap_peek_slow(struct pmap *pm, uint64_t va, bool *super);
+static inline uint64_t *pmap_peek_slot_(struct pmap *pm, uint64_t va, bool *super)
+{
+	*super = false;
+	if (va >= pm->top)
+		return NULL;
+	uint64_t *slot = pmap_cached_slot(pm, va & ~PGMASK);
+	return slot ? slot : pmap_peek_slow(pm, va & ~PGMASK, super);
+}
+
+/* The frame a leaf (4 KiB, or a superpage leaf when super) maps for va. */
+static inline uint64_t pmap_leaf_pa(uint64_t pte, uint64_t va, bool super)
+{
+	return PTE_PA(pte) + (super ? (va & (LEVEL_SIZE(1) - 1) & ~PGMASK) : 0);
 }
 
 /* True if the PTE maps a frame: valid, or PROT_NONE. */
@@ -321,11 +395,13 @@ static inline bool pmap_extract(struct pmap *pm, uint64_t va, struct pmap_page *
 
 /* pmap_test_clear_referenced on the slot of va (NULL: no valid leaf). */
 static inline __attribute__((always_inline)) int
-pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
+pmap_test_clear_slot_(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa, bool super_)
 {
 	if (!slot || !(*slot & PTE_V))
 		return -1;
 	*pa = PTE_PA(*slot);
+	if (super_)
+		*pa = pmap_leaf_pa(*slot, va, true);
 	if (!(*slot & PTE_A))
 		return 0;
 	*slot &= ~PTE_A;
@@ -333,9 +409,17 @@ pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
 	return 1;
 }
 
+static inline __attribute__((always_inline)) int
+pmap_test_clear_slot(struct pmap *pm, uint64_t va, uint64_t *slot, uint64_t *pa)
+{
+	return pmap_test_clear_slot_(pm, va, slot, pa, false);
+}
+
 static inline int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint64_t *pa)
 {
-	return pmap_test_clear_slot(pm, va, pmap_user_slot_(pm, va), pa);
+	bool super;
+	uint64_t *slot = pmap_peek_slot_(pm, va, &super);
+	return pmap_test_clear_slot_(pm, va, slot, pa, super);
 }
 
 /* ---- reference cookies -------------------------------------------------------
@@ -353,7 +437,8 @@ static inline int pmap_test_clear_referenced(struct pmap *pm, uint64_t va, uint6
  * valid leaf either). */
 static inline uint64_t pmap_ref_cookie(struct pmap *pm, uint64_t va)
 {
-	return (uint64_t)(uintptr_t)pmap_user_slot_(pm, va);
+	bool super;
+	return (uint64_t)(uintptr_t)pmap_peek_slot_(pm, va, &super);
 }
 
 /* True if the page of cookie c has a valid leaf with the A bit set. */

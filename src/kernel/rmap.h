@@ -53,7 +53,7 @@ static inline bool rmap_test_clear_ref(void *ctx, uint64_t key, uint64_t *aux)
 {
 	struct kernel *k = ctx;
 	/* page-cache keys (bit 63, pagecache.h) take the slow path too */
-	if (__builtin_expect(k->ever_shared || k->ever_softref || (int64_t)key < 0, 0))
+	if (__builtin_expect(k->ever_shared || k->ever_softref || k->ever_super || (int64_t)key < 0, 0))
 		return rmap_test_clear_ref_slow(k, key);
 	uint64_t c = *aux;
 	if (!c) {

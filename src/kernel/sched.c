@@ -202,6 +202,11 @@ int kernel_run(struct kernel *k)
 				continue;
 			}
 		}
+		if (k->cfg.thp_collapse && k->cpu.instret >= k->thp.next_collapse) {
+			/* khugepaged, on the simulated clock (thp.h) */
+			k->thp.next_collapse = k->cpu.instret + k->cfg.thp_collapse;
+			thp_collapse_pass(k);
+		}
 		memcpy(k->cpu.x, p->x, sizeof p->x);
 		fp_load(k, p);
 		k->cpu.pc = p->pc;

@@ -290,6 +290,11 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	if (recorded && pg.swapped)
 		return fault_swapin(k, p, r, va, pg.swap_slot);
 	if (recorded && pg.present) {
+		if (acc == ACC_STORE && pg.cow && pg.super) {
+			int rc = thp_cow_fault(k, p, r, va);   /* --thp-cow copy: 2 MiB */
+			if (rc <= 0)
+				return rc;
+		}
 		if (acc == ACC_STORE && pg.cow)
 			return fault_cow(k, p, r, va, &pg);
 		/* the PTE lags behind the region (cannot happen today): resync */
@@ -302,6 +307,14 @@ int vm_fault(struct kernel *k, struct proc *p, uint64_t va, enum mmu_access acc,
 	}
 	if (r->object && va < r->file_end)
 		return fault_file(k, p, r, va, acc, why);
+	if (k->cfg.thp != THP_NEVER && !r->object) {
+		int rc = thp_fault(k, p, r, va);       /* a superpage's share, if eligible */
+		if (rc <= 0) {
+			k->stats.faults_zero++;
+			p->st.faults_zero++;
+			return rc;
+		}
+	}
 	return fault_anon(k, p, r, va, acc);
 }
 
@@ -347,6 +360,7 @@ void vm_space_destroy(struct kernel *k, struct proc *p)
 {
 	if (!p->mm->pmap.root)
 		return;
+	thp_break_range(k, p->mm, 0, UINT64_MAX);
 	pmap_remove(&p->mm->pmap, 0, user_top(k->cfg.levels), frame_release_pte, p);
 	writeback_shared(k, p, 0, user_top(k->cfg.levels));
 	pmap_destroy(&p->mm->pmap);
@@ -362,7 +376,8 @@ static int unmap_range(struct kernel *k, struct proc *p, uint64_t start, uint64_
 	int rc = vm_map_clip(&p->mm->map, start, end);
 	if (rc < 0)
 		return rc;
-	pmap_remove(&p->mm->pmap, start, end, frame_release_pte, p);
+	thp_break_range(k, p->mm, start, end);
+	pmap_remove(&p->mm->pmap, start, end, frame_release_pte, p);   /* splits superpages cut */
 	writeback_shared(k, p, start, end);
 	struct vm_region *r = vm_map_lookup(&p->mm->map, start);
 	if (!r)
@@ -617,12 +632,42 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
 	for (struct vm_region *r = vm_map_lookup(&p->mm->map, addr); r && r->start < end;
 	     r = vm_map_next(&p->mm->map, r))
 		r->prot = vprot;
-	pmap_protect(&p->mm->pmap, addr, end, vprot);
+	thp_break_range(k, p->mm, addr, end);
+	pmap_protect(&p->mm->pmap, addr, end, vprot);   /* splits superpages cut */
 	/* merging may free the next region: continue from the survivor */
 	for (struct vm_region *r = vm_map_lookup(&p->mm->map, addr); r && r->start < end;
 	     r = vm_map_next(&p->mm->map, r))
 		r = vm_map_try_merge(&p->mm->map, r);
 	return hole;
+}
+
+/* madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on [addr, end): marks the
+ * regions of the range (clipped to it; merged again where they can) as
+ * wanting or refusing superpages (thp.h).  NOHUGEPAGE also breaks the
+ * range's reservations; superpages already mapped stay (as Linux).
+ * Returns 0 or -ENOMEM (no memory to clip). */
+static int madvise_hugepage(struct kernel *k, struct proc *p, uint64_t addr, uint64_t end, bool huge)
+{
+	uint64_t a = addr;
+	while (a < end) {
+		struct vm_region *r = vm_map_lookup(&p->mm->map, a);
+		if (!r && !(r = vm_map_next_after(&p->mm->map, a)))
+			break;
+		if (r->start >= end)
+			break;
+		uint64_t lo = r->start > addr ? r->start : addr, hi = r->end < end ? r->end : end;
+		int rc = vm_map_clip(&p->mm->map, lo, hi);
+		if (rc < 0)
+			return rc;
+		r = vm_map_lookup(&p->mm->map, lo);
+		r->flags &= ~(uint32_t)(VMR_HUGEPAGE | VMR_NOHUGEPAGE);
+		r->flags |= huge ? VMR_HUGEPAGE : VMR_NOHUGEPAGE;
+		a = r->end;
+		vm_map_try_merge(&p->mm->map, r);
+	}
+	if (!huge)
+		thp_break_range(k, p->mm, addr, end);
+	return 0;
 }
 
 /* Linux's order (do_madvise): an unknown advice or unaligned addr EINVAL; a
@@ -631,7 +676,8 @@ int vm_mprotect(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, u
 int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, int advice)
 {
 	if (advice != LX_MADV_NORMAL && advice != LX_MADV_RANDOM && advice != LX_MADV_SEQUENTIAL &&
-	    advice != LX_MADV_WILLNEED && advice != LX_MADV_DONTNEED && advice != LX_MADV_FREE)
+	    advice != LX_MADV_WILLNEED && advice != LX_MADV_DONTNEED && advice != LX_MADV_FREE &&
+	    advice != LX_MADV_HUGEPAGE && advice != LX_MADV_NOHUGEPAGE)
 		return -EINVAL;
 	if (addr & PGMASK)
 		return -EINVAL;
@@ -659,7 +705,13 @@ int vm_madvise(struct kernel *k, struct proc *p, uint64_t addr, uint64_t len, in
 	if (advice == LX_MADV_DONTNEED || advice == LX_MADV_FREE) {
 		/* private pages are dropped: anonymous memory reads back as zeros,
 		 * file-backed memory as the file's bytes (a hole has no pages) */
-		pmap_remove(&p->mm->pmap, addr, end, frame_release_pte, p);
+		thp_break_range(k, p->mm, addr, end);
+		pmap_remove(&p->mm->pmap, addr, end, frame_release_pte, p);   /* splits superpages cut */
+	}
+	if (advice == LX_MADV_HUGEPAGE || advice == LX_MADV_NOHUGEPAGE) {
+		int e = madvise_hugepage(k, p, addr, end, advice == LX_MADV_HUGEPAGE);
+		if (e < 0)
+			return e;
 	}
 	return rc;
 }
@@ -756,5 +808,5 @@ const char *vm_check(struct kernel *k, struct proc *p)
 	struct vm_check_ctx c = { k, p, msg };
 	if (pmap_foreach(&p->mm->pmap, 0, user_top(k->cfg.levels), check_page, &c))
 		return msg;
-	return NULL;
+	return thp_check_space(k, p);
 }

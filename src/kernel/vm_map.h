@@ -41,6 +41,8 @@ enum vm_kind { VMK_TEXT, VMK_RODATA, VMK_DATA, VMK_BSS, VMK_HEAP, VMK_STACK, VMK
 /* vm_region.flags: free for the VM layer; regions merge only when equal. */
 #define VMR_GROWSDOWN 0x1        /* a stack that grows on faults below it */
 #define VMR_SHARED    0x2        /* MAP_SHARED: writes go to the object's pages */
+#define VMR_HUGEPAGE  0x4        /* madvise(MADV_HUGEPAGE): superpages wanted (thp.h) */
+#define VMR_NOHUGEPAGE 0x8       /* madvise(MADV_NOHUGEPAGE): never superpages */
 
 struct vm_object;                /* pagecache.h */
 

@@ -34,6 +34,7 @@ const char *const fig_owner_colours[FO_NKINDS] = {
 	[FO_FREE] = "#f2f2f2", [FO_BOOT] = "#555555", [FO_PAGE_TABLE] = "#b2182b",
 	[FO_SLAB] = "#ef8a62", [FO_KERNEL] = "#8c510a", [FO_USER] = "#4575b4",
 	[FO_ZERO] = "#ffffbf", [FO_VDSO] = "#762a83", [FO_FILE] = "#1a9850",
+	[FO_RESERVED] = "#a6d96a",
 };
 
 void fig_owner_colour(uint8_t owner, uint32_t id, char buf[24])
@@ -72,7 +73,7 @@ static int group_rank(const struct owner_group *g)
 {
 	static const int rank[FO_NKINDS] = {
 		[FO_USER] = 0, [FO_PAGE_TABLE] = 1, [FO_FILE] = 2, [FO_ZERO] = 3, [FO_VDSO] = 4,
-		[FO_SLAB] = 5, [FO_KERNEL] = 6, [FO_BOOT] = 7, [FO_FREE] = 8,
+		[FO_SLAB] = 5, [FO_KERNEL] = 6, [FO_BOOT] = 7, [FO_FREE] = 8, [FO_RESERVED] = 2,
 	};
 	return g->owner < FO_NKINDS ? rank[g->owner] : 9;
 }

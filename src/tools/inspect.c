@@ -133,6 +133,7 @@ static char frame_char(const struct frame *f, unsigned nproc)
 	case FO_ZERO: return 'Z';
 	case FO_VDSO: return 'V';
 	case FO_FILE: return nproc > 1 ? '+' : nproc ? 'F' : 'f';
+	case FO_RESERVED: return 'R';
 	case FO_USER:
 		if (nproc > 1)
 			return '*';
@@ -174,9 +175,10 @@ void inspect_frame_map(struct kernel *k, FILE *out)
 {
 	enum { PER_LINE = 64 };
 	fprintf(out, "frame map (one character per 4 KiB frame): . free  M frame metadata  P page table  "
-		"S slab  K kernel  Z zero page  V vDSO  F file cache  1-9a-z user page of that pid  # other pid\n"
+		"S slab  K kernel  Z zero page  V vDSO  F file cache  1-9a-z user page of that pid  # other pid%s\n"
 		"  shared: * user page mapped by several processes (copy-on-write after fork)  "
-		"+ file or shared-memory page mapped by several  f cached page mapped by none\n");
+		"+ file or shared-memory page mapped by several  f cached page mapped by none\n",
+		k->pa.by_owner[FO_RESERVED] ? "  R reserved for a superpage (--thp)" : "");
 	uint32_t n = k->pa.nframes;
 	uint32_t free_lines = 0;
 	char line[PER_LINE + 1];

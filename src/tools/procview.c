@@ -137,7 +137,7 @@ void procview_smaps(struct kernel *k, struct proc *p, FILE *out)
 		smaps_field(out, "Anonymous:", a.anonymous);
 		smaps_field(out, "KSM:", 0);
 		smaps_field(out, "LazyFree:", 0);
-		smaps_field(out, "AnonHugePages:", 0);
+		smaps_field(out, "AnonHugePages:", thp_mapped_bytes(p, r->start, r->end));
 		smaps_field(out, "ShmemPmdMapped:", 0);
 		smaps_field(out, "FilePmdMapped:", 0);
 		smaps_field(out, "Shared_Hugetlb:", 0);
@@ -145,15 +145,16 @@ void procview_smaps(struct kernel *k, struct proc *p, FILE *out)
 		smaps_field(out, "Swap:", a.swap);
 		smaps_field(out, "SwapPss:", a.swap_pss >> PSS_SHIFT);
 		smaps_field(out, "Locked:", 0);
-		fprintf(out, "THPeligible:    %8d\n", 0);
+		fprintf(out, "THPeligible:    %8d\n", thp_region_eligible(k, r) ? 1 : 0);
 		/* VmFlags (proc(5)): rd wr ex = current protection; mr mw me =
 		 * what mprotect may grant; gd = grows down; ac = accountable
 		 * (a private writable mapping). */
-		fprintf(out, "VmFlags:%s%s%s%s%s%s%s%s \n", (r->prot & VM_PROT_READ) ? " rd" : "",
+		fprintf(out, "VmFlags:%s%s%s%s%s%s%s%s%s%s \n", (r->prot & VM_PROT_READ) ? " rd" : "",
 			(r->prot & VM_PROT_WRITE) ? " wr" : "", (r->prot & VM_PROT_EXEC) ? " ex" : "",
 			(r->maxprot & VM_PROT_READ) ? " mr" : "", (r->maxprot & VM_PROT_WRITE) ? " mw" : "",
 			(r->maxprot & VM_PROT_EXEC) ? " me" : "", (r->flags & VMR_GROWSDOWN) ? " gd" : "",
-			(r->prot & VM_PROT_WRITE) ? " ac" : "");
+			(r->prot & VM_PROT_WRITE) ? " ac" : "", (r->flags & VMR_HUGEPAGE) ? " hg" : "",
+			(r->flags & VMR_NOHUGEPAGE) ? " nh" : "");
 	}
 }
 

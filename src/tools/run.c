@@ -268,6 +268,29 @@ static int opt_policy(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_thp(const struct opt *o, char **v)
+{
+	return thp_parse_mode(v[0], &R.cfg.thp) < 0 ? bad(o->name, v[0], "never, madvise or always") : 0;
+}
+
+static int opt_thp_strategy(const struct opt *o, char **v)
+{
+	return thp_parse_strategy(v[0], &R.cfg.thp_strategy) < 0 ?
+	       bad(o->name, v[0], "reserve or eager") : 0;
+}
+
+static int opt_thp_collapse(const struct opt *o, char **v)
+{
+	if (options_parse_u64(v[0], &R.cfg.thp_collapse) < 0 || R.cfg.thp_collapse < 1000)
+		return bad(o->name, v[0], "instructions between passes, at least 1000");
+	return 0;
+}
+
+static int opt_thp_cow(const struct opt *o, char **v)
+{
+	return thp_parse_cow(v[0], &R.cfg.thp_cow) < 0 ? bad(o->name, v[0], "split or copy") : 0;
+}
+
 /* A positive count into the uint64_t at o->target; why is the error hint. */
 static int positive(const struct opt *o, char **v, const char *why)
 {
@@ -438,6 +461,20 @@ static const struct opt run_opts[] = {
 	  "evicts only its own pages (default: global replacement)", .set = opt_local, .target = &R.cfg.local_frames },
 	{ .name = "--wss", .arg = "N", .help = "sample each process's working set (pages referenced, from\n"
 	  "the A bits) every N instructions; shown by --stats", .set = opt_wss },
+	{ .name = "--thp", .arg = "MODE", .help = "transparent superpages for private anonymous memory, as\n"
+	  "Linux's transparent_hugepage: never (default), madvise (only\n"
+	  "ranges marked MADV_HUGEPAGE), always (all but MADV_NOHUGEPAGE):\n"
+	  "2 MiB-aligned ranges get one 2 MiB leaf at level 1 (docs/thp.md)", .set = opt_thp },
+	{ .name = "--thp-strategy", .arg = "S", .help = "how a range becomes a superpage: reserve (default: an\n"
+	  "aligned 2 MiB block is reserved at the first fault, its 4 KiB\n"
+	  "pages mapped one by one, promoted when all 512 are) or eager\n"
+	  "(a zero-filled 2 MiB leaf at the first fault)", .set = opt_thp_strategy },
+	{ .name = "--thp-cow", .arg = "C", .help = "superpages after fork: split (default: 4 KiB pages shared\n"
+	  "copy-on-write) or copy (shared whole; the first write copies\n"
+	  "2 MiB and keeps the writer's superpage)", .set = opt_thp_cow },
+	{ .name = "--thp-collapse", .arg = "N", .help = "every N instructions, a khugepaged-like pass collapses\n"
+	  "up to 8 fully mapped 2 MiB ranges of 4 KiB pages (after a\n"
+	  "split, or pages not from one reservation) into superpages", .set = opt_thp_collapse },
 	{ .name = "--max-procs", .arg = "N", .help = "live processes and threads each program and its descendants\n"
 	  "may have (default 256; fork and clone fail with EAGAIN beyond it)", .set = opt_max_procs },
 	OPT_HEADING_ROW(""),

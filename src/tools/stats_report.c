@@ -69,6 +69,29 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 			(unsigned long long)k->stats.faults_user_handled,
 			(unsigned long long)k->stats.sigreturns);
 	}
+	if (k->cfg.thp != THP_NEVER) {
+		const struct thp_state *t = &k->thp;
+		fprintf(out, "thp: %s, %s; reservations made %llu, completed %llu, broken %llu (%llu frames returned), "
+			"not made %llu (no room or no free 2 MiB block), held now %llu (%llu frames unmapped)\n",
+			thp_mode_name(k->cfg.thp), thp_strategy_name(k->cfg.thp_strategy),
+			(unsigned long long)t->resv_made, (unsigned long long)t->resv_completed,
+			(unsigned long long)t->resv_broken, (unsigned long long)t->frames_returned,
+			(unsigned long long)t->resv_failed, (unsigned long long)t->count,
+			(unsigned long long)t->free_frames);
+		fprintf(out, "thp: promotions %llu (refused %llu), eager 2 MiB maps %llu, demotions (splits) %llu, "
+			"TLB hits on superpage entries %llu\n",
+			(unsigned long long)t->promotions, (unsigned long long)t->promotion_failed,
+			(unsigned long long)t->eager_maps, (unsigned long long)k->pk.demotions,
+			(unsigned long long)k->mmu.stats.tlb_super_hits);
+		if (k->cfg.thp_collapse)
+			fprintf(out, "thp: collapse passes %llu (every %llu instructions), ranges collapsed %llu\n",
+				(unsigned long long)t->collapse_passes, (unsigned long long)k->cfg.thp_collapse,
+				(unsigned long long)t->collapses);
+		fprintf(out, "thp: after fork (--thp-cow %s): shared whole %llu; copy-on-write faults on superpages: "
+			"2 MiB copies %llu, taken over %llu, split %llu\n", thp_cow_name(k->cfg.thp_cow),
+			(unsigned long long)t->fork_shared, (unsigned long long)t->cow_copies,
+			(unsigned long long)t->cow_reuses, (unsigned long long)t->cow_split);
+	}
 	fprintf(out, "replacement: %s over %llu frames; swapped out %llu, swapped in %llu, dropped %llu; swap slots %llu, peak used %llu\n",
 		k->repl.ops->name, (unsigned long long)k->repl.capacity,
 		(unsigned long long)k->stats.pages_swapped_out, (unsigned long long)k->stats.pages_swapped_in,
@@ -188,6 +211,23 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("frames_total", k->pa.nframes); J("frames_in_use_peak", k->pa.in_use_peak);
 	J("user_frames_peak", k->stats.user_frames_peak);
 	J("page_table_frames", k->pa.by_owner[FO_PAGE_TABLE]);
+	if (k->cfg.thp != THP_NEVER) {
+		fprintf(f, ", \"thp\": \"%s\", \"thp_strategy\": \"%s\"", thp_mode_name(k->cfg.thp),
+			thp_strategy_name(k->cfg.thp_strategy));
+		J("thp_reservations_made", k->thp.resv_made);
+		J("thp_reservations_completed", k->thp.resv_completed);
+		J("thp_reservations_broken", k->thp.resv_broken);
+		J("thp_reservations_failed", k->thp.resv_failed);
+		J("thp_frames_returned", k->thp.frames_returned);
+		J("thp_promotions", k->thp.promotions);
+		J("thp_promotions_refused", k->thp.promotion_failed);
+		J("thp_eager_maps", k->thp.eager_maps);
+		J("thp_demotions", k->pk.demotions);
+		J("thp_fork_shared", k->thp.fork_shared); J("thp_cow_copies", k->thp.cow_copies);
+		J("thp_cow_reuses", k->thp.cow_reuses); J("thp_cow_split", k->thp.cow_split);
+		J("thp_collapse_passes", k->thp.collapse_passes); J("thp_collapses", k->thp.collapses);
+		J("tlb_super_hits", k->mmu.stats.tlb_super_hits);
+	}
 	fprintf(f, "}, \"processes\": [");
 	for (int i = 0; i < n; i++) {
 		struct proc *p = procs[i];

@@ -122,6 +122,17 @@ static int opt_paging(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_thp(const struct opt *o, char **v)
+{
+	return thp_parse_mode(v[0], &A.o.cfg.thp) < 0 ? bad(o->name, v[0], "never, madvise or always") : 0;
+}
+
+static int opt_thp_strategy(const struct opt *o, char **v)
+{
+	return thp_parse_strategy(v[0], &A.o.cfg.thp_strategy) < 0 ?
+	       bad(o->name, v[0], "reserve or eager") : 0;
+}
+
 static int opt_tlb(const struct opt *o, char **v)
 {
 	unsigned e = 0, w = 0;
@@ -174,6 +185,9 @@ static const struct opt trace_opts_table[] = {
 	{ .name = "--swap", .arg = "SIZE", .help = "swap area (default 1G: pages written by the trace survive eviction)", .set = opt_swap, .tag = CELL },
 	{ .name = "--paging", .arg = "sv39|sv48", .help = "page-table format; x86-64 traces need sv48", .set = opt_paging, .tag = CELL },
 	{ .name = "--tlb", .arg = "N[:WAYS]", .help = "TLB geometry (default 64:4)", .set = opt_tlb, .tag = CELL },
+	{ .name = "--thp", .arg = "MODE", .help = "transparent superpages: never (default) or always (the\n"
+	  "trace's memory is one region: madvise means never here)", .set = opt_thp, .tag = CELL },
+	{ .name = "--thp-strategy", .arg = "S", .help = "reserve (default) or eager, as vmos run", .set = opt_thp_strategy, .tag = CELL },
 	{ .name = "--quantum", .arg = "N", .help = "references per time slice (default 10000)", .set = opt_quantum, .tag = CELL },
 	{ .name = "--window", .arg = "N", .help = "working-set window in references (default 10000; 0: off)", .set = opt_window, .tag = CELL },
 	{ .name = "--format", .arg = "F", .help = "lackey, din, block or vmtr (default: by extension/content)", .set = opt_format, .tag = CELL },

@@ -13,6 +13,8 @@
 #   CASE.noqemu  optional: why the case cannot run under qemu-riscv64 (its
 #                first line is printed); the qemu check is then skipped
 # stdin is /dev/null; stderr is not compared (fault reports go there).
+# USER_TEST_VMOS_FLAGS adds options to every vmos run (tests/user/thp.sh
+# runs every case again with --thp always); USER_TEST_QEMU=0 skips qemu.
 # vmos checks count as FAILED, not skipped, when vmos or `vmos run` is
 # missing: the programs exist to be run by vmos.
 # Prints one line per check and, last, "N passed, N failed[, N skipped]".
@@ -60,7 +62,8 @@ check() {
 		fail=$((fail + 1)); return
 	fi
 	local cmd=(qemu-riscv64)
-	[ "$engine" = vmos ] && cmd=("$VMOS" run --check)
+	# shellcheck disable=SC2206  # the flags are words on purpose
+	[ "$engine" = vmos ] && cmd=("$VMOS" run --check ${USER_TEST_VMOS_FLAGS:-})
 	# In a subshell whose stderr is discarded, so bash's own "Segmentation
 	# fault" job reports stay out of the results.
 	rc=$( (run_limited "$TIMEOUT" "${cmd[@]}" "$BIN/$prog" "${args[@]}" </dev/null >"$out" 2>"$tmp/err"
@@ -85,7 +88,9 @@ for f in "$EXP"/*.status; do
 		echo "FAIL vmos $case: $vmos_why"
 		fail=$((fail + 1))
 	fi
-	if [ -f "$EXP/$case.noqemu" ]; then
+	if [ "${USER_TEST_QEMU:-1}" = 0 ]; then
+		:
+	elif [ -f "$EXP/$case.noqemu" ]; then
 		echo "SKIP qemu $case: $(head -n 1 "$EXP/$case.noqemu")"
 		skip=$((skip + 1))
 	elif [ $have_qemu -eq 1 ]; then

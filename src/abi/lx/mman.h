@@ -29,6 +29,8 @@
 #define LX_MADV_WILLNEED   3
 #define LX_MADV_DONTNEED   4
 #define LX_MADV_FREE       8
+#define LX_MADV_HUGEPAGE   14
+#define LX_MADV_NOHUGEPAGE 15
 
 #define LX_MREMAP_MAYMOVE  1
 
