@@ -189,6 +189,17 @@ for s in reserve eager; do
 	fi
 done
 
+# /proc/meminfo's AnonHugePages: another process reads it while holdmem
+# holds 8 MiB (three aligned 2 MiB ranges inside it are superpages); 0
+# without --thp
+for mode in always never; do
+	want=6144; [ $mode = never ] && want=0
+	got=$(run_vmos run --thp $mode "$BIN/holdmem" 8 50 --- "$BIN/procfs" cat /proc/meminfo 2>&1 |
+	      awk '/^AnonHugePages:/ { print $2 }')
+	[ "$got" = "$want" ] && ok "meminfo AnonHugePages with --thp $mode: $got kB" ||
+		bad "meminfo AnonHugePages with --thp $mode: '$got', want $want"
+done
+
 if [ $skip -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else

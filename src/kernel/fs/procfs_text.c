@@ -297,6 +297,12 @@ void procfs_text_meminfo(struct kernel *k, struct ptext *t)
 	uint64_t swap_total = k->swap.nslots, swap_free = k->swap.nfree;
 	/* Linux: Cached counts shmem too; what reclaim can drop is the clean rest */
 	uint64_t clean = pc.cached - pc.shmem - (pc.dirty < pc.cached - pc.shmem ? pc.dirty : 0);
+	/* superpage leaves of every address space (--thp); one that fork
+	 * shares whole (--thp-cow copy) counts in each space that maps it */
+	uint64_t thp = 0;
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (q->pid == q->tgid && q->mm && q->mm->pmap.root)
+			thp += q->mm->pmap.nsuper * 512;
 	struct { const char *name; uint64_t pages; } rows[] = {
 		{ "MemTotal:", total },
 		{ "MemFree:", pa->free_frames },
@@ -319,6 +325,7 @@ void procfs_text_meminfo(struct kernel *k, struct ptext *t)
 		{ "PageTables:", pa->by_owner[FO_PAGE_TABLE] },
 		{ "CommitLimit:", total / 2 + swap_total },
 		{ "Committed_AS:", pa->by_owner[FO_USER] + pc.cached },
+		{ "AnonHugePages:", thp },
 		{ "HugePages_Total:", 0 },
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
