@@ -75,6 +75,18 @@ struct lx_stat {
 
 struct lx_timeval { int64_t tv_sec, tv_usec; };
 struct lx_timespec { int64_t tv_sec, tv_nsec; };
+/* statfs/fstatfs (include/uapi/asm-generic/statfs.h, 64-bit words) */
+struct lx_statfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags;
+	int64_t f_spare[4];
+};
+#define LX_ST_RDONLY 0x0001
+#define LX_ST_VALID  0x0020
+#define LX_TMPFS_MAGIC 0x01021994
+#define LX_PROC_SUPER_MAGIC 0x9fa0
 /* utimensat's special tv_nsec values (include/uapi/linux/stat.h) */
 #define LX_UTIME_NOW  ((1L << 30) - 1L)
 #define LX_UTIME_OMIT ((1L << 30) - 2L)

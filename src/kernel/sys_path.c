@@ -9,6 +9,7 @@
 #include "fs/vfs.h"
 #include "fs/vfs_impl.h"
 #include "exec.h"
+#include "pagecache.h"
 #include "proc.h"
 #include "uaccess.h"
 
@@ -619,6 +620,63 @@ int64_t sys_fchown(struct kernel *k, struct proc *p, int fd, uint32_t uid, uint3
 	rc = set_mode_owner(k, ino, false, 0, uid, gid);
 	inode_put(k, ino);
 	return rc;
+}
+
+/* statfs(2), fstatfs(2): the figures of the file system holding ino;
+ * f_flags carries ST_RDONLY for a read-only mount, and ST_VALID. */
+static int64_t statfs_of(struct kernel *k, struct proc *p, struct inode *ino, uint64_t ubuf)
+{
+	struct lx_statfs sf;
+	memset(&sf, 0, sizeof sf);
+	sf.f_bsize = sf.f_frsize = PGSIZE;
+	sf.f_namelen = VFS_NAME_MAX;
+	uint64_t dev = ino->mnt ? ino->mnt->dev : 0;
+	sf.f_fsid[0] = (int32_t)(uint32_t)dev;
+	sf.f_fsid[1] = (int32_t)(uint32_t)(dev >> 32);
+	const char *type = ino->mnt ? ino->mnt->fstype : "";
+	int rc = 0;
+	if (ino->ops && ino->ops->statfs) {
+		rc = ino->ops->statfs(k, ino, &sf);
+	} else if (!strcmp(type, "proc")) {
+		sf.f_type = LX_PROC_SUPER_MAGIC;
+	} else {
+		/* tmpfs and devtmpfs: Linux's default size, half the RAM; the
+		 * pages of tmpfs files and shared memory are what is used */
+		struct pagecache_info pc;
+		pagecache_info(k, &pc);
+		sf.f_type = LX_TMPFS_MAGIC;
+		sf.f_blocks = k->pa.nframes / 2;
+		sf.f_bfree = sf.f_bavail = pc.shmem < sf.f_blocks ? sf.f_blocks - pc.shmem : 0;
+		sf.f_files = k->pa.nframes / 2;
+		sf.f_ffree = sf.f_files > k->vfs->ninodes ? sf.f_files - k->vfs->ninodes : 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (read_only(ino))
+		sf.f_flags |= LX_ST_RDONLY;
+	sf.f_flags |= LX_ST_VALID;
+	return copyout(k, p, ubuf, &sf, sizeof sf) < 0 ? -EFAULT : 0;
+}
+
+int64_t sys_statfs(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ubuf)
+{
+	struct inode *ino;
+	int64_t rc = lookup_at(k, p, LX_AT_FDCWD, upath, 0, &ino);
+	if (rc < 0)
+		return rc;
+	rc = statfs_of(k, p, ino, ubuf);
+	inode_put(k, ino);
+	return rc;
+}
+
+int64_t sys_fstatfs(struct kernel *k, struct proc *p, int fd, uint64_t ubuf)
+{
+	struct file *f = fd_get(p, fd);
+	if (!f)
+		return -EBADF;
+	if (!f->inode)                        /* the console: a pipe-like file */
+		return -ENOSYS;
+	return statfs_of(k, p, f->inode, ubuf);
 }
 
 /* linkat(2): a new name (newdirfd, newpath) for the file (olddirfd,

@@ -150,6 +150,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		rc = sys_fchownat(k, p, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3], (int)a[4]);
 		break;
 	case LX_SYS_fchown: rc = sys_fchown(k, p, (int)a[0], (uint32_t)a[1], (uint32_t)a[2]); break;
+	case LX_SYS_statfs: rc = sys_statfs(k, p, a[0], a[1]); break;
+	case LX_SYS_fstatfs: rc = sys_fstatfs(k, p, (int)a[0], a[1]); break;
 	case LX_SYS_linkat: rc = sys_linkat(k, p, (int)a[0], a[1], (int)a[2], a[3], (int)a[4]); break;
 	case LX_SYS_utimensat: rc = sys_utimensat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
 	case LX_SYS_ftruncate: rc = sys_ftruncate(k, p, (int)a[0], (int64_t)a[1]); break;

@@ -69,6 +69,9 @@ expect "writes are EROFS" "write /etc/passwd: EROFS${nl}mkdir /newdir: EROFS${nl
 	write /etc/passwd x mkdir /newdir rm /etc/passwd mv /etc/passwd /etc/p2
 expect "utimensat: EROFS outside --rw, ENOENT, ok in --rw" "touch /etc/passwd: EROFS${nl}touch /rw/none: ENOENT" \
 	touch /etc/passwd touch /rw/none touch /rw
+expect "statfs: the root read-only, --rw writable, tmpfs, proc" \
+	"/: fs 0x$(stat -f -c %t "$R") ro${nl}/rw: fs 0x$(stat -f -c %t "$R/rw") rw${nl}/tmp: fs 0x1021994 rw${nl}/proc: fs 0x9fa0 rw${nl}statfs /nope: ENOENT" \
+	statfs / statfs /rw statfs /tmp statfs /proc statfs /nope
 expect "--rw takes writes" "hello${nl}again${nl}/rw: . .. sub x" \
 	write /rw/x hello append /rw/x again cat /rw/x mkdir /rw/sub ls /rw
 [ "$(cat "$R/rw/x" 2>/dev/null)" = "hello${nl}again" ] && { echo "ok --rw wrote the host file"; pass=$((pass + 1)); } ||

@@ -66,6 +66,26 @@ else
 	bad "/proc/self/exe under --root: $(head -2 "$tmp/err")"
 fi
 
+# mounts and mountinfo: every mount, the root read-only as /dev/root (no
+# host path), a --rw directory writable under its own path
+RW=$(mktemp -d -p "$(cd "$VMOS_BUILD" && pwd)")
+run_vmos run --check --rw "$RW" "$BIN/procfs" cat /proc/mounts >"$tmp/mounts" 2>&1
+run_vmos run --check --rw "$RW" "$BIN/procfs" cat /proc/self/mountinfo >"$tmp/minfo" 2>&1
+want_mounts="/dev/root / hostfs ro,relatime 0 0
+$RW $RW hostfs rw,relatime 0 0
+devtmpfs /dev devtmpfs rw,relatime 0 0
+tmpfs /tmp tmpfs rw,relatime 0 0
+proc /proc proc rw,relatime 0 0"
+if [ "$(cat "$tmp/mounts")" = "$want_mounts" ] &&
+   grep -qE '^20 1 [0-9]+:[0-9]+ / / ro,relatime - hostfs /dev/root ro$' "$tmp/minfo" &&
+   grep -qE "^21 20 [0-9]+:[0-9]+ / $RW rw,relatime - hostfs $RW rw\$" "$tmp/minfo" &&
+   [ "$(wc -l <"$tmp/minfo")" = 5 ]; then
+	ok "/proc/mounts and /proc/self/mountinfo list the 5 mounts, the root as /dev/root"
+else
+	bad "mounts: $(head -6 "$tmp/mounts" | tr '\n' '|') mountinfo: $(tr '\n' '|' <"$tmp/minfo")"
+fi
+rm -rf "$RW"
+
 # meminfo against --stats and --swap
 run_vmos run --check --stats --ram 64M --swap 8M "$BIN/procfs" cat /proc/meminfo >"$tmp/out" 2>"$tmp/err"
 rc=$?

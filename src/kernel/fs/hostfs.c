@@ -37,6 +37,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -527,6 +529,26 @@ static int hostfs_setowner(struct kernel *k, struct inode *ino, uint32_t uid, ui
 	return 0;
 }
 
+/* The host file system's own figures (fstatfs works on the O_PATH
+ * descriptor the inode keeps). */
+static int hostfs_statfs(struct kernel *k, struct inode *ino, struct lx_statfs *sf)
+{
+	struct statfs hs;
+	if (fstatfs(ino->host_fd, &hs) < 0)
+		return -errno;
+	sf->f_type = (int64_t)hs.f_type;
+	sf->f_bsize = (int64_t)hs.f_bsize;
+	sf->f_blocks = hs.f_blocks;
+	sf->f_bfree = hs.f_bfree;
+	sf->f_bavail = hs.f_bavail;
+	sf->f_files = hs.f_files;
+	sf->f_ffree = hs.f_ffree;
+	sf->f_namelen = (int64_t)hs.f_namelen;
+	sf->f_frsize = (int64_t)hs.f_frsize;
+	sf->f_flags = (int64_t)(hs.f_flags & ~(unsigned long)ST_RDONLY);
+	return 0;
+}
+
 static int hostfs_sync(struct kernel *k, struct inode *ino)
 {
 	struct hostfs_inode *hi = ino->priv;
@@ -568,6 +590,7 @@ static const struct inode_ops hostfs_iops = {
 	.rename = hostfs_rename,
 	.truncate = hostfs_truncate,
 	.settimes = hostfs_settimes,
+	.statfs = hostfs_statfs,
 	.setmode = hostfs_setmode,
 	.setowner = hostfs_setowner,
 	.sync = hostfs_sync,

@@ -22,7 +22,8 @@
 #include <string.h>
 
 enum pkind {
-	PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME,                 /* /proc */
+	PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS,      /* /proc */
+	PK_MOUNTINFO,
 	PK_PID, PK_EXE, PK_CWD, PK_ROOTLNK, PK_FD, PK_MAPS, PK_STATUS, PK_STAT, PK_STATM,
 	PK_CMDLINE, PK_COMM,                                          /* /proc/PID */
 	PK_FDLINK,                                                    /* /proc/PID/fd/N */
@@ -32,10 +33,12 @@ struct pentry { const char *name; enum pkind kind; };
 
 static const struct pentry root_entries[] = {
 	{ "self", PK_SELF }, { "meminfo", PK_MEMINFO }, { "uptime", PK_UPTIME },
+	{ "mounts", PK_MOUNTS },
 };
 static const struct pentry pid_entries[] = {
 	{ "cmdline", PK_CMDLINE }, { "comm", PK_COMM }, { "cwd", PK_CWD }, { "exe", PK_EXE },
-	{ "fd", PK_FD }, { "maps", PK_MAPS }, { "root", PK_ROOTLNK }, { "stat", PK_STAT },
+	{ "fd", PK_FD }, { "maps", PK_MAPS }, { "mountinfo", PK_MOUNTINFO }, { "mounts", PK_MOUNTS },
+	{ "root", PK_ROOTLNK }, { "stat", PK_STAT },
 	{ "statm", PK_STATM }, { "status", PK_STATUS },
 };
 #define NROOT (sizeof root_entries / sizeof root_entries[0])
@@ -221,7 +224,9 @@ static int proc_open(struct kernel *k, struct inode *ino, struct file *f)
 		return 0;
 	/* opened for writing (root may): a write is EINVAL, no write hook */
 	struct proc *q = NULL;
-	if (kind != PK_MEMINFO && kind != PK_UPTIME && !(q = visible(k, key_pid(key))))
+	bool machine = kind == PK_MEMINFO || kind == PK_UPTIME ||
+		       (kind == PK_MOUNTS && !key_pid(key));
+	if (!machine && !(q = visible(k, key_pid(key))))
 		return -ENOENT;
 	struct ptext *t = kmalloc(&k->km, sizeof *t);
 	if (!t)
@@ -230,6 +235,8 @@ static int proc_open(struct kernel *k, struct inode *ino, struct file *f)
 	switch (kind) {
 	case PK_MEMINFO: procfs_text_meminfo(k, t); break;
 	case PK_UPTIME: procfs_text_uptime(k, t); break;
+	case PK_MOUNTS: procfs_text_mounts(k, t, false); break;
+	case PK_MOUNTINFO: procfs_text_mounts(k, t, true); break;
 	case PK_MAPS: procfs_text_maps(k, q, t); break;
 	case PK_STATUS: procfs_text_status(k, q, t); break;
 	case PK_STAT: procfs_text_stat(k, q, t); break;

@@ -8,6 +8,7 @@
  */
 #include "procfs.h"
 #include "vfs.h"
+#include "vfs_impl.h"
 #include "proc.h"
 #include "frame.h"
 #include "image.h"
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 /* ---- the text buffer ------------------------------------------------------ */
 
@@ -336,6 +339,46 @@ void procfs_text_meminfo(struct kernel *k, struct ptext *t)
 				     (unsigned long long)(rows[i].pages << (PGSHIFT - 10)));
 	}
 	ptext_printf(k, t, "Hugepagesize:       2048 kB\n");
+}
+
+/* /proc/mounts (and PID/mounts): "SOURCE PATH TYPE OPTIONS 0 0" per
+ * mount, the root's first; with info, PID/mountinfo's "ID PARENT MAJ:MIN
+ * ROOT PATH OPTIONS - TYPE SOURCE SUPEROPTIONS".  The sources tell the
+ * guest nothing of the host: the root is /dev/root (as on Linux booted
+ * without an initramfs), a --rw directory its own guest path, the others
+ * their type, as Linux's tmpfs and proc are. */
+void procfs_text_mounts(struct kernel *k, struct ptext *t, bool info)
+{
+	unsigned id = 20;
+	for (struct mount *m = k->vfs->mounts; m; m = m->next, id++) {
+		const char *source = m->fstype;
+		if (!strcmp(m->fstype, "hostfs"))
+			source = strcmp(m->path, "/") ? m->path : "/dev/root";
+		const char *opts = m->flags & MNT_RDONLY ? "ro,relatime" : "rw,relatime";
+		if (!info) {
+			ptext_printf(k, t, "%s %s %s %s 0 0\n", source, m->path, m->fstype, opts);
+			continue;
+		}
+		/* the parent: the mount with the longest path above this one */
+		unsigned parent = 1, pid = 20;
+		size_t best = 0;
+		for (struct mount *q = k->vfs->mounts; q; q = q->next, pid++) {
+			size_t n = strlen(q->path);
+			bool above = q != m && (n == 1 || (!strncmp(m->path, q->path, n) &&
+							   m->path[n] == '/'));
+			if (above && n >= best) {
+				best = n;
+				parent = pid;
+			}
+		}
+		struct lx_stat st;
+		memset(&st, 0, sizeof st);
+		if (m->root)
+			vfs_getattr(k, m->root, &st);
+		ptext_printf(k, t, "%u %u %u:%u / %s %s - %s %s %s\n", id, parent,
+			     major(st.st_dev), minor(st.st_dev), m->path, opts, m->fstype, source,
+			     m->flags & MNT_RDONLY ? "ro" : "rw");
+	}
 }
 
 void procfs_text_uptime(struct kernel *k, struct ptext *t)

@@ -214,6 +214,10 @@ struct inode_ops {
 	 * as it is) on the file system's own copy; the VFS then updates the
 	 * inode's fields.  NULL: only the inode's fields (tmpfs, devices). */
 	int (*setmode)(struct kernel *k, struct inode *ino, uint32_t mode);
+	/* statfs: the file system's figures into sf (zeroed, f_bsize,
+	 * f_frsize, f_namelen and f_fsid preset).  NULL: by the mount's type
+	 * (tmpfs sized as Linux's, half the RAM; proc all zero). */
+	int (*statfs)(struct kernel *k, struct inode *ino, struct lx_statfs *sf);
 	int (*setowner)(struct kernel *k, struct inode *ino, uint32_t uid, uint32_t gid);
 	int (*sync)(struct kernel *k, struct inode *ino);
 	/* The vm_object of a regular file (ino->obj), created on first call;
@@ -402,6 +406,8 @@ int64_t sys_fchmod(struct kernel *k, struct proc *p, int fd, uint32_t mode);
 int64_t sys_fchownat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t uid,
 		     uint32_t gid, int flags);
 int64_t sys_fchown(struct kernel *k, struct proc *p, int fd, uint32_t uid, uint32_t gid);
+int64_t sys_statfs(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ubuf);
+int64_t sys_fstatfs(struct kernel *k, struct proc *p, int fd, uint64_t ubuf);
 int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold, int newdirfd,
 		   uint64_t unew, int flags);
 int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint64_t utimes,

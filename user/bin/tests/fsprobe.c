@@ -13,7 +13,8 @@
  *   fchdir            ... and fchdir
  *   mkdir PATH, rmdir PATH, rm PATH, mv OLD NEW, ln TARGET PATH,
  *   write PATH TEXT (create or truncate), append PATH TEXT,
- *   touch PATH (utimensat: both times now)
+ *   touch PATH (utimensat: both times now), statfs PATH (its type's
+ *   magic number and whether it is mounted read-only)
  *
  * Errors print "OP PATH: ENAME".  Exit status 0.
  */
@@ -192,6 +193,14 @@ int main(int argc, char **argv)
 		} else if (!strcmp(op, "rmdir")) {
 			if (rmdir(a) < 0)
 				fail(op, a);
+			i++;
+		} else if (!strcmp(op, "statfs")) {     /* "PATH: fs 0xMAGIC ro|rw" */
+			struct { long type, bsize; unsigned long blocks, bfree, bavail, files, ffree;
+				 int fsid[2]; long namelen, frsize, flags, spare[4]; } sf;
+			if (syscall(SYS_statfs, a, &sf) < 0)
+				fail(op, a);
+			else
+				printf("%s: fs 0x%lx %s\n", a, sf.type, sf.flags & 1 ? "ro" : "rw");
 			i++;
 		} else if (!strcmp(op, "touch")) {      /* utimensat(path, now) */
 			if (syscall(SYS_utimensat, AT_FDCWD, a, 0L, 0L) < 0)
