@@ -555,6 +555,8 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 	/* ======== the point of no return: the old address space goes ======== */
 	struct proc *caller = p;
 	p = proc_exec_takeover(k, p);          /* threads: the others end (thread.c) */
+	waitq_wake_all(k, &caller->vfork_done);   /* a vfork parent goes on */
+	waitq_wake_all(k, &p->vfork_done);
 	vm_space_destroy(k, p);
 	release_frames(k, &plan);              /* for the allocations below */
 	image_put(k, p->image);

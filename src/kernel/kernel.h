@@ -140,6 +140,7 @@ struct kernel_stats {
 	uint64_t syscalls, context_switches, tlb_flushes_on_switch;
 	uint64_t user_frames_peak;
 	uint64_t oom_kills, fork_refused;
+	uint64_t vforks;               /* clone with CLONE_VFORK: the parent waited */
 	uint64_t pages_swapped_out, pages_swapped_in, pages_dropped;
 	uint64_t fault_run_max;     /* most page faults of one instruction in a row */
 	uint64_t pinned_skips;      /* reclaim victims kept: the faulting instruction needs them */

@@ -41,6 +41,7 @@ struct proc *proc_create(struct kernel *k, const char *name)
 	strncpy(p->name, base ? base + 1 : name, sizeof p->name - 1);
 	p->line_start = true;
 	waitq_init(&p->child_exit, "a child to exit (wait4)");
+	waitq_init(&p->vfork_done, "its vfork child to exec or exit");
 	res_init(k, p);
 	if (signal_proc_init(k, p) < 0) {
 		kmem_cache_free(k->mm_cache, p->mm);
@@ -91,6 +92,7 @@ struct proc *proc_create_thread(struct kernel *k, struct proc *p)
 	t->res.utime_ns = t->res.stime_ns = 0;
 	t->res.clear_child_tid = t->res.robust_list = t->res.robust_len = 0;
 	waitq_init(&t->child_exit, "a child to exit (wait4)");
+	waitq_init(&t->vfork_done, "its vfork child to exec or exit");
 	if (signal_proc_init(k, t) < 0) {  /* signal_clone shares the group's */
 		t->mm->refs--;
 		t->mm->users--;
@@ -196,6 +198,7 @@ static void end_thread(struct kernel *k, struct proc *p)
 	runq_remove(k, p);
 	futex_cancel(k, p);
 	waitq_remove(p);                       /* killed while asleep on a pipe or wait4 */
+	waitq_wake_all(k, &p->vfork_done);     /* a vfork parent goes on */
 	int sig = leader->term_signal, code = p == leader || !leader->group_exit ?
 		p->exit_code : leader->exit_code;
 	kernel_event(k, p, KEV_EXIT, 0, (uint64_t)sig, code & 0xff, sig ? "signal" : "exit");

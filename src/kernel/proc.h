@@ -117,6 +117,7 @@ struct proc {
 	struct waitq *wq;              /* P_SLEEPING on this queue (waitq.h), or NULL */
 	struct proc *wq_next;          /* the next sleeper of wq */
 	struct waitq child_exit;       /* wait4 sleeps here; a child's exit wakes it */
+	struct waitq vfork_done;       /* its vfork parent sleeps here until it execs or exits */
 	uint64_t sys_done;             /* a call re-run after a sleep: the part done before it */
 	uint64_t sys_wait;             /* a call re-run after a sleep with a timeout (ppoll,
 	                                  pselect6): its deadline (host CLOCK_MONOTONIC ns, ~0

@@ -74,11 +74,22 @@ int64_t sys_clone_any(struct kernel *k, struct proc *p, uint64_t flags, uint64_t
 	if ((flags & LX_CLONE_PIDFD) && (flags & (LX_CLONE_DETACHED | LX_CLONE_THREAD)))
 		return -EINVAL;
 	if (!(flags & LX_CLONE_THREAD)) {
-		int64_t rc = sys_clone(k, p, flags, stack);    /* a fork (fork.c) */
-		if (rc > 0)
-			res_clone_tids(k, p, proc_find(k, (uint32_t)rc), flags, uptid, uctid);
-		if (rc > 0 && (flags & LX_CLONE_SETTLS))
-			proc_find(k, (uint32_t)rc)->x[4] = tls;
+		/* vfork (glibc's vfork and posix_spawn: CLONE_VM | CLONE_VFORK):
+		 * the child gets a copy-on-write copy of the space, not the space
+		 * itself, and the parent sleeps until the child execs or exits
+		 * (docs/running.md).  CLONE_VM alone stays unsupported. */
+		if ((flags & LX_CLONE_VM) && !(flags & LX_CLONE_VFORK))
+			return -EINVAL;
+		int64_t rc = sys_clone(k, p, flags & ~(uint64_t)LX_CLONE_VM, stack);   /* fork.c */
+		struct proc *c = rc > 0 ? proc_find(k, (uint32_t)rc) : NULL;
+		if (c)
+			res_clone_tids(k, p, c, flags, uptid, uctid);
+		if (c && (flags & LX_CLONE_SETTLS))
+			c->x[4] = tls;
+		if (c && (flags & LX_CLONE_VFORK)) {
+			k->stats.vforks++;
+			waitq_sleep_done(k, p, &c->vfork_done);
+		}
 		return rc;
 	}
 	int64_t tid = clone_thread(k, p, flags, stack, tls);

@@ -42,6 +42,22 @@ void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q)
 	q->tail = p;
 }
 
+void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q)
+{
+	(void)k;
+	assert(!p->wq && p->state == P_RUNNABLE);
+	p->state = P_SLEEPING;
+	p->wake_time_ns = ~0ULL;
+	p->sig.sleep_kind = SLEEP_NONE;
+	p->wq = q;
+	p->wq_next = NULL;
+	if (q->tail)
+		q->tail->wq_next = p;
+	else
+		q->head = p;
+	q->tail = p;
+}
+
 unsigned waitq_wake_all(struct kernel *k, struct waitq *q)
 {
 	unsigned n = 0;

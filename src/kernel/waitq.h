@@ -48,6 +48,12 @@ static inline bool waitq_empty(const struct waitq *q) { return !q->head; }
  * not already sleep. */
 void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q);
 
+/* Puts p to sleep on q with its system call complete (the dispatcher
+ * stores the result; nothing re-runs) and no signal waking it: a vfork
+ * parent waiting for its child, as Linux's killable wait.  SIGKILL still
+ * ends it (proc_exit takes it off q). */
+void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q);
+
 /* Wakes every sleeper of q (makes it runnable, in arrival order).
  * Returns how many. */
 unsigned waitq_wake_all(struct kernel *k, struct waitq *q);

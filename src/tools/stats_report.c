@@ -47,8 +47,9 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		(unsigned long long)k->stats.faults_stack, (unsigned long long)k->stats.faults_segv);
 	fprintf(out, "pages zeroed: %llu, copied: %llu\n", (unsigned long long)k->stats.pages_zeroed,
 		(unsigned long long)k->stats.pages_copied);
-	fprintf(out, "out-of-memory kills: %llu, forks refused: %llu\n",
-		(unsigned long long)k->stats.oom_kills, (unsigned long long)k->stats.fork_refused);
+	fprintf(out, "out-of-memory kills: %llu, forks refused: %llu, vforks: %llu\n",
+		(unsigned long long)k->stats.oom_kills, (unsigned long long)k->stats.fork_refused,
+		(unsigned long long)k->stats.vforks);
 	fprintf(out, "progress guard: most faults of one instruction %llu (bound %d), victims kept for the faulting instruction %llu, no-progress kills %llu\n",
 		(unsigned long long)k->stats.fault_run_max, FAULT_GUARD_MAX,
 		(unsigned long long)k->stats.pinned_skips, (unsigned long long)k->stats.progress_kills);
@@ -180,6 +181,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	J("pages_dropped", k->stats.pages_dropped); J("swap_slots", k->swap.nslots);
 	J("swap_used_peak", k->swap.used_peak);
 	J("oom_kills", k->stats.oom_kills); J("fork_refused", k->stats.fork_refused);
+	J("vforks", k->stats.vforks);
 	J("fault_run_max", k->stats.fault_run_max); J("pinned_skips", k->stats.pinned_skips);
 	J("progress_kills", k->stats.progress_kills);
 	struct pagecache_info pci;
