@@ -74,6 +74,55 @@ static bool prio_match(const struct proc *q, const struct proc *p, int which, in
 	}
 }
 
+/* prctl(2), the options programs ask at start: PR_SET_NAME / PR_GET_NAME
+ * (the thread's name, 15 bytes and a NUL, as comm), PR_SET_DUMPABLE /
+ * PR_GET_DUMPABLE, PR_SET_PDEATHSIG / PR_GET_PDEATHSIG (kept, reported;
+ * vmos sends no signal when a parent dies).  Others are EINVAL, as Linux
+ * answers an option it does not know. */
+int64_t sys_prctl(struct kernel *k, struct proc *p, int option, uint64_t arg2)
+{
+	enum { PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3,
+	       PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16 };
+	char name[16];
+	switch (option) {
+	case PR_SET_NAME: {
+		size_t i = 0;
+		for (; i < sizeof name - 1; i++) {          /* up to the NUL or 15 bytes */
+			if (copyin(k, p, &name[i], arg2 + i, 1) < 0)
+				return -EFAULT;
+			if (!name[i])
+				break;
+		}
+		name[i] = 0;
+		memset(p->name, 0, sizeof p->name);
+		memcpy(p->name, name, strlen(name));
+		return 0;
+	}
+	case PR_GET_NAME:
+		memset(name, 0, sizeof name);
+		memcpy(name, p->name, strnlen(p->name, sizeof name - 1));
+		return copyout(k, p, arg2, name, sizeof name) < 0 ? -EFAULT : 0;
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1)
+			return -EINVAL;
+		p->res.undumpable = arg2 == 0;
+		return 0;
+	case PR_GET_DUMPABLE:
+		return !p->res.undumpable;
+	case PR_SET_PDEATHSIG:
+		if (arg2 > 64)
+			return -EINVAL;
+		p->res.pdeathsig = (int)arg2;
+		return 0;
+	case PR_GET_PDEATHSIG: {
+		int32_t v = p->res.pdeathsig;
+		return copyout(k, p, arg2, &v, sizeof v) < 0 ? -EFAULT : 0;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
 int64_t sys_getpriority(struct kernel *k, struct proc *p, int which, int64_t who)
 {
 	if (which < 0 || which > 2)

@@ -679,6 +679,43 @@ int64_t sys_fstatfs(struct kernel *k, struct proc *p, int fd, uint64_t ubuf)
 	return statfs_of(k, p, f->inode, ubuf);
 }
 
+/* The extended-attribute calls (set/get/list/removexattr, their l and f
+ * forms; which is 0 plain, 1 the l form, 2 the f form): the guest's file
+ * systems keep none, so after the file is found (ENOENT, EBADF as Linux) a
+ * get or remove is ENODATA, a list empty (0), a set EOPNOTSUPP - what a
+ * Linux file system without extended attributes answers. */
+int64_t sys_xattr(struct kernel *k, struct proc *p, int op, int which, uint64_t a0)
+{
+	struct inode *ino;
+	int64_t rc = which == 2 ? inode_of(k, p, (int)a0, 0, 0, &ino) :
+		     lookup_at(k, p, LX_AT_FDCWD, a0, which == 1 ? LX_AT_SYMLINK_NOFOLLOW : 0, &ino);
+	if (rc < 0)
+		return rc;
+	inode_put(k, ino);
+	switch (op) {
+	case 's': return -EOPNOTSUPP;
+	case 'l': return 0;
+	default: return -ENODATA;
+	}
+}
+
+/* fadvise64(2): advice only - checked (EBADF, ESPIPE for a pipe, EINVAL
+ * for an unknown advice or a negative length) and otherwise ignored; the
+ * page cache reads a page when it is first needed whatever the advice. */
+int64_t sys_fadvise64(struct kernel *k, struct proc *p, int fd, int64_t off, int64_t len,
+		      int advice)
+{
+	struct file *f = fd_get(p, fd);
+	if (!f || (f->flags & LX_O_PATH))
+		return -EBADF;
+	if (f->inode && (f->inode->mode & LX_S_IFMT) == LX_S_IFIFO)
+		return -ESPIPE;
+	if (advice < 0 || advice > 5 || len < 0)
+		return -EINVAL;
+	(void)off;
+	return 0;
+}
+
 /* linkat(2): a new name (newdirfd, newpath) for the file (olddirfd,
  * oldpath), AT_SYMLINK_FOLLOW following a final symlink (not by default),
  * AT_EMPTY_PATH naming olddirfd's file; a directory is EPERM, another

@@ -152,6 +152,19 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_fchown: rc = sys_fchown(k, p, (int)a[0], (uint32_t)a[1], (uint32_t)a[2]); break;
 	case LX_SYS_statfs: rc = sys_statfs(k, p, a[0], a[1]); break;
 	case LX_SYS_fstatfs: rc = sys_fstatfs(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_setxattr: case LX_SYS_lsetxattr: case LX_SYS_fsetxattr:
+		rc = sys_xattr(k, p, 's', (int)(nr - LX_SYS_setxattr), a[0]);
+		break;
+	case LX_SYS_getxattr: case LX_SYS_lgetxattr: case LX_SYS_fgetxattr:
+		rc = sys_xattr(k, p, 'g', (int)(nr - LX_SYS_getxattr), a[0]);
+		break;
+	case LX_SYS_listxattr: case LX_SYS_llistxattr: case LX_SYS_flistxattr:
+		rc = sys_xattr(k, p, 'l', (int)(nr - LX_SYS_listxattr), a[0]);
+		break;
+	case LX_SYS_removexattr: case LX_SYS_lremovexattr: case LX_SYS_fremovexattr:
+		rc = sys_xattr(k, p, 'r', (int)(nr - LX_SYS_removexattr), a[0]);
+		break;
+	case LX_SYS_fadvise64: rc = sys_fadvise64(k, p, (int)a[0], (int64_t)a[1], (int64_t)a[2], (int)a[3]); break;
 	case LX_SYS_linkat: rc = sys_linkat(k, p, (int)a[0], a[1], (int)a[2], a[3], (int)a[4]); break;
 	case LX_SYS_utimensat: rc = sys_utimensat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
 	case LX_SYS_ftruncate: rc = sys_ftruncate(k, p, (int)a[0], (int64_t)a[1]); break;
@@ -223,6 +236,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_prlimit64: rc = sys_prlimit64(k, p, (int64_t)(int32_t)a[0], (unsigned)a[1], a[2], a[3]); break;
 	case LX_SYS_getrlimit: rc = sys_getrlimit(k, p, (unsigned)a[0], a[1]); break;
 	case LX_SYS_setrlimit: rc = sys_setrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case LX_SYS_prctl: rc = sys_prctl(k, p, (int)a[0], a[1]); break;
 	case LX_SYS_getpriority: rc = sys_getpriority(k, p, (int)a[0], (int64_t)(int32_t)a[1]); break;
 	case LX_SYS_setpriority:
 		rc = sys_setpriority(k, p, (int)a[0], (int64_t)(int32_t)a[1], (int)a[2]);

@@ -3,7 +3,7 @@
  * of the kernel, on files of /tmp: symbolic and hard links (symlink,
  * readlink, link, the link count, unlink of one name), chmod and fchmod,
  * chown and fchown (which clear set-user-ID), getpriority/setpriority and
- * nice, and their errors.  Compared with qemu-riscv64 (tests/glibc/
+ * nice, prctl's name, posix_fadvise and getxattr, and their errors.  Compared with qemu-riscv64 (tests/glibc/
  * glibc.sh); prints no inode number, time or id.  With an argument DIR it
  * works in DIR instead of /tmp (tests/fs/root.sh: a --rw host directory).
  */
@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/xattr.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +99,24 @@ int main(int argc, char **argv)
 	errno = 0;
 	printf("getpriority of no such process: %s\n",
 	       e(getpriority(PRIO_PROCESS, 999999) == -1 && errno ? -1 : 0));
+
+	/* prctl names, fadvise, extended attributes */
+	char name[16] = "";
+	prctl(PR_SET_NAME, "vmos-renamed-by-prctl");
+	prctl(PR_GET_NAME, name);
+	printf("prctl name: '%s'\n", name);
+	printf("prctl of an unknown option: %s\n", e(prctl(9999, 0, 0, 0, 0)));
+	fd = open(c, O_RDONLY);
+	printf("posix_fadvise SEQUENTIAL: %d, bad advice: %d\n", posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL),
+	       posix_fadvise(fd, 0, 0, 99));
+	int pp[2];
+	pipe(pp);
+	printf("posix_fadvise on a pipe: %d (ESPIPE %d)\n", posix_fadvise(pp[0], 0, 0, 0), ESPIPE);
+	close(pp[0]);
+	close(pp[1]);
+	close(fd);
+	printf("getxattr user.vmos of a plain file: %s\n", e(getxattr(c, "user.vmos", buf, sizeof buf) < 0 ? -1 : 0));
+	printf("getxattr of a missing file: %s\n", e(getxattr(a, "user.vmos", buf, sizeof buf) < 0 ? -1 : 0));
 
 	unlink(b);
 	unlink(c);

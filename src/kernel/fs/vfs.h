@@ -408,6 +408,9 @@ int64_t sys_fchownat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath
 int64_t sys_fchown(struct kernel *k, struct proc *p, int fd, uint32_t uid, uint32_t gid);
 int64_t sys_statfs(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ubuf);
 int64_t sys_fstatfs(struct kernel *k, struct proc *p, int fd, uint64_t ubuf);
+int64_t sys_xattr(struct kernel *k, struct proc *p, int op, int which, uint64_t a0);
+int64_t sys_fadvise64(struct kernel *k, struct proc *p, int fd, int64_t off, int64_t len,
+		      int advice);
 int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold, int newdirfd,
 		   uint64_t unew, int flags);
 int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint64_t utimes,
