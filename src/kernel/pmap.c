@@ -227,6 +227,24 @@ static inline bool super_leaf(uint64_t pte)
 	return (pte & PTE_V) && PTE_IS_LEAF(pte);
 }
 
+/* An empty table below the invalid entry *pte of table (counted in the
+ * table's refcount and in pm->pt_pages), if create.  False if !create or
+ * no frame came. */
+static inline bool table_add(struct pmap *pm, uint64_t table, uint64_t *pte, bool create)
+{
+	struct page_alloc *pa = pm->pk->pa;
+	if (!create)
+		return false;
+	uint64_t t = table_alloc(pa, pm->pid);
+	if (!t)
+		return false;
+	if (++pm->pt_pages > pm->pt_pages_peak)
+		pm->pt_pages_peak = pm->pt_pages;
+	*pte = PA_TO_PTE(t) | PTE_V;
+	table_frame(pa, table)->refcount++;
+	return true;
+}
+
 /* The level-1 slot of va (NULL if a table above it is missing). */
 static uint64_t *level1_slot(struct pmap *pm, uint64_t va, bool create, struct frame **tf)
 {
@@ -234,17 +252,8 @@ static uint64_t *level1_slot(struct pmap *pm, uint64_t va, bool create, struct f
 	uint64_t table = pm->root;
 	for (int l = pm->pk->levels - 1; l > 1; l--) {
 		uint64_t *pte = table_of(pa, table) + VA_VPN(va, l);
-		if (!(*pte & PTE_V)) {
-			if (!create)
-				return NULL;
-			uint64_t t = table_alloc(pa, pm->pid);
-			if (!t)
-				return NULL;
-			if (++pm->pt_pages > pm->pt_pages_peak)
-				pm->pt_pages_peak = pm->pt_pages;
-			*pte = PA_TO_PTE(t) | PTE_V;
-			table_frame(pa, table)->refcount++;
-		}
+		if (!(*pte & PTE_V) && !table_add(pm, table, pte, create))
+			return NULL;
 		table = PTE_PA(*pte);
 	}
 	*tf = table_frame(pa, table);
@@ -265,15 +274,8 @@ uint64_t *pmap_walk_tables(struct pmap *pm, uint64_t va, bool create)
 	for (int l = pm->pk->levels - 1; l > 0; l--) {
 		uint64_t *pte = table_of(pa, table) + VA_VPN(va, l);
 		if (!(*pte & PTE_V)) {
-			if (!create)
+			if (!table_add(pm, table, pte, create))
 				return NULL;
-			uint64_t t = table_alloc(pa, pm->pid);
-			if (!t)
-				return NULL;
-			if (++pm->pt_pages > pm->pt_pages_peak)
-				pm->pt_pages_peak = pm->pt_pages;
-			*pte = PA_TO_PTE(t) | PTE_V;
-			table_frame(pa, table)->refcount++;
 		} else if (PTE_IS_LEAF(*pte)) {
 			if (l != 1 || demote_slot(pm, va, pte) < 0)
 				kpanic("pmap walk: cannot split the superpage at va 0x%llx",

@@ -567,7 +567,7 @@ static int64_t set_mode_owner(struct kernel *k, struct inode *ino, bool chmod, u
 	return 0;
 }
 
-/* fchmodat(2) (the system call has no flags; fchmodat2's are 0,
+/* fchmodat(2) (upath 0: dirfd alone, for fchmod; the system call has no flags; fchmodat2's are 0,
  * AT_SYMLINK_NOFOLLOW - EOPNOTSUPP on a symlink, as Linux - and
  * AT_EMPTY_PATH) and fchmod(2). */
 int64_t sys_fchmodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t mode,
@@ -576,7 +576,7 @@ int64_t sys_fchmodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath
 	if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *ino;
-	int64_t rc = upath ? inode_of(k, p, dirfd, upath, flags, &ino) : -EFAULT;
+	int64_t rc = inode_of(k, p, dirfd, upath, flags, &ino);
 	if (rc < 0)
 		return rc;
 	rc = inode_is_lnk(ino) ? -EOPNOTSUPP : set_mode_owner(k, ino, true, mode, ~0u, ~0u);
@@ -586,13 +586,7 @@ int64_t sys_fchmodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath
 
 int64_t sys_fchmod(struct kernel *k, struct proc *p, int fd, uint32_t mode)
 {
-	struct inode *ino;
-	int64_t rc = inode_of(k, p, fd, 0, 0, &ino);
-	if (rc < 0)
-		return rc;
-	rc = set_mode_owner(k, ino, true, mode, ~0u, ~0u);
-	inode_put(k, ino);
-	return rc;
+	return sys_fchmodat(k, p, fd, 0, mode, 0);
 }
 
 /* fchownat(2) (AT_SYMLINK_NOFOLLOW changes a symlink itself,
@@ -603,7 +597,7 @@ int64_t sys_fchownat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath
 	if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *ino;
-	int64_t rc = upath ? inode_of(k, p, dirfd, upath, flags, &ino) : -EFAULT;
+	int64_t rc = inode_of(k, p, dirfd, upath, flags, &ino);
 	if (rc < 0)
 		return rc;
 	rc = set_mode_owner(k, ino, false, 0, uid, gid);
@@ -613,13 +607,7 @@ int64_t sys_fchownat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath
 
 int64_t sys_fchown(struct kernel *k, struct proc *p, int fd, uint32_t uid, uint32_t gid)
 {
-	struct inode *ino;
-	int64_t rc = inode_of(k, p, fd, 0, 0, &ino);
-	if (rc < 0)
-		return rc;
-	rc = set_mode_owner(k, ino, false, 0, uid, gid);
-	inode_put(k, ino);
-	return rc;
+	return sys_fchownat(k, p, fd, 0, uid, gid, 0);
 }
 
 /* statfs(2), fstatfs(2): the figures of the file system holding ino;

@@ -144,10 +144,13 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_unlinkat: rc = sys_unlinkat(k, p, (int)a[0], a[1], (int)a[2]); break;
 	case LX_SYS_renameat2: rc = sys_renameat2(k, p, (int)a[0], a[1], (int)a[2], a[3], (unsigned)a[4]); break;
 	case LX_SYS_symlinkat: rc = sys_symlinkat(k, p, a[0], (int)a[1], a[2]); break;
-	case LX_SYS_fchmodat: rc = sys_fchmodat(k, p, (int)a[0], a[1], (uint32_t)a[2], 0); break;
+	case LX_SYS_fchmodat:         /* (a NULL path is EFAULT here; inside, "fd alone") */
+		rc = a[1] ? sys_fchmodat(k, p, (int)a[0], a[1], (uint32_t)a[2], 0) : -EFAULT;
+		break;
 	case LX_SYS_fchmod: rc = sys_fchmod(k, p, (int)a[0], (uint32_t)a[1]); break;
 	case LX_SYS_fchownat:
-		rc = sys_fchownat(k, p, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3], (int)a[4]);
+		rc = a[1] ? sys_fchownat(k, p, (int)a[0], a[1], (uint32_t)a[2], (uint32_t)a[3], (int)a[4]) :
+			    -EFAULT;
 		break;
 	case LX_SYS_fchown: rc = sys_fchown(k, p, (int)a[0], (uint32_t)a[1], (uint32_t)a[2]); break;
 	case LX_SYS_statfs: rc = sys_statfs(k, p, a[0], a[1]); break;

@@ -13,6 +13,18 @@ void waitq_init(struct waitq *q, const char *what)
 	q->what = what;
 }
 
+/* p goes to the tail of q. */
+static void enqueue(struct waitq *q, struct proc *p)
+{
+	p->wq = q;
+	p->wq_next = NULL;
+	if (q->tail)
+		q->tail->wq_next = p;
+	else
+		q->head = p;
+	q->tail = p;
+}
+
 void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q)
 {
 	(void)k;
@@ -33,13 +45,7 @@ void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q)
 		p->state = P_RUNNABLE;     /* never left the CPU: the scheduler resumes it */
 		return;
 	}
-	p->wq = q;
-	p->wq_next = NULL;
-	if (q->tail)
-		q->tail->wq_next = p;
-	else
-		q->head = p;
-	q->tail = p;
+	enqueue(q, p);
 }
 
 void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q)
@@ -49,13 +55,7 @@ void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q)
 	p->state = P_SLEEPING;
 	p->wake_time_ns = ~0ULL;
 	p->sig.sleep_kind = SLEEP_NONE;
-	p->wq = q;
-	p->wq_next = NULL;
-	if (q->tail)
-		q->tail->wq_next = p;
-	else
-		q->head = p;
-	q->tail = p;
+	enqueue(q, p);
 }
 
 unsigned waitq_wake_all(struct kernel *k, struct waitq *q)
