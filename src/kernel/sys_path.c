@@ -414,6 +414,23 @@ static int64_t child_of(struct kernel *k, struct parent *pa, struct inode **out,
 	return pa->dir->ops->lookup(k, pa->dir, pa->last, out);
 }
 
+/* May the last component of pa be created?  0 if nothing has that name;
+ * -EEXIST for ".", "..", a trailing slash or an existing entry (a mount
+ * point too); another lookup error as it comes. */
+static int64_t name_free(struct kernel *k, struct parent *pa)
+{
+	struct inode *ino;
+	bool mnt;
+	if (is_dot(pa->last) || pa->trailing)
+		return -EEXIST;
+	int64_t rc = child_of(k, pa, &ino, &mnt);
+	if (rc == 0) {
+		inode_put(k, ino);
+		return -EEXIST;
+	}
+	return rc == -ENOENT ? 0 : rc;
+}
+
 int64_t sys_mkdirat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t mode)
 {
 	struct parent *pa;
@@ -720,28 +737,19 @@ int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold
 	if (rc < 0)
 		return rc;
 	struct parent *pa = NULL;
-	struct inode *ino;
-	bool mnt;
 	if (inode_is_dir(src))
 		rc = -EPERM;
 	else
 		rc = get_parent(k, p, newdirfd, unew, &pa);
-	if (rc == 0) {
-		if (is_dot(pa->last) || pa->trailing)
-			rc = -EEXIST;
-		else if ((rc = child_of(k, pa, &ino, &mnt)) == 0) {
-			inode_put(k, ino);
-			rc = -EEXIST;
-		} else if (rc == -ENOENT) {
-			if (pa->dir->mnt != src->mnt)
-				rc = -EXDEV;
-			else if (read_only(pa->dir))
-				rc = -EROFS;
-			else if (!pa->dir->ops->link)
-				rc = -EPERM;
-			else
-				rc = pa->dir->ops->link(k, src, pa->dir, pa->last);
-		}
+	if (rc == 0 && (rc = name_free(k, pa)) == 0) {
+		if (pa->dir->mnt != src->mnt)
+			rc = -EXDEV;
+		else if (read_only(pa->dir))
+			rc = -EROFS;
+		else if (!pa->dir->ops->link)
+			rc = -EPERM;
+		else
+			rc = pa->dir->ops->link(k, src, pa->dir, pa->last);
 	}
 	put_parent(k, pa);
 	inode_put(k, src);
@@ -760,22 +768,13 @@ int64_t sys_symlinkat(struct kernel *k, struct proc *p, uint64_t utarget, int di
 		rc = -ENOENT;
 	else
 		rc = get_parent(k, p, dirfd, upath, &pa);
-	struct inode *ino;
-	bool mnt;
-	if (rc == 0) {
-		if (is_dot(pa->last) || pa->trailing)
-			rc = -EEXIST;
-		else if ((rc = child_of(k, pa, &ino, &mnt)) == 0) {
-			inode_put(k, ino);
-			rc = -EEXIST;
-		} else if (rc == -ENOENT) {
-			if (read_only(pa->dir))
-				rc = -EROFS;
-			else if (!pa->dir->ops->symlink)
-				rc = -EPERM;
-			else
-				rc = pa->dir->ops->symlink(k, pa->dir, pa->last, target);
-		}
+	if (rc == 0 && (rc = name_free(k, pa)) == 0) {
+		if (read_only(pa->dir))
+			rc = -EROFS;
+		else if (!pa->dir->ops->symlink)
+			rc = -EPERM;
+		else
+			rc = pa->dir->ops->symlink(k, pa->dir, pa->last, target);
 	}
 	put_parent(k, pa);
 	kfree(&k->km, target);
