@@ -32,6 +32,9 @@ static const int calls[] = {
 	LX_SYS_setrlimit, LX_SYS_getrusage, LX_SYS_times, LX_SYS_sysinfo, LX_SYS_clock_getres, LX_SYS_gettimeofday,
 	LX_SYS_riscv_hwprobe, LX_SYS_fstat, LX_SYS_newfstatat, LX_SYS_readlinkat,
 	LX_SYS_pipe2, LX_SYS_ppoll, LX_SYS_pselect6, LX_SYS_futex, LX_SYS_dup3,
+	LX_SYS_utimensat, LX_SYS_linkat, LX_SYS_symlinkat, LX_SYS_fchmodat, LX_SYS_fchownat,
+	LX_SYS_fchmod, LX_SYS_fchown, LX_SYS_statfs, LX_SYS_fstatfs, LX_SYS_getxattr,
+	LX_SYS_flistxattr, LX_SYS_fadvise64, LX_SYS_prctl, LX_SYS_getpriority, LX_SYS_setpriority,
 };
 
 static uint64_t arg(struct proc *p)
