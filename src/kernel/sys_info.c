@@ -47,12 +47,16 @@ void res_init(struct kernel *k, struct proc *p)
 	r[LX_RLIMIT_MSGQUEUE] = (struct lx_rlimit){ 819200, 819200 };
 	r[LX_RLIMIT_NICE] = (struct lx_rlimit){ 0, 0 };
 	r[LX_RLIMIT_RTPRIO] = (struct lx_rlimit){ 0, 0 };
+	p->res.groups[0] = 0;              /* root's one supplementary group */
+	p->res.ngroups = 1;
 }
 
 void res_fork(struct proc *child, const struct proc *parent)
 {
 	memcpy(child->res.rlim, parent->res.rlim, sizeof child->res.rlim);
 	child->res.nice = parent->res.nice;
+	child->res.ngroups = parent->res.ngroups;
+	memcpy(child->res.groups, parent->res.groups, sizeof child->res.groups);
 }
 
 /* getpriority(2) and setpriority(2): the nice value of a thread (PRIO_PROCESS,
@@ -72,6 +76,34 @@ static bool prio_match(const struct proc *q, const struct proc *p, int which, in
 	case 1: return who == 0 || (uint64_t)who == p->tgid;
 	default: return who == 0;
 	}
+}
+
+/* getgroups(2), setgroups(2): the supplementary groups.  A program vmos
+ * starts has one, 0 (root's), as a root login on Linux; setgroups (root
+ * may) keeps up to 32 (more: EINVAL, where Linux allows 65536).  size 0
+ * asks the count; a size below it is EINVAL. */
+int64_t sys_getgroups(struct kernel *k, struct proc *p, int64_t size, uint64_t ulist)
+{
+	if (size < 0)
+		return -EINVAL;
+	int n = p->res.ngroups;
+	if (size == 0)
+		return n;
+	if (size < n)
+		return -EINVAL;
+	return n && copyout(k, p, ulist, p->res.groups, (size_t)n * 4) < 0 ? -EFAULT : n;
+}
+
+int64_t sys_setgroups(struct kernel *k, struct proc *p, int64_t size, uint64_t ulist)
+{
+	if (size < 0 || size > (int64_t)(sizeof p->res.groups / sizeof p->res.groups[0]))
+		return -EINVAL;
+	uint32_t g[32];
+	if (size && copyin(k, p, g, ulist, (size_t)size * 4) < 0)
+		return -EFAULT;
+	memcpy(p->res.groups, g, (size_t)size * 4);
+	p->res.ngroups = (int)size;
+	return 0;
 }
 
 /* prctl(2), the options programs ask at start: PR_SET_NAME / PR_GET_NAME

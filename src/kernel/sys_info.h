@@ -34,6 +34,8 @@ struct proc_res {
 	/* children waited for (and, recursively, what they waited for) */
 	uint64_t cutime_ns, cstime_ns, cminflt, cmajflt, cmaxrss_pages;
 	int pdeathsig;                   /* prctl PR_SET_PDEATHSIG: kept and reported (not sent) */
+	uint32_t groups[32];             /* supplementary groups (setgroups), inherited */
+	int ngroups;
 	bool undumpable;                 /* prctl PR_SET_DUMPABLE 0 */
 	int nice;                        /* setpriority: -20..19, inherited; the one-hart
 	                                    scheduler runs every process alike */
@@ -69,6 +71,8 @@ int64_t sys_setrlimit(struct kernel *k, struct proc *p, unsigned resource, uint6
 int64_t sys_getrusage(struct kernel *k, struct proc *p, int who, uint64_t uru);
 int64_t sys_getpriority(struct kernel *k, struct proc *p, int which, int64_t who);
 int64_t sys_prctl(struct kernel *k, struct proc *p, int option, uint64_t arg2);
+int64_t sys_getgroups(struct kernel *k, struct proc *p, int64_t size, uint64_t ulist);
+int64_t sys_setgroups(struct kernel *k, struct proc *p, int64_t size, uint64_t ulist);
 int64_t sys_setpriority(struct kernel *k, struct proc *p, int which, int64_t who, int prio);
 int64_t sys_times(struct kernel *k, struct proc *p, uint64_t ubuf);
 int64_t sys_sysinfo(struct kernel *k, struct proc *p, uint64_t uinfo);

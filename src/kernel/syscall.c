@@ -239,6 +239,8 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_prlimit64: rc = sys_prlimit64(k, p, (int64_t)(int32_t)a[0], (unsigned)a[1], a[2], a[3]); break;
 	case LX_SYS_getrlimit: rc = sys_getrlimit(k, p, (unsigned)a[0], a[1]); break;
 	case LX_SYS_setrlimit: rc = sys_setrlimit(k, p, (unsigned)a[0], a[1]); break;
+	case LX_SYS_getgroups: rc = sys_getgroups(k, p, (int64_t)(int32_t)a[0], a[1]); break;
+	case LX_SYS_setgroups: rc = sys_setgroups(k, p, (int64_t)(int32_t)a[0], a[1]); break;
 	case LX_SYS_prctl: rc = sys_prctl(k, p, (int)a[0], a[1]); break;
 	case LX_SYS_getpriority: rc = sys_getpriority(k, p, (int)a[0], (int64_t)(int32_t)a[1]); break;
 	case LX_SYS_setpriority:

@@ -126,6 +126,12 @@ case_ "touch: create, set a date, -c of a missing file (utimensat)" "tmp" \
 	'mkdir -p $W && cd $W && touch f && touch -d "2020-01-02 03:04:05" f && stat -c "%Y %X %s %n" f && touch -c nothere; echo st=$? && ls && touch -r f g && stat -c "%Y %n" g'
 case_ "ls of the root's /usr/bin, counted" "pipe" \
 	'ls /usr/bin | grep -c . ; ls -d /usr/lib/riscv64-linux-gnu'
+# busybox id: getgroups (the guest is root, with group 0)
+if feature_or_skip "id (getuid, getgroups)" root; then
+	got=$(vm_guest $BB id </dev/null 2>&1)
+	[ "$got" = "uid=0 gid=0 groups=0" ] && ok "id: $got" || bad "id: '$got', want 'uid=0 gid=0 groups=0'"
+fi
+
 # busybox timeout: vfork, exec of sleep, SIGTERM when the time is up.
 # qemu-user is no reference here: busybox re-execs itself through
 # /proc/self/exe for the sleep applet, which under qemu is qemu's own host

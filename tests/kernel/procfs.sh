@@ -86,6 +86,18 @@ else
 fi
 rm -rf "$RW"
 
+# /proc/stat and /proc/loadavg (busybox top and uptime read them)
+run_vmos run --check "$BIN/procfs" cat /proc/stat >"$tmp/stat" 2>&1
+run_vmos run --check "$BIN/procfs" cat /proc/loadavg >"$tmp/lavg" 2>&1
+if grep -qE '^cpu  [0-9]+ 0 [0-9]+ [0-9]+ 0 0 0 0 0 0$' "$tmp/stat" && grep -qE '^cpu0 ' "$tmp/stat" &&
+   grep -qE '^ctxt [0-9]+$' "$tmp/stat" && grep -qE '^btime [0-9]{9,}$' "$tmp/stat" &&
+   grep -qE '^processes 1$' "$tmp/stat" && grep -qE '^procs_running 1$' "$tmp/stat" &&
+   grep -qE '^0\.00 0\.00 0\.00 1/1 1$' "$tmp/lavg"; then
+	ok "/proc/stat (one hart, times, ctxt, btime, processes) and /proc/loadavg"
+else
+	bad "/proc/stat: $(tr '\n' '|' <"$tmp/stat") loadavg: $(cat "$tmp/lavg")"
+fi
+
 # meminfo against --stats and --swap
 run_vmos run --check --stats --ram 64M --swap 8M "$BIN/procfs" cat /proc/meminfo >"$tmp/out" 2>"$tmp/err"
 rc=$?

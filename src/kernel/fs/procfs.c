@@ -22,7 +22,7 @@
 #include <string.h>
 
 enum pkind {
-	PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS,      /* /proc */
+	PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS, PK_MSTAT, PK_LOADAVG,  /* /proc */
 	PK_MOUNTINFO,
 	PK_PID, PK_EXE, PK_CWD, PK_ROOTLNK, PK_FD, PK_MAPS, PK_STATUS, PK_STAT, PK_STATM,
 	PK_CMDLINE, PK_COMM,                                          /* /proc/PID */
@@ -33,7 +33,7 @@ struct pentry { const char *name; enum pkind kind; };
 
 static const struct pentry root_entries[] = {
 	{ "self", PK_SELF }, { "meminfo", PK_MEMINFO }, { "uptime", PK_UPTIME },
-	{ "mounts", PK_MOUNTS },
+	{ "mounts", PK_MOUNTS }, { "stat", PK_MSTAT }, { "loadavg", PK_LOADAVG },
 };
 static const struct pentry pid_entries[] = {
 	{ "cmdline", PK_CMDLINE }, { "comm", PK_COMM }, { "cwd", PK_CWD }, { "exe", PK_EXE },
@@ -224,7 +224,8 @@ static int proc_open(struct kernel *k, struct inode *ino, struct file *f)
 		return 0;
 	/* opened for writing (root may): a write is EINVAL, no write hook */
 	struct proc *q = NULL;
-	bool machine = kind == PK_MEMINFO || kind == PK_UPTIME ||
+	bool machine = kind == PK_MEMINFO || kind == PK_UPTIME || kind == PK_MSTAT ||
+		       kind == PK_LOADAVG ||
 		       (kind == PK_MOUNTS && !key_pid(key));
 	if (!machine && !(q = visible(k, key_pid(key))))
 		return -ENOENT;
@@ -236,6 +237,8 @@ static int proc_open(struct kernel *k, struct inode *ino, struct file *f)
 	case PK_MEMINFO: procfs_text_meminfo(k, t); break;
 	case PK_UPTIME: procfs_text_uptime(k, t); break;
 	case PK_MOUNTS: procfs_text_mounts(k, t, false); break;
+	case PK_MSTAT: procfs_text_machine_stat(k, t); break;
+	case PK_LOADAVG: procfs_text_loadavg(k, t); break;
 	case PK_MOUNTINFO: procfs_text_mounts(k, t, true); break;
 	case PK_MAPS: procfs_text_maps(k, q, t); break;
 	case PK_STATUS: procfs_text_status(k, q, t); break;

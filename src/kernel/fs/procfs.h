@@ -50,6 +50,8 @@ void procfs_text_statm(struct kernel *k, struct proc *q, struct ptext *t);
 void procfs_text_cmdline(struct kernel *k, struct proc *q, struct ptext *t);
 void procfs_text_meminfo(struct kernel *k, struct ptext *t);
 void procfs_text_uptime(struct kernel *k, struct ptext *t);
+void procfs_text_machine_stat(struct kernel *k, struct ptext *t);
+void procfs_text_loadavg(struct kernel *k, struct ptext *t);
 void procfs_text_mounts(struct kernel *k, struct ptext *t, bool info);
 
 /* The guest path of q's program (the exe link): the path it was executed

@@ -381,6 +381,49 @@ void procfs_text_mounts(struct kernel *k, struct ptext *t, bool info)
 	}
 }
 
+/* /proc/stat: one hart.  user and system time are the processes' own
+ * (every process's, reaped or not, as their parents folded them in), idle
+ * the rest of the time since boot, in USER_HZ (100) ticks; ctxt the context
+ * switches, processes the forks since boot, procs_running the runnable
+ * processes, btime the boot's wall-clock second. */
+void procfs_text_machine_stat(struct kernel *k, struct ptext *t)
+{
+	uint64_t user = 0, sys = 0, running = 0;
+	for (struct proc *q = k->procs; q; q = q->next) {
+		user += q->res.utime_ns + (q->pid == q->tgid ? q->res.cutime_ns : 0);
+		sys += q->res.stime_ns + (q->pid == q->tgid ? q->res.cstime_ns : 0);
+		running += q->state == P_RUNNABLE;
+	}
+	struct timespec ts, rt;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	uint64_t up = now > k->boot_ns ? now - k->boot_ns : 0;
+	uint64_t idle = up > user + sys ? up - user - sys : 0;
+	for (int cpu = -1; cpu < 1; cpu++)
+		ptext_printf(k, t, "cpu%s %llu 0 %llu %llu 0 0 0 0 0 0\n", cpu < 0 ? " " : "0",
+			     ticks(user), ticks(sys), ticks(idle));
+	ptext_printf(k, t, "intr 0\nctxt %llu\nbtime %llu\nprocesses %u\nprocs_running %llu\n"
+		     "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+		     (unsigned long long)k->stats.context_switches,
+		     (unsigned long long)((uint64_t)rt.tv_sec - up / 1000000000ULL),
+		     k->next_pid > 0 ? k->next_pid - 1 : 0, (unsigned long long)(running ? running : 1));
+}
+
+/* /proc/loadavg: vmos keeps no load averages (0.00); then the runnable and
+ * all live processes, and the last pid given out. */
+void procfs_text_loadavg(struct kernel *k, struct ptext *t)
+{
+	unsigned running = 0, all = 0;
+	for (struct proc *q = k->procs; q; q = q->next)
+		if (q->state != P_ZOMBIE) {
+			all++;
+			running += q->state == P_RUNNABLE;
+		}
+	ptext_printf(k, t, "0.00 0.00 0.00 %u/%u %u\n", running ? running : 1, all,
+		     k->next_pid > 0 ? k->next_pid - 1 : 0);
+}
+
 void procfs_text_uptime(struct kernel *k, struct ptext *t)
 {
 	struct timespec ts;
