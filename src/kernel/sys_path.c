@@ -8,6 +8,7 @@
  */
 #include "fs/vfs.h"
 #include "fs/vfs_impl.h"
+#include "fs/pipe.h"
 #include "exec.h"
 #include "pagecache.h"
 #include "proc.h"
@@ -57,6 +58,8 @@ int64_t sys_openat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, 
 	rc = fd_install(k, p, f, 0, flags & LX_O_CLOEXEC);
 	if (rc < 0)
 		file_put(k, f);
+	else
+		pipe_fifo_wait(k, p, f);          /* a FIFO's blocking open */
 	return rc;
 }
 
@@ -753,6 +756,42 @@ int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold
 	}
 	put_parent(k, pa);
 	inode_put(k, src);
+	return rc;
+}
+
+/* mknodat(2): a named pipe (S_IFIFO) on a file system that has them
+ * (tmpfs), or an empty regular file (S_IFREG or type 0); device and
+ * socket nodes are EPERM (the guest's devices are its /dev), another type
+ * EINVAL; the umask applies; EEXIST, EROFS, ENOENT as Linux. */
+int64_t sys_mknodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t mode,
+		    uint64_t dev)
+{
+	uint32_t type = mode & LX_S_IFMT;
+	if (type == 0)
+		type = LX_S_IFREG;
+	if (type != LX_S_IFREG && type != LX_S_IFIFO && type != LX_S_IFCHR &&
+	    type != LX_S_IFBLK && type != LX_S_IFSOCK)
+		return -EINVAL;
+	(void)dev;
+	struct parent *pa = NULL;
+	int64_t rc = get_parent(k, p, dirfd, upath, &pa);
+	if (rc == 0 && (rc = name_free(k, pa)) == 0) {
+		uint32_t perm = mode & 07777 & ~p->umask;
+		if (read_only(pa->dir)) {
+			rc = -EROFS;
+		} else if (type == LX_S_IFREG) {
+			struct inode *ino;
+			rc = pa->dir->ops->create ? pa->dir->ops->create(k, pa->dir, pa->last, perm, &ino) :
+						    -EPERM;
+			if (rc == 0)
+				inode_put(k, ino);
+		} else if (type == LX_S_IFIFO && pa->dir->ops->mknod) {
+			rc = pa->dir->ops->mknod(k, pa->dir, pa->last, LX_S_IFIFO | perm);
+		} else {
+			rc = -EPERM;
+		}
+	}
+	put_parent(k, pa);
 	return rc;
 }
 

@@ -168,6 +168,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		rc = sys_xattr(k, p, 'r', (int)(nr - LX_SYS_removexattr), a[0]);
 		break;
 	case LX_SYS_fadvise64: rc = sys_fadvise64(k, p, (int)a[0], (int64_t)a[1], (int64_t)a[2], (int)a[3]); break;
+	case LX_SYS_mknodat: rc = sys_mknodat(k, p, (int)a[0], a[1], (uint32_t)a[2], a[3]); break;
 	case LX_SYS_linkat: rc = sys_linkat(k, p, (int)a[0], a[1], (int)a[2], a[3], (int)a[4]); break;
 	case LX_SYS_utimensat: rc = sys_utimensat(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
 	case LX_SYS_ftruncate: rc = sys_ftruncate(k, p, (int)a[0], (int64_t)a[1]); break;

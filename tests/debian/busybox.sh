@@ -77,7 +77,7 @@ rcase "tar of a tree of the root, listed" tar -cvf /dev/null /usr/share/doc/core
 # Each script works in its own directory $W (the host's /tmp for the
 # reference, the guest's tmpfs for vmos).
 APPLETS="seq sort head tail wc uniq md5sum sha256sum gzip gunzip tar find xargs sed awk grep cat
-	 cp mv rm mkdir ls touch cut tr od"
+	 cp mv rm mkdir ls touch cut tr od mkfifo"
 qb() { run_limited 60 env -i LC_ALL=C TZ=UTC qemu-riscv64 -L "$DEB_ROOT" "$DEB_ROOT$BB" "$@"; }
 reference() {    # reference SCRIPT: the host's bash, busybox applets under qemu
 	( for a in $APPLETS; do eval "$a() { qb $a \"\$@\"; }"; done
@@ -124,6 +124,8 @@ case_ "sed, awk, grep" "pipe" \
 	'seq 1 20 | sed -n "s/^1\(.\)$/ten+\1/p"; seq 1 10 | awk "{ s += \$1 } END { print s, NR }"; seq 1 30 | grep -c 1; printf "x=1\ny=2\n" | grep -E "^y" | sed "s/=/ is /"'
 case_ "touch: create, set a date, -c of a missing file (utimensat)" "tmp" \
 	'mkdir -p $W && cd $W && touch f && touch -d "2020-01-02 03:04:05" f && stat -c "%Y %X %s %n" f && touch -c nothere; echo st=$? && ls && touch -r f g && stat -c "%Y %n" g'
+case_ "mkfifo: a writer and a reader meet in a named pipe" "tmp pipe" \
+	'mkdir -p $W && mkfifo $W/f && { seq 1 500 >$W/f & } && wc -l <$W/f && wait && rm $W/f && ls $W'
 case_ "ls of the root's /usr/bin, counted" "pipe" \
 	'ls /usr/bin | grep -c . ; ls -d /usr/lib/riscv64-linux-gnu'
 # busybox id: getgroups (the guest is root, with group 0)

@@ -22,6 +22,7 @@
  * re-run goes on from there.
  */
 #include "pipe.h"
+#include "vfs.h"
 #include "proc.h"
 #include "signals.h"
 
@@ -154,6 +155,7 @@ struct pipe *pipe_create(struct kernel *k)
 	pp->readers = pp->writers = 1;
 	waitq_init(&pp->rd_wait, "data in a pipe (read)");
 	waitq_init(&pp->wr_wait, "room in a pipe (write)");
+	waitq_init(&pp->open_wait, "the other end of a FIFO to be opened");
 	return pp;
 }
 
@@ -163,6 +165,14 @@ void pipe_open_end(struct pipe *pp, bool writer)
 		pp->writers++;
 	else
 		pp->readers++;
+}
+
+void pipe_destroy(struct kernel *k, struct pipe *pp)
+{
+	if (pp->fifo)
+		pp->fifo->priv = NULL;
+	pipe_ring_free(&k->km, &pp->ring);
+	kmem_cache_free(k->pipe_cache, pp);
 }
 
 void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer)
@@ -176,8 +186,7 @@ void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer)
 	pipe_wake(k, &pp->wr_wait);
 	if (pp->readers || pp->writers)
 		return;
-	pipe_ring_free(&k->km, &pp->ring);
-	kmem_cache_free(k->pipe_cache, pp);
+	pipe_destroy(k, pp);
 }
 
 int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf, size_t n,

@@ -28,6 +28,8 @@
 
 struct kernel;
 struct kmem;
+struct file;
+struct inode;
 struct proc;
 
 #define PIPE_PAGES 16
@@ -71,6 +73,8 @@ struct pipe {
 	unsigned readers, writers;
 	struct waitq rd_wait;          /* readers waiting for data (or EOF) */
 	struct waitq wr_wait;          /* writers waiting for room (or no reader) */
+	struct waitq open_wait;        /* a FIFO's openers waiting for the other end */
+	struct inode *fifo;            /* the named FIFO's inode (its priv is this pipe), or NULL */
 	uint64_t bytes_written;        /* in total, for /proc and tests */
 };
 
@@ -85,6 +89,20 @@ void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer);
 /* A new file description for an end (dup of the description is not one:
  * fork and dup share it). */
 void pipe_open_end(struct pipe *pp, bool writer);
+/* Frees a pipe no end holds (a FIFO's inode forgets it). */
+void pipe_destroy(struct kernel *k, struct pipe *pp);
+
+/* Named pipes (pipe_file.c).  The open hook of a FIFO inode: its pipe
+ * (made at the first open, gone when the last end closes) gets the ends
+ * f's access mode asks (O_RDWR both), f becomes a pipe file; O_WRONLY |
+ * O_NONBLOCK with no reader is -ENXIO, as Linux.  Partners waiting in
+ * their own open are woken. */
+int pipe_fifo_open(struct kernel *k, struct inode *ino, struct file *f);
+/* After f is installed as p's descriptor: a blocking open of a FIFO's read
+ * end with no writer (or write end with no reader) sleeps until the other
+ * end is opened (waitq_sleep_done: the descriptor is the call's result;
+ * only SIGKILL ends the wait).  Nothing for other files. */
+void pipe_fifo_wait(struct kernel *k, struct proc *p, struct file *f);
 
 /* A call that must wait put p to sleep (waitq_sleep: the system call
  * re-runs when p is woken) and returns this: the VFS's VFS_BLOCKED. */

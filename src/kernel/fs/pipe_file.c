@@ -41,20 +41,27 @@ static int64_t pipe_file_ioctl(struct kernel *k, struct proc *p, struct file *f,
 	return copyout(k, p, arg, &v, sizeof v) < 0 ? -EFAULT : 0;
 }
 
+/* (A FIFO opened O_RDWR is both ends at once.) */
+static bool is_both(const struct file *f) { return (f->flags & LX_O_ACCMODE) == LX_O_RDWR; }
+
 static unsigned pipe_file_poll(struct kernel *k, struct file *f)
 {
 	const struct pipe *pp = f->priv;
-	if (is_writer(f))
-		return (pipe_ring_room(&pp->ring) >= PIPE_BUF ? VFS_POLL_OUT : 0) |
-		       (pp->readers ? 0 : VFS_POLL_ERR);
-	return (pp->ring.len ? VFS_POLL_IN : 0) | (pp->writers ? 0 : VFS_POLL_HUP);
+	unsigned w = (pipe_ring_room(&pp->ring) >= PIPE_BUF ? VFS_POLL_OUT : 0) |
+		     (pp->readers ? 0 : VFS_POLL_ERR);
+	unsigned r = (pp->ring.len ? VFS_POLL_IN : 0) | (pp->writers ? 0 : VFS_POLL_HUP);
+	return is_both(f) ? w | r : is_writer(f) ? w : r;
 }
 
 static void pipe_file_release(struct kernel *k, struct file *f)
 {
-	if (f->priv)
-		pipe_close_end(k, f->priv, is_writer(f));
+	struct pipe *pp = f->priv;
 	f->priv = NULL;
+	if (!pp)
+		return;
+	if (is_both(f))
+		pipe_close_end(k, pp, false);       /* the writer's close below frees it if last */
+	pipe_close_end(k, pp, is_writer(f) || is_both(f));
 }
 
 static const struct file_ops pipe_fops = {
@@ -65,6 +72,43 @@ static const struct file_ops pipe_fops = {
 	.poll = pipe_file_poll,
 	.release = pipe_file_release,
 };
+
+int pipe_fifo_open(struct kernel *k, struct inode *ino, struct file *f)
+{
+	struct pipe *pp = ino->priv;
+	bool fresh = !pp;
+	if (fresh) {
+		if (!(pp = pipe_create(k)))
+			return -ENOMEM;
+		pp->readers = pp->writers = 0;
+		pp->fifo = ino;
+		ino->priv = pp;
+	}
+	int acc = (int)(f->flags & LX_O_ACCMODE);
+	if (acc == LX_O_WRONLY && (f->flags & LX_O_NONBLOCK) && !pp->readers) {
+		if (fresh)
+			pipe_destroy(k, pp);
+		return -ENXIO;
+	}
+	if (acc != LX_O_WRONLY)
+		pipe_open_end(pp, false);
+	if (acc != LX_O_RDONLY)
+		pipe_open_end(pp, true);
+	f->ops = &pipe_fops;
+	f->priv = pp;
+	waitq_wake_all(k, &pp->open_wait);
+	return 0;
+}
+
+void pipe_fifo_wait(struct kernel *k, struct proc *p, struct file *f)
+{
+	if (f->ops != &pipe_fops || !f->inode || !f->inode->mnt || (f->flags & LX_O_NONBLOCK))
+		return;
+	struct pipe *pp = f->priv;
+	int acc = (int)(f->flags & LX_O_ACCMODE);
+	if ((acc == LX_O_RDONLY && !pp->writers) || (acc == LX_O_WRONLY && !pp->readers))
+		waitq_sleep_done(k, p, &pp->open_wait);
+}
 
 int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags)
 {

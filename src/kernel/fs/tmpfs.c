@@ -16,6 +16,7 @@
  */
 #include "vfs_impl.h"
 #include "pagecache.h"
+#include "pipe.h"
 
 #include <errno.h>
 #include <string.h>
@@ -57,8 +58,8 @@ static struct inode *new_inode(struct kernel *k, struct mount *m, uint32_t mode)
 	if (!ino)
 		return NULL;
 	ino->nlink = isdir ? 2 : 1;
-	if (type == LX_S_IFLNK)
-		return ino;
+	if (type == LX_S_IFLNK || type == LX_S_IFIFO)
+		return ino;                        /* target, or pipe: set later */
 	if (isdir)
 		ino->priv = kzalloc(&k->km, sizeof(struct tmpfs_dir));
 	else if ((ino->obj = vm_object_create(k, &tmpfs_pager, ino, 0))) {
@@ -210,6 +211,26 @@ static int tmpfs_readlink(struct kernel *k, struct inode *ino, char *buf, size_t
 		len = n;
 	memcpy(buf, t, len);
 	return (int)len;
+}
+
+/* mknodat of a named pipe: an inode whose open makes it a pipe's end
+ * (pipe_fifo_open; priv is the pipe while any end is open). */
+static int tmpfs_mknod(struct kernel *k, struct inode *dir, const char *name, uint32_t mode)
+{
+	if (find(dir, name))
+		return -EEXIST;
+	struct inode *ino = new_inode(k, dir->mnt, LX_S_IFIFO | (mode & 07777));
+	if (!ino)
+		return -ENOMEM;
+	int rc = add_entry(k, dir, name, ino);
+	if (rc < 0)
+		inode_put(k, ino);
+	return rc;
+}
+
+static int tmpfs_open(struct kernel *k, struct inode *ino, struct file *f)
+{
+	return (ino->mode & LX_S_IFMT) == LX_S_IFIFO ? pipe_fifo_open(k, ino, f) : 0;
 }
 
 /* linkat: a second name for ino (not a directory) in dir. */
@@ -364,6 +385,8 @@ static void tmpfs_release(struct kernel *k, struct inode *ino)
 		vm_object_put(k, ino->obj);
 		ino->obj = NULL;
 	}
+	if ((ino->mode & LX_S_IFMT) == LX_S_IFIFO)
+		return;                            /* its pipe went with its last end */
 	if (inode_is_lnk(ino)) {
 		kfree(&k->km, ino->priv);
 		ino->priv = NULL;
@@ -448,6 +471,8 @@ static const struct inode_ops tmpfs_iops = {
 	.create = tmpfs_create,
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,
+	.mknod = tmpfs_mknod,
+	.open = tmpfs_open,
 	.readlink = tmpfs_readlink,
 	.link = tmpfs_link,
 	.unlink = tmpfs_unlink,

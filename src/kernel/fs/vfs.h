@@ -196,6 +196,9 @@ struct inode_ops {
 		      struct inode **out);
 	int (*mkdir)(struct kernel *k, struct inode *dir, const char *name, uint32_t mode);
 	int (*symlink)(struct kernel *k, struct inode *dir, const char *name, const char *target);
+	/* mknodat of a named pipe (mode: S_IFIFO | permissions); -EEXIST if
+	 * the name exists.  NULL: the file system has none (EPERM). */
+	int (*mknod)(struct kernel *k, struct inode *dir, const char *name, uint32_t mode);
 	/* linkat: a new name in dir for ino (of the same mount, not a
 	 * directory); -EEXIST if the name exists. */
 	int (*link)(struct kernel *k, struct inode *ino, struct inode *dir, const char *name);
@@ -411,6 +414,8 @@ int64_t sys_fstatfs(struct kernel *k, struct proc *p, int fd, uint64_t ubuf);
 int64_t sys_xattr(struct kernel *k, struct proc *p, int op, int which, uint64_t a0);
 int64_t sys_fadvise64(struct kernel *k, struct proc *p, int fd, int64_t off, int64_t len,
 		      int advice);
+int64_t sys_mknodat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint32_t mode,
+		    uint64_t dev);
 int64_t sys_linkat(struct kernel *k, struct proc *p, int olddirfd, uint64_t uold, int newdirfd,
 		   uint64_t unew, int flags);
 int64_t sys_utimensat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, uint64_t utimes,
