@@ -275,12 +275,27 @@ static bool sig_ignored(const struct proc *p, int sig)
 	return d == 'I' || d == 'K' || d == 'S';
 }
 
-/* Wakes t if it sleeps in an interruptible call and can take sig. */
+/* Will sig, delivered to t, end its process (SIGKILL, or a default action
+ * that terminates, with no handler)? */
+static bool sig_fatal(const struct proc *t, int sig)
+{
+	if (sig == LX_SIGKILL)
+		return true;
+	if (t->sighand->action[sig - 1].handler != LX_SIG_DFL)
+		return false;
+	char d = signal_default_action(sig);
+	return d == 'T' || d == 'C';
+}
+
+/* Wakes t if it sleeps in an interruptible call and can take sig (in a
+ * killable one, only if sig ends it). */
 static void signal_wake(struct kernel *k, struct proc *t, int sig)
 {
 	if (t->state != P_SLEEPING || (t->sigmask & sig_bit(sig)))
 		return;
 	if (t->sig.sleep_kind == SLEEP_NONE)
+		return;
+	if (t->sig.sleep_kind == SLEEP_KILLABLE && !sig_fatal(t, sig))
 		return;
 	t->sig.interrupted = true;
 	waitq_remove(t);               /* off the pipe's or wait4's queue */

@@ -42,6 +42,10 @@
  *   SLEEP_REWIND   (FUTEX_WAIT without a timeout: a0 already holds a result)
  *                  like SLEEP_RESTART, but a restart puts the pc back on the
  *                  ecall and a0 back to sig.restart_a0 first
+ *   SLEEP_KILLABLE (a vfork parent, a FIFO's open: waitq_sleep_done) only a
+ *                  signal that will end the process wakes it (SIGKILL, or
+ *                  one left to a default action that terminates), as
+ *                  Linux's killable waits
  * A timed FUTEX_WAIT sleeps SLEEP_EINTR: Linux restarts it through
  * restart_syscall only when no handler runs (-ERESTART_RESTARTBLOCK), which
  * here is never: a signal that runs no handler does not wake a sleeper.
@@ -89,7 +93,8 @@ struct sigshared {
 };
 
 /* How a blocked thread's system call ends when a signal wakes it. */
-enum sleep_kind { SLEEP_NONE, SLEEP_RESTART, SLEEP_NOHAND, SLEEP_EINTR, SLEEP_REWIND };
+enum sleep_kind { SLEEP_NONE, SLEEP_RESTART, SLEEP_NOHAND, SLEEP_EINTR, SLEEP_REWIND,
+		  SLEEP_KILLABLE };
 
 /* A thread's own signal state (struct proc, field sig).  The blocked mask
  * is p->sigmask. */

@@ -54,7 +54,7 @@ void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q)
 	assert(!p->wq && p->state == P_RUNNABLE);
 	p->state = P_SLEEPING;
 	p->wake_time_ns = ~0ULL;
-	p->sig.sleep_kind = SLEEP_NONE;
+	p->sig.sleep_kind = SLEEP_KILLABLE;
 	enqueue(q, p);
 }
 

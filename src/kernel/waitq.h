@@ -49,9 +49,9 @@ static inline bool waitq_empty(const struct waitq *q) { return !q->head; }
 void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q);
 
 /* Puts p to sleep on q with its system call complete (the dispatcher
- * stores the result; nothing re-runs) and no signal waking it: a vfork
- * parent waiting for its child, as Linux's killable wait.  SIGKILL still
- * ends it (proc_exit takes it off q). */
+ * stores the result; nothing re-runs), woken early only by a signal that
+ * ends the process (SLEEP_KILLABLE, signals.h): a vfork parent waiting for
+ * its child, a FIFO's open, as Linux's killable waits. */
 void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q);
 
 /* Wakes every sleeper of q (makes it runnable, in arrival order).

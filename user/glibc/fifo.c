@@ -3,11 +3,13 @@
  * writer's and the reverse, bytes flow between the processes, the reader
  * sees EOF when the writer closes; O_RDONLY | O_NONBLOCK opens at once,
  * O_WRONLY | O_NONBLOCK with no reader is ENXIO, O_RDWR never waits; stat
- * says FIFO; mknod of a regular file; mkfifo of an existing name EEXIST.
+ * says FIFO; mknod of a regular file; mkfifo of an existing name EEXIST;
+ * SIGTERM ends a process that waits in a FIFO's open.
  * Compared with qemu-riscv64 (tests/glibc/glibc.sh).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +87,18 @@ int main(void)
 	printf("reader waited and got: %s", buf);
 	close(r);
 	waitpid(c, &status, 0);
+
+	/* an open that waits forever ends when a signal kills the process */
+	c = fork();
+	if (c == 0) {
+		open(path, O_RDONLY);                   /* no writer will come */
+		_exit(9);
+	}
+	usleep(30000);
+	kill(c, SIGTERM);
+	waitpid(c, &status, 0);
+	printf("a reader waiting in open, SIGTERM: killed %d by %s\n", WIFSIGNALED(status),
+	       WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM ? "SIGTERM" : "?");
 
 	unlink(path);
 	unlink(reg);
