@@ -70,13 +70,6 @@ static int futex_key(struct kernel *k, struct proc *p, uint64_t uaddr, bool priv
 	return 0;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* The wait's deadline on CLOCK_MONOTONIC from the user's timespec at
  * utime: relative for FUTEX_WAIT, absolute otherwise (on CLOCK_REALTIME
  * with the flag).  ~0 without a timeout.  Returns 0, -EFAULT or -EINVAL. */
@@ -90,7 +83,7 @@ static int futex_deadline(struct kernel *k, struct proc *p, uint64_t utime, bool
 	int rc = copyin_timespec_ns(k, p, utime, &t);
 	if (rc < 0)
 		return rc;
-	uint64_t now = mono_ns();
+	uint64_t now = host_monotonic_ns();
 	if (relative) {
 		*deadline = now + t;
 	} else if (realtime) {

@@ -222,14 +222,21 @@ static inline void proc_activate(struct kernel *k, struct proc *p)
 	}
 	k->current = p;
 }
+/* The host's CLOCK_MONOTONIC in nanoseconds: the clock of every sleep's
+ * deadline (nanosleep, futex and poll timeouts; the scheduler wakes on it). */
+static inline uint64_t host_monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 /* Puts p to sleep for ns nanoseconds (host CLOCK_MONOTONIC); a signal
  * ends the sleep (SLEEP_EINTR, signals.h). */
 static inline void proc_sleep(struct kernel *k, struct proc *p, uint64_t ns)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	p->state = P_SLEEPING;
-	p->wake_time_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + ns;
+	p->wake_time_ns = host_monotonic_ns() + ns;
 	p->sig.sleep_kind = SLEEP_EINTR;
 }
 

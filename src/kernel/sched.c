@@ -55,19 +55,13 @@ static void account(struct kernel *k, struct proc *p, const struct mmu_stats *be
 	p->st.walks += k->mmu.stats.walks - before->walks;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* Wakes sleepers whose time has come; if nothing is runnable, sleeps the
  * host until the first deadline.  Returns false if no process can ever run
  * again. */
 static bool wake_sleepers(struct kernel *k)
 {
-	uint64_t now = now_ns(), first = ~0ULL;
+	uint64_t now = host_monotonic_ns(), first = ~0ULL;
 	bool any = false;
 	if (k->sig_timers) {          /* alarms: SIGALRM may wake a sleeper */
 		first = signal_timers_run(k, vdso_monotonic_ns());
@@ -107,7 +101,7 @@ static inline uint64_t usage_clock_ns(void)
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 #else
-	return now_ns();
+	return host_monotonic_ns();
 #endif
 }
 

@@ -37,13 +37,6 @@
 #define SEL_OUT (LX_POLLOUT | LX_POLLWRNORM | LX_POLLWRBAND | LX_POLLERR)
 #define SEL_EX  LX_POLLPRI
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* The poll bits of fd now, as Linux's values; LX_POLLNVAL if fd is not open
  * (or is an O_PATH descriptor, which poll cannot use).  *recheck is set if
  * the file's readiness can change with no kernel event. */
@@ -79,7 +72,7 @@ static int wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t 
 		int rc = copyin_timespec_ns(k, p, utsp, &ns);
 		if (rc < 0)
 			return rc;
-		deadline = mono_ns() + ns;
+		deadline = host_monotonic_ns() + ns;
 	}
 	if (umask) {
 		if (sigsetsize != sizeof set)
@@ -94,6 +87,15 @@ static int wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t 
 	return 0;
 }
 
+/* The caller's mask back in force, if the call put its own in (umask). */
+static void restore_mask(struct proc *p, uint64_t umask)
+{
+	if (umask && p->sig.restore_mask) {
+		p->sigmask = p->sig.saved_mask;
+		p->sig.restore_mask = false;
+	}
+}
+
 /* Nothing was ready (ready == 0) and the deadline has not come: sleeps on
  * k->poll_wait (the ecall re-runs) and returns true.  Otherwise finishes
  * the call - the time left written back to utsp, the caller's mask back
@@ -101,7 +103,7 @@ static int wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t 
 static bool wait_or_finish(struct kernel *k, struct proc *p, int64_t ready, bool recheck,
 			   uint64_t utsp, uint64_t umask)
 {
-	uint64_t deadline = p->sys_wait, now = mono_ns();
+	uint64_t deadline = p->sys_wait, now = host_monotonic_ns();
 	if (ready == 0 && deadline > now) {
 		waitq_sleep(k, p, &k->poll_wait);
 		p->sig.sleep_kind = SLEEP_NOHAND;
@@ -120,10 +122,7 @@ static bool wait_or_finish(struct kernel *k, struct proc *p, int64_t ready, bool
 		if (copyin(k, p, &was, utsp, sizeof was) == 0 && (was.tv_sec || was.tv_nsec))
 			(void)copyout(k, p, utsp, &ts, sizeof ts);
 	}
-	if (umask && p->sig.restore_mask) {
-		p->sigmask = p->sig.saved_mask;
-		p->sig.restore_mask = false;
-	}
+	restore_mask(p, umask);
 	return false;
 }
 
@@ -169,10 +168,8 @@ int64_t sys_ppoll(struct kernel *k, struct proc *p, uint64_t ufds, uint64_t nfds
 		return 0;                /* asleep: the ecall re-runs */
 	if (ready > 0)
 		ready = ppoll_pass(k, p, ufds, nfds, true, &recheck);
-	if (ready < 0 && umask && p->sig.restore_mask) {
-		p->sigmask = p->sig.saved_mask;
-		p->sig.restore_mask = false;
-	}
+	if (ready < 0)
+		restore_mask(p, umask);
 	return ready;
 }
 
@@ -236,10 +233,8 @@ int64_t sys_pselect6(struct kernel *k, struct proc *p, int64_t nfds, uint64_t ui
 	for (int s = 0; s < 3 && ready >= 0; s++)
 		if (uset[s] && words && copyout(k, p, uset[s], sets + (3 + s) * words, bytes) < 0)
 			ready = -EFAULT;
-	if (ready < 0 && sigarg[0] && p->sig.restore_mask) {
-		p->sigmask = p->sig.saved_mask;
-		p->sig.restore_mask = false;
-	}
+	if (ready < 0)
+		restore_mask(p, sigarg[0]);
 	kfree(&k->km, sets);
 	return ready;
 }
