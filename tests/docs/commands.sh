@@ -25,7 +25,7 @@ export VMOS_ROOT=$root
 check_page() {
 	local page=$1 cwd=$2
 	python3 - "$page" "$cwd" "$tmp" "${REGEN:-}" <<'PY'
-import re, subprocess, sys, os, shutil
+import re, subprocess, sys, os, shutil, difflib
 page, cwd, tmp, regen = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 text = open(page).read()
 out = []
@@ -54,7 +54,8 @@ def run_block(m):
             want.pop()
         if got != want:
             ok = False
-            results.append(("fail", c, "\n".join(["expected:"] + want[:8] + ["got:"] + got[:8])))
+            diff = difflib.unified_diff(want, got, "expected (the page)", "got", lineterm="", n=1)
+            results.append(("fail", c, "\n".join(list(diff)[:40])))
         new.append("$ " + c)
         new.extend(got)
     if ok:
