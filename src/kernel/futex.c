@@ -188,6 +188,8 @@ static int64_t futex_wait(struct kernel *k, struct proc *p, uint64_t uaddr, bool
 	 * puts uaddr back (signal_frame.c) */
 	p->sig.sleep_kind = deadline == ~0ULL ? SLEEP_REWIND : SLEEP_EINTR;
 	p->sig.restart_a0 = uaddr;
+	p->sig.undo_fd = -1;
+	p->sig.undo_file = NULL;
 	if (signal_deliverable(p)) {
 		p->sig.interrupted = true;    /* a signal is there already: no sleep */
 		return -EINTR;

@@ -25,6 +25,7 @@
 #include "proc.h"
 #include "uaccess.h"
 #include "vdso.h"
+#include "fs/vfs.h"
 
 #include <errno.h>
 #include <string.h>
@@ -85,6 +86,10 @@ static void end_interrupted_call(struct kernel *k, struct proc *p, bool handler,
 		}
 		break;
 	case SLEEP_REWIND:
+		if (p->sig.undo_fd >= 0 && fd_get(p, p->sig.undo_fd) == p->sig.undo_file)
+			fd_close(k, p, p->sig.undo_fd);    /* a FIFO's open: its end goes */
+		p->sig.undo_fd = -1;
+		p->sig.undo_file = NULL;
 		if (!handler || restart) {
 			p->pc -= 4;
 			p->x[10] = p->sig.restart_a0;

@@ -39,10 +39,12 @@
  *                  (Linux's -ERESTARTNOHAND), and re-runs otherwise
  *   SLEEP_EINTR    (nanosleep, pause, rt_sigsuspend, rt_sigtimedwait) the
  *                  call fails with EINTR, SA_RESTART or not (-ERESTARTNOHAND)
- *   SLEEP_REWIND   (FUTEX_WAIT without a timeout: a0 already holds a result)
- *                  like SLEEP_RESTART, but a restart puts the pc back on the
- *                  ecall and a0 back to sig.restart_a0 first
- *   SLEEP_KILLABLE (a vfork parent, a FIFO's open: waitq_sleep_done) only a
+ *   SLEEP_REWIND   (FUTEX_WAIT without a timeout, a FIFO's blocking open:
+ *                  a0 already holds a result) like SLEEP_RESTART, but a
+ *                  restart puts the pc back on the ecall and a0 back to
+ *                  sig.restart_a0 first; a descriptor the call installed
+ *                  (sig.undo_fd: the FIFO's) is closed first, EINTR or re-run
+ *   SLEEP_KILLABLE (a vfork parent: waitq_sleep_done) only a
  *                  signal that will end the process wakes it (SIGKILL, or
  *                  one left to a default action that terminates), as
  *                  Linux's killable waits
@@ -108,6 +110,9 @@ struct sigthread {
 	uint64_t sleep_rem;            /* nanosleep, ppoll, pselect6: where to write the time
 	                                  left when a signal ends the call, or 0 */
 	uint64_t restart_a0;           /* SLEEP_REWIND: a0 for the ecall's re-run */
+	int32_t undo_fd;               /* SLEEP_REWIND: a descriptor the call installed */
+	const void *undo_file;         /* (its struct file) to close before the EINTR or
+	                                  re-run, or -1 and NULL */
 };
 
 /* Sets up p's signal state at creation: its own handler table (all

@@ -59,7 +59,7 @@ int64_t sys_openat(struct kernel *k, struct proc *p, int dirfd, uint64_t upath, 
 	if (rc < 0)
 		file_put(k, f);
 	else
-		pipe_fifo_wait(k, p, f);          /* a FIFO's blocking open */
+		pipe_fifo_wait(k, p, f, dirfd, (int)rc);   /* a FIFO's blocking open */
 	return rc;
 }
 

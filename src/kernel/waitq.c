@@ -58,6 +58,24 @@ void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q)
 	enqueue(q, p);
 }
 
+void waitq_sleep_undo(struct kernel *k, struct proc *p, struct waitq *q, uint64_t a0, int fd,
+		      const void *file)
+{
+	(void)k;
+	assert(!p->wq && p->state == P_RUNNABLE);
+	p->sig.sleep_kind = SLEEP_REWIND;
+	p->sig.restart_a0 = a0;
+	p->sig.undo_fd = fd;
+	p->sig.undo_file = file;
+	if (signal_deliverable(p)) {
+		p->sig.interrupted = true;    /* no sleep: signal_deliver ends the call */
+		return;
+	}
+	p->state = P_SLEEPING;
+	p->wake_time_ns = ~0ULL;
+	enqueue(q, p);
+}
+
 unsigned waitq_wake_all(struct kernel *k, struct waitq *q)
 {
 	unsigned n = 0;

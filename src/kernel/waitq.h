@@ -27,6 +27,7 @@
 #ifndef VMOS_KERNEL_WAITQ_H
 #define VMOS_KERNEL_WAITQ_H
 
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -51,8 +52,18 @@ void waitq_sleep(struct kernel *k, struct proc *p, struct waitq *q);
 /* Puts p to sleep on q with its system call complete (the dispatcher
  * stores the result; nothing re-runs), woken early only by a signal that
  * ends the process (SLEEP_KILLABLE, signals.h): a vfork parent waiting for
- * its child, a FIFO's open, as Linux's killable waits. */
+ * its child, as Linux's killable wait. */
 void waitq_sleep_done(struct kernel *k, struct proc *p, struct waitq *q);
+
+/* Puts p to sleep on q with its system call complete, the result being
+ * descriptor fd (file) that the call installed: a FIFO's blocking open.
+ * Woken by the event, the call returns fd; a signal p handles ends the
+ * sleep as SLEEP_REWIND (signals.h): fd is closed, and the call re-runs
+ * with a0 restored to a0 (SA_RESTART) or fails with EINTR, as Linux's
+ * interruptible wait in fifo_open (-ERESTARTSYS).  A signal already
+ * deliverable ends it before it sleeps. */
+void waitq_sleep_undo(struct kernel *k, struct proc *p, struct waitq *q, uint64_t a0, int fd,
+		      const void *file);
 
 /* Wakes every sleeper of q (makes it runnable, in arrival order).
  * Returns how many. */

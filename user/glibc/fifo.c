@@ -4,7 +4,9 @@
  * sees EOF when the writer closes; O_RDONLY | O_NONBLOCK opens at once,
  * O_WRONLY | O_NONBLOCK with no reader is ENXIO, O_RDWR never waits; stat
  * says FIFO; mknod of a regular file; mkfifo of an existing name EEXIST;
- * SIGTERM ends a process that waits in a FIFO's open.
+ * SIGTERM ends a process that waits in a FIFO's open; a handled signal
+ * ends that wait with EINTR (and the half-opened end is gone), or, with
+ * SA_RESTART, the open goes on waiting.
  * Compared with qemu-riscv64 (tests/glibc/glibc.sh).
  */
 #define _GNU_SOURCE
@@ -17,6 +19,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t handled;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	handled++;
+}
 
 static const char *e(int rc)
 {
@@ -99,6 +109,37 @@ int main(void)
 	waitpid(c, &status, 0);
 	printf("a reader waiting in open, SIGTERM: killed %d by %s\n", WIFSIGNALED(status),
 	       WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM ? "SIGTERM" : "?");
+
+	/* a handled signal ends the wait with EINTR, and the end that open
+	 * had taken is closed again: a writer finds no reader */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGALRM, &sa, NULL);
+	ualarm(30000, 0);
+	r = open(path, O_RDONLY);
+	printf("a reader waiting in open, SIGALRM handled: %s, %d handler run\n", e(r), handled);
+	w = open(path, O_WRONLY | O_NONBLOCK);
+	printf("then a writer's O_NONBLOCK open: %s\n", e(w));
+
+	/* with SA_RESTART the open waits on after the handler */
+	handled = 0;
+	c = fork();
+	if (c == 0) {
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGUSR1, &sa, NULL);
+		r = open(path, O_RDONLY);
+		n = r < 0 ? -1 : read(r, buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = 0;
+		printf("SA_RESTART: open %s after %d handler run, read: %s", e(r), handled, buf);
+		_exit(0);
+	}
+	usleep(30000);
+	kill(c, SIGUSR1);
+	usleep(30000);
+	w = open(path, O_WRONLY);
+	write(w, "after the signal\n", 17);
+	close(w);
+	waitpid(c, &status, 0);
+	printf("child exit %d\n", WEXITSTATUS(status));
 
 	unlink(path);
 	unlink(reg);

@@ -98,11 +98,12 @@ void pipe_destroy(struct kernel *k, struct pipe *pp);
  * O_NONBLOCK with no reader is -ENXIO, as Linux.  Partners waiting in
  * their own open are woken. */
 int pipe_fifo_open(struct kernel *k, struct inode *ino, struct file *f);
-/* After f is installed as p's descriptor: a blocking open of a FIFO's read
- * end with no writer (or write end with no reader) sleeps until the other
- * end is opened (waitq_sleep_done: the descriptor is the call's result;
- * only SIGKILL ends the wait).  Nothing for other files. */
-void pipe_fifo_wait(struct kernel *k, struct proc *p, struct file *f);
+/* After f is installed as p's descriptor fd by openat(dirfd, ...): a
+ * blocking open of a FIFO's read end with no writer (or write end with no
+ * reader) sleeps until the other end is opened (waitq_sleep_undo: fd is
+ * the call's result; a handled signal closes it again and fails the call
+ * with EINTR or, under SA_RESTART, re-runs it).  Nothing for other files. */
+void pipe_fifo_wait(struct kernel *k, struct proc *p, struct file *f, int dirfd, int fd);
 
 /* A call that must wait put p to sleep (waitq_sleep: the system call
  * re-runs when p is woken) and returns this: the VFS's VFS_BLOCKED. */

@@ -100,14 +100,14 @@ int pipe_fifo_open(struct kernel *k, struct inode *ino, struct file *f)
 	return 0;
 }
 
-void pipe_fifo_wait(struct kernel *k, struct proc *p, struct file *f)
+void pipe_fifo_wait(struct kernel *k, struct proc *p, struct file *f, int dirfd, int fd)
 {
 	if (f->ops != &pipe_fops || !f->inode || !f->inode->mnt || (f->flags & LX_O_NONBLOCK))
 		return;
 	struct pipe *pp = f->priv;
 	int acc = (int)(f->flags & LX_O_ACCMODE);
 	if ((acc == LX_O_RDONLY && !pp->writers) || (acc == LX_O_WRONLY && !pp->readers))
-		waitq_sleep_done(k, p, &pp->open_wait);
+		waitq_sleep_undo(k, p, &pp->open_wait, (uint64_t)(int64_t)dirfd, fd, f);
 }
 
 int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags)
