@@ -19,6 +19,7 @@ void kernel_config_default(struct kernel_config *cfg)
 	cfg->use_asids = true;
 	cfg->asid_bits = ASID_BITS_MAX;
 	cfg->stack_limit = 8ULL << 20;
+	cfg->readahead = 32;           /* PAGECACHE_RA_MAX pages: 128 KiB */
 	cfg->max_procs = 256;          /* processes and threads, as RLIMIT_NPROC */
 #ifdef VMOS_DEBUG
 	cfg->debug = true;

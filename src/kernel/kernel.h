@@ -87,6 +87,8 @@ struct kernel_config {
 	enum thp_strategy thp_strategy;  /* reserve (default) or eager */
 	enum thp_cow thp_cow;     /* split (default) or copy: superpages after fork */
 	uint64_t thp_collapse;    /* instructions between collapse passes (0: none) */
+	unsigned readahead;       /* pages a page-cache miss may read at once (pagecache.h;
+	                             0 or 1: one); default PAGECACHE_RA_MAX */
 	FILE *out, *err;          /* where user stdout/stderr go */
 	/* Called when a process exits, before its memory is released (for
 	 * --maps and --frame-map); may be NULL. */
@@ -148,7 +150,9 @@ struct kernel_stats {
 	uint64_t deadlocks;         /* runs of kernel_run that ended every sleeper (sched.c) */
 	/* the page cache (pagecache.c) */
 	uint64_t file_page_hits, file_page_misses;  /* pagecache_get found / had to fill */
-	uint64_t file_pages_read;       /* read in by a pager (misses that were not zero/swap) */
+	uint64_t file_pages_read;       /* read in by a pager (misses that were not zero/swap,
+	                                   and the pages read ahead with them) */
+	uint64_t file_pages_readahead;  /* of those, read ahead of a miss (pagecache.h) */
 	uint64_t file_pages_dropped;    /* clean cached pages dropped by reclaim or invalidate */
 	uint64_t file_pages_written;    /* dirty pages written back by a pager */
 	uint64_t file_pages_swapped_out, file_pages_swapped_in;  /* of swap-backed objects */

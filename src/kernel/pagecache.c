@@ -301,8 +301,53 @@ void vm_object_describe(struct kernel *k, struct vm_object *o, char *buf, size_t
 
 /* ---- pages ----------------------------------------------------------------------- */
 
+/* Makes frame pa the cached page index of o in slot (dirty: PCE_DIRTY
+ * or 0), resident for the policy from now on, mapped or not. */
+static void pc_install(struct kernel *k, struct vm_object *o, uint64_t *slot, uint64_t index,
+		       uint64_t pa, uint64_t dirty)
+{
+	struct frame *f = pa_frame(&k->pa, pa);
+	f->priv = (uint32_t)index;
+	f->flags &= (uint16_t)~FRAME_ZEROFILL;
+	*slot = pa | PCE_FRAME | dirty;
+	o->nframes++;
+	f->key = pagecache_key(o->id, index);
+	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
+	if (k->cfg.local_frames)
+		f->flags |= FRAME_REPL_GLOBAL;
+	f->repl_handle = repl_insert(&k->repl, f->key);
+}
+
+/* The read-ahead window for a miss at index (pagecache.h): 1 when there
+ * is none. */
+static unsigned ra_window(struct kernel *k, struct vm_object *o, uint64_t index)
+{
+	unsigned max = k->cfg.readahead < PAGECACHE_RA_MAX ? k->cfg.readahead : PAGECACHE_RA_MAX;
+	if (max <= 1 || !o->ops->read_pages)
+		return 1;
+	unsigned w = index == o->ra_next && o->ra_win ? o->ra_win * 2 : PAGECACHE_RA_INIT;
+	if (w > max)
+		w = max;
+	uint64_t pages = (o->size + PGSIZE - 1) >> PGSHIFT;
+	if (index + w > pages)
+		w = pages > index ? (unsigned)(pages - index) : 1;
+	return w;
+}
+
+/* One more frame for read-ahead without reclaiming anything: under the
+ * frame limit with the `taken` frames of this window (not yet resident
+ * for the policy) and it, and above the physical reserve; or 0. */
+static uint64_t ra_frame(struct kernel *k, struct vm_object *o, unsigned taken)
+{
+	if (k->repl.resident + k->thp.free_frames + taken + 1 > k->repl.capacity ||
+	    k->pa.free_frames <= k->reserve_frames + 1)
+		return 0;
+	return frame_alloc(k, NULL, FO_FILE, o->id, false);
+}
+
 /* Puts a fresh frame for page index of o into the cache, read in (or
- * swapped in, or zero); the cache's reference is the frame's first.
+ * swapped in, or zero); the cache's reference is the frame's first.  A
+ * read in brings the read-ahead window's pages along (ra_window).
  * Returns its PA or 0 with *err. */
 static uint64_t pc_fill(struct kernel *k, struct proc *p, struct vm_object *o, uint64_t index,
 			int *err)
@@ -320,38 +365,57 @@ static uint64_t pc_fill(struct kernel *k, struct proc *p, struct vm_object *o, u
 		*err = -ENOMEM;
 		return 0;
 	}
-	struct frame *f = pa_frame(&k->pa, pa);
-	f->priv = (uint32_t)index;
-	f->flags &= (uint16_t)~FRAME_ZEROFILL;
-	uint64_t dirty = 0;
 	if (*slot & PCE_SWAP) {
 		uint64_t s = pce_slot(*slot);
 		swap_read(k, s, pa);
 		swap_put(k, s);
 		o->nswapped--;
-		dirty = PCE_DIRTY;        /* the only copy now: swap it again, never drop */
-		o->ndirty++;
+		o->ndirty++;              /* the only copy now: swap it again, never drop */
 		k->stats.pages_swapped_in++;
 		k->stats.file_pages_swapped_in++;
-	} else if (!zero) {
-		int rc = o->ops->read_page(k, o, index, ram_ptr(&k->ram, pa));
-		if (rc < 0) {
-			frame_release(k, pa);
-			*err = rc;
-			return 0;
-		}
-		k->stats.file_pages_read++;
-	} else {
-		k->stats.pages_zeroed++;
+		pc_install(k, o, slot, index, pa, PCE_DIRTY);
+		return pa;
 	}
-	*slot = pa | PCE_FRAME | dirty;
-	o->nframes++;
-	/* resident for the policy from now on, mapped or not */
-	f->key = pagecache_key(o->id, index);
-	f->flags &= (uint16_t)~FRAME_REPL_GLOBAL;
-	if (k->cfg.local_frames)
-		f->flags |= FRAME_REPL_GLOBAL;
-	f->repl_handle = repl_insert(&k->repl, f->key);
+	if (zero) {
+		k->stats.pages_zeroed++;
+		pc_install(k, o, slot, index, pa, 0);
+		return pa;
+	}
+	/* the window: free frames for the pages after index that are in
+	 * neither the cache nor swap */
+	uint64_t pas[PAGECACHE_RA_MAX];
+	uint8_t *dst[PAGECACHE_RA_MAX];
+	unsigned want = ra_window(k, o, index), n = 1;
+	pas[0] = pa;
+	dst[0] = ram_ptr(&k->ram, pa);
+	for (; n < want; n++) {
+		uint64_t *s = pc_slot(k, o, index + n, false);
+		if ((s && *s) || !(pas[n] = ra_frame(k, o, n)))
+			break;
+		dst[n] = ram_ptr(&k->ram, pas[n]);
+	}
+	int rc = n > 1 ? o->ops->read_pages(k, o, index, n, dst) :
+			 o->ops->read_page(k, o, index, dst[0]);
+	if (rc < 0) {
+		for (unsigned i = 0; i < n; i++)
+			frame_release(k, pas[i]);
+		*err = rc;
+		return 0;
+	}
+	pc_install(k, o, slot, index, pa, 0);
+	unsigned done = 1;
+	for (; done < n; done++) {
+		uint64_t *s = pc_slot(k, o, index + done, true);
+		if (!s)
+			break;                /* no memory for the tree: the rest is not kept */
+		pc_install(k, o, s, index + done, pas[done], 0);
+	}
+	for (unsigned i = done; i < n; i++)
+		frame_release(k, pas[i]);
+	k->stats.file_pages_read += done;
+	k->stats.file_pages_readahead += done - 1;
+	o->ra_next = (uint32_t)(index + done);
+	o->ra_win = want;
 	return pa;
 }
 

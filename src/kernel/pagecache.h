@@ -47,6 +47,11 @@ struct pager_ops {
 	 * [index*PGSIZE, (index+1)*PGSIZE) of the object, zero past o->size.
 	 * 0 or -errno.  NULL: a page not yet in the cache starts as zeros (tmpfs, shmem). */
 	int (*read_page)(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst);
+	/* Optional (NULL: no read-ahead): read_page for the n (1..PAGECACHE_RA_MAX)
+	 * consecutive pages from index into dst[0..n-1], at once (one host
+	 * request).  0 or -errno. */
+	int (*read_pages)(struct kernel *k, struct vm_object *o, uint64_t index, unsigned n,
+			  uint8_t *const *dst);
 	/* Writes a dirty page back.  NULL: the object is swap-backed (tmpfs,
 	 * shmem): under memory pressure its dirty pages go to swap, never lost. */
 	int (*write_page)(struct kernel *k, struct vm_object *o, uint64_t index, const uint8_t *src);
@@ -74,7 +79,22 @@ struct vm_object {
 	uint64_t nframes;         /* pages in frames */
 	uint64_t nswapped;        /* pages in swap slots */
 	uint64_t ndirty;          /* frames marked dirty (PTE D bits not counted until folded) */
+	uint32_t ra_next;         /* read-ahead: the page a sequential reader misses next */
+	uint32_t ra_win;          /* read-ahead: the last window, in pages (0: none yet) */
 };
+
+/* Read-ahead (objects whose pager has read_pages: host files).  A miss
+ * reads a window of pages that starts at the missing one, in one host
+ * request: PAGECACHE_RA_INIT pages, doubled by every miss that continues
+ * where the last window ended (a sequential reader, through read() or a
+ * mapping), up to cfg.readahead (default PAGECACHE_RA_MAX: 128 KiB, Linux's
+ * read_ahead_kb).  The window stops at the file's end, at a page already
+ * cached or in swap, and where memory would have to be reclaimed: read-ahead
+ * only ever takes free frames, never evicts.  The pages read ahead count as
+ * read in (file_pages_read) and as read ahead (file_pages_readahead); an
+ * access that finds one is a hit. */
+#define PAGECACHE_RA_INIT 4
+#define PAGECACHE_RA_MAX 32
 
 /* The largest object: page indexes fit in 32 bits (frame.priv, policy keys). */
 #define VM_OBJECT_MAX_BYTES (1ULL << 44)

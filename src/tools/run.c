@@ -20,6 +20,7 @@
 #include "procview.h"
 #include "symbols.h"
 #include "gdbstub.h"
+#include "pagecache.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -331,6 +332,15 @@ static int opt_max_procs(const struct opt *o, char **v)
 	return 0;
 }
 
+static int opt_readahead(const struct opt *o, char **v)
+{
+	uint64_t n;
+	if (options_parse_u64(v[0], &n) < 0 || n > PAGECACHE_RA_MAX)
+		return bad(o->name, v[0], "pages, 0..32 (0 or 1: none)");
+	R.cfg.readahead = (unsigned)n;
+	return 0;
+}
+
 static int opt_explain(const struct opt *o, char **v)
 {
 	return explain_parse_vas(&explain, v[0]) < 0 ? 2 : 0;
@@ -483,6 +493,10 @@ static const struct opt run_opts[] = {
 	  "qemu -L or a chroot: no path leaves it); default: the host's /", .set = opt_string, .target = &R.cfg.root },
 	{ .name = "--rw", .arg = "DIR", .help = "mount host directory DIR writable at its own path (inside\n"
 	  "--root); elsewhere writes fail with EROFS; repeatable", .set = opt_rw },
+	{ .name = "--readahead", .arg = "N", .help = "a page-cache miss on a host file reads up to N pages at\n"
+	  "once, growing from 4 while a reader goes on sequentially\n"
+	  "(default 32 = 128 KiB, Linux's read_ahead_kb; 0: one page\n"
+	  "per miss); it only takes free frames (docs/pagecache.md)", .set = opt_readahead },
 	OPT_HEADING_ROW(""),
 	OPT_HEADING_ROW("seeing the system (docs/guide.md):"),
 	{ .name = "--explain", .arg = "VA[,VA..]", .help = "translate each VA step by step on the process's page table:\n"

@@ -100,9 +100,10 @@ void stats_print(struct kernel *k, struct proc **procs, int n, FILE *out)
 		(unsigned long long)k->swap.used_peak);
 	struct pagecache_info pci;
 	pagecache_info(k, &pci);
-	fprintf(out, "page cache: %llu hits, %llu misses, %llu pages read in, %llu dropped, %llu written back, %llu swapped out, %llu swapped in, %llu SIGBUS; now %llu objects, %llu pages cached (%llu mapped, %llu shared, %llu dirty, %llu shmem/tmpfs), %llu in swap\n",
+	fprintf(out, "page cache: %llu hits, %llu misses, %llu pages read in (%llu ahead), %llu dropped, %llu written back, %llu swapped out, %llu swapped in, %llu SIGBUS; now %llu objects, %llu pages cached (%llu mapped, %llu shared, %llu dirty, %llu shmem/tmpfs), %llu in swap\n",
 		(unsigned long long)k->stats.file_page_hits, (unsigned long long)k->stats.file_page_misses,
-		(unsigned long long)k->stats.file_pages_read, (unsigned long long)k->stats.file_pages_dropped,
+		(unsigned long long)k->stats.file_pages_read, (unsigned long long)k->stats.file_pages_readahead,
+		(unsigned long long)k->stats.file_pages_dropped,
 		(unsigned long long)k->stats.file_pages_written,
 		(unsigned long long)k->stats.file_pages_swapped_out,
 		(unsigned long long)k->stats.file_pages_swapped_in, (unsigned long long)k->stats.faults_sigbus,
@@ -188,6 +189,7 @@ int stats_write_json(struct kernel *k, struct proc **procs, int n, const char *p
 	pagecache_info(k, &pci);
 	J("file_page_hits", k->stats.file_page_hits); J("file_page_misses", k->stats.file_page_misses);
 	J("file_pages_read", k->stats.file_pages_read);
+	J("file_pages_readahead", k->stats.file_pages_readahead);
 	J("file_pages_dropped", k->stats.file_pages_dropped);
 	J("file_pages_written", k->stats.file_pages_written);
 	J("file_pages_swapped_out", k->stats.file_pages_swapped_out);

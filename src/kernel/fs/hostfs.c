@@ -40,6 +40,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 struct hostfs_inode {
@@ -222,20 +223,43 @@ static int hostfs_open(struct kernel *k, struct inode *ino, struct file *f)
 
 /* ---- the page cache's side --------------------------------------------------- */
 
-static int pager_read_page(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst)
+/* Pages index .. index+n-1 into dst[0..n-1] with one host preadv (a
+ * short read goes on where it stopped); zeros past the host file's end. */
+static int pager_read_pages(struct kernel *k, struct vm_object *o, uint64_t index, unsigned n,
+			    uint8_t *const *dst)
 {
+	(void)k;
 	struct hostfs_pager *hp = o->priv;
-	size_t got = 0;
-	while (got < PGSIZE) {
-		ssize_t r = pread(hp->fd, dst + got, PGSIZE - got, (off_t)(index * PGSIZE + got));
+	struct iovec iov[PAGECACHE_RA_MAX];
+	if (n == 0 || n > PAGECACHE_RA_MAX)
+		return -EINVAL;
+	size_t want = (size_t)n * PGSIZE, got = 0;
+	while (got < want) {
+		unsigned first = (unsigned)(got / PGSIZE), cnt = 0;
+		for (unsigned i = first; i < n; i++, cnt++) {
+			size_t skip = i == first ? got % PGSIZE : 0;
+			iov[cnt] = (struct iovec){ dst[i] + skip, PGSIZE - skip };
+		}
+		ssize_t r = preadv(hp->fd, iov, (int)cnt, (off_t)(index * PGSIZE + got));
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0)
-			return errno == EINTR ? 0 : -EIO;
+			return -EIO;
 		if (r == 0)
 			break;
 		got += (size_t)r;
 	}
-	memset(dst + got, 0, PGSIZE - got);
+	for (size_t at = got; at < want; ) {       /* past the end: zeros */
+		size_t in = at % PGSIZE;
+		memset(dst[at / PGSIZE] + in, 0, PGSIZE - in);
+		at += PGSIZE - in;
+	}
 	return 0;
+}
+
+static int pager_read_page(struct kernel *k, struct vm_object *o, uint64_t index, uint8_t *dst)
+{
+	return pager_read_pages(k, o, index, 1, &dst);
 }
 
 /* Writes the page back, never past the object's size (a partial last page
@@ -284,6 +308,7 @@ static void pager_describe(struct kernel *k, struct vm_object *o, char *buf, siz
 static const struct pager_ops hostfs_pager_ops = {
 	.name = "hostfs",
 	.read_page = pager_read_page,
+	.read_pages = pager_read_pages,
 	.write_page = pager_write_page,
 	.release = pager_release,
 	.describe = pager_describe,
