@@ -144,6 +144,9 @@ struct lx_termios {
 struct lx_winsize { uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel; };
 #define LX_TCGETS     0x5401
 #define LX_TIOCGWINSZ 0x5413
+#define LX_TIOCGPGRP  0x540F
+#define LX_TIOCSPGRP  0x5410
+#define LX_TIOCGSID   0x5429
 
 /* riscv_hwprobe (syscall 258): key/value pairs. */
 struct lx_hwprobe { int64_t key; uint64_t value; };

@@ -513,6 +513,9 @@ struct proc *proc_spawn(struct kernel *k, const char *path, char *const argv[],
 	}
 	p->top_level = true;
 	p->tree = p->pid;
+	p->pgid = p->sid = p->pid;           /* its own group and session, as a login shell's */
+	if (!k->tty_pgrp)
+		k->tty_pgrp = p->pgid;           /* the first one has the console */
 	proc_make_runnable(k, p);
 	return p;
 }
@@ -579,6 +582,7 @@ int64_t sys_execve(struct kernel *k, struct proc *p, uint64_t upath, uint64_t ua
 		proc_exit(k, p, 0, LX_SIGKILL);
 	} else {
 		const char *base = strrchr(path, '/');
+		p->execed = true;
 		memset(p->name, 0, sizeof p->name);
 		strncpy(p->name, base ? base + 1 : path, sizeof p->name - 1);
 		if (p != caller)

@@ -92,6 +92,8 @@ int64_t sys_clone(struct kernel *k, struct proc *p, uint64_t flags, uint64_t sta
 		return -ENOMEM;
 	c->ppid = p->tgid;               /* the parent is the process, not the thread */
 	c->tree = p->tree;
+	c->pgid = p->pgid;
+	c->sid = p->sid;
 	for (struct vm_region *r = vm_map_first(&p->mm->map); r; r = vm_map_next(&p->mm->map, r)) {
 		struct vm_region *cr;
 		if (vm_map_insert(&c->mm->map, r->start, r->end, r->prot, r->kind, r->object,
@@ -150,8 +152,8 @@ static bool wait_match(const struct proc *p, const struct proc *c, int64_t pid)
 	if (pid > 0)
 		return (int64_t)c->pid == pid;
 	if (pid == 0)
-		return c->tree == p->tree;
-	return pid == -1 || (int64_t)c->tree == -pid;
+		return c->pgid == p->pgid;
+	return pid == -1 || (int64_t)c->pgid == -pid;
 }
 
 /* Linux's wait4 (kernel_wait4, sys_wait4): a zombie child is reaped first,

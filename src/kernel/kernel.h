@@ -225,6 +225,7 @@ struct kernel {
 	uint64_t next_tick;       /* instret of the next KEV_TICK */
 	uint64_t next_wss;        /* instret of the next working-set sample */
 	int stdin_fd;             /* host descriptor behind the programs' fd 0 */
+	uint32_t tty_pgrp;        /* the console's foreground process group (TIOCGPGRP) */
 	uint64_t rng;             /* getrandom/AT_RANDOM generator state */
 	uint64_t boot_ns;         /* host CLOCK_MONOTONIC at boot (uptime) */
 	uint64_t syscalls_warned[8]; /* bitmap: unimplemented numbers already named */

@@ -85,6 +85,9 @@ struct proc *proc_create_thread(struct kernel *k, struct proc *p)
 	t->tgid = p->tgid;
 	t->ppid = p->ppid;
 	t->tree = p->tree;
+	t->pgid = p->pgid;
+	t->sid = p->sid;
+	t->execed = p->execed;
 	t->kernel = k;
 	memcpy(t->name, p->name, sizeof t->name);
 	t->line_start = true;

@@ -98,6 +98,8 @@ struct proc {
 	uint32_t pid, ppid;            /* pid is the thread id; ppid the parent's tgid */
 	uint32_t tgid;                 /* thread group (getpid): the leader's pid */
 	uint32_t tree;                 /* pid of the top-level program it descends from */
+	uint32_t pgid, sid;            /* process group and session (sys_pgrp.c), the same
+	                                  in every thread of a group */
 	enum proc_state state;
 	char name[32];
 	uint64_t x[32], pc;
@@ -137,6 +139,7 @@ struct proc {
 	bool yielded;                  /* gave up the rest of its slice */
 	bool no_zero_page;             /* reads get their own frame (trace replay) */
 	bool top_level;                /* started by vmos run: reaped by the run */
+	bool execed;                   /* has called execve since its fork (setpgid: EACCES) */
 	bool group_exit;               /* leader: the group ended by exit_group or a signal */
 	/* futex wait (futex.c): the key slept on, the bitset, the queue */
 	uint64_t futex_key[2];

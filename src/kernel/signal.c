@@ -399,17 +399,23 @@ int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
 			return -ESRCH;
 		return signal_send_group(k, t, sig, &info);
 	}
-	/* a process group (0: the caller's; -1: every process the caller may
-	 * signal, which in vmos is its own program tree but itself) */
+	/* a process group (0: the caller's, -N: group N) or -1: every process
+	 * the caller may signal, which in vmos is its own program tree, but
+	 * itself; never a process of another tree (isolation) */
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	uint32_t tree = pid == 0 || pid == -1 ? p->tree : (uint32_t)-pid;
+	uint32_t pgid = pid == 0 ? p->pgid : (uint32_t)-pid;
 	bool found = false;
 	struct proc *self = NULL;
 	for (struct proc *t = k->procs, *next; t; t = next) {
 		next = t->next;
-		if (t->tree != tree || t->state == P_ZOMBIE)
+		if (t->tree != p->tree || t->state == P_ZOMBIE || (pid != -1 && t->pgid != pgid))
 			continue;
+		if (t->pid != t->tgid) {       /* a group is signalled once, through its leader */
+			struct proc *l = proc_find(k, t->tgid);
+			if (l && l->state != P_ZOMBIE)
+				continue;
+		}
 		if (t == p) {
 			if (pid != -1)
 				self = p;      /* last: it may end */

@@ -73,7 +73,7 @@ static bool prio_match(const struct proc *q, const struct proc *p, int which, in
 		return false;
 	switch (which) {
 	case 0: return who == 0 ? q == p : q->pid == (uint64_t)who;
-	case 1: return who == 0 || (uint64_t)who == p->tgid;
+	case 1: return q->tree == p->tree && q->pgid == (who == 0 ? p->pgid : (uint64_t)who);
 	default: return who == 0;
 	}
 }

@@ -70,6 +70,15 @@ int64_t sys_getrlimit(struct kernel *k, struct proc *p, unsigned resource, uint6
 int64_t sys_setrlimit(struct kernel *k, struct proc *p, unsigned resource, uint64_t unew);
 int64_t sys_getrusage(struct kernel *k, struct proc *p, int who, uint64_t uru);
 int64_t sys_getpriority(struct kernel *k, struct proc *p, int which, int64_t who);
+
+/* Process groups and sessions (sys_pgrp.c): setpgid(2), getpgid(2),
+ * getsid(2), setsid(2), Linux's rules; ESRCH for a pid of another tree. */
+int64_t sys_setpgid(struct kernel *k, struct proc *p, int64_t pid, int64_t pgid);
+int64_t sys_getpgid(struct kernel *k, struct proc *p, int64_t pid);
+int64_t sys_getsid(struct kernel *k, struct proc *p, int64_t pid);
+int64_t sys_setsid(struct kernel *k, struct proc *p);
+/* True if a live process of p's tree in session sid has process group pgid. */
+bool pgrp_exists(struct kernel *k, const struct proc *p, uint32_t pgid, uint32_t sid);
 int64_t sys_prctl(struct kernel *k, struct proc *p, int option, uint64_t arg2);
 int64_t sys_getgroups(struct kernel *k, struct proc *p, int64_t size, uint64_t ulist);
 int64_t sys_setgroups(struct kernel *k, struct proc *p, int64_t size, uint64_t ulist);

@@ -208,6 +208,10 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_mprotect: rc = vm_mprotect(k, p, a[0], a[1], a[2]); break;
 	case LX_SYS_getpid: rc = p->tgid; break;
 	case LX_SYS_getppid: rc = p->ppid; break;
+	case LX_SYS_setpgid: rc = sys_setpgid(k, p, (int64_t)(int32_t)a[0], (int64_t)(int32_t)a[1]); break;
+	case LX_SYS_getpgid: rc = sys_getpgid(k, p, (int64_t)(int32_t)a[0]); break;
+	case LX_SYS_getsid: rc = sys_getsid(k, p, (int64_t)(int32_t)a[0]); break;
+	case LX_SYS_setsid: rc = sys_setsid(k, p); break;
 	case LX_SYS_getuid: case LX_SYS_geteuid: case LX_SYS_getgid: case LX_SYS_getegid: rc = 0; break;
 	case LX_SYS_sched_yield: p->yielded = true; rc = 0; break;
 	case LX_SYS_clock_gettime: rc = sys_clock_gettime(k, p, (int)a[0], a[1]); break;
@@ -265,6 +269,16 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 		break;
 	case LX_SYS_sched_setaffinity:
 		rc = sys_sched_setaffinity(k, p, (int64_t)(int32_t)a[0], a[1], a[2]);
+		break;
+	/* ---- sockets: none exist, so a call on a descriptor finds none (glibc
+	 * and bash ask getpeername/getsockname of their standard streams);
+	 * socket() and socketpair() themselves are not implemented ---- */
+	case LX_SYS_bind: case LX_SYS_listen: case LX_SYS_accept: case LX_SYS_connect:
+	case LX_SYS_getsockname: case LX_SYS_getpeername: case LX_SYS_sendto:
+	case LX_SYS_recvfrom: case LX_SYS_setsockopt: case LX_SYS_getsockopt:
+	case LX_SYS_shutdown: case LX_SYS_sendmsg: case LX_SYS_recvmsg: case LX_SYS_accept4:
+	case LX_SYS_recvmmsg: case LX_SYS_sendmmsg:
+		rc = fd_get(p, (int)a[0]) ? -ENOTSOCK : -EBADF;
 		break;
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # tests/debian/fetch.sh [BUILD] - Debian's own riscv64 programs as a guest root.
 #
-# Downloads busybox-static, coreutils and every package they depend on
-# (libc6, libacl1, libattr1, libselinux1, libpcre2-8-0, libgmp10, libssl3t64,
-# ...) for riscv64 from Debian's current release (suite trixie, component
+# Downloads busybox-static, coreutils, dash (/bin/sh), bash, grep, sed, gawk, findutils,
+# diffutils, tar, gzip, perl-base, python3-minimal and every package they
+# depend on (libc6, libacl1, libselinux1, libpcre2-8-0, libgmp10, libssl3t64,
+# libpython3.13-minimal, ...) for riscv64 from Debian's current release (suite trixie, component
 # main), and extracts them with dpkg-deb -x into a guest root:
 #
 #   BUILD/debian/cache/   apt's private state: lists, .deb archives
 #   BUILD/debian/root/    the extracted packages: `vmos run --root` / `qemu-riscv64 -L`,
 #                         plus /bin, /lib, /sbin links into /usr and /bb (busybox's
 #                         applets as links to /usr/bin/busybox)
-#   BUILD/debian/root.ok  written last: the root is complete (its package list)
+#   BUILD/debian/root.ok  written last: the root is complete ("packages: LIST", then
+#                         the .deb files); a different LIST fetches again
 #
 # apt-get runs with a PRIVATE configuration (its own sources list, lists,
 # cache and an empty dpkg status, APT::Architecture=riscv64): nothing of the
@@ -26,15 +28,19 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${1:-${VMOS_BUILD:-build}}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac   # apt needs absolute paths
 DEB=$BUILD/debian
 CACHE=$DEB/cache
 ROOT=$DEB/root
 SUITE=${VMOS_DEBIAN_SUITE:-trixie}
-PACKAGES="busybox-static coreutils"
+# the programs the tests run (tests/debian/*.sh), and what they depend on
+PACKAGES=${VMOS_DEBIAN_PACKAGES:-busybox-static coreutils dash bash grep sed gawk findutils diffutils tar gzip perl-base python3-minimal}
 
 skip() { echo "SKIP: $*" >&2; exit 2; }
 
-if [ -f "$DEB/root.ok" ] && [ -z "${VMOS_DEBIAN_REFRESH:-}" ]; then
+# ready if made for these packages (its first line names them)
+if [ -f "$DEB/root.ok" ] && [ -z "${VMOS_DEBIAN_REFRESH:-}" ] &&
+   [ "$(head -n 1 "$DEB/root.ok")" = "packages: $PACKAGES" ]; then
 	exit 0
 fi
 command -v apt-get >/dev/null 2>&1 || skip "apt-get is not installed (the Debian root is fetched with it)"
@@ -99,14 +105,14 @@ opts=""
 [ "$KEYRING" != "-" ] && [ -f "$KEYRING" ] && opts="[signed-by=$KEYRING] "
 echo "deb ${opts}$URI $SUITE main" > "$CACHE/etc/sources.list"
 APT=(apt-get -q
-	-o Dir::Etc::SourceList="$PWD/$CACHE/etc/sources.list"
+	-o Dir::Etc::SourceList="$CACHE/etc/sources.list"
 	-o Dir::Etc::SourceParts=/dev/null
 	-o Dir::Etc::Preferences=/dev/null
 	-o Dir::Etc::PreferencesParts=/dev/null
-	-o Dir::State::Lists="$PWD/$CACHE/lists"
-	-o Dir::Cache="$PWD/$CACHE"
-	-o Dir::Cache::Archives="$PWD/$CACHE/archives"
-	-o Dir::State::Status="$PWD/$CACHE/status"
+	-o Dir::State::Lists="$CACHE/lists"
+	-o Dir::Cache="$CACHE"
+	-o Dir::Cache::Archives="$CACHE/archives"
+	-o Dir::State::Status="$CACHE/status"
 	-o APT::Architectures::=riscv64
 	-o APT::Architecture=riscv64
 	-o APT::Install-Recommends=false
@@ -147,5 +153,5 @@ done
 # /tmp for the guest's scratch files (vmos mounts a tmpfs over it)
 mkdir -p "$ROOT/tmp"
 chmod 1777 "$ROOT/tmp"
-for d in "${debs[@]}"; do basename "$d"; done > "$DEB/root.ok"
+{ echo "packages: $PACKAGES"; for d in "${debs[@]}"; do basename "$d"; done; } > "$DEB/root.ok"
 echo "fetch.sh: ${#debs[@]} packages extracted into $ROOT" >&2

@@ -20,6 +20,7 @@
 #include "vfs_impl.h"
 #include "proc.h"
 #include "uaccess.h"
+#include "sys_info.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,11 +98,36 @@ static int console_stat(struct kernel *k, struct file *f, struct lx_stat *st)
 	return 0;
 }
 
+/* The console's foreground process group and session, kept by the kernel
+ * (k->tty_pgrp; the host terminal's own group is never changed):
+ * TIOCGPGRP, TIOCSPGRP (a group of the caller's session, else EPERM) and
+ * TIOCGSID (the session of the program tree that has the console). */
+static int64_t console_pgrp_ioctl(struct kernel *k, struct proc *p, uint32_t req, uint64_t arg)
+{
+	int32_t v;
+	if (req == LX_TIOCSPGRP) {
+		if (copyin(k, p, &v, arg, sizeof v) < 0)
+			return -EFAULT;
+		if (v < 0)
+			return -EINVAL;
+		if (!pgrp_exists(k, p, (uint32_t)v, p->sid))
+			return -EPERM;
+		k->tty_pgrp = (uint32_t)v;
+		return 0;
+	}
+	v = (int32_t)(req == LX_TIOCGPGRP ? k->tty_pgrp : p->sid);
+	return copyout(k, p, arg, &v, sizeof v) < 0 ? -EFAULT : 0;
+}
+
 static int64_t console_ioctl(struct kernel *k, struct proc *p, struct file *f, uint32_t req,
 			     uint64_t arg)
 {
 	int h = console_host_fd(k, console_which(f));
-	if (h < 0 || !isatty(h) || (req != LX_TCGETS && req != LX_TIOCGWINSZ))
+	if (h < 0 || !isatty(h))
+		return -ENOTTY;
+	if (req == LX_TIOCGPGRP || req == LX_TIOCSPGRP || req == LX_TIOCGSID)
+		return console_pgrp_ioctl(k, p, req, arg);
+	if (req != LX_TCGETS && req != LX_TIOCGWINSZ)
 		return -ENOTTY;
 	if (req == LX_TCGETS) {
 		struct termios t;

@@ -184,7 +184,7 @@ void procfs_text_status(struct kernel *k, struct proc *q, struct ptext *t)
 #define KB(pages) (unsigned long long)((pages) << (PGSHIFT - 10))
 	ptext_printf(k, t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%u\nNgid:\t0\nPid:\t%u\n"
 		     "PPid:\t%u\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
-		     "Groups:\t\n", q->name, q->umask, state_name(q), q->pid, q->pid, q->ppid,
+		     "Groups:\t\n", q->name, q->umask, state_name(q), q->tgid, q->pid, q->ppid,
 		     fd_slots(q));
 	if (q->state != P_ZOMBIE) {
 		ptext_printf(k, t, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t%8llu kB\n"
@@ -227,8 +227,8 @@ void procfs_text_stat(struct kernel *k, struct proc *q, struct ptext *t)
 	}
 	/* fs/proc/array.c do_task_stat: 52 fields */
 	ptext_printf(k, t, "%u (%s) %c %u %u %u 0 -1 4194304 %llu %llu %llu %llu %llu %llu %llu %llu "
-		     "20 0 1 0 0 %llu %llu %llu ", q->pid, q->name, state_letter(q), q->ppid, q->tree,
-		     q->tree, (unsigned long long)res_minflt(q),
+		     "20 0 1 0 0 %llu %llu %llu ", q->pid, q->name, state_letter(q), q->ppid, q->pgid,
+		     q->sid, (unsigned long long)res_minflt(q),
 		     (unsigned long long)q->res.cminflt, (unsigned long long)res_majflt(q),
 		     (unsigned long long)q->res.cmajflt, ticks(q->res.utime_ns),
 		     ticks(q->res.stime_ns), ticks(q->res.cutime_ns), ticks(q->res.cstime_ns),
