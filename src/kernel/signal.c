@@ -291,7 +291,13 @@ static bool sig_fatal(const struct proc *t, int sig)
  * killable one, only if sig ends it). */
 static void signal_wake(struct kernel *k, struct proc *t, int sig)
 {
-	if (t->state != P_SLEEPING || (t->sigmask & sig_bit(sig)))
+	if (t->state != P_SLEEPING)
+		return;
+	if (t->sig.wait_set & sig_bit(sig)) {
+		proc_make_runnable(k, t);      /* rt_sigtimedwait re-runs and takes it */
+		return;
+	}
+	if (t->sigmask & sig_bit(sig))
 		return;
 	if (t->sig.sleep_kind == SLEEP_NONE)
 		return;
@@ -331,7 +337,7 @@ int signal_send_group(struct kernel *k, struct proc *p, int sig, const struct lx
 	}
 	for (struct proc *q = k->procs; q; q = q->next)
 		if (q->sigshared == p->sigshared && q->state == P_SLEEPING &&
-		    !(q->sigmask & sig_bit(sig))) {
+		    (!(q->sigmask & sig_bit(sig)) || (q->sig.wait_set & sig_bit(sig)))) {
 			signal_wake(k, q, sig);
 			break;
 		}
@@ -561,6 +567,57 @@ int64_t sys_rt_sigsuspend(struct kernel *k, struct proc *p, uint64_t uset, uint6
 	p->sig.sleep_rem = 0;
 	sleep_eintr(k, p, ~0ULL);
 	return -EINTR;
+}
+
+/* rt_sigtimedwait(2) (sigwait, sigwaitinfo, sigtimedwait): takes a
+ * pending signal of set (SIGKILL and SIGSTOP left out) - the lowest,
+ * synchronous ones first, as delivery picks - and returns its number, its
+ * siginfo written to uinfo (if not 0).  With none pending it sleeps until
+ * one comes (sig.wait_set: signal_wake wakes the thread for a signal of
+ * set even while the mask blocks it, as sigwait's signals are), the
+ * timeout passes (EAGAIN; a zero timeout polls) or a handler runs for
+ * another signal (EINTR, SA_RESTART or not: SLEEP_NOHAND).  The deadline
+ * waits in p->sys_wait across the ecall's re-runs. */
+int64_t sys_rt_sigtimedwait(struct kernel *k, struct proc *p, uint64_t uset, uint64_t uinfo,
+			    uint64_t utimeout, uint64_t sigsetsize)
+{
+	uint64_t set;
+	if (sigsetsize != 8)
+		return -EINVAL;
+	if (copyin(k, p, &set, uset, sizeof set) < 0)
+		return -EFAULT;
+	set &= ~SIG_UNBLOCKABLE;
+	p->sig.wait_set = 0;
+	if (!p->sys_wait) {                    /* the first run: the deadline */
+		uint64_t ns = ~0ULL;
+		if (utimeout) {
+			int rc = copyin_timespec_ns(k, p, utimeout, &ns);
+			if (rc < 0)
+				return rc;
+		}
+		p->sys_wait = ns == ~0ULL ? ~0ULL : host_monotonic_ns() + ns;
+	}
+	struct lx_siginfo info;
+	int sig = signal_dequeue(k, p, set, &info);
+	if (sig) {
+		if (uinfo && copyout(k, p, uinfo, &info, sizeof info) < 0)
+			return -EFAULT;
+		return sig;
+	}
+	uint64_t now = host_monotonic_ns();
+	if (p->sys_wait <= now)
+		return -EAGAIN;
+	p->pc -= 4;                            /* re-run the ecall when woken */
+	p->state = P_SLEEPING;
+	p->wake_time_ns = p->sys_wait;
+	p->sig.sleep_kind = SLEEP_NOHAND;
+	p->sig.sleep_rem = 0;
+	p->sig.wait_set = set;
+	if (signal_deliverable(p)) {           /* a handler is due: EINTR at once */
+		p->sig.interrupted = true;
+		p->state = P_RUNNABLE;
+	}
+	return 0;
 }
 
 /* sigaltstack(2), Linux's do_sigaltstack: ss read (EFAULT); changing it

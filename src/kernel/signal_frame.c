@@ -65,6 +65,7 @@ static void end_interrupted_call(struct kernel *k, struct proc *p, bool handler,
 	if (!p->sig.interrupted)
 		return;
 	p->sig.interrupted = false;
+	p->sig.wait_set = 0;
 	uint8_t kind = p->sig.sleep_kind;
 	p->sig.sleep_kind = SLEEP_NONE;
 	switch (kind) {

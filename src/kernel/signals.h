@@ -110,6 +110,7 @@ struct sigthread {
 	uint64_t sleep_rem;            /* nanosleep, ppoll, pselect6: where to write the time
 	                                  left when a signal ends the call, or 0 */
 	uint64_t restart_a0;           /* SLEEP_REWIND: a0 for the ecall's re-run */
+	uint64_t wait_set;             /* rt_sigtimedwait: the signals it waits for (0: none) */
 	int32_t undo_fd;               /* SLEEP_REWIND: a descriptor the call installed */
 	const void *undo_file;         /* (its struct file) to close before the EINTR or
 	                                  re-run, or -1 and NULL */

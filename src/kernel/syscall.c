@@ -225,6 +225,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_rt_sigprocmask: rc = sys_rt_sigprocmask(k, p, (int)a[0], a[1], a[2], a[3]); break;
 	case LX_SYS_rt_sigpending: rc = sys_rt_sigpending(k, p, a[0], a[1]); break;
 	case LX_SYS_rt_sigsuspend: rc = sys_rt_sigsuspend(k, p, a[0], a[1]); break;
+	case LX_SYS_rt_sigtimedwait: rc = sys_rt_sigtimedwait(k, p, a[0], a[1], a[2], a[3]); break;
 	case LX_SYS_rt_sigreturn: rc = sys_rt_sigreturn(k, p); break;
 	case LX_SYS_sigaltstack: rc = sys_sigaltstack(k, p, a[0], a[1]); break;
 	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
