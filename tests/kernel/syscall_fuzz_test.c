@@ -35,6 +35,8 @@ static const int calls[] = {
 	LX_SYS_utimensat, LX_SYS_linkat, LX_SYS_symlinkat, LX_SYS_fchmodat, LX_SYS_fchownat,
 	LX_SYS_fchmod, LX_SYS_fchown, LX_SYS_statfs, LX_SYS_fstatfs, LX_SYS_getxattr,
 	LX_SYS_flistxattr, LX_SYS_fadvise64, LX_SYS_prctl, LX_SYS_getpriority, LX_SYS_setpriority,
+	LX_SYS_setpgid, LX_SYS_getpgid, LX_SYS_getsid, LX_SYS_setsid, LX_SYS_rt_sigtimedwait,
+	LX_SYS_getpeername, LX_SYS_sendmsg,
 };
 
 static uint64_t arg(struct proc *p)
@@ -114,6 +116,8 @@ TEST(fuzz_syscalls)
 		p->sys_done = p->sys_wait = 0;
 		p->sig.interrupted = false;
 		p->sig.sleep_kind = SLEEP_NONE;
+		p->sig.wait_set = 0;
+		p->sig.undo_fd = -1;
 		proc_activate(&k, p);
 		p->x[17] = (uint64_t)calls[rnd() % (sizeof calls / sizeof calls[0])];
 		if (rnd() % 16 == 0)
