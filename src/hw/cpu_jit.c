@@ -273,6 +273,7 @@ static struct trap run_jit(struct cpu *c, uint64_t budget)
 	uint8_t *patch = NULL;
 	uint64_t cause = 0, tval = 0;
 	struct jit_ctx ctx = { .m = m, .fast = &m->fast[0][0] };
+	jit_ctx_fp_init(&ctx);
 
 	c->x[0] = 0;
 	uint32_t epoch = ++jit_epoch;
