@@ -43,6 +43,7 @@ static const uint64_t sv[] = {
 	B(0x80000001), B(0x33800000), B(0x7f800000), B(0xff800000),   /* -tiny 2^-24 +-inf */
 	B(0x7fc00000), B(0x7fc12345), B(0xffa00001), B(0x7f800001),   /* qNaNs, sNaNs */
 	0x000000003f800000ULL, 0xfffffffe40400000ULL,                  /* not boxed */
+	0x00000000bf800000ULL, 0x7fffffffff800000ULL,
 };
 #define NS (sizeof sv / sizeof *sv)
 
@@ -226,13 +227,6 @@ static void sweep(const struct op *o, op_fn *fn, const char *mode)
 	       (unsigned long long)sample_r, (unsigned long long)sample_f);
 }
 
-static uint64_t frflags(void)
-{
-	uint64_t f;
-	__asm__ volatile("frflags %0" : "=r"(f));
-	return f;
-}
-
 /* Rounding-mode changes between operations inside one block, and flags
  * accrued by several operations read back mid-block. */
 static void modes_in_one_block(void)
@@ -262,15 +256,42 @@ static void modes_in_one_block(void)
 	printf("one block: flags after 2 %02llx, before swap %02llx, fcsr at end %02llx\n",
 	       (unsigned long long)f1, (unsigned long long)f2, (unsigned long long)fc);
 	/* flags raised just before a system call are there after it */
-	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %0\n\tfmul.d ft0, ft0, ft0"
-			 : : "r"(0x7fe0000000000000ULL) : "ft0");   /* overflow */
-	write(1, "syscall between\n", 16);
-	printf("after the system call: fflags %02llx\n", (unsigned long long)frflags());
-	/* and across a taken branch out of the block */
-	volatile int one = 1;
-	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %0\n\tfsqrt.d ft0, ft0" : : "r"(dv[3]) : "ft0");
-	if (one)
-		printf("after a branch: fflags %02llx\n", (unsigned long long)frflags());
+	uint64_t f, one = 1;
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %1\n\tfmul.d ft0, ft0, ft0\n\t"  /* overflow */
+			 "li a7, 172\n\tecall\n\tfrflags %0"                           /* getpid */
+			 : "=r"(f) : "r"(0x7fe0000000000000ULL) : "ft0", "a0", "a7", "memory");
+	printf("after a system call: fflags %02llx\n", (unsigned long long)f);
+	/* flags raised just before a taken branch out of the block, the
+	 * fall-through out of a block at its size limit, and a load through
+	 * the slow path (a page touched for the first time) */
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %1\n\tfmul.d ft0, ft0, ft0\n\t"
+			 "bnez %2, 1f\n\tfsqrt.d ft0, ft0\n1:\tfrflags %0"
+			 : "=r"(f) : "r"(dv[8]), "r"(one) : "ft0");
+	printf("after a taken branch: fflags %02llx\n", (unsigned long long)f);
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %1\n\tfmul.d ft0, ft0, ft0\n\t"
+			 "j 1f\n\tfsqrt.d ft0, ft0\n1:\tfrflags %0"
+			 : "=r"(f) : "r"(dv[8]) : "ft0");
+	printf("after a jump: fflags %02llx\n", (unsigned long long)f);
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %1\n\tfmul.d ft0, ft0, ft0\n\t"
+			 "lla t0, 1f\n\tjr t0\n\tfsqrt.d ft0, ft0\n1:\tfrflags %0"
+			 : "=r"(f) : "r"(dv[8]) : "ft0", "t0");
+	printf("after an indirect jump: fflags %02llx\n", (unsigned long long)f);
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %1\n\tfmv.d.x ft1, zero\n\t"
+			 "fdiv.d ft0, ft0, ft1\n\t"                  /* 1 / 0 */
+			 ".rept 140\n\tnop\n\t.endr\n\tfrflags %0"
+			 : "=r"(f) : "r"(dv[2]) : "ft0", "ft1");
+	printf("after a block's fall-through: fflags %02llx\n", (unsigned long long)f);
+	static char fresh[3 * 4096];
+	uint64_t v;
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %2\n\tfmul.d ft0, ft0, ft0\n\t"
+			 "ld %1, 0(%3)\n\tfrflags %0"
+			 : "=&r"(f), "=&r"(v) : "r"(dv[11]), "r"(fresh + 4096) : "ft0");
+	printf("after a slow load: fflags %02llx (loaded %llu)\n", (unsigned long long)f,
+	       (unsigned long long)v);
+	__asm__ volatile("fscsr zero\n\tfmv.d.x ft0, %2\n\tfmul.d ft0, ft0, ft0\n\t"
+			 "sd %1, 0(%3)\n\tfrflags %0"
+			 : "=&r"(f) : "r"(one), "r"(dv[4]), "r"(fresh + 8192) : "ft0", "memory");
+	printf("after a slow store: fflags %02llx\n", (unsigned long long)f);
 	set_frm(0);
 }
 
