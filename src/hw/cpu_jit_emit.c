@@ -575,6 +575,80 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 			x86_store64(e, RAX, RBX, XR(rd));
 		emit_fs_dirty(e);
 		return true;
+	case 0x18: {                                     /* FCVT.W.fmt, FCVT.L.fmt */
+		/* rtz: cvtts*2si; rne or dyn (frm = RNE): cvts*2si.  The
+		 * integer indefinite (the minimum) is also what x86 returns
+		 * for NaN and out of range: the helper decides (x86 raised IE
+		 * alone there, or PE for an in-range minimum: a subset). */
+		if ((rs2 != 0 && rs2 != 2) || (f3 != 0 && f3 != 1 && f3 != 7))
+			return false;
+		bool l = rs2 == 2;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (!d)
+			fp_boxed(t, i, rs1, cold, nc);
+		x86_cvt_mem(e, pfx, l, f3 == 1 ? 0x2c : 0x2d, RAX, RBX, FR(rs1));
+		if (l) {
+			x86_mov_imm(e, RCX, 1ULL << 63);
+			x86_alu_rr(e, 1, ALU_CMP, RAX, RCX);
+		} else {
+			x86_alu_ri(e, 0, ALU_CMP, RAX, INT32_MIN);
+		}
+		fp_cold_jump(t, i, CC_E, cold, nc);
+		if (rd) {
+			if (!l)
+				x86_movsxd_rr(e, RAX, RAX);
+			x86_store64(e, RAX, RBX, XR(rd));
+		}
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x1a: {                                     /* FCVT.fmt.{W,WU,L,LU} */
+		/* cvtsi2s* from a 64-bit register, rounded under the guest's
+		 * MXCSR (RNE): exact for the 32-bit types, NX when inexact;
+		 * an unsigned 64-bit value with its top bit set: the helper */
+		if (rs2 > 3 || (f3 != 0 && f3 != 7))
+			return false;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (rs2 == 0)
+			x86_load32s(e, RAX, RBX, XR(rs1));
+		else if (rs2 == 1)
+			x86_load32(e, RAX, RBX, XR(rs1));
+		else
+			x86_load64(e, RAX, RBX, XR(rs1));
+		if (rs2 == 3) {
+			x86_test64(e, RAX, RAX);
+			fp_cold_jump(t, i, CC_S, cold, nc);
+		}
+		x86_cvt_rr(e, pfx, 1, 0x2a, 0, RAX);           /* cvtsi2s* xmm0, rax */
+		fp_store_result(t, d, rd);
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x08:                                       /* FCVT.S.D, FCVT.D.S */
+		if (rs2 != (d ? 0u : 1u) || (f3 != 0 && f3 != 7))
+			return false;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (d)
+			fp_boxed(t, i, rs1, cold, nc);
+		/* cvtss2sd (F3 0F 5A) for fcvt.d.s, cvtsd2ss (F2) for fcvt.s.d */
+		x86_sse_mem(e, d ? 0xf3 : 0xf2, 0x5a, 0, RBX, FR(rs1));
+		x86_sse_rr(e, d ? 0x66 : 0, 0x2e, 0, 0);          /* ucomis xmm0, xmm0 */
+		fp_cold_jump(t, i, CC_P, cold, nc);                /* NaN: the helper */
+		fp_store_result(t, d, rd);
+		emit_fs_dirty(e);
+		return true;
 	case 0x04: {                                     /* FSGNJ FSGNJN FSGNJX */
 		if (f3 > 2)
 			return false;

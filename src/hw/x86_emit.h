@@ -23,7 +23,7 @@ enum x86_reg {
 
 /* Condition codes (the low nibble of Jcc / SETcc). */
 enum x86_cc {
-	CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_A = 7, CC_P = 0xa, CC_NP = 0xb, CC_L = 0xc, CC_GE = 0xd,
+	CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_A = 7, CC_S = 8, CC_P = 0xa, CC_NP = 0xb, CC_L = 0xc, CC_GE = 0xd,
 };
 
 /* Group-1 ALU operations: the /digit of 81/83 and the base opcode / 8. */
@@ -393,6 +393,28 @@ static inline void x86_sse_mem(struct x86 *e, uint8_t prefix, uint8_t op, int xm
 	x86_b(e, 0x0f);
 	x86_b(e, op);
 	x86_modrm_mem(e, xmm, base, disp);
+}
+
+/* The conversions: [prefix] [REX.W] 0F op reg, [base + disp] with a
+ * general register reg (cvttsd2si 2C, cvtsd2si 2D; F2 sd, F3 ss), and
+ * [prefix] [REX.W] 0F op xmm, r (cvtsi2sd/ss 2A); w: 64-bit integer. */
+static inline void x86_cvt_mem(struct x86 *e, uint8_t prefix, int w, uint8_t op, int reg, int base,
+			       int32_t disp)
+{
+	x86_b(e, prefix);
+	x86_rex(e, w, reg, base, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, op);
+	x86_modrm_mem(e, reg, base, disp);
+}
+
+static inline void x86_cvt_rr(struct x86 *e, uint8_t prefix, int w, uint8_t op, int reg, int rm)
+{
+	x86_b(e, prefix);
+	x86_rex(e, w, reg, rm, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, op);
+	x86_modrm_reg(e, reg, rm);
 }
 
 /* [prefix] [REX] 0F op xmm, xmm_rm */

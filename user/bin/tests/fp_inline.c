@@ -1,7 +1,8 @@
 /*
  * fp_inline.c - the F/D instructions the JIT translates inline (fadd fsub
  * fmul fdiv fsqrt, the four fused multiply-adds, feq flt fle, fsgnj[n|x],
- * fmv between x and f; .s and .d), on edge operands: zeros of both signs,
+ * fmv between x and f, the fcvt between formats and integers; .s and .d),
+ * on edge operands: zeros of both signs,
  * ones, values that round, the largest and smallest normals, subnormals,
  * infinities, quiet NaNs with and without payloads, signalling NaNs, and for
  * .s registers that are not NaN-boxed.  Each operation runs with fflags
@@ -32,6 +33,10 @@ static const uint64_t dv[] = {
 	0x7ff0000000000000ULL, 0xfff0000000000000ULL,   /* +-inf */
 	0x7ff8000000000000ULL, 0x7ff8000000012345ULL,   /* qNaN, qNaN payload */
 	0xfff4000000000001ULL, 0x7ff0000000000001ULL,   /* sNaNs */
+	0x380ffffff8000000ULL, 0x47effffff0000000ULL,   /* 2^-126 - 2^-152, FLT_MAX + ulp/2 */
+	0x41dfffffffe00000ULL, 0xc1e0000000100000ULL,   /* 2^31 - 0.5, -2^31 - 0.5 */
+	0x43e0000000000000ULL, 0xc3e0000000000000ULL,   /* 2^63, -2^63 */
+	0x4004000000000000ULL, 0xbfe0000000000000ULL,   /* 2.5, -0.5 */
 };
 #define ND (sizeof dv / sizeof *dv)
 
@@ -44,6 +49,8 @@ static const uint64_t sv[] = {
 	B(0x7fc00000), B(0x7fc12345), B(0xffa00001), B(0x7f800001),   /* qNaNs, sNaNs */
 	0x000000003f800000ULL, 0xfffffffe40400000ULL,                  /* not boxed */
 	0x00000000bf800000ULL, 0x7fffffffff800000ULL,
+	B(0x4f000000), B(0xcf000000), B(0x5f000000), B(0xdf000000),   /* +-2^31, +-2^63 */
+	B(0x40200000), B(0xbf000000), B(0x4effffff), B(0x3fc00000),   /* 2.5 -0.5 2^31-128 1.5 */
 };
 #define NS (sizeof sv / sizeof *sv)
 
@@ -125,6 +132,30 @@ static void set_frm(unsigned m)
 	FTRI(id##_dyn, mn " ft2, ft0, ft1, ft3, dyn") FTRI(id##_rne, mn " ft2, ft0, ft1, ft3, rne") \
 	FTRI(id##_rtz, mn " ft2, ft0, ft1, ft3, rtz") FTRI(id##_rdn, mn " ft2, ft0, ft1, ft3, rdn") \
 	FTRI(id##_rup, mn " ft2, ft0, ft1, ft3, rup") FTRI(id##_rmm, mn " ft2, ft0, ft1, ft3, rmm")
+#define XF6(id, mn)      /* an f result from an x operand */                    \
+	FFX(id##_dyn, mn " ft2, %2, dyn") FFX(id##_rne, mn " ft2, %2, rne")           \
+	FFX(id##_rtz, mn " ft2, %2, rtz") FFX(id##_rdn, mn " ft2, %2, rdn")           \
+	FFX(id##_rup, mn " ft2, %2, rup") FFX(id##_rmm, mn " ft2, %2, rmm")
+#define FX6(id, mn)      /* an x result from an f operand */                    \
+	FXR(id##_dyn, mn " %0, ft0, dyn") FXR(id##_rne, mn " %0, ft0, rne")           \
+	FXR(id##_rtz, mn " %0, ft0, rtz") FXR(id##_rdn, mn " %0, ft0, rdn")           \
+	FXR(id##_rup, mn " %0, ft0, rup") FXR(id##_rmm, mn " %0, ft0, rmm")
+/* the same, spelled with .insn where the assembler takes no rm operand
+ * (exact conversions): funct7, rs2 as a register name */
+#define XF6I(id, f7, rs2)                                                          \
+	FFX(id##_dyn, ".insn r 0x53, 7, " #f7 ", ft2, %2, " #rs2)                       \
+	FFX(id##_rne, ".insn r 0x53, 0, " #f7 ", ft2, %2, " #rs2)                       \
+	FFX(id##_rtz, ".insn r 0x53, 1, " #f7 ", ft2, %2, " #rs2)                       \
+	FFX(id##_rdn, ".insn r 0x53, 2, " #f7 ", ft2, %2, " #rs2)                       \
+	FFX(id##_rup, ".insn r 0x53, 3, " #f7 ", ft2, %2, " #rs2)                       \
+	FFX(id##_rmm, ".insn r 0x53, 4, " #f7 ", ft2, %2, " #rs2)
+#define UN6I(id, f7, rs2)                                                          \
+	FBIN(id##_dyn, ".insn r 0x53, 7, " #f7 ", ft2, ft0, " #rs2)                     \
+	FBIN(id##_rne, ".insn r 0x53, 0, " #f7 ", ft2, ft0, " #rs2)                     \
+	FBIN(id##_rtz, ".insn r 0x53, 1, " #f7 ", ft2, ft0, " #rs2)                     \
+	FBIN(id##_rdn, ".insn r 0x53, 2, " #f7 ", ft2, ft0, " #rs2)                     \
+	FBIN(id##_rup, ".insn r 0x53, 3, " #f7 ", ft2, ft0, " #rs2)                     \
+	FBIN(id##_rmm, ".insn r 0x53, 4, " #f7 ", ft2, ft0, " #rs2)
 #define TAB6(id) { id##_dyn, id##_rne, id##_rtz, id##_rdn, id##_rup, id##_rmm }
 
 typedef uint64_t op_fn(uint64_t, uint64_t, uint64_t, uint64_t *);
@@ -144,6 +175,18 @@ typedef uint64_t op_fn(uint64_t, uint64_t, uint64_t, uint64_t *);
 	FBIN(fsame_##sfx, "fsgnj." #sfx " ft0, ft0, ft0\n\tfmv.d ft2, ft0")
 FORMATS(X, s)
 FORMATS(X, d)
+#define CONVERSIONS(sfx) \
+	FX6(fcvt_w_##sfx, "fcvt.w." #sfx) FX6(fcvt_wu_##sfx, "fcvt.wu." #sfx) \
+	FX6(fcvt_l_##sfx, "fcvt.l." #sfx) FX6(fcvt_lu_##sfx, "fcvt.lu." #sfx) \
+	XF6(fcvt_##sfx##_l, "fcvt." #sfx ".l") XF6(fcvt_##sfx##_lu, "fcvt." #sfx ".lu")
+CONVERSIONS(s)
+CONVERSIONS(d)
+XF6(fcvt_s_w, "fcvt.s.w")
+XF6(fcvt_s_wu, "fcvt.s.wu")
+XF6I(fcvt_d_w, 0x69, x0)          /* fcvt.d.w: funct7 0x69, rs2 = 0 */
+XF6I(fcvt_d_wu, 0x69, x1)
+UN6(fcvt_s_d, "fcvt.s.d")
+UN6I(fcvt_d_s, 0x21, x0)          /* fcvt.d.s: funct7 0x21, rs2 = 0 (from S) */
 FXR(fmv_x_w, "fmv.x.w %0, ft0")
 FXR(fmv_x_d, "fmv.x.d %0, ft0")
 FXR(fmv_x_w0, "fmv.x.w zero, ft0\n\tli %0, 5")
@@ -175,11 +218,19 @@ struct op {
 	{ "fneg." #sfx, 1, f, { fneg_##sfx } }, { "fsgnj." #sfx " rd=rs", 1, f, { fsame_##sfx } }, \
 	{ "chain." #sfx, 3, f, { chain_##sfx } }
 
+#define CVT(sfx, f)                                                              \
+	{ "fcvt.w." #sfx, 1, f, TAB6(fcvt_w_##sfx) }, { "fcvt.wu." #sfx, 1, f, TAB6(fcvt_wu_##sfx) }, \
+	{ "fcvt.l." #sfx, 1, f, TAB6(fcvt_l_##sfx) }, { "fcvt.lu." #sfx, 1, f, TAB6(fcvt_lu_##sfx) }, \
+	{ "fcvt." #sfx ".w", 1, 2, TAB6(fcvt_##sfx##_w) }, { "fcvt." #sfx ".wu", 1, 2, TAB6(fcvt_##sfx##_wu) }, \
+	{ "fcvt." #sfx ".l", 1, 2, TAB6(fcvt_##sfx##_l) }, { "fcvt." #sfx ".lu", 1, 2, TAB6(fcvt_##sfx##_lu) }
+
 static const struct op ops[] = {
 	OPS(s, 0), OPS(d, 1),
 	{ "fmv.x.w", 1, 0, { fmv_x_w } }, { "fmv.x.w x0", 1, 0, { fmv_x_w0 } },
 	{ "fmv.x.d", 1, 1, { fmv_x_d } }, { "fmv.w.x", 1, 2, { fmv_w_x } },
 	{ "fmv.d.x", 1, 2, { fmv_d_x } },
+	CVT(s, 0), CVT(d, 1),
+	{ "fcvt.s.d", 1, 1, TAB6(fcvt_s_d) }, { "fcvt.d.s", 1, 0, TAB6(fcvt_d_s) },
 };
 
 static const char *const rm_name[6] = { "dyn", "rne", "rtz", "rdn", "rup", "rmm" };
@@ -188,7 +239,13 @@ static const char *const rm_name[6] = { "dyn", "rne", "rtz", "rdn", "rup", "rmm"
  * few integers. */
 static const uint64_t *values(int fmt, unsigned *n)
 {
-	static uint64_t xv[ND + NS + 2];
+	static const uint64_t ints[] = {
+		0x7fffffffffffffffULL, 0x8000000000000000ULL, 0xffffffffffffffffULL,
+		0x0020000000000001ULL, 0x0000000001000001ULL, 0xfffffffffffffffdULL,
+		0x000000007fffffffULL, 0xffffffff80000000ULL, 0x00000000ffffffffULL,
+		0x123456789abcdef0ULL, 0xfedcba9876543211ULL, 0, 1, 2, 10,
+	};
+	static uint64_t xv[ND + NS + sizeof ints / sizeof *ints];
 	if (fmt == 0) {
 		*n = NS;
 		return sv;
@@ -199,9 +256,8 @@ static const uint64_t *values(int fmt, unsigned *n)
 	}
 	memcpy(xv, dv, sizeof dv);
 	memcpy(xv + ND, sv, sizeof sv);
-	xv[ND + NS] = 0x123456789abcdef0ULL;
-	xv[ND + NS + 1] = 0x00000000ffffffffULL;
-	*n = ND + NS + 2;
+	memcpy(xv + ND + NS, ints, sizeof ints);
+	*n = ND + NS + sizeof ints / sizeof *ints;
 	return xv;
 }
 
