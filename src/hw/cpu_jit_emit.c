@@ -422,8 +422,9 @@ static void emit_alu(struct jtr *t, unsigned i)
 
 /* ---- F and D inline ------------------------------------------------------
  * Decoded here, once, from the instruction's bits; anything not listed
- * (fmin/fmax, fcvt, fclass, static rounding modes other than RNE, H/Q,
- * reserved encodings) calls cpu_exec_fp as before.  Inline:
+ * (fclass, fcvt to unsigned integers, static rounding modes other than
+ * RNE, and RTZ for fcvt to integers; H/Q, reserved encodings) calls
+ * cpu_exec_fp as before.  Inline:
  *
  *  - fadd fsub fmul fdiv fsqrt and the four fused multiply-adds (FMA3
  *    hosts), .s and .d, with rm = RNE or rm = dyn: one SSE instruction under
@@ -431,6 +432,13 @@ static void emit_alu(struct jtr *t, unsigned i)
  *    non-NaN result (see fpu_host.c).  rm = dyn tests frm == RNE first;
  *  - feq flt fle: ucomis (NV for a signalling NaN only) / comis (NV for
  *    any NaN), the RISC-V rules;
+ *  - fcvt.{w,l}.fmt (rtz: cvtts*2si, rne/dyn: cvts*2si), fcvt.fmt.{w,wu,
+ *    l,lu} (cvtsi2s* from 64 bits, rne/dyn), fcvt.s.d and fcvt.d.s
+ *    (rne/dyn); the integer indefinite result (NaN, out of range, or the
+ *    minimum itself) and a 64-bit unsigned source >= 2^63 take the cold
+ *    path;
+ *  - fmin fmax: mins/maxs when the operands are ordered and unequal, the
+ *    bits (OR / AND) when they are equal, the cold path for a NaN;
  *  - fsgnj fsgnjn fsgnjx and the four fmv between x and f: integer code.
  *
  * The cold path (COLD_FP) is the interpreter's cpu_exec_fp on the same
@@ -649,6 +657,41 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 		fp_store_result(t, d, rd);
 		emit_fs_dirty(e);
 		return true;
+	case 0x05: {                                     /* FMIN FMAX */
+		/* A NaN operand (ucomis: unordered; NV only for a signalling
+		 * one, as the helper) goes to the helper; equal operands (the
+		 * zeros of both signs among them) by their bits: fmin ORs the
+		 * sign in, fmax ANDs it; else mins/maxs, exact and flagless. */
+		if (f3 > 1)
+			return false;
+		emit_mx_on(t);
+		if (!d) {
+			fp_boxed(t, i, rs1, cold, nc);
+			if (rs2 != rs1)
+				fp_boxed(t, i, rs2, cold, nc);
+		}
+		x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs1));
+		x86_sse_mem(e, d ? 0x66 : 0, 0x2e, 0, RBX, FR(rs2));
+		fp_cold_jump(t, i, CC_P, cold, nc);
+		uint8_t *ne = x86_jcc(e, CC_NE, NULL);
+		if (d) {
+			x86_load64(e, RAX, RBX, FR(rs1));
+			x86_alu_rm(e, 1, f3 ? ALU_AND : ALU_OR, RAX, RBX, FR(rs2));
+			x86_store64(e, RAX, RBX, FR(rd));
+		} else {
+			x86_load32(e, RAX, RBX, FR(rs1));
+			x86_alu_rm(e, 0, f3 ? ALU_AND : ALU_OR, RAX, RBX, FR(rs2));
+			x86_store_n(e, 4, RAX, RBX, FR(rd));
+			x86_store32_imm(e, RBX, FR(rd) + 4, 0xffffffffu);
+		}
+		uint8_t *done = x86_jmp(e, NULL);
+		x86_bind(ne, e->p);
+		x86_sse_mem(e, pfx, f3 ? 0x5f : 0x5d, 0, RBX, FR(rs2));   /* maxs / mins */
+		fp_store_result(t, d, rd);
+		x86_bind(done, e->p);
+		emit_fs_dirty(e);
+		return true;
+	}
 	case 0x04: {                                     /* FSGNJ FSGNJN FSGNJX */
 		if (f3 > 2)
 			return false;

@@ -1,7 +1,8 @@
 /*
  * fp_inline.c - the F/D instructions the JIT translates inline (fadd fsub
  * fmul fdiv fsqrt, the four fused multiply-adds, feq flt fle, fsgnj[n|x],
- * fmv between x and f, the fcvt between formats and integers; .s and .d),
+ * fmv between x and f, the fcvt between formats and integers, fmin and
+ * fmax; .s and .d),
  * on edge operands: zeros of both signs,
  * ones, values that round, the largest and smallest normals, subnormals,
  * infinities, quiet NaNs with and without payloads, signalling NaNs, and for
@@ -171,6 +172,7 @@ typedef uint64_t op_fn(uint64_t, uint64_t, uint64_t, uint64_t *);
 	FXR(feq0_##sfx, "feq." #sfx " zero, ft0, ft1\n\tli %0, 7") \
 	FBIN(fsgnj_##sfx, "fsgnj." #sfx " ft2, ft0, ft1") FBIN(fsgnjn_##sfx, "fsgnjn." #sfx " ft2, ft0, ft1") \
 	FBIN(fsgnjx_##sfx, "fsgnjx." #sfx " ft2, ft0, ft1") \
+	FBIN(fmin_##sfx, "fmin." #sfx " ft2, ft0, ft1") FBIN(fmax_##sfx, "fmax." #sfx " ft2, ft0, ft1") \
 	FBIN(fabs_##sfx, "fsgnjx." #sfx " ft2, ft0, ft0") FBIN(fneg_##sfx, "fsgnjn." #sfx " ft2, ft0, ft0") \
 	FBIN(fsame_##sfx, "fsgnj." #sfx " ft0, ft0, ft0\n\tfmv.d ft2, ft0")
 FORMATS(X, s)
@@ -214,7 +216,8 @@ struct op {
 	{ "feq." #sfx, 2, f, { feq_##sfx } }, { "flt." #sfx, 2, f, { flt_##sfx } },   \
 	{ "fle." #sfx, 2, f, { fle_##sfx } }, { "feq." #sfx " x0", 2, f, { feq0_##sfx } }, \
 	{ "fsgnj." #sfx, 2, f, { fsgnj_##sfx } }, { "fsgnjn." #sfx, 2, f, { fsgnjn_##sfx } }, \
-	{ "fsgnjx." #sfx, 2, f, { fsgnjx_##sfx } }, { "fabs." #sfx, 1, f, { fabs_##sfx } }, \
+	{ "fsgnjx." #sfx, 2, f, { fsgnjx_##sfx } },                                  \
+	{ "fmin." #sfx, 2, f, { fmin_##sfx } }, { "fmax." #sfx, 2, f, { fmax_##sfx } }, { "fabs." #sfx, 1, f, { fabs_##sfx } }, \
 	{ "fneg." #sfx, 1, f, { fneg_##sfx } }, { "fsgnj." #sfx " rd=rs", 1, f, { fsame_##sfx } }, \
 	{ "chain." #sfx, 3, f, { chain_##sfx } }
 
