@@ -2,11 +2,13 @@
 # bench/fp_cg.sh - host instructions per guest instruction (callgrind,
 # marginal: the difference of two run sizes divided by the difference of
 # guest instructions from --stats) for the FP-relevant programs, per engine.
-#   VMOS=path (default build/vmos), ENGINES="jit fast interp" (default jit)
-#   Programs: bench_matmul (sizes 40 1 / 40 4), bench_stream (1 / 4 passes)
+#   VMOS=path (default $VMOS_BUILD/vmos, build/vmos), ENGINES="jit fast interp" (default jit)
+#   Programs: bench_matmul (sizes 40 1 / 40 4), bench_stream (1 / 4 passes;
+#   it has no F/D instruction: a control for the F/D translation).
+# Figures before/after the JIT's inline F/D: docs/hardware.md, "The JIT".
 set -u
 cd "$(dirname "$0")/.."
-VMOS=${VMOS:-build/vmos}
+VMOS=${VMOS:-${VMOS_BUILD:-build}/vmos}
 BIN=${VMOS_BUILD:-build}/user/bin
 read -r -a ENG <<<"${ENGINES:-jit}"
 if ! command -v valgrind >/dev/null 2>&1; then
