@@ -17,9 +17,14 @@
  *           loads/stores inline the MMU's fast cache (index, one compare
  *           of a tag that folds alignment, add the addend; r12 points at
  *           the cache), calling cpu_load_slow / cpu_store_slow_code out of
- *           line on a miss; rare instructions call the interpreter's
- *           helpers (cpu_exec_fp, cpu_exec_amo, the ALU expressions of
- *           cpu_alu.h compiled as functions)
+ *           line on a miss; F/D arithmetic, compares, conversions,
+ *           sign injection and moves inline (SSE/FMA3 under the guest's
+ *           MXCSR, its flags folded into fflags before any call or exit:
+ *           cpu_jit_emit.c, "FP"), falling back to cpu_exec_fp for NaN
+ *           results, unboxed singles, frm != RNE and the rest; rare
+ *           instructions call the interpreter's helpers (cpu_exec_fp,
+ *           cpu_exec_amo, the ALU expressions of cpu_alu.h compiled as
+ *           functions)
  *   exits:  a taken branch or jal to the same page jumps straight to the
  *           next block's entry once the dispatcher has patched the jump
  *           (chaining); jalr looks its target up in the block table
@@ -273,6 +278,7 @@ static struct trap run_jit(struct cpu *c, uint64_t budget)
 	uint8_t *patch = NULL;
 	uint64_t cause = 0, tval = 0;
 	struct jit_ctx ctx = { .m = m, .fast = &m->fast[0][0] };
+	jit_ctx_fp_init(&ctx);
 
 	c->x[0] = 0;
 	uint32_t epoch = ++jit_epoch;

@@ -9,6 +9,7 @@
 #if defined(__x86_64__) && defined(__linux__) && !defined(VMOS_NO_JIT)
 
 #include "cpu_alu.h"
+#include "cpu_encode.h"
 #include "x86_emit.h"
 
 #include <stddef.h>
@@ -59,6 +60,7 @@ struct jtr {
 	const struct jinsn *ins;
 	unsigned n, len;     /* instructions, bytes */
 	unsigned page_off;   /* the block's offset in its page */
+	bool mx;             /* the guest's MXCSR is loaded (see "FP" below) */
 };
 
 static void emit_exit(struct x86 *e, enum jit_exit code)
@@ -118,12 +120,63 @@ static void emit_after_slow(struct jtr *t, unsigned i)
 }
 
 /* Cold code, emitted after the block's body. */
-enum cold_kind { COLD_LOAD, COLD_STORE, COLD_BRANCH, COLD_TRAP };
+enum cold_kind { COLD_LOAD, COLD_STORE, COLD_BRANCH, COLD_TRAP, COLD_FP };
+#define COLD_FIELDS 6
 struct cold {
-	uint8_t *field;      /* the rel32 of the jump to it */
+	uint8_t *field[COLD_FIELDS];   /* the rel32s of the jumps to it */
+	unsigned nfield;
 	enum cold_kind kind;
 	unsigned i;
+	bool mx;             /* the guest's MXCSR is loaded when it is entered */
+	uint8_t *back;       /* COLD_FP: where it goes back to */
 };
+
+static struct cold *cold_add(struct cold *cold, unsigned *nc, uint8_t *field, enum cold_kind kind,
+			     unsigned i, bool mx)
+{
+	struct cold *c = &cold[(*nc)++];
+	*c = (struct cold){ .field = { field }, .nfield = 1, .kind = kind, .i = i, .mx = mx };
+	return c;
+}
+
+/* ---- FP: the guest's MXCSR ------------------------------------------------
+ * Inline F/D arithmetic runs with the guest's MXCSR loaded (RNE, every
+ * exception masked, no DAZ/FTZ): t->mx says, at translation time, whether
+ * it is.  The first inline FP instruction of a stretch loads it with its
+ * flags clear; the flags the SSE instructions raise then accumulate in it,
+ * and a fold ORs them into fcsr's fflags and restores the host's MXCSR
+ * (saved by the enter trampoline) before anything else can run or look:
+ * before every call out of the code (helpers, the slow paths of loads and
+ * stores, cpu_exec_fp), before every exit (a branch or jump out of the
+ * block, a link to the next block, a trap).  So fflags is exact whenever
+ * C code (the CSR instructions, the kernel) can read it, and no C code
+ * ever runs under the guest's MXCSR.  Between a load and its fold only
+ * generated code runs: integer instructions, the fast paths of loads and
+ * stores, and more inline FP. */
+static void emit_fold(struct x86 *e)     /* clobbers rcx, rdx; keeps rax */
+{
+	x86_stmxcsr(e, R15, CTX(mx_tmp));
+	x86_load32(e, RDX, R15, CTX(mx_tmp));
+	x86_alu_ri(e, 0, ALU_AND, RDX, 0x3f);
+	x86_alu_rr(e, 0, ALU_XOR, RCX, RCX);
+	x86_op_idx(e, 0, 0x8a, RCX, R15, RDX, CTX(mx_flags));   /* mov cl, mx_flags[edx] */
+	x86_alu_mr(e, 0, ALU_OR, RBX, (int32_t)offsetof(struct cpu, fcsr), RCX);
+	x86_ldmxcsr(e, R15, CTX(host_mx));
+}
+
+static void emit_mx_on(struct jtr *t)
+{
+	if (!t->mx)
+		x86_ldmxcsr(&t->e, R15, CTX(guest_mx));
+	t->mx = true;
+}
+
+static void emit_mx_off(struct jtr *t)
+{
+	if (t->mx)
+		emit_fold(&t->e);
+	t->mx = false;
+}
 
 /* Register-file location of a load's destination / a store's source. */
 static bool is_fp_mem(unsigned op)
@@ -193,7 +246,7 @@ static void emit_load(struct jtr *t, unsigned i, struct cold *cold, unsigned *nc
 	uint8_t *f = emit_fast_probe(e, s, ACC_LOAD, mem_size(s->op));
 	emit_load_value(e, s, RAX, 0);
 	x86_inc(e, R14);
-	cold[(*nc)++] = (struct cold){ f, COLD_LOAD, i };
+	cold_add(cold, nc, f, COLD_LOAD, i, t->mx);
 }
 
 static void emit_store(struct jtr *t, unsigned i, struct cold *cold, unsigned *nc)
@@ -205,7 +258,7 @@ static void emit_store(struct jtr *t, unsigned i, struct cold *cold, unsigned *n
 	x86_load64(e, RDX, RBX, is_fp_mem(s->op) ? FR(s->rs2) : XR(s->rs2));
 	x86_store_n(e, size, RDX, RAX, 0);
 	x86_inc(e, R14);
-	cold[(*nc)++] = (struct cold){ f, COLD_STORE, i };
+	cold_add(cold, nc, f, COLD_STORE, i, t->mx);
 }
 
 static void emit_cold_load(struct jtr *t, unsigned i)
@@ -356,6 +409,7 @@ static void emit_alu(struct jtr *t, unsigned i)
 		break;
 	}
 	default:                                        /* through cpu_alu.h */
+		emit_mx_off(t);
 		x86_load64(e, RDI, RBX, XR(s->rs1));
 		x86_load64(e, RSI, RBX, XR(s->rs2));
 		x86_mov_imm(e, RDX, (uint64_t)(int64_t)imm);
@@ -364,6 +418,375 @@ static void emit_alu(struct jtr *t, unsigned i)
 		break;
 	}
 	x86_store64(e, RAX, RBX, XR(s->rd));
+}
+
+/* ---- F and D inline ------------------------------------------------------
+ * Decoded here, once, from the instruction's bits; anything not listed
+ * (fclass, fcvt to unsigned integers, static rounding modes other than
+ * RNE, and RTZ for fcvt to integers; H/Q, reserved encodings) calls
+ * cpu_exec_fp as before.  Inline:
+ *
+ *  - fadd fsub fmul fdiv fsqrt and the four fused multiply-adds (FMA3
+ *    hosts), .s and .d, with rm = RNE or rm = dyn: one SSE instruction under
+ *    the guest's MXCSR (RNE), whose flags are the RISC-V ones for every
+ *    non-NaN result (see fpu_host.c).  rm = dyn tests frm == RNE first;
+ *  - feq flt fle: ucomis (NV for a signalling NaN only) / comis (NV for
+ *    any NaN), the RISC-V rules;
+ *  - fcvt.{w,l}.fmt (rtz: cvtts*2si, rne/dyn: cvts*2si), fcvt.fmt.{w,wu,
+ *    l,lu} (cvtsi2s* from 64 bits, rne/dyn), fcvt.s.d and fcvt.d.s
+ *    (rne/dyn); the integer indefinite result (NaN, out of range, or the
+ *    minimum itself) and a 64-bit unsigned source >= 2^63 take the cold
+ *    path;
+ *  - fmin fmax: mins/maxs when the operands are ordered and unequal, the
+ *    bits (OR / AND) when they are equal, the cold path for a NaN;
+ *  - fsgnj fsgnjn fsgnjx and the four fmv between x and f: integer code.
+ *
+ * The cold path (COLD_FP) is the interpreter's cpu_exec_fp on the same
+ * instruction, which writes the exact result and flags (or traps): taken
+ * when frm is not RNE (or is reserved), when a single operand is not
+ * NaN-boxed (it reads as the canonical NaN), and when the SSE result is a
+ * NaN (the canonical NaN and the exact NV, e.g. for inf * 0 + qNaN, which
+ * FMA3 does not flag).  The destination is written only after the result
+ * is known not to be a NaN, so the helper sees the original operands; the
+ * flags the SSE instruction raised for a NaN result (IE alone) are a
+ * subset of the helper's.  Every F/D instruction marks the FP state dirty,
+ * as cpu_exec_fp does. */
+static int fma_host = -1;
+
+static void emit_fs_dirty(struct x86 *e)
+{
+	x86_store8_imm(e, RBX, (int32_t)offsetof(struct cpu, fs), CPU_FS_DIRTY);
+}
+
+/* A jump to instruction i's COLD_FP entry (one entry per instruction; mx
+ * must not change between its jumps). */
+static void fp_cold_jump(struct jtr *t, unsigned i, enum x86_cc cc, struct cold *cold,
+			 unsigned *nc)
+{
+	uint8_t *f = x86_jcc(&t->e, cc, NULL);
+	if (*nc && cold[*nc - 1].kind == COLD_FP && cold[*nc - 1].i == i) {
+		struct cold *c = &cold[*nc - 1];
+		c->field[c->nfield++] = f;
+	} else {
+		cold_add(cold, nc, f, COLD_FP, i, t->mx);
+	}
+}
+
+/* Single operands must be NaN-boxed: else the helper. */
+static void fp_boxed(struct jtr *t, unsigned i, unsigned r, struct cold *cold, unsigned *nc)
+{
+	x86_cmp32_mi8(&t->e, RBX, FR(r) + 4, -1);
+	fp_cold_jump(t, i, CC_NE, cold, nc);
+}
+
+static void fp_store_result(struct jtr *t, bool d, unsigned rd)
+{
+	struct x86 *e = &t->e;
+	if (d) {
+		x86_sse_mem(e, 0xf2, 0x11, 0, RBX, FR(rd));             /* movsd [fd], xmm0 */
+	} else {
+		x86_sse_mem(e, 0xf3, 0x11, 0, RBX, FR(rd));             /* movss [fd], xmm0 */
+		x86_store32_imm(e, RBX, FR(rd) + 4, 0xffffffffu);       /* NaN-box */
+	}
+}
+
+static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigned *nc)
+{
+	struct x86 *e = &t->e;
+	uint32_t insn = (uint32_t)t->ins[i].s.imm;
+	unsigned opc = insn & 0x7f, rd = (insn >> 7) & 31, f3 = (insn >> 12) & 7;
+	unsigned rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31, rs3 = insn >> 27;
+	unsigned fmt = (insn >> 25) & 3, funct5 = insn >> 27;
+	if (fmt > 1)
+		return false;
+	bool d = fmt == 1;
+	uint8_t pfx = d ? 0xf2 : 0xf3;                  /* the sd / ss forms */
+	if (opc != OPC_OP_FP) {                          /* FMADD FMSUB FNMSUB FNMADD */
+		if (fma_host < 0)
+			fma_host = __builtin_cpu_supports("fma");
+		if (!fma_host || (f3 != 0 && f3 != 7))
+			return false;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (!d) {
+			fp_boxed(t, i, rs1, cold, nc);
+			if (rs2 != rs1)
+				fp_boxed(t, i, rs2, cold, nc);
+			if (rs3 != rs1 && rs3 != rs2)
+				fp_boxed(t, i, rs3, cold, nc);
+		}
+		/* xmm0 = rs3 (addend), xmm1 = rs1; xmm0 = +-(xmm1 * rs2) +- xmm0 */
+		static const uint8_t op231[4] = { 0xb9, 0xbb, 0xbd, 0xbf };
+		x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs3));
+		x86_sse_mem(e, pfx, 0x10, 1, RBX, FR(rs1));
+		x86_fma231_mem(e, d, op231[(opc >> 2) & 3], 0, 1, RBX, FR(rs2));
+		x86_sse_rr(e, d ? 0x66 : 0, 0x2e, 0, 0);          /* ucomis xmm0, xmm0 */
+		fp_cold_jump(t, i, CC_P, cold, nc);                /* NaN: the helper */
+		fp_store_result(t, d, rd);
+		emit_fs_dirty(e);
+		return true;
+	}
+	switch (funct5) {
+	case 0x00: case 0x01: case 0x02: case 0x03: case 0x0b: {   /* FADD FSUB FMUL FDIV FSQRT */
+		static const uint8_t sse_op[4] = { 0x58, 0x5c, 0x59, 0x5e };
+		bool sqrt = funct5 == 0x0b;
+		if ((f3 != 0 && f3 != 7) || (sqrt && rs2 != 0))
+			return false;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (!d) {
+			fp_boxed(t, i, rs1, cold, nc);
+			if (!sqrt && rs2 != rs1)
+				fp_boxed(t, i, rs2, cold, nc);
+		}
+		if (sqrt) {
+			x86_sse_mem(e, pfx, 0x51, 0, RBX, FR(rs1));     /* sqrts xmm0, [fs1] */
+		} else {
+			x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs1));     /* movs xmm0, [fs1] */
+			x86_sse_mem(e, pfx, sse_op[funct5], 0, RBX, FR(rs2));
+		}
+		x86_sse_rr(e, d ? 0x66 : 0, 0x2e, 0, 0);          /* ucomis xmm0, xmm0 */
+		fp_cold_jump(t, i, CC_P, cold, nc);                /* NaN: the helper */
+		fp_store_result(t, d, rd);
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x14:                                       /* FLE FLT FEQ */
+		if (f3 > 2)
+			return false;
+		emit_mx_on(t);
+		if (!d) {
+			fp_boxed(t, i, rs1, cold, nc);
+			if (rs2 != rs1)
+				fp_boxed(t, i, rs2, cold, nc);
+		}
+		x86_alu_rr(e, 0, ALU_XOR, RAX, RAX);
+		x86_alu_rr(e, 0, ALU_XOR, RCX, RCX);
+		if (f3 == 2) {                           /* feq: quiet, equal and ordered */
+			x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs1));
+			x86_sse_mem(e, d ? 0x66 : 0, 0x2e, 0, RBX, FR(rs2));
+			x86_setcc(e, CC_E, RAX);
+			x86_setcc(e, CC_NP, RCX);
+			x86_alu_rr(e, 0, ALU_AND, RAX, RCX);
+		} else {                                 /* flt, fle: signalling, b > a / b >= a */
+			x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs2));
+			x86_sse_mem(e, d ? 0x66 : 0, 0x2f, 0, RBX, FR(rs1));
+			x86_setcc(e, f3 == 1 ? CC_A : CC_AE, RAX);
+		}
+		if (rd)
+			x86_store64(e, RAX, RBX, XR(rd));
+		emit_fs_dirty(e);
+		return true;
+	case 0x18: {                                     /* FCVT.W.fmt, FCVT.L.fmt */
+		/* rtz: cvtts*2si; rne or dyn (frm = RNE): cvts*2si.  The
+		 * integer indefinite (the minimum) is also what x86 returns
+		 * for NaN and out of range: the helper decides (x86 raised IE
+		 * alone there, or PE for an in-range minimum: a subset). */
+		if ((rs2 != 0 && rs2 != 2) || (f3 != 0 && f3 != 1 && f3 != 7))
+			return false;
+		bool l = rs2 == 2;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (!d)
+			fp_boxed(t, i, rs1, cold, nc);
+		x86_cvt_mem(e, pfx, l, f3 == 1 ? 0x2c : 0x2d, RAX, RBX, FR(rs1));
+		if (l) {
+			x86_mov_imm(e, RCX, 1ULL << 63);
+			x86_alu_rr(e, 1, ALU_CMP, RAX, RCX);
+		} else {
+			x86_alu_ri(e, 0, ALU_CMP, RAX, INT32_MIN);
+		}
+		fp_cold_jump(t, i, CC_E, cold, nc);
+		if (rd) {
+			if (!l)
+				x86_movsxd_rr(e, RAX, RAX);
+			x86_store64(e, RAX, RBX, XR(rd));
+		}
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x1a: {                                     /* FCVT.fmt.{W,WU,L,LU} */
+		/* cvtsi2s* from a 64-bit register, rounded under the guest's
+		 * MXCSR (RNE): exact for the 32-bit types, NX when inexact;
+		 * an unsigned 64-bit value with its top bit set: the helper */
+		if (rs2 > 3 || (f3 != 0 && f3 != 7))
+			return false;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (rs2 == 0)
+			x86_load32s(e, RAX, RBX, XR(rs1));
+		else if (rs2 == 1)
+			x86_load32(e, RAX, RBX, XR(rs1));
+		else
+			x86_load64(e, RAX, RBX, XR(rs1));
+		if (rs2 == 3) {
+			x86_test64(e, RAX, RAX);
+			fp_cold_jump(t, i, CC_S, cold, nc);
+		}
+		x86_cvt_rr(e, pfx, 1, 0x2a, 0, RAX);           /* cvtsi2s* xmm0, rax */
+		fp_store_result(t, d, rd);
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x08:                                       /* FCVT.S.D, FCVT.D.S */
+		if (rs2 != (d ? 0u : 1u) || (f3 != 0 && f3 != 7))
+			return false;
+		emit_mx_on(t);
+		if (f3 == 7) {
+			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+			fp_cold_jump(t, i, CC_NE, cold, nc);
+		}
+		if (d)
+			fp_boxed(t, i, rs1, cold, nc);
+		/* cvtss2sd (F3 0F 5A) for fcvt.d.s, cvtsd2ss (F2) for fcvt.s.d */
+		x86_sse_mem(e, d ? 0xf3 : 0xf2, 0x5a, 0, RBX, FR(rs1));
+		x86_sse_rr(e, d ? 0x66 : 0, 0x2e, 0, 0);          /* ucomis xmm0, xmm0 */
+		fp_cold_jump(t, i, CC_P, cold, nc);                /* NaN: the helper */
+		fp_store_result(t, d, rd);
+		emit_fs_dirty(e);
+		return true;
+	case 0x05: {                                     /* FMIN FMAX */
+		/* A NaN operand (ucomis: unordered; NV only for a signalling
+		 * one, as the helper) goes to the helper; equal operands (the
+		 * zeros of both signs among them) by their bits: fmin ORs the
+		 * sign in, fmax ANDs it; else mins/maxs, exact and flagless. */
+		if (f3 > 1)
+			return false;
+		emit_mx_on(t);
+		if (!d) {
+			fp_boxed(t, i, rs1, cold, nc);
+			if (rs2 != rs1)
+				fp_boxed(t, i, rs2, cold, nc);
+		}
+		x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs1));
+		x86_sse_mem(e, d ? 0x66 : 0, 0x2e, 0, RBX, FR(rs2));
+		fp_cold_jump(t, i, CC_P, cold, nc);
+		uint8_t *ne = x86_jcc(e, CC_NE, NULL);
+		if (d) {
+			x86_load64(e, RAX, RBX, FR(rs1));
+			x86_alu_rm(e, 1, f3 ? ALU_AND : ALU_OR, RAX, RBX, FR(rs2));
+			x86_store64(e, RAX, RBX, FR(rd));
+		} else {
+			x86_load32(e, RAX, RBX, FR(rs1));
+			x86_alu_rm(e, 0, f3 ? ALU_AND : ALU_OR, RAX, RBX, FR(rs2));
+			x86_store_n(e, 4, RAX, RBX, FR(rd));
+			x86_store32_imm(e, RBX, FR(rd) + 4, 0xffffffffu);
+		}
+		uint8_t *done = x86_jmp(e, NULL);
+		x86_bind(ne, e->p);
+		x86_sse_mem(e, pfx, f3 ? 0x5f : 0x5d, 0, RBX, FR(rs2));   /* maxs / mins */
+		fp_store_result(t, d, rd);
+		x86_bind(done, e->p);
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x04: {                                     /* FSGNJ FSGNJN FSGNJX */
+		if (f3 > 2)
+			return false;
+		if (!d) {
+			fp_boxed(t, i, rs1, cold, nc);
+			if (rs2 != rs1)
+				fp_boxed(t, i, rs2, cold, nc);
+		}
+		int w = d;
+		uint8_t top = d ? 63 : 31;
+		if (d) {
+			x86_load64(e, RAX, RBX, FR(rs1));
+			x86_load64(e, RCX, RBX, FR(rs2));
+		} else {
+			x86_load32(e, RAX, RBX, FR(rs1));
+			x86_load32(e, RCX, RBX, FR(rs2));
+		}
+		if (f3 == 1)
+			x86_alu_ri(e, w, ALU_XOR, RCX, -1);
+		x86_shift_ri(e, w, SH_SHR, RCX, top);            /* rcx = the sign bit */
+		x86_shift_ri(e, w, SH_SHL, RCX, top);
+		if (f3 == 2) {
+			x86_alu_rr(e, w, ALU_XOR, RAX, RCX);
+		} else {
+			x86_shift_ri(e, w, SH_SHL, RAX, 1);      /* clear a's sign */
+			x86_shift_ri(e, w, SH_SHR, RAX, 1);
+			x86_alu_rr(e, w, ALU_OR, RAX, RCX);
+		}
+		if (d) {
+			x86_store64(e, RAX, RBX, FR(rd));
+		} else {
+			x86_store_n(e, 4, RAX, RBX, FR(rd));
+			x86_store32_imm(e, RBX, FR(rd) + 4, 0xffffffffu);
+		}
+		emit_fs_dirty(e);
+		return true;
+	}
+	case 0x1c:                                       /* FMV.X.W, FMV.X.D (not FCLASS) */
+		if (rs2 != 0 || f3 != 0)
+			return false;
+		if (rd) {
+			if (d)
+				x86_load64(e, RAX, RBX, FR(rs1));
+			else
+				x86_load32s(e, RAX, RBX, FR(rs1));   /* the raw low bits, sign-extended */
+			x86_store64(e, RAX, RBX, XR(rd));
+		}
+		emit_fs_dirty(e);
+		return true;
+	case 0x1e:                                       /* FMV.W.X, FMV.D.X */
+		if (rs2 != 0 || f3 != 0)
+			return false;
+		if (d) {
+			x86_load64(e, RAX, RBX, XR(rs1));
+			x86_store64(e, RAX, RBX, FR(rd));
+		} else {
+			x86_load32(e, RAX, RBX, XR(rs1));
+			x86_store_n(e, 4, RAX, RBX, FR(rd));
+			x86_store32_imm(e, RBX, FR(rd) + 4, 0xffffffffu);
+		}
+		emit_fs_dirty(e);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* COLD_FP: cpu_exec_fp on instruction i, then back (or a trap). */
+static void emit_cold_fp(struct jtr *t, const struct cold *c)
+{
+	struct x86 *e = &t->e;
+	const struct jinsn *in = &t->ins[c->i];
+	if (c->mx)
+		emit_fold(e);
+	x86_mov_rr(e, RDI, RBX);
+	x86_mov_imm(e, RSI, (uint32_t)in->s.imm);
+	x86_call(e, (const void *)cpu_exec_fp);
+	x86_test32(e, RAX, RAX);
+	uint8_t *ok = x86_jcc(e, CC_E, NULL);
+	x86_mov_imm(e, RCX, in->bits);
+	x86_store64(e, RCX, R15, CTX(tval));
+	emit_trap_tail(t, c->i);
+	x86_bind(ok, e->p);
+	if (c->mx)
+		x86_ldmxcsr(e, R15, CTX(guest_mx));
+	x86_jmp(e, c->back);
+}
+
+void jit_ctx_fp_init(struct jit_ctx *ctx)
+{
+	ctx->guest_mx = 0x1f80;          /* RC = RNE, all six exceptions masked */
+	for (unsigned m = 0; m < 64; m++)     /* IE DE ZE OE UE PE -> NV . DZ OF UF NX */
+		ctx->mx_flags[m] = (uint8_t)((m & 0x01 ? 0x10 : 0) | (m & 0x04 ? 0x08 : 0) |
+					     (m & 0x08 ? 0x04 : 0) | (m & 0x10 ? 0x02 : 0) |
+					     (m & 0x20 ? 0x01 : 0));
 }
 
 /* Calls fn(c, insn) (cpu_exec_fp / cpu_exec_csr_fp): nonzero is an
@@ -375,7 +798,7 @@ static void emit_fp_call(struct jtr *t, unsigned i, const void *fn, struct cold 
 	x86_mov_imm(e, RSI, (uint32_t)t->ins[i].s.imm);
 	x86_call(e, fn);
 	x86_test32(e, RAX, RAX);
-	cold[(*nc)++] = (struct cold){ x86_jcc(e, CC_NE, NULL), COLD_TRAP, i };
+	cold_add(cold, nc, x86_jcc(e, CC_NE, NULL), COLD_TRAP, i, false);
 }
 
 static bool is_alu(unsigned op)
@@ -419,9 +842,10 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 		case CPU_OP_BLTU: case CPU_OP_BGEU:
 			x86_load64(e, RAX, RBX, XR(s->rs1));
 			x86_alu_rm(e, 1, ALU_CMP, RAX, RBX, XR(s->rs2));
-			cold[nc++] = (struct cold){ x86_jcc(e, branch_cc[op], NULL), COLD_BRANCH, i };
+			cold_add(cold, &nc, x86_jcc(e, branch_cc[op], NULL), COLD_BRANCH, i, t->mx);
 			break;
 		case CPU_OP_JAL:
+			emit_mx_off(t);
 			if (s->rd) {
 				x86_lea(e, RAX, RBP, (int32_t)(in->off + in->len));
 				x86_store64(e, RAX, RBX, XR(s->rd));
@@ -430,6 +854,7 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 			ended = true;
 			break;
 		case CPU_OP_JALR:
+			emit_mx_off(t);
 			x86_load64(e, RAX, RBX, XR(s->rs1));
 			if (s->imm)
 				x86_alu_ri(e, 1, ALU_ADD, RAX, s->imm);
@@ -443,9 +868,16 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 			ended = true;
 			break;
 		case CPU_OP_FP:
+			if (emit_fp_inline(t, i, cold, &nc)) {
+				if (nc && cold[nc - 1].kind == COLD_FP && cold[nc - 1].i == i)
+					cold[nc - 1].back = e->p;
+				break;
+			}
+			emit_mx_off(t);
 			emit_fp_call(t, i, (const void *)cpu_exec_fp, cold, &nc);
 			break;
 		case CPU_OP_CSR_FP:
+			emit_mx_off(t);
 			emit_fp_call(t, i, (const void *)cpu_exec_csr_fp, cold, &nc);
 			break;
 		case CPU_OP_CSR_COUNT:
@@ -459,12 +891,14 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 			}
 			break;
 		case CPU_OP_CSR_TIME:
+			emit_mx_off(t);
 			x86_mov_rr(e, RDI, RBX);
 			x86_call(e, (const void *)cpu_read_time);
 			if (s->rd)
 				x86_store64(e, RAX, RBX, XR(s->rd));
 			break;
 		case CPU_OP_AMO: {
+			emit_mx_off(t);
 			x86_mov_rr(e, RDI, RBX);
 			x86_mov_imm(e, RSI, (uint32_t)s->imm);
 			x86_lea(e, RDX, R15, CTX(tval));
@@ -480,6 +914,7 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 		}
 		case CPU_OP_ECALL: case CPU_OP_EBREAK:
 		default: {                                  /* ILLEGAL, DECODE */
+			emit_mx_off(t);
 			uint64_t cause = op == CPU_OP_ECALL ? CAUSE_USER_ECALL :
 					 op == CPU_OP_EBREAK ? CAUSE_BREAKPOINT : CAUSE_ILLEGAL_INSN;
 			if (op == CPU_OP_EBREAK) {
@@ -495,8 +930,10 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 		}
 		}
 	}
-	if (!ended)
+	if (!ended) {
+		emit_mx_off(t);
 		emit_goto(t, (int64_t)t->len);     /* the fall-through */
+	}
 	/* cold code */
 	x86_bind(bounce2, e->p);
 	emit_giveback(e, t->n);
@@ -504,8 +941,11 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 	emit_exit(e, JX_NEXT);
 	for (unsigned k = 0; k < nc; k++) {
 		const struct cold *c = &cold[k];
-		x86_bind(c->field, e->p);
+		for (unsigned f = 0; f < c->nfield; f++)
+			x86_bind(c->field[f], e->p);
 		const struct jinsn *in = &t->ins[c->i];
+		if (c->mx && c->kind != COLD_FP)     /* they leave, or call out */
+			emit_fold(e);
 		switch (c->kind) {
 		case COLD_LOAD:
 			emit_cold_load(t, c->i);
@@ -521,6 +961,9 @@ static uint8_t *emit_block(struct jtr *t, struct jblock *b)
 			x86_mov_imm(e, RCX, in->bits);
 			x86_store64(e, RCX, R15, CTX(tval));
 			emit_trap_tail(t, c->i);
+			break;
+		case COLD_FP:
+			emit_cold_fp(t, c);
 			break;
 		}
 	}
@@ -549,6 +992,7 @@ void jit_emit_stubs(uint8_t *at, struct jblock **table, jit_enter_fn **enter_fn)
 		x86_push(&e, saved[i]);
 	x86_alu_ri(&e, 1, ALU_SUB, RSP, 8);
 	x86_mov_rr(&e, R15, RDI);
+	x86_stmxcsr(&e, R15, CTX(host_mx));        /* what every FP fold restores */
 	x86_mov_rr(&e, RBX, RSI);
 	x86_load64(&e, R12, R15, CTX(fast));
 	x86_load64(&e, R13, R15, CTX(left));

@@ -43,7 +43,16 @@ struct jit_ctx {
 	bool code;           /* cpu_store_slow_code's "it was a code frame" */
 	uint64_t code_va;    /* the fetch page (CODE_NONE: none), for jit_lookup */
 	const uint8_t *code_host;
+	/* Inline F/D arithmetic (cpu_jit_emit.c, "FP"): the host's MXCSR,
+	 * saved by the enter trampoline and restored by every fold; the
+	 * guest's (RNE, exceptions masked, flags clear); a scratch word for
+	 * stmxcsr; fflags for each value of MXCSR's six flag bits. */
+	uint32_t host_mx, guest_mx, mx_tmp;
+	uint8_t mx_flags[64];
 };
+
+/* Fills ctx's constant MXCSR fields (guest_mx, mx_flags). */
+void jit_ctx_fp_init(struct jit_ctx *ctx);
 
 /* A block in the arena: header, the guest bytes (padded to 8), the code. */
 struct jblock {

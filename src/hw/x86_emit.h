@@ -23,7 +23,7 @@ enum x86_reg {
 
 /* Condition codes (the low nibble of Jcc / SETcc). */
 enum x86_cc {
-	CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_A = 7, CC_L = 0xc, CC_GE = 0xd,
+	CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_A = 7, CC_S = 8, CC_P = 0xa, CC_NP = 0xb, CC_L = 0xc, CC_GE = 0xd,
 };
 
 /* Group-1 ALU operations: the /digit of 81/83 and the base opcode / 8. */
@@ -377,6 +377,122 @@ static inline void x86_load8z(struct x86 *e, int r, int base, int32_t disp)
 	x86_b(e, 0x0f);
 	x86_b(e, 0xb6);
 	x86_modrm_mem(e, r, base, disp);
+}
+
+/* ---- SSE and FMA3 (scalar), for the JIT's inline F/D arithmetic ---------- */
+
+/* [prefix] [REX] 0F op xmm, [base + disp]: movss/movsd (F3/F2 0F 10 load,
+ * 11 store), add 58, mul 59, sub 5C, div 5E, sqrt 51, ucomis 2E, comis 2F
+ * (66 for the double forms, none for single). */
+static inline void x86_sse_mem(struct x86 *e, uint8_t prefix, uint8_t op, int xmm, int base,
+			       int32_t disp)
+{
+	if (prefix)
+		x86_b(e, prefix);
+	x86_rex(e, 0, xmm, base, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, op);
+	x86_modrm_mem(e, xmm, base, disp);
+}
+
+/* The conversions: [prefix] [REX.W] 0F op reg, [base + disp] with a
+ * general register reg (cvttsd2si 2C, cvtsd2si 2D; F2 sd, F3 ss), and
+ * [prefix] [REX.W] 0F op xmm, r (cvtsi2sd/ss 2A); w: 64-bit integer. */
+static inline void x86_cvt_mem(struct x86 *e, uint8_t prefix, int w, uint8_t op, int reg, int base,
+			       int32_t disp)
+{
+	x86_b(e, prefix);
+	x86_rex(e, w, reg, base, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, op);
+	x86_modrm_mem(e, reg, base, disp);
+}
+
+static inline void x86_cvt_rr(struct x86 *e, uint8_t prefix, int w, uint8_t op, int reg, int rm)
+{
+	x86_b(e, prefix);
+	x86_rex(e, w, reg, rm, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, op);
+	x86_modrm_reg(e, reg, rm);
+}
+
+/* [prefix] [REX] 0F op xmm, xmm_rm */
+static inline void x86_sse_rr(struct x86 *e, uint8_t prefix, uint8_t op, int xmm, int xmm_rm)
+{
+	if (prefix)
+		x86_b(e, prefix);
+	x86_rex(e, 0, xmm, xmm_rm, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, op);
+	x86_modrm_reg(e, xmm, xmm_rm);
+}
+
+/* ldmxcsr [base + disp] (0F AE /2), stmxcsr [base + disp] (0F AE /3) */
+static inline void x86_ldmxcsr(struct x86 *e, int base, int32_t disp)
+{
+	x86_rex(e, 0, 0, base, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, 0xae);
+	x86_modrm_mem(e, 2, base, disp);
+}
+
+static inline void x86_stmxcsr(struct x86 *e, int base, int32_t disp)
+{
+	x86_rex(e, 0, 0, base, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, 0xae);
+	x86_modrm_mem(e, 3, base, disp);
+}
+
+/* VEX.LIG.66.0F38.W op xmm, xmm_v, [base + disp] (three-byte VEX): the
+ * scalar FMA3 231 forms, xmm = +-(xmm_v * m) +- xmm: vfmadd231 B9,
+ * vfmsub231 BB, vfnmadd231 BD, vfnmsub231 BF; W = 1 for sd, 0 for ss. */
+static inline void x86_fma231_mem(struct x86 *e, int w, uint8_t op, int xmm, int xmm_v, int base,
+				  int32_t disp)
+{
+	x86_b(e, 0xc4);
+	x86_b(e, (uint8_t)(((xmm & 8) ? 0 : 0x80) | 0x40 | ((base & 8) ? 0 : 0x20) | 0x02));
+	x86_b(e, (uint8_t)((w ? 0x80 : 0) | ((~xmm_v & 15) << 3) | 0x01));
+	x86_b(e, op);
+	x86_modrm_mem(e, xmm, base, disp);
+}
+
+/* movq r64, xmm (66 REX.W 0F 7E /r) */
+static inline void x86_movq_r_xmm(struct x86 *e, int r, int xmm)
+{
+	x86_b(e, 0x66);
+	x86_rex(e, 1, xmm, r, 0);
+	x86_b(e, 0x0f);
+	x86_b(e, 0x7e);
+	x86_modrm_reg(e, xmm, r);
+}
+
+/* mov dword [base + disp], imm32 */
+static inline void x86_store32_imm(struct x86 *e, int base, int32_t disp, uint32_t v)
+{
+	x86_rex(e, 0, 0, base, 0);
+	x86_b(e, 0xc7);
+	x86_modrm_mem(e, 0, base, disp);
+	x86_d32(e, v);
+}
+
+/* cmp dword [base + disp], imm8 (sign-extended) */
+static inline void x86_cmp32_mi8(struct x86 *e, int base, int32_t disp, int8_t v)
+{
+	x86_rex(e, 0, 0, base, 0);
+	x86_b(e, 0x83);
+	x86_modrm_mem(e, 7, base, disp);
+	x86_b(e, (uint8_t)v);
+}
+
+/* test byte [base + disp], imm8 */
+static inline void x86_test8_mi(struct x86 *e, int base, int32_t disp, uint8_t v)
+{
+	x86_rex(e, 0, 0, base, 0);
+	x86_b(e, 0xf6);
+	x86_modrm_mem(e, 0, base, disp);
+	x86_b(e, v);
 }
 
 static inline void x86_ret(struct x86 *e) { x86_b(e, 0xc3); }
