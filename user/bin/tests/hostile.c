@@ -1,11 +1,18 @@
 /*
- * fs_hostile - hostile file-system sequences that must neither crash nor
- * hang vmos (tests/kernel/fs_hostile.sh runs each case by name):
+ * hostile - hostile sequences that must neither crash nor hang vmos, nor
+ * reach another guest (tests/kernel/hostile.sh runs each case by name):
  *
  *   deep LEVELS   a tmpfs directory tree LEVELS deep (renames make any
  *                 depth, though a path names at most ~2000 levels), renames
  *                 into itself (EINVAL, also after RENAME_EXCHANGE), and exit
  *                 (the tree is torn down with the tmpfs)
+ *   other PID     PID is a process of another program of the same vmos run
+ *                 (another guest): kill, tkill, tgkill (signal 0, then
+ *                 SIGKILL), kill of its group, prlimit64 and
+ *                 sched_getaffinity must all be ESRCH; then writes "x" to
+ *                 the FIFO /tmp/hostile-fifo, for
+ *   wait          makes /tmp/hostile-fifo, reads it to its end and says
+ *                 "wait: survived"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <unistd.h>
 
 long syscall(long n, ...);
@@ -62,10 +70,52 @@ static int deep(int levels)
 	return failed;
 }
 
+static int other(int pid)
+{
+	uint64_t lim[2] = { 0, 0 }, mask = 0;
+	expect("kill(PID, 0) of another guest", syscall(SYS_kill, pid, 0), ESRCH);
+	expect("kill(-PID, 0) of another guest's group", syscall(SYS_kill, -pid, 0), ESRCH);
+	expect("tkill(PID, 0) of another guest", syscall(SYS_tkill, pid, 0), ESRCH);
+	expect("tgkill(PID, PID, 0) of another guest", syscall(SYS_tgkill, pid, pid, 0), ESRCH);
+	expect("prlimit64 of another guest", syscall(SYS_prlimit64, pid, 7, lim, 0), ESRCH);
+	expect("sched_getaffinity of another guest",
+	       syscall(SYS_sched_getaffinity, pid, sizeof mask, &mask) < 0 ? -1 : 0, ESRCH);
+	expect("kill(PID, SIGKILL) of another guest", syscall(SYS_kill, pid, 9), ESRCH);
+	expect("tgkill(PID, PID, SIGKILL) of another guest", syscall(SYS_tgkill, pid, pid, 9), ESRCH);
+	syscall(SYS_mknodat, AT_FDCWD, "/tmp/hostile-fifo", S_IFIFO | 0600, 0);
+	int fd = -1;
+	for (int i = 0; i < 200000 && fd < 0; i++) {      /* until the reader is there */
+		fd = open("/tmp/hostile-fifo", O_WRONLY | O_NONBLOCK);
+		if (fd < 0)
+			sched_yield();
+	}
+	expect("open the FIFO the other guest reads", fd < 0 ? -1 : 0, 0);
+	if (fd >= 0) {
+		write(fd, "x", 1);
+		close(fd);
+	}
+	return failed;
+}
+
+static int wait_fifo(void)
+{
+	syscall(SYS_mknodat, AT_FDCWD, "/tmp/hostile-fifo", S_IFIFO | 0600, 0);
+	int fd = open("/tmp/hostile-fifo", O_RDONLY);
+	char c;
+	while (fd >= 0 && read(fd, &c, 1) > 0)
+		;
+	printf("wait: survived\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "deep"))
 		return deep(atoi(argv[2]));
-	fprintf(stderr, "usage: fs_hostile deep LEVELS\n");
+	if (argc >= 3 && !strcmp(argv[1], "other"))
+		return other(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "wait"))
+		return wait_fifo();
+	fprintf(stderr, "usage: hostile deep LEVELS | other PID | wait\n");
 	return 2;
 }
