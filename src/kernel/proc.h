@@ -177,6 +177,16 @@ static inline struct proc *proc_find(struct kernel *k, uint32_t pid)
 	return NULL;
 }
 
+/* The process with pid as p may name it (kill, prlimit64, the affinity
+ * calls): only one of p's own program tree.  Another program of the same
+ * vmos run is another guest, which no call may reach (procfs hides it
+ * too); NULL then, as for a pid that does not exist (ESRCH). */
+static inline struct proc *proc_find_peer(struct kernel *k, struct proc *p, uint32_t pid)
+{
+	struct proc *q = proc_find(k, pid);
+	return q && q->tree == p->tree ? q : NULL;
+}
+
 /* A new process with an empty address space, not yet runnable; NULL if out
  * of memory. */
 struct proc *proc_create(struct kernel *k, const char *name);

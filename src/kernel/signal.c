@@ -400,7 +400,7 @@ int64_t sys_kill(struct kernel *k, struct proc *p, int64_t pid, int sig)
 	struct lx_siginfo info;
 	signal_info_user(&info, sig, LX_SI_USER, p);
 	if (pid > 0) {
-		struct proc *t = proc_find(k, (uint32_t)pid);
+		struct proc *t = proc_find_peer(k, p, (uint32_t)pid);
 		if (!t)
 			return -ESRCH;
 		return signal_send_group(k, t, sig, &info);
@@ -440,7 +440,7 @@ int64_t sys_tkill(struct kernel *k, struct proc *p, int64_t tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig > LX_NSIG)
 		return -EINVAL;
-	struct proc *t = proc_find(k, (uint32_t)tid);
+	struct proc *t = proc_find_peer(k, p, (uint32_t)tid);
 	if (!t || t->state == P_ZOMBIE)
 		return -ESRCH;
 	struct lx_siginfo info;
@@ -452,7 +452,7 @@ int64_t sys_tgkill(struct kernel *k, struct proc *p, int64_t tgid, int64_t tid, 
 {
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > LX_NSIG)
 		return -EINVAL;
-	struct proc *t = proc_find(k, (uint32_t)tid);
+	struct proc *t = proc_find_peer(k, p, (uint32_t)tid);
 	if (!t || t->state == P_ZOMBIE || t->tgid != (uint64_t)tgid)
 		return -ESRCH;
 	struct lx_siginfo info;

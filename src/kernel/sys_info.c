@@ -246,7 +246,7 @@ int64_t sys_prlimit64(struct kernel *k, struct proc *p, int64_t pid, unsigned re
 	if (pid < 0)
 		return -EINVAL;
 	if (pid != 0 && pid != p->pid) {
-		t = pid <= 0xffffffffLL ? proc_find(k, (uint32_t)pid) : NULL;
+		t = pid <= 0xffffffffLL ? proc_find_peer(k, p, (uint32_t)pid) : NULL;
 		if (!t || t->state == P_ZOMBIE)
 			return -ESRCH;
 	}

@@ -162,7 +162,7 @@ static struct proc *affinity_target(struct kernel *k, struct proc *p, int64_t pi
 		return p;
 	if (pid < 0 || pid > UINT32_MAX)
 		return NULL;
-	struct proc *t = proc_find(k, (uint32_t)pid);
+	struct proc *t = proc_find_peer(k, p, (uint32_t)pid);
 	return t && t->state != P_ZOMBIE ? t : NULL;
 }
 

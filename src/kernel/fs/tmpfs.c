@@ -30,7 +30,17 @@ struct tmpfs_dirent {
 struct tmpfs_dir {
 	struct tmpfs_dirent *head;
 	uint64_t n;
+	/* the directory holding this one (borrowed; NULL for the root and
+	 * once removed), so that rename's "into itself" check walks up, in
+	 * steps, instead of down the whole subtree in host recursion */
+	struct inode *parent;
 };
+
+/* The tmpfs_dir of directory inode d. */
+static struct tmpfs_dir *dir_of(struct inode *d)
+{
+	return d->priv;
+}
 
 static const struct inode_ops tmpfs_iops;
 static const struct file_ops tmpfs_file_ops, tmpfs_dir_ops;
@@ -176,6 +186,7 @@ static int tmpfs_mkdir(struct kernel *k, struct inode *dir, const char *name, ui
 		inode_put(k, ino);
 		return rc;
 	}
+	dir_of(ino)->parent = dir;
 	dir->nlink++;
 	return 0;
 }
@@ -282,19 +293,19 @@ static int tmpfs_rmdir(struct kernel *k, struct inode *dir, const char *name)
 		return -ENOTEMPTY;
 	struct inode *ino = take_entry(k, dir, name);
 	ino->nlink = 0;
+	dir_of(ino)->parent = NULL;
 	dir->nlink--;
 	inode_put(k, ino);
 	return 0;
 }
 
-/* True if dir is d or lies below it (a directory cannot move into itself). */
+/* True if dir is d or lies below it (a directory cannot move into itself).
+ * Walks up from dir: a loop, as a guest can make a tree of any depth by
+ * renames (a recursion down d's subtree overflowed the host stack). */
 static bool inside(struct inode *dir, struct inode *d)
 {
-	if (dir == d)
-		return true;
-	struct tmpfs_dir *td = d->priv;
-	for (struct tmpfs_dirent *e = td ? td->head : NULL; e; e = e->next)
-		if (inode_is_dir(e->ino) && inside(dir, e->ino))
+	for (struct inode *x = dir; x; x = dir_of(x)->parent)
+		if (x == d)
 			return true;
 	return false;
 }
@@ -316,6 +327,10 @@ static int tmpfs_rename(struct kernel *k, struct inode *odir, const char *oname,
 		struct inode *t = o->ino;
 		o->ino = n->ino;
 		n->ino = t;
+		if (inode_is_dir(o->ino))
+			dir_of(o->ino)->parent = odir;
+		if (inode_is_dir(n->ino))
+			dir_of(n->ino)->parent = ndir;
 		return 0;
 	}
 	if (n && o->ino == n->ino)
@@ -348,11 +363,14 @@ static int tmpfs_rename(struct kernel *k, struct inode *odir, const char *oname,
 		if (inode_is_dir(old)) {
 			ndir->nlink--;
 			old->nlink = 0;
+			dir_of(old)->parent = NULL;
 		} else {
 			old->nlink--;              /* its other hard links stay */
 		}
 		inode_put(k, old);
 	}
+	if (inode_is_dir(moving))
+		dir_of(moving)->parent = ndir;
 	if (inode_is_dir(moving) && odir != ndir) {
 		odir->nlink--;
 		ndir->nlink++;
@@ -394,8 +412,26 @@ static void tmpfs_release(struct kernel *k, struct inode *ino)
 	}
 	struct tmpfs_dir *d = ino->priv;
 	if (d && inode_is_dir(ino)) {
-		while (d->head)
-			inode_put(k, take_entry(k, ino, d->head->name));
+		while (d->head) {
+			/* a non-empty subdirectory that goes with this entry
+			 * hands its entries up to d first, so it is released
+			 * empty: tearing down a tree of any depth is this loop,
+			 * not a host recursion one level per directory */
+			struct inode *c = d->head->ino;
+			struct tmpfs_dir *cd = inode_is_dir(c) ? c->priv : NULL;
+			if (cd && cd->head && c->refs == 1) {
+				struct tmpfs_dirent *last = cd->head;
+				while (last->next)
+					last = last->next;
+				last->next = d->head->next;
+				d->head->next = cd->head;
+				d->n += cd->n;
+				cd->head = NULL;
+				cd->n = 0;
+			}
+			struct tmpfs_dirent *e = d->head;   /* the head, by name: found first */
+			inode_put(k, take_entry(k, ino, e->name));
+		}
 		kfree(&k->km, d);
 		ino->priv = NULL;
 	}
