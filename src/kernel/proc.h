@@ -121,6 +121,7 @@ struct proc {
 	struct waitq child_exit;       /* wait4 sleeps here; a child's exit wakes it */
 	struct waitq vfork_done;       /* its vfork parent sleeps here until it execs or exits */
 	uint64_t sys_done;             /* a call re-run after a sleep: the part done before it */
+	uint32_t io_flags;             /* MSG_DONTWAIT | MSG_NOSIGNAL of the send or recv served */
 	uint64_t sys_wait;             /* a call re-run after a sleep with a timeout (ppoll,
 	                                  pselect6): its deadline (host CLOCK_MONOTONIC ns, ~0
 	                                  none); 0 until the call first runs */

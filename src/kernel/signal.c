@@ -10,6 +10,7 @@
  * calls SA_RESTART restarts.
  */
 #include "signals.h"
+#include "sys_poll.h"
 #include "proc.h"
 #include "futex.h"
 #include "uaccess.h"
@@ -294,7 +295,10 @@ static void signal_wake(struct kernel *k, struct proc *t, int sig)
 	if (t->state != P_SLEEPING)
 		return;
 	if (t->sig.wait_set & sig_bit(sig)) {
-		proc_make_runnable(k, t);      /* rt_sigtimedwait re-runs and takes it */
+		/* rt_sigtimedwait or a signalfd's read: the call re-runs and
+		 * takes it */
+		waitq_remove(t);
+		proc_make_runnable(k, t);
 		return;
 	}
 	if (t->sigmask & sig_bit(sig))
@@ -333,14 +337,17 @@ int signal_send_group(struct kernel *k, struct proc *p, int sig, const struct lx
 	/* wake p if it can take it, else another thread of the group */
 	if (!(p->sigmask & sig_bit(sig))) {
 		signal_wake(k, p, sig);
-		return 0;
+	} else {
+		for (struct proc *q = k->procs; q; q = q->next)
+			if (q->sigshared == p->sigshared && q->state == P_SLEEPING &&
+			    (!(q->sigmask & sig_bit(sig)) || (q->sig.wait_set & sig_bit(sig)))) {
+				signal_wake(k, q, sig);
+				break;
+			}
 	}
-	for (struct proc *q = k->procs; q; q = q->next)
-		if (q->sigshared == p->sigshared && q->state == P_SLEEPING &&
-		    (!(q->sigmask & sig_bit(sig)) || (q->sig.wait_set & sig_bit(sig)))) {
-			signal_wake(k, q, sig);
-			break;
-		}
+	/* a signalfd may be readable now; after signal_wake, so that a poller
+	 * the signal interrupts is woken as interrupted (EINTR) */
+	poll_wake_all(k);
 	return 0;
 }
 
@@ -351,8 +358,10 @@ int signal_send_thread(struct kernel *k, struct proc *p, int sig, const struct l
 	if (sig_ignored(p, sig))
 		return 0;
 	int rc = pending_add(k, &p->sig.pending, sig, info);
-	if (rc == 0)
+	if (rc == 0) {
 		signal_wake(k, p, sig);
+		poll_wake_all(k);          /* a signalfd may be readable now (after: EINTR first) */
+	}
 	return rc;
 }
 
@@ -587,7 +596,6 @@ int64_t sys_rt_sigtimedwait(struct kernel *k, struct proc *p, uint64_t uset, uin
 	if (copyin(k, p, &set, uset, sizeof set) < 0)
 		return -EFAULT;
 	set &= ~SIG_UNBLOCKABLE;
-	p->sig.wait_set = 0;
 	if (!p->sys_wait) {                    /* the first run: the deadline */
 		uint64_t ns = ~0ULL;
 		if (utimeout) {

@@ -112,7 +112,8 @@ static int64_t do_write(struct kernel *k, struct proc *p, struct file *f, uint64
 		return -ENOMEM;
 	/* A pipe takes every byte of a blocking write, sleeping for room as
 	 * often as needed: a re-run after a sleep goes on at p->sys_done. */
-	bool fifo = !more && f->inode && (f->inode->mode & LX_S_IFMT) == LX_S_IFIFO;
+	bool fifo = !more && f->inode && ((f->inode->mode & LX_S_IFMT) == LX_S_IFIFO ||
+					  (f->inode->mode & LX_S_IFMT) == LX_S_IFSOCK);
 	uint64_t done = fifo ? p->sys_done : 0;
 	while (done < len) {
 		size_t chunk = len - done < IO_BOUNCE ? (size_t)(len - done) : IO_BOUNCE;

@@ -20,6 +20,7 @@
  * sigmask argument is in force during the call and, when a handler
  * interrupts it, until that handler returns (as with rt_sigsuspend).
  */
+#include "sys_poll.h"
 #include "fs/vfs.h"
 #include "proc.h"
 #include "signals.h"
@@ -37,18 +38,24 @@
 #define SEL_OUT (LX_POLLOUT | LX_POLLWRNORM | LX_POLLWRBAND | LX_POLLERR)
 #define SEL_EX  LX_POLLPRI
 
-/* The poll bits of fd now, as Linux's values; LX_POLLNVAL if fd is not open
- * (or is an O_PATH descriptor, which poll cannot use).  *recheck is set if
- * the file's readiness can change with no kernel event. */
-static unsigned poll_fd(struct kernel *k, struct proc *p, int fd, bool *recheck)
+/* The poll bits of file f now, as Linux's values.  *wake is lowered to
+ * the host time (host_monotonic_ns) at which f's readiness may change
+ * with no kernel event to wake a sleeper: the next look at the host's
+ * input (poll_by_timer), a timer's expiry (poll_wake). */
+unsigned poll_file(struct kernel *k, struct file *f, uint64_t *wake)
 {
-	struct file *f = fd_get(p, fd);
-	if (!f || (f->flags & LX_O_PATH))
-		return LX_POLLNVAL;
 	if (!f->ops->poll)
 		return LX_POLLIN | LX_POLLRDNORM | LX_POLLOUT | LX_POLLWRNORM;
-	if (f->ops->poll_by_timer)
-		*recheck = true;
+	if (f->ops->poll_by_timer) {
+		uint64_t t = host_monotonic_ns() + POLL_RECHECK_NS;
+		if (t < *wake)
+			*wake = t;
+	}
+	if (f->ops->poll_wake) {
+		uint64_t t = f->ops->poll_wake(k, f);
+		if (t < *wake)
+			*wake = t;
+	}
 	unsigned m = f->ops->poll(k, f);
 	if (m & VFS_POLL_IN)
 		m |= LX_POLLRDNORM;
@@ -57,23 +64,26 @@ static unsigned poll_fd(struct kernel *k, struct proc *p, int fd, bool *recheck)
 	return m;
 }
 
+/* The poll bits of fd now (poll_file); LX_POLLNVAL if fd is not open (or
+ * is an O_PATH descriptor, which poll cannot use). */
+static unsigned poll_fd(struct kernel *k, struct proc *p, int fd, uint64_t *wake)
+{
+	struct file *f = fd_get(p, fd);
+	if (!f || (f->flags & LX_O_PATH))
+		return LX_POLLNVAL;
+	return poll_file(k, f, wake);
+}
+
 /* The first run of a ppoll or pselect6: reads the timeout (NULL: none) and
  * the signal mask (0: none; else sigsetsize must be 8), records the
  * deadline in p->sys_wait and puts the mask in force.  A re-run after a
  * sleep finds both done.  0 or a negative errno (nothing changed then). */
-static int wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t umask,
-		      uint64_t sigsetsize)
+int poll_wait_begin_ns(struct kernel *k, struct proc *p, uint64_t ns, uint64_t umask,
+		       uint64_t sigsetsize)
 {
 	if (p->sys_wait)
 		return 0;
-	uint64_t deadline = ~0ULL, set = 0;
-	if (utsp) {
-		uint64_t ns;
-		int rc = copyin_timespec_ns(k, p, utsp, &ns);
-		if (rc < 0)
-			return rc;
-		deadline = host_monotonic_ns() + ns;
-	}
+	uint64_t set = 0;
 	if (umask) {
 		if (sigsetsize != sizeof set)
 			return -EINVAL;
@@ -83,12 +93,26 @@ static int wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t 
 		p->sig.restore_mask = true;
 		p->sigmask = set & ~SIG_UNBLOCKABLE;
 	}
-	p->sys_wait = deadline;
+	p->sys_wait = ns == ~0ULL ? ~0ULL : host_monotonic_ns() + ns;
 	return 0;
 }
 
+int poll_wait_begin(struct kernel *k, struct proc *p, uint64_t utsp, uint64_t umask,
+		    uint64_t sigsetsize)
+{
+	if (p->sys_wait)
+		return 0;
+	uint64_t ns = ~0ULL;
+	if (utsp) {
+		int rc = copyin_timespec_ns(k, p, utsp, &ns);
+		if (rc < 0)
+			return rc;
+	}
+	return poll_wait_begin_ns(k, p, ns, umask, sigsetsize);
+}
+
 /* The caller's mask back in force, if the call put its own in (umask). */
-static void restore_mask(struct proc *p, uint64_t umask)
+void poll_restore_mask(struct proc *p, uint64_t umask)
 {
 	if (umask && p->sig.restore_mask) {
 		p->sigmask = p->sig.saved_mask;
@@ -100,8 +124,8 @@ static void restore_mask(struct proc *p, uint64_t umask)
  * k->poll_wait (the ecall re-runs) and returns true.  Otherwise finishes
  * the call - the time left written back to utsp, the caller's mask back
  * in force - and returns false. */
-static bool wait_or_finish(struct kernel *k, struct proc *p, int64_t ready, bool recheck,
-			   uint64_t utsp, uint64_t umask)
+bool poll_wait_or_finish(struct kernel *k, struct proc *p, int64_t ready, uint64_t wake,
+			 uint64_t utsp, uint64_t umask)
 {
 	uint64_t deadline = p->sys_wait, now = host_monotonic_ns();
 	if (ready == 0 && deadline > now) {
@@ -109,8 +133,7 @@ static bool wait_or_finish(struct kernel *k, struct proc *p, int64_t ready, bool
 		p->sig.sleep_kind = SLEEP_NOHAND;
 		p->sig.sleep_rem = deadline == ~0ULL ? 0 : utsp;
 		if (p->state == P_SLEEPING)
-			p->wake_time_ns = recheck && deadline - now > POLL_RECHECK_NS ?
-					  now + POLL_RECHECK_NS : deadline;
+			p->wake_time_ns = wake < deadline ? wake : deadline;
 		return true;
 	}
 	if (utsp && deadline != ~0ULL) {
@@ -122,14 +145,20 @@ static bool wait_or_finish(struct kernel *k, struct proc *p, int64_t ready, bool
 		if (copyin(k, p, &was, utsp, sizeof was) == 0 && (was.tv_sec || was.tv_nsec))
 			(void)copyout(k, p, utsp, &ts, sizeof ts);
 	}
-	restore_mask(p, umask);
+	poll_restore_mask(p, umask);
 	return false;
+}
+
+void poll_wake_all(struct kernel *k)
+{
+	if (!waitq_empty(&k->poll_wait))
+		waitq_wake_all(k, &k->poll_wait);
 }
 
 /* One pass over the pollfd array: counts the entries with events; with
  * write, stores every revents.  Returns the count or -EFAULT. */
 static int64_t ppoll_pass(struct kernel *k, struct proc *p, uint64_t ufds, uint64_t nfds,
-			  bool write, bool *recheck)
+			  bool write, uint64_t *wake)
 {
 	struct lx_pollfd buf[POLL_CHUNK];
 	int64_t ready = 0;
@@ -141,7 +170,7 @@ static int64_t ppoll_pass(struct kernel *k, struct proc *p, uint64_t ufds, uint6
 		for (size_t j = 0; j < n; j++) {
 			unsigned m = 0;
 			if (buf[j].fd >= 0) {
-				m = poll_fd(k, p, buf[j].fd, recheck);
+				m = poll_fd(k, p, buf[j].fd, wake);
 				m &= (unsigned)(uint16_t)buf[j].events | LX_POLLERR | LX_POLLHUP |
 				     LX_POLLNVAL;
 			}
@@ -159,17 +188,17 @@ int64_t sys_ppoll(struct kernel *k, struct proc *p, uint64_t ufds, uint64_t nfds
 {
 	if (nfds > p->res.rlim[LX_RLIMIT_NOFILE].rlim_cur)
 		return -EINVAL;
-	int rc = wait_begin(k, p, utsp, umask, sigsetsize);
+	int rc = poll_wait_begin(k, p, utsp, umask, sigsetsize);
 	if (rc < 0)
 		return rc;
-	bool recheck = false;
-	int64_t ready = ppoll_pass(k, p, ufds, nfds, false, &recheck);
-	if (ready >= 0 && wait_or_finish(k, p, ready, recheck, utsp, umask))
+	uint64_t wake = ~0ULL;
+	int64_t ready = ppoll_pass(k, p, ufds, nfds, false, &wake);
+	if (ready >= 0 && poll_wait_or_finish(k, p, ready, wake, utsp, umask))
 		return 0;                /* asleep: the ecall re-runs */
 	if (ready > 0)
-		ready = ppoll_pass(k, p, ufds, nfds, true, &recheck);
+		ready = ppoll_pass(k, p, ufds, nfds, true, &wake);
 	if (ready < 0)
-		restore_mask(p, umask);
+		poll_restore_mask(p, umask);
 	return ready;
 }
 
@@ -200,12 +229,12 @@ int64_t sys_pselect6(struct kernel *k, struct proc *p, int64_t nfds, uint64_t ui
 	for (int s = 0; s < 3 && words; s++)
 		if (uset[s] && copyin(k, p, sets + s * words, uset[s], bytes) < 0)
 			ready = -EFAULT;
-	int rc = ready < 0 ? (int)ready : wait_begin(k, p, utsp, sigarg[0], sigarg[1]);
+	int rc = ready < 0 ? (int)ready : poll_wait_begin(k, p, utsp, sigarg[0], sigarg[1]);
 	if (rc < 0) {
 		kfree(&k->km, sets);
 		return rc;
 	}
-	bool recheck = false;
+	uint64_t wake = ~0ULL;
 	static const unsigned want[3] = { SEL_IN, SEL_OUT, SEL_EX };
 	for (int64_t fd = 0; fd < nfds; fd++) {
 		uint64_t bit = 1ULL << (fd % 64);
@@ -215,7 +244,7 @@ int64_t sys_pselect6(struct kernel *k, struct proc *p, int64_t nfds, uint64_t ui
 			asked |= (sets[s * words + w] & bit) != 0;
 		if (!asked)
 			continue;
-		unsigned m = poll_fd(k, p, (int)fd, &recheck);
+		unsigned m = poll_fd(k, p, (int)fd, &wake);
 		if (m & LX_POLLNVAL) {
 			ready = -EBADF;
 			break;
@@ -226,7 +255,7 @@ int64_t sys_pselect6(struct kernel *k, struct proc *p, int64_t nfds, uint64_t ui
 				ready++;
 			}
 	}
-	if (ready >= 0 && wait_or_finish(k, p, ready, recheck, utsp, sigarg[0])) {
+	if (ready >= 0 && poll_wait_or_finish(k, p, ready, wake, utsp, sigarg[0])) {
 		kfree(&k->km, sets);
 		return 0;                /* asleep: the ecall re-runs */
 	}
@@ -234,7 +263,7 @@ int64_t sys_pselect6(struct kernel *k, struct proc *p, int64_t nfds, uint64_t ui
 		if (uset[s] && words && copyout(k, p, uset[s], sets + (3 + s) * words, bytes) < 0)
 			ready = -EFAULT;
 	if (ready < 0)
-		restore_mask(p, sigarg[0]);
+		poll_restore_mask(p, sigarg[0]);
 	kfree(&k->km, sets);
 	return ready;
 }

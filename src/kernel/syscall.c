@@ -119,6 +119,7 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	uint64_t pc0 = p->pc;      /* after the ecall; a call that blocks rewinds it */
 	k->stats.syscalls++;
 	p->st.syscalls++;
+	p->sig.wait_set = 0;       /* a call that sleeps for signals sets it again */
 	switch (nr) {
 	/* ---- files (fs/vfs.h: sys_file.c, sys_path.c) ---- */
 	case LX_SYS_read: rc = sys_read(k, p, (int)a[0], a[1], a[2]); break;
@@ -226,6 +227,22 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_rt_sigpending: rc = sys_rt_sigpending(k, p, a[0], a[1]); break;
 	case LX_SYS_rt_sigsuspend: rc = sys_rt_sigsuspend(k, p, a[0], a[1]); break;
 	case LX_SYS_rt_sigtimedwait: rc = sys_rt_sigtimedwait(k, p, a[0], a[1], a[2], a[3]); break;
+	/* ---- event files (fs/evfd.c) ---- */
+	case LX_SYS_eventfd2: rc = sys_eventfd2(k, p, (uint32_t)a[0], (int)a[1]); break;
+	case LX_SYS_signalfd4: rc = sys_signalfd4(k, p, (int)a[0], a[1], a[2], (int)a[3]); break;
+	case LX_SYS_timerfd_create: rc = sys_timerfd_create(k, p, (int)a[0], (int)a[1]); break;
+	case LX_SYS_timerfd_settime:
+		rc = sys_timerfd_settime(k, p, (int)a[0], (int)a[1], a[2], a[3]);
+		break;
+	case LX_SYS_timerfd_gettime: rc = sys_timerfd_gettime(k, p, (int)a[0], a[1]); break;
+	case LX_SYS_epoll_create1: rc = sys_epoll_create1(k, p, (int)a[0]); break;
+	case LX_SYS_epoll_ctl: rc = sys_epoll_ctl(k, p, (int)a[0], (int)a[1], (int)a[2], a[3]); break;
+	case LX_SYS_epoll_pwait:
+		rc = sys_epoll_pwait(k, p, (int)a[0], a[1], (int)a[2], (int)a[3], a[4], a[5]);
+		break;
+	case LX_SYS_epoll_pwait2:
+		rc = sys_epoll_pwait2(k, p, (int)a[0], a[1], (int)a[2], a[3], a[4], a[5]);
+		break;
 	case LX_SYS_rt_sigreturn: rc = sys_rt_sigreturn(k, p); break;
 	case LX_SYS_sigaltstack: rc = sys_sigaltstack(k, p, a[0], a[1]); break;
 	case LX_SYS_kill: rc = sys_kill(k, p, (int64_t)(int32_t)a[0], (int)a[1]); break;
@@ -271,15 +288,36 @@ void syscall_dispatch(struct kernel *k, struct proc *p)
 	case LX_SYS_sched_setaffinity:
 		rc = sys_sched_setaffinity(k, p, (int64_t)(int32_t)a[0], a[1], a[2]);
 		break;
-	/* ---- sockets: none exist, so a call on a descriptor finds none (glibc
-	 * and bash ask getpeername/getsockname of their standard streams);
-	 * socket() and socketpair() themselves are not implemented ---- */
-	case LX_SYS_bind: case LX_SYS_listen: case LX_SYS_accept: case LX_SYS_connect:
-	case LX_SYS_getsockname: case LX_SYS_getpeername: case LX_SYS_sendto:
-	case LX_SYS_recvfrom: case LX_SYS_setsockopt: case LX_SYS_getsockopt:
-	case LX_SYS_shutdown: case LX_SYS_sendmsg: case LX_SYS_recvmsg: case LX_SYS_accept4:
+	/* ---- sockets (fs/socket.c): socketpair's connected stream ends; a
+	 * call on another descriptor is ENOTSOCK (glibc and bash ask
+	 * getpeername of their standard streams); socket() is not implemented */
+	case LX_SYS_socketpair: rc = sys_socketpair(k, p, (int)a[0], (int)a[1], (int)a[2], a[3]); break;
+	case LX_SYS_shutdown: rc = sys_shutdown(k, p, (int)a[0], (int)a[1]); break;
+	case LX_SYS_sendto:
+		rc = sys_sendto(k, p, (int)a[0], a[1], a[2], (unsigned)a[3], a[4], a[5]);
+		break;
+	case LX_SYS_recvfrom:
+		rc = sys_recvfrom(k, p, (int)a[0], a[1], a[2], (unsigned)a[3], a[4], a[5]);
+		break;
+	case LX_SYS_sendmsg: rc = sys_sendmsg(k, p, (int)a[0], a[1], (unsigned)a[2]); break;
+	case LX_SYS_recvmsg: rc = sys_recvmsg(k, p, (int)a[0], a[1], (unsigned)a[2]); break;
+	case LX_SYS_getsockname: case LX_SYS_getpeername:
+		rc = sys_getsockname(k, p, (int)a[0], a[1], a[2]);
+		break;
+	case LX_SYS_getsockopt:
+		rc = sys_getsockopt(k, p, (int)a[0], (int)a[1], (int)a[2], a[3], a[4]);
+		break;
+	case LX_SYS_setsockopt:
+		rc = sys_setsockopt(k, p, (int)a[0], (int)a[1], (int)a[2], a[3], a[4]);
+		break;
+	case LX_SYS_bind: case LX_SYS_listen: case LX_SYS_accept: case LX_SYS_accept4:
+		rc = sys_sock_connected(p, (int)a[0], false);
+		break;
+	case LX_SYS_connect: rc = sys_sock_connected(p, (int)a[0], true); break;
 	case LX_SYS_recvmmsg: case LX_SYS_sendmmsg:
-		rc = fd_get(p, (int)a[0]) ? -ENOTSOCK : -EBADF;
+		rc = sys_sock_connected(p, (int)a[0], false);   /* EBADF, ENOTSOCK ... */
+		if (rc == -EINVAL)
+			rc = -EOPNOTSUPP;                          /* ... or not here */
 		break;
 	default: rc = sys_unimplemented(k, p, nr); break;
 	}

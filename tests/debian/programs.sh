@@ -104,6 +104,31 @@ with open(name, "w") as f:
     f.write("x" * 10000)
 print(os.path.getsize(name), os.stat(name).st_size); os.unlink(name)
 print(sorted(os.listdir("usr/share/doc/sed"))[:3])'
+cat >"$data/events.py" <<'PY'
+import os, select, signal, socket
+a, b = socket.socketpair()
+ep = select.epoll()
+ep.register(b.fileno(), select.EPOLLIN)
+print("nothing:", ep.poll(0))
+a.sendall(b"hello")
+print("ready:", [(fd == b.fileno(), ev) for fd, ev in ep.poll(1)], b.recv(10))
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.write(w, b"child")
+    os._exit(3)
+ep.register(r, select.EPOLLIN)
+n = len(ep.poll(5))
+print("the child wrote:", os.read(r, 10), n, "exit", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+efd = os.eventfd(2)
+print("eventfd:", os.eventfd_read(efd))
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+os.kill(os.getpid(), signal.SIGUSR1)
+print("sigwait:", signal.sigwait([signal.SIGUSR1]))
+a.close()
+print("end of file:", b.recv(10))
+PY
+compare "python3: socketpair, epoll, a child, eventfd, sigwait" "$tmp/empty" /usr/bin/python3 vmos-data/events.py
 compare "python3: an uncaught exception (status 1)" "$tmp/empty" /usr/bin/python3 -c 'raise SystemExit(int("4") + 1)'
 
 finish

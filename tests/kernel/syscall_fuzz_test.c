@@ -37,6 +37,10 @@ static const int calls[] = {
 	LX_SYS_flistxattr, LX_SYS_fadvise64, LX_SYS_prctl, LX_SYS_getpriority, LX_SYS_setpriority,
 	LX_SYS_setpgid, LX_SYS_getpgid, LX_SYS_getsid, LX_SYS_setsid, LX_SYS_rt_sigtimedwait,
 	LX_SYS_getpeername, LX_SYS_sendmsg,
+	LX_SYS_eventfd2, LX_SYS_signalfd4, LX_SYS_timerfd_create, LX_SYS_timerfd_settime,
+	LX_SYS_timerfd_gettime, LX_SYS_epoll_create1, LX_SYS_epoll_ctl, LX_SYS_epoll_pwait,
+	LX_SYS_epoll_pwait2, LX_SYS_socketpair, LX_SYS_shutdown, LX_SYS_sendto, LX_SYS_recvfrom,
+	LX_SYS_recvmsg, LX_SYS_getsockopt,
 };
 
 static uint64_t arg(struct proc *p)

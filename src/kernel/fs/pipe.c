@@ -27,6 +27,7 @@
 #include "signals.h"
 
 #include "abi/lx/signal.h"
+#include "sys_poll.h"
 
 #include <errno.h>
 #include <string.h>
@@ -136,8 +137,7 @@ void pipe_ring_free(struct kmem *km, struct pipe_ring *r)
 static void pipe_wake(struct kernel *k, struct waitq *q)
 {
 	waitq_wake_all(k, q);
-	if (!waitq_empty(&k->poll_wait))
-		waitq_wake_all(k, &k->poll_wait);
+	poll_wake_all(k);
 }
 
 int pipe_boot(struct kernel *k)
@@ -181,6 +181,7 @@ void pipe_close_end(struct kernel *k, struct pipe *pp, bool writer)
 		pp->writers--;
 	else
 		pp->readers--;
+	pp->events++;
 	/* readers see EOF, writers EPIPE: both re-check */
 	pipe_wake(k, &pp->rd_wait);
 	pipe_wake(k, &pp->wr_wait);
@@ -203,6 +204,7 @@ int64_t pipe_read(struct kernel *k, struct proc *p, struct pipe *pp, void *kbuf,
 		return PIPE_BLOCKED;
 	}
 	size_t got = pipe_ring_get(&k->km, &pp->ring, kbuf, n);
+	pp->events++;
 	pipe_wake(k, &pp->wr_wait);
 	return (int64_t)got;
 }
@@ -227,6 +229,7 @@ int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void
 	long w = pipe_ring_put(&k->km, &pp->ring, kbuf, n < room ? n : room);
 	if (w > 0) {
 		pp->bytes_written += (uint64_t)w;
+		pp->events++;
 		pipe_wake(k, &pp->rd_wait);
 	}
 	return w;

@@ -76,6 +76,7 @@ struct pipe {
 	struct waitq open_wait;        /* a FIFO's openers waiting for the other end */
 	struct inode *fifo;            /* the named FIFO's inode (its priv is this pipe), or NULL */
 	uint64_t bytes_written;        /* in total, for /proc and tests */
+	uint64_t events;               /* reads, writes, closes of an end (epoll's poll_gen) */
 };
 
 /* Creates the "pipe" slab cache (at boot).  0 or -ENOMEM. */
@@ -126,6 +127,46 @@ int64_t pipe_write(struct kernel *k, struct proc *p, struct pipe *pp, const void
  * O_DIRECT: packet mode is not implemented).  0, -EINVAL, -EFAULT (no fd
  * left open then), -EMFILE, -ENOMEM. */
 int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags);
+
+/* Event files (evfd.c): eventfd2(2), signalfd4(2), timerfd_create(2),
+ * timerfd_settime(2), timerfd_gettime(2). */
+int64_t sys_eventfd2(struct kernel *k, struct proc *p, uint64_t initval, int flags);
+int64_t sys_signalfd4(struct kernel *k, struct proc *p, int fd, uint64_t umask, uint64_t sizemask,
+		      int flags);
+int64_t sys_timerfd_create(struct kernel *k, struct proc *p, int clock, int flags);
+int64_t sys_timerfd_settime(struct kernel *k, struct proc *p, int fd, int flags, uint64_t unew,
+			    uint64_t uold);
+int64_t sys_timerfd_gettime(struct kernel *k, struct proc *p, int fd, uint64_t ucur);
+
+/* Sockets (socket.c): socketpair(AF_UNIX, SOCK_STREAM) and the calls on its
+ * ends; sys_sock_connected answers bind/listen/accept (EINVAL) and connect
+ * (EISCONN) for them. */
+int64_t sys_socketpair(struct kernel *k, struct proc *p, int domain, int type, int protocol,
+		       uint64_t usv);
+int64_t sys_shutdown(struct kernel *k, struct proc *p, int fd, int how);
+int64_t sys_sendto(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len,
+		   unsigned flags, uint64_t addr, uint64_t alen);
+int64_t sys_recvfrom(struct kernel *k, struct proc *p, int fd, uint64_t buf, uint64_t len,
+		     unsigned flags, uint64_t addr, uint64_t ualen);
+int64_t sys_sendmsg(struct kernel *k, struct proc *p, int fd, uint64_t umsg, unsigned flags);
+int64_t sys_recvmsg(struct kernel *k, struct proc *p, int fd, uint64_t umsg, unsigned flags);
+int64_t sys_getsockname(struct kernel *k, struct proc *p, int fd, uint64_t uaddr, uint64_t ulen);
+int64_t sys_getsockopt(struct kernel *k, struct proc *p, int fd, int level, int opt,
+		       uint64_t uval, uint64_t ulen);
+int64_t sys_setsockopt(struct kernel *k, struct proc *p, int fd, int level, int opt,
+		       uint64_t uval, uint64_t len);
+int64_t sys_sock_connected(struct proc *p, int fd, bool connect);
+
+/* epoll (epoll.c): epoll_create1(2), epoll_ctl(2), epoll_pwait(2),
+ * epoll_pwait2(2); and the release hook of a watched file. */
+struct epitem;
+int64_t sys_epoll_create1(struct kernel *k, struct proc *p, int flags);
+int64_t sys_epoll_ctl(struct kernel *k, struct proc *p, int epfd, int op, int fd, uint64_t uevent);
+int64_t sys_epoll_pwait(struct kernel *k, struct proc *p, int epfd, uint64_t uevents, int max,
+			int timeout_ms, uint64_t umask, uint64_t sigsetsize);
+int64_t sys_epoll_pwait2(struct kernel *k, struct proc *p, int epfd, uint64_t uevents, int max,
+			 uint64_t uts, uint64_t umask, uint64_t sigsetsize);
+
 
 /* SIGPIPE for thread p, which wrote to a pipe with no reader: the one
  * place the signal is raised (signal_send_thread).  The write returns

@@ -53,6 +53,12 @@ static unsigned pipe_file_poll(struct kernel *k, struct file *f)
 	return is_both(f) ? w | r : is_writer(f) ? w : r;
 }
 
+static uint64_t pipe_file_gen(struct kernel *k, struct file *f)
+{
+	const struct pipe *pp = f->priv;
+	return pp ? pp->events : 0;
+}
+
 static void pipe_file_release(struct kernel *k, struct file *f)
 {
 	struct pipe *pp = f->priv;
@@ -70,6 +76,7 @@ static const struct file_ops pipe_fops = {
 	.write = pipe_file_write,
 	.ioctl = pipe_file_ioctl,
 	.poll = pipe_file_poll,
+	.poll_gen = pipe_file_gen,
 	.release = pipe_file_release,
 };
 

@@ -162,6 +162,8 @@ static int fd_link_text(const struct file *f, char *buf, size_t n)
 		return snprintf(buf, n, "%s", f->path);
 	if (f->inode && (f->inode->mode & LX_S_IFMT) == LX_S_IFIFO)
 		return snprintf(buf, n, "pipe:[%llu]", (unsigned long long)f->inode->ino);
+	if (f->inode && (f->inode->mode & LX_S_IFMT) == LX_S_IFSOCK)
+		return snprintf(buf, n, "socket:[%llu]", (unsigned long long)f->inode->ino);
 	return snprintf(buf, n, "anon_inode:[%s]", f->ops && f->ops->name ? f->ops->name : "?");
 }
 

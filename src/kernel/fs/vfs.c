@@ -153,6 +153,8 @@ void file_put(struct kernel *k, struct file *f)
 	if (!f || --f->refs > 0)
 		return;
 	struct vfs *v = k->vfs;
+	if (f->ep_items)
+		epoll_file_gone(k, f);          /* it leaves every epoll instance */
 	if (f->ops && f->ops->release)
 		f->ops->release(k, f);
 	inode_put(k, f->inode);

@@ -101,6 +101,12 @@ struct file_ops {
 	/* readiness changes with no kernel event (the host's input): a
 	 * waiting ppoll or pselect6 looks again now and then (sys_poll.c) */
 	bool poll_by_timer;
+	/* optional: the host time (host_monotonic_ns) at which readiness will
+	 * change by itself (a timer's expiry), or ~0 */
+	uint64_t (*poll_wake)(struct kernel *k, struct file *f);
+	/* optional: a count that moves at every event of the file (data in or
+	 * out, an expiry): epoll's EPOLLET reports an edge when it has moved */
+	uint64_t (*poll_gen)(struct kernel *k, struct file *f);
 	void (*release)(struct kernel *k, struct file *f);
 };
 /* poll bits: Linux's POLLIN, POLLOUT, POLLERR and POLLHUP values */
@@ -120,9 +126,13 @@ struct file {
 	                                   LX_O_PATH, LX_O_DIRECTORY, ... as opened */
 	int refs;
 	void *priv;                     /* the file system's (a pipe end, a procfs buffer) */
+	struct epitem *ep_items;        /* epoll items watching it (fs/epoll.c), or NULL */
 	struct file *prev_all, *next_all;   /* every live file (vfs_check) */
 	int check_refs;                 /* vfs_check's count */
 };
+
+/* f's last reference went: its items leave every epoll instance (epoll.c). */
+void epoll_file_gone(struct kernel *k, struct file *f);
 
 /* A new file with one reference on ops/inode (the inode gains a reference
  * if not NULL) and flags; path is copied (may be NULL).  NULL if out of
