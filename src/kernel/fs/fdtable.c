@@ -10,6 +10,7 @@
  */
 #include "vfs_impl.h"
 #include "proc.h"
+#include "uaccess.h"
 
 #include <errno.h>
 #include <string.h>
@@ -124,6 +125,30 @@ int fd_install_at(struct kernel *k, struct proc *p, struct file *f, int fd, bool
 	t->cloexec[fd] = cloexec;
 	file_put(k, old);
 	return fd;
+}
+
+int fd_install_pair(struct kernel *k, struct proc *p, struct file *a, struct file *b,
+		    bool cloexec, uint64_t ufds)
+{
+	int fd0 = fd_install(k, p, a, 0, cloexec);
+	if (fd0 < 0) {
+		file_put(k, a);
+		file_put(k, b);
+		return fd0;
+	}
+	int fd1 = fd_install(k, p, b, 0, cloexec);
+	if (fd1 < 0) {
+		fd_close(k, p, fd0);
+		file_put(k, b);
+		return fd1;
+	}
+	int32_t fds[2] = { fd0, fd1 };
+	if (copyout(k, p, ufds, fds, sizeof fds) < 0) {
+		fd_close(k, p, fd0);
+		fd_close(k, p, fd1);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 int fd_close(struct kernel *k, struct proc *p, int fd)

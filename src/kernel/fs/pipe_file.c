@@ -140,23 +140,5 @@ int64_t sys_pipe2(struct kernel *k, struct proc *p, uint64_t ufds, int flags)
 	}
 	ino->priv = pp;
 	rf->priv = wf->priv = pp;           /* from here each file's release closes its end */
-	int fd0 = fd_install(k, p, rf, 0, cloexec);
-	if (fd0 < 0) {
-		file_put(k, rf);
-		file_put(k, wf);
-		return fd0;
-	}
-	int fd1 = fd_install(k, p, wf, 0, cloexec);
-	if (fd1 < 0) {
-		fd_close(k, p, fd0);
-		file_put(k, wf);
-		return fd1;
-	}
-	int32_t fds[2] = { fd0, fd1 };
-	if (copyout(k, p, ufds, fds, sizeof fds) < 0) {
-		fd_close(k, p, fd0);
-		fd_close(k, p, fd1);
-		return -EFAULT;
-	}
-	return 0;
+	return fd_install_pair(k, p, rf, wf, cloexec, ufds);
 }

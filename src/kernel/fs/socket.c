@@ -204,26 +204,7 @@ int64_t sys_socketpair(struct kernel *k, struct proc *p, int domain, int type, i
 	*sb = (struct sock){ .in = ab, .out = ba };
 	fa->priv = sa;
 	fb->priv = sb;                       /* from here each release shuts its end */
-	bool cloexec = flags & LX_O_CLOEXEC;
-	int fd0 = fd_install(k, p, fa, 0, cloexec);
-	if (fd0 < 0) {
-		file_put(k, fa);
-		file_put(k, fb);
-		return fd0;
-	}
-	int fd1 = fd_install(k, p, fb, 0, cloexec);
-	if (fd1 < 0) {
-		fd_close(k, p, fd0);
-		file_put(k, fb);
-		return fd1;
-	}
-	int32_t sv[2] = { fd0, fd1 };
-	if (copyout(k, p, usv, sv, sizeof sv) < 0) {
-		fd_close(k, p, fd0);
-		fd_close(k, p, fd1);
-		return -EFAULT;
-	}
-	return 0;
+	return fd_install_pair(k, p, fa, fb, flags & LX_O_CLOEXEC, usv);
 }
 
 int64_t sys_shutdown(struct kernel *k, struct proc *p, int fd, int how)

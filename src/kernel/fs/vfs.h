@@ -342,6 +342,11 @@ int fd_close(struct kernel *k, struct proc *p, int fd);
 /* Installs f at exactly slot fd (dup3), closing what was there; fd must be
  * below RLIMIT_NOFILE.  Returns fd or -ENOMEM (f not consumed then). */
 int fd_install_at(struct kernel *k, struct proc *p, struct file *f, int fd, bool cloexec);
+/* pipe2 and socketpair: installs a and b (one reference each, given over)
+ * as the two lowest free descriptors and writes them to the int[2] at
+ * ufds.  0, or a negative errno with neither installed (both put). */
+int fd_install_pair(struct kernel *k, struct proc *p, struct file *a, struct file *b,
+		    bool cloexec, uint64_t ufds);
 /* The close-on-exec bit of an open fd (false if not open); setting it on a
  * closed fd does nothing. */
 bool fd_cloexec(struct proc *p, int fd);
