@@ -479,6 +479,28 @@ static void fp_boxed(struct jtr *t, unsigned i, unsigned r, struct cold *cold, u
 	fp_cold_jump(t, i, CC_NE, cold, nc);
 }
 
+/* The n single-precision operands rs1, rs2, rs3 (the first n; each
+ * register once) must be NaN-boxed. */
+static void fp_boxed_ops(struct jtr *t, unsigned i, unsigned n, unsigned rs1, unsigned rs2,
+			 unsigned rs3, struct cold *cold, unsigned *nc)
+{
+	fp_boxed(t, i, rs1, cold, nc);
+	if (n > 1 && rs2 != rs1)
+		fp_boxed(t, i, rs2, cold, nc);
+	if (n > 2 && rs3 != rs1 && rs3 != rs2)
+		fp_boxed(t, i, rs3, cold, nc);
+}
+
+/* Dynamic rounding (rm 7) is inline only while frm is RNE: else the
+ * helper, which also traps an invalid frm. */
+static void fp_dyn_rne(struct jtr *t, unsigned i, unsigned rm, struct cold *cold, unsigned *nc)
+{
+	if (rm != 7)
+		return;
+	x86_test8_mi(&t->e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
+	fp_cold_jump(t, i, CC_NE, cold, nc);
+}
+
 static void fp_store_result(struct jtr *t, bool d, unsigned rd)
 {
 	struct x86 *e = &t->e;
@@ -507,16 +529,9 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 		if (!fma_host || (f3 != 0 && f3 != 7))
 			return false;
 		emit_mx_on(t);
-		if (f3 == 7) {
-			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
-			fp_cold_jump(t, i, CC_NE, cold, nc);
-		}
+		fp_dyn_rne(t, i, f3, cold, nc);
 		if (!d) {
-			fp_boxed(t, i, rs1, cold, nc);
-			if (rs2 != rs1)
-				fp_boxed(t, i, rs2, cold, nc);
-			if (rs3 != rs1 && rs3 != rs2)
-				fp_boxed(t, i, rs3, cold, nc);
+			fp_boxed_ops(t, i, 3, rs1, rs2, rs3, cold, nc);
 		}
 		/* xmm0 = rs3 (addend), xmm1 = rs1; xmm0 = +-(xmm1 * rs2) +- xmm0 */
 		static const uint8_t op231[4] = { 0xb9, 0xbb, 0xbd, 0xbf };
@@ -536,14 +551,9 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 		if ((f3 != 0 && f3 != 7) || (sqrt && rs2 != 0))
 			return false;
 		emit_mx_on(t);
-		if (f3 == 7) {
-			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
-			fp_cold_jump(t, i, CC_NE, cold, nc);
-		}
+		fp_dyn_rne(t, i, f3, cold, nc);
 		if (!d) {
-			fp_boxed(t, i, rs1, cold, nc);
-			if (!sqrt && rs2 != rs1)
-				fp_boxed(t, i, rs2, cold, nc);
+			fp_boxed_ops(t, i, sqrt ? 1 : 2, rs1, rs2, rs2, cold, nc);
 		}
 		if (sqrt) {
 			x86_sse_mem(e, pfx, 0x51, 0, RBX, FR(rs1));     /* sqrts xmm0, [fs1] */
@@ -562,9 +572,7 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 			return false;
 		emit_mx_on(t);
 		if (!d) {
-			fp_boxed(t, i, rs1, cold, nc);
-			if (rs2 != rs1)
-				fp_boxed(t, i, rs2, cold, nc);
+			fp_boxed_ops(t, i, 2, rs1, rs2, rs2, cold, nc);
 		}
 		x86_alu_rr(e, 0, ALU_XOR, RAX, RAX);
 		x86_alu_rr(e, 0, ALU_XOR, RCX, RCX);
@@ -592,10 +600,7 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 			return false;
 		bool l = rs2 == 2;
 		emit_mx_on(t);
-		if (f3 == 7) {
-			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
-			fp_cold_jump(t, i, CC_NE, cold, nc);
-		}
+		fp_dyn_rne(t, i, f3, cold, nc);
 		if (!d)
 			fp_boxed(t, i, rs1, cold, nc);
 		x86_cvt_mem(e, pfx, l, f3 == 1 ? 0x2c : 0x2d, RAX, RBX, FR(rs1));
@@ -621,10 +626,7 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 		if (rs2 > 3 || (f3 != 0 && f3 != 7))
 			return false;
 		emit_mx_on(t);
-		if (f3 == 7) {
-			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
-			fp_cold_jump(t, i, CC_NE, cold, nc);
-		}
+		fp_dyn_rne(t, i, f3, cold, nc);
 		if (rs2 == 0)
 			x86_load32s(e, RAX, RBX, XR(rs1));
 		else if (rs2 == 1)
@@ -644,10 +646,7 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 		if (rs2 != (d ? 0u : 1u) || (f3 != 0 && f3 != 7))
 			return false;
 		emit_mx_on(t);
-		if (f3 == 7) {
-			x86_test8_mi(e, RBX, (int32_t)offsetof(struct cpu, fcsr), 0xe0);
-			fp_cold_jump(t, i, CC_NE, cold, nc);
-		}
+		fp_dyn_rne(t, i, f3, cold, nc);
 		if (d)
 			fp_boxed(t, i, rs1, cold, nc);
 		/* cvtss2sd (F3 0F 5A) for fcvt.d.s, cvtsd2ss (F2) for fcvt.s.d */
@@ -666,9 +665,7 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 			return false;
 		emit_mx_on(t);
 		if (!d) {
-			fp_boxed(t, i, rs1, cold, nc);
-			if (rs2 != rs1)
-				fp_boxed(t, i, rs2, cold, nc);
+			fp_boxed_ops(t, i, 2, rs1, rs2, rs2, cold, nc);
 		}
 		x86_sse_mem(e, pfx, 0x10, 0, RBX, FR(rs1));
 		x86_sse_mem(e, d ? 0x66 : 0, 0x2e, 0, RBX, FR(rs2));
@@ -696,9 +693,7 @@ static bool emit_fp_inline(struct jtr *t, unsigned i, struct cold *cold, unsigne
 		if (f3 > 2)
 			return false;
 		if (!d) {
-			fp_boxed(t, i, rs1, cold, nc);
-			if (rs2 != rs1)
-				fp_boxed(t, i, rs2, cold, nc);
+			fp_boxed_ops(t, i, 2, rs1, rs2, rs2, cold, nc);
 		}
 		int w = d;
 		uint8_t top = d ? 63 : 31;
