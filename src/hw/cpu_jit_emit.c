@@ -775,13 +775,19 @@ static void emit_cold_fp(struct jtr *t, const struct cold *c)
 	x86_jmp(e, c->back);
 }
 
+/* MXCSR's exception flags (IE DE ZE OE UE PE) -> fflags (NV . DZ OF UF NX),
+ * a constant table: jit_ctx_fp_init runs at every entry to the JIT. */
+#define MXF(m) (uint8_t)(((m) & 0x01 ? 0x10 : 0) | ((m) & 0x04 ? 0x08 : 0) | \
+			 ((m) & 0x08 ? 0x04 : 0) | ((m) & 0x10 ? 0x02 : 0) | ((m) & 0x20 ? 0x01 : 0))
+#define MXF4(m) MXF(m), MXF((m) + 1), MXF((m) + 2), MXF((m) + 3)
+#define MXF16(m) MXF4(m), MXF4((m) + 4), MXF4((m) + 8), MXF4((m) + 12)
+static const uint8_t mx_flags_of[64] = { MXF16(0), MXF16(16), MXF16(32), MXF16(48) };
+
 void jit_ctx_fp_init(struct jit_ctx *ctx)
 {
 	ctx->guest_mx = 0x1f80;          /* RC = RNE, all six exceptions masked */
-	for (unsigned m = 0; m < 64; m++)     /* IE DE ZE OE UE PE -> NV . DZ OF UF NX */
-		ctx->mx_flags[m] = (uint8_t)((m & 0x01 ? 0x10 : 0) | (m & 0x04 ? 0x08 : 0) |
-					     (m & 0x08 ? 0x04 : 0) | (m & 0x10 ? 0x02 : 0) |
-					     (m & 0x20 ? 0x01 : 0));
+	_Static_assert(sizeof ctx->mx_flags == sizeof mx_flags_of, "one entry per flag set");
+	memcpy(ctx->mx_flags, mx_flags_of, sizeof mx_flags_of);
 }
 
 /* Calls fn(c, insn) (cpu_exec_fp / cpu_exec_csr_fp): nonzero is an
