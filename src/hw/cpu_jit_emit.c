@@ -13,6 +13,7 @@
 #include "x86_emit.h"
 
 #include <stddef.h>
+#include <string.h>
 
 uint8_t *jit_exit;             /* the exit trampoline */
 uint8_t *jit_lookup;           /* go on at rbp through the block table */
